@@ -1,0 +1,55 @@
+"""SafeGrid 江汉安全网格: the Flask application factory."""
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from server.config import load_config
+from server.core.api import UUIDConverter, require_json_body
+from server.core.db import db
+from server.core.errors import Api
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app from the environment; `config` overrides settings (tests use it)."""
+    instance_path = Path((config or {}).get("INSTANCE_PATH") or PROJECT_ROOT / "instance")
+    app = Flask(__name__, instance_path=str(instance_path), static_folder=None)
+    app.config.update(load_config(instance_path))
+    app.config.update(config or {})
+    app.url_map.converters["uuid"] = UUIDConverter
+    app.json.ensure_ascii = False
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in ("safegrid", "alembic.runtime.migration"):
+        logging.getLogger(name).setLevel(logging.INFO)
+
+    db.init_app(app)
+    # flask-smorest's Api keeps one app's spec, so each app gets its own (tests build several apps).
+    api = Api(app, spec_kwargs={"components": {"securitySchemes": {
+        "bearerAuth": {"type": "http", "scheme": "bearer",
+                       "description": "POST /api/v1/auth/login gives the token"}}}})
+    app.before_request(require_json_body)
+    _register_blueprints(app, api)
+    _register_cli(app)
+    return app
+
+
+def _register_blueprints(app: Flask, api: Api):
+    from server.areas.resources import blp as areas
+    from server.auth.resources import blp as auth
+    from server.core.meta import blp as meta, docs_assets
+    from server.enterprises.resources import blp as enterprises
+    from server.people.resources import blp as users
+    from server.sites.resources import blp as sites
+
+    for blp in (auth, areas, users, enterprises, sites, meta):
+        api.register_blueprint(blp)
+    app.register_blueprint(docs_assets)
+
+
+def _register_cli(app: Flask):
+    from server.cli import db_cli, demo_cli
+
+    app.cli.add_command(db_cli)
+    app.cli.add_command(demo_cli)

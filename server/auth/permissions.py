@@ -1,0 +1,60 @@
+"""Who is calling, and what each view requires of them, checked before the view does any work."""
+from functools import wraps
+
+from flask import g, request
+
+from server.auth.scope import PERMISSIONS, grants
+from server.auth.services import user_for_token
+from server.core.errors import error
+from server.core.i18n import tr
+
+BEARER_DOC = [{"bearerAuth": []}]
+
+
+def authenticate():
+    """Resolve the bearer token into g.user, once per request, when a view first needs it."""
+    if "user" in g:
+        return g.user
+    g.user = g.token = None
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        error(401, tr("Authorization 请求头应为 “Bearer <令牌>”", "The Authorization header must be “Bearer <token>”"),
+              code="bad_authorization")
+    found = user_for_token(token.strip())
+    if found is None:
+        error(401, tr("登录已失效，请重新登录", "Your session has expired or was revoked; log in again"),
+              code="token_invalid")
+    g.user, g.token = found
+    return g.user
+
+
+def login_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if authenticate() is None:
+            error(401)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def requires(action: str):
+    """The view needs a login and a role that grants `action` somewhere; the scope narrows later."""
+    if action not in PERMISSIONS:
+        raise KeyError(action)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if authenticate() is None:
+                error(401)
+            if grants(action).empty:
+                error(403, tr("您的角色不能执行此操作", "Your roles do not allow this"))
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,65 @@
+"""Scoping: what each role may do, and the grants (areas, enterprises, sectors) it does it within.
+
+Every list and every lookup asks `grants(action)` and hands them to the model's `scope_clause`, so
+that a record outside the caller's scope is simply not found (404), never a 403 that leaks it.
+"""
+from dataclasses import dataclass
+
+from flask import g
+
+from server.people.models import ROLES
+
+ALL_ROLES = frozenset(ROLES)
+OFFICE_ROLES = frozenset({"station_officer", "supervisor", "admin"})
+
+# action → the roles whose assignments grant it
+PERMISSIONS = {
+    "areas.manage": frozenset({"admin"}),
+    "sites.view": ALL_ROLES,
+    "sites.manage": OFFICE_ROLES,
+    "enterprises.view": ALL_ROLES,
+    "enterprises.manage": OFFICE_ROLES | {"department_officer"},
+    "users.view": frozenset({"admin", "supervisor"}),
+    "users.manage": frozenset({"admin"}),
+}
+
+
+@dataclass(frozen=True)
+class Grants:
+    area_paths: tuple = ()
+    enterprise_ids: tuple = ()
+    sectors: tuple = ()  # (sector, area path) pairs
+    everywhere: bool = False  # an area grant at the root of the tree
+
+    @property
+    def empty(self):
+        return not (self.everywhere or self.area_paths or self.enterprise_ids or self.sectors)
+
+
+def grants_for(user, action: str) -> Grants:
+    roles = PERMISSIONS[action]
+    area_paths, enterprise_ids, sectors = [], [], []
+    for assignment in user.roles:
+        if assignment.role not in roles:
+            continue
+        if assignment.enterprise_id is not None:
+            enterprise_ids.append(assignment.enterprise_id)
+        elif assignment.sector is not None:
+            sectors.append((assignment.sector, assignment.area.path))
+        else:
+            area_paths.append(assignment.area.path)
+    everywhere = any(path.count("/") == 2 for path in area_paths)
+    return Grants(tuple(area_paths), tuple(enterprise_ids), tuple(sectors), everywhere)
+
+
+def grants(action: str) -> Grants:
+    """The current user's grants for an action (cached for the request)."""
+    cache = g.setdefault("grants", {})
+    if action not in cache:
+        cache[action] = grants_for(g.user, action)
+    return cache[action]
+
+
+def covers_area(grant: Grants, area) -> bool:
+    """Whether an area lies within the grant's area subtrees (for checks on input, not queries)."""
+    return grant.everywhere or any(area.path.startswith(path) for path in grant.area_paths)

@@ -1,0 +1,78 @@
+"""Configuration from the environment: the embedded default, or production with its secrets."""
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """The app must not start with this configuration."""
+
+
+PRODUCTION_REQUIRED = ("SECRET_KEY", "QR_SIGNING_KEYS", "DATABASE_URL", "REDIS_URL")
+
+
+def _int(env, name, default):
+    value = env.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def _instance_secret(instance_path: Path, name: str) -> str:
+    """A random secret generated on first start and kept in instance/ (embedded default only)."""
+    path = instance_path / name
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def load_config(instance_path: Path, env=None) -> dict:
+    """Read settings from the environment; refuse to start production without its secrets."""
+    env = os.environ if env is None else env
+    app_env = env.get("APP_ENV", "embedded")
+    if app_env not in ("embedded", "production"):
+        raise ConfigError(f"APP_ENV must be 'embedded' or 'production', not {app_env!r}")
+    if app_env == "production":
+        missing = [name for name in PRODUCTION_REQUIRED if not env.get(name)]
+        if missing:
+            raise ConfigError("APP_ENV=production needs " + ", ".join(missing))
+        secret_key = env["SECRET_KEY"]
+        qr_keys = env["QR_SIGNING_KEYS"]
+    else:
+        secret_key = env.get("SECRET_KEY") or _instance_secret(instance_path, "secret_key")
+        qr_keys = env.get("QR_SIGNING_KEYS") or "k1:" + _instance_secret(instance_path, "qr_key_k1")
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'safegrid.db'}"
+    if database_url.startswith("postgres://"):  # the form some hosts hand out
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    return {
+        "APP_ENV": app_env,
+        "SECRET_KEY": secret_key,
+        "QR_SIGNING_KEYS": qr_keys,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "MEDIA_ROOT": env.get("MEDIA_ROOT") or str(instance_path / "media"),
+        "MAX_CONTENT_LENGTH": _int(env, "MAX_JSON_BYTES", 1024 * 1024),
+        "TOKEN_TTL_HOURS": _int(env, "TOKEN_TTL_HOURS", 24 * 14),
+        "LOGIN_MAX_FAILURES": _int(env, "LOGIN_MAX_FAILURES", 5),
+        "LOGIN_LOCK_MINUTES": _int(env, "LOGIN_LOCK_MINUTES", 15),
+        # argon2id cost; tests lower it, production keeps the library's recommended defaults
+        "PASSWORD_HASH": {"time_cost": _int(env, "ARGON2_TIME_COST", 3),
+                          "memory_cost": _int(env, "ARGON2_MEMORY_KIB", 65536)},
+        "API_TITLE": "SafeGrid 江汉安全网格 API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.1.0",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": "/api/docs/static/",
+        "PAGINATION_MAX_PAGE_SIZE": 100,
+        "JSON_AS_ASCII": False,
+    }

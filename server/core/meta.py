@@ -1,0 +1,75 @@
+"""Service-level endpoints: health, the vocabularies the app shows, and the API docs' own assets."""
+from flask import Blueprint as FlaskBlueprint, current_app, send_from_directory
+from flask_smorest import Blueprint
+from marshmallow import fields
+from sqlalchemy import text
+import swagger_ui_bundle
+
+from server.core.api import ApiView, OutputSchema
+from server.core.db import db
+from server.core.errors import error
+from server.core.i18n import tr
+from server.enterprises.models import SECTORS
+from server.jobs import redis_connection
+from server.people.models import ROLES
+from server.sites.models import RISK_LEVELS, SITE_TYPES
+from server.areas.models import LEVEL_NAMES
+
+blp = Blueprint("meta", __name__, url_prefix="/api/v1", description="服务状态与词表 / Health and vocabularies")
+docs_assets = FlaskBlueprint("docs_assets", __name__)
+
+
+class TermSchema(OutputSchema):
+    code = fields.String()
+    zh = fields.String()
+    en = fields.String()
+
+
+class VocabulariesSchema(OutputSchema):
+    roles = fields.List(fields.Nested(TermSchema))
+    area_levels = fields.List(fields.Nested(TermSchema))
+    site_types = fields.List(fields.Nested(TermSchema))
+    risk_levels = fields.List(fields.Nested(TermSchema))
+    sectors = fields.List(fields.Nested(TermSchema))
+
+
+class HealthSchema(OutputSchema):
+    database = fields.String()
+    jobs = fields.String()
+
+
+def _terms(table):
+    return [{"code": code, "zh": names[0], "en": names[1]} for code, names in table.items()]
+
+
+@blp.route("/vocabularies")
+class Vocabularies(ApiView):
+    @blp.etag
+    @blp.response(200, VocabulariesSchema)
+    def get(self):
+        """词表 / The codes the API uses, with their Chinese and English names"""
+        return {"roles": _terms(ROLES), "area_levels": _terms(LEVEL_NAMES), "site_types": _terms(SITE_TYPES),
+                "risk_levels": _terms(RISK_LEVELS), "sectors": _terms(SECTORS)}
+
+
+@blp.route("/health")
+class Health(ApiView):
+    @blp.response(200, HealthSchema)
+    @blp.alt_response(503, description="the database or Redis does not answer")
+    def get(self):
+        """服务状态 / Whether the database and the job queue answer"""
+        db.session.execute(text("SELECT 1"))
+        jobs = "inline"
+        if current_app.config["REDIS_URL"]:
+            try:
+                redis_connection().ping()
+            except Exception:  # any failure to reach Redis means the same thing here
+                error(503, tr("任务队列（Redis）不可用", "The job queue (Redis) is unavailable"))
+            jobs = "redis"
+        return {"database": db.engine.dialect.name, "jobs": jobs}
+
+
+@docs_assets.route("/api/docs/static/<path:filename>")
+def swagger_asset(filename):
+    # Served from the installed package: the docs page works without reaching any CDN.
+    return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)

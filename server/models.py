@@ -1,0 +1,9 @@
+"""Every model module, imported in one place so that the metadata is complete (Alembic, tests)."""
+
+
+def import_all_models():
+    from server.areas import models as _areas  # noqa: F401
+    from server.auth import models as _auth  # noqa: F401
+    from server.enterprises import models as _enterprises  # noqa: F401
+    from server.people import models as _people  # noqa: F401
+    from server.sites import models as _sites  # noqa: F401

@@ -1,0 +1,95 @@
+"""People and their roles, each role scoped to an area, an enterprise or a sector."""
+import uuid
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, false, or_, select, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.areas.models import Area, subtree_ids
+from server.core.db import Base, Timestamps, UTCDateTime, UUIDPrimaryKey
+
+# role code → (Chinese, English, what its scope is)
+ROLES = {
+    "grid_worker": ("社区网格员", "Grid worker", "area"),
+    "station_officer": ("街道安监站", "Street safety station officer", "area"),
+    "enforcement_officer": ("执法人员", "Enforcement officer", "area"),
+    "department_officer": ("行业主管部门", "Department officer", "sector"),
+    "enterprise_user": ("企业安全负责人", "Enterprise safety lead", "enterprise"),
+    "expert": ("专家", "Expert", "area"),
+    "supervisor": ("区应急管理局", "District supervisor", "area"),
+    "admin": ("系统管理员", "Administrator", "area"),
+}
+
+# The area levels at which each area-scoped role may be assigned.
+ROLE_AREA_LEVELS = {
+    "grid_worker": ("community", "grid"),
+    "station_officer": ("street",),
+    "enforcement_officer": ("district", "street"),
+    "expert": ("district", "street"),
+    "supervisor": ("district", "street"),
+    "admin": ("district", "street"),
+    "department_officer": ("district", "street"),
+}
+
+
+class User(UUIDPrimaryKey, Timestamps, Base):
+    """用户: one person who logs in, by phone number or username."""
+
+    __tablename__ = "users"
+    __zh_name__ = "用户"
+
+    username: Mapped[str] = mapped_column(String(32), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(11), unique=True)
+    name: Mapped[str] = mapped_column(String(50))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    roles: Mapped[list["RoleAssignment"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="RoleAssignment.role")
+
+    def __repr__(self):
+        return f"<User {self.username}>"
+
+    @classmethod
+    def scope_clause(cls, grants):
+        """Visible to an admin: users holding any role inside the admin's areas or their enterprises."""
+        from server.enterprises.models import Enterprise
+
+        if grants.everywhere:
+            return true()
+        if not grants.area_paths:
+            return false()
+        areas = subtree_ids(grants.area_paths)
+        enterprises = select(Enterprise.id).where(Enterprise.scope_clause(grants))
+        held = select(RoleAssignment.user_id).where(
+            or_(RoleAssignment.area_id.in_(areas), RoleAssignment.enterprise_id.in_(enterprises)))
+        return cls.id.in_(held)
+
+
+class RoleAssignment(UUIDPrimaryKey, Base):
+    """A role held by a user within exactly one scope: an area subtree, an enterprise, or a sector."""
+
+    __tablename__ = "role_assignments"
+    __table_args__ = (
+        CheckConstraint(
+            "(area_id IS NOT NULL AND enterprise_id IS NULL)"
+            " OR (area_id IS NULL AND enterprise_id IS NOT NULL AND sector IS NULL)",
+            name="one_scope"),
+    )
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
+    enterprise_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    # department officers: the sector they supervise, within area_id (usually the district)
+    sector: Mapped[str | None] = mapped_column(String(32))
+
+    user: Mapped[User] = relationship(back_populates="roles", lazy="raise")
+    area: Mapped[Area | None] = relationship(lazy="joined")
+    enterprise: Mapped["Enterprise | None"] = relationship(lazy="joined")  # noqa: F821
+
+    def __repr__(self):
+        return f"<RoleAssignment {self.role} area={self.area_id} ent={self.enterprise_id} sector={self.sector}>"

@@ -1,0 +1,109 @@
+"""Users: admins manage the people within their scope; supervisors may read them."""
+import uuid
+
+from flask_smorest import Blueprint
+from sqlalchemy import or_, select
+
+from server.areas.models import Area
+from server.auth import services as auth
+from server.auth.permissions import BEARER_DOC, requires
+from server.auth.scope import grants
+from server.core.api import ApiView, get_or_404, paginate
+from server.core.db import db
+from server.core.errors import error
+from server.core.i18n import tr
+from server.people import services
+from server.people.models import RoleAssignment, User
+from server.people.schemas import UserCreateSchema, UserQuerySchema, UserSchema, UserUpdateSchema
+
+blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="用户与角色 / Users and roles")
+
+
+def _check_identity(body, exclude=None):
+    taken = services.identity_taken(body.get("username"), body.get("phone"), exclude)
+    if taken:
+        error(409, tr("该{f}已被其他用户使用", "That {f_en} belongs to another user",
+                      f={"username": "用户名", "phone": "手机号"}[taken], f_en=taken), code=f"duplicate_{taken}")
+
+
+def _set_roles(user, specs):
+    try:
+        services.replace_roles(user, specs, grants("users.manage"))
+    except services.RoleError as exc:
+        error(422, errors={"json": {"roles": {str(exc.index): {exc.field: [str(exc)]}}}})
+
+
+@blp.route("")
+class Users(ApiView):
+    @requires("users.view")
+    @blp.etag
+    @blp.arguments(UserQuerySchema, location="query")
+    @blp.response(200, UserSchema(many=True))
+    @blp.paginate()
+    @blp.doc(security=BEARER_DOC)
+    def get(self, query, pagination_parameters):
+        """用户列表 / List the users in your scope"""
+        stmt = select(User).where(User.scope_clause(grants("users.view")))
+        if "q" in query:
+            stmt = stmt.where(or_(User.name.contains(query["q"], autoescape=True),
+                                  User.username.contains(query["q"].lower(), autoescape=True),
+                                  User.phone.startswith(query["q"], autoescape=True)))
+        if "role" in query:
+            stmt = stmt.where(User.id.in_(select(RoleAssignment.user_id).where(RoleAssignment.role == query["role"])))
+        if "area_id" in query:
+            root = get_or_404(Area, query["area_id"])
+            stmt = stmt.where(User.id.in_(select(RoleAssignment.user_id).join(Area).where(
+                Area.path.startswith(root.path, autoescape=False))))
+        if "is_active" in query:
+            stmt = stmt.where(User.is_active.is_(query["is_active"]))
+        return paginate(stmt, pagination_parameters, order_by=(User.username,))
+
+    @requires("users.manage")
+    @blp.etag
+    @blp.arguments(UserCreateSchema)
+    @blp.response(201, UserSchema)
+    @blp.alt_response(409, description="the username or phone number is taken")
+    @blp.doc(security=BEARER_DOC)
+    def post(self, body):
+        """新建用户 / Create a user with roles inside your scope"""
+        _check_identity(body)
+        user = User(username=body["username"], phone=body.get("phone"), name=body["name"],
+                    password_hash=auth.hash_password(body["password"]), roles=[])
+        _set_roles(user, body["roles"])
+        db.session.add(user)
+        db.session.flush()
+        return user
+
+
+@blp.route("/<uuid:user_id>")
+class UserById(ApiView):
+    @requires("users.view")
+    @blp.etag
+    @blp.response(200, UserSchema)
+    @blp.doc(security=BEARER_DOC)
+    def get(self, user_id: uuid.UUID):
+        """一个用户 / One user"""
+        return get_or_404(User, user_id, clause=User.scope_clause(grants("users.view")))
+
+    @requires("users.manage")
+    @blp.etag
+    @blp.arguments(UserUpdateSchema)
+    @blp.response(200, UserSchema)
+    @blp.doc(security=BEARER_DOC)
+    def patch(self, body, user_id: uuid.UUID):
+        """修改用户 / Edit a user: details, roles in your scope, password reset, deactivation"""
+        user = get_or_404(User, user_id, clause=User.scope_clause(grants("users.manage")))
+        blp.check_etag(user, UserSchema)
+        _check_identity(body, exclude=user)
+        for key in ("phone", "name", "is_active"):
+            if key in body:
+                setattr(user, key, body[key])
+        if "roles" in body:
+            _set_roles(user, body["roles"])
+        if "password" in body:
+            user.password_hash = auth.hash_password(body["password"])
+            user.failed_logins, user.locked_until = 0, None
+        if "password" in body or body.get("is_active") is False:
+            auth.revoke_all(user)
+        db.session.flush()
+        return user

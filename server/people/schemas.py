@@ -1,0 +1,79 @@
+"""Users and role assignments on the wire."""
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from server.core.api import InputSchema, OutputSchema, QuerySchema
+from server.enterprises.models import SECTORS
+from server.people.models import ROLES
+
+PHONE = validate.Regexp(r"^1[3-9]\d{9}$", error="不是有效的手机号码 / Not a valid mainland mobile number")
+USERNAME = validate.Regexp(r"^[a-z0-9_.-]{3,32}$",
+                           error="用户名须为 3-32 位小写字母、数字或 _.- / 3-32 lowercase letters, digits or _.-")
+PASSWORD = validate.Length(min=8, max=128)
+
+
+class AreaRefSchema(OutputSchema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    level = fields.String()
+
+
+class EnterpriseRefSchema(OutputSchema):
+    id = fields.UUID()
+    name = fields.String()
+
+
+class RoleAssignmentSchema(OutputSchema):
+    role = fields.String()
+    area = fields.Nested(AreaRefSchema, allow_none=True)
+    enterprise = fields.Nested(EnterpriseRefSchema, allow_none=True)
+    sector = fields.String(allow_none=True)
+
+
+class UserSchema(OutputSchema):
+    id = fields.UUID()
+    username = fields.String()
+    phone = fields.String(allow_none=True)
+    name = fields.String()
+    is_active = fields.Boolean()
+    locked_until = fields.AwareDateTime(allow_none=True)
+    roles = fields.List(fields.Nested(RoleAssignmentSchema))
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class RoleInputSchema(InputSchema):
+    role = fields.String(required=True, validate=validate.OneOf(list(ROLES)))
+    area_id = fields.Integer(allow_none=True)
+    enterprise_id = fields.UUID(allow_none=True)
+    sector = fields.String(allow_none=True, validate=validate.OneOf(list(SECTORS)))
+
+
+class UserCreateSchema(InputSchema):
+    username = fields.String(required=True, validate=USERNAME)
+    phone = fields.String(allow_none=True, validate=PHONE)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    password = fields.String(required=True, load_only=True, validate=PASSWORD)
+    roles = fields.List(fields.Nested(RoleInputSchema), required=True, validate=validate.Length(min=1, max=20))
+
+    @ma.pre_load
+    def _normalise(self, data, **_kwargs):
+        if isinstance(data, dict) and isinstance(data.get("username"), str):
+            data = {**data, "username": data["username"].strip().lower()}
+        return data
+
+
+class UserUpdateSchema(InputSchema):
+    phone = fields.String(allow_none=True, validate=PHONE)
+    name = fields.String(validate=validate.Length(min=1, max=50))
+    is_active = fields.Boolean()
+    password = fields.String(load_only=True, validate=PASSWORD)
+    roles = fields.List(fields.Nested(RoleInputSchema), validate=validate.Length(max=20))
+
+
+class UserQuerySchema(QuerySchema):
+    q = fields.String(validate=validate.Length(min=1, max=50))
+    role = fields.String(validate=validate.OneOf(list(ROLES)))
+    area_id = fields.Integer()
+    is_active = fields.Boolean()
