@@ -49,7 +49,8 @@ def _register_blueprints(app: Flask, api: Api):
 
 
 def _register_cli(app: Flask):
-    from server.cli import db_cli, demo_cli
+    from server.cli import db_cli, demo_cli, jobs_cli
 
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(jobs_cli)

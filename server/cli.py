@@ -54,3 +54,21 @@ def load_demo():
     db.session.commit()
     for name, count in counts.items():
         click.echo(f"{name}: {count} added")
+
+
+jobs_cli = AppGroup("jobs", help="Background jobs (RQ on Redis).")
+
+
+@jobs_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@click.argument("queues", nargs=-1)
+def worker(burst, queues):
+    """Run an RQ worker with its scheduler, inside the app so that jobs have the database."""
+    from rq import Worker
+
+    from server.jobs import queue, redis_connection
+
+    if not current_app.config["REDIS_URL"]:
+        raise click.UsageError("REDIS_URL is not set: without it jobs run inline and no worker is needed")
+    names = queues or ("default",)
+    Worker([queue(name) for name in names], connection=redis_connection()).work(with_scheduler=True, burst=burst)

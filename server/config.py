@@ -47,6 +47,8 @@ def load_config(instance_path: Path, env=None) -> dict:
     else:
         secret_key = env.get("SECRET_KEY") or _instance_secret(instance_path, "secret_key")
         qr_keys = env.get("QR_SIGNING_KEYS") or "k1:" + _instance_secret(instance_path, "qr_key_k1")
+    if not all(kid and secret for kid, _, secret in (item.partition(":") for item in qr_keys.split(","))):
+        raise ConfigError("QR_SIGNING_KEYS must be kid:secret pairs separated by commas")
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'safegrid.db'}"
     if database_url.startswith("postgres://"):  # the form some hosts hand out
         database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]

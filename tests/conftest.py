@@ -26,8 +26,26 @@ from server.sites.models import Site
 TEST_PASSWORD = "correct horse 9"
 
 
+def pytest_sessionstart(session):
+    if os.environ.get("SAFEGRID_TEST_LEG") == "postgresql":
+        missing = [name for name in ("TEST_DATABASE_URL", "TEST_REDIS_URL") if not os.environ.get(name)]
+        if missing:
+            raise pytest.UsageError(f"the PostgreSQL leg needs {', '.join(missing)}")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In the PostgreSQL leg nothing may silently skip: a skip there is a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("SAFEGRID_TEST_LEG") == "postgresql":
+        report.outcome = "failed"
+        report.longrepr = f"skipped in the PostgreSQL leg, which must run every test: {report.longrepr}"
+
+
 def pytest_report_header():
-    return f"database: {os.environ.get('TEST_DATABASE_URL') or 'SQLite (set TEST_DATABASE_URL for PostgreSQL)'}"
+    database = os.environ.get("TEST_DATABASE_URL") or "SQLite (set TEST_DATABASE_URL for PostgreSQL)"
+    return f"database: {database}; redis: {os.environ.get('TEST_REDIS_URL') or 'none (jobs run inline)'}"
 
 
 @pytest.fixture(scope="session")
@@ -48,7 +66,7 @@ def database_url(tmp_path_factory):
     admin.dispose()
 
 
-def test_config(database_url, **overrides):
+def app_config(database_url, **overrides):
     return {
         "TESTING": True,
         "INSTANCE_PATH": tempfile.mkdtemp(prefix="safegrid-instance-"),
@@ -62,7 +80,7 @@ def test_config(database_url, **overrides):
 
 @pytest.fixture(scope="session")
 def app(database_url):
-    app = create_app(test_config(database_url))
+    app = create_app(app_config(database_url))
     import_all_models()
     Base.metadata.create_all(db.engine)
     with app.app_context():
@@ -168,6 +186,7 @@ def issue_token(user) -> str:
 PEOPLE = {
     "grid_worker": ("grid_worker", {"area_id": "grid_a1"}),
     "station_officer": ("station_officer", {"area_id": "street_a"}),
+    "station_officer_b": ("station_officer", {"area_id": "street_b"}),
     "enforcement_officer": ("enforcement_officer", {"area_id": "district"}),
     "department_officer": ("department_officer", {"area_id": "district", "sector": "market"}),
     "enterprise_user": ("enterprise_user", {"enterprise_id": "market"}),

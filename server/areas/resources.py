@@ -1,5 +1,4 @@
 """The area tree: readable by every signed-in user (it is public administrative data), edited by admins."""
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from server.areas import services
@@ -7,7 +6,7 @@ from server.areas.models import Area
 from server.areas.schemas import AreaCreateSchema, AreaQuerySchema, AreaSchema, AreaUpdateSchema
 from server.auth.permissions import BEARER_DOC, login_required, requires
 from server.auth.scope import covers_area, grants
-from server.core.api import ApiView, get_or_404, paginate
+from server.core.api import ApiView, Blueprint, get_or_404, paginate
 from server.core.db import db
 from server.core.errors import error
 from server.core.i18n import tr
@@ -60,7 +59,7 @@ class Areas(ApiView):
             error(422, errors={"json": {"level": [str(exc)]}})
 
 
-@blp.route("/<int:area_id>")
+@blp.route("/<int(max=2147483647):area_id>")
 class AreaById(ApiView):
     @login_required
     @blp.etag

@@ -2,13 +2,12 @@
 import math
 
 from flask import g, request
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from server.auth import services
 from server.auth.permissions import BEARER_DOC, login_required
 from server.auth.scope import PERMISSIONS, grants
-from server.core.api import ApiView, InputSchema, OutputSchema
+from server.core.api import ApiView, Blueprint, InputSchema, OutputSchema
 from server.core.db import utcnow
 from server.core.errors import error
 from server.core.i18n import tr

@@ -1,11 +1,15 @@
 """What every resource shares: base schemas, the transaction boundary, pagination and lookups."""
+import json
 import uuid
 from functools import wraps
 
+import flask_smorest
 import marshmallow as ma
 from flask import request
 from flask.views import MethodView
 from sqlalchemy import func, select
+from webargs import core as webargs_core
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.routing import BaseConverter
 
 from server.core.db import db
@@ -13,22 +17,74 @@ from server.core.errors import error
 from server.core.i18n import tr
 
 
-class InputSchema(ma.Schema):
-    """Request bodies: unknown fields are an error, not silently dropped."""
+def _not_json(constant):
+    raise json.JSONDecodeError(f"{constant} is not valid JSON", constant, 0)
+
+
+class Parser(FlaskParser):
+    # webargs drops unknown query parameters by default; let each schema's Meta decide instead.
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None, "querystring": None}
+
+    def _raw_load_json(self, req):
+        """Strict JSON: no NaN or Infinity, and a body nested too deep is bad input, not a crash."""
+        if not is_json_request(req):
+            return webargs_core.missing
+        body = req.get_data(cache=True)
+        try:
+            return json.loads(body.decode("utf-8"), parse_constant=_not_json)
+        except UnicodeDecodeError as exc:
+            raise json.JSONDecodeError(f"not UTF-8: {exc.reason}", body[:100].decode("latin-1"), exc.start) from exc
+        except RecursionError:
+            raise json.JSONDecodeError("nested too deeply", "…", 0) from None
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        where = f"line {error.lineno} column {error.colno}" if error.doc != "…" else ""
+        flask_smorest.abort(400, exc=error, messages={"json": [
+            tr("JSON 格式错误：{m} {w}", "Invalid JSON: {m} {w}", m=error.msg, w=where).strip()]})
+
+
+class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = Parser()
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class StrictSchema(ma.Schema):
+    """Unknown fields are an error, not silently dropped; NUL characters never reach the database."""
 
     class Meta:
         unknown = ma.RAISE
 
+    @ma.pre_load(pass_collection=True)
+    def _refuse_nul(self, data, **_kwargs):
+        if _has_nul(data if isinstance(data, (dict, list, str)) else dict(data)):
+            raise ma.ValidationError("不能包含 NUL 字符 / must not contain NUL characters")
+        return data
 
-class QuerySchema(ma.Schema):
+
+class InputSchema(StrictSchema):
+    """Request bodies."""
+
+
+class QuerySchema(StrictSchema):
     """Query strings: unknown parameters are an error too, except the pagination ones."""
-
-    class Meta:
-        unknown = ma.RAISE
 
     @ma.pre_load
     def _leave_pagination_to_its_own_schema(self, data, **_kwargs):
         return {k: v for k, v in data.items() if k not in ("page", "page_size")}
+
+
+def AreaId(**kwargs):
+    """An area id: a positive whole number that fits the database's integer."""
+    return ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1), **kwargs)
 
 
 class OutputSchema(ma.Schema):

@@ -1,11 +1,10 @@
 """Service-level endpoints: health, the vocabularies the app shows, and the API docs' own assets."""
 from flask import Blueprint as FlaskBlueprint, current_app, send_from_directory
-from flask_smorest import Blueprint
 from marshmallow import fields
 from sqlalchemy import text
 import swagger_ui_bundle
 
-from server.core.api import ApiView, OutputSchema
+from server.core.api import ApiView, Blueprint, OutputSchema
 from server.core.db import db
 from server.core.errors import error
 from server.core.i18n import tr

@@ -2,7 +2,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from server.core.api import InputSchema, OutputSchema, QuerySchema
+from server.core.api import AreaId, InputSchema, OutputSchema, QuerySchema
 from server.enterprises import uscc
 from server.enterprises.models import SECTORS
 from server.people.schemas import AreaRefSchema
@@ -52,7 +52,7 @@ class EnterpriseCreateSchema(_UsccUppercase):
                                            metadata={"description": "defaults to the sector's department"})
     above_designated_size = fields.Boolean(load_default=False)
     address = fields.String(load_default="", validate=validate.Length(max=300))
-    area_id = fields.Integer(required=True)
+    area_id = AreaId(required=True)
     contacts = fields.List(fields.Nested(ContactSchema), load_default=list, validate=validate.Length(max=20))
 
 
@@ -63,12 +63,12 @@ class EnterpriseUpdateSchema(_UsccUppercase):
     supervising_department = fields.String(validate=validate.Length(min=1, max=100))
     above_designated_size = fields.Boolean()
     address = fields.String(validate=validate.Length(max=300))
-    area_id = fields.Integer()
+    area_id = AreaId()
     contacts = fields.List(fields.Nested(ContactSchema), validate=validate.Length(max=20))
 
 
 class EnterpriseQuerySchema(QuerySchema):
     q = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "name or USCC contains"})
     sector = fields.String(validate=validate.OneOf(list(SECTORS)))
-    area_id = fields.Integer(metadata={"description": "registered in this area's subtree"})
+    area_id = AreaId(metadata={"description": "registered in this area's subtree"})
     above_designated_size = fields.Boolean()

@@ -1,14 +1,13 @@
 """Users: admins manage the people within their scope; supervisors may read them."""
 import uuid
 
-from flask_smorest import Blueprint
 from sqlalchemy import or_, select
 
 from server.areas.models import Area
 from server.auth import services as auth
 from server.auth.permissions import BEARER_DOC, requires
 from server.auth.scope import grants
-from server.core.api import ApiView, get_or_404, paginate
+from server.core.api import ApiView, Blueprint, get_or_404, paginate
 from server.core.db import db
 from server.core.errors import error
 from server.core.i18n import tr

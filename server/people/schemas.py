@@ -2,7 +2,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from server.core.api import InputSchema, OutputSchema, QuerySchema
+from server.core.api import AreaId, InputSchema, OutputSchema, QuerySchema
 from server.enterprises.models import SECTORS
 from server.people.models import ROLES
 
@@ -45,7 +45,7 @@ class UserSchema(OutputSchema):
 
 class RoleInputSchema(InputSchema):
     role = fields.String(required=True, validate=validate.OneOf(list(ROLES)))
-    area_id = fields.Integer(allow_none=True)
+    area_id = AreaId(allow_none=True)
     enterprise_id = fields.UUID(allow_none=True)
     sector = fields.String(allow_none=True, validate=validate.OneOf(list(SECTORS)))
 
@@ -75,5 +75,5 @@ class UserUpdateSchema(InputSchema):
 class UserQuerySchema(QuerySchema):
     q = fields.String(validate=validate.Length(min=1, max=50))
     role = fields.String(validate=validate.OneOf(list(ROLES)))
-    area_id = fields.Integer()
+    area_id = AreaId()
     is_active = fields.Boolean()

@@ -1,13 +1,12 @@
 """Sites: listed and read within scope; created and edited by stations, supervisors and admins."""
 import uuid
 
-from flask_smorest import Blueprint
 from sqlalchemy import or_, select
 
 from server.areas.models import Area
 from server.auth.permissions import BEARER_DOC, requires
 from server.auth.scope import grants
-from server.core.api import ApiView, get_or_404, paginate, within_scope
+from server.core.api import ApiView, Blueprint, get_or_404, paginate, within_scope
 from server.core.db import db
 from server.core.errors import error
 from server.core.i18n import tr

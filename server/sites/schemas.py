@@ -1,7 +1,7 @@
 """Sites on the wire."""
 from marshmallow import fields, validate
 
-from server.core.api import InputSchema, OutputSchema, QuerySchema
+from server.core.api import AreaId, InputSchema, OutputSchema, QuerySchema
 from server.people.schemas import AreaRefSchema, EnterpriseRefSchema
 from server.sites.models import RISK_LEVELS, SITE_TYPES
 
@@ -32,7 +32,7 @@ class SiteCreateSchema(InputSchema):
     address = fields.String(load_default="", validate=validate.Length(max=300))
     latitude = fields.Float(required=True, allow_nan=False, validate=LATITUDE, metadata={"description": "WGS-84"})
     longitude = fields.Float(required=True, allow_nan=False, validate=LONGITUDE, metadata={"description": "WGS-84"})
-    grid_id = fields.Integer(required=True)
+    grid_id = AreaId(required=True)
     risk_level = fields.String(load_default="general", validate=validate.OneOf(list(RISK_LEVELS)))
 
 
@@ -43,13 +43,13 @@ class SiteUpdateSchema(InputSchema):
     address = fields.String(validate=validate.Length(max=300))
     latitude = fields.Float(allow_nan=False, validate=LATITUDE)
     longitude = fields.Float(allow_nan=False, validate=LONGITUDE)
-    grid_id = fields.Integer()
+    grid_id = AreaId()
     risk_level = fields.String(validate=validate.OneOf(list(RISK_LEVELS)))
 
 
 class SiteQuerySchema(QuerySchema):
     type = fields.String(validate=validate.OneOf(list(SITE_TYPES)))
-    area_id = fields.Integer(metadata={"description": "sites in this area's subtree"})
+    area_id = AreaId(metadata={"description": "sites in this area's subtree"})
     enterprise_id = fields.UUID()
     risk_level = fields.String(validate=validate.OneOf(list(RISK_LEVELS)))
     q = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "name or address contains"})

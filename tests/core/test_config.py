@@ -1,0 +1,38 @@
+"""Configuration: the embedded default makes its own secret once; production refuses to start without its own."""
+import pytest
+
+from server.config import ConfigError, load_config
+
+PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": "s" * 40, "QR_SIGNING_KEYS": "k1:abc",
+              "DATABASE_URL": "postgresql://db/safegrid", "REDIS_URL": "redis://r:6379/0"}
+
+
+def test_the_embedded_default_generates_a_secret_once_and_keeps_it(tmp_path):
+    first = load_config(tmp_path, env={})
+    second = load_config(tmp_path, env={})
+    assert len(first["SECRET_KEY"]) >= 64 and first["SECRET_KEY"] == second["SECRET_KEY"]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0  # readable by the owner only
+    assert first["DATABASE_URL"] == f"sqlite:///{tmp_path / 'safegrid.db'}"
+    assert first["REDIS_URL"] is None  # jobs inline
+    assert load_config(tmp_path / "other", env={})["SECRET_KEY"] != first["SECRET_KEY"]
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "QR_SIGNING_KEYS", "DATABASE_URL", "REDIS_URL"])
+def test_production_refuses_to_start_without_each_secret(tmp_path, missing):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    with pytest.raises(ConfigError, match=missing):
+        load_config(tmp_path, env=env)
+    assert not (tmp_path / "secret_key").exists()  # and never falls back to a generated one
+
+
+def test_production_uses_what_it_is_given(tmp_path):
+    cfg = load_config(tmp_path, env=PRODUCTION)
+    assert cfg["SECRET_KEY"] == "s" * 40
+    assert cfg["DATABASE_URL"] == "postgresql+psycopg://db/safegrid"
+
+
+@pytest.mark.parametrize("env", [{"APP_ENV": "staging"}, {"TOKEN_TTL_HOURS": "two weeks"},
+                                 {"QR_SIGNING_KEYS": "no-colon-here"}])
+def test_bad_settings_are_refused_with_their_name(tmp_path, env):
+    with pytest.raises(ConfigError):
+        load_config(tmp_path, env=env)

@@ -1,0 +1,81 @@
+"""The migrations build exactly the models' schema on an empty database, and tear it down again."""
+import os
+import secrets
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from server.core.db import Base, make_engine
+from server.migrate import alembic_config
+from server.models import import_all_models
+
+pytestmark = pytest.mark.no_transaction
+
+
+def _sqlite(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'migrate.db'}")
+    yield engine
+    engine.dispose()
+
+
+def _postgresql(_tmp_path):
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        pytest.skip("TEST_DATABASE_URL is not set: the PostgreSQL leg of .ci/run runs this")
+    url = make_url(url).set(drivername="postgresql+psycopg")
+    schema = f"m_{secrets.token_hex(4)}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    engine = make_engine(url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False))
+    yield engine
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_engine(request, tmp_path):
+    yield from {"sqlite": _sqlite, "postgresql": _postgresql}[request.param](tmp_path)
+
+
+def migrate(app, engine, action, target):
+    with engine.begin() as conn:
+        getattr(command, action)(alembic_config(app, connection=conn), target)
+
+
+def differences(engine):
+    import_all_models()
+    with engine.connect() as conn:
+        return compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+
+
+def test_upgrade_to_head_matches_the_models_and_downgrade_empties(app, empty_engine):
+    migrate(app, empty_engine, "upgrade", "head")
+    assert differences(empty_engine) == []
+    migrate(app, empty_engine, "downgrade", "base")
+    assert set(inspect(empty_engine).get_table_names()) <= {"alembic_version"}
+    migrate(app, empty_engine, "upgrade", "head")  # and back up again, cleanly
+    assert differences(empty_engine) == []
+
+
+def test_every_revision_steps_down_and_up_one_at_a_time(app, empty_engine):
+    revisions = list(ScriptDirectory.from_config(alembic_config(app)).walk_revisions())
+    migrate(app, empty_engine, "upgrade", "head")
+    for _ in revisions:
+        migrate(app, empty_engine, "downgrade", "-1")
+    for _ in revisions:
+        migrate(app, empty_engine, "upgrade", "+1")
+    assert differences(empty_engine) == []
+
+
+def test_revision_files_are_date_prefixed(app):
+    for script in ScriptDirectory.from_config(alembic_config(app)).walk_revisions():
+        name = os.path.basename(script.path)
+        assert name[:8].isdigit() and name[8] == "_", name
