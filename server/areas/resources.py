@@ -39,7 +39,7 @@ class Areas(ApiView):
             stmt = stmt.where(Area.parent_id == query["parent_id"])
         if "within" in query:
             root = get_or_404(Area, query["within"])
-            stmt = stmt.where(Area.path.startswith(root.path, autoescape=False))
+            stmt = stmt.where(Area.within(root.path))
         if "q" in query:
             stmt = stmt.where(Area.name.contains(query["q"], autoescape=True))
         return paginate(stmt, pagination_parameters, order_by=(Area.path,))

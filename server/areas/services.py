@@ -41,7 +41,7 @@ def move_area(area: Area, new_parent: Area):
     old_prefix, new_prefix = area.path, f"{new_parent.path}{area.id}/"
     db.session.execute(
         update(Area)
-        .where(Area.path.startswith(old_prefix, autoescape=False))
+        .where(Area.within(old_prefix))
         .values(path=new_prefix + func.substr(Area.path, len(old_prefix) + 1))
         .execution_options(synchronize_session=False))
     area.parent_id = new_parent.id

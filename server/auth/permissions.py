@@ -4,18 +4,20 @@ from functools import wraps
 from flask import g, request
 
 from server.auth.scope import PERMISSIONS, grants
-from server.auth.services import user_for_token
+from server.auth.services import identity_for_token
+from server.core.db import db
 from server.core.errors import error
 from server.core.i18n import tr
+from server.people.models import User
 
 BEARER_DOC = [{"bearerAuth": []}]
 
 
 def authenticate():
-    """Resolve the bearer token into g.user, once per request, when a view first needs it."""
-    if "user" in g:
-        return g.user
-    g.user = g.token = None
+    """Resolve the bearer token into g.identity, once per request, when a view first needs it."""
+    if "identity" in g:
+        return g.identity
+    g.identity = None
     header = request.headers.get("Authorization", "")
     if not header:
         return None
@@ -23,12 +25,16 @@ def authenticate():
     if scheme.lower() != "bearer" or not token.strip():
         error(401, tr("Authorization 请求头应为 “Bearer <令牌>”", "The Authorization header must be “Bearer <token>”"),
               code="bad_authorization")
-    found = user_for_token(token.strip())
-    if found is None:
+    g.identity = identity_for_token(token.strip())
+    if g.identity is None:
         error(401, tr("登录已失效，请重新登录", "Your session has expired or was revoked; log in again"),
               code="token_invalid")
-    g.user, g.token = found
-    return g.user
+    return g.identity
+
+
+def current_user() -> User:
+    """The signed-in user as a model, loaded only by the views that need more than their scope."""
+    return db.session.get(User, g.identity.user_id)
 
 
 def login_required(view):

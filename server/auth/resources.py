@@ -5,7 +5,7 @@ from flask import g, request
 from marshmallow import fields, validate
 
 from server.auth import services
-from server.auth.permissions import BEARER_DOC, login_required
+from server.auth.permissions import BEARER_DOC, current_user, login_required
 from server.auth.scope import PERMISSIONS, grants
 from server.core.api import ApiView, Blueprint, InputSchema, OutputSchema
 from server.core.db import utcnow
@@ -77,7 +77,7 @@ class Logout(ApiView):
     @blp.doc(security=BEARER_DOC)
     def post(self):
         """退出登录 / Log out: revoke this token"""
-        services.revoke(g.token)
+        services.revoke(g.identity.token_id)
 
 
 @blp.route("/me")
@@ -87,7 +87,7 @@ class Me(ApiView):
     @blp.doc(security=BEARER_DOC)
     def get(self):
         """当前用户 / The current user, their roles and what they can see"""
-        return g.user
+        return current_user()
 
 
 @blp.route("/me/password")
@@ -98,8 +98,9 @@ class MyPassword(ApiView):
     @blp.doc(security=BEARER_DOC)
     def post(self, body):
         """修改密码 / Change my password; every other session is logged out"""
-        if not services.check_password(g.user, body["current_password"]):
+        user = current_user()
+        if not services.check_password(user, body["current_password"]):
             error(422, tr("当前密码不正确", "The current password is wrong"),
                   errors={"json": {"current_password": [tr("当前密码不正确", "Wrong password")]}})
-        g.user.password_hash = services.hash_password(body["new_password"])
-        services.revoke_all(g.user, keep=g.token)
+        user.password_hash = services.hash_password(body["new_password"])
+        services.revoke_all(user, keep=g.identity.token_id)

@@ -3,6 +3,7 @@
 Every list and every lookup asks `grants(action)` and hands them to the model's `scope_clause`, so
 that a record outside the caller's scope is simply not found (404), never a 403 that leaks it.
 """
+import uuid
 from dataclasses import dataclass
 
 from flask import g
@@ -36,18 +37,28 @@ class Grants:
         return not (self.everywhere or self.area_paths or self.enterprise_ids or self.sectors)
 
 
-def grants_for(user, action: str) -> Grants:
-    roles = PERMISSIONS[action]
+@dataclass(frozen=True)
+class Role:
+    """One role assignment, reduced to what scoping needs."""
+
+    role: str
+    area_path: str | None
+    enterprise_id: uuid.UUID | None
+    sector: str | None
+
+
+def grants_for(roles, action: str) -> Grants:
+    allowed = PERMISSIONS[action]
     area_paths, enterprise_ids, sectors = [], [], []
-    for assignment in user.roles:
-        if assignment.role not in roles:
+    for held in roles:
+        if held.role not in allowed:
             continue
-        if assignment.enterprise_id is not None:
-            enterprise_ids.append(assignment.enterprise_id)
-        elif assignment.sector is not None:
-            sectors.append((assignment.sector, assignment.area.path))
+        if held.enterprise_id is not None:
+            enterprise_ids.append(held.enterprise_id)
+        elif held.sector is not None:
+            sectors.append((held.sector, held.area_path))
         else:
-            area_paths.append(assignment.area.path)
+            area_paths.append(held.area_path)
     everywhere = any(path.count("/") == 2 for path in area_paths)
     return Grants(tuple(area_paths), tuple(enterprise_ids), tuple(sectors), everywhere)
 
@@ -56,7 +67,7 @@ def grants(action: str) -> Grants:
     """The current user's grants for an action (cached for the request)."""
     cache = g.setdefault("grants", {})
     if action not in cache:
-        cache[action] = grants_for(g.user, action)
+        cache[action] = grants_for(g.identity.roles, action)
     return cache[action]
 
 

@@ -1,13 +1,13 @@
 """What every resource shares: base schemas, the transaction boundary, pagination and lookups."""
 import json
 import uuid
-from functools import wraps
+from functools import lru_cache, wraps
 
 import flask_smorest
 import marshmallow as ma
-from flask import request
+from flask import current_app, request
 from flask.views import MethodView
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.routing import BaseConverter
@@ -45,6 +45,11 @@ class Parser(FlaskParser):
 
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = Parser()
+
+    def _is_etag_enabled(self):
+        # flask-smorest finds the current Api by walking the request's blueprints, twice a request;
+        # our one Api reads the app's config unprefixed, so ask the config directly.
+        return not current_app.config.get("ETAG_DISABLED", False)
 
 
 def _has_nul(value) -> bool:
@@ -151,12 +156,16 @@ def paginate(stmt, pagination_parameters, *, order_by):
     return db.session.scalars(page).unique().all()
 
 
-def get_or_404(model, id_, *, clause=None):
+@lru_cache(maxsize=4096)
+def _lookup(model, clause, options: tuple):
+    # Built once per scope clause (themselves cached per grants): every lookup is on the hot path.
+    stmt = select(model).where(model.id == bindparam("id")).options(*options)
+    return stmt if clause is None else stmt.where(clause)
+
+
+def get_or_404(model, id_, *, clause=None, options: tuple = ()):
     """Look one record up, within the caller's scope clause; out of scope reads as not found."""
-    stmt = select(model).where(model.id == id_)
-    if clause is not None:
-        stmt = stmt.where(clause)
-    obj = db.session.scalars(stmt).first()
+    obj = db.session.scalars(_lookup(model, clause, options), {"id": id_}).first()
     if obj is None:
         error(404, tr("未找到该{kind}", "No such {kind_en}", kind=model.__zh_name__, kind_en=model.__name__.lower()))
     return obj

@@ -1,4 +1,6 @@
 """Enterprises (生产经营单位), with their sector and the department that supervises them."""
+from functools import lru_cache
+
 from sqlalchemy import JSON, ForeignKey, String, false, or_, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -41,7 +43,8 @@ class Enterprise(UUIDPrimaryKey, Timestamps, Base):
     is_demo: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(default=1)
 
-    area: Mapped[Area] = relationship(lazy="joined")
+    # loaded on demand: a site or a role citing an enterprise needs only its name
+    area: Mapped[Area] = relationship(lazy="select")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -49,6 +52,7 @@ class Enterprise(UUIDPrimaryKey, Timestamps, Base):
         return f"<Enterprise {self.name}>"
 
     @classmethod
+    @lru_cache(maxsize=4096)  # a clause depends only on the grants, and SQL expressions are immutable
     def scope_clause(cls, grants):
         """Visible: registered in a granted area or with a site there; their own; or in their sector."""
         from server.sites.models import Site

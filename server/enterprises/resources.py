@@ -4,7 +4,7 @@ import uuid
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from server.areas.models import Area
+from server.areas.models import Area, subtree_ids
 from server.auth.permissions import BEARER_DOC, requires
 from server.auth.scope import grants
 from server.core.api import ApiView, Blueprint, get_or_404, paginate, within_scope
@@ -15,6 +15,8 @@ from server.enterprises import services
 from server.enterprises.models import Enterprise
 from server.enterprises.schemas import (EnterpriseCreateSchema, EnterpriseQuerySchema, EnterpriseSchema,
                                         EnterpriseUpdateSchema)
+
+WITH_AREA = (joinedload(Enterprise.area),)
 
 blp = Blueprint("enterprises", __name__, url_prefix="/api/v1/enterprises",
                 description="生产经营单位 / Enterprises")
@@ -55,8 +57,7 @@ class Enterprises(ApiView):
             stmt = stmt.where(Enterprise.above_designated_size.is_(query["above_designated_size"]))
         if "area_id" in query:
             root = get_or_404(Area, query["area_id"])
-            stmt = stmt.where(Enterprise.area_id.in_(
-                select(Area.id).where(Area.path.startswith(root.path, autoescape=False))))
+            stmt = stmt.where(Enterprise.area_id.in_(subtree_ids([root.path])))
         return paginate(stmt, pagination_parameters, order_by=(Enterprise.name, Enterprise.id))
 
     @requires("enterprises.manage")
@@ -78,7 +79,8 @@ class EnterpriseById(ApiView):
     @blp.doc(security=BEARER_DOC)
     def get(self, enterprise_id: uuid.UUID):
         """一个企业 / One enterprise"""
-        return get_or_404(Enterprise, enterprise_id, clause=Enterprise.scope_clause(grants("enterprises.view")))
+        return get_or_404(Enterprise, enterprise_id, clause=Enterprise.scope_clause(grants("enterprises.view")),
+                          options=WITH_AREA)
 
     @requires("enterprises.manage")
     @blp.etag

@@ -1,4 +1,6 @@
 """People and their roles, each role scoped to an area, an enterprise or a sector."""
+from functools import lru_cache
+
 import uuid
 from datetime import datetime
 
@@ -54,6 +56,7 @@ class User(UUIDPrimaryKey, Timestamps, Base):
         return f"<User {self.username}>"
 
     @classmethod
+    @lru_cache(maxsize=4096)  # a clause depends only on the grants, and SQL expressions are immutable
     def scope_clause(cls, grants):
         """Visible to an admin: users holding any role inside the admin's areas or their enterprises."""
         from server.enterprises.models import Enterprise

@@ -3,7 +3,7 @@ import uuid
 
 from sqlalchemy import or_, select
 
-from server.areas.models import Area
+from server.areas.models import Area, subtree_ids
 from server.auth import services as auth
 from server.auth.permissions import BEARER_DOC, requires
 from server.auth.scope import grants
@@ -51,8 +51,8 @@ class Users(ApiView):
             stmt = stmt.where(User.id.in_(select(RoleAssignment.user_id).where(RoleAssignment.role == query["role"])))
         if "area_id" in query:
             root = get_or_404(Area, query["area_id"])
-            stmt = stmt.where(User.id.in_(select(RoleAssignment.user_id).join(Area).where(
-                Area.path.startswith(root.path, autoescape=False))))
+            stmt = stmt.where(User.id.in_(select(RoleAssignment.user_id).where(
+                RoleAssignment.area_id.in_(subtree_ids([root.path])))))
         if "is_active" in query:
             stmt = stmt.where(User.is_active.is_(query["is_active"]))
         return paginate(stmt, pagination_parameters, order_by=(User.username,))

@@ -1,4 +1,6 @@
 """Sites (场所): the places grid workers patrol, with or without an enterprise behind them."""
+from functools import lru_cache
+
 import uuid
 
 from sqlalchemy import CheckConstraint, Float, ForeignKey, String, false, or_, select, true
@@ -52,8 +54,8 @@ class Site(UUIDPrimaryKey, Timestamps, Base):
     is_demo: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(default=1)
 
-    grid: Mapped[Area] = relationship(lazy="joined")
-    enterprise: Mapped[Enterprise | None] = relationship(lazy="joined")
+    grid: Mapped[Area] = relationship(lazy="raise")
+    enterprise: Mapped[Enterprise | None] = relationship(lazy="raise")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -61,6 +63,7 @@ class Site(UUIDPrimaryKey, Timestamps, Base):
         return f"<Site {self.name}>"
 
     @classmethod
+    @lru_cache(maxsize=4096)  # a clause depends only on the grants, and SQL expressions are immutable
     def scope_clause(cls, grants):
         """Visible: in a granted area subtree; of their own enterprise; or of an enterprise in their sector."""
         if grants.everywhere:

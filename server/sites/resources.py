@@ -1,23 +1,24 @@
 """Sites: listed and read within scope; created and edited by stations, supervisors and admins."""
 import uuid
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from server.areas.models import Area
 from server.auth.permissions import BEARER_DOC, requires
 from server.auth.scope import grants
-from server.core.api import ApiView, Blueprint, get_or_404, paginate, within_scope
+from server.core.api import ApiView, Blueprint, get_or_404, within_scope
 from server.core.db import db
 from server.core.errors import error
 from server.core.i18n import tr
 from server.enterprises.models import Enterprise
+from server.sites import services
 from server.sites.models import Site
 from server.sites.schemas import SiteCreateSchema, SiteQuerySchema, SiteSchema, SiteUpdateSchema
 
 blp = Blueprint("sites", __name__, url_prefix="/api/v1/sites", description="场所 / Sites")
 
 
-def _save(site: Site, changes: dict) -> Site:
+def _save(site: Site, changes: dict) -> dict:
     """Apply the changes, checking what they point at; the result must stay in the caller's scope."""
     if "grid_id" in changes:
         grid = db.session.get(Area, changes["grid_id"])
@@ -34,8 +35,7 @@ def _save(site: Site, changes: dict) -> Site:
     db.session.flush()
     if not within_scope(Site, site, Site.scope_clause(grants("sites.manage"))):
         error(422, tr("该场所将超出您的管理范围", "The site would be outside your scope"), code="outside_scope")
-    db.session.refresh(site)
-    return site
+    return services.site_view(site.id, Site.scope_clause(grants("sites.manage")))
 
 
 @blp.route("")
@@ -48,21 +48,14 @@ class Sites(ApiView):
     @blp.doc(security=BEARER_DOC)
     def get(self, query, pagination_parameters):
         """场所列表 / List the sites in your scope, with filters"""
-        stmt = select(Site).where(Site.scope_clause(grants("sites.view")))
-        if "type" in query:
-            stmt = stmt.where(Site.type == query["type"])
-        if "risk_level" in query:
-            stmt = stmt.where(Site.risk_level == query["risk_level"])
-        if "enterprise_id" in query:
-            stmt = stmt.where(Site.enterprise_id == query["enterprise_id"])
-        if "area_id" in query:
-            root = get_or_404(Area, query["area_id"])
-            stmt = stmt.where(Site.grid_id.in_(select(Area.id).where(Area.path.startswith(root.path,
-                                                                                            autoescape=False))))
-        if "q" in query:
-            stmt = stmt.where(or_(Site.name.contains(query["q"], autoescape=True),
-                                  Site.address.contains(query["q"], autoescape=True)))
-        return paginate(stmt, pagination_parameters, order_by=(Site.name, Site.id))
+        area_path = get_or_404(Area, query["area_id"]).path if "area_id" in query else None
+        clauses = services.filtered(Site.scope_clause(grants("sites.view")), type=query.get("type"),
+                                    risk_level=query.get("risk_level"), enterprise_id=query.get("enterprise_id"),
+                                    area_path=area_path, q=query.get("q"))
+        total, page = services.site_page(clauses, offset=pagination_parameters.first_item,
+                                         limit=pagination_parameters.page_size)
+        pagination_parameters.item_count = total
+        return page
 
     @requires("sites.manage")
     @blp.etag
@@ -82,7 +75,10 @@ class SiteById(ApiView):
     @blp.doc(security=BEARER_DOC)
     def get(self, site_id: uuid.UUID):
         """一个场所 / One site"""
-        return get_or_404(Site, site_id, clause=Site.scope_clause(grants("sites.view")))
+        view = services.site_view(site_id, Site.scope_clause(grants("sites.view")))
+        if view is None:
+            error(404, tr("未找到该场所", "No such site"))
+        return view
 
     @requires("sites.manage")
     @blp.etag
@@ -91,8 +87,10 @@ class SiteById(ApiView):
     @blp.doc(security=BEARER_DOC)
     def patch(self, body, site_id: uuid.UUID):
         """修改场所 / Edit a site (If-Match: the ETag you read)"""
-        site = get_or_404(Site, site_id, clause=Site.scope_clause(grants("sites.view")))
-        if not within_scope(Site, site, Site.scope_clause(grants("sites.manage"))):
+        view = services.site_view(site_id, Site.scope_clause(grants("sites.view")))
+        if view is None:
+            error(404, tr("未找到该场所", "No such site"))
+        if services.site_view(site_id, Site.scope_clause(grants("sites.manage"))) is None:
             error(403, tr("您只能查看该场所，不能修改", "You may view this site but not edit it"))
-        blp.check_etag(site, SiteSchema)
-        return _save(site, body)
+        blp.check_etag(view, SiteSchema)
+        return _save(db.session.get(Site, site_id), body)

@@ -65,6 +65,23 @@ def test_upgrade_to_head_matches_the_models_and_downgrade_empties(app, empty_eng
     assert differences(empty_engine) == []
 
 
+def test_area_paths_compare_byte_by_byte_so_subtrees_are_ranges(app, empty_engine):
+    # Alembic does not compare collations; under a locale collation "/1/2/" would not sort before "/1/20/".
+    migrate(app, empty_engine, "upgrade", "head")
+    if empty_engine.dialect.name == "postgresql":
+        with empty_engine.connect() as conn:
+            collation = conn.execute(text("SELECT collation_name FROM information_schema.columns "
+                                          "WHERE table_name = 'areas' AND column_name = 'path' "
+                                          "AND table_schema = current_schema()")).scalar_one()
+        assert collation == "C"
+    with empty_engine.begin() as conn:
+        conn.execute(text("INSERT INTO areas (id, code, name, level, path, is_demo, created_at, updated_at) VALUES "
+                          + ", ".join(f"({i}, 'c{i}', 'n', 'grid', '{p}', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                                      for i, p in enumerate(["/1/", "/1/2/", "/1/2/9/", "/1/20/", "/1/2a/", "/1/3/"], 1))))
+        within = conn.execute(text("SELECT path FROM areas WHERE path >= '/1/2/' AND path < '/1/20' ORDER BY path"))
+        assert within.scalars().all() == ["/1/2/", "/1/2/9/"]
+
+
 def test_every_revision_steps_down_and_up_one_at_a_time(app, empty_engine):
     revisions = list(ScriptDirectory.from_config(alembic_config(app)).walk_revisions())
     migrate(app, empty_engine, "upgrade", "head")
