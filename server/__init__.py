@@ -2,7 +2,7 @@
 import logging
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, redirect
 
 from server.config import load_config
 from server.core.api import UUIDConverter, require_json_body
@@ -46,6 +46,8 @@ def _register_blueprints(app: Flask, api: Api):
     for blp in (auth, areas, users, enterprises, sites, meta):
         api.register_blueprint(blp)
     app.register_blueprint(docs_assets)
+    # Until the field app is served at /, the front door leads to the API docs.
+    app.add_url_rule("/", "front_door", lambda: redirect("/api/docs"))
 
 
 def _register_cli(app: Flask):

@@ -1,6 +1,7 @@
 """What every resource shares: base schemas, the transaction boundary, pagination and lookups."""
 import json
 import uuid
+from collections.abc import Mapping
 from functools import lru_cache, wraps
 
 import flask_smorest
@@ -55,9 +56,9 @@ class Blueprint(flask_smorest.Blueprint):
 def _has_nul(value) -> bool:
     if isinstance(value, str):
         return "\x00" in value
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):  # JSON objects, and webargs' proxies of query strings
         return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return any(_has_nul(v) for v in value)
     return False
 
@@ -70,7 +71,7 @@ class StrictSchema(ma.Schema):
 
     @ma.pre_load(pass_collection=True)
     def _refuse_nul(self, data, **_kwargs):
-        if _has_nul(data if isinstance(data, (dict, list, str)) else dict(data)):
+        if _has_nul(data):
             raise ma.ValidationError("不能包含 NUL 字符 / must not contain NUL characters")
         return data
 

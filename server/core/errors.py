@@ -4,7 +4,7 @@ import logging
 import flask_smorest
 import marshmallow as ma
 from flask import request
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from server.core.i18n import tr, translate_field_errors
@@ -74,6 +74,7 @@ class Api(flask_smorest.Api):
     def _register_error_handlers(self):
         super()._register_error_handlers()
         self._app.register_error_handler(IntegrityError, self.handle_integrity_error)
+        self._app.register_error_handler(DataError, self.handle_data_error)
         self._app.register_error_handler(OperationalError, self.handle_operational_error)
 
     def handle_http_exception(self, exc):
@@ -90,6 +91,13 @@ class Api(flask_smorest.Api):
                    "message": tr("与现有数据冲突（可能刚被他人修改），请刷新后重试",
                                  "Conflicts with existing data (maybe just changed); reload and retry")}
         return payload, 409
+
+    def handle_data_error(self, exc):
+        # A value the database cannot hold that validation let through: still the client's input.
+        log.warning("data error on %s %s: %s", request.method, request.path, exc.orig)
+        payload = {"code": "invalid_value", "status": 422,
+                   "message": tr("提交的值超出了可保存的范围", "A submitted value cannot be stored")}
+        return payload, 422
 
     def handle_operational_error(self, exc):
         log.error("database unavailable on %s %s", request.method, request.path, exc_info=exc)

@@ -34,6 +34,8 @@ CASES = [
      "validation_error", ("json", "name")),
     ("NUL character", "post", "/api/v1/sites", lambda w: {"json": site_body(w, name="a\x00b")}, 422,
      "validation_error", ("json", "_schema")),
+    ("a JSON scalar instead of an object", "post", "/api/v1/sites", lambda w: {"json": False}, 422,
+     "validation_error", ("json", "_schema")),
     ("list instead of object", "post", "/api/v1/sites", lambda w: {"json": [site_body(w)]}, 422,
      "validation_error", ("json", "_schema")),
     ("bad UUID in the body", "post", "/api/v1/sites", lambda w: {"json": site_body(w, enterprise_id="nope")}, 422,

@@ -1,0 +1,64 @@
+"""The service as a whole: docs, health, vocabularies, and what an unexpected failure looks like."""
+import logging
+
+import pytest
+
+
+def test_the_api_docs_are_served_without_any_cdn(client):
+    page = client.get("/api/docs")
+    assert page.status_code == 200 and b"/api/docs/static/swagger-ui-bundle.js" in page.data
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        resp = client.get(f"/api/docs/static/{asset}")
+        assert resp.status_code == 200 and len(resp.data) > 10_000
+        resp.close()
+    assert client.get("/").headers["Location"].endswith("/api/docs")
+
+
+def test_the_openapi_document_describes_the_api(client):
+    spec = client.get("/api/openapi.json").json
+    assert spec["openapi"].startswith("3.1")
+    for path in ("/api/v1/auth/login", "/api/v1/me", "/api/v1/sites", "/api/v1/sites/{site_id}",
+                 "/api/v1/enterprises", "/api/v1/users", "/api/v1/areas"):
+        assert path in spec["paths"], path
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    site_get = spec["paths"]["/api/v1/sites/{site_id}"]["get"]
+    assert site_get["security"] == [{"bearerAuth": []}]
+    error = spec["components"]["schemas"]["Error"]["properties"]
+    assert set(error) == {"code", "status", "message", "errors"}
+
+
+def test_health_says_what_answers(client, app):
+    resp = client.get("/api/v1/health")
+    assert resp.status_code == 200
+    assert resp.json == {"database": app.extensions["db"].engine.dialect.name, "jobs": "inline"}
+
+
+def test_vocabularies_name_every_code_in_chinese_and_english(client):
+    vocab = client.get("/api/v1/vocabularies").json
+    assert {"code": "grid_worker", "zh": "社区网格员", "en": "Grid worker"} in vocab["roles"]
+    assert {t["code"] for t in vocab["site_types"]} >= {"gas_station", "mall", "market", "fire_lane",
+                                                         "culvert_underpass", "residential_compound"}
+    assert [t["code"] for t in vocab["area_levels"]] == ["district", "street", "community", "grid"]
+
+
+def test_an_unexpected_failure_is_a_logged_500_in_the_error_shape(app, login_as, world, monkeypatch, caplog):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("server.sites.services.site_view", broken)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    with caplog.at_level(logging.ERROR, logger="safegrid.errors"):
+        resp = login_as("grid_worker").get(f"/api/v1/sites/{world['market_site']}")
+    assert resp.status_code == 500
+    assert resp.json == {"code": "internal_error", "status": 500, "message": "服务器内部错误"}
+    assert "disk on fire" not in resp.get_data(as_text=True)  # no internals leak to the client
+    assert any("disk on fire" in (r.exc_text or "") or r.exc_info and "disk on fire" in str(r.exc_info[1])
+               for r in caplog.records)
+
+
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_an_unchanged_site_answers_304(login_as, world, method):
+    caller = login_as("grid_worker")
+    url = f"/api/v1/sites/{world['market_site']}"
+    etag = caller.get(url).headers["ETag"]
+    assert getattr(caller, method)(url, headers={"If-None-Match": etag}).status_code == 304
