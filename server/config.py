@@ -8,6 +8,8 @@ class ConfigError(RuntimeError):
     """The app must not start with this configuration."""
 
 
+# A QR signing key's id is one character of the tag alphabet (Crockford base32), printed in every code.
+KEY_IDS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 PRODUCTION_REQUIRED = ("SECRET_KEY", "QR_SIGNING_KEYS", "DATABASE_URL", "REDIS_URL")
 
 
@@ -46,9 +48,11 @@ def load_config(instance_path: Path, env=None) -> dict:
         qr_keys = env["QR_SIGNING_KEYS"]
     else:
         secret_key = env.get("SECRET_KEY") or _instance_secret(instance_path, "secret_key")
-        qr_keys = env.get("QR_SIGNING_KEYS") or "k1:" + _instance_secret(instance_path, "qr_key_k1")
-    if not all(kid and secret for kid, _, secret in (item.partition(":") for item in qr_keys.split(","))):
-        raise ConfigError("QR_SIGNING_KEYS must be kid:secret pairs separated by commas")
+        qr_keys = env.get("QR_SIGNING_KEYS") or "A:" + _instance_secret(instance_path, "qr_key_A")
+    if not all(len(kid) == 1 and kid in KEY_IDS and len(secret) >= 16
+               for kid, _, secret in (item.partition(":") for item in qr_keys.split(","))):
+        raise ConfigError("QR_SIGNING_KEYS must be kid:secret pairs separated by commas, each kid one of "
+                          f"{KEY_IDS} and each secret at least 16 characters; the first key signs new tags")
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'safegrid.db'}"
     if database_url.startswith("postgres://"):  # the form some hosts hand out
         database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]

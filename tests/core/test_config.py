@@ -3,7 +3,7 @@ import pytest
 
 from server.config import ConfigError, load_config
 
-PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": "s" * 40, "QR_SIGNING_KEYS": "k1:abc",
+PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": "s" * 40, "QR_SIGNING_KEYS": "A:0123456789abcdef0123",
               "DATABASE_URL": "postgresql://db/safegrid", "REDIS_URL": "redis://r:6379/0"}
 
 
@@ -32,7 +32,8 @@ def test_production_uses_what_it_is_given(tmp_path):
 
 
 @pytest.mark.parametrize("env", [{"APP_ENV": "staging"}, {"TOKEN_TTL_HOURS": "two weeks"},
-                                 {"QR_SIGNING_KEYS": "no-colon-here"}])
+                                 {"QR_SIGNING_KEYS": "no-colon-here"},
+                                 {"QR_SIGNING_KEYS": "k1:0123456789abcdef0123"}, {"QR_SIGNING_KEYS": "A:short"}])
 def test_bad_settings_are_refused_with_their_name(tmp_path, env):
     with pytest.raises(ConfigError):
         load_config(tmp_path, env=env)
