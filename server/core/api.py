@@ -88,9 +88,11 @@ class QuerySchema(StrictSchema):
         return {k: v for k, v in data.items() if k not in ("page", "page_size")}
 
 
-def AreaId(**kwargs):
+class AreaId(ma.fields.Integer):
     """An area id: a positive whole number that fits the database's integer."""
-    return ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1), **kwargs)
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=ma.validate.Range(min=1, max=2**31 - 1), **kwargs)
 
 
 class OutputSchema(ma.Schema):

@@ -288,7 +288,7 @@ def add_areas(planned, areas) -> int:
                              path="", is_demo=True))
         db.session.add_all(rows)
         db.session.flush()
-        for p, area in zip(new, rows):
+        for p, area in zip(new, rows, strict=True):
             area.path = f"{areas[p.parent_code].path}{area.id}/"
             areas[p.code] = area
         added += len(rows)

@@ -8,7 +8,6 @@ from server.areas.models import Area, subtree_ids
 from server.auth.permissions import BEARER_DOC, requires
 from server.auth.scope import grants
 from server.core.api import ApiView, Blueprint, get_or_404, paginate, within_scope
-from server.core.db import db
 from server.core.errors import error
 from server.core.i18n import tr
 from server.enterprises import services
