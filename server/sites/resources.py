@@ -6,7 +6,7 @@ from sqlalchemy import select
 from server.areas.models import Area
 from server.auth.permissions import BEARER_DOC, requires
 from server.auth.scope import grants
-from server.core.api import ApiView, Blueprint, get_or_404, within_scope
+from server.core.api import ApiView, Blueprint, get_or_404
 from server.core.db import db
 from server.core.errors import error
 from server.core.i18n import tr
@@ -33,9 +33,10 @@ def _save(site: Site, changes: dict) -> dict:
         setattr(site, key, value)
     db.session.add(site)
     db.session.flush()
-    if not within_scope(Site, site, Site.scope_clause(grants("sites.manage"))):
+    view = services.site_view(site.id, Site.scope_clause(grants("sites.manage")))
+    if view is None:
         error(422, tr("该场所将超出您的管理范围", "The site would be outside your scope"), code="outside_scope")
-    return services.site_view(site.id, Site.scope_clause(grants("sites.manage")))
+    return view
 
 
 @blp.route("")
