@@ -38,21 +38,26 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask, api: Api):
     from server.areas.resources import blp as areas
     from server.auth.resources import blp as auth
+    from server.checkins.resources import blp as checkins
     from server.core.meta import blp as meta, docs_assets
     from server.enterprises.resources import blp as enterprises
     from server.people.resources import blp as users
+    from server.photos.resources import blp as photos
     from server.sites.resources import blp as sites
+    from server.tags.resources import blp as tags, scan
 
-    for blp in (auth, areas, users, enterprises, sites, meta):
+    for blp in (auth, areas, users, enterprises, sites, tags, checkins, photos, meta):
         api.register_blueprint(blp)
     app.register_blueprint(docs_assets)
+    app.register_blueprint(scan)
     # Until the field app is served at /, the front door leads to the API docs.
     app.add_url_rule("/", "front_door", lambda: redirect("/api/docs"))
 
 
 def _register_cli(app: Flask):
-    from server.cli import db_cli, demo_cli, jobs_cli
+    from server.cli import db_cli, demo_cli, jobs_cli, tags_cli
 
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(tags_cli)

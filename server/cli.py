@@ -72,3 +72,41 @@ def worker(burst, queues):
         raise click.UsageError("REDIS_URL is not set: without it jobs run inline and no worker is needed")
     names = queues or ("default",)
     Worker([queue(name) for name in names], connection=redis_connection()).work(with_scheduler=True, burst=burst)
+
+
+tags_cli = AppGroup("tags", help="Site tags (QR codes) and their label sheets.")
+
+
+@tags_cli.command("labels")
+@click.option("--area", "area_code", help="Every site in this area (street, community or grid), by its code.")
+@click.option("--site", "site_ids", multiple=True, help="A site id; repeat for several.")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True, help="The PDF to write.")
+def labels(area_code, site_ids, out):
+    """Print A4 label sheets of site tags, issuing a tag for every site that has none."""
+    from sqlalchemy import select
+
+    from server.areas.models import Area, subtree_ids
+    from server.core.db import db
+    from server.sites.models import Site
+    from server.tags.services import label_sheet
+
+    if bool(area_code) == bool(site_ids):
+        raise click.UsageError("give --area or --site")
+    if not current_app.config.get("PUBLIC_BASE_URL"):
+        raise click.UsageError("set PUBLIC_BASE_URL: the address the printed QR codes will open")
+    stmt = select(Site).order_by(Site.grid_id, Site.name)
+    title = None
+    if area_code:
+        area = db.session.scalars(select(Area).where(Area.code == area_code)).first()
+        if area is None:
+            raise click.UsageError(f"no area with code {area_code}")
+        stmt, title = stmt.where(Site.grid_id.in_(subtree_ids([area.path]))), area.name
+    else:
+        stmt = stmt.where(Site.id.in_(site_ids))
+    sites = db.session.scalars(stmt).all()
+    if not sites:
+        raise click.UsageError("no such sites")
+    with open(out, "wb") as f:
+        f.write(label_sheet(sites, None, title=title))
+    db.session.commit()
+    click.echo(f"{len(sites)} labels written to {out}")

@@ -23,6 +23,15 @@ def _int(env, name, default):
         raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
 
 
+def _bool(env, name, default: bool) -> bool:
+    value = (env.get(name) or "").strip().lower()
+    if value == "":
+        return default
+    if value not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        raise ConfigError(f"{name} must be true or false, not {value!r}")
+    return value in ("1", "true", "yes", "on")
+
+
 def _instance_secret(instance_path: Path, name: str) -> str:
     """A random secret generated on first start and kept in instance/ (embedded default only)."""
     path = instance_path / name
@@ -65,10 +74,19 @@ def load_config(instance_path: Path, env=None) -> dict:
         "DATABASE_URL": database_url,
         "REDIS_URL": env.get("REDIS_URL") or None,
         "MEDIA_ROOT": env.get("MEDIA_ROOT") or str(instance_path / "media"),
+        # photos: the upload cap (bytes), the pixel cap against decompression bombs (at most Pillow's own
+        # 89.5 million), and the 水印 on display copies, whose Chinese text needs a CJK font (fc-list :lang=zh)
+        "PHOTO_MAX_BYTES": _int(env, "PHOTO_MAX_BYTES", 15 * 1024 * 1024),
+        "PHOTO_MAX_PIXELS": _int(env, "PHOTO_MAX_PIXELS", 50_000_000),
+        "PHOTO_WATERMARK": _bool(env, "PHOTO_WATERMARK", False),
+        "PHOTO_WATERMARK_FONT": env.get("PHOTO_WATERMARK_FONT") or None,
         "MAX_CONTENT_LENGTH": _int(env, "MAX_JSON_BYTES", 1024 * 1024),
         "TOKEN_TTL_HOURS": _int(env, "TOKEN_TTL_HOURS", 24 * 14),
         "LOGIN_MAX_FAILURES": _int(env, "LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCK_MINUTES": _int(env, "LOGIN_LOCK_MINUTES", 15),
+        # where printed tags point; unset, tags point at the address the request came to
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL") or None,
+        "CHECKIN_MAX_DISTANCE_M": _int(env, "CHECKIN_MAX_DISTANCE_M", 200),
         # argon2id cost; tests lower it, production keeps the library's recommended defaults
         "PASSWORD_HASH": {"time_cost": _int(env, "ARGON2_TIME_COST", 3),
                           "memory_cost": _int(env, "ARGON2_MEMORY_KIB", 65536)},

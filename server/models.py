@@ -4,6 +4,9 @@
 def import_all_models():
     from server.areas import models as _areas  # noqa: F401
     from server.auth import models as _auth  # noqa: F401
+    from server.checkins import models as _checkins  # noqa: F401
     from server.enterprises import models as _enterprises  # noqa: F401
     from server.people import models as _people  # noqa: F401
+    from server.photos import models as _photos  # noqa: F401
     from server.sites import models as _sites  # noqa: F401
+    from server.tags import models as _tags  # noqa: F401

@@ -22,6 +22,10 @@ PERMISSIONS = {
     "enterprises.manage": OFFICE_ROLES | {"department_officer"},
     "users.view": frozenset({"admin", "supervisor"}),
     "users.manage": frozenset({"admin"}),
+    "photos.view": ALL_ROLES,  # narrowed to their own photos and those cited in their scope
+    "photos.upload": ALL_ROLES,
+    "photos.original": OFFICE_ROLES,  # the original as received, EXIF and all; phones get copies
+    "checkins.create": ALL_ROLES,
 }
 
 

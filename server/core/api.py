@@ -6,9 +6,9 @@ from functools import lru_cache, wraps
 
 import flask_smorest
 import marshmallow as ma
-from flask import current_app, request
+from flask import after_this_request, current_app, request
 from flask.views import MethodView
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, inspect, select
 from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.routing import BaseConverter
@@ -44,8 +44,27 @@ class Parser(FlaskParser):
             tr("JSON 格式错误：{m} {w}", "Invalid JSON: {m} {w}", m=error.msg, w=where).strip()]})
 
 
+MAX_PAGE = 10_000  # beyond it an offset only strains the database (SQLite cannot even hold it)
+
+
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = Parser()
+
+    def paginate(self, pager=None, **kwargs):
+        """flask-smorest's pagination, with an upper bound on the page number."""
+        paginated = super().paginate(pager, **kwargs)
+
+        def decorator(func):
+            @wraps(func)
+            def bounded(*args, pagination_parameters, **kw):
+                if pagination_parameters.page > MAX_PAGE:
+                    error(422, errors={"query": {"page": [tr("页码不能超过 {n}", "The page cannot exceed {n}",
+                                                             n=MAX_PAGE)]}})
+                return func(*args, pagination_parameters=pagination_parameters, **kw)
+
+            return paginated(bounded)
+
+        return decorator
 
     def _is_etag_enabled(self):
         # flask-smorest finds the current Api by walking the request's blueprints, twice a request;
@@ -132,6 +151,19 @@ def transactional(view):
 
 class ApiView(MethodView):
     decorators = [transactional]
+    # Bodies of writes are JSON (require_json_body); a view that reads another kind, such as a photo,
+    # sets this to False and checks its body itself.
+    json_body = True
+
+
+def answer_with(status: int):
+    """Answer with another success status than the view's main one (declared with alt_response):
+    e.g. 200 when an idempotent create finds the record already stored."""
+
+    @after_this_request
+    def set_status(response):
+        response.status_code = status
+        return response
 
 
 JSON_METHODS = ("POST", "PUT", "PATCH")
@@ -142,6 +174,9 @@ def require_json_body():
     if request.method not in JSON_METHODS or not request.path.startswith("/api/"):
         return
     if request.content_length in (0, None) and not request.headers.get("Transfer-Encoding"):
+        return
+    view = current_app.view_functions.get(request.endpoint)
+    if not getattr(getattr(view, "view_class", None), "json_body", True):
         return
     if not request.is_json:
         error(415, tr("请求体必须是 JSON（Content-Type: application/json），收到的是 “{t}”",
@@ -162,7 +197,7 @@ def paginate(stmt, pagination_parameters, *, order_by):
 @lru_cache(maxsize=4096)
 def _lookup(model, clause, options: tuple):
     # Built once per scope clause (themselves cached per grants): every lookup is on the hot path.
-    stmt = select(model).where(model.id == bindparam("id")).options(*options)
+    stmt = select(model).where(inspect(model).primary_key[0] == bindparam("id")).options(*options)
     return stmt if clause is None else stmt.where(clause)
 
 

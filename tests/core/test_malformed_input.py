@@ -46,6 +46,8 @@ CASES = [
     ("unknown query parameter", "get", "/api/v1/sites?colour=red", lambda w: {}, 422, "validation_error",
      ("query", "colour")),
     ("page zero", "get", "/api/v1/sites?page=0", lambda w: {}, 422, "validation_error", ("query", "page")),
+    ("page number absurd", "get", "/api/v1/sites?page=922337203685477582", lambda w: {}, 422, "validation_error",
+     ("query", "page")),
     ("page too large", "get", "/api/v1/sites?page_size=1000", lambda w: {}, 422, "validation_error",
      ("query", "page_size")),
     ("NUL in the query", "get", "/api/v1/sites?q=a%00b", lambda w: {}, 422, "validation_error", ("query",)),

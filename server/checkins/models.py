@@ -1,0 +1,50 @@
+"""Check-ins (到场打卡): who scanned which site's tag, when and where, and what was odd about it."""
+import uuid
+from datetime import datetime
+from functools import lru_cache
+
+from sqlalchemy import JSON, Float, ForeignKey, String, or_, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.core.db import Base, UTCDateTime, utcnow
+from server.sites.models import Site
+
+# Why a check-in is flagged for a supervisor's eye; each is recorded, none is silently accepted.
+FLAGS = {
+    "far": ("离场所过远", "Too far from the site"),
+    "no_location": ("没有定位", "No location"),
+    "revoked_tag": ("标签已作废", "Revoked tag"),
+    "invalid_tag": ("标签无效（伪造或输错）", "Invalid tag (forged or mistyped)"),
+    "retired_key": ("标签密钥已停用", "Tag signed with a retired key"),
+    "outside_scope": ("不在本人负责范围", "Outside the user's scope"),
+}
+
+
+class CheckIn(Base):
+    """到场打卡: made on the phone (client UUID, idempotent), possibly long before it reaches us."""
+
+    __tablename__ = "check_ins"
+    __zh_name__ = "打卡记录"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    code: Mapped[str] = mapped_column(String(300))  # as scanned or typed, kept even when invalid
+    tag_serial: Mapped[int | None] = mapped_column(ForeignKey("site_tags.serial"))
+    site_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sites.id"), index=True)
+    observed_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the phone's clock
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    accuracy_m: Mapped[float | None] = mapped_column(Float)
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    flags: Mapped[list] = mapped_column(JSON, default=list)
+    flagged: Mapped[bool] = mapped_column(default=False, index=True)  # flags != [], for the supervisors' filter
+
+    def __repr__(self):
+        return f"<CheckIn {self.id} flags={self.flags}>"
+
+    @classmethod
+    @lru_cache(maxsize=4096)
+    def scope_clause(cls, grants, user_id):
+        """Visible: your own check-ins, and those at sites you can see."""
+        return or_(cls.user_id == user_id, cls.site_id.in_(select(Site.id).where(Site.scope_clause(grants))))

@@ -1,0 +1,70 @@
+"""Check-ins: recorded from the phone (idempotent on its id), read within scope."""
+import uuid
+
+from flask import g
+from sqlalchemy import select
+
+from server.auth.permissions import BEARER_DOC, requires
+from server.auth.scope import grants
+from server.checkins import services
+from server.checkins.models import CheckIn
+from server.checkins.schemas import CheckInCreateSchema, CheckInQuerySchema, CheckInSchema
+from server.core.api import ApiView, Blueprint, answer_with, get_or_404, paginate
+from server.core.errors import error
+from server.core.i18n import tr
+from server.sites.models import Site
+
+blp = Blueprint("checkins", __name__, url_prefix="/api/v1/checkins", description="到场打卡 / Check-ins")
+
+
+def _scope():
+    return Site.scope_clause(grants("sites.view"))
+
+
+@blp.route("")
+class CheckIns(ApiView):
+    @requires("checkins.create")
+    @blp.arguments(CheckInCreateSchema)
+    @blp.response(201, CheckInSchema)
+    @blp.alt_response(200, schema=CheckInSchema, success=True,
+                      description="already recorded under this id: the stored check-in, unchanged")
+    @blp.alt_response(409, description="the id is taken by a check-in with other content")
+    @blp.doc(security=BEARER_DOC)
+    def post(self, body):
+        """到场打卡 / Record a check-in at a site by its tag (flagged, not refused, when anything is odd)"""
+        try:
+            checkin, created = services.record(g.identity.user_id, body, _scope())
+        except services.Conflict as exc:
+            error(409, tr("该打卡编号已用于另一条内容不同的记录（{f}）", "This id belongs to a different check-in ({f})",
+                          f=", ".join(exc.fields)), code="id_conflict", errors={"json": {f: ["differs"] for f in
+                                                                                         exc.fields}})
+        if not created:
+            answer_with(200)
+        return services.views([checkin], _scope())[0]
+
+    @requires("sites.view")
+    @blp.etag
+    @blp.arguments(CheckInQuerySchema, location="query")
+    @blp.response(200, CheckInSchema(many=True))
+    @blp.paginate()
+    @blp.doc(security=BEARER_DOC)
+    def get(self, query, pagination_parameters):
+        """打卡记录 / Check-ins: your own, and those at sites in your scope, newest first"""
+        stmt = select(CheckIn).where(CheckIn.scope_clause(grants("sites.view"), g.identity.user_id))
+        for name in ("site_id", "user_id", "flagged"):
+            if name in query:
+                stmt = stmt.where(getattr(CheckIn, name) == query[name])
+        page = paginate(stmt, pagination_parameters, order_by=(CheckIn.received_at.desc(), CheckIn.id))
+        return services.views(page, _scope())
+
+
+@blp.route("/<uuid:checkin_id>")
+class CheckInById(ApiView):
+    @requires("sites.view")
+    @blp.etag
+    @blp.response(200, CheckInSchema)
+    @blp.doc(security=BEARER_DOC)
+    def get(self, checkin_id: uuid.UUID):
+        """一条打卡 / One check-in"""
+        checkin = get_or_404(CheckIn, checkin_id, clause=CheckIn.scope_clause(grants("sites.view"), g.identity.user_id))
+        return services.views([checkin], _scope())[0]

@@ -1,0 +1,99 @@
+"""Recording check-ins: idempotent on the phone's id, every oddity flagged rather than refused."""
+import math
+import uuid
+from datetime import timezone
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from server.checkins.models import CheckIn
+from server.core.db import db
+from server.sites.models import Site
+from server.tags import services as tags
+
+# what resolving the code said → the flag the check-in carries
+TAG_PROBLEM_FLAGS = {"malformed": "invalid_tag", "bad_signature": "invalid_tag", "unknown_tag": "invalid_tag",
+                     "unknown_key": "retired_key", "revoked": "revoked_tag"}
+# what the phone sent that makes one check-in: a repeat must send exactly this again
+CONTENT = ("code", "observed_at", "latitude", "longitude", "accuracy_m")
+EARTH_RADIUS_M = 6_371_008.8
+
+
+class Conflict(Exception):
+    """The id is taken by a check-in with other content."""
+
+    def __init__(self, fields):
+        self.fields = fields
+
+
+def distance_m(lat1, lon1, lat2, lon2) -> float:
+    """Great-circle distance between two WGS-84 points (haversine; metres are plenty here)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+def differences(existing: CheckIn, user_id, body) -> list[str]:
+    fields = [name for name in CONTENT if getattr(existing, name) != body.get(name)]
+    return fields + (["user"] if existing.user_id != user_id else [])
+
+
+def record(user_id: uuid.UUID, body: dict, scope) -> tuple[CheckIn, bool]:
+    """Store a check-in (or find the one already stored under its id): (check-in, whether it is new)."""
+    body = {**body, "observed_at": body["observed_at"].astimezone(timezone.utc)}  # stored and shown in UTC
+    existing = db.session.get(CheckIn, body["id"])
+    if existing is not None:
+        return _same_or_conflict(existing, user_id, body), False
+    checkin = CheckIn(user_id=user_id, flags=[], **{k: body.get(k) for k in ("id",) + CONTENT})
+    _place(checkin, scope)
+    checkin.flagged = bool(checkin.flags)
+    try:
+        with db.session.begin_nested():  # a twin request may insert the same id at the same moment
+            db.session.add(checkin)
+    except IntegrityError:
+        return _same_or_conflict(db.session.get(CheckIn, body["id"]), user_id, body), False
+    return checkin, True
+
+
+def _same_or_conflict(existing, user_id, body):
+    different = differences(existing, user_id, body)
+    if different:
+        raise Conflict(different)
+    return existing
+
+
+def _place(checkin: CheckIn, scope):
+    """Resolve the code to a site, measure the distance to it, and flag whatever is odd."""
+    resolution = tags.resolve(checkin.code)
+    if resolution.problem:
+        checkin.flags.append(TAG_PROBLEM_FLAGS[resolution.problem])
+    if resolution.tag is not None:
+        checkin.tag_serial, checkin.site_id = resolution.tag.serial, resolution.tag.site_id
+    if checkin.latitude is None or checkin.longitude is None:
+        checkin.flags.append("no_location")
+    if checkin.site_id is None:
+        return
+    site = db.session.get(Site, checkin.site_id)
+    if not site_visible(site.id, scope):
+        checkin.flags.append("outside_scope")
+    if checkin.latitude is not None and checkin.longitude is not None:
+        checkin.distance_m = round(distance_m(checkin.latitude, checkin.longitude, site.latitude, site.longitude), 1)
+        if checkin.distance_m > current_app.config["CHECKIN_MAX_DISTANCE_M"]:
+            checkin.flags.append("far")
+
+
+def site_visible(site_id, scope) -> bool:
+    return db.session.scalar(select(Site.id).where(Site.id == site_id, scope)) is not None
+
+
+def views(checkins: list[CheckIn], scope) -> list[dict]:
+    """Check-ins as the API shows them: the site named only where the viewer may see it."""
+    site_ids = {c.site_id for c in checkins if c.site_id}
+    visible = dict(db.session.execute(select(Site.id, Site.name).where(Site.id.in_(site_ids), scope)).all()) \
+        if site_ids else {}
+    return [{**{name: getattr(c, name) for name in ("id", "user_id", "code", "observed_at", "received_at",
+                                                     "latitude", "longitude", "accuracy_m", "distance_m", "flags")},
+             "site": {"id": c.site_id, "name": visible[c.site_id]} if c.site_id in visible else None}
+            for c in checkins]
