@@ -1,0 +1,1 @@
+"""photos: evidence photos, their served copies, and the records citing them."""

@@ -1,0 +1,96 @@
+"""Photos (照片) as evidence: the original's hash and metadata, its served copies, and the records citing it."""
+import uuid
+from datetime import datetime
+from functools import lru_cache
+
+from sqlalchemy import CheckConstraint, Float, ForeignKey, String, UniqueConstraint, or_, select, true
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.areas.models import subtree_ids
+from server.core.db import Base, UTCDateTime, utcnow
+from server.sites.models import Site
+
+# The formats a photo may arrive in (as Pillow names them after decoding), and how each is served.
+FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "HEIF": "image/heic"}
+# pending: not arrived, or waiting for its copies; processing: copies being made; ready; failed.
+STATES = ("pending", "processing", "ready", "failed")
+COPIES = ("display", "thumb")
+
+
+def blob_key(kind: str, sha256: str) -> str:
+    """Where a blob lives in storage: by kind and content ("originals/ab/cdef…"), so stored once."""
+    return f"{kind}/{sha256[:2]}/{sha256[2:]}"
+
+
+class Photo(Base):
+    """照片: a photo under the UUID the phone gave it. The original is kept unchanged (its SHA-256 is
+    the evidence); what is served are copies re-encoded from its pixels, without EXIF."""
+
+    __tablename__ = "photos"
+    __zh_name__ = "照片"
+    __table_args__ = (
+        CheckConstraint("latitude BETWEEN -90 AND 90 AND longitude BETWEEN -180 AND 180", name="wgs84_range"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    byte_size: Mapped[int]
+    format: Mapped[str] = mapped_column(String(8))
+    width: Mapped[int]  # as shown, after the EXIF orientation
+    height: Mapped[int]
+    # From EXIF: DateTimeOriginal with OffsetTimeOriginal, or read as Asia/Shanghai without one
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    latitude: Mapped[float | None] = mapped_column(Float)  # WGS-84, as the phone recorded it
+    longitude: Mapped[float | None] = mapped_column(Float)
+    uploader_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The earliest photo with the same bytes: evidence re-used (DOMAIN.md), recorded rather than refused
+    duplicate_of: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("photos.id"))
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    display_sha256: Mapped[str | None] = mapped_column(String(64))
+    thumb_sha256: Mapped[str | None] = mapped_column(String(64))
+
+    def __repr__(self):
+        return f"<Photo {self.id} {self.state}>"
+
+    @property
+    def original_key(self) -> str:
+        return blob_key("originals", self.sha256)
+
+    def copy_sha256(self, copy: str) -> str | None:
+        return {"display": self.display_sha256, "thumb": self.thumb_sha256}[copy]
+
+    @classmethod
+    @lru_cache(maxsize=4096)  # a clause depends only on the grants and the user; SQL expressions are immutable
+    def scope_clause(cls, grants, user_id):
+        """Visible: to its uploader, and to whoever's scope covers a record citing it (its grid or site)."""
+        if grants.everywhere:
+            return true()
+        places = []
+        if grants.area_paths:
+            places.append(PhotoCitation.grid_id.in_(subtree_ids(grants.area_paths)))
+        if grants.enterprise_ids or grants.sectors:
+            places.append(PhotoCitation.site_id.in_(select(Site.id).where(Site.scope_clause(grants))))
+        own = cls.uploader_id == user_id
+        if not places:
+            return own
+        return or_(own, cls.id.in_(select(PhotoCitation.photo_id).where(or_(*places))))
+
+
+class PhotoCitation(Base):
+    """A record (check-in, hazard, rectification…) citing a photo, which may not have arrived yet."""
+
+    __tablename__ = "photo_citations"
+    __table_args__ = (UniqueConstraint("photo_id", "record_type", "record_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    # No foreign key: the record may arrive before its photo, which then shows as pending.
+    photo_id: Mapped[uuid.UUID]
+    record_type: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    site_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sites.id"), index=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self):
+        return f"<PhotoCitation {self.photo_id} by {self.record_type} {self.record_id}>"
