@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from redis import Redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -108,6 +109,20 @@ def transaction(request, app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def redis_app(app):
+    """The app with jobs queued on the real Redis (the PostgreSQL + Redis leg), not run inline."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("TEST_REDIS_URL is not set: the PostgreSQL + Redis leg of scripts/test runs this")
+    Redis.from_url(url).flushdb()
+    app.config["REDIS_URL"] = url
+    app.extensions.pop("redis", None)
+    yield app
+    app.config["REDIS_URL"] = None
+    app.extensions.pop("redis", None)
 
 
 # ---- the world every test shares ------------------------------------------------------------------

@@ -124,7 +124,7 @@ def make_copies(store: Storage, original_key: str, *, draft: bool = True, waterm
     with store.open(original_key) as file:
         copies = render(file, draft=draft, watermark=watermark)
     shas = []
-    for kind, data in zip(("display", "thumb"), copies):
+    for kind, data in zip(("display", "thumb"), copies, strict=True):
         sha = hashlib.sha256(data).hexdigest()
         if not store.exists(blob_key(kind, sha)):
             store.put(blob_key(kind, sha), data)

@@ -1,8 +1,5 @@
 """Jobs run inline by default and through a real RQ worker on Redis in production."""
-import os
 
-import pytest
-from redis import Redis
 from rq import SimpleWorker
 
 from server import jobs
@@ -17,19 +14,6 @@ def test_without_redis_a_job_runs_inline(app):
     with app.app_context():
         assert app.config["REDIS_URL"] is None
         assert jobs.enqueue(count_words, "隐患 排查 治理") == 3
-
-
-@pytest.fixture
-def redis_app(app):
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        pytest.skip("TEST_REDIS_URL is not set: the PostgreSQL + Redis leg of .ci/run runs this")
-    Redis.from_url(url).flushdb()
-    app.config["REDIS_URL"] = url
-    app.extensions.pop("redis", None)
-    yield app
-    app.config["REDIS_URL"] = None
-    app.extensions.pop("redis", None)
 
 
 def test_with_redis_a_job_waits_for_a_worker_and_is_retried(redis_app):

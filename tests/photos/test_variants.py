@@ -1,13 +1,11 @@
 """The variants job: run inline by default and by an RQ worker with Redis; a failure never loses the upload;
 the watermark (水印) on display copies when configured, in Latin letters when no CJK font is installed."""
 import io
-import os
 import uuid
 from datetime import datetime, timezone
 
 import pytest
 from PIL import Image, ImageCms
-from redis import Redis
 from rq import SimpleWorker
 
 from server import jobs
@@ -52,20 +50,7 @@ def test_copies_carry_no_colour_profile_and_keep_the_colours(login_as, profile):
     caller = login_as("grid_worker")
     served = fetch(caller, put(caller, out.getvalue()).json["urls"]["display"]).data
     assert b"ICC_PROFILE" not in served
-    assert all(abs(a - b) <= 3 for a, b in zip(as_image(served).getpixel((5, 5)), (10, 200, 30)))
-
-
-@pytest.fixture
-def redis_app(app):
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        pytest.skip("TEST_REDIS_URL is not set: the PostgreSQL + Redis leg of scripts/test runs this")
-    Redis.from_url(url).flushdb()
-    app.config["REDIS_URL"] = url
-    app.extensions.pop("redis", None)
-    yield app
-    app.config["REDIS_URL"] = None
-    app.extensions.pop("redis", None)
+    assert all(abs(a - b) <= 3 for a, b in zip(as_image(served).getpixel((5, 5)), (10, 200, 30), strict=True))
 
 
 def test_with_redis_the_copies_are_made_by_a_worker(redis_app, login_as):
