@@ -111,9 +111,36 @@ def decode(data: bytes, max_pixels: int) -> tuple[Image.Image, tuple[int, int]]:
             im.draft(im.mode, (max(1, -(-im.width // 8)), max(1, -(-im.height // 8))))
         im.load()
     except Exception:
-        raise PhotoRefused(422, "damaged_image", f"照片不完整或已损坏，无法解码（{im.format}）",
-                           f"The photo is truncated or damaged and cannot be decoded ({im.format})") from None
+        raise damaged(im.format) from None
+    if im.format == "JPEG" and not jpeg_complete(data):
+        raise damaged(im.format)
     return im, size
+
+
+def damaged(kind: str) -> PhotoRefused:
+    return PhotoRefused(422, "damaged_image", f"照片不完整或已损坏，无法解码（{kind}）",
+                        f"The photo is truncated or damaged and cannot be decoded ({kind})")
+
+
+def jpeg_complete(data: bytes) -> bool:
+    """Whether the JPEG's image data runs to its end-of-image marker. libjpeg forgives a file cut
+    short after its last block (it supplies the marker itself), but an upload cut short is damaged."""
+    position = 2  # after SOI
+    while position + 2 <= len(data):
+        if data[position] != 0xFF:
+            return False
+        marker = data[position + 1]
+        if marker == 0xD9:  # EOI
+            return True
+        if marker == 0xFF or 0xD0 <= marker <= 0xD7 or marker == 0x01:  # fill byte, RSTn, TEM: no length
+            position += 1 if marker == 0xFF else 2
+            continue
+        position += 2 + int.from_bytes(data[position + 2:position + 4], "big")
+        if marker == 0xDA:  # SOS: entropy-coded data runs to the next marker (FF00 is a stuffed FF)
+            while position + 1 < len(data) and not (data[position] == 0xFF and data[position + 1] not in
+                                                    (0x00, *range(0xD0, 0xD8))):
+                position += 1
+    return False
 
 
 def metadata(im: Image.Image, size: tuple[int, int]) -> dict:

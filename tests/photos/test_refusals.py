@@ -122,3 +122,12 @@ def test_a_jpeg_zip_polyglot_is_a_jpeg_whose_copies_carry_none_of_the_zip(login_
         assert b"PK\x03\x04" not in served and b"payload" not in served and b"comment" not in served
         assert not zipfile.is_zipfile(io.BytesIO(served))
     assert fetch(caller, response.json["urls"]["original"]).data == data  # the original, byte for byte
+
+
+@pytest.mark.parametrize("cut", [1, 2, 3, 5])
+@pytest.mark.parametrize("progressive", [False, True])
+def test_a_jpeg_cut_short_after_its_last_block_is_refused(login_as, media, cut, progressive):
+    # libjpeg itself forgives a missing end-of-image marker; an upload cut short is still damaged.
+    caller = login_as("grid_worker")
+    data = make_photo(size=(640, 480), progressive=progressive)
+    refused(caller, media, put(caller, data[:-cut]), 422, "damaged_image")
