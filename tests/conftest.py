@@ -103,7 +103,8 @@ def transaction(request, app):
     yield
     outer.rollback()
     connection.close()
-    db.sessionmaker.configure(bind=db.engine, join_transaction_mode="conservative_savepoint")
+    db.sessionmaker.configure(bind=db.engine)
+    del db.sessionmaker.kw["join_transaction_mode"]  # back to the Session's own default
 
 
 @pytest.fixture

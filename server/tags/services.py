@@ -9,6 +9,7 @@ import qr.codes
 import qr.labels
 from server.areas.models import Area
 from server.core.db import db, utcnow
+from server.evidence import services as evidence
 from server.sites.models import Site
 from server.tags.models import SiteTag
 
@@ -42,6 +43,8 @@ def live_tag(site_id: uuid.UUID) -> SiteTag | None:
 def revoke(tag: SiteTag, user_id: uuid.UUID | None, reason: str):
     tag.revoked_at, tag.revoked_by, tag.revoke_reason = utcnow(), user_id, reason
     db.session.flush()
+    evidence.record("site_tag", tag.serial, "revoke", actor_id=user_id, from_state="live", to_state="revoked",
+                    reason=reason, data={"site_id": str(tag.site_id), "code": tag.code})
 
 
 def issue(site_id: uuid.UUID, user_id: uuid.UUID | None) -> SiteTag:
@@ -55,6 +58,8 @@ def issue(site_id: uuid.UUID, user_id: uuid.UUID | None) -> SiteTag:
     db.session.flush()  # the serial is the database's
     tag.code = qr.codes.sign(tag.serial, keys)
     db.session.flush()
+    evidence.record("site_tag", tag.serial, "issue", actor_id=user_id, to_state="live",
+                    data={"site_id": str(site_id), "code": tag.code})
     return tag
 
 

@@ -1,0 +1,1 @@
+"""Evidence: the hash-chained record of state changes."""

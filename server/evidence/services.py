@@ -1,0 +1,81 @@
+"""Appending to the event chain, and verifying that nobody has edited it since."""
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import timezone
+
+from sqlalchemy import select
+
+from server.core.db import db, utcnow
+from server.evidence.models import ChainHead, Event
+
+GENESIS = "0" * 64
+# What a link's hash covers; changing any of these in a stored event breaks the chain from there on.
+HASHED = ("seq", "record_type", "record_id", "action", "from_state", "to_state", "actor_id", "at", "reason",
+          "attachments", "data", "prev_hash")
+
+
+def link_hash(event: Event) -> str:
+    """SHA-256 of the event's fields as canonical JSON: sorted keys, ids as text, the time in UTC."""
+    fields = {name: getattr(event, name) for name in HASHED}
+    fields["at"] = event.at.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    fields["actor_id"] = str(event.actor_id) if event.actor_id else None
+    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def record(record_type: str, record_id, action: str, *, actor_id: uuid.UUID | None, from_state=None,
+           to_state=None, reason: str = "", attachments=(), data=None) -> Event:
+    """Append one event to the chain, in the caller's transaction (so it lands with the change or not at all).
+
+    The chain's head row is locked for the rest of the transaction: appends from concurrent requests
+    queue behind each other instead of both linking to the same predecessor.
+    """
+    head = db.session.scalars(select(ChainHead).where(ChainHead.id == 1).with_for_update()).first()
+    if head is None:
+        head = ChainHead(id=1, seq=0, hash=GENESIS)
+        db.session.add(head)
+    event = Event(seq=head.seq + 1, record_type=record_type, record_id=str(record_id), action=action,
+                  from_state=from_state, to_state=to_state, actor_id=actor_id, at=utcnow(), reason=reason,
+                  attachments=[str(a) for a in attachments], data=data or {}, prev_hash=head.hash)
+    event.hash = link_hash(event)
+    head.seq, head.hash = event.seq, event.hash
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def timeline(record_type: str, record_id) -> list[Event]:
+    return db.session.scalars(select(Event).where(Event.record_type == record_type,
+                                                  Event.record_id == str(record_id)).order_by(Event.seq)).all()
+
+
+@dataclass
+class Break:
+    """The first link that does not hold, and why."""
+
+    seq: int
+    problem: str
+
+
+def verify(batch: int = 1000) -> tuple[int, Break | None]:
+    """Walk the whole chain in order: (events checked, the first broken link or None)."""
+    expected_prev, expected_seq, checked, last = GENESIS, 1, 0, 0
+    while True:
+        events = db.session.scalars(select(Event).where(Event.seq > last).order_by(Event.seq).limit(batch)).all()
+        if not events:
+            break
+        for event in events:
+            if event.seq != expected_seq:
+                return checked, Break(expected_seq, f"event {expected_seq} is missing (next is {event.seq})")
+            if event.prev_hash != expected_prev:
+                return checked, Break(event.seq, "its link to the event before does not match")
+            if link_hash(event) != event.hash:
+                return checked, Break(event.seq, "its content was changed after it was recorded")
+            expected_prev, expected_seq, checked, last = event.hash, event.seq + 1, checked + 1, event.seq
+        db.session.expunge_all()  # the chain can be long: keep memory flat
+    head = db.session.get(ChainHead, 1)
+    if head is not None and (head.seq != checked or head.hash != expected_prev):
+        return checked, Break(checked + 1, "events after it were removed (the chain head records more)")
+    return checked, None
