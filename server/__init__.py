@@ -41,12 +41,13 @@ def _register_blueprints(app: Flask, api: Api):
     from server.checkins.resources import blp as checkins
     from server.core.meta import blp as meta, docs_assets
     from server.enterprises.resources import blp as enterprises
+    from server.hazards.resources import blp as hazards
     from server.people.resources import blp as users
     from server.photos.resources import blp as photos
     from server.sites.resources import blp as sites
     from server.tags.resources import blp as tags, scan
 
-    for blp in (auth, areas, users, enterprises, sites, tags, checkins, photos, meta):
+    for blp in (auth, areas, users, enterprises, sites, tags, checkins, photos, hazards, meta):
         api.register_blueprint(blp)
     app.register_blueprint(docs_assets)
     app.register_blueprint(scan)

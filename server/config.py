@@ -87,6 +87,8 @@ def load_config(instance_path: Path, env=None) -> dict:
         # where printed tags point; unset, tags point at the address the request came to
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL") or None,
         "CHECKIN_MAX_DISTANCE_M": _int(env, "CHECKIN_MAX_DISTANCE_M", 200),
+        # the 30-minute target: a report must be acknowledged (受理) this long after it reached us
+        "HAZARD_ACK_MINUTES": _int(env, "HAZARD_ACK_MINUTES", 30),
         # argon2id cost; tests lower it, production keeps the library's recommended defaults
         "PASSWORD_HASH": {"time_cost": _int(env, "ARGON2_TIME_COST", 3),
                           "memory_cost": _int(env, "ARGON2_MEMORY_KIB", 65536)},

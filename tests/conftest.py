@@ -20,6 +20,7 @@ from server.auth.services import hash_password, token_digest
 from server.core.db import Base, db, utcnow
 from server.enterprises.models import SECTORS, Enterprise
 from server.enterprises.uscc import check_character
+from server.hazards.services import ensure_categories
 from server.models import import_all_models
 from server.people.models import RoleAssignment, User
 from server.sites.models import Site
@@ -134,6 +135,7 @@ WORLD = {}
 def build_world():
     """Two streets with a community and grids each, two enterprises and three sites."""
     load_areas_csv()
+    ensure_categories()
     district = db.session.query(Area).filter_by(code="420103").one()
     street_a = db.session.query(Area).filter_by(code="420103001").one()  # 民族街道
     street_b = db.session.query(Area).filter_by(code="420103002").one()  # 花楼街道

@@ -38,10 +38,12 @@ def upgrade():
     sa.Column('reason', sa.String(length=500), nullable=False),
     sa.Column('attachments', sa.JSON(), nullable=False),
     sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('client_id', sa.String(length=64), nullable=True),
     sa.Column('prev_hash', sa.String(length=64), nullable=False),
     sa.Column('hash', sa.String(length=64), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_events_actor_id_users')),
     sa.PrimaryKeyConstraint('seq', name=op.f('pk_events')),
+    sa.UniqueConstraint('client_id', name=op.f('uq_events_client_id')),
     sa.UniqueConstraint('hash', name=op.f('uq_events_hash'))
     )
     with op.batch_alter_table('events', schema=None) as batch_op:

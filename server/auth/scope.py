@@ -26,6 +26,8 @@ PERMISSIONS = {
     "photos.upload": ALL_ROLES,
     "photos.original": OFFICE_ROLES,  # the original as received, EXIF and all; phones get copies
     "checkins.create": ALL_ROLES,
+    "hazards.report": ALL_ROLES,
+    "hazards.view": ALL_ROLES,
 }
 
 

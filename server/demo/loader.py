@@ -17,6 +17,7 @@ from server.core.db import db
 from server.demo import names
 from server.enterprises.models import SECTORS, Enterprise
 from server.enterprises.uscc import check_character
+from server.hazards.services import ensure_categories
 from server.people.models import RoleAssignment, User
 from server.sites.models import Site
 
@@ -93,6 +94,7 @@ class PlannedPerson:
 def load() -> dict[str, int]:
     """Add whatever of the demo data is missing, and say how many of each kind were added."""
     added_areas = load_areas_csv()
+    ensure_categories()
     areas = {a.code: a for a in db.session.scalars(select(Area))}
     planned_areas = plan_areas(_rng("areas"))
     added_areas += add_areas(planned_areas, areas)

@@ -26,6 +26,8 @@ class Event(Base):
     reason: Mapped[str] = mapped_column(String(500), default="")
     attachments: Mapped[list] = mapped_column(JSON, default=list)  # photo ids, document numbers
     data: Mapped[dict] = mapped_column(JSON, default=dict)
+    # the id the phone gave the change, so that a replayed request finds its event instead of adding one
+    client_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 

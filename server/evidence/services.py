@@ -13,7 +13,7 @@ from server.evidence.models import ChainHead, Event
 GENESIS = "0" * 64
 # What a link's hash covers; changing any of these in a stored event breaks the chain from there on.
 HASHED = ("seq", "record_type", "record_id", "action", "from_state", "to_state", "actor_id", "at", "reason",
-          "attachments", "data", "prev_hash")
+          "attachments", "data", "client_id", "prev_hash")
 
 
 def link_hash(event: Event) -> str:
@@ -26,7 +26,7 @@ def link_hash(event: Event) -> str:
 
 
 def record(record_type: str, record_id, action: str, *, actor_id: uuid.UUID | None, from_state=None,
-           to_state=None, reason: str = "", attachments=(), data=None) -> Event:
+           to_state=None, reason: str = "", attachments=(), data=None, client_id=None) -> Event:
     """Append one event to the chain, in the caller's transaction (so it lands with the change or not at all).
 
     The chain's head row is locked for the rest of the transaction: appends from concurrent requests
@@ -38,12 +38,18 @@ def record(record_type: str, record_id, action: str, *, actor_id: uuid.UUID | No
         db.session.add(head)
     event = Event(seq=head.seq + 1, record_type=record_type, record_id=str(record_id), action=action,
                   from_state=from_state, to_state=to_state, actor_id=actor_id, at=utcnow(), reason=reason,
-                  attachments=[str(a) for a in attachments], data=data or {}, prev_hash=head.hash)
+                  attachments=[str(a) for a in attachments], data=data or {},
+                  client_id=str(client_id) if client_id else None, prev_hash=head.hash)
     event.hash = link_hash(event)
     head.seq, head.hash = event.seq, event.hash
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def by_client_id(client_id) -> Event | None:
+    """The event a phone's change produced, if it was already recorded (for idempotent replays)."""
+    return db.session.scalars(select(Event).where(Event.client_id == str(client_id))).first()
 
 
 def timeline(record_type: str, record_id) -> list[Event]:

@@ -1,0 +1,89 @@
+"""The hazard loop as data (隐患闭环), and the one function that moves a hazard through it.
+
+reported → acknowledged (受理) | rejected | merged → rectifying (整改中, a notice with a deadline)
+→ submitted (整改完成待复查, with proof) → closed (销号) | back to rectifying.
+An enterprise may also rectify its own hazard straight away (自查自改): reported → submitted.
+Each transition says who may make it (roles, within their scope), what it requires, and what it
+starts; nothing else in the code changes a hazard's state.
+"""
+from dataclasses import dataclass
+
+STATES = {
+    "reported": ("待受理", "Reported"), "acknowledged": ("已受理", "Acknowledged"),
+    "rejected": ("不予受理", "Rejected"), "merged": ("已合并", "Merged as a duplicate"),
+    "rectifying": ("整改中", "Being rectified"), "submitted": ("整改完成待复查", "Rectified, awaiting re-inspection"),
+    "closed": ("已销号", "Closed"),
+}
+OFFICERS = frozenset({"station_officer", "enforcement_officer", "department_officer"})
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset
+    target: str | None  # None: the state stays (a transfer changes who handles it, not where it is)
+    roles: frozenset
+    requires: tuple = ()
+    starts: tuple = ()  # what follows: clocks, notifications, documents (named for the record and the docs)
+    zh: str = ""
+
+
+MACHINE = {
+    "acknowledge": Transition(frozenset({"reported"}), "acknowledged", frozenset({"station_officer"}),
+                              starts=("forward_major_clock",), zh="受理"),
+    "reject": Transition(frozenset({"reported"}), "rejected", frozenset({"station_officer"}),
+                         requires=("reason",), zh="不予受理"),
+    "merge": Transition(frozenset({"reported", "acknowledged"}), "merged", frozenset({"station_officer"}),
+                        requires=("reason", "duplicate_of"), zh="合并为重复"),
+    "transfer": Transition(frozenset({"reported", "acknowledged"}), None, frozenset({"station_officer"}),
+                           requires=("reason", "sector"), starts=("notify_department",), zh="移送"),
+    "issue_notice": Transition(frozenset({"acknowledged"}), "rectifying", OFFICERS,
+                               requires=("deadline", "responsible_party"),
+                               starts=("rectification_notice", "deadline_clock", "notify_enterprise"), zh="下达整改意见"),
+    "submit_rectification": Transition(frozenset({"rectifying"}), "submitted",
+                                       frozenset({"enterprise_user", "station_officer"}),
+                                       requires=("description", "photo_ids"), starts=("reinspection_clock",),
+                                       zh="提交整改"),
+    "self_rectify": Transition(frozenset({"reported"}), "submitted", frozenset({"enterprise_user"}),
+                               requires=("description", "photo_ids"), starts=("reinspection_clock",), zh="自查自改"),
+    "close": Transition(frozenset({"submitted"}), "closed", OFFICERS, requires=("result",),
+                        starts=("reinspection_opinion",), zh="复查通过，销号"),
+    "return": Transition(frozenset({"submitted"}), "rectifying", OFFICERS, requires=("result", "deadline"),
+                         starts=("reinspection_opinion", "deadline_clock"), zh="复查未通过，退回整改"),
+}
+
+
+class InvalidTransition(Exception):
+    """The action does not apply to the hazard's state: 409, with the actions that do."""
+
+    def __init__(self, state: str, allowed: list[str]):
+        self.state, self.allowed = state, allowed
+
+
+class NotPermitted(Exception):
+    """The caller holds no role that may take this action on this hazard: 403."""
+
+
+class MissingRequirements(Exception):
+    """What the action needs and was not given: 422, by field."""
+
+    def __init__(self, fields: list[str]):
+        self.fields = fields
+
+
+def allowed_actions(state: str, roles: set[str]) -> list[str]:
+    """The actions someone holding `roles` may take from `state` (scope aside)."""
+    return sorted(name for name, t in MACHINE.items() if state in t.sources and t.roles & roles)
+
+
+def check(state: str, action: str, roles: set[str], payload: dict) -> Transition:
+    """Whether `action` may be taken now by someone with `roles` (held where the hazard is) and
+    `payload`: the transition, or the reason it may not, as an exception."""
+    transition = MACHINE[action]
+    if state not in transition.sources:
+        raise InvalidTransition(state, allowed_actions(state, roles))
+    if not transition.roles & roles:
+        raise NotPermitted(action)
+    missing = [name for name in transition.requires if payload.get(name) in (None, "", [])]
+    if missing:
+        raise MissingRequirements(missing)
+    return transition

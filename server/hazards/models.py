@@ -1,0 +1,93 @@
+"""Hazards (隐患): reported from the field, routed to a street station, driven through the loop to closure."""
+import uuid
+from datetime import datetime
+from functools import lru_cache
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, false, or_, select, true
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.areas.models import subtree_ids
+from server.core.db import Base, Timestamps, UTCDateTime, utcnow
+
+LEVELS = {"general": ("一般隐患", "General hazard"), "major": ("重大隐患", "Major hazard")}
+SOURCES = {"patrol": ("网格巡查", "Patrol"), "inspection": ("监督检查", "Inspection"),
+           "self_report": ("企业自查", "Enterprise self-inspection"), "other": ("其他", "Other")}
+# The taxonomy every deployment starts with; categories are rows, so the bureau can add and retire them.
+DEFAULT_CATEGORIES = [
+    ("fire", "消防安全", "Fire"), ("electrical", "用电安全", "Electrical"), ("gas", "燃气安全", "Gas"),
+    ("structural", "建筑结构", "Structural"), ("hazardous_chemicals", "危险化学品", "Hazardous chemicals"),
+    ("flooding", "防汛排水", "Flooding and drainage"), ("crowd", "人员密集", "Crowds"),
+    ("traffic", "交通安全", "Traffic"), ("special_equipment", "特种设备", "Special equipment"),
+    ("other", "其他", "Other"),
+]
+
+
+class HazardCategory(Base):
+    """隐患类别: an editable list; a retired category stays on the hazards that used it."""
+
+    __tablename__ = "hazard_categories"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(50))
+    name_en: Mapped[str] = mapped_column(String(80))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Hazard(Timestamps, Base):
+    """隐患: made on the phone (client UUID); its state changes only through hazards.machine."""
+
+    __tablename__ = "hazards"
+    __zh_name__ = "隐患"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    site_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sites.id"), index=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
+    street_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)  # whose station it goes to
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    accuracy_m: Mapped[float | None] = mapped_column(Float)
+    category: Mapped[str] = mapped_column(ForeignKey("hazard_categories.code"))
+    level: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16))
+    photo_ids: Mapped[list] = mapped_column(JSON, default=list)
+    reporter_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    observed_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the phone's clock
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # the enterprise answerable for it (the site's, or the reporter's own for a self-report)
+    enterprise_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    sector: Mapped[str | None] = mapped_column(String(32), index=True)  # 管行业必须管安全
+    state: Mapped[str] = mapped_column(String(24), default="reported", index=True)
+    ack_due_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the 30-minute target, from received_at
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("hazards.id"))
+    responsible_party: Mapped[str] = mapped_column(String(200), default="")
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self):
+        return f"<Hazard {self.id} {self.state}>"
+
+    @classmethod
+    @lru_cache(maxsize=4096)
+    def scope_clause(cls, grants, user_id):
+        """Visible: in a granted area (the station of its street, its grid's worker, the district); its
+        enterprise's; in a department's sector; and always to whoever reported it."""
+        if grants.everywhere:
+            return true()
+        clauses = [cls.reporter_id == user_id] if user_id else []
+        if grants.area_paths:
+            clauses.append(cls.grid_id.in_(subtree_ids(grants.area_paths)))
+        if grants.enterprise_ids:
+            clauses.append(cls.enterprise_id.in_(grants.enterprise_ids))
+        for sector, path in grants.sectors:
+            clauses.append((cls.sector == sector) & cls.grid_id.in_(subtree_ids([path])))
+        return or_(*clauses) if clauses else false()
+
+
+def active_categories():
+    return select(HazardCategory).where(HazardCategory.active.is_(True)).order_by(HazardCategory.position)

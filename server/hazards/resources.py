@@ -1,0 +1,160 @@
+"""Hazards: reported from the phone, triaged and driven through the loop, each step on the record."""
+import uuid
+
+from flask import g, request
+from sqlalchemy import select
+
+from server.areas.models import Area, subtree_ids
+from server.auth.permissions import BEARER_DOC, requires
+from server.auth.scope import grants
+from server.core.api import ApiView, Blueprint, answer_with, get_or_404, paginate
+from server.core.db import db, utcnow
+from server.core.errors import error
+from server.core.i18n import tr
+from server.evidence import services as evidence
+from server.hazards import machine, services
+from server.hazards.models import Hazard, active_categories
+from server.hazards.schemas import (CategorySchema, EventSchema, HazardCreateSchema, HazardQuerySchema, HazardSchema,
+                                    TransitionSchema)
+from server.sites.models import Site
+
+blp = Blueprint("hazards", __name__, url_prefix="/api/v1", description="隐患闭环 / The hazard loop")
+
+
+def _scope():
+    return Hazard.scope_clause(grants("hazards.view"), g.identity.user_id)
+
+
+def _etag(hazard: Hazard) -> str:
+    # From the version: every change bumps it, and a phone holding an older one must not overwrite
+    return blp._generate_etag({"hazard": str(hazard.id), "version": hazard.version})
+
+
+def _refused(exc: services.Refused):
+    error(exc.status, tr(exc.zh, exc.en), code=exc.code, errors={"json": {exc.field: [tr(exc.zh, exc.en)]}})
+
+
+@blp.route("/hazard-categories")
+class Categories(ApiView):
+    @requires("hazards.view")
+    @blp.etag
+    @blp.response(200, CategorySchema(many=True))
+    @blp.doc(security=BEARER_DOC)
+    def get(self):
+        """隐患类别 / The hazard categories in use"""
+        return db.session.scalars(active_categories()).all()
+
+
+@blp.route("/hazards")
+class Hazards(ApiView):
+    @requires("hazards.report")
+    @blp.arguments(HazardCreateSchema)
+    @blp.response(201, HazardSchema)
+    @blp.alt_response(200, schema=HazardSchema, success=True, description="already reported under this id")
+    @blp.alt_response(409, description="the id is taken by a report with other content")
+    @blp.doc(security=BEARER_DOC)
+    def post(self, body):
+        """报告隐患 / Report a hazard (client id; photos may come before or after)"""
+        try:
+            hazard, created = services.report(g.identity, body, Site.scope_clause(grants("sites.view")))
+        except services.Refused as exc:
+            _refused(exc)
+        except services.Conflict as exc:
+            error(409, tr("该隐患编号已用于另一条内容不同的报告（{f}）", "This id belongs to a different report ({f})",
+                          f=", ".join(exc.fields)), code="id_conflict",
+                  errors={"json": {f: ["differs"] for f in exc.fields}})
+        if not created:
+            answer_with(200)
+        return services.view(hazard, g.identity)
+
+    @requires("hazards.view")
+    @blp.etag
+    @blp.arguments(HazardQuerySchema, location="query")
+    @blp.response(200, HazardSchema(many=True))
+    @blp.paginate()
+    @blp.doc(security=BEARER_DOC)
+    def get(self, query, pagination_parameters):
+        """隐患列表 / Hazards in your scope, newest first (a station's triage queue: state=reported)"""
+        stmt = select(Hazard).where(_scope())
+        for name in ("state", "level", "category", "site_id"):
+            if name in query:
+                stmt = stmt.where(getattr(Hazard, name) == query[name])
+        if "area_id" in query:
+            stmt = stmt.where(Hazard.grid_id.in_(subtree_ids([get_or_404(Area, query["area_id"]).path])))
+        if query.get("overdue_ack") is not None:
+            late = (Hazard.state == "reported") & (Hazard.ack_due_at < utcnow())
+            stmt = stmt.where(late if query["overdue_ack"] else ~late)
+        page = paginate(stmt, pagination_parameters, order_by=(Hazard.received_at.desc(), Hazard.id))
+        return [services.view(hazard, g.identity) for hazard in page]
+
+
+@blp.route("/hazards/<uuid:hazard_id>")
+class HazardById(ApiView):
+    @requires("hazards.view")
+    @blp.etag
+    @blp.response(200, HazardSchema)
+    @blp.doc(security=BEARER_DOC)
+    def get(self, hazard_id: uuid.UUID):
+        """一条隐患 / One hazard, with what you may do next (ETag: send it as If-Match with a change)"""
+        hazard = get_or_404(Hazard, hazard_id, clause=_scope())
+        blp.set_etag({"hazard": str(hazard.id), "version": hazard.version})
+        return services.view(hazard, g.identity)
+
+
+@blp.route("/hazards/<uuid:hazard_id>/transitions")
+class Transitions(ApiView):
+    @requires("hazards.view")
+    @blp.arguments(TransitionSchema)
+    @blp.response(200, HazardSchema)
+    @blp.alt_response(409, description="not allowed from the hazard's state: `errors.allowed` lists what is")
+    @blp.alt_response(412, description="the hazard changed since you read it: `errors.current` has its state")
+    @blp.alt_response(428, description="send If-Match with the ETag you read")
+    @blp.doc(security=BEARER_DOC)
+    def post(self, body, hazard_id: uuid.UUID):
+        """推进隐患 / Act on a hazard: acknowledge, reject, merge, transfer, issue a notice, rectify, close, return"""
+        hazard = get_or_404(Hazard, hazard_id, clause=_scope())
+        replayed = evidence.by_client_id(body["id"])
+        if replayed is not None:  # the phone sent this change before: answer as then, add nothing
+            if replayed.record_id != str(hazard.id) or replayed.action != body["action"]:
+                error(409, tr("该操作编号已用于另一项操作", "This change id belongs to another change"), code="id_conflict")
+            return services.view(hazard, g.identity)
+        if not request.if_match:
+            error(428)
+        if _etag(hazard) not in request.if_match:
+            error(412, errors={"current": {"state": hazard.state, "version": hazard.version}},
+                  headers={"ETag": f'"{_etag(hazard)}"'})
+        try:
+            services.transition(g.identity, hazard, body)
+        except machine.InvalidTransition as exc:
+            error(409, tr("隐患当前为“{s}”，不能执行该操作", "The hazard is “{s}”: this action does not apply",
+                          s=machine.STATES[exc.state][0]),
+                  code="invalid_transition", errors={"allowed": exc.allowed, "state": exc.state})
+        except machine.NotPermitted:
+            error(403, tr("您在该隐患所在范围内没有执行此操作的角色", "No role of yours may do this to this hazard"))
+        except machine.MissingRequirements as exc:
+            error(422, errors={"json": {f: [tr("此操作需要该项", "This action requires it")] for f in exc.fields}})
+        except services.Refused as exc:
+            _refused(exc)
+        return services.view(hazard, g.identity)
+
+
+@blp.route("/hazards/<uuid:hazard_id>/timeline")
+class Timeline(ApiView):
+    @requires("hazards.view")
+    @blp.response(200, EventSchema(many=True))
+    @blp.doc(security=BEARER_DOC)
+    def get(self, hazard_id: uuid.UUID):
+        """隐患时间线 / Every step of the hazard, as recorded in the event chain"""
+        hazard = get_or_404(Hazard, hazard_id, clause=_scope())
+        return evidence.timeline("hazard", hazard.id)
+
+
+@blp.route("/hazards/<uuid:hazard_id>/duplicates")
+class Duplicates(ApiView):
+    @requires("hazards.view")
+    @blp.response(200, HazardSchema(many=True))
+    @blp.doc(security=BEARER_DOC)
+    def get(self, hazard_id: uuid.UUID):
+        """疑似重复 / Likely duplicates: same category at the same site or within 100 m, in the last 14 days"""
+        hazard = get_or_404(Hazard, hazard_id, clause=_scope())
+        return [services.view(other, g.identity) for other in services.likely_duplicates(hazard, _scope())]

@@ -1,0 +1,106 @@
+"""Hazards on the wire."""
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from server.core.api import AreaId, InputSchema, OutputSchema, QuerySchema
+from server.enterprises.models import SECTORS
+from server.hazards.machine import MACHINE, STATES
+from server.hazards.models import LEVELS, SOURCES
+from server.sites.schemas import LATITUDE, LONGITUDE
+
+
+class HazardCreateSchema(InputSchema):
+    id = fields.UUID(required=True, metadata={"description": "made on the phone; sending it again is safe"})
+    site_id = fields.UUID(load_default=None, allow_none=True)
+    grid_id = AreaId(load_default=None, allow_none=True, metadata={"description": "when there is no site"})
+    category = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    level = fields.String(required=True, validate=validate.OneOf(list(LEVELS)))
+    description = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    source = fields.String(load_default=None, validate=validate.OneOf(list(SOURCES)))
+    observed_at = fields.AwareDateTime(required=True, metadata={"description": "the phone's clock, with its zone"})
+    latitude = fields.Float(load_default=None, allow_none=True, allow_nan=False, validate=LATITUDE)
+    longitude = fields.Float(load_default=None, allow_none=True, allow_nan=False, validate=LONGITUDE)
+    accuracy_m = fields.Float(load_default=None, allow_none=True, allow_nan=False,
+                              validate=validate.Range(min=0, max=100_000))
+    photo_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=20),
+                            metadata={"description": "photos sent on their own, before or after this report"})
+
+    @validates_schema
+    def _somewhere(self, data, **_kwargs):
+        if not data.get("site_id") and not data.get("grid_id"):
+            raise ValidationError("给出 site_id 或 grid_id / give site_id or grid_id", "site_id")
+
+
+class TransitionSchema(InputSchema):
+    id = fields.UUID(required=True, metadata={"description": "made on the phone: a replayed change is found, not repeated"})
+    action = fields.String(required=True, validate=validate.OneOf(list(MACHINE)))
+    reason = fields.String(validate=validate.Length(min=1, max=500))
+    result = fields.String(validate=validate.Length(min=1, max=500), metadata={"description": "re-inspection result"})
+    duplicate_of = fields.UUID()
+    sector = fields.String(validate=validate.OneOf(list(SECTORS)))
+    deadline = fields.AwareDateTime()
+    responsible_party = fields.String(validate=validate.Length(min=1, max=200))
+    description = fields.String(validate=validate.Length(min=1, max=2000))
+    photo_ids = fields.List(fields.UUID(), validate=validate.Length(max=20))
+
+
+class PhotoStateSchema(OutputSchema):
+    id = fields.String()
+    state = fields.String(metadata={"description": "pending until it arrives and its copies are made"})
+
+
+class HazardSchema(OutputSchema):
+    id = fields.UUID()
+    site_id = fields.UUID(allow_none=True)
+    grid_id = fields.Integer()
+    street_id = fields.Integer()
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    accuracy_m = fields.Float(allow_none=True)
+    category = fields.String()
+    level = fields.String()
+    description = fields.String()
+    source = fields.String()
+    photos = fields.List(fields.Nested(PhotoStateSchema))
+    reporter_id = fields.UUID()
+    observed_at = fields.AwareDateTime()
+    received_at = fields.AwareDateTime()
+    enterprise_id = fields.UUID(allow_none=True)
+    sector = fields.String(allow_none=True)
+    state = fields.String(metadata={"description": ", ".join(STATES)})
+    ack_due_at = fields.AwareDateTime(metadata={"description": "30 minutes after it reached the server"})
+    acknowledged_at = fields.AwareDateTime(allow_none=True)
+    overdue_ack = fields.Boolean()
+    merged_into_id = fields.UUID(allow_none=True)
+    responsible_party = fields.String()
+    deadline = fields.AwareDateTime(allow_none=True)
+    closed_at = fields.AwareDateTime(allow_none=True)
+    version = fields.Integer()
+    allowed_actions = fields.List(fields.String(), metadata={"description": "what you may do next"})
+
+
+class EventSchema(OutputSchema):
+    seq = fields.Integer()
+    action = fields.String()
+    from_state = fields.String(allow_none=True)
+    to_state = fields.String(allow_none=True)
+    actor_id = fields.UUID(allow_none=True)
+    at = fields.AwareDateTime()
+    reason = fields.String()
+    attachments = fields.List(fields.String())
+    data = fields.Dict()
+    hash = fields.String()
+
+
+class CategorySchema(OutputSchema):
+    code = fields.String()
+    name_zh = fields.String()
+    name_en = fields.String()
+
+
+class HazardQuerySchema(QuerySchema):
+    state = fields.String(validate=validate.OneOf(list(STATES)))
+    level = fields.String(validate=validate.OneOf(list(LEVELS)))
+    category = fields.String(validate=validate.Length(max=32))
+    site_id = fields.UUID()
+    area_id = AreaId()
+    overdue_ack = fields.Boolean(metadata={"description": "reported and past the 30-minute target"})

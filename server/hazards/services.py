@@ -1,0 +1,242 @@
+"""Reporting hazards (idempotent on the phone's id) and moving them through the loop, every step on record."""
+import uuid
+from datetime import timedelta, timezone
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from server.areas.models import Area
+from server.auth.services import Identity
+from server.core.db import db, utcnow
+from server.enterprises.models import Enterprise
+from server.evidence import services as evidence
+from server.hazards import machine
+from server.hazards.models import Hazard, HazardCategory
+from server.photos import services as photos
+from server.sites.models import Site
+
+# What the phone sent that makes one report: a repeat must send exactly this again.
+CONTENT = ("site_id", "grid_id", "category", "level", "description", "source", "observed_at", "latitude",
+           "longitude", "accuracy_m", "photo_ids")
+
+
+class Refused(Exception):
+    """A report or change the server will not take: a status, a stable code, and the field at fault."""
+
+    def __init__(self, status: int, code: str, field: str, zh: str, en: str):
+        super().__init__(en)
+        self.status, self.code, self.field, self.zh, self.en = status, code, field, zh, en
+
+
+class Conflict(Exception):
+    def __init__(self, fields):
+        self.fields = fields
+
+
+def _area_ids(area: Area) -> list[int]:
+    return [int(part) for part in area.path.strip("/").split("/")]
+
+
+# ---- reporting -----------------------------------------------------------------------------------------
+
+def report(identity: Identity, body: dict, site_scope) -> tuple[Hazard, bool]:
+    """Store a hazard report (or find the one already stored under its id): (hazard, whether new)."""
+    body = {**body, "observed_at": body["observed_at"].astimezone(timezone.utc),
+            "photo_ids": sorted({str(p) for p in body.get("photo_ids", [])})}
+    existing = db.session.get(Hazard, body["id"])
+    if existing is not None:
+        return _same_or_conflict(existing, identity, body), False
+    hazard = Hazard(id=body["id"], reporter_id=identity.user_id, **_placed(body, site_scope, identity),
+                    **{k: body.get(k) for k in ("category", "level", "description", "observed_at", "latitude",
+                                                "longitude", "accuracy_m", "photo_ids")},
+                    source=body.get("source") or _default_source(identity))
+    _check_category(hazard.category)
+    received = utcnow()
+    hazard.received_at = received
+    hazard.ack_due_at = received + timedelta(minutes=current_app.config["HAZARD_ACK_MINUTES"])
+    try:
+        with db.session.begin_nested():  # a retry may race its own first attempt
+            db.session.add(hazard)
+    except IntegrityError:
+        return _same_or_conflict(db.session.get(Hazard, body["id"]), identity, body), False
+    evidence.record("hazard", hazard.id, "report", actor_id=identity.user_id, to_state="reported",
+                    attachments=hazard.photo_ids, client_id=f"report:{hazard.id}",
+                    data={"category": hazard.category, "level": hazard.level, "site_id": _text(hazard.site_id)})
+    photos.cite(_uuids(hazard.photo_ids), record_type="hazard", record_id=hazard.id, site_id=hazard.site_id,
+                grid_id=hazard.grid_id)
+    return hazard, True
+
+
+def _uuids(ids) -> list[uuid.UUID]:
+    return [uuid.UUID(str(i)) for i in ids]
+
+
+def _text(value):
+    return str(value) if value is not None else None
+
+
+def _same_or_conflict(existing: Hazard, identity: Identity, body: dict) -> Hazard:
+    # the server fills in the grid of a report at a site, and the source of a report without one
+    filled = {"grid_id"} if body.get("site_id") else set()
+    filled |= {"source"} if body.get("source") is None else set()
+    compared = [name for name in CONTENT if name in body and name not in filled]
+    different = [name for name in compared if getattr(existing, name) != body[name]]
+    if existing.reporter_id != identity.user_id:
+        different.append("reporter")
+    if different:
+        raise Conflict(different)
+    return existing
+
+
+def _default_source(identity: Identity) -> str:
+    return "self_report" if any(r.role == "enterprise_user" for r in identity.roles) else "patrol"
+
+
+def _check_category(code: str):
+    category = db.session.get(HazardCategory, code)
+    if category is None or not category.active:
+        raise Refused(422, "validation_error", "category", "没有这个隐患类别", "No such hazard category")
+
+
+def _placed(body: dict, site_scope, identity: Identity) -> dict:
+    """Where the hazard is: its site (which gives the grid and the answerable enterprise) or a grid."""
+    if body.get("site_id"):
+        site = db.session.scalars(select(Site).where(Site.id == body["site_id"], site_scope)).first()
+        if site is None:
+            raise Refused(422, "validation_error", "site_id", "场所不存在或不在您的范围内",
+                          "No such site within your scope")
+        grid = db.session.get(Area, site.grid_id)
+        enterprise = db.session.get(Enterprise, site.enterprise_id) if site.enterprise_id else None
+    else:
+        grid = db.session.get(Area, body["grid_id"]) if body.get("grid_id") else None
+        if grid is None or grid.level != "grid":
+            raise Refused(422, "validation_error", "grid_id", "请给出场所，或隐患所在的网格",
+                          "Give the site, or the grid the hazard is in")
+        if not any(r.area_path and grid.path.startswith(r.area_path) for r in identity.roles):
+            raise Refused(422, "validation_error", "grid_id", "该网格不在您的范围内", "That grid is outside your scope")
+        site, enterprise = None, None
+    return {"site_id": site.id if site else None, "grid_id": grid.id, "street_id": _area_ids(grid)[1],
+            "enterprise_id": enterprise.id if enterprise else None,
+            "sector": enterprise.sector if enterprise else None}
+
+
+# ---- moving through the loop -------------------------------------------------------------------------------
+
+def roles_here(identity: Identity, hazard: Hazard) -> set[str]:
+    """The caller's roles whose scope covers this hazard: the roles they may act in on it."""
+    grid_path = db.session.get(Area, hazard.grid_id).path
+    held = set()
+    for role in identity.roles:
+        if role.enterprise_id is not None:
+            covers = role.enterprise_id == hazard.enterprise_id
+        elif role.sector is not None:
+            covers = role.sector == hazard.sector and grid_path.startswith(role.area_path)
+        else:
+            covers = grid_path.startswith(role.area_path)
+        if covers:
+            held.add(role.role)
+    return held
+
+
+def transition(identity: Identity, hazard: Hazard, body: dict) -> None:
+    """Take one action on the hazard (checked by the machine), apply it, and record the event."""
+    action = body["action"]
+    step = machine.check(hazard.state, action, roles_here(identity, hazard), body)
+    from_state = hazard.state
+    EFFECTS.get(action, lambda *_: None)(hazard, body, identity)
+    if step.target:
+        hazard.state = step.target
+    db.session.flush()
+    proof = [str(p) for p in body.get("photo_ids") or []]
+    evidence.record("hazard", hazard.id, action, actor_id=identity.user_id, from_state=from_state,
+                    to_state=hazard.state, reason=body.get("reason") or body.get("result") or "",
+                    attachments=proof, client_id=body["id"],
+                    data={k: _jsonable(body[k]) for k in ("deadline", "responsible_party", "sector", "duplicate_of",
+                                                          "description") if body.get(k) is not None})
+    if proof:
+        photos.cite(_uuids(proof), record_type="hazard", record_id=hazard.id, site_id=hazard.site_id,
+                    grid_id=hazard.grid_id)
+
+
+def _jsonable(value):
+    return value.astimezone(timezone.utc).isoformat() if hasattr(value, "astimezone") else str(value)
+
+
+def _acknowledge(hazard, _body, _identity):
+    hazard.acknowledged_at = utcnow()
+
+
+def _merge(hazard, body, identity):
+    target = db.session.get(Hazard, body["duplicate_of"])
+    if target is None or target.id == hazard.id or target.street_id != hazard.street_id:
+        raise Refused(422, "validation_error", "duplicate_of", "要合并到的隐患不存在或不在同一街道",
+                      "The hazard to merge into does not exist or is in another street")
+    hazard.merged_into_id = target.id
+
+
+def _transfer(hazard, body, _identity):
+    hazard.sector = body["sector"]
+
+
+def _issue_notice(hazard, body, _identity):
+    _future(body["deadline"])
+    hazard.deadline, hazard.responsible_party = body["deadline"], body["responsible_party"]
+
+
+def _return(hazard, body, _identity):
+    _future(body["deadline"])
+    hazard.deadline = body["deadline"]
+
+
+def _close(hazard, _body, _identity):
+    hazard.closed_at = utcnow()
+
+
+def _future(deadline):
+    if deadline <= utcnow():
+        raise Refused(422, "validation_error", "deadline", "整改期限应在将来", "The deadline must be in the future")
+
+
+EFFECTS = {"acknowledge": _acknowledge, "merge": _merge, "transfer": _transfer, "issue_notice": _issue_notice,
+           "return": _return, "close": _close}
+
+
+# ---- reading -------------------------------------------------------------------------------------------------
+
+def view(hazard: Hazard, identity: Identity) -> dict:
+    """The hazard as the API shows it: its photos' states, and what the caller may do next."""
+    states = photos.photo_states(_uuids(hazard.photo_ids))
+    return {**{column.key: getattr(hazard, column.key) for column in Hazard.__table__.columns},
+            "photos": [{"id": photo_id, "state": states[uuid.UUID(photo_id)]} for photo_id in hazard.photo_ids],
+            "allowed_actions": machine.allowed_actions(hazard.state, roles_here(identity, hazard)),
+            "overdue_ack": hazard.state == "reported" and utcnow() > hazard.ack_due_at}
+
+
+def likely_duplicates(hazard: Hazard, scope, *, days: int = 14, metres: float = 100) -> list[Hazard]:
+    """Open hazards of the same category reported recently at the same site or nearby (for triage)."""
+    since = hazard.received_at - timedelta(days=days)
+    candidates = db.session.scalars(select(Hazard).where(
+        Hazard.id != hazard.id, Hazard.category == hazard.category, Hazard.street_id == hazard.street_id,
+        Hazard.received_at >= since, Hazard.state.notin_(("rejected", "merged")), scope)).all()
+    return [other for other in candidates
+            if (hazard.site_id and other.site_id == hazard.site_id) or _near(hazard, other, metres)]
+
+
+def _near(a: Hazard, b: Hazard, metres: float) -> bool:
+    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return False
+    from server.checkins.services import distance_m  # the one haversine of the project
+
+    return distance_m(a.latitude, a.longitude, b.latitude, b.longitude) <= metres
+
+
+def ensure_categories():
+    """The default taxonomy, added where missing (idempotent)."""
+    from server.hazards.models import DEFAULT_CATEGORIES
+
+    present = set(db.session.scalars(select(HazardCategory.code)))
+    for position, (code, zh, en) in enumerate(DEFAULT_CATEGORIES):
+        if code not in present:
+            db.session.add(HazardCategory(code=code, name_zh=zh, name_en=en, active=True, position=position))
+    db.session.flush()
