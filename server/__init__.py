@@ -32,7 +32,23 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(require_json_body)
     _register_blueprints(app, api)
     _register_cli(app)
+    if not app.config["REDIS_URL"] and not app.testing:
+        _tick_clocks_in_process(app)
     return app
+
+
+def _tick_clocks_in_process(app: Flask):
+    """Without Redis (the embedded default) the web process ticks the hazard clocks itself, from the
+    first request on (not at import, so that CLI commands do not start a ticker)."""
+    from server.hazards.clocks import run_in_thread
+
+    started = []
+
+    @app.before_request
+    def start_ticking():
+        if not started:
+            started.append(True)
+            run_in_thread(app)
 
 
 def _register_blueprints(app: Flask, api: Api):
@@ -42,12 +58,13 @@ def _register_blueprints(app: Flask, api: Api):
     from server.core.meta import blp as meta, docs_assets
     from server.enterprises.resources import blp as enterprises
     from server.hazards.resources import blp as hazards
+    from server.notifications.resources import blp as inbox
     from server.people.resources import blp as users
     from server.photos.resources import blp as photos
     from server.sites.resources import blp as sites
     from server.tags.resources import blp as tags, scan
 
-    for blp in (auth, areas, users, enterprises, sites, tags, checkins, photos, hazards, meta):
+    for blp in (auth, areas, users, enterprises, sites, tags, checkins, photos, hazards, inbox, meta):
         api.register_blueprint(blp)
     app.register_blueprint(docs_assets)
     app.register_blueprint(scan)

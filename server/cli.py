@@ -70,7 +70,11 @@ def worker(burst, queues):
 
     if not current_app.config["REDIS_URL"]:
         raise click.UsageError("REDIS_URL is not set: without it jobs run inline and no worker is needed")
+    from server.hazards.clocks import schedule_next
+
     names = queues or ("default",)
+    if not burst:
+        schedule_next(seconds=1)  # the hazard clocks' tick chain: one job id, so restarts do not double it
     Worker([queue(name) for name in names], connection=redis_connection()).work(with_scheduler=True, burst=burst)
 
 
@@ -126,3 +130,11 @@ def verify_chain():
         return
     click.echo(f"the chain is broken at event {broken.seq}: {broken.problem} ({checked} events before it hold)")
     raise SystemExit(1)
+
+
+@jobs_cli.command("tick")
+def tick_clocks():
+    """Fire the hazard clocks that are due now (what the worker does every minute)."""
+    from server.hazards.clocks import tick
+
+    click.echo(f"{tick()} clocks fired")

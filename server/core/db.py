@@ -1,4 +1,5 @@
 """The database: one engine per app, a session per app context, the declarative base and shared types."""
+import os
 import uuid
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -99,6 +100,13 @@ class Database:
             self.read_engine = make_engine(app.config["DATABASE_URL"], isolation_level="AUTOCOMMIT",
                                            pool_reset_on_return=None)
         app.extensions["db"] = self
+        # A forked process (an RQ work horse) must not share the parent's pooled connections.
+        os.register_at_fork(after_in_child=self._forget_connections)
+
+    def _forget_connections(self):
+        for engine in (self.engine, self.read_engine):
+            if engine is not None:
+                engine.dispose(close=False)
 
     def _new_session(self):
         # Tests bind sessions to one open connection, where they keep their transaction.

@@ -48,7 +48,7 @@ MACHINE = {
     "close": Transition(frozenset({"submitted"}), "closed", OFFICERS, requires=("result",),
                         starts=("reinspection_opinion",), zh="复查通过，销号"),
     "return": Transition(frozenset({"submitted"}), "rectifying", OFFICERS, requires=("result", "deadline"),
-                         starts=("reinspection_opinion", "deadline_clock"), zh="复查未通过，退回整改"),
+                         starts=("reinspection_opinion", "deadline_clock", "notify_returned"), zh="复查未通过，退回整改"),
 }
 
 

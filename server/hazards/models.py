@@ -3,11 +3,11 @@ import uuid
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, false, or_, select, true
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false, or_, select, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.areas.models import subtree_ids
-from server.core.db import Base, Timestamps, UTCDateTime, utcnow
+from server.core.db import Base, Timestamps, UTCDateTime, UUIDPrimaryKey, utcnow
 
 LEVELS = {"general": ("一般隐患", "General hazard"), "major": ("重大隐患", "Major hazard")}
 SOURCES = {"patrol": ("网格巡查", "Patrol"), "inspection": ("监督检查", "Inspection"),
@@ -87,6 +87,19 @@ class Hazard(Timestamps, Base):
         for sector, path in grants.sectors:
             clauses.append((cls.sector == sector) & cls.grid_id.in_(subtree_ids([path])))
         return or_(*clauses) if clauses else false()
+
+
+class HazardClock(UUIDPrimaryKey, Base):
+    """计时: something that must happen to a hazard at a time unless the hazard has moved on by then."""
+
+    __tablename__ = "hazard_clocks"
+    __table_args__ = (UniqueConstraint("hazard_id", "kind", "due_at"),)
+
+    hazard_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hazards.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    outcome: Mapped[str] = mapped_column(String(16), default="")  # fired | moot (the hazard moved on)
 
 
 def active_categories():

@@ -1,0 +1,34 @@
+"""The inbox (待办): what needs each user's action, one row per user and thing."""
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.core.db import Base, UTCDateTime, UUIDPrimaryKey, utcnow
+
+KINDS = {
+    "new_report": ("新上报隐患待受理", "A new report to triage"),
+    "ack_warning": ("隐患即将超过30分钟未受理", "A report nears 30 minutes unacknowledged"),
+    "ack_escalation": ("隐患超过30分钟未受理", "A report passed 30 minutes unacknowledged"),
+    "transferred": ("隐患已移送本部门", "A hazard was transferred to your department"),
+    "notice": ("收到隐患整改意见书", "A rectification notice for you"),
+    "deadline_near": ("整改期限将至", "A rectification deadline is near"),
+    "overdue": ("整改逾期，已督办", "Rectification overdue: under supervision"),
+    "reinspection_due": ("整改已提交，待复查", "A rectification awaits re-inspection"),
+    "returned": ("复查未通过，需继续整改", "Re-inspection failed: rectify again"),
+}
+
+
+class Notification(UUIDPrimaryKey, Base):
+    """One thing one user should act on; `key` makes each fan-out happen once however often it runs."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (UniqueConstraint("user_id", "key"), Index("ix_notifications_inbox", "user_id", "read_at"))
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(120))  # kind:hazard:due-time, stable across re-runs
+    kind: Mapped[str] = mapped_column(String(32))
+    hazard_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("hazards.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

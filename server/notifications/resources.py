@@ -1,0 +1,50 @@
+"""The inbox: what needs the signed-in user's action, newest first."""
+import uuid
+
+from flask import g
+from sqlalchemy import select
+
+from server.auth.permissions import BEARER_DOC, login_required
+from server.core.api import ApiView, Blueprint, paginate
+from server.core.db import db, utcnow
+from server.core.errors import error
+from server.core.i18n import tr
+from server.notifications.models import KINDS, Notification
+from server.notifications.schemas import InboxQuerySchema, NotificationSchema
+
+blp = Blueprint("inbox", __name__, url_prefix="/api/v1/inbox", description="待办 / The inbox")
+
+
+def _view(note: Notification) -> dict:
+    return {"id": note.id, "kind": note.kind, "title": tr(*KINDS[note.kind]), "hazard_id": note.hazard_id,
+            "created_at": note.created_at, "read_at": note.read_at}
+
+
+@blp.route("")
+class Inbox(ApiView):
+    @login_required
+    @blp.arguments(InboxQuerySchema, location="query")
+    @blp.response(200, NotificationSchema(many=True))
+    @blp.paginate()
+    @blp.doc(security=BEARER_DOC)
+    def get(self, query, pagination_parameters):
+        """我的待办 / My inbox"""
+        stmt = select(Notification).where(Notification.user_id == g.identity.user_id)
+        if query.get("unread") is not None:
+            stmt = stmt.where(Notification.read_at.is_(None) if query["unread"] else Notification.read_at.is_not(None))
+        notes = paginate(stmt, pagination_parameters, order_by=(Notification.created_at.desc(), Notification.id))
+        return [_view(note) for note in notes]
+
+
+@blp.route("/<uuid:notification_id>/read")
+class MarkRead(ApiView):
+    @login_required
+    @blp.response(200, NotificationSchema)
+    @blp.doc(security=BEARER_DOC)
+    def post(self, notification_id: uuid.UUID):
+        """标为已读 / Mark as read (again is harmless)"""
+        note = db.session.get(Notification, notification_id)
+        if note is None or note.user_id != g.identity.user_id:  # someone else's reads as absent
+            error(404, tr("未找到该待办", "No such notification"))
+        note.read_at = note.read_at or utcnow()
+        return _view(note)

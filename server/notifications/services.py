@@ -1,0 +1,49 @@
+"""Fanning out what needs action to the right people's inboxes, once per thing however often it is asked."""
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from server.core.db import db
+from server.hazards.models import Hazard
+from server.notifications.models import Notification
+from server.people.models import RoleAssignment, User
+
+
+def station_officers(hazard: Hazard) -> set[uuid.UUID]:
+    return _holders(RoleAssignment.role == "station_officer", RoleAssignment.area_id == hazard.street_id)
+
+
+def supervisors() -> set[uuid.UUID]:
+    return _holders(RoleAssignment.role == "supervisor")
+
+
+def enterprise_users(hazard: Hazard) -> set[uuid.UUID]:
+    if hazard.enterprise_id is None:
+        return set()
+    return _holders(RoleAssignment.role == "enterprise_user", RoleAssignment.enterprise_id == hazard.enterprise_id)
+
+
+def department_officers(hazard: Hazard) -> set[uuid.UUID]:
+    if hazard.sector is None:
+        return set()
+    return _holders(RoleAssignment.role == "department_officer", RoleAssignment.sector == hazard.sector)
+
+
+def _holders(*conditions) -> set[uuid.UUID]:
+    return set(db.session.scalars(select(RoleAssignment.user_id).join(User).where(User.is_active.is_(True),
+                                                                                   *conditions)))
+
+
+def notify(kind: str, hazard: Hazard, users: set[uuid.UUID], *, key: str = "") -> int:
+    """Put `kind` about `hazard` in each user's inbox, unless it is there already: how many were added."""
+    key = f"{kind}:{hazard.id}:{key}"[:120]
+    present = set(db.session.scalars(select(Notification.user_id).where(Notification.key == key,
+                                                                        Notification.user_id.in_(users))))
+    new = [Notification(user_id=user, key=key, kind=kind, hazard_id=hazard.id) for user in users - present]
+    try:
+        with db.session.begin_nested():  # a clock tick on another worker may fan out the same thing
+            db.session.add_all(new)
+    except IntegrityError:
+        return 0
+    return len(new)
