@@ -31,3 +31,21 @@ def enqueue(func, *args, queue_name: str = "default", **options):
         log.debug("running %s inline", func.__name__)
         return func(*args)
     return queue(queue_name).enqueue(func, *args, **{**DEFAULTS, **options})
+
+
+def after_commit(func, *args):
+    """Run (inline) or queue (RQ) a job once the request's transaction has committed, so that it sees
+    what the request wrote: `transactional` calls `run_after_commit()` right after its commit."""
+    from server.core.db import db
+
+    db.session.info.setdefault("after_commit", []).append((func, args))
+
+
+def run_after_commit():
+    from server.core.db import db
+
+    for func, args in db.session.info.pop("after_commit", []):
+        try:
+            enqueue(func, *args)
+        except Exception:  # committed work stands; a job that could not start is logged, and retried by hand
+            log.exception("job %s%s could not be started", func.__name__, args)

@@ -16,6 +16,7 @@ from werkzeug.routing import BaseConverter
 from server.core.db import db
 from server.core.errors import error
 from server.core.i18n import tr
+from server.jobs import run_after_commit
 
 
 def _not_json(constant):
@@ -141,6 +142,7 @@ def transactional(view):
             result = view(*args, **kwargs)
             if request.method not in ("GET", "HEAD", "OPTIONS"):
                 db.session.commit()
+                run_after_commit()
             return result
         except BaseException:
             db.session.rollback()

@@ -25,11 +25,12 @@ class Transition:
     requires: tuple = ()
     starts: tuple = ()  # what follows: clocks, notifications, documents (named for the record and the docs)
     zh: str = ""
+    when: tuple = ()  # conditions on the hazard beyond its state (see FACTS), all of which must hold
 
 
 MACHINE = {
     "acknowledge": Transition(frozenset({"reported"}), "acknowledged", frozenset({"station_officer"}),
-                              starts=("forward_major_clock",), zh="受理"),
+                              starts=("forward_major",), zh="受理"),
     "reject": Transition(frozenset({"reported"}), "rejected", frozenset({"station_officer"}),
                          requires=("reason",), zh="不予受理"),
     "merge": Transition(frozenset({"reported", "acknowledged"}), "merged", frozenset({"station_officer"}),
@@ -49,7 +50,29 @@ MACHINE = {
                         starts=("reinspection_opinion",), zh="复查通过，销号"),
     "return": Transition(frozenset({"submitted"}), "rectifying", OFFICERS, requires=("result", "deadline"),
                          starts=("reinspection_opinion", "deadline_clock", "notify_returned"), zh="复查未通过，退回整改"),
+    # major hazards only
+    "submit_plan": Transition(frozenset({"acknowledged", "rectifying"}), None,
+                              frozenset({"enterprise_user", "station_officer"}), requires=("plan",), when=("major",),
+                              zh="报送整改方案（五落实）"),
+    "record_dual_report": Transition(frozenset({"acknowledged", "rectifying", "submitted", "closed"}), None,
+                                     frozenset({"enterprise_user"}),
+                                     requires=("regulator_reported_at", "workers_congress_reported_at"),
+                                     when=("major",), zh="双报告"),
+    "list": Transition(frozenset({"acknowledged", "rectifying", "submitted"}), None, frozenset({"supervisor"}),
+                       requires=("reason",), when=("major", "not_listed"), starts=("listing_notice",),
+                       zh="挂牌督办"),
+    "request_extension": Transition(frozenset({"rectifying"}), None, frozenset({"enterprise_user"}),
+                                    requires=("deadline", "reason"),
+                                    when=("major", "no_extension_yet", "before_deadline"),
+                                    starts=("notify_extension",), zh="申请延期"),
+    "decide_extension": Transition(frozenset({"rectifying"}), None, frozenset({"supervisor", "station_officer"}),
+                                   requires=("approved", "reason"), when=("extension_pending",),
+                                   starts=("deadline_clock",), zh="审批延期"),
+    "delist": Transition(frozenset({"closed"}), None, frozenset({"supervisor"}), requires=("reason",),
+                         when=("listed",), zh="摘牌销号"),
 }
+# The conditions `when` may name; the hazard's facts (hazards.services.facts) say which hold.
+FACTS = ("major", "not_listed", "listed", "no_extension_yet", "extension_pending", "before_deadline")
 
 
 class InvalidTransition(Exception):
@@ -70,17 +93,21 @@ class MissingRequirements(Exception):
         self.fields = fields
 
 
-def allowed_actions(state: str, roles: set[str]) -> list[str]:
-    """The actions someone holding `roles` may take from `state` (scope aside)."""
-    return sorted(name for name, t in MACHINE.items() if state in t.sources and t.roles & roles)
+def _applies(transition: Transition, state: str, facts) -> bool:
+    return state in transition.sources and set(transition.when) <= set(facts)
 
 
-def check(state: str, action: str, roles: set[str], payload: dict) -> Transition:
-    """Whether `action` may be taken now by someone with `roles` (held where the hazard is) and
-    `payload`: the transition, or the reason it may not, as an exception."""
+def allowed_actions(state: str, roles: set[str], facts=()) -> list[str]:
+    """The actions someone holding `roles` may take from `state` given the hazard's facts (scope aside)."""
+    return sorted(name for name, t in MACHINE.items() if _applies(t, state, facts) and t.roles & roles)
+
+
+def check(state: str, action: str, roles: set[str], payload: dict, facts=()) -> Transition:
+    """Whether `action` may be taken now, on a hazard in `state` with `facts`, by someone with `roles`
+    (held where the hazard is) and `payload`: the transition, or why not, as an exception."""
     transition = MACHINE[action]
-    if state not in transition.sources:
-        raise InvalidTransition(state, allowed_actions(state, roles))
+    if not _applies(transition, state, facts):
+        raise InvalidTransition(state, allowed_actions(state, roles, facts))
     if not transition.roles & roles:
         raise NotPermitted(action)
     missing = [name for name in transition.requires if payload.get(name) in (None, "", [])]

@@ -65,6 +65,16 @@ class Hazard(Timestamps, Base):
     responsible_party: Mapped[str] = mapped_column(String(200), default="")
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # major hazards (重大隐患): the plan's five elements (五落实), the dual report (双报告), listing for
+    # supervision (挂牌督办) with its numbered notice, one extension, de-listing (摘牌销号)
+    plan: Mapped[dict | None] = mapped_column(JSON)
+    regulator_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    workers_congress_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    listed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    listing_number: Mapped[str | None] = mapped_column(String(40))
+    delisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    extension_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the deadline asked for
+    extension_decision: Mapped[str | None] = mapped_column(String(16))  # approved | refused
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -100,6 +110,30 @@ class HazardClock(UUIDPrimaryKey, Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     outcome: Mapped[str] = mapped_column(String(16), default="")  # fired | moot (the hazard moved on)
+
+
+class HazardDocument(UUIDPrimaryKey, Base):
+    """文书: a numbered document of the loop (notice, re-inspection opinion, listing notice), rendered by a job."""
+
+    __tablename__ = "hazard_documents"
+
+    hazard_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hazards.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)  # what the transition decided, as it was then
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending | ready | failed
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DocumentCounter(Base):
+    """The last number given to a kind of document in a year: numbers are gap-free and never reused."""
+
+    __tablename__ = "document_counters"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)
 
 
 def active_categories():

@@ -1,7 +1,8 @@
 """Hazards: reported from the phone, triaged and driven through the loop, each step on the record."""
+import io
 import uuid
 
-from flask import g, request
+from flask import g, request, send_file
 from sqlalchemy import select
 
 from server.areas.models import Area, subtree_ids
@@ -12,10 +13,12 @@ from server.core.db import db, utcnow
 from server.core.errors import error
 from server.core.i18n import tr
 from server.evidence import services as evidence
-from server.hazards import machine, services
-from server.hazards.models import Hazard, active_categories
-from server.hazards.schemas import (CategorySchema, EventSchema, HazardCreateSchema, HazardQuerySchema, HazardSchema,
-                                    TransitionSchema)
+from server.hazards import documents, machine, services
+from server.hazards.models import Hazard, HazardDocument, active_categories
+from server.hazards.schemas import (CategorySchema, DocumentSchema, EventSchema, HazardCreateSchema, HazardQuerySchema,
+                                    HazardSchema, TransitionSchema)
+from server.hazards import summary
+from server.hazards.schemas import HazardSummaryQuerySchema, HazardSummarySchema
 from server.sites.models import Site
 
 blp = Blueprint("hazards", __name__, url_prefix="/api/v1", description="隐患闭环 / The hazard loop")
@@ -158,3 +161,50 @@ class Duplicates(ApiView):
         """疑似重复 / Likely duplicates: same category at the same site or within 100 m, in the last 14 days"""
         hazard = get_or_404(Hazard, hazard_id, clause=_scope())
         return [services.view(other, g.identity) for other in services.likely_duplicates(hazard, _scope())]
+
+
+@blp.route("/hazards/<uuid:hazard_id>/documents")
+class Documents(ApiView):
+    @requires("hazards.view")
+    @blp.response(200, DocumentSchema(many=True))
+    @blp.doc(security=BEARER_DOC)
+    def get(self, hazard_id: uuid.UUID):
+        """隐患文书 / The hazard's numbered documents: rectification notices, re-inspection opinions"""
+        hazard = get_or_404(Hazard, hazard_id, clause=_scope())
+        return db.session.scalars(select(HazardDocument).where(HazardDocument.hazard_id == hazard.id)
+                                  .order_by(HazardDocument.created_at)).all()
+
+
+@blp.route("/hazards/<uuid:hazard_id>/documents/<uuid:document_id>.pdf")
+class DocumentPdf(ApiView):
+    @requires("hazards.view")
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
+    @blp.doc(security=BEARER_DOC)
+    def get(self, hazard_id: uuid.UUID, document_id: uuid.UUID):
+        """下载文书 / A document as an A4 PDF, once rendered"""
+        hazard = get_or_404(Hazard, hazard_id, clause=_scope())
+        document = db.session.get(HazardDocument, document_id)
+        if document is None or document.hazard_id != hazard.id or document.state != "ready":
+            error(404, tr("文书不存在或尚未生成", "No such document, or not rendered yet"))
+        response = send_file(io.BytesIO(documents.pdf_bytes(document)), mimetype="application/pdf",
+                             download_name=f"{document.number}.pdf", etag=document.sha256)
+        response.cache_control.private = True
+        return response
+
+
+@blp.route("/hazards/summary")
+class Summary(ApiView):
+    @requires("hazards.summary")
+    @blp.etag
+    @blp.arguments(HazardSummaryQuerySchema, location="query")
+    @blp.response(200, HazardSummarySchema)
+    @blp.doc(security=BEARER_DOC)
+    def get(self, query):
+        """隐患统计概览 / For a period (by received_at), counts by state, closure rate, overdue, median times
+        and the share acknowledged within 30 minutes, in your scope: a total and each street"""
+        area = get_or_404(Area, query["area_id"]) if "area_id" in query else None
+        try:
+            return summary.summarize(grants("hazards.summary"), g.identity.user_id, query.get("from_"),
+                                     query.get("to"), area=area, level=query.get("level"))
+        except summary.Invalid as exc:
+            error(422, tr(exc.zh, exc.en), errors={"query": {exc.field: [tr(exc.zh, exc.en)]}})

@@ -1,4 +1,5 @@
 """Hazards on the wire."""
+import marshmallow as ma
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.core.api import AreaId, InputSchema, OutputSchema, QuerySchema
@@ -30,6 +31,16 @@ class HazardCreateSchema(InputSchema):
             raise ValidationError("给出 site_id 或 grid_id / give site_id or grid_id", "site_id")
 
 
+class PlanSchema(InputSchema):
+    """整改方案的五落实: measures, responsible person, funds, deadline, contingency plan."""
+
+    measures = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    responsible_person = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    funds = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    deadline = fields.AwareDateTime(required=True)
+    contingency_plan = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
 class TransitionSchema(InputSchema):
     id = fields.UUID(required=True, metadata={"description": "made on the phone: a replayed change is found, not repeated"})
     action = fields.String(required=True, validate=validate.OneOf(list(MACHINE)))
@@ -41,6 +52,17 @@ class TransitionSchema(InputSchema):
     responsible_party = fields.String(validate=validate.Length(min=1, max=200))
     description = fields.String(validate=validate.Length(min=1, max=2000))
     photo_ids = fields.List(fields.UUID(), validate=validate.Length(max=20))
+    requirements = fields.String(validate=validate.Length(min=1, max=2000), metadata={"description": "整改要求"})
+    plan = fields.Nested(PlanSchema)
+    regulator_reported_at = fields.AwareDateTime()
+    workers_congress_reported_at = fields.AwareDateTime()
+    approved = fields.Boolean(metadata={"description": "the extension: approved or refused"})
+
+    @ma.post_load
+    def _plan_as_record(self, data, **_kwargs):
+        if "plan" in data:  # kept as JSON on the hazard and the event
+            data["plan"] = {**data["plan"], "deadline": data["plan"]["deadline"].isoformat()}
+        return data
 
 
 class PhotoStateSchema(OutputSchema):
@@ -74,6 +96,14 @@ class HazardSchema(OutputSchema):
     responsible_party = fields.String()
     deadline = fields.AwareDateTime(allow_none=True)
     closed_at = fields.AwareDateTime(allow_none=True)
+    plan = fields.Dict(allow_none=True)
+    regulator_reported_at = fields.AwareDateTime(allow_none=True)
+    workers_congress_reported_at = fields.AwareDateTime(allow_none=True)
+    listed_at = fields.AwareDateTime(allow_none=True)
+    listing_number = fields.String(allow_none=True)
+    delisted_at = fields.AwareDateTime(allow_none=True)
+    extension_until = fields.AwareDateTime(allow_none=True)
+    extension_decision = fields.String(allow_none=True)
     version = fields.Integer()
     allowed_actions = fields.List(fields.String(), metadata={"description": "what you may do next"})
 
@@ -91,6 +121,15 @@ class EventSchema(OutputSchema):
     hash = fields.String()
 
 
+class DocumentSchema(OutputSchema):
+    id = fields.UUID()
+    kind = fields.String(metadata={"description": "rectification_notice | reinspection_opinion"})
+    number = fields.String()
+    state = fields.String(metadata={"description": "pending until the job has rendered it"})
+    sha256 = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()
+
+
 class CategorySchema(OutputSchema):
     code = fields.String()
     name_zh = fields.String()
@@ -104,3 +143,48 @@ class HazardQuerySchema(QuerySchema):
     site_id = fields.UUID()
     area_id = AreaId()
     overdue_ack = fields.Boolean(metadata={"description": "reported and past the 30-minute target"})
+
+
+# ---- the supervisors' summary (隐患统计概览) ----
+
+class HazardSummaryQuerySchema(QuerySchema):
+    from_ = fields.Date(data_key="from", metadata={
+        "description": "first day, Asia/Shanghai, inclusive (default: 29 days before `to`); selects by received_at"})
+    to = fields.Date(metadata={"description": "last day, Asia/Shanghai, inclusive (default: today); at most 366 days"})
+    area_id = AreaId(metadata={"description": "a street or the district, narrowing your scope"})
+    level = fields.String(validate=validate.OneOf(list(LEVELS)))
+
+
+HazardCountsByStateSchema = OutputSchema.from_dict({state: fields.Integer() for state in STATES},
+                                                   name="HazardCountsByStateSchema")
+
+
+class HazardSummaryBlockSchema(OutputSchema):
+    reported = fields.Integer(metadata={"description": "received in the period"})
+    by_state = fields.Nested(HazardCountsByStateSchema, metadata={"description": "their states now"})
+    closed = fields.Integer()
+    closure_rate = fields.Float(allow_none=True,
+                                metadata={"description": "closed / (reported − rejected − merged); null if 0 / 0"})
+    overdue_rectification = fields.Integer(metadata={"description": "being rectified, past their deadline now"})
+    overdue_acknowledgement = fields.Integer(metadata={"description": "still reported, past the 30-minute target"})
+    median_minutes_to_acknowledge = fields.Float(allow_none=True, metadata={"description": "from received_at"})
+    median_minutes_to_acknowledge_from_observed = fields.Float(
+        allow_none=True, metadata={"description": "from observed_at (the phone's clock)"})
+    median_minutes_to_close = fields.Float(allow_none=True, metadata={"description": "from received_at"})
+    acknowledged_within_target = fields.Float(
+        allow_none=True, metadata={"description": "share (0..1) of acknowledged hazards acknowledged by ack_due_at"})
+
+
+class HazardStreetSummarySchema(HazardSummaryBlockSchema):
+    street_id = fields.Integer()
+    street_name = fields.String()
+
+
+class HazardSummarySchema(OutputSchema):
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+    area_id = fields.Integer(allow_none=True)
+    level = fields.String(allow_none=True)
+    total = fields.Nested(HazardSummaryBlockSchema)
+    streets = fields.List(fields.Nested(HazardStreetSummarySchema),
+                          metadata={"description": "every street in your scope, in division-code order"})

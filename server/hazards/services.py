@@ -11,7 +11,7 @@ from server.auth.services import Identity
 from server.core.db import db, utcnow
 from server.enterprises.models import Enterprise
 from server.evidence import services as evidence
-from server.hazards import clocks, machine
+from server.hazards import clocks, documents, machine
 from server.hazards.models import Hazard, HazardCategory
 from server.notifications import services as inbox
 from server.photos import services as photos
@@ -142,10 +142,25 @@ def roles_here(identity: Identity, hazard: Hazard) -> set[str]:
     return held
 
 
+def facts(hazard: Hazard) -> set[str]:
+    """What holds of the hazard beyond its state, for the machine's conditions (machine.FACTS)."""
+    held = set()
+    if hazard.level == "major":
+        held.add("major")
+    held.add("listed" if hazard.listed_at and not hazard.delisted_at else "not_listed")
+    if hazard.extension_until is None:
+        held.add("no_extension_yet")
+    elif hazard.extension_decision is None:
+        held.add("extension_pending")
+    if hazard.deadline and utcnow() < hazard.deadline:
+        held.add("before_deadline")
+    return held
+
+
 def transition(identity: Identity, hazard: Hazard, body: dict) -> None:
     """Take one action on the hazard (checked by the machine), apply it, and record the event."""
     action = body["action"]
-    step = machine.check(hazard.state, action, roles_here(identity, hazard), body)
+    step = machine.check(hazard.state, action, roles_here(identity, hazard), body, facts(hazard))
     from_state = hazard.state
     EFFECTS.get(action, lambda *_: None)(hazard, body, identity)
     if step.target:
@@ -155,17 +170,23 @@ def transition(identity: Identity, hazard: Hazard, body: dict) -> None:
     evidence.record("hazard", hazard.id, action, actor_id=identity.user_id, from_state=from_state,
                     to_state=hazard.state, reason=body.get("reason") or body.get("result") or "",
                     attachments=proof, client_id=body["id"],
-                    data={k: _jsonable(body[k]) for k in ("deadline", "responsible_party", "sector", "duplicate_of",
-                                                          "description") if body.get(k) is not None})
+                    data={k: _jsonable(body[k]) for k in RECORDED if body.get(k) is not None})
     if proof:
         photos.cite(_uuids(proof), record_type="hazard", record_id=hazard.id, site_id=hazard.site_id,
                     grid_id=hazard.grid_id)
     for name in step.starts:
-        STARTS.get(name, _later)(hazard)
+        STARTS[name](hazard, body, identity)
+
+
+# What of a change's payload goes on the event record (beyond the reason or result and the photos).
+RECORDED = ("deadline", "responsible_party", "requirements", "sector", "duplicate_of", "description", "plan",
+            "approved", "regulator_reported_at", "workers_congress_reported_at")
 
 
 def _jsonable(value):
-    return value.astimezone(timezone.utc).isoformat() if hasattr(value, "astimezone") else str(value)
+    if hasattr(value, "astimezone"):
+        return value.astimezone(timezone.utc).isoformat()
+    return value if isinstance(value, (bool, dict)) else str(value)
 
 
 def _acknowledge(hazard, _body, _identity):
@@ -203,23 +224,80 @@ def _future(deadline):
         raise Refused(422, "validation_error", "deadline", "整改期限应在将来", "The deadline must be in the future")
 
 
-def _later(_hazard):
-    """Started by documents and major-hazard forwarding, which are not built yet (see the issue)."""
+def _forward_major(hazard, _body, identity):
+    """A major hazard goes to the district the moment it is acknowledged (the 30-minute rule, met at once)."""
+    if hazard.level == "major":
+        inbox.notify("major_forwarded", hazard, inbox.supervisors())
+        evidence.record("hazard", hazard.id, "forward", actor_id=identity.user_id, from_state=hazard.state,
+                        to_state=hazard.state, reason="重大隐患报区应急管理局", client_id=f"forward:{hazard.id}")
 
 
-# What a transition starts (machine.Transition.starts) → what does it. Keys of notifications carry the
-# hazard's version, so that a notice after a failed re-inspection is a new one, and a replay is not.
+def _document(kind):
+    def issue(hazard, body, identity):
+        data = {k: _jsonable(body[k]) for k in ("deadline", "responsible_party", "result", "requirements")
+                if body.get(k) is not None}
+        documents.issue(hazard, kind, {**data, "issuer_id": str(identity.user_id),
+                                       "passed": body["action"] == "close"})
+    return issue
+
+
+def _listing_notice(hazard, _body, _identity):
+    hazard.listing_number = documents.next_number("listing_notice", utcnow())
+
+
+def _notify(kind, recipients):
+    # Keys carry the hazard's version: a notice after a failed re-inspection is a new one, a replay is not.
+    return lambda h, _body, _identity: inbox.notify(kind, h, recipients(h), key=str(h.version))
+
+
+# What a transition starts (machine.Transition.starts) → what does it.
 STARTS = {
-    "deadline_clock": lambda h: clocks.start_deadline(h),
-    "notify_enterprise": lambda h: inbox.notify("notice", h, inbox.enterprise_users(h), key=str(h.version)),
-    "notify_department": lambda h: inbox.notify("transferred", h, inbox.department_officers(h), key=str(h.version)),
-    "reinspection_clock": lambda h: inbox.notify("reinspection_due", h, inbox.station_officers(h),
-                                                 key=str(h.version)),
-    "notify_returned": lambda h: inbox.notify("returned", h, inbox.enterprise_users(h), key=str(h.version)),
+    "deadline_clock": lambda h, _body, _identity: clocks.start_deadline(h),
+    "forward_major": _forward_major,
+    "rectification_notice": _document("rectification_notice"),
+    "reinspection_opinion": _document("reinspection_opinion"),
+    "listing_notice": _listing_notice,
+    "notify_enterprise": _notify("notice", inbox.enterprise_users),
+    "notify_department": _notify("transferred", inbox.department_officers),
+    "reinspection_clock": _notify("reinspection_due", inbox.station_officers),
+    "notify_returned": _notify("returned", inbox.enterprise_users),
+    "notify_extension": _notify("extension_requested", lambda h: inbox.station_officers(h) | inbox.supervisors()),
 }
 
+def _submit_plan(hazard, body, _identity):
+    hazard.plan = body["plan"]
+
+
+def _record_dual_report(hazard, body, _identity):
+    hazard.regulator_reported_at = body["regulator_reported_at"]
+    hazard.workers_congress_reported_at = body["workers_congress_reported_at"]
+
+
+def _list(hazard, _body, _identity):
+    hazard.listed_at = utcnow()
+
+
+def _request_extension(hazard, body, _identity):
+    if body["deadline"] <= hazard.deadline:
+        raise Refused(422, "validation_error", "deadline", "延期后的期限应晚于原期限",
+                      "The extended deadline must be later than the current one")
+    hazard.extension_until = body["deadline"]
+
+
+def _decide_extension(hazard, body, _identity):
+    hazard.extension_decision = "approved" if body["approved"] else "refused"
+    if body["approved"]:
+        hazard.deadline = hazard.extension_until
+
+
+def _delist(hazard, _body, _identity):
+    hazard.delisted_at = utcnow()
+
+
 EFFECTS = {"acknowledge": _acknowledge, "merge": _merge, "transfer": _transfer, "issue_notice": _issue_notice,
-           "return": _return, "close": _close}
+           "return": _return, "close": _close, "submit_plan": _submit_plan,
+           "record_dual_report": _record_dual_report, "list": _list, "request_extension": _request_extension,
+           "decide_extension": _decide_extension, "delist": _delist}
 
 
 # ---- reading -------------------------------------------------------------------------------------------------
@@ -229,7 +307,7 @@ def view(hazard: Hazard, identity: Identity) -> dict:
     states = photos.photo_states(_uuids(hazard.photo_ids))
     return {**{column.key: getattr(hazard, column.key) for column in Hazard.__table__.columns},
             "photos": [{"id": photo_id, "state": states[uuid.UUID(photo_id)]} for photo_id in hazard.photo_ids],
-            "allowed_actions": machine.allowed_actions(hazard.state, roles_here(identity, hazard)),
+            "allowed_actions": machine.allowed_actions(hazard.state, roles_here(identity, hazard), facts(hazard)),
             "overdue_ack": hazard.state == "reported" and utcnow() > hazard.ack_due_at}
 
 

@@ -20,6 +20,25 @@ ALLOWED = {
     ("reported", "self_rectify"): "submitted",
     ("submitted", "close"): "closed",
     ("submitted", "return"): "rectifying",
+    # major hazards: the state stays, given the facts below
+    ("acknowledged", "submit_plan"): "acknowledged",
+    ("rectifying", "submit_plan"): "rectifying",
+    ("acknowledged", "record_dual_report"): "acknowledged",
+    ("rectifying", "record_dual_report"): "rectifying",
+    ("submitted", "record_dual_report"): "submitted",
+    ("closed", "record_dual_report"): "closed",
+    ("acknowledged", "list"): "acknowledged",
+    ("rectifying", "list"): "rectifying",
+    ("submitted", "list"): "submitted",
+    ("rectifying", "request_extension"): "rectifying",
+    ("rectifying", "decide_extension"): "rectifying",
+    ("closed", "delist"): "closed",
+}
+# What must hold of the hazard beyond its state (written out, like ALLOWED).
+NEEDS = {
+    "submit_plan": {"major"}, "record_dual_report": {"major"}, "list": {"major", "not_listed"},
+    "request_extension": {"major", "no_extension_yet", "before_deadline"},
+    "decide_extension": {"extension_pending"}, "delist": {"listed"},
 }
 WHO = {
     "acknowledge": {"station_officer"}, "reject": {"station_officer"}, "merge": {"station_officer"},
@@ -29,9 +48,13 @@ WHO = {
     "self_rectify": {"enterprise_user"},
     "close": {"station_officer", "enforcement_officer", "department_officer"},
     "return": {"station_officer", "enforcement_officer", "department_officer"},
+    "submit_plan": {"enterprise_user", "station_officer"}, "record_dual_report": {"enterprise_user"},
+    "list": {"supervisor"}, "request_extension": {"enterprise_user"},
+    "decide_extension": {"supervisor", "station_officer"}, "delist": {"supervisor"},
 }
 EVERYTHING = {"reason": "r", "duplicate_of": "x", "sector": "market", "deadline": "d", "responsible_party": "p",
-              "description": "d", "photo_ids": ["p"], "result": "ok"}
+              "description": "d", "photo_ids": ["p"], "result": "ok", "plan": {"measures": "m"}, "approved": False,
+              "regulator_reported_at": "t", "workers_congress_reported_at": "t"}
 
 
 def test_the_machine_has_exactly_the_actions_and_states_of_the_table():
@@ -39,43 +62,57 @@ def test_the_machine_has_exactly_the_actions_and_states_of_the_table():
     assert {s for s, _ in ALLOWED} | set(ALLOWED.values()) <= set(machine.STATES)
 
 
+def needs(action):
+    return NEEDS.get(action, set())
+
+
 @pytest.mark.parametrize("state,action", list(itertools.product(machine.STATES, machine.MACHINE)))
 def test_every_action_from_every_state(state, action):
-    roles = WHO[action]
+    roles, facts = WHO[action], needs(action)
     if (state, action) in ALLOWED:
-        step = machine.check(state, action, roles, EVERYTHING)
+        step = machine.check(state, action, roles, EVERYTHING, facts)
         assert (step.target or state) == ALLOWED[state, action]
     else:
         with pytest.raises(machine.InvalidTransition) as refused:
-            machine.check(state, action, roles, EVERYTHING)
-        assert refused.value.allowed == sorted(a for (s, a) in ALLOWED if s == state and WHO[a] & roles)
+            machine.check(state, action, roles, EVERYTHING, facts)
+        assert refused.value.allowed == sorted(a for (s, a) in ALLOWED
+                                               if s == state and WHO[a] & roles and needs(a) <= facts)
+
+
+@pytest.mark.parametrize("action,fact", [(a, f) for a, facts in NEEDS.items() for f in facts])
+def test_a_major_hazard_action_needs_each_of_its_facts(action, fact):
+    state = next(s for (s, a) in ALLOWED if a == action)
+    with pytest.raises(machine.InvalidTransition):
+        machine.check(state, action, WHO[action], EVERYTHING, needs(action) - {fact})
 
 
 @pytest.mark.parametrize("action,role", list(itertools.product(machine.MACHINE, ROLES)))
 def test_every_action_by_every_role(action, role):
     state = next(s for (s, a) in ALLOWED if a == action)
     if role in WHO[action]:
-        machine.check(state, action, {role}, EVERYTHING)
+        machine.check(state, action, {role}, EVERYTHING, needs(action))
     else:
         with pytest.raises(machine.NotPermitted):
-            machine.check(state, action, {role}, EVERYTHING)
+            machine.check(state, action, {role}, EVERYTHING, needs(action))
 
 
-@pytest.mark.parametrize("action,needs", [
+@pytest.mark.parametrize("action,required", [
     ("reject", ["reason"]), ("merge", ["reason", "duplicate_of"]), ("transfer", ["reason", "sector"]),
     ("issue_notice", ["deadline", "responsible_party"]), ("submit_rectification", ["description", "photo_ids"]),
     ("self_rectify", ["description", "photo_ids"]), ("close", ["result"]), ("return", ["result", "deadline"]),
-    ("acknowledge", []),
+    ("acknowledge", []), ("submit_plan", ["plan"]),
+    ("record_dual_report", ["regulator_reported_at", "workers_congress_reported_at"]), ("list", ["reason"]),
+    ("request_extension", ["deadline", "reason"]), ("decide_extension", ["approved", "reason"]), ("delist", ["reason"]),
 ])
-def test_what_each_action_requires(action, needs):
+def test_what_each_action_requires(action, required):
     state = next(s for (s, a) in ALLOWED if a == action)
     role = sorted(WHO[action])[0]
-    if needs:
+    if required:
         with pytest.raises(machine.MissingRequirements) as missing:
-            machine.check(state, action, {role}, {"photo_ids": []})
-        assert missing.value.fields == needs
+            machine.check(state, action, {role}, {"photo_ids": []}, needs(action))
+        assert missing.value.fields == required
     else:
-        machine.check(state, action, {role}, {})
+        machine.check(state, action, {role}, {}, needs(action))
 
 
 def test_allowed_actions_depend_on_the_roles_held():

@@ -1,0 +1,126 @@
+"""The loop's documents: numbered when a transition decides them, rendered to PDF by a job afterwards."""
+import hashlib
+import logging
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from server import documents as pdf
+from server.areas.models import Area
+from server.core.db import db, utcnow
+from server.enterprises.models import Enterprise
+from server.hazards.models import LEVELS, DocumentCounter, Hazard, HazardCategory, HazardDocument
+from server.jobs import after_commit
+from server.people.models import User
+from server.photos.models import Photo, blob_key
+from server.sites.models import Site
+from server.storage import storage
+
+log = logging.getLogger("safegrid.documents")
+SHANGHAI = timezone(timedelta(hours=8))  # documents are numbered by the local year; China keeps no DST
+
+# kind → the number's pattern (江汉 + what it is + year + serial)
+NUMBERS = {
+    "rectification_notice": "江汉安隐改〔{year}〕第{n:04d}号",
+    "reinspection_opinion": "江汉安复查〔{year}〕第{n:04d}号",
+    "listing_notice": "江汉安督〔{year}〕第{n:04d}号",
+}
+
+
+def next_number(kind: str, at: datetime) -> str:
+    """The next number of this kind this year: the counter row is locked, so numbers never repeat."""
+    year = at.astimezone(SHANGHAI).year
+    counter = db.session.scalars(select(DocumentCounter).where(DocumentCounter.kind == kind,
+                                                               DocumentCounter.year == year).with_for_update()).first()
+    if counter is None:
+        counter = DocumentCounter(kind=kind, year=year, last=0)
+        db.session.add(counter)
+    counter.last += 1
+    db.session.flush()
+    return NUMBERS[kind].format(year=year, n=counter.last)
+
+
+def issue(hazard: Hazard, kind: str, data: dict) -> HazardDocument:
+    """Number a document now (in the transition's transaction) and have it rendered after the commit."""
+    document = HazardDocument(hazard_id=hazard.id, kind=kind, number=next_number(kind, utcnow()), data=data)
+    db.session.add(document)
+    db.session.flush()
+    after_commit(render, str(document.id))
+    return document
+
+
+def render(document_id: str):
+    """The job: render a document to PDF and keep it in storage by its SHA-256 (an id, not an object)."""
+    document = db.session.get(HazardDocument, uuid.UUID(document_id))
+    try:
+        data = RENDERERS[document.kind](document)
+    except Exception:
+        document.state = "failed"
+        db.session.commit()
+        raise
+    document.sha256 = hashlib.sha256(data).hexdigest()
+    if not storage().exists(blob_key("documents", document.sha256)):
+        storage().put(blob_key("documents", document.sha256), data)
+    document.state = "ready"
+    db.session.commit()
+
+
+def pdf_bytes(document: HazardDocument) -> bytes:
+    with storage().open(blob_key("documents", document.sha256)) as file:
+        return file.read()
+
+
+# ---- filling the forms from the hazard ------------------------------------------------------------------------
+
+def _parts(document: HazardDocument):
+    hazard = db.session.get(Hazard, document.hazard_id)
+    site = db.session.get(Site, hazard.site_id) if hazard.site_id else None
+    enterprise = db.session.get(Enterprise, hazard.enterprise_id) if hazard.enterprise_id else None
+    street = db.session.get(Area, hazard.street_id)
+    party = pdf.Party(name=(enterprise.name if enterprise else document.data.get("responsible_party", "")),
+                      address=(enterprise.address if enterprise else ""), uscc=(enterprise.uscc if enterprise else ""))
+    issuer = db.session.get(User, uuid.UUID(document.data["issuer_id"]))
+    signatures = [pdf.Signature(role="检查人员", name=issuer.name, signed_at=document.created_at),
+                  pdf.Signature(role="被检查单位负责人", name="")]
+    return hazard, site, street, party, signatures
+
+
+def _photos(hazard: Hazard) -> list:
+    ready = db.session.scalars(select(Photo).where(Photo.id.in_([uuid.UUID(p) for p in hazard.photo_ids]),
+                                                   Photo.state == "ready")).all()
+    photos = []
+    for number, photo in enumerate(ready, 1):
+        with storage().open(blob_key("thumb", photo.thumb_sha256)) as file:
+            photos.append(pdf.Photo(caption=f"现场照片{number}", jpeg=file.read()))
+    return photos
+
+
+def _notice(document: HazardDocument) -> bytes:
+    hazard, site, street, party, signatures = _parts(document)
+    category = db.session.get(HazardCategory, hazard.category)
+    return pdf.render_rectification_notice(pdf.RectificationNotice(
+        number=document.number, issuer_org=f"江汉区{street.name}安全生产监督管理站", party=party,
+        site_name=site.name if site else "", site_address=site.address if site else "",
+        found_at=hazard.observed_at, hazard_level=LEVELS[hazard.level][0], category=category.name_zh,
+        description=hazard.description, requirements=document.data.get("requirements") or "立即整改，消除隐患。",
+        deadline=datetime.fromisoformat(document.data["deadline"]), photos=_photos(hazard), signatures=signatures,
+        issued_at=document.created_at))
+
+
+def _opinion(document: HazardDocument) -> bytes:
+    hazard, site, street, party, signatures = _parts(document)
+    notice = db.session.scalars(select(HazardDocument).where(
+        HazardDocument.hazard_id == hazard.id, HazardDocument.kind == "rectification_notice")
+        .order_by(HazardDocument.created_at.desc())).first()
+    passed = document.data["passed"]
+    return pdf.render_reinspection_opinion(pdf.ReinspectionOpinion(
+        number=document.number, notice_number=notice.number if notice else "", party=party,
+        issuer_org=f"江汉区{street.name}安全生产监督管理站", site_name=site.name if site else "",
+        hazard_summary=hazard.description, reinspected_at=document.created_at, passed=passed,
+        findings=document.data.get("result", ""),
+        new_deadline=None if passed else datetime.fromisoformat(document.data["deadline"]),
+        photos=[], signatures=signatures, issued_at=document.created_at))
+
+
+RENDERERS = {"rectification_notice": _notice, "reinspection_opinion": _opinion}

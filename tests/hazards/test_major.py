@@ -1,0 +1,117 @@
+"""Major hazards (重大隐患): forwarded to the district, planned, dual-reported, listed, extended once,
+de-listed; and the numbered documents of the loop, rendered after the change and downloadable in scope."""
+import io
+from datetime import datetime, timedelta, timezone
+
+from pypdf import PdfReader
+
+from tests.conftest import uid
+from tests.hazards.test_loop import act, events_of, later, report
+
+PLAN = {"measures": "更换燃气管道并加装泄漏报警", "responsible_person": "王强", "funds": "5万元",
+        "deadline": later(20), "contingency_plan": "停用燃气灶具，设置警戒"}
+
+
+def inbox(caller):
+    return [(n["kind"], n["hazard_id"]) for n in caller.get("/api/v1/inbox").json]
+
+
+def test_a_major_hazard_from_listing_to_de_listing(app, login_as, world):
+    worker, station = login_as("grid_worker"), login_as("station_officer")
+    enterprise, supervisor = login_as("enterprise_user"), login_as("supervisor")
+    hazard = report(worker, world, level="major", category="gas")
+    assert act(station, hazard["id"], "acknowledge").json["state"] == "acknowledged"
+    assert ("major_forwarded", hazard["id"]) in inbox(supervisor)  # at once, well within 30 minutes
+
+    plan = act(enterprise, hazard["id"], "submit_plan", plan=PLAN)
+    assert plan.status_code == 200 and plan.json["plan"]["responsible_person"] == "王强"
+    listed = act(supervisor, hazard["id"], "list", reason="重大燃气隐患，区级挂牌督办")
+    assert listed.json["listing_number"].startswith("江汉安督〔") and listed.json["listed_at"]
+    assert act(supervisor, hazard["id"], "list", reason="again").status_code == 409  # listed once
+
+    deadline = later(10)
+    act(station, hazard["id"], "issue_notice", deadline=deadline, responsible_party="测试农贸市场有限公司")
+    asked = act(enterprise, hazard["id"], "request_extension", deadline=later(25), reason="管道改造需停气审批")
+    assert asked.json["extension_until"] and asked.json["extension_decision"] is None
+    assert ("extension_requested", hazard["id"]) in inbox(supervisor)
+    assert act(enterprise, hazard["id"], "request_extension", deadline=later(30), reason="再延").status_code == 409
+    approved = act(supervisor, hazard["id"], "decide_extension", approved=True, reason="同意延期")
+    assert approved.json["extension_decision"] == "approved"
+    assert approved.json["deadline"] == approved.json["extension_until"] != datetime.fromisoformat(deadline).isoformat()
+
+    dual = act(enterprise, hazard["id"], "record_dual_report", regulator_reported_at=later(0),
+               workers_congress_reported_at=later(0))
+    assert dual.json["regulator_reported_at"] and dual.json["workers_congress_reported_at"]
+    act(enterprise, hazard["id"], "submit_rectification", description="管道已更换", photo_ids=[uid()])
+    act(station, hazard["id"], "close", result="验收合格")
+    delisted = act(supervisor, hazard["id"], "delist", reason="整改验收合格，摘牌销号")
+    assert delisted.json["delisted_at"] and delisted.json["state"] == "closed"
+    assert [a for a, _, _ in events_of(app, hazard["id"])] == [
+        "report", "acknowledge", "forward", "submit_plan", "list", "issue_notice", "request_extension",
+        "decide_extension", "record_dual_report", "submit_rectification", "close", "delist"]
+
+
+def test_major_hazard_actions_do_not_apply_to_a_general_one(login_as, world):
+    station, enterprise = login_as("station_officer"), login_as("enterprise_user")
+    hazard = report(login_as("grid_worker"), world)
+    act(station, hazard["id"], "acknowledge")
+    refused = act(login_as("supervisor"), hazard["id"], "list", reason="x")
+    assert refused.status_code == 409 and "list" not in refused.json["errors"]["allowed"]
+    assert act(enterprise, hazard["id"], "submit_plan", plan=PLAN).status_code == 409
+
+
+def test_a_refused_extension_keeps_the_deadline(login_as, world):
+    station, enterprise, supervisor = login_as("station_officer"), login_as("enterprise_user"), login_as("supervisor")
+    hazard = report(login_as("grid_worker"), world, level="major")
+    act(station, hazard["id"], "acknowledge")
+    deadline = act(station, hazard["id"], "issue_notice", deadline=later(5), responsible_party="市场方").json["deadline"]
+    act(enterprise, hazard["id"], "request_extension", deadline=later(9), reason="材料未到")
+    refused = act(supervisor, hazard["id"], "decide_extension", approved=False, reason="不予延期")
+    assert refused.json["extension_decision"] == "refused" and refused.json["deadline"] == deadline
+    shorter = act(login_as("enterprise_user"), hazard["id"], "request_extension", deadline=later(1), reason="x")
+    assert shorter.status_code == 409  # one request only, and it has been decided
+
+
+def test_the_notice_and_the_opinion_are_numbered_and_rendered(login_as, world):
+    station, enterprise = login_as("station_officer"), login_as("enterprise_user")
+    hazard = report(login_as("grid_worker"), world)
+    act(station, hazard["id"], "acknowledge")
+    act(station, hazard["id"], "issue_notice", deadline=later(7), responsible_party="测试农贸市场有限公司",
+        requirements="清理安全出口杂物，保持畅通")
+    act(enterprise, hazard["id"], "submit_rectification", description="已清理", photo_ids=[uid()])
+    act(station, hazard["id"], "return", result="仍有堆放", deadline=later(3))
+    listed = enterprise.get(f"/api/v1/hazards/{hazard['id']}/documents").json
+    assert [d["kind"] for d in listed] == ["rectification_notice", "reinspection_opinion"]
+    assert all(d["state"] == "ready" for d in listed)  # rendered by the job (inline here) after the commit
+    notice, opinion = listed
+    assert notice["number"].startswith("江汉安隐改〔") and opinion["number"].startswith("江汉安复查〔")
+    pdf = enterprise.get(f"/api/v1/hazards/{hazard['id']}/documents/{notice['id']}.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert notice["number"] in text and "测试农贸市场有限公司" in text and "清理安全出口杂物" in text
+    opinion_pdf = enterprise.get(f"/api/v1/hazards/{hazard['id']}/documents/{opinion['id']}.pdf")
+    opinion_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(opinion_pdf.data)).pages)
+    assert "继续整改" in opinion_text and notice["number"] in opinion_text
+    outsider = login_as("station_officer_b")
+    assert outsider.get(f"/api/v1/hazards/{hazard['id']}/documents/{notice['id']}.pdf").status_code == 404
+
+
+def test_document_numbers_run_on_without_gaps(login_as, world):
+    station = login_as("station_officer")
+    numbers = []
+    for _ in range(3):
+        hazard = report(login_as("grid_worker"), world)
+        act(station, hazard["id"], "acknowledge")
+        act(station, hazard["id"], "issue_notice", deadline=later(7), responsible_party="x")
+        numbers += [d["number"] for d in station.get(f"/api/v1/hazards/{hazard['id']}/documents").json]
+    serials = [int(n.split("第")[1].rstrip("号")) for n in numbers]
+    assert serials == list(range(serials[0], serials[0] + 3))
+
+
+def test_the_deadline_must_be_in_the_future(login_as, world):
+    station = login_as("station_officer")
+    hazard = report(login_as("grid_worker"), world)
+    act(station, hazard["id"], "acknowledge")
+    past = (datetime.now(timezone.utc) - timedelta(days=1)).isoformat()
+    resp = act(station, hazard["id"], "issue_notice", deadline=past, responsible_party="x")
+    assert resp.status_code == 422 and "deadline" in resp.json["errors"]["json"]
