@@ -28,6 +28,8 @@ PERMISSIONS = {
     "checkins.create": ALL_ROLES,
     "hazards.report": ALL_ROLES,
     "hazards.view": ALL_ROLES,
+    "hazards.summary": frozenset({"supervisor", "admin", "station_officer", "department_officer",
+                                 "enforcement_officer"}),
 }
 
 

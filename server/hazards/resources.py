@@ -13,12 +13,10 @@ from server.core.db import db, utcnow
 from server.core.errors import error
 from server.core.i18n import tr
 from server.evidence import services as evidence
-from server.hazards import documents, machine, services
+from server.hazards import documents, machine, services, summary
 from server.hazards.models import Hazard, HazardDocument, active_categories
 from server.hazards.schemas import (CategorySchema, DocumentSchema, EventSchema, HazardCreateSchema, HazardQuerySchema,
-                                    HazardSchema, TransitionSchema)
-from server.hazards import summary
-from server.hazards.schemas import HazardSummaryQuerySchema, HazardSummarySchema
+                                    HazardSchema, HazardSummaryQuerySchema, HazardSummarySchema, TransitionSchema)
 from server.sites.models import Site
 
 blp = Blueprint("hazards", __name__, url_prefix="/api/v1", description="隐患闭环 / The hazard loop")
