@@ -184,3 +184,27 @@ def test_bad_reports_are_clear_4xx_and_leave_nothing(app, login_as, world, chang
     assert resp.status_code == 422 and field in resp.json["errors"]["json"], resp.json
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Event).where(Event.record_type == "hazard")) == 0
+
+
+def test_replaying_every_step_of_the_loop_three_times_leaves_one_event_per_change(app, login_as, world):
+    worker, station, enterprise = login_as("grid_worker"), login_as("station_officer"), login_as("enterprise_user")
+    body = report_body(world)
+    for _ in range(3):
+        assert worker.post("/api/v1/hazards", json=body).status_code in (200, 201)
+    steps = [(station, "acknowledge", {}),
+             (station, "issue_notice", {"deadline": later(), "responsible_party": "市场方"}),
+             (enterprise, "submit_rectification", {"description": "已整改", "photo_ids": [uid()]}),
+             (station, "close", {"result": "复查合格"})]
+    for caller, action, payload in steps:
+        etag, change = caller.get(f"/api/v1/hazards/{body['id']}").headers["ETag"], uid()
+        for _ in range(3):  # the same change, as a phone with a flaky connection sends it
+            resp = act(caller, body["id"], action, change_id=change, if_match=etag, **payload)
+            assert resp.status_code == 200, (action, resp.json)
+    assert events_of(app, body["id"]) == [
+        ("report", None, "reported"), ("acknowledge", "reported", "acknowledged"),
+        ("issue_notice", "acknowledged", "rectifying"), ("submit_rectification", "rectifying", "submitted"),
+        ("close", "submitted", "closed")]
+    documents = station.get(f"/api/v1/hazards/{body['id']}/documents").json
+    assert [d["kind"] for d in documents] == ["rectification_notice", "reinspection_opinion"]
+    notices = [n for n in enterprise.get("/api/v1/inbox").json if n["kind"] == "notice"]
+    assert len(notices) == 1
