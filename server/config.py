@@ -90,6 +90,10 @@ def load_config(instance_path: Path, env=None) -> dict:
         # the 30-minute target: a report must be acknowledged (受理) this long after it reached us
         "HAZARD_ACK_MINUTES": _int(env, "HAZARD_ACK_MINUTES", 30),
         "HAZARD_DEADLINE_WARNING_HOURS": _int(env, "HAZARD_DEADLINE_WARNING_HOURS", 24),
+        # rectification deadlines when the notice gives none, by level; re-inspection within days
+        "HAZARD_DEADLINE_DAYS": {"general": _int(env, "HAZARD_DEADLINE_DAYS_GENERAL", 7),
+                                 "major": _int(env, "HAZARD_DEADLINE_DAYS_MAJOR", 30)},
+        "HAZARD_REINSPECTION_DAYS": _int(env, "HAZARD_REINSPECTION_DAYS", 3),
         # argon2id cost; tests lower it, production keeps the library's recommended defaults
         "PASSWORD_HASH": {"time_cost": _int(env, "ARGON2_TIME_COST", 3),
                           "memory_cost": _int(env, "ARGON2_MEMORY_KIB", 65536)},

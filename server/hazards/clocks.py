@@ -41,9 +41,17 @@ def start_deadline(hazard: Hazard):
     start(hazard, "overdue", hazard.deadline)
 
 
+def start_reinspection(hazard: Hazard):
+    """The station re-inspects a submitted rectification within HAZARD_REINSPECTION_DAYS."""
+    start(hazard, "reinspection_overdue",
+          utcnow() + timedelta(days=current_app.config["HAZARD_REINSPECTION_DAYS"]))
+
+
 def _applies(clock: HazardClock, hazard: Hazard) -> bool:
     if clock.kind in ("ack_warning", "ack_escalation"):
         return hazard.state == "reported"
+    if clock.kind == "reinspection_overdue":
+        return hazard.state == "submitted"
     return hazard.state == "rectifying" and hazard.deadline == clock.due_at + (
         timedelta(hours=current_app.config["HAZARD_DEADLINE_WARNING_HOURS"]) if clock.kind == "deadline_near"
         else timedelta())
@@ -60,6 +68,8 @@ def _fire(clock: HazardClock, hazard: Hazard):
                         to_state=hazard.state, reason="超过30分钟未受理", client_id=f"clock:{clock.id}")
     elif clock.kind == "deadline_near":
         inbox.notify("deadline_near", hazard, inbox.enterprise_users(hazard) | officers, key=due)
+    elif clock.kind == "reinspection_overdue":
+        inbox.notify("reinspection_overdue", hazard, officers | inbox.supervisors(), key=due)
     elif clock.kind == "overdue":  # 逾期 → 督办 at the next level up: the district
         inbox.notify("overdue", hazard, officers | inbox.supervisors() | inbox.enterprise_users(hazard), key=due)
         evidence.record("hazard", hazard.id, "supervise", actor_id=None, from_state=hazard.state,

@@ -38,7 +38,7 @@ MACHINE = {
     "transfer": Transition(frozenset({"reported", "acknowledged"}), None, frozenset({"station_officer"}),
                            requires=("reason", "sector"), starts=("notify_department",), zh="移送"),
     "issue_notice": Transition(frozenset({"acknowledged"}), "rectifying", OFFICERS,
-                               requires=("deadline", "responsible_party"),
+                               requires=("responsible_party",),  # the deadline defaults by level
                                starts=("rectification_notice", "deadline_clock", "notify_enterprise"), zh="下达整改意见"),
     "submit_rectification": Transition(frozenset({"rectifying"}), "submitted",
                                        frozenset({"enterprise_user", "station_officer"}),

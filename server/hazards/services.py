@@ -206,6 +206,9 @@ def _transfer(hazard, body, _identity):
 
 
 def _issue_notice(hazard, body, _identity):
+    if body.get("deadline") is None:  # the default for the level; written into the payload for the record
+        days = current_app.config["HAZARD_DEADLINE_DAYS"][hazard.level]
+        body["deadline"] = utcnow() + timedelta(days=days)
     _future(body["deadline"])
     hazard.deadline, hazard.responsible_party = body["deadline"], body["responsible_party"]
 
@@ -241,6 +244,11 @@ def _document(kind):
     return issue
 
 
+def _reinspection(hazard, _body, _identity):
+    inbox.notify("reinspection_due", hazard, inbox.station_officers(hazard), key=str(hazard.version))
+    clocks.start_reinspection(hazard)
+
+
 def _listing_notice(hazard, _body, _identity):
     hazard.listing_number = documents.next_number("listing_notice", utcnow())
 
@@ -259,7 +267,7 @@ STARTS = {
     "listing_notice": _listing_notice,
     "notify_enterprise": _notify("notice", inbox.enterprise_users),
     "notify_department": _notify("transferred", inbox.department_officers),
-    "reinspection_clock": _notify("reinspection_due", inbox.station_officers),
+    "reinspection_clock": _reinspection,
     "notify_returned": _notify("returned", inbox.enterprise_users),
     "notify_extension": _notify("extension_requested", lambda h: inbox.station_officers(h) | inbox.supervisors()),
 }

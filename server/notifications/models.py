@@ -17,6 +17,7 @@ KINDS = {
     "overdue": ("整改逾期，已督办", "Rectification overdue: under supervision"),
     "reinspection_due": ("整改已提交，待复查", "A rectification awaits re-inspection"),
     "returned": ("复查未通过，需继续整改", "Re-inspection failed: rectify again"),
+    "reinspection_overdue": ("整改已提交，复查逾期", "A re-inspection is overdue"),
     "major_forwarded": ("重大隐患报告", "A major hazard reported to the district"),
     "extension_requested": ("重大隐患延期申请待审批", "A major hazard's extension request to decide"),
 }

@@ -82,8 +82,9 @@ def test_rectified_in_time_nothing_fires_and_the_station_is_asked_to_reinspect(a
     act(station, hazard["id"], "issue_notice", deadline=later(2), responsible_party="市场方")
     act(enterprise, hazard["id"], "submit_rectification", description="已整改", photo_ids=[str(uuid.uuid4())])
     assert ("reinspection_due", hazard["id"]) in inbox(station)
-    assert tick_at(app, datetime.now(timezone.utc) + timedelta(days=5)) == 0
+    assert tick_at(app, datetime.now(timezone.utc) + timedelta(days=5)) == 1  # only the station's re-inspection
     assert ("overdue", hazard["id"]) not in inbox(supervisor)
+    assert ("reinspection_overdue", hazard["id"]) in inbox(supervisor)
 
 
 def test_the_inbox_is_private_and_marks_read(login_as, world):
@@ -113,3 +114,27 @@ def test_a_real_rq_worker_ticks_and_keeps_the_tick_scheduled(redis_app, login_as
             HazardClock.hazard_id == uuid.UUID(hazard["id"]))).all()
     assert fired == ["fired", "fired"]
     assert ("ack_escalation", hazard["id"]) in inbox(supervisor)
+
+
+def test_a_notice_without_a_deadline_gets_the_default_for_its_level(app, login_as, world):
+    station = login_as("station_officer")
+    for level, days in (("general", 7), ("major", 30)):
+        hazard = report(login_as("grid_worker"), world, level=level)
+        act(station, hazard["id"], "acknowledge")
+        notice = act(station, hazard["id"], "issue_notice", responsible_party="市场方").json
+        given = datetime.fromisoformat(notice["deadline"]) - datetime.now(timezone.utc)
+        assert timedelta(days=days, minutes=-1) < given <= timedelta(days=days)
+        with app.app_context():
+            recorded = evidence.timeline("hazard", hazard["id"])[-1].data["deadline"]
+        assert datetime.fromisoformat(recorded) == datetime.fromisoformat(notice["deadline"])
+
+
+def test_a_rectification_not_reinspected_in_time_is_flagged_to_the_district(app, login_as, world):
+    station, enterprise, supervisor = login_as("station_officer"), login_as("enterprise_user"), login_as("supervisor")
+    hazard = report(login_as("grid_worker"), world)
+    act(enterprise, hazard["id"], "self_rectify", description="已整改", photo_ids=[str(uuid.uuid4())])
+    now = datetime.now(timezone.utc)
+    assert tick_at(app, now + timedelta(days=2, hours=23)) == 0
+    assert tick_at(app, now + timedelta(days=3, minutes=1)) == 1
+    assert ("reinspection_overdue", hazard["id"]) in inbox(supervisor)
+    assert ("reinspection_overdue", hazard["id"]) in inbox(station)

@@ -98,7 +98,7 @@ def test_every_action_by_every_role(action, role):
 
 @pytest.mark.parametrize("action,required", [
     ("reject", ["reason"]), ("merge", ["reason", "duplicate_of"]), ("transfer", ["reason", "sector"]),
-    ("issue_notice", ["deadline", "responsible_party"]), ("submit_rectification", ["description", "photo_ids"]),
+    ("issue_notice", ["responsible_party"]), ("submit_rectification", ["description", "photo_ids"]),
     ("self_rectify", ["description", "photo_ids"]), ("close", ["result"]), ("return", ["result", "deadline"]),
     ("acknowledge", []), ("submit_plan", ["plan"]),
     ("record_dual_report", ["regulator_reported_at", "workers_congress_reported_at"]), ("list", ["reason"]),
