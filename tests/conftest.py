@@ -20,6 +20,8 @@ from server.auth.services import hash_password, token_digest
 from server.core.db import Base, db, utcnow
 from server.enterprises.models import SECTORS, Enterprise
 from server.enterprises.uscc import check_character
+from server.evidence.models import ChainHead
+from server.evidence.services import GENESIS
 from server.hazards.services import ensure_categories
 from server.models import import_all_models
 from server.people.models import RoleAssignment, User
@@ -136,6 +138,7 @@ def build_world():
     """Two streets with a community and grids each, two enterprises and three sites."""
     load_areas_csv()
     ensure_categories()
+    db.session.add(ChainHead(id=1, seq=0, hash=GENESIS))  # as the migration seeds it
     district = db.session.query(Area).filter_by(code="420103").one()
     street_a = db.session.query(Area).filter_by(code="420103001").one()  # 民族街道
     street_b = db.session.query(Area).filter_by(code="420103002").one()  # 花楼街道
