@@ -64,7 +64,9 @@ jobs_cli = AppGroup("jobs", help="Background jobs (RQ on Redis).")
 @click.argument("queues", nargs=-1)
 def worker(burst, queues):
     """Run an RQ worker with its scheduler, inside the app so that jobs have the database."""
-    from rq import Worker
+    # Jobs run in this process (SimpleWorker): forking a work horse per job (re-importing Pillow's
+    # plugins, a new database connection each time) cost more than a photo's copies themselves.
+    from rq import SimpleWorker as Worker
 
     from server.jobs import queue, redis_connection
 

@@ -61,13 +61,14 @@ def report(identity: Identity, body: dict, site_scope) -> tuple[Hazard, bool]:
             db.session.add(hazard)
     except IntegrityError:
         return _same_or_conflict(db.session.get(Hazard, body["id"]), identity, body), False
-    evidence.record("hazard", hazard.id, "report", actor_id=identity.user_id, to_state="reported",
-                    attachments=hazard.photo_ids, client_id=f"report:{hazard.id}",
-                    data={"category": hazard.category, "level": hazard.level, "site_id": _text(hazard.site_id)})
     photos.cite(_uuids(hazard.photo_ids), record_type="hazard", record_id=hazard.id, site_id=hazard.site_id,
                 grid_id=hazard.grid_id)
     clocks.start_acknowledgement(hazard)
     inbox.notify("new_report", hazard, inbox.station_officers(hazard))
+    # Last: appending locks the chain's head until the commit, and every report queues on it.
+    evidence.record("hazard", hazard.id, "report", actor_id=identity.user_id, to_state="reported",
+                    attachments=hazard.photo_ids, client_id=f"report:{hazard.id}",
+                    data={"category": hazard.category, "level": hazard.level, "site_id": _text(hazard.site_id)})
     return hazard, True
 
 

@@ -32,6 +32,9 @@ KINDS = {"PDF": ("PDF 文档", "a PDF document"), "ZIP": ("ZIP 压缩包", "a ZI
          "text": ("文本", "text"), "unknown": ("无法识别的数据", "unrecognised data")}
 DIGEST = re.compile(r":([A-Za-z0-9+/]*={0,2}):")
 OFFSET = re.compile(r"([+-])(\d{2}):(\d{2})")
+# In entropy-coded data a marker is FF followed by anything but 00 (a stuffed FF) or D0-D7 (restarts).
+# Searched in C: walking a photo byte by byte in Python cost 20 ms an upload.
+NEXT_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7]")
 
 
 class PhotoRefused(Exception):
@@ -137,9 +140,10 @@ def jpeg_complete(data: bytes) -> bool:
             continue
         position += 2 + int.from_bytes(data[position + 2:position + 4], "big")
         if marker == 0xDA:  # SOS: entropy-coded data runs to the next marker (FF00 is a stuffed FF)
-            while position + 1 < len(data) and not (data[position] == 0xFF and data[position + 1] not in
-                                                    (0x00, *range(0xD0, 0xD8))):
-                position += 1
+            found = NEXT_MARKER.search(data, position)
+            if found is None:
+                return False
+            position = found.start()
     return False
 
 
