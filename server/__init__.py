@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask, redirect
 
 from server.config import load_config
-from server.core.api import UUIDConverter, require_json_body
+from server.core.api import RowIdConverter, UUIDConverter, require_json_body
 from server.core.db import db
 from server.core.errors import Api
 
@@ -19,6 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(instance_path))
     app.config.update(config or {})
     app.url_map.converters["uuid"] = UUIDConverter
+    app.url_map.converters["rowid"] = RowIdConverter
     app.json.ensure_ascii = False
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for name in ("safegrid", "alembic.runtime.migration"):
@@ -29,6 +30,9 @@ def create_app(config: dict | None = None) -> Flask:
     api = Api(app, spec_kwargs={"components": {"securitySchemes": {
         "bearerAuth": {"type": "http", "scheme": "bearer",
                        "description": "POST /api/v1/auth/login gives the token"}}}})
+    # Document the id converters, so that the OpenAPI document (and the fuzz test) knows their shape.
+    api.register_converter(UUIDConverter, lambda _c: {"type": "string", "format": "uuid"})
+    api.register_converter(RowIdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": 2**31 - 1})
     app.before_request(require_json_body)
     _register_blueprints(app, api)
     _register_cli(app)

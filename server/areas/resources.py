@@ -59,7 +59,7 @@ class Areas(ApiView):
             error(422, errors={"json": {"level": [str(exc)]}})
 
 
-@blp.route("/<int(max=2147483647):area_id>")
+@blp.route("/<rowid:area_id>")
 class AreaById(ApiView):
     @login_required
     @blp.etag

@@ -11,7 +11,7 @@ from flask.views import MethodView
 from sqlalchemy import bindparam, func, inspect, select
 from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, is_json_request
-from werkzeug.routing import BaseConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 from server.core.db import db
 from server.core.errors import error
@@ -131,6 +131,13 @@ class UUIDConverter(BaseConverter):
 
     def to_url(self, value):
         return str(value)
+
+
+class RowIdConverter(IntegerConverter):
+    """`<rowid:…>`: a positive whole number that fits the database's integer; larger is no such row (404)."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**31 - 1)
 
 
 def transactional(view):

@@ -74,7 +74,7 @@ class SiteTagView(ApiView):
         return _tag_view(services.issue(site_id, g.identity.user_id))
 
 
-@blp.route("/tags/<int(max=2147483647):serial>")
+@blp.route("/tags/<rowid:serial>")
 class TagBySerial(ApiView):
     @requires("sites.manage")
     @blp.etag
