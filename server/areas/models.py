@@ -50,6 +50,11 @@ def _subtree_ids(paths: tuple) -> Select:
     return select(Area.id).where(or_(*[Area.within(p) for p in paths]))
 
 
+def path_ids(path: str) -> list[int]:
+    """The ids in a materialised path, from the root down: "/1/4/37/" → [1, 4, 37]."""
+    return [int(part) for part in path.strip("/").split("/")]
+
+
 def subtree_ids(paths):
     """A subquery of the ids of every area under (and including) the areas with these paths."""
     return _subtree_ids(tuple(paths))

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, update
 
-from server.areas.models import LEVELS, Area
+from server.areas.models import LEVELS, Area, path_ids
 from server.core.db import db
 
 AREAS_CSV = Path(__file__).resolve().parent.parent / "data" / "areas.csv"
@@ -70,6 +70,6 @@ def load_areas_csv(path: Path = AREAS_CSV) -> int:
 
 def ancestors(area: Area) -> list[Area]:
     """The areas above this one, from the root down, in one query."""
-    ids = [int(part) for part in area.path.strip("/").split("/")[:-1]]
+    ids = path_ids(area.path)[:-1]
     found = {a.id: a for a in db.session.scalars(select(Area).where(Area.id.in_(ids)))}
     return [found[i] for i in ids]

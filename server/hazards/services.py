@@ -6,7 +6,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from server.areas.models import Area
+from server.areas.models import Area, path_ids
 from server.auth.services import Identity
 from server.core.db import db, utcnow
 from server.enterprises.models import Enterprise
@@ -33,10 +33,6 @@ class Refused(Exception):
 class Conflict(Exception):
     def __init__(self, fields):
         self.fields = fields
-
-
-def _area_ids(area: Area) -> list[int]:
-    return [int(part) for part in area.path.strip("/").split("/")]
 
 
 # ---- reporting -----------------------------------------------------------------------------------------
@@ -120,7 +116,7 @@ def _placed(body: dict, site_scope, identity: Identity) -> dict:
         if not any(r.area_path and grid.path.startswith(r.area_path) for r in identity.roles):
             raise Refused(422, "validation_error", "grid_id", "该网格不在您的范围内", "That grid is outside your scope")
         site, enterprise = None, None
-    return {"site_id": site.id if site else None, "grid_id": grid.id, "street_id": _area_ids(grid)[1],
+    return {"site_id": site.id if site else None, "grid_id": grid.id, "street_id": path_ids(grid.path)[1],
             "enterprise_id": enterprise.id if enterprise else None,
             "sector": enterprise.sector if enterprise else None}
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, false, func, or_, select
 
-from server.areas.models import Area, subtree_ids
+from server.areas.models import Area, path_ids, subtree_ids
 from server.core.db import db, utcnow
 from server.hazards.machine import STATES
 from server.hazards.models import Hazard
@@ -160,8 +160,8 @@ def _granted_streets(grant):
     """The streets the caller's area grants reach: all of a district, or the street a grant lies in."""
     clauses = []
     for path in [*grant.area_paths, *(path for _sector, path in grant.sectors)]:
-        ids = path.strip("/").split("/")
-        clauses.append(Area.id == int(ids[1]) if len(ids) > 1 else Area.within(path))
+        ids = path_ids(path)
+        clauses.append(Area.id == ids[1] if len(ids) > 1 else Area.within(path))
     return or_(*clauses) if clauses else false()
 
 

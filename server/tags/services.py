@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 import qr.codes
 import qr.labels
-from server.areas.models import Area
+from server.areas.models import Area, path_ids
 from server.core.db import db, utcnow
 from server.evidence import services as evidence
 from server.sites.models import Site
@@ -94,7 +94,7 @@ def labels_for(sites: list[Site], user_id: uuid.UUID | None) -> list[qr.labels.L
     labels = []
     for site in sites:
         tag = live.get(site.id) or issue(site.id, user_id)
-        above = {areas[int(i)].level: areas[int(i)].name for i in areas[site.grid_id].path.strip("/").split("/")}
+        above = {areas[i].level: areas[i].name for i in path_ids(areas[site.grid_id].path)}
         labels.append(qr.labels.Label(site_name=site.name, code=tag.code, url=url_of(tag),
                                       street=above.get("street", ""), community=above.get("community", "")))
     return labels
