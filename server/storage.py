@@ -45,6 +45,11 @@ class Storage(ABC):
     def size(self, key: str) -> int:
         """The blob's length in bytes. Raises BlobNotFound."""
 
+    def put_once(self, key: str, data: bytes | BinaryIO) -> None:
+        """Store content-addressed data unless it is there: the same key always holds the same bytes."""
+        if not self.exists(key):
+            self.put(key, data)
+
 
 class LocalStorage(Storage):
     """Blobs as files under a root directory (the embedded default: MEDIA_ROOT, instance/media)."""

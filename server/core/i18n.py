@@ -1,7 +1,11 @@
 """Messages in Simplified Chinese first, English when the client asks for it (Accept-Language)."""
 import re
+from zoneinfo import ZoneInfo
 
 from flask import has_request_context, request
+
+# Times are stored in UTC and shown, numbered and counted in the district's own zone.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def wants_english() -> bool:

@@ -8,7 +8,6 @@ import functools
 import io
 from datetime import datetime
 from xml.sax.saxutils import escape
-from zoneinfo import ZoneInfo
 
 from reportlab.lib import textsplit
 from reportlab.lib.colors import Color, black
@@ -24,8 +23,9 @@ from reportlab.platypus import paragraph
 from reportlab.platypus import (CondPageBreak, Flowable, HRFlowable, Image, KeepTogether, Paragraph,
                                 SimpleDocTemplate, Spacer, Table, TableStyle)
 
+from server.core.i18n import SHANGHAI
+
 CJK_FONT = "STSong-Light"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 GREY = Color(0.35, 0.35, 0.35)
 RULE_GREY = Color(0.55, 0.55, 0.55)
 

@@ -1,14 +1,14 @@
 """The loop's documents: numbered when a transition decides them, rendered to PDF by a job afterwards."""
 import hashlib
-import logging
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from sqlalchemy import select
 
 from server import documents as pdf
 from server.areas.models import Area
 from server.core.db import db, utcnow
+from server.core.i18n import SHANGHAI
 from server.enterprises.models import Enterprise
 from server.hazards.models import LEVELS, DocumentCounter, Hazard, HazardCategory, HazardDocument
 from server.jobs import after_commit
@@ -17,8 +17,6 @@ from server.photos.models import Photo, blob_key
 from server.sites.models import Site
 from server.storage import storage
 
-log = logging.getLogger("safegrid.documents")
-SHANGHAI = timezone(timedelta(hours=8))  # documents are numbered by the local year; China keeps no DST
 
 # kind → the number's pattern (江汉 + what it is + year + serial)
 NUMBERS = {
@@ -60,8 +58,7 @@ def render(document_id: str):
         db.session.commit()
         raise
     document.sha256 = hashlib.sha256(data).hexdigest()
-    if not storage().exists(blob_key("documents", document.sha256)):
-        storage().put(blob_key("documents", document.sha256), data)
+    storage().put_once(blob_key("documents", document.sha256), data)
     document.state = "ready"
     db.session.commit()
 

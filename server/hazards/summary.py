@@ -11,16 +11,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, false, func, or_, select
 
 from server.areas.models import Area, path_ids, subtree_ids
 from server.core.db import db, utcnow
+from server.core.i18n import SHANGHAI
 from server.hazards.machine import STATES
 from server.hazards.models import Hazard
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEFAULT_DAYS = 30
 MAX_DAYS = 366  # a leap year, both ends counted
 # Beyond these a date is a typo, and near date.min/max the day arithmetic below would overflow.

@@ -224,8 +224,7 @@ def receive(photo_id: uuid.UUID, data: bytes, sha256: str, *, uploader_id: uuid.
     # Written after the row: a failed write rolls the row back with the request. A commit failing after
     # it leaves an unreferenced blob, which is harmless: keyed by content, never served, and reused by
     # the next upload of the same bytes.
-    if not storage().exists(photo.original_key):
-        storage().put(photo.original_key, data)
+    storage().put_once(photo.original_key, data)
     return photo, True
 
 

@@ -8,7 +8,6 @@ import subprocess
 import uuid
 from datetime import datetime
 from functools import lru_cache, partial
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from PIL import ExifTags, Image, ImageCms, ImageDraw, ImageFont
@@ -16,6 +15,7 @@ from pillow_heif import register_heif_opener
 from sqlalchemy import select, update
 
 from server.core.db import db
+from server.core.i18n import SHANGHAI
 from server.people.models import User
 from server.photos.models import FORMATS, Photo, PhotoCitation, blob_key
 from server.sites.models import Site
@@ -30,7 +30,6 @@ DISPLAY_SIDE, THUMB_SIDE = 1600, 320
 # more time than the few per cent it saves.
 JPEG_OPTIONS = {"quality": 82, "progressive": True}
 THUMB_OPTIONS = {"quality": 82}
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 T = Image.Transpose
 ORIENTATION = {2: T.FLIP_LEFT_RIGHT, 3: T.ROTATE_180, 4: T.FLIP_TOP_BOTTOM, 5: T.TRANSPOSE, 6: T.ROTATE_270,
                7: T.TRANSVERSE, 8: T.ROTATE_90}  # as ImageOps.exif_transpose, applied after shrinking
@@ -126,8 +125,7 @@ def make_copies(store: Storage, original_key: str, *, draft: bool = True, waterm
     shas = []
     for kind, data in zip(("display", "thumb"), copies, strict=True):
         sha = hashlib.sha256(data).hexdigest()
-        if not store.exists(blob_key(kind, sha)):
-            store.put(blob_key(kind, sha), data)
+        store.put_once(blob_key(kind, sha), data)
         shas.append(sha)
     return shas[0], shas[1]
 
