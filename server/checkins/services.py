@@ -5,10 +5,9 @@ from datetime import timezone
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from server.checkins.models import CheckIn
-from server.core.db import db
+from server.core.db import add_once, db
 from server.sites.models import Site
 from server.tags import services as tags
 
@@ -49,12 +48,7 @@ def record(user_id: uuid.UUID, body: dict, scope) -> tuple[CheckIn, bool]:
     checkin = CheckIn(user_id=user_id, flags=[], **{k: body.get(k) for k in ("id",) + CONTENT})
     _place(checkin, scope)
     checkin.flagged = bool(checkin.flags)
-    try:
-        with db.session.begin_nested():  # a twin request may insert the same id at the same moment
-            db.session.add(checkin)
-    except IntegrityError:
-        return _same_or_conflict(db.session.get(CheckIn, body["id"]), user_id, body), False
-    return checkin, True
+    return add_once(checkin, lambda stored: _same_or_conflict(stored, user_id, body))
 
 
 def _same_or_conflict(existing, user_id, body):

@@ -8,6 +8,7 @@ from flask import Flask, has_request_context, request
 from flask.globals import app_ctx
 from psycopg.rows import namedtuple_row
 from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -70,6 +71,21 @@ def _sqlite_pragmas(engine):
     @event.listens_for(engine, "begin")
     def on_begin(conn):
         conn.exec_driver_sql("BEGIN")
+
+
+def add_once(record, same_or_conflict):
+    """Insert a record under the id the phone gave it (the offline contract): (record, True); or, when a
+    twin request stored that id first, (same_or_conflict(stored), False), which raises if they differ."""
+    record_id = record.id
+    try:
+        with db.session.begin_nested():  # a retry may race its own first attempt with the same id
+            db.session.add(record)
+    except IntegrityError:
+        twin = db.session.get(type(record), record_id)
+        if twin is None:  # another constraint refused it: not a twin, a real error
+            raise
+        return same_or_conflict(twin), False
+    return record, True
 
 
 def make_engine(url: str, **options):

@@ -4,11 +4,10 @@ from datetime import timedelta, timezone
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from server.areas.models import Area, path_ids
 from server.auth.services import Identity
-from server.core.db import db, utcnow
+from server.core.db import add_once, db, utcnow
 from server.enterprises.models import Enterprise
 from server.evidence import services as evidence
 from server.hazards import clocks, documents, machine
@@ -52,11 +51,9 @@ def report(identity: Identity, body: dict, site_scope) -> tuple[Hazard, bool]:
     received = utcnow()
     hazard.received_at = received
     hazard.ack_due_at = received + timedelta(minutes=current_app.config["HAZARD_ACK_MINUTES"])
-    try:
-        with db.session.begin_nested():  # a retry may race its own first attempt
-            db.session.add(hazard)
-    except IntegrityError:
-        return _same_or_conflict(db.session.get(Hazard, body["id"]), identity, body), False
+    hazard, created = add_once(hazard, lambda stored: _same_or_conflict(stored, identity, body))
+    if not created:
+        return hazard, False
     photos.cite(_uuids(hazard.photo_ids), record_type="hazard", record_id=hazard.id, site_id=hazard.site_id,
                 grid_id=hazard.grid_id)
     clocks.start_acknowledgement(hazard)

@@ -13,9 +13,8 @@ from datetime import datetime, timedelta, timezone
 from flask import current_app
 from PIL import ExifTags, Image
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from server.core.db import db
+from server.core.db import add_once, db
 from server.jobs import enqueue
 from server.photos import tasks
 from server.photos.models import FORMATS, Photo, PhotoCitation
@@ -213,14 +212,9 @@ def receive(photo_id: uuid.UUID, data: bytes, sha256: str, *, uploader_id: uuid.
                   duplicate_of=db.session.scalar(select(Photo.id).where(Photo.sha256 == actual)
                                                  .order_by(Photo.received_at, Photo.id).limit(1)),
                   **metadata(im, size))
-    try:
-        with db.session.begin_nested():  # a retry may race its own first attempt with the same id
-            db.session.add(photo)
-    except IntegrityError:
-        twin = db.session.get(Photo, photo_id)
-        if twin is None:
-            raise
-        return _same_or_conflict(twin, actual), False
+    photo, created = add_once(photo, lambda stored: _same_or_conflict(stored, actual))
+    if not created:
+        return photo, False
     # Written after the row: a failed write rolls the row back with the request. A commit failing after
     # it leaves an unreferenced blob, which is harmless: keyed by content, never served, and reused by
     # the next upload of the same bytes.
