@@ -4,6 +4,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false, or_, select, true
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.areas.models import subtree_ids
@@ -81,6 +82,11 @@ class Hazard(Timestamps, Base):
 
     def __repr__(self):
         return f"<Hazard {self.id} {self.state}>"
+
+    @hybrid_method
+    def ack_overdue(self, now):
+        """Still waiting for acknowledgement past the 30-minute target (in Python and in SQL alike)."""
+        return (self.state == "reported") & (self.ack_due_at < now)
 
     @classmethod
     @lru_cache(maxsize=4096)

@@ -83,7 +83,7 @@ class Hazards(ApiView):
         if "area_id" in query:
             stmt = stmt.where(Hazard.grid_id.in_(subtree_ids([get_or_404(Area, query["area_id"]).path])))
         if query.get("overdue_ack") is not None:
-            late = (Hazard.state == "reported") & (Hazard.ack_due_at < utcnow())
+            late = Hazard.ack_overdue(utcnow())
             stmt = stmt.where(late if query["overdue_ack"] else ~late)
         page = paginate(stmt, pagination_parameters, order_by=(Hazard.received_at.desc(), Hazard.id))
         return [services.view(hazard, g.identity) for hazard in page]

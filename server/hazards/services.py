@@ -310,7 +310,7 @@ def view(hazard: Hazard, identity: Identity) -> dict:
     return {**{column.key: getattr(hazard, column.key) for column in Hazard.__table__.columns},
             "photos": [{"id": photo_id, "state": states[uuid.UUID(photo_id)]} for photo_id in hazard.photo_ids],
             "allowed_actions": machine.allowed_actions(hazard.state, roles_here(identity, hazard), facts(hazard)),
-            "overdue_ack": hazard.state == "reported" and utcnow() > hazard.ack_due_at}
+            "overdue_ack": hazard.ack_overdue(utcnow())}
 
 
 def likely_duplicates(hazard: Hazard, scope, *, days: int = 14, metres: float = 100) -> list[Hazard]:

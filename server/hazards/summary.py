@@ -135,7 +135,7 @@ def block(counts: Counts, timings: list[Timing]) -> dict:
 
 def _count_by_street(filters: list, now: datetime) -> dict[int, Counts]:
     late_rectification = case((and_(Hazard.state == "rectifying", Hazard.deadline < now), 1), else_=0)
-    late_acknowledgement = case((and_(Hazard.state == "reported", Hazard.ack_due_at < now), 1), else_=0)
+    late_acknowledgement = case((Hazard.ack_overdue(now), 1), else_=0)
     rows = db.session.execute(
         select(Hazard.street_id, Hazard.state, func.count(), func.sum(late_rectification),
                func.sum(late_acknowledgement))
