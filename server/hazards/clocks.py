@@ -35,9 +35,12 @@ def start_acknowledgement(hazard: Hazard):
     start(hazard, "ack_escalation", hazard.ack_due_at)
 
 
+def _warning_lead() -> timedelta:
+    return timedelta(hours=current_app.config["HAZARD_DEADLINE_WARNING_HOURS"])
+
+
 def start_deadline(hazard: Hazard):
-    lead = timedelta(hours=current_app.config["HAZARD_DEADLINE_WARNING_HOURS"])
-    start(hazard, "deadline_near", hazard.deadline - lead)
+    start(hazard, "deadline_near", hazard.deadline - _warning_lead())
     start(hazard, "overdue", hazard.deadline)
 
 
@@ -52,9 +55,10 @@ def _applies(clock: HazardClock, hazard: Hazard) -> bool:
         return hazard.state == "reported"
     if clock.kind == "reinspection_overdue":
         return hazard.state == "submitted"
-    return hazard.state == "rectifying" and hazard.deadline == clock.due_at + (
-        timedelta(hours=current_app.config["HAZARD_DEADLINE_WARNING_HOURS"]) if clock.kind == "deadline_near"
-        else timedelta())
+    # deadline clocks: only while rectifying, and only for the deadline they were started for
+    if clock.kind == "deadline_near":
+        return hazard.state == "rectifying" and hazard.deadline == clock.due_at + _warning_lead()
+    return hazard.state == "rectifying" and hazard.deadline == clock.due_at
 
 
 def _fire(clock: HazardClock, hazard: Hazard):
