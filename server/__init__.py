@@ -2,7 +2,7 @@
 import logging
 from pathlib import Path
 
-from flask import Flask, redirect
+from flask import Flask
 
 from server.config import load_config
 from server.core.api import RowIdConverter, UUIDConverter, require_json_body
@@ -66,14 +66,15 @@ def _register_blueprints(app: Flask, api: Api):
     from server.people.resources import blp as users
     from server.photos.resources import blp as photos
     from server.sites.resources import blp as sites
+    from server.sync.resources import blp as sync
     from server.tags.resources import blp as tags, scan
+    from server.web import web as field_app
 
-    for blp in (auth, areas, users, enterprises, sites, tags, checkins, photos, hazards, inbox, meta):
+    for blp in (auth, areas, users, enterprises, sites, tags, checkins, photos, hazards, inbox, sync, meta):
         api.register_blueprint(blp)
     app.register_blueprint(docs_assets)
     app.register_blueprint(scan)
-    # Until the field app is served at /, the front door leads to the API docs.
-    app.add_url_rule("/", "front_door", lambda: redirect("/api/docs"))
+    app.register_blueprint(field_app)
 
 
 def _register_cli(app: Flask):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+import qr.codes
 from server.areas.models import Area
 from server.areas.services import check_placement, load_areas_csv
 from server.auth.services import hash_password
@@ -20,6 +21,8 @@ from server.enterprises.uscc import check_character
 from server.hazards.services import ensure_categories
 from server.people.models import RoleAssignment, User
 from server.sites.models import Site
+from server.tags.models import SiteTag
+from server.tags.services import keyring
 
 DEMO_PASSWORD = "safegrid-demo"
 MARK = "（演示）"
@@ -111,6 +114,7 @@ def load() -> dict[str, int]:
               "enterprises": added_enterprises,
               "sites": add_sites(planner.sites, areas, enterprise_ids)}
     db.session.flush()
+    counts["tags"] = add_tags()
     return counts
 
 
@@ -317,6 +321,20 @@ def add_sites(planned, areas, enterprise_ids) -> int:
             for p in planned if (p.name, areas[p.grid_code].id) not in existing]
     db.session.add_all(rows)
     return len(rows)
+
+
+def add_tags() -> int:
+    """A live tag for each demo site that has none, so that the field app has something to scan."""
+    tagged = select(SiteTag.site_id).where(SiteTag.revoked_at.is_(None))
+    untagged = db.session.scalars(select(Site.id).where(Site.is_demo, Site.id.notin_(tagged)).order_by(Site.name))
+    keys, site_ids = keyring(), untagged.all()
+    for site_id in site_ids:
+        tag = SiteTag(site_id=site_id, kid=keys.current)
+        db.session.add(tag)
+        db.session.flush()  # the serial is the database's, and it is signed into the code
+        tag.code = qr.codes.sign(tag.serial, keys)
+    db.session.flush()
+    return len(site_ids)
 
 
 def add_people(planned, areas, enterprise_ids) -> int:

@@ -26,7 +26,7 @@ def _scope():
     return Hazard.scope_clause(grants("hazards.view"), g.identity.user_id)
 
 
-def _etag(hazard: Hazard) -> str:
+def etag(hazard: Hazard) -> str:
     # From the version: every change bumps it, and a phone holding an older one must not overwrite
     return blp._generate_etag({"hazard": str(hazard.id), "version": hazard.version})
 
@@ -86,7 +86,7 @@ class Hazards(ApiView):
             late = Hazard.ack_overdue(utcnow())
             stmt = stmt.where(late if query["overdue_ack"] else ~late)
         page = paginate(stmt, pagination_parameters, order_by=(Hazard.received_at.desc(), Hazard.id))
-        return [services.view(hazard, g.identity) for hazard in page]
+        return services.views(page, g.identity)
 
 
 @blp.route("/hazards/<uuid:hazard_id>")
@@ -121,9 +121,9 @@ class Transitions(ApiView):
             return services.view(hazard, g.identity)
         if not request.if_match:
             error(428)
-        if _etag(hazard) not in request.if_match:
+        if etag(hazard) not in request.if_match:
             error(412, errors={"current": {"state": hazard.state, "version": hazard.version}},
-                  headers={"ETag": f'"{_etag(hazard)}"'})
+                  headers={"ETag": f'"{etag(hazard)}"'})
         try:
             services.transition(g.identity, hazard, body)
         except machine.InvalidTransition as exc:
@@ -158,7 +158,7 @@ class Duplicates(ApiView):
     def get(self, hazard_id: uuid.UUID):
         """疑似重复 / Likely duplicates: same category at the same site or within 100 m, in the last 14 days"""
         hazard = get_or_404(Hazard, hazard_id, clause=_scope())
-        return [services.view(other, g.identity) for other in services.likely_duplicates(hazard, _scope())]
+        return services.views(services.likely_duplicates(hazard, _scope()), g.identity)
 
 
 @blp.route("/hazards/<uuid:hazard_id>/documents")

@@ -120,9 +120,9 @@ def _placed(body: dict, site_scope, identity: Identity) -> dict:
 
 # ---- moving through the loop -------------------------------------------------------------------------------
 
-def roles_here(identity: Identity, hazard: Hazard) -> set[str]:
+def roles_here(identity: Identity, hazard: Hazard, grid_path: str | None = None) -> set[str]:
     """The caller's roles whose scope covers this hazard: the roles they may act in on it."""
-    grid_path = db.session.get(Area, hazard.grid_id).path
+    grid_path = grid_path or db.session.get(Area, hazard.grid_id).path
     held = set()
     for role in identity.roles:
         if role.enterprise_id is not None:
@@ -306,11 +306,20 @@ EFFECTS = {"acknowledge": _acknowledge, "merge": _merge, "transfer": _transfer, 
 
 def view(hazard: Hazard, identity: Identity) -> dict:
     """The hazard as the API shows it: its photos' states, and what the caller may do next."""
-    states = photos.photo_states(_uuids(hazard.photo_ids))
-    return {**{column.key: getattr(hazard, column.key) for column in Hazard.__table__.columns},
-            "photos": [{"id": photo_id, "state": states[uuid.UUID(photo_id)]} for photo_id in hazard.photo_ids],
-            "allowed_actions": machine.allowed_actions(hazard.state, roles_here(identity, hazard), facts(hazard)),
-            "overdue_ack": hazard.ack_overdue(utcnow())}
+    return views([hazard], identity)[0]
+
+
+def views(found: list[Hazard], identity: Identity) -> list[dict]:
+    """Several hazards as the API shows them, with one query for all their photos and one for their grids."""
+    states = photos.photo_states(_uuids(photo_id for hazard in found for photo_id in hazard.photo_ids))
+    grid_ids = {hazard.grid_id for hazard in found}
+    paths = dict(db.session.execute(select(Area.id, Area.path).where(Area.id.in_(grid_ids))).all()) if found else {}
+    now = utcnow()
+    return [{**{column.key: getattr(hazard, column.key) for column in Hazard.__table__.columns},
+             "photos": [{"id": photo_id, "state": states[uuid.UUID(photo_id)]} for photo_id in hazard.photo_ids],
+             "allowed_actions": machine.allowed_actions(hazard.state, roles_here(identity, hazard, paths[hazard.grid_id]),
+                                                        facts(hazard)),
+             "overdue_ack": hazard.ack_overdue(now)} for hazard in found]
 
 
 def likely_duplicates(hazard: Hazard, scope, *, days: int = 14, metres: float = 100) -> list[Hazard]:

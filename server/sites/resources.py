@@ -1,6 +1,8 @@
 """Sites: listed and read within scope; created and edited by stations, supervisors and admins."""
+import json
 import uuid
 
+from flask import g
 from sqlalchemy import select
 
 from server.areas.models import Area
@@ -11,6 +13,7 @@ from server.core.db import db
 from server.core.errors import error
 from server.core.i18n import tr
 from server.enterprises.models import Enterprise
+from server.evidence import services as evidence
 from server.sites import services
 from server.sites.models import Site
 from server.sites.schemas import SiteCreateSchema, SiteQuerySchema, SiteSchema, SiteUpdateSchema
@@ -18,8 +21,9 @@ from server.sites.schemas import SiteCreateSchema, SiteQuerySchema, SiteSchema, 
 blp = Blueprint("sites", __name__, url_prefix="/api/v1/sites", description="场所 / Sites")
 
 
-def _save(site: Site, changes: dict) -> dict:
-    """Apply the changes, checking what they point at; the result must stay in the caller's scope."""
+def _save(site: Site, changes: dict, action: str) -> dict:
+    """Apply the changes, checking what they point at; the result must stay in the caller's scope.
+    The change goes on the record, which is also what tells phones (the delta feed) to fetch the site."""
     if "grid_id" in changes:
         grid = db.session.get(Area, changes["grid_id"])
         if grid is None or grid.level != "grid":
@@ -36,6 +40,8 @@ def _save(site: Site, changes: dict) -> dict:
     view = services.site_view(site.id, Site.scope_clause(grants("sites.manage")))
     if view is None:
         error(422, tr("该场所将超出您的管理范围", "The site would be outside your scope"), code="outside_scope")
+    evidence.record("site", site.id, action, actor_id=g.identity.user_id,
+                    data=json.loads(json.dumps(changes, default=str)))
     return view
 
 
@@ -65,7 +71,7 @@ class Sites(ApiView):
     @blp.doc(security=BEARER_DOC)
     def post(self, body):
         """登记场所 / Register a site in a grid of your scope"""
-        return _save(Site(), body)
+        return _save(Site(), body, "create")
 
 
 @blp.route("/<uuid:site_id>")
@@ -94,4 +100,4 @@ class SiteById(ApiView):
         if services.site_view(site_id, Site.scope_clause(grants("sites.manage"))) is None:
             error(403, tr("您只能查看该场所，不能修改", "You may view this site but not edit it"))
         blp.check_etag(view, SiteSchema)
-        return _save(db.session.get(Site, site_id), body)
+        return _save(db.session.get(Site, site_id), body, "update")

@@ -11,8 +11,10 @@ from server.enterprises.models import Enterprise
 from server.enterprises.uscc import problem
 from server.people.models import RoleAssignment, User
 from server.sites.models import Site
+from server.tags.models import SiteTag
+from server.tags.services import resolve
 
-TABLES = (Area, User, RoleAssignment, Enterprise, Site)
+TABLES = (Area, User, RoleAssignment, Enterprise, Site, SiteTag)
 
 
 def snapshot():
@@ -58,7 +60,13 @@ def test_load_adds_the_plans_figures_once(app):
             assert all("演示" in name for name in db.session.scalars(select(model.name).where(model.is_demo)))
         assert all(problem(code) is None for code in db.session.scalars(select(Enterprise.uscc)))
 
-        assert load() == {"areas": 0, "users": 0, "enterprises": 0, "sites": 0}
+        # every demo site has a tag to scan, and each code resolves to its own site
+        tags = dict(db.session.execute(select(SiteTag.site_id, SiteTag.code)).all())
+        assert counts["tags"] == rows_after["site_tags"] - rows_before["site_tags"] > 0
+        assert set(tags) == set(db.session.scalars(select(Site.id).where(Site.is_demo)))
+        assert all(resolve(code).tag.site_id == site_id for site_id, code in tags.items())
+
+        assert load() == {"areas": 0, "users": 0, "enterprises": 0, "sites": 0, "tags": 0}
         assert snapshot() == (rows_after, edits_after)
 
 

@@ -1,0 +1,141 @@
+"""The delta feed: a snapshot of the caller's scope, then every change after it, in commit order.
+
+The cursor rides on the event chain (server.evidence): every change to a site, a tag or a hazard
+appends an event, and an event's `seq` is assigned under the chain's lock, which its transaction
+holds until it commits. So events become visible in `seq` order and a reader that has seen `seq` N
+has seen everything before it: no change slips in behind a cursor, as it could with timestamps or a
+plain sequence.
+
+A feed without a cursor starts with a snapshot: the chain's head is noted first, then the sites and
+current hazards in scope are sent page by page (keyset on the id); the changes after the noted head
+follow. A record changed while the snapshot was paged may come twice; the phone keeps the last.
+Records that leave the caller's scope are not announced: the phone starts over (no cursor) once a day.
+"""
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import or_, select
+
+from server.auth.scope import grants
+from server.core.db import db, utcnow
+from server.evidence.models import ChainHead, Event
+from server.hazards import services as hazards
+from server.hazards.models import Hazard
+from server.hazards.schemas import HazardSchema
+from server.sites import services as sites
+from server.sites.models import Site
+from server.sites.schemas import SiteSchema
+from server.tags.models import SiteTag
+
+FEED_RECORDS = ("hazard", "site", "site_tag")
+SCAN = 2000  # events read per call: most of them concern other users' scopes and are passed over
+RECENT = timedelta(days=30)  # the snapshot's hazards: the open ones and those received this recently
+PHASES = ("sites", "hazards")
+
+
+class BadCursor(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a phone is: past event `seq`; in a snapshot, also its phase and the last id sent."""
+
+    seq: int
+    phase: str | None = None
+    after: uuid.UUID | None = None
+
+    def __str__(self):
+        return str(self.seq) if self.phase is None else f"{self.seq}.{self.phase}.{self.after or ''}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Cursor":
+        seq, _, rest = text.partition(".")
+        phase, _, after = rest.partition(".")
+        try:
+            if not seq.isdigit() or (rest and phase not in PHASES):
+                raise ValueError
+            return cls(int(seq), phase or None, uuid.UUID(after) if after else None)
+        except ValueError:
+            raise BadCursor(text) from None
+
+
+def changes(identity, cursor: Cursor | None, limit: int) -> tuple[list[dict], Cursor, bool]:
+    """(changes, the cursor after them, whether more follow) for the caller's scope."""
+    if cursor is None:
+        head = db.session.scalar(select(ChainHead.seq).where(ChainHead.id == 1)) or 0
+        cursor = Cursor(head, PHASES[0])
+    if cursor.phase is not None:
+        return _snapshot(identity, cursor, limit)
+    return _since(identity, cursor, limit)
+
+
+def _snapshot(identity, cursor: Cursor, limit: int):
+    if cursor.phase == "sites":
+        stmt = select(Site.id).where(Site.scope_clause(grants("sites.view"))).order_by(Site.id)
+        load = _sites
+    else:
+        stmt = select(Hazard.id).where(_hazard_scope(identity), or_(
+            Hazard.state.notin_(("closed", "rejected", "merged")), Hazard.received_at >= utcnow() - RECENT))
+        stmt, load = stmt.order_by(Hazard.id), _hazards
+    if cursor.after is not None:
+        stmt = stmt.where(stmt.selected_columns[0] > cursor.after)
+    ids = db.session.scalars(stmt.limit(limit)).all()
+    position = {record_id: n for n, record_id in enumerate(ids)}
+    page = sorted(load(identity, ids), key=lambda change: position[change["id"]])
+    if len(ids) == limit:
+        return page, Cursor(cursor.seq, cursor.phase, ids[-1]), True
+    following = PHASES.index(cursor.phase) + 1
+    if following < len(PHASES):
+        return page, Cursor(cursor.seq, PHASES[following]), True
+    return page, Cursor(cursor.seq), True  # the changes since the snapshot began follow
+
+
+def _since(identity, cursor: Cursor, limit: int):
+    events = db.session.execute(
+        select(Event.seq, Event.record_type, Event.record_id, Event.data)
+        .where(Event.seq > cursor.seq, Event.record_type.in_(FEED_RECORDS)).order_by(Event.seq).limit(SCAN)).all()
+    touched: dict[tuple[str, str], int] = {}  # each record once, at its latest change
+    for read, event in enumerate(events, 1):
+        key = ("site", event.data["site_id"]) if event.record_type == "site_tag" else (event.record_type,
+                                                                                        event.record_id)
+        touched.pop(key, None)
+        touched[key] = event.seq
+        if len(touched) == limit:
+            events = events[:read]
+            break
+    if not events:
+        return [], cursor, False
+    wanted = {kind: [uuid.UUID(record_id) for (k, record_id) in touched if k == kind] for kind in ("site", "hazard")}
+    loaded = {(change["kind"], str(change["id"])): change
+              for change in _sites(identity, wanted["site"]) + _hazards(identity, wanted["hazard"])}
+    page = [loaded[key] for key in touched if key in loaded]  # in the order of their latest change
+    return page, Cursor(events[-1].seq), len(events) == SCAN or len(touched) == limit
+
+
+def _hazard_scope(identity):
+    return Hazard.scope_clause(grants("hazards.view"), identity.user_id)
+
+
+def _sites(identity, ids: list[uuid.UUID]) -> list[dict]:
+    if not ids or grants("sites.view").empty:
+        return []
+    _, views = sites.site_page([Site.scope_clause(grants("sites.view")), Site.id.in_(ids)], offset=0, limit=len(ids))
+    codes = dict(db.session.execute(select(SiteTag.site_id, SiteTag.code).where(
+        SiteTag.site_id.in_(ids), SiteTag.revoked_at.is_(None))).all())
+    schema = SiteSchema()
+    # the live tag's code rides along, so that a phone can tell which site a tag belongs to offline
+    return [{"kind": "site", "id": view["id"], "etag": None,
+             "data": {**schema.dump(view), "tag_code": codes.get(view["id"])}} for view in views]
+
+
+def _hazards(identity, ids: list[uuid.UUID]) -> list[dict]:
+    if not ids or grants("hazards.view").empty:
+        return []
+    from server.hazards.resources import etag  # the ETag a transition must send back as If-Match
+
+    found = db.session.scalars(select(Hazard).where(Hazard.id.in_(ids), _hazard_scope(identity))).all()
+    schema = HazardSchema()
+    return [{"kind": "hazard", "id": hazard.id, "etag": etag(hazard), "data": schema.dump(view)}
+            for hazard, view in zip(found, hazards.views(found, identity), strict=True)]
