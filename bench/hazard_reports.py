@@ -287,9 +287,11 @@ def serve(env: dict, port: int, args, log) -> subprocess.Popen:
 
 
 def rq_worker(env: dict, log) -> subprocess.Popen:
-    # The project's own command: an RQ worker inside the app, with its scheduler and the clock tick
+    # The project's own command as the Procfile runs it: an RQ worker inside the app, with its scheduler
+    # and the clock tick, at a lower priority than the web workers
     flask = Path(sys.executable).parent / "flask"
-    return subprocess.Popen([str(flask), "--app", "bench.hello_wsgi", "jobs", "worker"], cwd=ROOT, env=env,
+    return subprocess.Popen(["nice", "-n", "10", str(flask), "--app", "bench.hello_wsgi", "jobs", "worker"],
+                            cwd=ROOT, env=env,
                             stdout=log, stderr=log)
 
 

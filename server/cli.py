@@ -72,9 +72,9 @@ def worker(burst, queues):
 
     if not current_app.config["REDIS_URL"]:
         raise click.UsageError("REDIS_URL is not set: without it jobs run inline and no worker is needed")
-    from server.hazards.clocks import schedule_next
+    from server.hazards.clocks import CLOCK_QUEUE, schedule_next
 
-    names = queues or ("default",)
+    names = queues or (CLOCK_QUEUE, "default")  # in this order: a clock's tick before the next photo
     if not burst:
         schedule_next(seconds=1)  # the hazard clocks' tick chain: one job id, so restarts do not double it
     Worker([queue(name) for name in names], connection=redis_connection()).work(with_scheduler=True, burst=burst)

@@ -21,18 +21,18 @@ from server.notifications import services as inbox
 log = logging.getLogger("safegrid.clocks")
 
 
-def start(hazard: Hazard, kind: str, due_at: datetime):
-    if db.session.scalar(select(HazardClock.id).where(HazardClock.hazard_id == hazard.id, HazardClock.kind == kind,
-                                                      HazardClock.due_at == due_at)) is None:
+def start(hazard: Hazard, kind: str, due_at: datetime, *, fresh: bool = False):
+    """Set a clock, unless it is set already (`fresh`: the hazard is new, so none is). Flushed with the request."""
+    if fresh or db.session.scalar(select(HazardClock.id).where(
+            HazardClock.hazard_id == hazard.id, HazardClock.kind == kind, HazardClock.due_at == due_at)) is None:
         db.session.add(HazardClock(hazard_id=hazard.id, kind=kind, due_at=due_at))
-        db.session.flush()
 
 
-def start_acknowledgement(hazard: Hazard):
+def start_acknowledgement(hazard: Hazard, *, fresh: bool = False):
     """Warn the station at 2/3 of the target (20 of 30 minutes), escalate at the target."""
     target = hazard.ack_due_at - hazard.received_at
-    start(hazard, "ack_warning", hazard.received_at + target * 2 / 3)
-    start(hazard, "ack_escalation", hazard.ack_due_at)
+    start(hazard, "ack_warning", hazard.received_at + target * 2 / 3, fresh=fresh)
+    start(hazard, "ack_escalation", hazard.ack_due_at, fresh=fresh)
 
 
 def _warning_lead() -> timedelta:
@@ -107,11 +107,15 @@ def tick_job():
         schedule_next()
 
 
+CLOCK_QUEUE = "clocks"
+
+
 def schedule_next(seconds: int = 60):
     from server.jobs import queue
 
-    # One id: scheduling again replaces the pending tick rather than starting a second chain.
-    queue().enqueue_in(timedelta(seconds=seconds), tick_job, job_id="hazard-clock-tick", job_timeout=55,
+    # One id: scheduling again replaces the pending tick rather than starting a second chain. Its own
+    # queue, which workers take first: a backlog of photos to copy never holds a clock back.
+    queue(CLOCK_QUEUE).enqueue_in(timedelta(seconds=seconds), tick_job, job_id="hazard-clock-tick", job_timeout=55,
                        failure_ttl=3600)
 
 

@@ -35,9 +35,13 @@ def _holders(*conditions) -> set[uuid.UUID]:
                                                                                    *conditions)))
 
 
-def notify(kind: str, hazard: Hazard, users: set[uuid.UUID], *, key: str = "") -> int:
-    """Put `kind` about `hazard` in each user's inbox, unless it is there already: how many were added."""
+def notify(kind: str, hazard: Hazard, users: set[uuid.UUID], *, key: str = "", fresh: bool = False) -> int:
+    """Put `kind` about `hazard` in each user's inbox, unless it is there already: how many were added.
+    `fresh`: the hazard is new in this transaction, so no inbox holds anything about it yet."""
     key = f"{kind}:{hazard.id}:{key}"[:120]
+    if fresh:
+        db.session.add_all(Notification(user_id=user, key=key, kind=kind, hazard_id=hazard.id) for user in users)
+        return len(users)
     present = set(db.session.scalars(select(Notification.user_id).where(Notification.key == key,
                                                                         Notification.user_id.in_(users))))
     new = [Notification(user_id=user, key=key, kind=kind, hazard_id=hazard.id) for user in users - present]

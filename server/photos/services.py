@@ -244,15 +244,14 @@ def request_variants(photo_id: uuid.UUID) -> None:
 # ---- records citing photos (called by the domains whose records carry photos) ----------------------------
 
 def cite(photo_ids, *, record_type: str, record_id: uuid.UUID, site_id: uuid.UUID | None = None,
-         grid_id: int) -> None:
+         grid_id: int, fresh: bool = False) -> None:
     """Record that a record cites these photos, arrived or not: whoever's scope covers the grid or site
-    may then see them. Citing again adds nothing. Flushes; the caller's request commits."""
-    cited = set(db.session.scalars(select(PhotoCitation.photo_id).where(
+    may then see them. Citing again adds nothing; `fresh`: the record is new, so nothing cites it yet.
+    Adds to the session; the caller's request flushes and commits."""
+    cited = set() if fresh else set(db.session.scalars(select(PhotoCitation.photo_id).where(
         PhotoCitation.record_type == record_type, PhotoCitation.record_id == record_id)))
-    for photo_id in sorted(set(photo_ids) - cited):
-        db.session.add(PhotoCitation(photo_id=photo_id, record_type=record_type, record_id=record_id,
-                                     site_id=site_id, grid_id=grid_id))
-    db.session.flush()
+    db.session.add_all(PhotoCitation(photo_id=photo_id, record_type=record_type, record_id=record_id,
+                                     site_id=site_id, grid_id=grid_id) for photo_id in sorted(set(photo_ids) - cited))
 
 
 def photo_states(photo_ids) -> dict[uuid.UUID, str]:

@@ -105,11 +105,12 @@ def test_a_real_rq_worker_ticks_and_keeps_the_tick_scheduled(redis_app, login_as
         db.session.execute(HazardClock.__table__.update().where(HazardClock.hazard_id == uuid.UUID(hazard["id"]))
                            .values(due_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
         db.session.commit()
-        job = queue().enqueue(clocks.tick_job, job_id="hazard-clock-tick")
-        SimpleWorker([queue()], connection=redis_connection()).work(burst=True)
+        job = queue(clocks.CLOCK_QUEUE).enqueue(clocks.tick_job, job_id="hazard-clock-tick")
+        SimpleWorker([queue(clocks.CLOCK_QUEUE)], connection=redis_connection()).work(burst=True)
         job.refresh()
         assert job.get_status() == "finished"
-        assert "hazard-clock-tick" in queue().scheduled_job_registry.get_job_ids()  # the next tick, in Redis
+        # the next tick, in Redis
+        assert "hazard-clock-tick" in queue(clocks.CLOCK_QUEUE).scheduled_job_registry.get_job_ids()
         fired = db.session.scalars(select(HazardClock.outcome).where(
             HazardClock.hazard_id == uuid.UUID(hazard["id"]))).all()
     assert fired == ["fired", "fired"]
