@@ -8,7 +8,7 @@ from flask import Flask, has_request_context, request
 from flask.globals import app_ctx
 from psycopg.rows import namedtuple_row
 from sqlalchemy import DateTime, MetaData, create_engine, event
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -74,18 +74,24 @@ def _sqlite_pragmas(engine):
 
 
 def add_once(record, same_or_conflict):
-    """Insert a record under the id the phone gave it (the offline contract): (record, True); or, when a
-    twin request stored that id first, (same_or_conflict(stored), False), which raises if they differ."""
-    record_id = record.id
-    try:
-        with db.session.begin_nested():  # a retry may race its own first attempt with the same id
-            db.session.add(record)
-    except IntegrityError:
-        twin = db.session.get(type(record), record_id)
-        if twin is None:  # another constraint refused it: not a twin, a real error
-            raise
-        return same_or_conflict(twin), False
-    return record, True
+    """Insert a record under the id the phone gave it (the offline contract): (stored record, True); or,
+    when that id is stored already (a retry, or a twin request racing it), (same_or_conflict(stored),
+    False), which raises if they differ.
+
+    One statement, INSERT … ON CONFLICT (id) DO NOTHING RETURNING, on PostgreSQL and SQLite alike: no
+    savepoint and no look first. Any other constraint it breaks still raises.
+    """
+    model = type(record)
+    table = model.__table__
+    values = {column.key: getattr(record, column.key) for column in table.columns
+              if getattr(record, column.key) is not None}
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    stmt = insert(model).values(values).on_conflict_do_nothing(index_elements=[table.c.id]).returning(model)
+    stored = db.session.scalars(stmt, execution_options={"populate_existing": True}).first()
+    if stored is not None:
+        return stored, True
+    return same_or_conflict(db.session.get(model, record.id)), False
 
 
 def make_engine(url: str, **options):
