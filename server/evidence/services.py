@@ -5,7 +5,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timezone
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 
 from server.core.db import db, utcnow
 from server.evidence.models import ChainHead, Event
@@ -25,25 +25,33 @@ def link_hash(event: Event) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+_HEAD = ChainHead.__table__
+_LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
+
+
 def record(record_type: str, record_id, action: str, *, actor_id: uuid.UUID | None, from_state=None,
            to_state=None, reason: str = "", attachments=(), data=None, client_id=None) -> Event:
     """Append one event to the chain, in the caller's transaction (so it lands with the change or not at all).
 
     The chain's head row is locked for the rest of the transaction: appends from concurrent requests
-    queue behind each other instead of both linking to the same predecessor.
+    queue behind each other instead of both linking to the same predecessor. Core statements, not the
+    ORM's unit of work: every change of every hazard comes through here while holding that lock.
     """
-    head = db.session.scalars(select(ChainHead).where(ChainHead.id == 1).with_for_update()).first()
-    if head is None:
-        head = ChainHead(id=1, seq=0, hash=GENESIS)
-        db.session.add(head)
-    event = Event(seq=head.seq + 1, record_type=record_type, record_id=str(record_id), action=action,
+    db.session.flush()  # what the caller changed goes in before the lock is taken, not while it is held
+    head = db.fetch_hot(_LOCK_HEAD, {})
+    if not head:  # the migration seeds the head; a database made by create_all starts it here
+        db.session.add(ChainHead(id=1, seq=0, hash=GENESIS))
+        db.session.flush()
+        head = db.fetch_hot(_LOCK_HEAD, {})
+    seq, prev_hash = head[0]
+    event = Event(seq=seq + 1, record_type=record_type, record_id=str(record_id), action=action,
                   from_state=from_state, to_state=to_state, actor_id=actor_id, at=utcnow(), reason=reason,
                   attachments=[str(a) for a in attachments], data=data or {},
-                  client_id=str(client_id) if client_id else None, prev_hash=head.hash)
+                  client_id=str(client_id) if client_id else None, prev_hash=prev_hash)
     event.hash = link_hash(event)
-    head.seq, head.hash = event.seq, event.hash
-    db.session.add(event)
-    db.session.flush()
+    connection = db.session.connection()
+    connection.execute(insert(Event.__table__).values({name: getattr(event, name) for name in HASHED + ("hash",)}))
+    connection.execute(update(_HEAD).where(_HEAD.c.id == 1).values(seq=event.seq, hash=event.hash))
     return event
 
 
