@@ -7,6 +7,7 @@ from functools import lru_cache
 from flask import Flask, has_request_context, request
 from flask.globals import app_ctx
 from psycopg.rows import namedtuple_row
+import sqlalchemy
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session, sessionmaker
@@ -82,16 +83,31 @@ def add_once(record, same_or_conflict):
     savepoint and no look first. Any other constraint it breaks still raises.
     """
     model = type(record)
-    table = model.__table__
-    values = {column.key: getattr(record, column.key) for column in table.columns
-              if getattr(record, column.key) is not None}
-    dialect = db.session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    stmt = insert(model).values(values).on_conflict_do_nothing(index_elements=[table.c.id]).returning(model)
-    stored = db.session.scalars(stmt, execution_options={"populate_existing": True}).first()
+    values = {column.key: getattr(record, column.key) for column in model.__table__.columns
+              if getattr(record, column.key) is not None}  # left out: the column's default applies
+    stmt = _insert_once(model, db.session.get_bind().dialect.name)
+    stored = db.session.scalars(stmt, [values]).first()
     if stored is not None:
         return stored, True
     return same_or_conflict(db.session.get(model, record.id)), False
+
+
+@lru_cache(maxsize=None)
+def _insert_once(model, dialect: str):
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    return insert(model).on_conflict_do_nothing(index_elements=[model.__table__.c.id]).returning(model)
+
+
+def insert_rows(model, rows: list[dict]) -> None:
+    """Insert rows now, in the request's transaction, without the unit of work: for the rows a new record
+    brings along (its clocks, citations, notifications), which nothing in the request reads back."""
+    if rows:
+        db.session.execute(_plain_insert(model), rows)
+
+
+@lru_cache(maxsize=None)
+def _plain_insert(model):
+    return sqlalchemy.insert(model.__table__)
 
 
 def make_engine(url: str, **options):

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from server.core.db import db, utcnow
+from server.core.db import db, insert_rows, utcnow
 from server.evidence import services as evidence
 from server.hazards.models import Hazard, HazardClock
 from server.notifications import services as inbox
@@ -21,18 +21,21 @@ from server.notifications import services as inbox
 log = logging.getLogger("safegrid.clocks")
 
 
-def start(hazard: Hazard, kind: str, due_at: datetime, *, fresh: bool = False):
-    """Set a clock, unless it is set already (`fresh`: the hazard is new, so none is). Flushed with the request."""
-    if fresh or db.session.scalar(select(HazardClock.id).where(
+def start(hazard: Hazard, kind: str, due_at: datetime):
+    """Set a clock, unless it is set already."""
+    if db.session.scalar(select(HazardClock.id).where(
             HazardClock.hazard_id == hazard.id, HazardClock.kind == kind, HazardClock.due_at == due_at)) is None:
         db.session.add(HazardClock(hazard_id=hazard.id, kind=kind, due_at=due_at))
+        db.session.flush()
 
 
-def start_acknowledgement(hazard: Hazard, *, fresh: bool = False):
-    """Warn the station at 2/3 of the target (20 of 30 minutes), escalate at the target."""
+def start_acknowledgement(hazard: Hazard):
+    """Warn the station at 2/3 of the target (20 of 30 minutes), escalate at the target. The hazard is new,
+    so no clock of it is set yet."""
     target = hazard.ack_due_at - hazard.received_at
-    start(hazard, "ack_warning", hazard.received_at + target * 2 / 3, fresh=fresh)
-    start(hazard, "ack_escalation", hazard.ack_due_at, fresh=fresh)
+    insert_rows(HazardClock, [
+        {"hazard_id": hazard.id, "kind": "ack_warning", "due_at": hazard.received_at + target * 2 / 3},
+        {"hazard_id": hazard.id, "kind": "ack_escalation", "due_at": hazard.ack_due_at}])
 
 
 def _warning_lead() -> timedelta:

@@ -4,7 +4,7 @@ import uuid
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
-from server.core.db import db
+from server.core.db import db, insert_rows
 from server.hazards.models import Hazard
 from server.notifications.models import Notification
 from server.people.models import RoleAssignment, User
@@ -46,7 +46,8 @@ def notify(kind: str, hazard: Hazard, users: set[uuid.UUID], *, key: str = "", f
     `fresh`: the hazard is new in this transaction, so no inbox holds anything about it yet."""
     key = f"{kind}:{hazard.id}:{key}"[:120]
     if fresh:
-        db.session.add_all(Notification(user_id=user, key=key, kind=kind, hazard_id=hazard.id) for user in users)
+        insert_rows(Notification, [{"user_id": user, "key": key, "kind": kind, "hazard_id": hazard.id}
+                                   for user in sorted(users)])
         return len(users)
     present = set(db.session.scalars(select(Notification.user_id).where(Notification.key == key,
                                                                         Notification.user_id.in_(users))))

@@ -14,7 +14,7 @@ from flask import current_app
 from PIL import ExifTags, Image
 from sqlalchemy import select
 
-from server.core.db import add_once, db
+from server.core.db import add_once, db, insert_rows
 from server.jobs import enqueue
 from server.photos import tasks
 from server.photos.models import FORMATS, Photo, PhotoCitation
@@ -246,12 +246,12 @@ def request_variants(photo_id: uuid.UUID) -> None:
 def cite(photo_ids, *, record_type: str, record_id: uuid.UUID, site_id: uuid.UUID | None = None,
          grid_id: int, fresh: bool = False) -> None:
     """Record that a record cites these photos, arrived or not: whoever's scope covers the grid or site
-    may then see them. Citing again adds nothing; `fresh`: the record is new, so nothing cites it yet.
-    Adds to the session; the caller's request flushes and commits."""
+    may then see them. Citing again adds nothing; `fresh`: the record is new, so nothing cites it yet."""
     cited = set() if fresh else set(db.session.scalars(select(PhotoCitation.photo_id).where(
         PhotoCitation.record_type == record_type, PhotoCitation.record_id == record_id)))
-    db.session.add_all(PhotoCitation(photo_id=photo_id, record_type=record_type, record_id=record_id,
-                                     site_id=site_id, grid_id=grid_id) for photo_id in sorted(set(photo_ids) - cited))
+    insert_rows(PhotoCitation, [{"photo_id": photo_id, "record_type": record_type, "record_id": record_id,
+                                 "site_id": site_id, "grid_id": grid_id}
+                                for photo_id in sorted(set(photo_ids) - cited)])
 
 
 def photo_states(photo_ids) -> dict[uuid.UUID, str]:
