@@ -156,11 +156,21 @@ def section(title: str, room: float) -> list[Flowable]:
                                           space_after=2)]
 
 
-def party_lines(party) -> list[Flowable]:
-    """被检查单位 and what identifies it; lines with nothing to say are left out."""
-    lines = [("被检查单位", party.name), ("统一社会信用代码", party.uscc), ("地址", party.address),
+def party_lines(party, label: str = "被检查单位") -> list[Flowable]:
+    """The party (被检查单位, or 被督办单位 on a listing notice) and what identifies it; lines with
+    nothing to say are left out."""
+    lines = [(label, party.name), ("统一社会信用代码", party.uscc), ("地址", party.address),
              ("联系人及电话", party.contact)]
     return [para(f"{label}：{value}", FIELD) for label, value in lines if value]
+
+
+def field_table(fields) -> Table:
+    """(label, value) pairs in a ruled two-column table, the label column narrow; splits between rows."""
+    rows = [[para(label, CELL), para(value, CELL)] for label, value in fields]
+    table = Table(rows, colWidths=[28 * mm, TEXT_WIDTH - 28 * mm], hAlign="LEFT")
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+    return table
 
 
 def photo_grid(photos) -> Table:
@@ -231,11 +241,11 @@ def closing(signatures, org: str, issued_at: datetime, copies_note: str) -> list
     return [KeepTogether(block)]
 
 
-def delivery_receipt(title: str, number: str, party_name: str) -> list[Flowable]:
+def delivery_receipt(title: str, number: str, party_name: str, party_label: str = "被检查单位") -> list[Flowable]:
     """送达回执 below a dashed cut line; kept whole, so it starts a new page if it must."""
     label = [("文书名称", title), ("文书编号", number), ("受送达单位", party_name)]
     rows = [[para(name, CELL), para(value, CELL), "", ""] for name, value in label]
-    rows += [[para("被检查单位签收人：", CELL), "", para("签收时间：", CELL), hand_date()],
+    rows += [[para(f"{party_label}签收人：", CELL), "", para("签收时间：", CELL), hand_date()],
              [para("送达人：", CELL), "", para("送达时间：", CELL), hand_date()]]
     table = Table(rows, colWidths=[38 * mm, 44 * mm, 24 * mm, TEXT_WIDTH - 106 * mm],
                   rowHeights=[None] * len(label) + [14 * mm, 14 * mm])

@@ -1,5 +1,5 @@
-"""The two documents of the hazard loop as A4 PDFs: 隐患整改意见书 (rectification notice) and
-整改复查意见书 (re-inspection opinion).
+"""The documents of the hazard loop as A4 PDFs: 隐患整改意见书 (rectification notice), 整改复查意见书
+(re-inspection opinion) and 重大事故隐患挂牌督办通知书 (listing notice).
 
 A plain library: the caller gathers the facts (numbers, parties, photos, signatures) into the
 dataclasses below and gets the PDF's bytes back. The same document always renders to the same
@@ -13,12 +13,15 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from server.documents.layout import (BODY_SIZE, TEXT_WIDTH, build_pdf, chinese_date,
                                      chinese_datetime, cjk_style, closing, delivery_receipt,
-                                     heading, local_time, para, paragraphs, party_lines, photo_grid,
-                                     section)
+                                     field_table, heading, local_time, para, paragraphs, party_lines,
+                                     photo_grid, section)
 
 NOTICE_TITLE = "隐患整改意见书"
 OPINION_TITLE = "整改复查意见书"
+LISTING_TITLE = "重大事故隐患挂牌督办通知书"
 COPIES_NOTE = "本文书一式两份：一份由检查单位存档，一份交被检查单位。"
+LISTING_COPIES_NOTE = "本文书一式三份：本局、被督办单位和属地街道安全生产监督管理站各执一份。"
+LISTED_PARTY = "被督办单位"
 NUMERALS = "一二三四五六七八九十"
 # 重大事故隐患 (Order No. 16, Art. 15; Work Safety Law 2021, Art. 41): a treatment plan with five elements,
 # and the report both to the regulator and to the workers' congress.
@@ -127,6 +130,51 @@ class ReinspectionOpinion:
             raise ValueError("a failed re-inspection needs a new deadline")
 
 
+@dataclass(frozen=True)
+class RectificationPlan:
+    """重大事故隐患治理方案 as the enterprise submitted it: the five elements (五落实)."""
+
+    measures: str
+    responsible_person: str
+    funds: str
+    deadline: datetime
+    contingency_plan: str
+
+    def __post_init__(self):
+        local_time(self.deadline)
+
+
+@dataclass(frozen=True)
+class ListingNotice:
+    """重大事故隐患挂牌督办通知书: the district bureau supervises a major hazard until it is rectified,
+    accepted and de-listed (摘牌销号)."""
+
+    number: str
+    issuer_org: str
+    party: Party
+    site_name: str
+    site_address: str
+    found_at: datetime
+    hazard_level: str  # a 重大… level: only major hazards are listed
+    category: str
+    description: str
+    reason: str  # why it is listed (督办事由)
+    deadline: datetime | None  # None: no deadline set yet, the rectification notice will set it
+    plan: RectificationPlan | None  # None: no plan submitted yet, the notice asks for one
+    photos: list[Photo]
+    signatures: list[Signature]
+    issued_at: datetime
+
+    def __post_init__(self):
+        for moment in (self.found_at, self.deadline, self.issued_at):
+            if moment is not None:
+                local_time(moment)
+        if not self.hazard_level.startswith("重大"):
+            raise ValueError(f"only a major hazard is listed for supervision, not a {self.hazard_level}")
+        if not self.description.strip() or not self.reason.strip():
+            raise ValueError("a listing notice must describe the hazard and say why it is listed")
+
+
 def render_rectification_notice(notice: RectificationNotice) -> bytes:
     """The notice as an A4 PDF, with its photos, signature lines and delivery receipt."""
     story = [*heading(notice.issuer_org, NOTICE_TITLE, notice.number), *party_lines(notice.party)]
@@ -151,6 +199,43 @@ def render_reinspection_opinion(opinion: ReinspectionOpinion) -> bytes:
     story += closing(opinion.signatures, opinion.issuer_org, opinion.issued_at, COPIES_NOTE)
     story += delivery_receipt(OPINION_TITLE, opinion.number, opinion.party.name)
     return build_pdf(story, title=OPINION_TITLE, number=opinion.number, author=opinion.issuer_org)
+
+
+def render_listing_notice(notice: ListingNotice) -> bytes:
+    """The listing notice as an A4 PDF: the hazard, why it is listed, what the enterprise must do and by
+    when, how it is de-listed; photos, signature lines and the delivery receipt."""
+    story = [*heading(notice.issuer_org, LISTING_TITLE, notice.number), *party_lines(notice.party, LISTED_PARTY)]
+    where = f"{notice.site_name}（地址：{notice.site_address}）" if notice.site_address else notice.site_name
+    story.append(para(f"你单位{where}存在的下列事故隐患，经认定为重大事故隐患。根据《中华人民共和国安全生产法》"
+                      "和《安全生产事故隐患排查治理暂行规定》，本局决定对该隐患实行挂牌督办。现将有关事项通知如下："))
+    found = para(f"发现时间：{chinese_datetime(notice.found_at)}；隐患类别：{notice.category}；"
+                 f"隐患等级：{notice.hazard_level}。")
+    story += _numbered([("隐患情况", [found, *paragraphs(notice.description)], TEXT_ROOM),
+                        ("督办事由", paragraphs(notice.reason), TEXT_ROOM),
+                        ("督办要求", _listing_requirements(notice), TEXT_ROOM),
+                        (*_photos("现场照片", notice.photos), PHOTO_ROOM)])
+    story += closing(notice.signatures, notice.issuer_org, notice.issued_at, LISTING_COPIES_NOTE)
+    story += delivery_receipt(LISTING_TITLE, notice.number, notice.party.name, LISTED_PARTY)
+    return build_pdf(story, title=LISTING_TITLE, number=notice.number, author=notice.issuer_org)
+
+
+def _listing_requirements(notice: ListingNotice) -> list[Flowable]:
+    by_when = (f"你单位应当于{chinese_date(notice.deadline)}前完成整改。" if notice.deadline
+               else "你单位应当在隐患整改意见书规定的期限内完成整改。")
+    flowables = [para(by_when + SAFETY_MEANWHILE)]
+    if notice.plan is None:
+        flowables.append(para("你单位主要负责人应当立即组织制定重大事故隐患治理方案，做到整改措施、责任、资金、时限"
+                              "和预案“五落实”，并将方案报送本局。"))
+    else:
+        plan = notice.plan
+        flowables += [para("你单位应当严格按照已报送的重大事故隐患治理方案，落实整改措施、责任、资金、时限和预案"
+                           "“五落实”："),
+                      field_table([("整改措施", plan.measures), ("整改责任人", plan.responsible_person),
+                                   ("整改资金", plan.funds), ("整改时限", chinese_date(plan.deadline)),
+                                   ("应急预案", plan.contingency_plan)])]
+    flowables.append(para("重大事故隐患的治理情况应当同时向本局和本单位职工大会或者职工代表大会报告。隐患整改完成后，"
+                          "你单位应当将整改情况书面报告本局，经复查验收合格后，由本局予以摘牌销号。"))
+    return flowables
 
 
 def _notice_opening(notice: RectificationNotice) -> list[Flowable]:

@@ -70,6 +70,13 @@ def pdf_bytes(document: HazardDocument) -> bytes:
 
 # ---- filling the forms from the hazard ------------------------------------------------------------------------
 
+# kind → who signs: the issuer (printed, dated) and the party (a line to sign on paper)
+SIGNERS = {"rectification_notice": ("检查人员", "被检查单位负责人"),
+           "reinspection_opinion": ("检查人员", "被检查单位负责人"),
+           "listing_notice": ("督办人员", "被督办单位负责人")}
+DISTRICT_BUREAU = "江汉区应急管理局"
+
+
 def _parts(document: HazardDocument):
     hazard = db.session.get(Hazard, document.hazard_id)
     site = db.session.get(Site, hazard.site_id) if hazard.site_id else None
@@ -78,8 +85,9 @@ def _parts(document: HazardDocument):
     party = pdf.Party(name=(enterprise.name if enterprise else document.data.get("responsible_party", "")),
                       address=(enterprise.address if enterprise else ""), uscc=(enterprise.uscc if enterprise else ""))
     issuer = db.session.get(User, uuid.UUID(document.data["issuer_id"]))
-    signatures = [pdf.Signature(role="检查人员", name=issuer.name, signed_at=document.created_at),
-                  pdf.Signature(role="被检查单位负责人", name="")]
+    issuer_role, party_role = SIGNERS[document.kind]
+    signatures = [pdf.Signature(role=issuer_role, name=issuer.name, signed_at=document.created_at),
+                  pdf.Signature(role=party_role, name="")]
     return hazard, site, street, party, signatures
 
 
@@ -120,4 +128,29 @@ def _opinion(document: HazardDocument) -> bytes:
         photos=[], signatures=signatures, issued_at=document.created_at))
 
 
-RENDERERS = {"rectification_notice": _notice, "reinspection_opinion": _opinion}
+def _listing(document: HazardDocument) -> bytes:
+    """The deadline and the plan as they stood when the hazard was listed (kept in the document's data)."""
+    hazard, site, _street, party, signatures = _parts(document)
+    category = db.session.get(HazardCategory, hazard.category)
+    return pdf.render_listing_notice(pdf.ListingNotice(
+        number=document.number, issuer_org=DISTRICT_BUREAU, party=party, site_name=site.name if site else "",
+        site_address=site.address if site else "", found_at=hazard.observed_at,
+        hazard_level=LEVELS[hazard.level][0], category=category.name_zh, description=hazard.description,
+        reason=document.data["reason"], deadline=_moment(document.data.get("deadline")),
+        plan=_plan(document.data.get("plan")),
+        photos=_photos(hazard), signatures=signatures, issued_at=document.created_at))
+
+
+def _plan(plan: dict | None):
+    if not plan:
+        return None
+    return pdf.RectificationPlan(measures=plan["measures"], responsible_person=plan["responsible_person"],
+                                 funds=plan["funds"], deadline=_moment(plan["deadline"]),
+                                 contingency_plan=plan["contingency_plan"])
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+RENDERERS = {"rectification_notice": _notice, "reinspection_opinion": _opinion, "listing_notice": _listing}

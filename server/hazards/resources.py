@@ -167,7 +167,7 @@ class Documents(ApiView):
     @blp.response(200, DocumentSchema(many=True))
     @blp.doc(security=BEARER_DOC)
     def get(self, hazard_id: uuid.UUID):
-        """隐患文书 / The hazard's numbered documents: rectification notices, re-inspection opinions"""
+        """隐患文书 / The hazard's numbered documents: rectification notices, re-inspection opinions, listing notices"""
         hazard = get_or_404(Hazard, hazard_id, clause=_scope())
         return db.session.scalars(select(HazardDocument).where(HazardDocument.hazard_id == hazard.id)
                                   .order_by(HazardDocument.created_at)).all()
@@ -198,8 +198,9 @@ class Summary(ApiView):
     @blp.response(200, HazardSummarySchema)
     @blp.doc(security=BEARER_DOC)
     def get(self, query):
-        """隐患统计概览 / For a period (by received_at), counts by state, closure rate, overdue, median times
-        and the share acknowledged within 30 minutes, in your scope: a total and each street"""
+        """隐患统计概览 / For a period (by received_at), counts by state, closure rate, median times and the
+        share acknowledged within 30 minutes, and how many are overdue at the period's end (or now),
+        whenever received, in your scope: a total and each street"""
         area = get_or_404(Area, query["area_id"]) if "area_id" in query else None
         try:
             return summary.summarize(grants("hazards.summary"), g.identity.user_id, query.get("from_"),

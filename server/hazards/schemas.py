@@ -123,7 +123,8 @@ class EventSchema(OutputSchema):
 
 class DocumentSchema(OutputSchema):
     id = fields.UUID()
-    kind = fields.String(metadata={"description": "rectification_notice | reinspection_opinion"})
+    kind = fields.String(metadata={"description": "rectification_notice (隐患整改意见书) | reinspection_opinion "
+                                                  "(整改复查意见书) | listing_notice (挂牌督办通知书)"})
     number = fields.String()
     state = fields.String(metadata={"description": "pending until the job has rendered it"})
     sha256 = fields.String(allow_none=True)
@@ -163,14 +164,22 @@ class HazardSummaryBlockSchema(OutputSchema):
     reported = fields.Integer(metadata={"description": "received in the period"})
     by_state = fields.Nested(HazardCountsByStateSchema, metadata={"description": "their states now"})
     closed = fields.Integer()
-    closure_rate = fields.Float(allow_none=True,
-                                metadata={"description": "closed / (reported − rejected − merged); null if 0 / 0"})
-    overdue_rectification = fields.Integer(metadata={"description": "being rectified, past their deadline now"})
-    overdue_acknowledgement = fields.Integer(metadata={"description": "still reported, past the 30-minute target"})
-    median_minutes_to_acknowledge = fields.Float(allow_none=True, metadata={"description": "from received_at"})
+    closure_rate = fields.Float(allow_none=True, metadata={
+        "description": "of the hazards received in the period: closed by now / (reported − rejected − merged); "
+                       "null if none entered the loop"})
+    overdue_rectification = fields.Integer(metadata={
+        "description": "being rectified past their deadline at the period's end, or now if the period runs to "
+                       "today, whenever received (not only those received in the period)"})
+    overdue_acknowledgement = fields.Integer(metadata={
+        "description": "still waiting for acknowledgement past the 30-minute target at that same moment, "
+                       "whenever received"})
+    median_minutes_to_acknowledge = fields.Float(allow_none=True, metadata={
+        "description": "median minutes from received_at to acknowledged_at, over the period's hazards "
+                       "acknowledged so far; null if none"})
     median_minutes_to_acknowledge_from_observed = fields.Float(
         allow_none=True, metadata={"description": "from observed_at (the phone's clock)"})
-    median_minutes_to_close = fields.Float(allow_none=True, metadata={"description": "from received_at"})
+    median_minutes_to_close = fields.Float(allow_none=True, metadata={
+        "description": "median minutes from received_at to closed_at, over the period's hazards closed so far"})
     acknowledged_within_target = fields.Float(
         allow_none=True, metadata={"description": "share (0..1) of acknowledged hazards acknowledged by ack_due_at"})
 

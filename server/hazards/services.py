@@ -59,7 +59,7 @@ def report(identity: Identity, body: dict, site_scope) -> tuple[Hazard, bool]:
     # (reporting is the busiest write of all: 170 a second from the district's phones at peak).
     photos.cite(_uuids(hazard.photo_ids), record_type="hazard", record_id=hazard.id, site_id=hazard.site_id,
                 grid_id=hazard.grid_id, fresh=True)
-    clocks.start_acknowledgement(hazard, fresh=True)
+    clocks.start_acknowledgement(hazard)
     inbox.notify("new_report", hazard, inbox.station_officers(hazard), fresh=True)
     # Last: appending locks the chain's head until the commit, and every report queues on it.
     evidence.record("hazard", hazard.id, "report", actor_id=identity.user_id, to_state="reported",
@@ -259,8 +259,13 @@ def _reinspection(hazard, _body, _identity):
     clocks.start_reinspection(hazard)
 
 
-def _listing_notice(hazard, _body, _identity):
-    hazard.listing_number = documents.next_number("listing_notice", utcnow())
+def _listing_notice(hazard, body, identity):
+    """挂牌督办通知书: numbered now, rendered after the commit; the deadline and the plan (五落实) go in as they
+    stand at listing. The hazard carries the notice's number."""
+    data = {"reason": body["reason"], "issuer_id": str(identity.user_id), "plan": hazard.plan,
+            "deadline": _jsonable(hazard.deadline) if hazard.deadline else None,
+            "responsible_party": hazard.responsible_party}
+    hazard.listing_number = documents.issue(hazard, "listing_notice", data).number
 
 
 def _notify(kind, recipients):

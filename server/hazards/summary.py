@@ -1,10 +1,17 @@
 """The supervisors' summary (隐患统计概览): for a scope and a period, the loop's counts and clocks, by street.
 
 A period is whole days in Asia/Shanghai and selects hazards by `received_at`, the server's clock (the
-phone's `observed_at` may be wrong or offline for hours). Counts come from one GROUP BY in SQL.
-Medians and the 30-minute share are computed here, in Python, over the times of the hazards that were
-acknowledged or closed, fetched in one query: the same code on SQLite and PostgreSQL (only the latter
-has percentile_cont), and a district's volume, a few thousand reports a month, is small.
+phone's `observed_at` may be wrong or offline for hours): the count of reports, their states now, the
+closure rate, the medians and the 30-minute share are about the hazards received in the period.
+
+The overdue counts are not: they answer "how many are overdue", so they count every hazard in scope,
+whenever received, that was overdue at the period's end, or now if the period runs to today (`overdue_at`):
+being rectified past its deadline, or still waiting for acknowledgement past its 30-minute target.
+
+Counts come from GROUP BYs in SQL. Medians and the 30-minute share are computed here, in Python, over the
+times of the hazards that were acknowledged or closed, fetched in one query: the same code on SQLite and
+PostgreSQL (only the latter has percentile_cont), and a district's volume, a few thousand reports a month,
+is small.
 """
 import statistics
 from collections import defaultdict
@@ -17,6 +24,7 @@ from sqlalchemy import and_, case, false, func, or_, select
 from server.areas.models import Area, path_ids, subtree_ids
 from server.core.db import db, utcnow
 from server.core.i18n import SHANGHAI
+from server.evidence.models import Event
 from server.hazards.machine import STATES
 from server.hazards.models import Hazard
 
@@ -37,10 +45,6 @@ class Invalid(ValueError):
 
 # ---- the period ------------------------------------------------------------------------------------------
 
-def today() -> date:
-    return datetime.now(SHANGHAI).date()
-
-
 def resolve_period(first: date | None, last: date | None, today: date) -> tuple[date, date]:
     """The period asked for, with its defaults filled in (up to today, 30 days long), or Invalid."""
     for name, day in (("from", first), ("to", last)):
@@ -60,6 +64,11 @@ def bounds(first: date, last: date) -> tuple[datetime, datetime]:
     start = datetime.combine(first, time(), SHANGHAI)
     end = datetime.combine(last + timedelta(days=1), time(), SHANGHAI)
     return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+
+
+def overdue_at(end: datetime, now: datetime) -> datetime:
+    """When the overdue counts are taken: at the period's end, or now if the period has not ended."""
+    return min(end, now)
 
 
 # ---- pure arithmetic over counts and times ---------------------------------------------------------------
@@ -93,6 +102,28 @@ class Timing(NamedTuple):
 
 def minutes(start: datetime, end: datetime) -> float:
     return (end - start).total_seconds() / 60
+
+
+def replay(events) -> tuple[str | None, datetime | None]:
+    """A hazard's state and rectification deadline after `events`, its (action, to_state, data) in order:
+    the state is the last event's; a notice or a failed re-inspection sets the deadline, and an approved
+    extension moves it to the date asked for (as hazards.services does, which records each in the event)."""
+    state = deadline = asked = None
+    for action, to_state, data in events:
+        state = to_state
+        if action in ("issue_notice", "return"):
+            deadline = data["deadline"]
+        elif action == "request_extension":
+            asked = data["deadline"]
+        elif action == "decide_extension" and data.get("approved"):
+            deadline = asked
+    return state, datetime.fromisoformat(deadline) if deadline else None
+
+
+def overdue(state: str | None, deadline: datetime | None, ack_due_at: datetime, at: datetime) -> Counts:
+    """Whether a hazard in `state` with `deadline` was overdue at `at`: as `_late` counts it in SQL."""
+    return Counts(overdue_rectification=int(state == "rectifying" and deadline is not None and deadline < at),
+                  overdue_acknowledgement=int(state == "reported" and ack_due_at < at))
 
 
 def median_minutes(durations: list[float]) -> float | None:
@@ -133,17 +164,45 @@ def block(counts: Counts, timings: list[Timing]) -> dict:
 
 # ---- queries ---------------------------------------------------------------------------------------------
 
-def _count_by_street(filters: list, now: datetime) -> dict[int, Counts]:
-    late_rectification = case((and_(Hazard.state == "rectifying", Hazard.deadline < now), 1), else_=0)
-    late_acknowledgement = case((Hazard.ack_overdue(now), 1), else_=0)
-    rows = db.session.execute(
-        select(Hazard.street_id, Hazard.state, func.count(), func.sum(late_rectification),
-               func.sum(late_acknowledgement))
-        .where(*filters).group_by(Hazard.street_id, Hazard.state))
+def _count_by_street(filters: list) -> dict[int, Counts]:
+    rows = db.session.execute(select(Hazard.street_id, Hazard.state, func.count())
+                              .where(*filters).group_by(Hazard.street_id, Hazard.state))
     counts: dict[int, Counts] = {}
-    for street_id, state, n, late_rect, late_ack in rows:
-        street = counts.setdefault(street_id, Counts())
-        street.add(Counts({state: n}, int(late_rect or 0), int(late_ack or 0)))
+    for street_id, state, n in rows:
+        counts.setdefault(street_id, Counts()).add(Counts({state: n}))
+    return counts
+
+
+def _late(at: datetime):
+    """(overdue rectification, overdue acknowledgement) of a hazard row as it stands, 1 or 0, at `at`."""
+    return (case((and_(Hazard.state == "rectifying", Hazard.deadline < at), 1), else_=0),
+            case((Hazard.ack_overdue(at), 1), else_=0))
+
+
+def _overdue_by_street(filters: list, at: datetime) -> dict[int, Counts]:
+    """The hazards in scope overdue at `at`, whenever received, by street. A hazard not changed since `at`
+    (updated_at) was then as its row is now, so SQL counts those; the few changed since, when `at` is
+    past, are replayed from their events before `at`, which record every change of state."""
+    late_rectification, late_acknowledgement = _late(at)
+    rows = db.session.execute(
+        select(Hazard.street_id, func.sum(late_rectification), func.sum(late_acknowledgement))
+        .where(*filters, Hazard.updated_at < at, Hazard.state.in_(("rectifying", "reported")))
+        .group_by(Hazard.street_id))
+    counts = {street_id: Counts(overdue_rectification=int(rect or 0), overdue_acknowledgement=int(ack or 0))
+              for street_id, rect, ack in rows}
+    changed = {str(row.id): row for row in db.session.execute(
+        select(Hazard.id, Hazard.street_id, Hazard.ack_due_at)
+        .where(*filters, Hazard.updated_at >= at, Hazard.received_at < at))}
+    events = defaultdict(list)
+    if changed:
+        for record_id, *event in db.session.execute(
+                select(Event.record_id, Event.action, Event.to_state, Event.data)
+                .where(Event.record_type == "hazard", Event.record_id.in_(list(changed)), Event.at < at)
+                .order_by(Event.seq)):
+            events[record_id].append(event)
+    for record_id, row in changed.items():
+        late = overdue(*replay(events[record_id]), row.ack_due_at, at)
+        counts.setdefault(row.street_id, Counts()).add(late)
     return counts
 
 
@@ -176,17 +235,22 @@ def _streets(grant, area: Area | None, seen: set[int]) -> list[tuple[int, str]]:
 def summarize(grant, user_id, first: date | None, last: date | None, *, area: Area | None = None,
               level: str | None = None, now: datetime | None = None) -> dict:
     """The summary of the hazards received in the period within the caller's scope, narrowed to `area`
-    (a street or the district) and `level`: a total block and one block per street."""
-    first, last = resolve_period(first, last, today())
+    (a street or the district) and `level`, with those overdue at the period's end or now, whenever
+    received: a total block and one block per street."""
+    now = now or utcnow()
+    first, last = resolve_period(first, last, now.astimezone(SHANGHAI).date())
     if area is not None and area.level not in AREA_LEVELS:
         raise Invalid("area_id", "请选择街道或全区", "Choose a street or the district")
     start, end = bounds(first, last)
-    filters = [Hazard.scope_clause(grant, user_id), Hazard.received_at >= start, Hazard.received_at < end]
+    in_scope = [Hazard.scope_clause(grant, user_id)]
     if area is not None:
-        filters.append(Hazard.grid_id.in_(subtree_ids([area.path])))
+        in_scope.append(Hazard.grid_id.in_(subtree_ids([area.path])))
     if level is not None:
-        filters.append(Hazard.level == level)
-    counts = _count_by_street(filters, now or utcnow())
+        in_scope.append(Hazard.level == level)
+    filters = [*in_scope, Hazard.received_at >= start, Hazard.received_at < end]
+    counts = _count_by_street(filters)
+    for street_id, late in _overdue_by_street(in_scope, overdue_at(end, now)).items():
+        counts.setdefault(street_id, Counts()).add(late)
     timings = _timings(filters)
     total, timings_by_street = Counts(), defaultdict(list)
     for street_counts in counts.values():

@@ -1,5 +1,5 @@
-"""Hazard documents: 隐患整改意见书 and 整改复查意见书 print as A4 PDFs that say everything they must,
-however long the text and however many the photos."""
+"""Hazard documents: 隐患整改意见书, 整改复查意见书 and 重大事故隐患挂牌督办通知书 print as A4 PDFs that say
+everything they must, however long the text and however many the photos."""
 import io
 import re
 from datetime import UTC, datetime, timedelta
@@ -9,8 +9,9 @@ import pytest
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
-from server.documents import (Party, Photo, RectificationNotice, ReinspectionOpinion, Signature,
-                              render_rectification_notice, render_reinspection_opinion)
+from server.documents import (ListingNotice, Party, Photo, RectificationNotice, RectificationPlan,
+                              ReinspectionOpinion, Signature, render_listing_notice, render_rectification_notice,
+                              render_reinspection_opinion)
 
 A4_WIDTH, A4_HEIGHT = 595.28, 841.89
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -79,6 +80,23 @@ def make_opinion(**changes) -> ReinspectionOpinion:
                   new_deadline=None, photos=photos(2), signatures=signatures()[:2],
                   issued_at=at(30, 15, 0))
     return ReinspectionOpinion(**{**values, **changes})
+
+
+PLAN = RectificationPlan(measures="更换老化燃气软管为金属波纹管，加装可燃气体报警装置", responsible_person="王建国",
+                         funds="3.5万元，由公司安全生产费用列支", deadline=datetime(2026, 12, 20, 18, 0, tzinfo=SHANGHAI),
+                         contingency_plan="停用便利店燃气灶具，设置警戒区，配备灭火器材")
+
+
+def make_listing(**changes) -> ListingNotice:
+    values = dict(number="江汉安督〔2026〕第0001号", issuer_org="江汉区应急管理局", party=PARTY,
+                  site_name="新华路加油站", site_address="武汉市江汉区新华路218号", found_at=at(29),
+                  hazard_level="重大隐患", category="燃气安全",
+                  description="便利店后厨液化石油气钢瓶软管老化开裂，未安装可燃气体报警装置。",
+                  reason="加油站内人员密集场所存在重大燃气隐患，区级挂牌督办。",
+                  deadline=datetime(2026, 12, 29, 18, 0, tzinfo=SHANGHAI), plan=PLAN, photos=photos(2),
+                  signatures=[Signature("督办人员", "张伟", signed_at=at(30, 10)), Signature("被督办单位负责人", "")],
+                  issued_at=at(30, 10))
+    return ListingNotice(**{**values, **changes})
 
 
 def read(pdf: bytes) -> PdfReader:
@@ -230,3 +248,38 @@ def test_the_same_document_gives_the_same_bytes():
     notice = make_notice(photos=photos(5))
     assert render_rectification_notice(notice) == render_rectification_notice(notice)
     assert render_reinspection_opinion(make_opinion()) == render_reinspection_opinion(make_opinion())
+    assert render_listing_notice(make_listing()) == render_listing_notice(make_listing())
+
+
+def test_a_listing_notice_says_what_is_listed_why_what_must_be_done_and_how_it_ends():
+    reader = read(render_listing_notice(make_listing()))
+    assert_a4(reader)
+    text = text_of(reader)
+    for expected in ["江汉区应急管理局", "重大事故隐患挂牌督办通知书", "江汉安督〔2026〕第0001号",
+                     "被督办单位：武汉市江汉区新华路加油站有限公司", "统一社会信用代码：91420103MA4KXXXX0X",
+                     "地址：武汉市江汉区新华路218号", "新华路加油站", "实行挂牌督办",
+                     "发现时间：2026年11月29日09:30", "隐患类别：燃气安全", "隐患等级：重大隐患",
+                     "未安装可燃气体报警装置", "督办事由", "区级挂牌督办",
+                     "你单位应当于2026年12月29日前完成整改",
+                     "五落实", "整改措施更换老化燃气软管为金属波纹管", "整改责任人王建国", "整改资金3.5万元",
+                     "整改时限2026年12月20日", "应急预案停用便利店燃气灶具",
+                     "书面报告本局", "摘牌销号", "现场照片（共2张）", "督办人员：张伟", "被督办单位负责人：",
+                     "2026年11月30日", "送达回执", "被督办单位签收人", "签收时间"]:
+        assert expected in text, expected
+    assert len([image for page in reader.pages for image in page.images]) == 2  # the two photos
+
+
+def test_a_hazard_listed_before_its_plan_and_notice_is_told_to_submit_a_plan():
+    text = text_of(read(render_listing_notice(make_listing(plan=None, deadline=None, photos=[]))))
+    assert "应当在隐患整改意见书规定的期限内完成整改" in text
+    assert "立即组织制定重大事故隐患治理方案" in text and "措施、责任、资金、时限和预案" in text
+    assert "整改责任人" not in text and "现场照片" not in text and "摘牌销号" in text
+
+
+def test_only_a_major_hazard_is_listed_and_only_with_a_reason():
+    with pytest.raises(ValueError, match="major"):
+        make_listing(hazard_level="一般隐患")
+    with pytest.raises(ValueError, match="why it is listed"):
+        make_listing(reason=" ")
+    with pytest.raises(ValueError, match="timezone-aware"):
+        make_listing(plan=RectificationPlan("措施", "王", "1万元", datetime(2026, 12, 20), "预案"))

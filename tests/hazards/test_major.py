@@ -4,9 +4,16 @@ import io
 from datetime import datetime, timedelta, timezone
 
 from pypdf import PdfReader
+from sqlalchemy import func, select
 
+from server.core.db import db
+from server.documents.layout import chinese_date
+from server.enterprises.models import Enterprise
+from server.hazards.models import HazardDocument
 from tests.conftest import uid
+from tests.documents.test_pdf import text_of
 from tests.hazards.test_loop import act, events_of, later, report
+from tests.photos.conftest import make_photo, put
 
 PLAN = {"measures": "更换燃气管道并加装泄漏报警", "responsible_person": "王强", "funds": "5万元",
         "deadline": later(20), "contingency_plan": "停用燃气灶具，设置警戒"}
@@ -115,3 +122,64 @@ def test_the_deadline_must_be_in_the_future(login_as, world):
     past = (datetime.now(timezone.utc) - timedelta(days=1)).isoformat()
     resp = act(station, hazard["id"], "issue_notice", deadline=past, responsible_party="x")
     assert resp.status_code == 422 and "deadline" in resp.json["errors"]["json"]
+
+
+def listing_notices(caller, hazard_id):
+    return [d for d in caller.get(f"/api/v1/hazards/{hazard_id}/documents").json if d["kind"] == "listing_notice"]
+
+
+def test_listing_issues_the_notice_as_a_pdf_numbered_as_the_hazard_and_downloadable_in_scope(app, login_as, world):
+    worker, station = login_as("grid_worker"), login_as("station_officer")
+    enterprise, supervisor = login_as("enterprise_user"), login_as("supervisor")
+    photo_id = uid()
+    hazard = report(worker, world, level="major", category="gas", photo_ids=[photo_id],
+                    description="燃气软管老化开裂，未装可燃气体报警装置")
+    assert put(worker, make_photo(), photo_id).status_code == 201  # arrives; its thumbnail goes on the notice
+    act(station, hazard["id"], "acknowledge")
+    act(enterprise, hazard["id"], "submit_plan", plan=PLAN)
+    deadline = act(station, hazard["id"], "issue_notice", deadline=later(10),
+                   responsible_party="测试农贸市场有限公司").json["deadline"]
+    listed = act(supervisor, hazard["id"], "list", reason="重大燃气隐患，区级挂牌督办").json
+
+    [document] = listing_notices(enterprise, hazard["id"])
+    assert document["state"] == "ready"  # rendered by the job (inline here) after the commit
+    assert document["number"] == listed["listing_number"] and document["number"].startswith("江汉安督〔")
+    pdf = enterprise.get(f"/api/v1/hazards/{hazard['id']}/documents/{document['id']}.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(pdf.data))
+    text = text_of(reader)
+    with app.app_context():
+        uscc = db.session.get(Enterprise, world["market"]).uscc
+    for expected in ["江汉区应急管理局", "重大事故隐患挂牌督办通知书", document["number"],
+                     "被督办单位：测试农贸市场有限公司", f"统一社会信用代码：{uscc}", "测试农贸市场",
+                     "隐患类别：燃气安全", "隐患等级：重大隐患", "燃气软管老化开裂", "重大燃气隐患，区级挂牌督办",
+                     f"你单位应当于{chinese_date(datetime.fromisoformat(deadline))}前完成整改",
+                     "整改措施更换燃气管道并加装泄漏报警", "整改责任人王强", "整改资金5万元", "摘牌销号",
+                     f"督办人员：{supervisor.user.name}", "送达回执", "现场照片（共1张）"]:
+        assert expected in text, expected
+    assert len([image for page in reader.pages for image in page.images]) == 1  # the photo's thumbnail
+
+    for outsider in (login_as("station_officer_b"), login_as("expert")):  # both of the other street
+        assert outsider.get(f"/api/v1/hazards/{hazard['id']}/documents").status_code == 404
+        assert outsider.get(f"/api/v1/hazards/{hazard['id']}/documents/{document['id']}.pdf").status_code == 404
+    for insider in (station, login_as("department_officer")):  # its street's station, its sector's department
+        assert insider.get(f"/api/v1/hazards/{hazard['id']}/documents/{document['id']}.pdf").data == pdf.data
+
+
+def test_replaying_the_listing_leaves_one_notice_and_one_number(app, login_as, world):
+    station, supervisor = login_as("station_officer"), login_as("supervisor")
+    hazard = report(login_as("grid_worker"), world, level="major")
+    act(station, hazard["id"], "acknowledge")  # listed before any plan or deadline: the notice asks for them
+    change_id = uid()
+    answers = [act(supervisor, hazard["id"], "list", change_id=change_id, reason="区级挂牌督办") for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert len({a.json["listing_number"] for a in answers}) == 1
+    [document] = listing_notices(supervisor, hazard["id"])
+    assert document["number"] == answers[0].json["listing_number"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(HazardDocument)
+                                 .where(HazardDocument.kind == "listing_notice",
+                                        HazardDocument.number == document["number"])) == 1
+    pdf = supervisor.get(f"/api/v1/hazards/{hazard['id']}/documents/{document['id']}.pdf")
+    text = text_of(PdfReader(io.BytesIO(pdf.data)))
+    assert "应当在隐患整改意见书规定的期限内完成整改" in text and "立即组织制定重大事故隐患治理方案" in text

@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 
 from server.areas.models import Area
 from server.core.db import db
+from server.evidence.models import Event
 from server.hazards import summary
 from server.hazards.machine import STATES
 from server.hazards.models import Hazard
@@ -19,7 +20,9 @@ BASE = datetime(2026, 3, 10, 9, 0, tzinfo=SHANGHAI)  # long past: every 30-minut
 
 
 def set_times(app, hazard_id, *, received=BASE, observed_before=0, acknowledged=None, closed=None, deadline=None):
-    """Put a hazard's clocks at known values: received at `received`, the rest in minutes after it."""
+    """Put a hazard's clocks at known values: received at `received`, the rest in minutes after it. Its
+    recorded events move to `received` too, so that its history agrees with it (the overdue counts of a
+    past period are read from the history)."""
     values = {"received_at": received, "ack_due_at": received + timedelta(minutes=30),
               "observed_at": received - timedelta(minutes=observed_before)}
     if acknowledged is not None:
@@ -30,6 +33,34 @@ def set_times(app, hazard_id, *, received=BASE, observed_before=0, acknowledged=
         values["deadline"] = deadline
     with app.app_context():
         db.session.execute(update(Hazard).where(Hazard.id == uuid.UUID(hazard_id)).values(**values))
+        for event in events(hazard_id):
+            event.at = received
+            if deadline is not None and "deadline" in event.data:
+                event.data = {**event.data, "deadline": deadline.astimezone(timezone.utc).isoformat()}
+        db.session.commit()
+
+
+def events(hazard_id) -> list[Event]:
+    return db.session.scalars(select(Event).where(Event.record_type == "hazard", Event.record_id == hazard_id)
+                              .order_by(Event.seq)).all()
+
+
+def rewrite_history(app, hazard_id, times, deadlines=()):
+    """Make the hazard's recorded events, in order, happen at `times`, and the notices and failed
+    re-inspections among them set `deadlines`, in order; its row follows (received, acknowledged, closed,
+    its deadline now)."""
+    with app.app_context():
+        recorded, set_deadlines = events(hazard_id), iter(deadlines)
+        assert [e.action for e in recorded] and len(recorded) == len(times), [e.action for e in recorded]
+        when = {}
+        for event, moment in zip(recorded, times, strict=True):
+            event.at = when[event.action] = moment
+            if event.action in ("issue_notice", "return"):
+                event.data = {**event.data, "deadline": next(set_deadlines).astimezone(timezone.utc).isoformat()}
+        hazard = db.session.get(Hazard, uuid.UUID(hazard_id))
+        hazard.received_at, hazard.ack_due_at = times[0], times[0] + timedelta(minutes=30)
+        hazard.acknowledged_at, hazard.closed_at = when.get("acknowledge"), when.get("close")
+        hazard.deadline = deadlines[-1] if deadlines else None
         db.session.commit()
 
 
@@ -162,10 +193,87 @@ def test_the_default_period_is_the_last_30_days(app, login_as, world):
     old = report(worker, world)["id"]
     set_times(app, old, received=datetime.now(timezone.utc) - timedelta(days=31))
     body = get_summary(login_as("supervisor"))
-    today = summary.today()
+    today = datetime.now(SHANGHAI).date()
     assert (body["from"], body["to"]) == ((today - timedelta(days=29)).isoformat(), today.isoformat())
-    assert body["total"]["reported"] == 1 and body["total"]["overdue_acknowledgement"] == 0  # fresh: 30 min to go
-    assert street_block(body, world["street_a"])["by_state"]["reported"] == 1
+    assert body["total"]["reported"] == 1 and street_block(body, world["street_a"])["by_state"]["reported"] == 1
+    # the fresh one has 30 minutes to go; the one received before the period still waits, overdue now
+    assert body["total"]["overdue_acknowledgement"] == 1
+
+
+# ---- overdue: at the period's end (or now), whenever received -----------------------------------------------
+
+def rectifying(station, hazard_id):
+    act(station, hazard_id, "acknowledge")
+    act(station, hazard_id, "issue_notice", deadline=later(), responsible_party="测试农贸市场有限公司")
+
+
+def rectify_and_close(caller, hazard_id):
+    act(caller, hazard_id, "submit_rectification", description="已整改", photo_ids=[uid()])
+    act(caller, hazard_id, "close", result="复查合格")
+
+
+def test_overdue_now_counts_hazards_received_before_the_period_and_not_those_closed(app, login_as, world):
+    worker, station, supervisor = login_as("grid_worker"), login_as("station_officer"), login_as("supervisor")
+    long_ago = datetime.now(timezone.utc) - timedelta(days=60)
+    late, closed, in_time = (report(worker, world)["id"] for _ in range(3))
+    for hazard_id in (late, closed, in_time):
+        rectifying(station, hazard_id)
+    rectify_and_close(station, closed)
+    past_deadline = long_ago + timedelta(days=7)  # well before the default period's first day
+    rewrite_history(app, late, [long_ago, long_ago + timedelta(minutes=10), long_ago + timedelta(hours=1)],
+                    [past_deadline])
+    rewrite_history(app, closed, [long_ago + timedelta(minutes=m) for m in (0, 10, 60)]
+                    + [past_deadline + timedelta(days=d) for d in (1, 2)], [past_deadline])
+    total = get_summary(supervisor)["total"]
+    assert total["reported"] == 1  # only the one with a deadline to come was received in the period
+    assert total["overdue_rectification"] == 1  # the late one, received 60 days ago; closed is closed
+    a = street_block(get_summary(supervisor, area_id=world["street_a"]), world["street_a"])
+    assert a["overdue_rectification"] == 1 and a["by_state"]["rectifying"] == 1
+
+
+def test_a_past_period_counts_what_was_overdue_at_its_end(app, login_as, world):
+    """March 2026: each hazard's notice set a deadline of 13 March; what happened next decides whether it
+    was overdue at the end of March (midnight, 1 April, Shanghai)."""
+    worker, station, enterprise = login_as("grid_worker"), login_as("station_officer"), login_as("enterprise_user")
+    still_late, fixed_in_april, fixed_in_march, returned_in_april, february = (
+        report(worker, world)["id"] for _ in range(5))
+    for hazard_id in (still_late, fixed_in_april, fixed_in_march, returned_in_april, february):
+        rectifying(station, hazard_id)
+    for hazard_id in (fixed_in_april, fixed_in_march):
+        rectify_and_close(station, hazard_id)
+    act(enterprise, returned_in_april, "submit_rectification", description="已整改", photo_ids=[uid()])
+    act(station, returned_in_april, "return", result="仍未整改到位", deadline=later(3))
+
+    day = lambda d, month=3: datetime(2026, month, d, 10, 0, tzinfo=SHANGHAI)  # noqa: E731
+    notice = [day(10), day(10), day(11)]  # reported, acknowledged, notice issued
+    rewrite_history(app, still_late, notice, [day(13)])
+    rewrite_history(app, fixed_in_april, notice + [day(5, 4), day(6, 4)], [day(13)])
+    rewrite_history(app, fixed_in_march, notice + [day(12), day(2, 4)], [day(13)])
+    rewrite_history(app, returned_in_april, notice + [day(3, 4), day(5, 4)],
+                    [day(13), datetime.now(timezone.utc) + timedelta(days=3)])
+    rewrite_history(app, february, [day(2, 2), day(2, 2), day(3, 2)], [day(20, 2)])  # received before March
+
+    supervisor = login_as("supervisor")
+    march = get_summary(supervisor, **MARCH)["total"]
+    assert march["reported"] == 4 and march["overdue_rectification"] == 4  # not the one fixed in March
+    assert get_summary(supervisor, **{"from": "2026-02-01", "to": "2026-02-28"})["total"]["overdue_rectification"] == 1
+    assert get_summary(supervisor, **{"from": "2026-03-01", "to": "2026-03-12"})["total"]["overdue_rectification"] == 1
+    assert get_summary(supervisor)["total"]["overdue_rectification"] == 2  # now: still late, and February's
+
+
+def test_a_past_period_counts_the_reports_still_waiting_for_acknowledgement_at_its_end(app, login_as, world):
+    worker, station = login_as("grid_worker"), login_as("station_officer")
+    acknowledged_in_april, rejected_in_march, rejected_in_april = (report(worker, world)["id"] for _ in range(3))
+    act(station, acknowledged_in_april, "acknowledge")
+    for hazard_id in (rejected_in_march, rejected_in_april):
+        act(station, hazard_id, "reject", reason="非安全隐患")
+    received = datetime(2026, 3, 31, 9, 0, tzinfo=SHANGHAI)
+    rewrite_history(app, acknowledged_in_april, [received, datetime(2026, 4, 1, 8, 0, tzinfo=SHANGHAI)])
+    rewrite_history(app, rejected_in_march, [received, received + timedelta(hours=2)])
+    rewrite_history(app, rejected_in_april, [received, datetime(2026, 4, 2, 8, 0, tzinfo=SHANGHAI)])
+    march = get_summary(login_as("supervisor"), **MARCH)["total"]
+    assert march["overdue_acknowledgement"] == 2 and march["by_state"] == states(acknowledged=1, rejected=2)
+    assert get_summary(login_as("supervisor"))["total"]["overdue_acknowledgement"] == 0
 
 
 def test_an_empty_period_gives_zeros_and_nulls(login_as, world, march):
@@ -209,6 +317,40 @@ def test_a_year_is_allowed_a_grid_is_not_an_area_to_summarize_and_an_unknown_are
 
 
 # ---- the arithmetic, without the database --------------------------------------------------------------
+
+def test_the_overdue_counts_are_taken_at_the_period_end_or_now_whichever_comes_first():
+    end = datetime(2026, 4, 1, 0, 0, tzinfo=SHANGHAI)
+    assert summary.overdue_at(end, end + timedelta(days=200)) == end
+    assert summary.overdue_at(end, end - timedelta(hours=5)) == end - timedelta(hours=5)
+
+
+def test_replaying_a_history_gives_the_state_and_the_deadline_in_force():
+    def deadline(d):
+        return {"deadline": datetime(2026, 3, d, tzinfo=timezone.utc).isoformat()}
+
+    notice = [("report", "reported", {}), ("acknowledge", "acknowledged", {}),
+              ("issue_notice", "rectifying", deadline(13))]
+    assert summary.replay([]) == (None, None)
+    assert summary.replay(notice[:2]) == ("acknowledged", None)
+    assert summary.replay(notice) == ("rectifying", datetime(2026, 3, 13, tzinfo=timezone.utc))
+    asked = [*notice, ("request_extension", "rectifying", deadline(20))]
+    assert summary.replay(asked)[1].day == 13  # asked, not yet granted
+    assert summary.replay([*asked, ("decide_extension", "rectifying", {"approved": False})])[1].day == 13
+    assert summary.replay([*asked, ("decide_extension", "rectifying", {"approved": True})])[1].day == 20
+    returned = [*notice, ("submit_rectification", "submitted", {}), ("return", "rectifying", deadline(25))]
+    assert summary.replay(returned[:-1]) == ("submitted", datetime(2026, 3, 13, tzinfo=timezone.utc))
+    assert summary.replay(returned)[1].day == 25
+
+
+@pytest.mark.parametrize("state,deadline_day,late", [
+    ("rectifying", 13, (1, 0)), ("rectifying", 31, (0, 0)), ("submitted", 13, (0, 0)), ("closed", 13, (0, 0)),
+    ("reported", None, (0, 1)), ("acknowledged", None, (0, 0)), (None, None, (0, 0)),
+])
+def test_what_counts_as_overdue_at_a_moment(state, deadline_day, late):
+    at = datetime(2026, 3, 20, tzinfo=timezone.utc)
+    deadline = datetime(2026, 3, deadline_day, tzinfo=timezone.utc) if deadline_day else None
+    counted = summary.overdue(state, deadline, at - timedelta(days=1), at)
+    assert (counted.overdue_rectification, counted.overdue_acknowledgement) == late
 
 def timing(ack=None, close=None, observed_before=0, street=1):
     received = datetime(2026, 3, 10, 1, 0, tzinfo=timezone.utc)
