@@ -2,7 +2,7 @@
 import io
 import uuid
 
-from flask import g, request, send_file
+from flask import after_this_request, g, request, send_file
 from sqlalchemy import select
 
 from server.areas.models import Area, subtree_ids
@@ -29,6 +29,19 @@ def _scope():
 def etag(hazard: Hazard) -> str:
     # From the version: every change bumps it, and a phone holding an older one must not overwrite
     return blp._generate_etag({"hazard": str(hazard.id), "version": hazard.version})
+
+
+def _answer(hazard: Hazard) -> dict:
+    """The hazard as changed, with its ETag, so that the phone's next change needs no read first."""
+    db.session.flush()  # the version the commit will store
+    tag = etag(hazard)
+
+    @after_this_request
+    def with_etag(response):
+        response.set_etag(tag)
+        return response
+
+    return services.view(hazard, g.identity)
 
 
 def _refused(exc: services.Refused):
@@ -66,7 +79,7 @@ class Hazards(ApiView):
                   errors={"json": {f: ["differs"] for f in exc.fields}})
         if not created:
             answer_with(200)
-        return services.view(hazard, g.identity)
+        return _answer(hazard)
 
     @requires("hazards.view")
     @blp.etag
@@ -118,7 +131,7 @@ class Transitions(ApiView):
         if replayed is not None:  # the phone sent this change before: answer as then, add nothing
             if replayed.record_id != str(hazard.id) or replayed.action != body["action"]:
                 error(409, tr("该操作编号已用于另一项操作", "This change id belongs to another change"), code="id_conflict")
-            return services.view(hazard, g.identity)
+            return _answer(hazard)
         if not request.if_match:
             error(428)
         if etag(hazard) not in request.if_match:
@@ -136,7 +149,7 @@ class Transitions(ApiView):
             error(422, errors={"json": {f: [tr("此操作需要该项", "This action requires it")] for f in exc.fields}})
         except services.Refused as exc:
             _refused(exc)
-        return services.view(hazard, g.identity)
+        return _answer(hazard)
 
 
 @blp.route("/hazards/<uuid:hazard_id>/timeline")

@@ -208,3 +208,17 @@ def test_replaying_every_step_of_the_loop_three_times_leaves_one_event_per_chang
     assert [d["kind"] for d in documents] == ["rectification_notice", "reinspection_opinion"]
     notices = [n for n in enterprise.get("/api/v1/inbox").json if n["kind"] == "notice"]
     assert len(notices) == 1
+
+
+def test_each_answer_carries_the_etag_for_the_next_change_without_a_read(login_as, world):
+    worker, station = login_as("grid_worker"), login_as("station_officer")
+    created = worker.post("/api/v1/hazards", json=report_body(world))
+    assert created.status_code == 201 and created.headers["ETag"]
+    acked = act(station, created.json["id"], "acknowledge", if_match=created.headers["ETag"])
+    assert acked.status_code == 200, acked.json
+    notice = act(station, created.json["id"], "issue_notice", responsible_party="测试农贸市场有限公司",
+                 if_match=acked.headers["ETag"])
+    assert notice.status_code == 200, notice.json
+    assert notice.headers["ETag"] == station.get(f"/api/v1/hazards/{created.json['id']}").headers["ETag"]
+    stale = act(station, created.json["id"], "close", result="合格", if_match=acked.headers["ETag"])
+    assert stale.status_code == 412
