@@ -1,0 +1,78 @@
+/** The app frame: header (online state, outbox), the routed screen, the navigation, the update prompt. */
+import { html } from 'htm/preact';
+import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
+import { t } from './i18n/index.js';
+import { useRoute } from './router.js';
+import { outbox, state, subscribe } from './store.js';
+import { rolesOf, Home } from './ui/home.js';
+import { Login } from './ui/login.js';
+import { Scan, TagOpen } from './ui/scan.js';
+import { Site } from './ui/site.js';
+import { Report } from './ui/report.js';
+import { Hazard } from './ui/hazard.js';
+import { Mine } from './ui/mine.js';
+import { Outbox } from './ui/outbox.js';
+import { Settings } from './ui/settings.js';
+import { Summary } from './ui/summary.js';
+import { OutboxStatus } from './ui/parts.js';
+
+function screen(route) {
+  const [a, b] = route.params;
+  switch (route.name) {
+    case 'scan': return html`<${Scan} />`;
+    case 'tag': return html`<${TagOpen} key=${a} code=${a} />`;
+    case 'site': return html`<${Site} key=${a + b} id=${a} code=${b} />`;
+    case 'report': return html`<${Report} key=${a + b} siteId=${a} code=${b} />`;
+    case 'hazard': return html`<${Hazard} key=${a} id=${a} />`;
+    case 'mine': return html`<${Mine} />`;
+    case 'outbox': return html`<${Outbox} />`;
+    case 'settings': return html`<${Settings} />`;
+    case 'summary': return html`<${Summary} />`;
+    default: return html`<${Home} />`;
+  }
+}
+
+function UpdatePrompt() {
+  const [waiting, setWaiting] = useState(false);
+  if (!state.update) return null;
+  // Let the item on the wire finish first: the new version finds the rest of the outbox in IndexedDB.
+  const apply = async () => { setWaiting(true); await outbox.idle(); state.update(); };
+  return html`<div class="update" role="status">
+    <span>${waiting ? t('updateWaiting') : t('updateReady')}</span>
+    <button type="button" class="primary" onClick=${apply} disabled=${waiting}>${t('update')}</button>
+  </div>`;
+}
+
+export function App() {
+  const [, rerender] = useReducer((n) => n + 1, 0);
+  useEffect(() => subscribe(rerender), []);
+  const route = useRoute();
+  const first = useRef(true);
+  // Move focus to the new screen's heading, so keyboards and screen readers start at the top.
+  useEffect(() => {
+    if (first.current) { first.current = false; return; }
+    document.querySelector('main h1')?.focus();
+  }, [route.name, route.params.join('/')]);
+
+  if (!state.ready) return null;
+  if (!state.session || state.needLogin) {
+    return html`<${UpdatePrompt} /><${Login} relogin=${!!state.session} />`;
+  }
+  const roles = rolesOf(state.session.user);
+  const links = [['home', '#/', t('navHome')],
+    ...(roles.has('grid_worker') || roles.has('enterprise_user') ? [['mine', '#/mine', t('navMine')]] : []),
+    ...(roles.has('supervisor') || roles.has('admin') ? [['summary', '#/summary', t('navSummary')]] : []),
+    ['outbox', '#/outbox', t('navOutbox')], ['settings', '#/settings', t('navSettings')]];
+  return html`
+    <header class="top">
+      <a href="#/" class="brand">${t('appName')}</a>
+      <span class=${`net ${state.online ? 'on' : 'off'}`} data-testid="network-status">${state.online ? t('online') : t('offline')}</span>
+      <${OutboxStatus} compact />
+    </header>
+    <${UpdatePrompt} />
+    ${screen(route)}
+    <nav class="bottom" aria-label=${t('mainNav')}>
+      ${links.map(([name, href, label]) => html`<a key=${name} href=${href}
+        aria-current=${route.name === name || (name === 'home' && route.name === 'home') ? 'page' : undefined}>${label}</a>`)}
+    </nav>`;
+}

@@ -1,0 +1,33 @@
+/** The interface language: zh-CN by default, English on request, remembered on the phone. */
+import zh from './zh-CN.js';
+import en from './en.js';
+
+const MESSAGES = { 'zh-CN': zh, en };
+const KEY = 'safegrid.lang';
+let lang = (globalThis.localStorage?.getItem(KEY)) || 'zh-CN';
+if (!MESSAGES[lang]) lang = 'zh-CN';
+
+export const languages = [['zh-CN', '中文'], ['en', 'English']];
+export const currentLang = () => lang;
+
+export function setLang(value) {
+  lang = MESSAGES[value] ? value : 'zh-CN';
+  localStorage.setItem(KEY, lang);
+  document.documentElement.lang = lang;
+  document.title = t('appName');
+}
+
+/** The message `key` in the current language, with {name} placeholders filled from `params`. */
+export function t(key, params = {}) {
+  const text = MESSAGES[lang][key] ?? zh[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => (params[name] ?? ''));
+}
+
+/** A server time shown in Asia/Shanghai, whatever zone the phone is set to. */
+export function formatTime(iso, { date = true } = {}) {
+  if (!iso) return '';
+  return new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', {
+    timeZone: 'Asia/Shanghai', hour12: false, hour: '2-digit', minute: '2-digit',
+    ...(date ? { month: '2-digit', day: '2-digit' } : {}),
+  });
+}

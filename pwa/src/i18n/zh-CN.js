@@ -1,0 +1,83 @@
+/** 界面文字（简体中文，默认语言）。Keys are shared with en.js; {name} is filled in by t(). */
+export default {
+  appName: '江汉安全网格',
+  // navigation
+  navHome: '首页', navMine: '我的上报', navOutbox: '待发送', navSettings: '设置', navSummary: '统计',
+  mainNav: '主导航', back: '返回',
+  // login
+  loginTitle: '登录', loginName: '手机号或用户名', password: '密码', signIn: '登录', signingIn: '正在登录…',
+  loginOffline: '没有网络，无法登录。首次登录需要联网。', reloginTitle: '登录已过期，请重新登录',
+  reloginHint: '待发送的内容都已保留，登录后继续发送。', otherUserWarning: '此手机上还有其他账号未发送的 {n} 条记录，它们会等该账号登录后再发送。',
+  // outbox
+  outboxAllSent: '全部已发送', outboxProgress: '{sent}/{total} 已发送', outboxSending: '正在发送…',
+  outboxWaitingNet: '等待网络', outboxRetryIn: '{s} 秒后重试', outboxPaused: '已暂停：请重新登录',
+  outboxAttention: '{n} 条需要处理', outboxTitle: '待发送', outboxQueuedTitle: '等待发送',
+  outboxAttentionTitle: '需要处理', outboxEmpty: '没有等待发送的内容。', retryNow: '立即重试', retryItem: '重新发送',
+  discardItem: '放弃此条', confirmDiscard: '确定放弃这条记录吗？它不会被发送。', serverSaid: '服务器答复：{msg}',
+  kindPhoto: '照片', kindHazard: '隐患报告', kindCheckin: '到场打卡', kindTransition: '操作',
+  queued: '待发送', needsAttention: '需要处理',
+  // home
+  todayWork: '今日工作', mySites: '我的网格场所', openHazards: '未办结隐患', inbox: '消息',
+  noSites: '暂无场所（联网同步后显示）。', noHazards: '暂无隐患。', noMessages: '暂无消息。',
+  scan: '扫码', enterCode: '输入编码', open: '打开', codeHint: '场所码为 15 位，如 A000C-1S446-C88C2',
+  codeInvalid: '场所码格式不对：应为 15 位字母和数字。', lastSync: '上次同步 {time}', neverSynced: '尚未同步',
+  syncNow: '立即同步', syncing: '正在同步…', syncFailed: '同步失败：{msg}', offline: '离线', online: '在线',
+  // scan
+  scanTitle: '扫描场所码', cameraDenied: '无法打开相机：{msg}。可以手动输入编码。', stopCamera: '关闭相机',
+  resolving: '正在识别场所码…', tagUnknownOffline: '离线时无法识别这个场所码。打卡已记录，联网后识别。',
+  tagRefused: '场所码无效：{msg}',
+  // site
+  siteTitle: '场所', checkedIn: '已打卡 {time}', checkinQueued: '（待发送）', checkinSent: '（已发送）',
+  reportHazard: '报告隐患', siteOpenHazards: '该场所的未办结隐患', siteHistory: '历史记录',
+  noSiteHistory: '暂无记录。', siteUnknown: '未识别的场所（编码 {code}）', address: '地址', enterprise: '企业',
+  riskLevel: '风险等级',
+  // report
+  reportTitle: '报告隐患', category: '隐患类别', level: '隐患等级', levelGeneral: '一般', levelMajor: '重大',
+  description: '隐患描述', descriptionHint: '可不填，默认为类别名称', takePhoto: '拍照', photos: '照片',
+  removePhoto: '删除照片 {n}', save: '保存', saving: '正在保存…', savedQueued: '已保存，待发送。',
+  chooseCategory: '请选择隐患类别。', photoFailed: '照片处理失败：{msg}', location: '位置',
+  locationNone: '未获取到位置', locationAcc: '精度 {m} 米', photoAlt: '隐患照片 {n}',
+  // hazard
+  hazardTitle: '隐患详情', state: '状态', observedAt: '发现时间', receivedAt: '收到时间', deadline: '整改期限',
+  responsibleParty: '责任单位', ackCountdown: '受理剩余 {m} 分', ackOverdue: '已超时 {m} 分',
+  timeline: '处理经过', noTimeline: '联网后显示处理经过。', actions: '可执行的操作', noActions: '当前没有您可执行的操作。',
+  pendingAction: '“{action}”待发送，发送后才能继续操作。', pendingAttention: '“{action}”未成功：{msg}',
+  conflict: '该隐患已被他人更新（当前状态：{state}）。请查看最新状态后再操作。', refresh: '刷新',
+  confirmAction: '确认{action}', photoPending: '照片待上传', photoLocal: '照片在手机上待发送',
+  // actions (server/hazards/machine.py)
+  act_acknowledge: '受理', act_reject: '不予受理', act_merge: '合并为重复', act_transfer: '移送',
+  act_issue_notice: '下达整改意见', act_submit_rectification: '提交整改', act_self_rectify: '自查自改',
+  act_close: '复查通过，销号', act_return: '复查未通过，退回整改', act_submit_plan: '报送整改方案',
+  act_record_dual_report: '双报告', act_list: '挂牌督办', act_request_extension: '申请延期',
+  act_decide_extension: '审批延期', act_delist: '摘牌销号', act_report: '报告',
+  f_reason: '理由', f_result: '复查结果', f_duplicate_of: '重复于', f_sector: '移送行业部门',
+  f_deadline: '整改期限', f_deadline_default: '不填则按等级默认', f_responsible_party: '责任单位',
+  f_requirements: '整改要求', f_description: '整改情况', f_photo_ids: '整改照片', f_approved: '批准延期',
+  f_regulator_reported_at: '报告监管部门日期', f_workers_congress_reported_at: '报告职代会日期',
+  f_measures: '整改措施', f_responsible_person: '责任人', f_funds: '整改资金', f_plan_deadline: '方案完成期限',
+  f_photo_ids_reinspect: '复查照片', f_photo_ids_required: '请至少拍一张照片。',
+  f_contingency_plan: '应急预案', chooseDuplicate: '请选择', required: '必填',
+  // states
+  st_queued: '待发送', st_reported: '待受理', st_acknowledged: '已受理', st_rejected: '不予受理', st_merged: '已合并',
+  st_rectifying: '整改中', st_submitted: '待复查', st_closed: '已销号',
+  // station
+  triageQueue: '待受理（{n}）', reinspectQueue: '待复查（{n}）', rectifyingList: '整改中（{n}）',
+  // enterprise
+  notices: '整改通知（{n}）', selfCheck: '自查自改', ownSites: '本单位场所', toRectify: '待处理隐患（{n}）',
+  // mine
+  mineTitle: '我的上报', mineEmpty: '还没有上报过隐患。',
+  // supervisor
+  summaryTitle: '隐患统计（近 30 天）', street: '街道', reported: '上报', closureRate: '办结率', overdue: '逾期',
+  ackWithin30: '30 分钟内受理', overdueAck: '超时未受理', total: '合计', summaryOffline: '离线：显示 {time} 的数据。',
+  chartTitle: '各街道办结率', noData: '暂无数据',
+  // settings
+  settingsTitle: '设置', language: '界面语言', account: '账号', signOut: '退出登录',
+  signOutQueued: '还有 {n} 条未发送。退出后它们会保留，重新登录后继续发送。确定退出吗？', storage: '存储',
+  storagePersisted: '已申请持久存储：浏览器不会自动清除待发送内容。', storageNotPersisted: '浏览器未授予持久存储。',
+  clockOffset: '手机时钟与服务器相差 {s} 秒', version: '版本 {v}',
+  updateReady: '有新版本可用', update: '更新', updateWaiting: '正在等待发送完成…',
+  // roles
+  role_grid_worker: '网格员', role_station_officer: '安监站', role_enterprise_user: '企业', role_supervisor: '区应急管理局',
+  role_department_officer: '行业部门', role_enforcement_officer: '执法人员', role_expert: '专家', role_admin: '管理员',
+  hazardsInScope: '范围内的隐患（{n}）', minutes: '{m} 分钟',
+};

@@ -1,0 +1,92 @@
+/** Talking to the SafeGrid API: the bearer token, the language, the one error shape, the clock offset. */
+import { meta } from './db.js';
+import { observeServerDate } from './clock.js';
+
+export const API = '/api/v1';
+
+/** An API answer other than 2xx, in the API's one error shape {code, status, message, errors}. */
+export class ApiError extends Error {
+  constructor(status, body = {}) {
+    super(body.message || `HTTP ${status}`);
+    this.status = status;
+    this.code = body.code || (status === 0 ? 'network' : 'http_error');
+    this.errors = body.errors || {};
+  }
+}
+
+let session = null; // {token, expires_at, user}
+let language = 'zh-CN';
+const unauthorizedListeners = new Set();
+
+export async function loadSession() {
+  session = (await meta.get('session')) ?? null;
+  language = (await meta.get('lang')) ?? language;
+  return session;
+}
+export const currentSession = () => session;
+export async function saveSession(value) {
+  session = value;
+  await (value ? meta.set('session', value) : meta.del('session'));
+}
+export function setLanguage(lang) {
+  language = lang;
+  meta.set('lang', lang).catch(() => {});
+}
+export const onUnauthorized = (fn) => { unauthorizedListeners.add(fn); return () => unauthorizedListeners.delete(fn); };
+export const reportUnauthorized = () => unauthorizedListeners.forEach((fn) => fn());
+
+function headersFor(extra = {}) {
+  const headers = { 'Accept-Language': language === 'en' ? 'en' : 'zh-CN', ...extra };
+  if (session?.token) headers.Authorization = `Bearer ${session.token}`;
+  return headers;
+}
+
+/** fetch with our headers; every answer's Date header updates the clock offset. */
+export async function rawFetch(url, init = {}) {
+  const sentAt = Date.now();
+  const response = await fetch(url, { ...init, headers: headersFor(init.headers) });
+  observeServerDate(response.headers.get('Date'), sentAt, Date.now());
+  return response;
+}
+
+export async function readError(response) {
+  let body = {};
+  try { body = await response.json(); } catch { /* not JSON: a proxy's page, say */ }
+  return new ApiError(response.status, body);
+}
+
+/** JSON call: resolves {data, response}; rejects with ApiError (status 0 when the network failed). */
+export async function call(path, { method = 'GET', json, headers = {} } = {}) {
+  let response;
+  try {
+    response = await rawFetch(path.startsWith('/') ? path : `${API}/${path}`, {
+      method,
+      headers: json === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
+  } catch (error) {
+    throw new ApiError(0, { message: String(error?.message || error) });
+  }
+  if (!response.ok) {
+    const error = await readError(response);
+    if (response.status === 401 && session) reportUnauthorized();
+    throw error;
+  }
+  const data = response.status === 204 ? null : await response.json();
+  return { data, response };
+}
+
+export const get = async (path) => (await call(path)).data;
+
+/** An outbox item as a fetch: its method, URL, headers and body (JSON or the photo's bytes). */
+export function transport(item) {
+  const headers = { ...(item.headers || {}) };
+  let body;
+  if (item.bytes) {
+    body = item.bytes;
+  } else if (item.json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(item.json);
+  }
+  return rawFetch(item.url, { method: item.method, headers, body });
+}

@@ -1,0 +1,60 @@
+/** The app's one IndexedDB database: a stable name, additive upgrades only, reopened when the browser closes it. */
+import { openDB } from 'idb';
+
+export const DB_NAME = 'safegrid';
+export const DB_VERSION = 1;
+
+// Each version may only ADD stores or indexes (never delete or rename one): an app update must
+// find the outbox of the version before it intact, however many versions it skipped.
+function upgrade(db, oldVersion) {
+  if (oldVersion < 1) {
+    db.createObjectStore('outbox', { keyPath: 'id' }).createIndex('seq', 'seq', { unique: true });
+    db.createObjectStore('meta'); // key → value: session, cursor, clock offset, outbox state, categories…
+    db.createObjectStore('sites', { keyPath: 'id' });
+    db.createObjectStore('hazards', { keyPath: 'id' }); // {id, etag, data}: data is the API's hazard JSON
+    db.createObjectStore('notifications', { keyPath: 'id' });
+    db.createObjectStore('tags', { keyPath: 'code' }); // compact tag code → site, for scanning offline
+  }
+}
+
+let opening = null;
+
+/** The open database; a closed or terminated connection is replaced on the next call. */
+export function getDB() {
+  if (!opening) {
+    opening = openDB(DB_NAME, DB_VERSION, {
+      upgrade,
+      // A newer app version (another tab, or the next service worker) wants to upgrade: step aside.
+      blocking() { forget(); },
+      // The browser closed the connection (storage pressure, "clear data"): reopen on next use.
+      terminated() { opening = null; },
+    }).catch((error) => { opening = null; throw error; });
+  }
+  return opening;
+}
+
+/** Close our connection and open a fresh one on the next call (tests use it to prove durability). */
+export async function forget() {
+  const pending = opening;
+  opening = null;
+  if (pending) {
+    try { (await pending).close(); } catch { /* it failed to open: nothing to close */ }
+  }
+}
+
+/** Run fn(db), reopening once if the connection was closed under us (InvalidStateError). */
+export async function withDB(fn) {
+  try {
+    return await fn(await getDB());
+  } catch (error) {
+    if (error?.name !== 'InvalidStateError') throw error;
+    opening = null;
+    return fn(await getDB());
+  }
+}
+
+export const meta = {
+  get: (key) => withDB((db) => db.get('meta', key)),
+  set: (key, value) => withDB((db) => db.put('meta', value, key)),
+  del: (key) => withDB((db) => db.delete('meta', key)),
+};

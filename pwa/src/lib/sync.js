@@ -1,0 +1,103 @@
+/**
+ * Down-sync (the offline contract, point 4): the delta feed GET /sync/changes into IndexedDB.
+ *
+ * Pages are fetched while `more` is true; the cursor is kept after every page, so an interrupted
+ * pass goes on from there. Once a day the pass starts without a cursor (a full sync) and, if it
+ * ran to the end in one go, drops the records it did not see: they left the user's scope.
+ */
+import { meta, withDB } from './db.js';
+import { compactCode, serialOf } from './tags.js';
+
+export const FEED = '/api/v1/sync/changes';
+export const FULL_SYNC_MS = 24 * 3600 * 1000;
+const STORES = { site: 'sites', hazard: 'hazards', notification: 'notifications' };
+
+/** A hazard's ETag as kept: without quotes or weakness, ready to be sent quoted in If-Match. */
+export const bareEtag = (etag) => (etag ? String(etag).replace(/^W\//, '').replace(/^"|"$/g, '') : null);
+
+function record(change) {
+  if (change.kind === 'hazard') return { id: change.id, etag: bareEtag(change.etag), data: change.data };
+  return { ...change.data, id: change.id };
+}
+
+/** The live tag of a site, if the feed carries it (site.tag.code or site.tag_code): scanning offline needs it. */
+function tagOf(site) {
+  const code = compactCode(site?.tag?.code || site?.tag_code || '');
+  return code ? { code, serial: serialOf(code), site_id: site.id } : null;
+}
+
+async function apply(changes, seen) {
+  await withDB(async (db) => {
+    const tx = db.transaction(['sites', 'hazards', 'notifications', 'tags'], 'readwrite');
+    for (const change of changes) {
+      const store = STORES[change.kind];
+      if (!store) continue; // kinds this version does not use yet (templates, tasks…)
+      seen?.[store].add(change.id);
+      if (change.deleted || change.data == null) {
+        await tx.objectStore(store).delete(change.id);
+        continue;
+      }
+      await tx.objectStore(store).put(record(change));
+      const tag = change.kind === 'site' && tagOf(change.data);
+      if (tag) await tx.objectStore('tags').put(tag);
+    }
+    await tx.done;
+  });
+}
+
+async function dropUnseen(seen) {
+  await withDB(async (db) => {
+    const tx = db.transaction(['sites', 'hazards', 'notifications', 'tags'], 'readwrite');
+    for (const store of Object.values(STORES)) {
+      for (const key of await tx.objectStore(store).getAllKeys()) {
+        if (!seen[store].has(key)) await tx.objectStore(store).delete(key);
+      }
+    }
+    for (const tag of await tx.objectStore('tags').getAll()) {
+      if (!seen.sites.has(tag.site_id)) await tx.objectStore('tags').delete(tag.code);
+    }
+    await tx.done;
+  });
+}
+
+export function createSync({ fetchJSON, now = Date.now, limit = 500 }) {
+  let running = null;
+
+  async function pass(forceFull) {
+    const state = { cursor: null, lastFullAt: 0, partial: false, ...(await meta.get('sync')) };
+    const resuming = state.partial && state.cursor && !forceFull;
+    const full = resuming || forceFull || !state.cursor || now() - state.lastFullAt >= FULL_SYNC_MS;
+    let cursor = full && !resuming ? null : state.cursor;
+    // Only a full pass that ran from the start to the end knows what left the scope.
+    const seen = full && !resuming ? { sites: new Set(), hazards: new Set(), notifications: new Set() } : null;
+    let count = 0;
+    for (;;) {
+      const url = `${FEED}?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      let page;
+      try {
+        page = await fetchJSON(url);
+      } catch (error) {
+        // A cursor the server no longer knows (expired, from another deployment): start over, in full.
+        if (cursor && !full && [400, 404, 410, 422].includes(error?.status)) return pass(true);
+        throw error;
+      }
+      await apply(page.changes || [], seen);
+      count += (page.changes || []).length;
+      cursor = page.cursor;
+      await meta.set('sync', { ...state, cursor, partial: full && page.more });
+      if (!page.more) break;
+    }
+    if (seen) await dropUnseen(seen);
+    const done = { cursor, partial: false, lastFullAt: full ? now() : state.lastFullAt, lastSyncAt: now() };
+    await meta.set('sync', done);
+    return { full, count };
+  }
+
+  /** One pass of the feed (concurrent calls share it); `full` forces a full sync. */
+  function pull({ full = false } = {}) {
+    if (!running) running = pass(full).finally(() => { running = null; });
+    return running;
+  }
+
+  return { pull };
+}

@@ -1,0 +1,269 @@
+/** The app's state: what IndexedDB holds (cache + outbox) laid out for the screens, and the actions on it. */
+import { getDB, meta, withDB } from './lib/db.js';
+import { API, call, currentSession, get, loadSession, onUnauthorized, saveSession, setLanguage, transport } from './lib/api.js';
+import { createOutbox } from './lib/outbox.js';
+import { bareEtag, createSync } from './lib/sync.js';
+import { mergeHazards } from './lib/view.js';
+import { loadClockOffset, localIso } from './lib/clock.js';
+import { compactCode, serialOf } from './lib/tags.js';
+import { position } from './lib/geo.js';
+import { uuid } from './lib/ids.js';
+import { currentLang } from './i18n/index.js';
+
+export const state = {
+  ready: false, session: null, needLogin: false, online: navigator.onLine,
+  sites: [], hazards: [], notifications: [], items: [], outbox: { queued: 0, attention: 0, sent: 0, total: 0 },
+  categories: [], vocab: null, sync: null, syncing: false, syncError: null, checkins: {}, flash: null,
+  update: null, persisted: null,
+};
+const listeners = new Set();
+export const subscribe = (fn) => { listeners.add(fn); return () => listeners.delete(fn); };
+const emit = () => listeners.forEach((fn) => fn());
+export function setState(patch) { Object.assign(state, patch); emit(); }
+
+const channel = typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel('safegrid-outbox') : null;
+export const outbox = createOutbox({ transport, userId: () => currentSession()?.user?.id, onSent, channel });
+export const sync = createSync({ fetchJSON: get });
+
+/** Re-read everything the screens show from IndexedDB. */
+export async function reload() {
+  const [sites, cached, notifications, items, status, syncState, categories, vocab, checkins] = await withDB(async (db) => [
+    await db.getAll('sites'), await db.getAll('hazards'), await db.getAll('notifications'),
+    await db.getAllFromIndex('outbox', 'seq'), await outbox.status(), await db.get('meta', 'sync'),
+    await db.get('meta', 'categories'), await db.get('meta', 'vocabularies'), await db.get('meta', 'checkins'),
+  ]);
+  const me = state.session?.user?.id;
+  const mine = items.filter((i) => !i.userId || i.userId === me);
+  setState({
+    sites: sites.sort((a, b) => a.name.localeCompare(b.name, 'zh-CN')),
+    hazards: mergeHazards(cached, mine), notifications: notifications.sort((a, b) => b.created_at.localeCompare(a.created_at)),
+    items, outbox: status, sync: syncState ?? null, categories: categories ?? [], vocab: vocab ?? null,
+    checkins: checkins ?? {}, needLogin: state.needLogin || status.paused === 'auth',
+  });
+}
+
+// ---- after the server took an item (outbox hook) ----
+
+async function putHazard(data, etag) {
+  await withDB((db) => db.put('hazards', { id: data.id, etag, data }));
+}
+
+/** The hazard's current ETag: the transition answer may not carry one, so read the hazard again. */
+async function refreshHazard(id) {
+  const { data, response } = await call(`hazards/${id}`);
+  await putHazard(data, bareEtag(response.headers.get('ETag')));
+  return data;
+}
+
+async function onSent(item, body, response) {
+  if (item.kind === 'hazard' && body?.id) {
+    await putHazard(body, bareEtag(response.headers.get('ETag')));
+  } else if (item.kind === 'transition' && body?.id) {
+    const etag = bareEtag(response.headers.get('ETag'));
+    await putHazard(body, etag);
+    if (!etag) await refreshHazard(body.id).catch(() => {});
+  } else if (item.kind === 'checkin') {
+    await recordCheckin(item.ref.key, { status: 'sent', flags: body?.flags ?? [] });
+  }
+  reload();
+}
+
+outbox.subscribe(() => reload().catch(() => {}));
+
+// ---- session ----
+
+export async function start() {
+  const session = await loadSession();
+  await loadClockOffset();
+  setLanguage(currentLang());
+  state.session = session;
+  await reload();
+  setState({ ready: true });
+  onUnauthorized(() => setState({ needLogin: true }));
+  if (navigator.storage?.persist) {
+    // Ask the browser not to evict the outbox under storage pressure.
+    navigator.storage.persist().then((persisted) => setState({ persisted })).catch(() => {});
+  }
+  if (session) kick({ full: false });
+}
+
+/** Replay the outbox now and pull the feed: on start, on `online`, on a timer. */
+export function kick({ force = true } = {}) {
+  if (!state.session) return;
+  outbox.flush({ force }).then(() => syncNow()).catch(() => {});
+}
+
+export async function login(name, password) {
+  const { data } = await call('auth/login', { method: 'POST', json: { login: name, password } });
+  const previous = state.session?.user?.id ?? (await meta.get('lastUserId'));
+  await saveSession({ token: data.token, expires_at: data.expires_at, user: data.user });
+  const me = await get('me');
+  const session = { token: data.token, expires_at: data.expires_at, user: me };
+  await saveSession(session);
+  if (previous && previous !== me.id) await clearCaches(); // another person's scope: not theirs to see
+  await meta.set('lastUserId', me.id);
+  await outbox.unpause(); // before the screens read the outbox state again, or they would ask for a login again
+  await refreshReference().catch(() => {}); // the report form needs the categories even if the network drops now
+  setState({ session, needLogin: false });
+  await reload();
+  outbox.flush({ force: true });
+  syncNow();
+  return me;
+}
+
+/** Drop the cached server data (never the outbox: queued work waits for its owner to sign in). */
+async function clearCaches() {
+  await withDB(async (db) => {
+    const tx = db.transaction(['sites', 'hazards', 'notifications', 'tags', 'meta'], 'readwrite');
+    for (const store of ['sites', 'hazards', 'notifications', 'tags']) await tx.objectStore(store).clear();
+    for (const key of ['sync', 'checkins', 'summary']) await tx.objectStore('meta').delete(key);
+    await tx.done;
+  });
+  await globalThis.caches?.delete('safegrid-photos-v1');
+}
+
+export async function logout() {
+  await call('auth/logout', { method: 'POST', json: {} }).catch(() => {});
+  await saveSession(null);
+  await clearCaches();
+  setState({ session: null, needLogin: false });
+  await reload();
+}
+
+// ---- down-sync ----
+
+export async function syncNow({ full = false } = {}) {
+  if (!state.session || state.syncing || !navigator.onLine) return;
+  setState({ syncing: true, syncError: null });
+  try {
+    await sync.pull({ full });
+    await refreshReference();
+    setState({ syncError: null });
+  } catch (error) {
+    setState({ syncError: error.status === 0 ? null : error.message });
+  } finally {
+    setState({ syncing: false });
+    await reload();
+  }
+}
+
+/**
+ * Categories and vocabularies (few, rarely changed) and the inbox (the feed does not carry it yet):
+ * fetched with each sync that succeeds, kept for offline.
+ */
+async function refreshReference() {
+  const [categories, vocabularies, inbox] = await Promise.all([get('hazard-categories'), get('vocabularies'),
+    get('inbox?page_size=50')]);
+  await meta.set('categories', categories);
+  await meta.set('vocabularies', vocabularies);
+  await withDB(async (db) => {
+    const tx = db.transaction('notifications', 'readwrite');
+    await tx.store.clear();
+    for (const note of inbox) await tx.store.put(note);
+    await tx.done;
+  });
+}
+
+// ---- tags and check-ins ----
+
+async function recordCheckin(key, patch) {
+  const all = (await meta.get('checkins')) ?? {};
+  all[key] = { ...all[key], ...patch };
+  await meta.set('checkins', all);
+}
+
+/**
+ * The site a scanned or typed code names: asked of the server when online, else looked up in the
+ * tags the phone has seen. {site} | {unknown: true} (offline, never seen) | throws ApiError (refused).
+ */
+export async function resolveTag(text) {
+  const code = compactCode(text);
+  if (!code) throw Object.assign(new Error('invalid'), { status: 400, code: 'malformed' });
+  try {
+    const { tag, site } = await get(`tags/resolve?code=${encodeURIComponent(code)}`);
+    await withDB(async (db) => {
+      await db.put('tags', { code, serial: serialOf(code), site_id: site.id });
+      if (!(await db.get('sites', site.id))) await db.put('sites', site);
+    });
+    return { code, site, tag };
+  } catch (error) {
+    if (error.status !== 0) throw error;
+  }
+  const known = await withDB((db) => db.get('tags', code));
+  const site = known && (await withDB((db) => db.get('sites', known.site_id)));
+  return site ? { code, site } : { code, unknown: true };
+}
+
+/** A check-in: time and place captured now, queued with the code as scanned (the server resolves it too). */
+export async function checkIn(code, siteId) {
+  const observedAt = localIso();
+  const fix = await position({ timeoutMs: 4000 });
+  const id = uuid();
+  const key = siteId || `code:${code}`;
+  await outbox.enqueue({ id, kind: 'checkin', method: 'POST', url: `${API}/checkins`,
+    json: { id, code, observed_at: observedAt, latitude: fix?.latitude ?? null, longitude: fix?.longitude ?? null,
+      accuracy_m: fix?.accuracy_m ?? null },
+    label: code, ref: { key, siteId } });
+  await recordCheckin(key, { id, at: observedAt, status: 'queued' });
+  await reload();
+  afterEnqueue();
+  return id;
+}
+
+// ---- reports and changes ----
+
+function photoItems(photos, ref) {
+  return photos.map((p) => ({ id: p.id, kind: 'photo', method: 'PUT', url: `${API}/photos/${p.id}`,
+    headers: { 'Content-Digest': p.contentDigest, 'Content-Type': p.type }, bytes: p.bytes,
+    label: p.takenAt, ref: { ...ref, sha256: p.sha256, takenAt: p.takenAt } }));
+}
+
+/** A hazard report: its photos first (each its own item), then the report citing them. */
+export async function reportHazard({ siteId, gridId, category, level, description, photos, fix, observedAt }) {
+  const id = uuid();
+  for (const item of photoItems(photos, { hazardId: id })) await outbox.enqueue(item);
+  await outbox.enqueue({ id, kind: 'hazard', method: 'POST', url: `${API}/hazards`,
+    json: { id, site_id: siteId || null, grid_id: siteId ? null : gridId, category, level, description,
+      observed_at: observedAt, latitude: fix?.latitude ?? null, longitude: fix?.longitude ?? null,
+      accuracy_m: fix?.accuracy_m ?? null, photo_ids: photos.map((p) => p.id) },
+    label: description, ref: { hazardId: id, siteId } });
+  await reload();
+  afterEnqueue();
+  return id;
+}
+
+/** A step of the loop, based on the version we hold (If-Match): a stale one comes back 412 and is shown. */
+export async function transition(hazard, body, photos = []) {
+  let etag = hazard.etag;
+  if (!etag && state.online) etag = bareEtag((await call(`hazards/${hazard.id}`)).response.headers.get('ETag'));
+  const id = uuid();
+  for (const item of photoItems(photos, { hazardId: hazard.id })) await outbox.enqueue(item);
+  await outbox.enqueue({ id, kind: 'transition', method: 'POST', url: `${API}/hazards/${hazard.id}/transitions`,
+    headers: etag ? { 'If-Match': `"${etag}"` } : {},
+    json: { id, ...body, ...(photos.length ? { photo_ids: photos.map((p) => p.id) } : {}) },
+    label: body.action, ref: { hazardId: hazard.id } });
+  await reload();
+  afterEnqueue();
+}
+
+/** After a 412 or a stale view: fetch the hazard as it is now. */
+export async function refreshOne(id) {
+  const data = await refreshHazard(id);
+  await reload();
+  return data;
+}
+
+function afterEnqueue() {
+  outbox.flush({ force: true });
+  // Background Sync: if the page is closed before the network returns, the service worker sends.
+  navigator.serviceWorker?.ready.then((reg) => reg.sync?.register('safegrid-outbox')).catch(() => {});
+}
+
+export async function markRead(notification) {
+  if (notification.read_at || !state.online) return;
+  await call(`inbox/${notification.id}/read`, { method: 'POST', json: {} }).catch(() => {});
+}
+
+export const getMeta = meta.get;
+export const setMeta = meta.set;
+export { getDB };

@@ -1,0 +1,182 @@
+/**
+ * 隐患详情: the hazard, its photos and history, and the actions the server says the user may take
+ * next (allowed_actions). Each action is queued with If-Match; a 412 shows the conflict, a 409 the reason.
+ */
+import { html } from 'htm/preact';
+import { useEffect, useState } from 'preact/hooks';
+import { formatTime, t } from '../i18n/index.js';
+import { get } from '../lib/api.js';
+import { outbox, refreshOne, state, transition } from '../store.js';
+import { categoryName, Countdown, Photo, siteName, StateBadge, stateLabel } from './parts.js';
+import { PhotoPicker } from './photo-picker.js';
+
+// What each action of server/hazards/machine.py asks for: [field, kind, required].
+const FIELDS = {
+  acknowledge: [],
+  reject: [['reason', 'textarea', true]],
+  merge: [['duplicate_of', 'hazard', true], ['reason', 'textarea', true]],
+  transfer: [['sector', 'sector', true], ['reason', 'textarea', true]],
+  issue_notice: [['responsible_party', 'text', true], ['deadline', 'date', false], ['requirements', 'textarea', false]],
+  submit_rectification: [['description', 'textarea', true], ['photo_ids', 'photos', true]],
+  self_rectify: [['description', 'textarea', true], ['photo_ids', 'photos', true]],
+  close: [['result', 'textarea', true], ['photo_ids', 'photos', false]],
+  return: [['result', 'textarea', true], ['deadline', 'date', true], ['photo_ids', 'photos', false]],
+  submit_plan: [['measures', 'textarea', true], ['responsible_person', 'text', true], ['funds', 'text', true],
+    ['plan_deadline', 'date', true], ['contingency_plan', 'textarea', true]],
+  record_dual_report: [['regulator_reported_at', 'date', true], ['workers_congress_reported_at', 'date', true]],
+  list: [['reason', 'textarea', true]],
+  request_extension: [['deadline', 'date', true], ['reason', 'textarea', true]],
+  decide_extension: [['approved', 'bool', false], ['reason', 'textarea', true]],
+  delist: [['reason', 'textarea', true]],
+};
+const PLAN = ['measures', 'responsible_person', 'funds', 'plan_deadline', 'contingency_plan'];
+
+/** A date picked on the phone, as the end of that day in Asia/Shanghai (deadlines are "by that day"). */
+const endOfDay = (day) => (day ? `${day}T23:59:00+08:00` : undefined);
+
+function fieldLabel(action, name) {
+  if (name === 'photo_ids' && (action === 'close' || action === 'return')) return t('f_photo_ids_reinspect');
+  if (name === 'deadline' && action === 'issue_notice') return `${t('f_deadline')}（${t('f_deadline_default')}）`;
+  return t(`f_${name}`);
+}
+
+function body(action, values) {
+  const out = { action };
+  for (const [name, kind] of FIELDS[action]) {
+    if (kind === 'photos' || PLAN.includes(name)) continue;
+    const value = values[name];
+    if (kind === 'date') { if (value) out[name] = endOfDay(value); } else if (kind === 'bool') out[name] = !!value;
+    else if (value !== undefined && value !== '') out[name] = typeof value === 'string' ? value.trim() : value;
+  }
+  if (action === 'submit_plan') {
+    out.plan = { measures: values.measures, responsible_person: values.responsible_person, funds: values.funds,
+      deadline: endOfDay(values.plan_deadline), contingency_plan: values.contingency_plan };
+  }
+  return out;
+}
+
+function Field({ action, name, kind, required, values, set, hazard }) {
+  const id = `f-${action}-${name}`;
+  const label = fieldLabel(action, name);
+  const value = values[name] ?? '';
+  const onInput = (e) => set(name, e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value);
+  if (kind === 'photos') return html`<${PhotoPicker} id=${id} label=${label} photos=${values.photos || []} setPhotos=${(p) => set('photos', p)} />`;
+  if (kind === 'bool') {
+    return html`<div class="check"><input id=${id} type="checkbox" checked=${!!values[name]} onChange=${onInput} /><label for=${id}>${label}</label></div>`;
+  }
+  let control;
+  if (kind === 'textarea') control = html`<textarea id=${id} rows="3" required=${required} value=${value} onInput=${onInput}></textarea>`;
+  else if (kind === 'date') control = html`<input id=${id} type="date" required=${required} value=${value} onInput=${onInput} />`;
+  else if (kind === 'sector') {
+    control = html`<select id=${id} required=${required} value=${value} onChange=${onInput}>
+      <option value="">${t('chooseDuplicate')}</option>
+      ${(state.vocab?.sectors || []).map((s) => html`<option value=${s.code}>${document.documentElement.lang === 'en' ? s.en : s.zh}</option>`)}
+    </select>`;
+  } else if (kind === 'hazard') {
+    const others = state.hazards.filter((h) => h.id !== hazard.id && h.street_id === hazard.street_id
+      && !['rejected', 'merged', 'queued'].includes(h.state));
+    control = html`<select id=${id} required=${required} value=${value} onChange=${onInput}>
+      <option value="">${t('chooseDuplicate')}</option>
+      ${others.map((h) => html`<option value=${h.id}>${categoryName(h.category)} · ${siteName(h.site_id) || ''} · ${formatTime(h.observed_at)}</option>`)}
+    </select>`;
+  } else control = html`<input id=${id} required=${required} value=${value} onInput=${onInput} />`;
+  return html`<label for=${id}>${label}</label>${control}`;
+}
+
+function ActionForm({ hazard, action, onDone }) {
+  const [values, setValues] = useState(() => (action === 'issue_notice'
+    ? { responsible_party: state.sites.find((s) => s.id === hazard.site_id)?.enterprise?.name || '' } : {}));
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const set = (name, value) => setValues((v) => ({ ...v, [name]: value }));
+  const photosRequired = FIELDS[action].some(([n, k, r]) => k === 'photos' && r);
+  async function submit(event) {
+    event.preventDefault();
+    if (photosRequired && !(values.photos || []).length) { setError(t('f_photo_ids_required')); return; }
+    setBusy(true);
+    try {
+      await transition(hazard, body(action, values), values.photos || []);
+      onDone();
+    } catch (e) {
+      setError(e.message);
+      setBusy(false);
+    }
+  }
+  const name = t(`act_${action}`);
+  return html`<form class="stack action-form" onSubmit=${submit} aria-label=${name}>
+    ${FIELDS[action].map(([field, kind, required]) => html`<${Field} key=${field} action=${action} name=${field} kind=${kind}
+      required=${required} values=${values} set=${set} hazard=${hazard} />`)}
+    ${error && html`<p role="alert" class="error">${error}</p>`}
+    <button type="submit" class="primary" disabled=${busy}>${t('confirmAction', { action: name })}</button>
+  </form>`;
+}
+
+function Actions({ hazard }) {
+  const [open, setOpen] = useState(null);
+  const allowed = (hazard.allowed_actions || []).filter((a) => FIELDS[a]);
+  if (hazard.pending) return null;
+  if (!allowed.length) return html`<p class="muted">${t('noActions')}</p>`;
+  return html`<div class="actions">
+    ${allowed.map((action) => (FIELDS[action].length === 0
+      ? html`<button key=${action} type="button" class="primary" onClick=${() => transition(hazard, { action })}>${t(`act_${action}`)}</button>`
+      : html`<button key=${action} type="button" aria-expanded=${open === action}
+          onClick=${() => setOpen(open === action ? null : action)}>${t(`act_${action}`)}</button>`))}
+    ${open && html`<${ActionForm} key=${open} hazard=${hazard} action=${open} onDone=${() => setOpen(null)} />`}
+  </div>`;
+}
+
+/** The change that waits or was refused: a 412 shows the hazard's state now, a 409 the server's reason. */
+function Pending({ hazard }) {
+  const p = hazard.pending;
+  if (!p || p.action === 'report' && p.status === 'queued') return null;
+  const action = t(`act_${p.action}`);
+  if (p.status !== 'attention') return html`<p class="notice" role="status">${t('pendingAction', { action })}</p>`;
+  const current = p.error?.errors?.current?.state;
+  const refresh = async () => { await refreshOne(hazard.id).catch(() => {}); await outbox.discard(p.itemId); };
+  return html`<div class="notice warn" role="alert">
+    <p>${p.error?.status === 412 ? t('conflict', { state: stateLabel(current || hazard.state) }) : t('pendingAttention', { action, msg: p.error?.message })}</p>
+    ${p.error?.errors?.allowed && html`<p class="small">${(p.error.errors.allowed || []).map((a) => t(`act_${a}`)).join('、')}</p>`}
+    <div class="inline">
+      ${p.action !== 'report' && html`<button type="button" onClick=${refresh}>${t('refresh')}</button>`}
+      <button type="button" onClick=${() => outbox.retry(p.itemId)}>${t('retryItem')}</button>
+    </div>
+  </div>`;
+}
+
+function Timeline({ id }) {
+  const [events, setEvents] = useState(null);
+  const version = state.hazards.find((h) => h.id === id)?.version;
+  useEffect(() => {
+    if (!state.online) return;
+    get(`hazards/${id}/timeline`).then(setEvents).catch(() => setEvents(null));
+  }, [id, version]);
+  if (!events) return html`<p class="muted">${t('noTimeline')}</p>`;
+  return html`<ol class="timeline">${events.map((e) => html`<li key=${e.seq}>
+    <span>${formatTime(e.at)}</span> ${t(`act_${e.action}`) !== `act_${e.action}` ? t(`act_${e.action}`) : e.action}
+    ${e.to_state && e.to_state !== e.from_state ? ` → ${stateLabel(e.to_state)}` : ''}${e.reason ? `：${e.reason}` : ''}</li>`)}</ol>`;
+}
+
+export function Hazard({ id }) {
+  const hazard = state.hazards.find((h) => h.id === id);
+  if (!hazard) return html`<main id="main"><h1 tabindex="-1">${t('hazardTitle')}</h1><p class="muted">${t('noHazards')}</p></main>`;
+  return html`<main id="main">
+    <h1 tabindex="-1">${categoryName(hazard.category)}${hazard.level === 'major' ? ` · ${t('levelMajor')}` : ''}</h1>
+    <p><${StateBadge} hazard=${hazard} />
+      ${hazard.state === 'reported' && hazard.ack_due_at && html` <${Countdown} due=${hazard.ack_due_at} />`}</p>
+    <${Pending} hazard=${hazard} />
+    <dl class="facts">
+      ${siteName(hazard.site_id) && html`<dt>${t('siteTitle')}</dt><dd><a href=${`#/site/${hazard.site_id}`}>${siteName(hazard.site_id)}</a></dd>`}
+      <dt>${t('description')}</dt><dd>${hazard.description}</dd>
+      <dt>${t('observedAt')}</dt><dd>${formatTime(hazard.observed_at)}</dd>
+      ${hazard.received_at && html`<dt>${t('receivedAt')}</dt><dd>${formatTime(hazard.received_at)}</dd>`}
+      ${hazard.responsible_party && html`<dt>${t('responsibleParty')}</dt><dd>${hazard.responsible_party}</dd>`}
+      ${hazard.deadline && html`<dt>${t('deadline')}</dt><dd>${formatTime(hazard.deadline)}</dd>`}
+    </dl>
+    ${(hazard.photos || []).length > 0 && html`<ul class="thumbs" aria-label=${t('photos')}>
+      ${hazard.photos.map((p, i) => html`<li key=${p.id}><${Photo} id=${p.id} n=${i + 1} /></li>`)}</ul>`}
+    <h2>${t('actions')}</h2>
+    <${Actions} hazard=${hazard} />
+    <h2>${t('timeline')}</h2>
+    <${Timeline} id=${hazard.id} />
+  </main>`;
+}

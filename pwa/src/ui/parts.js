@@ -1,0 +1,91 @@
+/** Small pieces shared by the screens: the outbox line, hazard rows, state badges, countdowns, photos. */
+import { html } from 'htm/preact';
+import { useEffect, useState } from 'preact/hooks';
+import { formatTime, t } from '../i18n/index.js';
+import { serverNow } from '../lib/clock.js';
+import { call } from '../lib/api.js';
+import { state } from '../store.js';
+
+export function OutboxStatus({ compact = false }) {
+  const { queued, attention, sent, total, sending, paused, nextAttemptAt } = state.outbox;
+  let detail = '';
+  if (paused) detail = t('outboxPaused');
+  else if (sending) detail = t('outboxSending');
+  else if (queued && !state.online) detail = t('outboxWaitingNet');
+  else if (queued && nextAttemptAt > Date.now()) detail = t('outboxRetryIn', { s: Math.ceil((nextAttemptAt - Date.now()) / 1000) });
+  const main = queued + attention === 0 ? t('outboxAllSent') : t('outboxProgress', { sent, total });
+  return html`<a href="#/outbox" class=${`outbox-status${attention ? ' warn' : ''}${compact ? ' compact' : ''}`}
+      data-testid="outbox-status">
+    <span>${main}</span>${detail && html` <span>· ${detail}</span>`}
+    ${attention > 0 && html` <span class="attention">· ${t('outboxAttention', { n: attention })}</span>`}
+  </a>`;
+}
+
+export const stateLabel = (s) => t(`st_${s}`);
+
+export function StateBadge({ hazard }) {
+  const p = hazard.pending;
+  return html`<span class=${`badge st-${hazard.state}`}>${stateLabel(hazard.state)}</span>
+    ${p && p.action !== 'report' && html` <span class=${`badge ${p.status === 'attention' ? 'st-attention' : 'st-queued'}`}>
+      ${t(`act_${p.action}`)} · ${p.status === 'attention' ? t('needsAttention') : t('queued')}</span>`}
+    ${p && p.action === 'report' && p.status === 'attention' && html` <span class="badge st-attention">${t('needsAttention')}</span>`}`;
+}
+
+/** Minutes left of the 30-minute acknowledgement target, on the server's clock. */
+export function Countdown({ due }) {
+  const [, tick] = useState(0);
+  useEffect(() => { const timer = setInterval(() => tick((n) => n + 1), 15_000); return () => clearInterval(timer); }, []);
+  const left = Math.round((Date.parse(due) - serverNow()) / 60_000);
+  return html`<span class=${`countdown${left < 0 ? ' late' : left <= 10 ? ' soon' : ''}`}>
+    ${left >= 0 ? t('ackCountdown', { m: left }) : t('ackOverdue', { m: -left })}</span>`;
+}
+
+export function categoryName(code) {
+  const c = state.categories.find((x) => x.code === code);
+  return c ? (document.documentElement.lang === 'en' ? c.name_en : c.name_zh) : code;
+}
+
+export const siteName = (id) => state.sites.find((s) => s.id === id)?.name;
+
+export function HazardRow({ hazard }) {
+  const where = siteName(hazard.site_id) || '';
+  return html`<li class="row"><a href=${`#/hazard/${hazard.id}`}>
+    <span class="row-title">${categoryName(hazard.category)}${hazard.level === 'major' ? ` · ${t('levelMajor')}` : ''}${where ? ` · ${where}` : ''}</span>
+    <span class="row-meta"><${StateBadge} hazard=${hazard} />
+      ${hazard.state === 'reported' && hazard.ack_due_at && !hazard.pending && html` <${Countdown} due=${hazard.ack_due_at} />`}
+      <span class="muted"> ${formatTime(hazard.observed_at)}</span></span>
+    ${hazard.description && html`<span class="row-desc">${hazard.description}</span>`}
+  </a></li>`;
+}
+
+export function HazardList({ hazards, empty = t('noHazards') }) {
+  if (!hazards.length) return html`<p class="muted">${empty}</p>`;
+  return html`<ul class="list">${hazards.map((h) => html`<${HazardRow} key=${h.id} hazard=${h} />`)}</ul>`;
+}
+
+/** A photo: from the outbox while it waits on the phone, else the server's thumbnail (fetched with the token). */
+export function Photo({ id, n }) {
+  const [src, setSrc] = useState(null);
+  const local = state.items.find((i) => i.id === id && i.kind === 'photo');
+  useEffect(() => {
+    let url = null;
+    let gone = false;
+    (async () => {
+      let blob;
+      if (local) blob = new Blob([local.bytes], { type: 'image/jpeg' });
+      else if (state.online) {
+        const photo = (await call(`photos/${id}`).catch(() => null))?.data;
+        if (photo?.urls?.thumb) blob = await (await fetch(photo.urls.thumb, { headers: { Authorization: `Bearer ${state.session.token}` } })).blob();
+      }
+      if (blob && !gone) { url = URL.createObjectURL(blob); setSrc(url); }
+    })().catch(() => {});
+    return () => { gone = true; if (url) URL.revokeObjectURL(url); };
+  }, [id, !!local]);
+  const alt = t('photoAlt', { n });
+  return src ? html`<img class="thumb" src=${src} alt=${alt} width="96" height="96" />`
+    : html`<span class="thumb placeholder" role="img" aria-label=${`${alt}: ${local ? t('photoLocal') : t('photoPending')}`}>${local ? t('queued') : '…'}</span>`;
+}
+
+export function Section({ title, children, id }) {
+  return html`<section aria-labelledby=${id}><h2 id=${id}>${title}</h2>${children}</section>`;
+}

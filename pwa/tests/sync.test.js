@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { createSync, FULL_SYNC_MS } from '../src/lib/sync.js';
+import { getDB, meta } from '../src/lib/db.js';
+import { mergeHazards } from '../src/lib/view.js';
+import { fakeClock } from './fakes.js';
+
+const hazard = (id, state = 'reported', extra = {}) => ({ kind: 'hazard', id, etag: `e-${id}-${state}`,
+  data: { id, state, observed_at: `2026-11-29T0${id.length}:00:00+08:00`, allowed_actions: ['acknowledge'], ...extra } });
+const site = (id, extra = {}) => ({ kind: 'site', id, etag: null, data: { id, name: `site ${id}`, ...extra } });
+
+/** A feed that serves `pages` for a full sync and `deltas[cursor]` after it, recording the URLs asked for. */
+function fakeFeed({ pages, deltas = {} }) {
+  const urls = [];
+  const fetchJSON = async (url) => {
+    urls.push(url);
+    const cursor = new URL(url, 'http://x').searchParams.get('cursor');
+    if (cursor === null) return pages[0];
+    if (cursor in deltas) {
+      const answer = deltas[cursor];
+      if (answer instanceof Error) throw answer;
+      return answer;
+    }
+    const index = pages.findIndex((p) => p.cursor === cursor);
+    if (index >= 0 && pages[index + 1]) return pages[index + 1];
+    throw Object.assign(new Error('unknown cursor'), { status: 410 });
+  };
+  return { fetchJSON, urls };
+}
+
+const all = async (store) => (await getDB()).getAll(store);
+
+describe('sync', () => {
+  it('pages through the feed while `more` is true and keeps the cursor', async () => {
+    const { fetchJSON, urls } = fakeFeed({ pages: [
+      { cursor: 'c1', more: true, changes: [site('s1'), hazard('h1')] },
+      { cursor: 'c2', more: true, changes: [hazard('h2')] },
+      { cursor: 'c3', more: false, changes: [{ kind: 'notification', id: 'n1', etag: null, data: { id: 'n1', title: '新报告' } }] },
+    ] });
+    const clock = fakeClock();
+    const result = await createSync({ fetchJSON, now: clock.now, limit: 2 }).pull();
+    expect(result).toEqual({ full: true, count: 4 });
+    expect(urls).toEqual(['/api/v1/sync/changes?limit=2', '/api/v1/sync/changes?limit=2&cursor=c1',
+      '/api/v1/sync/changes?limit=2&cursor=c2']);
+    expect((await all('hazards')).map((h) => [h.id, h.etag])).toEqual([['h1', 'e-h1-reported'], ['h2', 'e-h2-reported']]);
+    expect(await all('sites')).toHaveLength(1);
+    expect(await all('notifications')).toHaveLength(1);
+    expect(await meta.get('sync')).toMatchObject({ cursor: 'c3', partial: false, lastFullAt: clock.now() });
+  });
+
+  it('asks only for changes since the stored cursor, and a change replaces the cached record', async () => {
+    const { fetchJSON, urls } = fakeFeed({
+      pages: [{ cursor: 'c1', more: false, changes: [hazard('h1')] }],
+      deltas: { c1: { cursor: 'c2', more: false, changes: [hazard('h1', 'acknowledged')] } },
+    });
+    const sync = createSync({ fetchJSON, now: fakeClock().now });
+    await sync.pull();
+    expect(await sync.pull()).toEqual({ full: false, count: 1 });
+    expect(urls[1]).toBe('/api/v1/sync/changes?limit=500&cursor=c1');
+    const [h1] = await all('hazards');
+    expect([h1.data.state, h1.etag]).toEqual(['acknowledged', 'e-h1-acknowledged']);
+  });
+
+  it('does a full sync once a day and drops what left the scope', async () => {
+    const clock = fakeClock();
+    const feed = { pages: [{ cursor: 'c1', more: false, changes: [site('s1', { tag: { code: 'A000C-1S446-C88C2' } }), site('s2'), hazard('h1'), hazard('h2')] }] };
+    const sync = createSync({ fetchJSON: fakeFeed(feed).fetchJSON, now: clock.now });
+    await sync.pull();
+    expect((await all('tags')).map((t) => [t.code, t.site_id, t.serial])).toEqual([['A000C1S446C88C2', 's1', 12345]]);
+    clock.advance(FULL_SYNC_MS);
+    feed.pages.splice(0, 1, { cursor: 'c9', more: false, changes: [site('s2'), hazard('h2')] }); // s1 and h1 left the scope
+    expect((await sync.pull()).full).toBe(true);
+    expect((await all('sites')).map((s) => s.id)).toEqual(['s2']);
+    expect((await all('hazards')).map((h) => h.id)).toEqual(['h2']);
+    expect(await all('tags')).toEqual([]);
+  });
+
+  it('goes on from the last page after an interruption, dropping nothing it did not see whole', async () => {
+    const clock = fakeClock();
+    const offline = Object.assign(new Error('offline'), { status: 0 });
+    const { fetchJSON, urls } = fakeFeed({
+      pages: [{ cursor: 'c1', more: true, changes: [hazard('h1')] }, { cursor: 'c2', more: false, changes: [hazard('h2')] }],
+      deltas: { c1: offline },
+    });
+    const sync = createSync({ fetchJSON, now: clock.now });
+    await expect(sync.pull()).rejects.toThrow('offline');
+    expect(await meta.get('sync')).toMatchObject({ cursor: 'c1', partial: true });
+    expect(await all('hazards')).toHaveLength(1); // what arrived is kept
+    const feedBack = fakeFeed({ pages: [{ cursor: 'c1', more: true, changes: [] }, { cursor: 'c2', more: false, changes: [hazard('h2')] }] });
+    const resumed = await createSync({ fetchJSON: feedBack.fetchJSON, now: clock.now }).pull();
+    expect(resumed.full).toBe(true);
+    expect(feedBack.urls).toEqual(['/api/v1/sync/changes?limit=500&cursor=c1']);
+    expect((await all('hazards')).map((h) => h.id)).toEqual(['h1', 'h2']);
+    expect(urls).toHaveLength(2);
+  });
+
+  it('starts over in full when the server no longer knows the cursor', async () => {
+    const { fetchJSON, urls } = fakeFeed({
+      pages: [{ cursor: 'c1', more: false, changes: [hazard('h1')] }],
+      deltas: { c1: Object.assign(new Error('gone'), { status: 410 }) },
+    });
+    const sync = createSync({ fetchJSON, now: fakeClock().now });
+    await sync.pull();
+    expect((await sync.pull()).full).toBe(true);
+    expect(urls.at(-1)).toBe('/api/v1/sync/changes?limit=500');
+  });
+
+  it('shares one pass between concurrent pulls', async () => {
+    const { fetchJSON, urls } = fakeFeed({ pages: [{ cursor: 'c1', more: false, changes: [] }] });
+    const sync = createSync({ fetchJSON, now: fakeClock().now });
+    await Promise.all([sync.pull(), sync.pull()]);
+    expect(urls).toHaveLength(1);
+  });
+});
+
+describe('queued changes over the cached state', () => {
+  const cached = [hazard('h1', 'reported'), hazard('h22', 'rectifying')].map((c) => ({ id: c.id, etag: c.etag, data: c.data }));
+
+  it('shows a queued report as 待发送 (queued), never as reported', () => {
+    const items = [{ id: 'new', kind: 'hazard', status: 'queued', userId: 'u1',
+      json: { id: 'new', site_id: 's1', category: 'fire', level: 'general', description: 'x',
+        observed_at: '2026-11-29T12:00:00+08:00', photo_ids: ['p1'] } }];
+    const merged = mergeHazards(cached, items);
+    const mine = merged.find((h) => h.id === 'new');
+    expect(mine).toMatchObject({ state: 'queued', reporter_id: 'u1', photos: [{ id: 'p1', state: 'local' }],
+      pending: { action: 'report', status: 'queued' } });
+    expect(merged.map((h) => h.id)).toEqual(['new', 'h22', 'h1']);
+  });
+
+  it('once the feed has the report, the server\'s record wins', () => {
+    const items = [{ id: 'h1', kind: 'hazard', status: 'queued', json: { id: 'h1' } }];
+    expect(mergeHazards(cached, items).find((h) => h.id === 'h1')).toMatchObject({ state: 'reported', pending: null });
+  });
+
+  it('shows where a queued transition leads and offers nothing more until it is sent', () => {
+    const items = [{ id: 't1', kind: 'transition', status: 'queued', ref: { hazardId: 'h1' }, json: { id: 't1', action: 'acknowledge' } }];
+    const h1 = mergeHazards(cached, items).find((h) => h.id === 'h1');
+    expect(h1).toMatchObject({ state: 'acknowledged', allowed_actions: [],
+      pending: { action: 'acknowledge', status: 'queued', from: 'reported' } });
+  });
+});

@@ -1,0 +1,50 @@
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import { readFileSync } from 'node:fs';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url)));
+const api = process.env.SAFEGRID_API || 'http://127.0.0.1:8123';
+
+export default defineConfig({
+  base: '/',
+  define: { __APP_VERSION__: JSON.stringify(version) },
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2020' },
+  server: {
+    // The API on its own port while developing; /S/<code> and /s/<code> are its tag redirects.
+    proxy: { '/api': api, '^/[sS]/': api },
+  },
+  plugins: [
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src',
+      filename: 'sw.js',
+      registerType: 'prompt',
+      injectRegister: false,
+      injectManifest: {
+        // The shell, the lazily loaded QR decoder (so scanning works offline too) and the icons.
+        globPatterns: ['**/*.{js,css,html,png,webmanifest}'],
+        rollupFormat: 'iife',
+      },
+      manifest: {
+        name: '江汉安全网格',
+        short_name: '安全网格',
+        description: '江汉区安全网格：网格巡查、扫码打卡、隐患上报与整改闭环',
+        lang: 'zh-CN',
+        dir: 'ltr',
+        start_url: '/',
+        scope: '/',
+        id: '/',
+        display: 'standalone',
+        orientation: 'portrait',
+        theme_color: '#0b57d0',
+        background_color: '#ffffff',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      devOptions: { enabled: false },
+    }),
+  ],
+});
