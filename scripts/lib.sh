@@ -1,4 +1,5 @@
-# Shared by scripts/serve and scripts/test: find Python 3.11+, keep .venv in step with pyproject.toml.
+# Shared by scripts/serve and scripts/test: find Python 3.11+, keep .venv in step with pyproject.toml,
+# build the field app, install the browser the tests drive.
 # shellcheck shell=bash
 
 find_python() {
@@ -31,9 +32,31 @@ ensure_venv() {
   fi
 }
 
-# build_pwa: build the field app once pwa/ exists, when its sources changed since the last build.
+# build_pwa: build the field app into pwa/dist once pwa/ exists; `npm ci` first when package-lock.json
+# changed since the last install.
 build_pwa() {
   [ -f pwa/package.json ] || return 0
   command -v npm >/dev/null || { echo "the field app needs Node.js 20 and npm" >&2; exit 1; }
-  (cd pwa && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build)
+  local want
+  want="$(sha256sum pwa/package-lock.json | cut -d' ' -f1)"
+  if [ "$(cat pwa/node_modules/.installed 2>/dev/null)" != "$want" ]; then
+    echo "==> installing the field app's packages (npm ci)"
+    (cd pwa && npm ci --no-audit --no-fund) && echo "$want" > pwa/node_modules/.installed
+  fi
+  echo "==> building the field app (pwa/dist)"
+  (cd pwa && npm run build)
+}
+
+# ensure_chromium: the browser tests drive Debian's chromium, which a new machine lacks; install it
+# (root only). Without it the suite fails rather than skips them.
+ensure_chromium() {
+  command -v chromium >/dev/null && return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "the browser tests need Chromium: install Debian's package (apt-get install --no-install-recommends chromium)" >&2
+    exit 1
+  fi
+  echo "==> installing chromium (Debian package)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq --no-install-recommends chromium ||
+    { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; }
 }

@@ -71,9 +71,11 @@ def database_url(tmp_path_factory):
 
 
 def app_config(database_url, **overrides):
+    instance_path = tempfile.mkdtemp(prefix="safegrid-instance-")
     return {
         "TESTING": True,
-        "INSTANCE_PATH": tempfile.mkdtemp(prefix="safegrid-instance-"),
+        "INSTANCE_PATH": instance_path,
+        "PWA_DIST": os.path.join(instance_path, "no-pwa-build"),  # as unbuilt, whatever pwa/dist holds
         "DATABASE_URL": database_url,
         "SECRET_KEY": "test-" + secrets.token_hex(8),
         "REDIS_URL": None,

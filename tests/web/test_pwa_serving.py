@@ -1,0 +1,80 @@
+"""The field app served at /: its shell, its hashed assets, its own pages, and never in the API's place."""
+import pytest
+
+PAGE = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # what a browser sends for a page
+INDEX = b'<!doctype html><html lang="zh-CN"><title>\xe6\xb1\x9f\xe6\xb1\x89\xe5\xae\x89\xe5\x85\xa8\xe7\xbd\x91\xe6\xa0\xbc</title></html>'
+
+
+def get(client, path, **kwargs):
+    """A GET read to the end and closed (a file response holds its file open until then)."""
+    resp = client.get(path, **kwargs)
+    resp.get_data()
+    resp.close()
+    return resp
+
+
+@pytest.fixture
+def dist(app, tmp_path, monkeypatch):
+    """A built field app in a folder of its own: the shell, the worker, the manifest, a hashed asset."""
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "index.html").write_bytes(INDEX)
+    (tmp_path / "sw.js").write_text("self.addEventListener('fetch', () => {});")
+    (tmp_path / "manifest.webmanifest").write_text('{"name": "江汉安全网格", "start_url": "/"}')
+    (tmp_path / "assets" / "index-Bx12Cd34.js").write_text("console.log('app');")
+    monkeypatch.setitem(app.config, "PWA_DIST", str(tmp_path))
+    return tmp_path
+
+
+def test_the_front_door_is_the_field_app_revalidated_on_every_start(client, dist):
+    resp = get(client, "/", headers={"Accept": PAGE})
+    assert resp.status_code == 200 and resp.data == INDEX
+    assert resp.mimetype == "text/html"
+    assert resp.headers["Cache-Control"] == "no-cache"
+
+
+@pytest.mark.parametrize("path, mimetype", [("/sw.js", "text/javascript"),
+                                            ("/manifest.webmanifest", "application/manifest+json"),
+                                            ("/index.html", "text/html")])
+def test_the_worker_and_the_manifest_are_never_kept_stale(client, dist, path, mimetype):
+    resp = get(client, path)
+    assert resp.status_code == 200 and resp.mimetype == mimetype
+    assert resp.headers["Cache-Control"] == "no-cache"
+    # revalidation answers 304 while the file is unchanged, so a phone re-downloads nothing
+    again = get(client, path, headers={"If-None-Match": resp.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_hashed_assets_are_kept_for_a_year(client, dist):
+    resp = get(client, "/assets/index-Bx12Cd34.js")
+    assert resp.status_code == 200 and resp.data == b"console.log('app');"
+    assert resp.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_a_missing_asset_is_a_404_not_the_app(client, dist):
+    assert get(client, "/assets/index-gone.js", headers={"Accept": PAGE}).status_code == 404
+    assert get(client, "/icons/gone.png", headers={"Accept": "image/avif,image/webp,*/*"}).status_code == 404
+    assert get(client, "/../instance/secret_key").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/hazards", "/hazards/3b1f0b3e-6c2a-4d1e-9d55-1b8a1f0c2d3e", "/login?next=/tasks"])
+def test_the_apps_own_pages_load_the_app(client, dist, path):
+    resp = get(client, path, headers={"Accept": PAGE})
+    assert resp.status_code == 200 and resp.data == INDEX
+    assert resp.headers["Cache-Control"] == "no-cache"
+
+
+def test_the_api_and_tag_urls_never_fall_back_to_the_app(client, dist):
+    missing = get(client, "/api/v1/no-such-thing", headers={"Accept": PAGE})
+    assert missing.status_code == 404 and missing.json["code"] == "not_found"
+    assert get(client, "/api", headers={"Accept": PAGE}).status_code == 404
+    assert client.post("/api/v1/no-such-thing", json={}).status_code == 404  # not a 405 from the app's route
+    assert client.delete("/api/v1/vocabularies").status_code == 405
+    scanned = get(client, "/S/A-1234", headers={"Accept": PAGE})
+    assert scanned.status_code == 302 and scanned.headers["Location"] == "/?tag=A-1234"
+    assert get(client, "/s", headers={"Accept": PAGE}).status_code == 404
+
+
+def test_unbuilt_the_front_door_leads_to_the_api_docs(client, app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "PWA_DIST", str(tmp_path / "not-built"))
+    assert get(client, "/").headers["Location"].endswith("/api/docs")
+    assert get(client, "/hazards", headers={"Accept": PAGE}).status_code == 404
