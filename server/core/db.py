@@ -7,8 +7,7 @@ from functools import lru_cache
 from flask import Flask, has_request_context, request
 from flask.globals import app_ctx
 from psycopg.rows import namedtuple_row
-import sqlalchemy
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, MetaData, create_engine, event, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -94,8 +93,8 @@ def add_once(record, same_or_conflict):
 
 @lru_cache(maxsize=None)
 def _insert_once(model, dialect: str):
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    return insert(model).on_conflict_do_nothing(index_elements=[model.__table__.c.id]).returning(model)
+    dialect_insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    return dialect_insert(model).on_conflict_do_nothing(index_elements=[model.__table__.c.id]).returning(model)
 
 
 def insert_rows(model, rows: list[dict]) -> None:
@@ -107,7 +106,7 @@ def insert_rows(model, rows: list[dict]) -> None:
 
 @lru_cache(maxsize=None)
 def _plain_insert(model):
-    return sqlalchemy.insert(model.__table__)
+    return insert(model.__table__)
 
 
 def make_engine(url: str, **options):

@@ -27,6 +27,8 @@ def link_hash(event: Event) -> str:
 
 _HEAD = ChainHead.__table__
 _LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
+_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1)
+_APPEND = insert(Event.__table__)
 
 
 def record(record_type: str, record_id, action: str, *, actor_id: uuid.UUID | None, from_state=None,
@@ -50,8 +52,8 @@ def record(record_type: str, record_id, action: str, *, actor_id: uuid.UUID | No
                   client_id=str(client_id) if client_id else None, prev_hash=prev_hash)
     event.hash = link_hash(event)
     connection = db.session.connection()
-    connection.execute(insert(Event.__table__).values({name: getattr(event, name) for name in HASHED + ("hash",)}))
-    connection.execute(update(_HEAD).where(_HEAD.c.id == 1).values(seq=event.seq, hash=event.hash))
+    connection.execute(_APPEND, {name: getattr(event, name) for name in HASHED + ("hash",)})
+    connection.execute(_MOVE_HEAD, {"seq": event.seq, "hash": event.hash})
     return event
 
 
