@@ -118,8 +118,8 @@ def schedule_next(seconds: int = 60):
 
     # One id: scheduling again replaces the pending tick rather than starting a second chain. Its own
     # queue, which workers take first: a backlog of photos to copy never holds a clock back.
-    queue(CLOCK_QUEUE).enqueue_in(timedelta(seconds=seconds), tick_job, job_id="hazard-clock-tick", job_timeout=55,
-                       failure_ttl=3600)
+    queue(CLOCK_QUEUE).enqueue_in(timedelta(seconds=seconds), tick_job, job_id="hazard-clock-tick",
+                                  job_timeout=55, failure_ttl=3600)
 
 
 def run_in_thread(app, seconds: int = 30):
