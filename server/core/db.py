@@ -7,7 +7,7 @@ from functools import lru_cache
 from flask import Flask, has_request_context, request
 from flask.globals import app_ctx
 from psycopg.rows import namedtuple_row
-from sqlalchemy import DateTime, MetaData, create_engine, event, insert
+from sqlalchemy import DateTime, MetaData, bindparam, create_engine, event, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -95,6 +95,17 @@ def add_once(record, same_or_conflict):
 def _insert_once(model, dialect: str):
     dialect_insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
     return dialect_insert(model).on_conflict_do_nothing(index_elements=[model.__table__.c.id]).returning(model)
+
+
+def stored(model, record_id) -> bool:
+    """Whether a record with this id is stored: the cheap first question of an idempotent create, whose
+    answer is nearly always no (a statement built once per model, run through the driver)."""
+    return bool(db.fetch_hot(_is_stored(model), {"id": record_id}))
+
+
+@lru_cache(maxsize=None)
+def _is_stored(model):
+    return select(model.__table__.c.id).where(model.__table__.c.id == bindparam("id"))
 
 
 def insert_rows(model, rows: list[dict]) -> None:

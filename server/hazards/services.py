@@ -2,13 +2,14 @@
 import time
 import uuid
 from datetime import timedelta, timezone
+from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from server.areas.models import Area, path_ids
 from server.auth.services import Identity
-from server.core.db import add_once, db, utcnow
+from server.core.db import add_once, db, stored, utcnow
 from server.enterprises.models import Enterprise
 from server.evidence import services as evidence
 from server.hazards import clocks, documents, machine
@@ -41,9 +42,8 @@ def report(identity: Identity, body: dict, site_scope) -> tuple[Hazard, bool]:
     """Store a hazard report (or find the one already stored under its id): (hazard, whether new)."""
     body = {**body, "observed_at": body["observed_at"].astimezone(timezone.utc),
             "photo_ids": sorted({str(p) for p in body.get("photo_ids", [])})}
-    existing = db.session.get(Hazard, body["id"])
-    if existing is not None:
-        return _same_or_conflict(existing, identity, body), False
+    if stored(Hazard, body["id"]):  # a replay: answered before anything else is checked again
+        return _same_or_conflict(db.session.get(Hazard, body["id"]), identity, body), False
     hazard = Hazard(id=body["id"], reporter_id=identity.user_id, **_placed(body, site_scope, identity),
                     **{k: body.get(k) for k in ("category", "level", "description", "observed_at", "latitude",
                                                 "longitude", "accuracy_m", "photo_ids")},
@@ -111,17 +111,23 @@ def _active_codes(ttl: float = 60, fresh: bool = False) -> frozenset:
     return _ACTIVE_CODES["codes"]
 
 
+@lru_cache(maxsize=4096)
+def _placement(site_scope):
+    """A site in scope with its grid's path and its enterprise's sector (built once per scope clause)."""
+    return (select(Site.id, Area.path, Area.id.label("grid_id"), Enterprise.id.label("enterprise_id"),
+                   Enterprise.sector)
+            .join(Area, Area.id == Site.grid_id).outerjoin(Enterprise, Enterprise.id == Site.enterprise_id)
+            .where(Site.id == bindparam("site_id"), site_scope))
+
+
 def _placed(body: dict, site_scope, identity: Identity) -> dict:
     """Where the hazard is: its site (which gives the grid and the answerable enterprise) or a grid."""
     if body.get("site_id"):
-        found = db.session.execute(
-            select(Site.id, Area.path, Area.id.label("grid_id"), Enterprise.id.label("enterprise_id"),
-                   Enterprise.sector)
-            .join(Area, Area.id == Site.grid_id).outerjoin(Enterprise, Enterprise.id == Site.enterprise_id)
-            .where(Site.id == body["site_id"], site_scope)).first()
-        if found is None:
+        rows = db.fetch_hot(_placement(site_scope), {"site_id": body["site_id"]})
+        if not rows:
             raise Refused(422, "validation_error", "site_id", "场所不存在或不在您的范围内",
                           "No such site within your scope")
+        found = rows[0]
         return {"site_id": found.id, "grid_id": found.grid_id, "street_id": path_ids(found.path)[1],
                 "enterprise_id": found.enterprise_id, "sector": found.sector}
     grid = db.session.get(Area, body["grid_id"]) if body.get("grid_id") else None

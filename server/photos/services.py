@@ -12,9 +12,9 @@ from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 from PIL import ExifTags, Image
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
-from server.core.db import add_once, db, insert_rows
+from server.core.db import add_once, db, insert_rows, stored
 from server.jobs import enqueue
 from server.photos import tasks
 from server.photos.models import FORMATS, Photo, PhotoCitation
@@ -195,6 +195,11 @@ def position(gps: dict) -> tuple[float | None, float | None]:
 
 # ---- storing it ---------------------------------------------------------------------------------------
 
+# The photo these bytes arrived as first, if any: the same evidence sent again is recorded as such.
+_FIRST_WITH_BYTES = (select(Photo.id).where(Photo.sha256 == bindparam("sha256"))
+                     .order_by(Photo.received_at, Photo.id).limit(1))
+
+
 def receive(photo_id: uuid.UUID, data: bytes, sha256: str, *, uploader_id: uuid.UUID) -> tuple[Photo, bool]:
     """Store a photo under the phone's id, or find it stored: (photo, whether it is new).
 
@@ -205,14 +210,12 @@ def receive(photo_id: uuid.UUID, data: bytes, sha256: str, *, uploader_id: uuid.
     if actual != sha256.lower():
         raise PhotoRefused(400, "digest_mismatch", "照片在传输中损坏（SHA-256 不符），请重新上传",
                            "The photo arrived damaged (its SHA-256 does not match); send it again")
-    existing = db.session.get(Photo, photo_id)
-    if existing is not None:
-        return _same_or_conflict(existing, actual), False
+    if stored(Photo, photo_id):  # a retry: nothing is decoded or stored again
+        return _same_or_conflict(db.session.get(Photo, photo_id), actual), False
     im, size = decode(data, current_app.config["PHOTO_MAX_PIXELS"])
+    first = db.fetch_hot(_FIRST_WITH_BYTES, {"sha256": actual})
     photo = Photo(id=photo_id, sha256=actual, byte_size=len(data), uploader_id=uploader_id,
-                  duplicate_of=db.session.scalar(select(Photo.id).where(Photo.sha256 == actual)
-                                                 .order_by(Photo.received_at, Photo.id).limit(1)),
-                  **metadata(im, size))
+                  duplicate_of=first[0].id if first else None, **metadata(im, size))
     photo, created = add_once(photo, lambda stored: _same_or_conflict(stored, actual))
     if not created:
         return photo, False
