@@ -58,7 +58,12 @@ def filtered(scope, *, type=None, risk_level=None, enterprise_id=None, area_path
 
 def site_page(clauses, *, offset: int, limit: int) -> tuple[int, list[dict]]:
     """A page of sites in name order and the total count, both within the same clauses."""
-    conn = db.session.connection()
-    total = conn.execute(select(func.count()).select_from(_S).where(*clauses)).scalar_one()
-    rows = conn.execute(_VIEW.where(*clauses).order_by(_S.c.name, _S.c.id).offset(offset).limit(limit))
-    return total, [_as_view(row) for row in rows]
+    total = db.session.connection().execute(select(func.count()).select_from(_S).where(*clauses)).scalar_one()
+    return total, site_views(clauses, offset=offset, limit=limit)
+
+
+def site_views(clauses, *, offset: int = 0, limit: int | None = None) -> list[dict]:
+    """Sites within the clauses as the API shows them, in name order."""
+    rows = db.session.connection().execute(
+        _VIEW.where(*clauses).order_by(_S.c.name, _S.c.id).offset(offset).limit(limit))
+    return [_as_view(row) for row in rows]

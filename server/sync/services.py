@@ -121,7 +121,7 @@ def _hazard_scope(identity):
 def _sites(identity, ids: list[uuid.UUID]) -> list[dict]:
     if not ids or grants("sites.view").empty:
         return []
-    _, views = sites.site_page([Site.scope_clause(grants("sites.view")), Site.id.in_(ids)], offset=0, limit=len(ids))
+    views = sites.site_views([Site.scope_clause(grants("sites.view")), Site.id.in_(ids)])
     codes = dict(db.session.execute(select(SiteTag.site_id, SiteTag.code).where(
         SiteTag.site_id.in_(ids), SiteTag.revoked_at.is_(None))).all())
     schema = SiteSchema()
