@@ -35,11 +35,12 @@ def demo_instance(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def start_live_server(demo_instance, tmp_path_factory):
     """start_live_server() → the base URL of a new server on a fresh copy of the demo data (stopped at
-    the end of the run); for a test that must not share the session's server's state."""
+    the end of the run); for a test that must not share the session's server's state. `dist`: serve
+    another build of the field app than pwa/dist."""
     servers = []
 
-    def start() -> str:
-        servers.append(_ready(live.LiveServer, demo_instance, tmp_path_factory.mktemp("instance")))
+    def start(dist: Path = live.PWA_DIST) -> str:
+        servers.append(_ready(live.LiveServer, demo_instance, tmp_path_factory.mktemp("instance"), dist))
         return servers[-1].url
 
     yield start
