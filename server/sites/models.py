@@ -1,7 +1,6 @@
 """Sites (场所): the places grid workers patrol, with or without an enterprise behind them."""
-from functools import lru_cache
-
 import uuid
+from functools import lru_cache
 
 from sqlalchemy import CheckConstraint, Float, ForeignKey, String, false, or_, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
