@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-import qr.codes
 from server.areas.models import Area
 from server.areas.services import check_placement, load_areas_csv
 from server.auth.services import hash_password
@@ -22,7 +21,7 @@ from server.hazards.services import ensure_categories
 from server.people.models import RoleAssignment, User
 from server.sites.models import Site
 from server.tags.models import SiteTag
-from server.tags.services import keyring
+from server.tags.services import signed_tag
 
 DEMO_PASSWORD = "safegrid-demo"
 MARK = "（演示）"
@@ -327,13 +326,9 @@ def add_tags() -> int:
     """A live tag for each demo site that has none, so that the field app has something to scan."""
     tagged = select(SiteTag.site_id).where(SiteTag.revoked_at.is_(None))
     untagged = db.session.scalars(select(Site.id).where(Site.is_demo, Site.id.notin_(tagged)).order_by(Site.name))
-    keys, site_ids = keyring(), untagged.all()
-    for site_id in site_ids:
-        tag = SiteTag(site_id=site_id, kid=keys.current)
-        db.session.add(tag)
-        db.session.flush()  # the serial is the database's, and it is signed into the code
-        tag.code = qr.codes.sign(tag.serial, keys)
-    db.session.flush()
+    site_ids = untagged.all()
+    for site_id in site_ids:  # not on the event record, like the rest of the demo data
+        signed_tag(site_id, None)
     return len(site_ids)
 
 

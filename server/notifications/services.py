@@ -10,10 +10,11 @@ from server.notifications.models import Notification
 from server.people.models import RoleAssignment, User
 
 
-_RA, _U = RoleAssignment.__table__, User.__table__
+# Who holds a role, among the active users; narrowed by role and scope below.
+_ACTIVE_HOLDERS = select(RoleAssignment.user_id).join(User).where(User.is_active.is_(True))
 # Asked on every report: a statement built once, run straight through the driver (Database.fetch_hot).
-_STATION_OFFICERS = select(_RA.c.user_id).join(_U, _U.c.id == _RA.c.user_id).where(
-    _U.c.is_active.is_(True), _RA.c.role == "station_officer", _RA.c.area_id == bindparam("street_id"))
+_STATION_OFFICERS = _ACTIVE_HOLDERS.where(RoleAssignment.role == "station_officer",
+                                          RoleAssignment.area_id == bindparam("street_id"))
 
 
 def station_officers(hazard: Hazard) -> set[uuid.UUID]:
@@ -37,8 +38,7 @@ def department_officers(hazard: Hazard) -> set[uuid.UUID]:
 
 
 def _holders(*conditions) -> set[uuid.UUID]:
-    return set(db.session.scalars(select(RoleAssignment.user_id).join(User).where(User.is_active.is_(True),
-                                                                                   *conditions)))
+    return set(db.session.scalars(_ACTIVE_HOLDERS.where(*conditions)))
 
 
 def notify(kind: str, hazard: Hazard, users: set[uuid.UUID], *, key: str = "", fresh: bool = False) -> int:

@@ -52,14 +52,20 @@ def issue(site_id: uuid.UUID, user_id: uuid.UUID | None) -> SiteTag:
     current = live_tag(site_id)
     if current is not None:
         revoke(current, user_id, "reissued")
+    tag = signed_tag(site_id, user_id)
+    evidence.record("site_tag", tag.serial, "issue", actor_id=user_id, to_state="live",
+                    data={"site_id": str(site_id), "code": tag.code})
+    return tag
+
+
+def signed_tag(site_id: uuid.UUID, user_id: uuid.UUID | None) -> SiteTag:
+    """A new tag row for the site, its code signed with the current key (no check, no record: see issue)."""
     keys = keyring()
     tag = SiteTag(site_id=site_id, kid=keys.current, issued_by=user_id)
     db.session.add(tag)
     db.session.flush()  # the serial is the database's
     tag.code = qr.codes.sign(tag.serial, keys)
     db.session.flush()
-    evidence.record("site_tag", tag.serial, "issue", actor_id=user_id, to_state="live",
-                    data={"site_id": str(site_id), "code": tag.code})
     return tag
 
 
