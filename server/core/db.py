@@ -7,9 +7,10 @@ from functools import lru_cache
 from flask import Flask, has_request_context, request
 from flask.globals import app_ctx
 from psycopg.rows import namedtuple_row
-from sqlalchemy import DateTime, MetaData, bindparam, create_engine, event, insert, select
+from sqlalchemy import DateTime, MetaData, any_, bindparam, create_engine, event, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session, sessionmaker
+from sqlalchemy.orm import (DeclarativeBase, Mapped, make_transient_to_detached, mapped_column, scoped_session,
+                            sessionmaker)
 from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names, so that migrations can name what they drop (Indico core/db/sqlalchemy/core.py).
@@ -78,23 +79,27 @@ def add_once(record, same_or_conflict):
     when that id is stored already (a retry, or a twin request racing it), (same_or_conflict(stored),
     False), which raises if they differ.
 
-    One statement, INSERT … ON CONFLICT (id) DO NOTHING RETURNING, on PostgreSQL and SQLite alike: no
-    savepoint and no look first. Any other constraint it breaks still raises.
+    One statement, INSERT … ON CONFLICT (id) DO NOTHING RETURNING id, on PostgreSQL and SQLite alike:
+    no savepoint and no look first. Any other constraint it breaks still raises. The record inserted is
+    the one returned, now in the session as if loaded (every column is known: given, or its default).
     """
     model = type(record)
-    values = {column.key: getattr(record, column.key) for column in model.__table__.columns
-              if getattr(record, column.key) is not None}  # left out: the column's default applies
-    stmt = _insert_once(model, db.session.get_bind().dialect.name)
-    stored = db.session.scalars(stmt, [values]).first()
-    if stored is not None:
-        return stored, True
-    return same_or_conflict(db.session.get(model, record.id)), False
+    values = {column.key: getattr(record, column.key) for column in model.__table__.columns}
+    values = {key: _default(model.__table__.c[key]) if value is None else value for key, value in values.items()}
+    if not db.fetch_hot(_insert_once(model, db.session.get_bind().dialect.name), values):
+        return same_or_conflict(db.session.get(model, record.id)), False
+    for key, value in values.items():
+        setattr(record, key, value)
+    make_transient_to_detached(record)  # as though loaded: the session issues no SQL to attach it
+    db.session.add(record)
+    return record, True
 
 
 @lru_cache(maxsize=None)
 def _insert_once(model, dialect: str):
     dialect_insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    return dialect_insert(model).on_conflict_do_nothing(index_elements=[model.__table__.c.id]).returning(model)
+    table = model.__table__
+    return dialect_insert(table).on_conflict_do_nothing(index_elements=[table.c.id]).returning(table.c.id)
 
 
 def stored(model, record_id) -> bool:
@@ -110,14 +115,37 @@ def _is_stored(model):
 
 def insert_rows(model, rows: list[dict]) -> None:
     """Insert rows now, in the request's transaction, without the unit of work: for the rows a new record
-    brings along (its clocks, citations, notifications), which nothing in the request reads back."""
+    brings along (its clocks, citations, notifications), which nothing in the request reads back. A
+    column left out gets its default, as the ORM would give it."""
     if rows:
-        db.session.execute(_plain_insert(model), rows)
+        table = model.__table__
+        db.write_hot(_plain_insert(table), [{column.key: row[column.key] if column.key in row else _default(column)
+                                             for column in table.columns} for row in rows])
 
 
 @lru_cache(maxsize=None)
-def _plain_insert(model):
-    return insert(model.__table__)
+def _plain_insert(table):
+    return insert(table)
+
+
+def _default(column):
+    """The value the ORM would insert for a column left out: its Python-side default, or NULL."""
+    default = column.default
+    if default is None:
+        return None
+    if default.is_callable:
+        return default.arg(None)  # SQLAlchemy wraps a callable taking no arguments to take a context
+    if default.is_scalar:
+        return default.arg
+    raise ValueError(f"{column} has a default only the database can compute")
+
+
+def among(column, name: str, dialect: str):
+    """`column IN (…)` for a list bound as the parameter `name`. On PostgreSQL `= ANY(array)`, which is one
+    parameter whatever the list's length, so that fetch_hot runs it as it is."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=postgresql.ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
 
 
 def make_engine(url: str, **options):
@@ -164,28 +192,58 @@ class Database:
         return self.sessionmaker()
 
     def fetch_hot(self, stmt, params: dict) -> list:
-        """Rows of a statement that (nearly) every request runs: the token lookup, opening a site.
+        """Rows of a statement that (nearly) every request runs: the token lookup, opening a site,
+        inserting a report.
 
         `stmt` must be built once (a module constant, or cached per scope), since its compiled SQL is
         cached by identity. On PostgreSQL that SQL goes straight to psycopg: SQLAlchemy's execution
         and result machinery costs more than these queries themselves, and psycopg returns the same
-        Python types for them (UUID, aware datetimes). Elsewhere the usual execute is used.
+        Python types for them (UUID, aware datetimes); the columns' own conversions (JSON, times in
+        UTC) still apply to the parameters. Elsewhere the usual execute is used.
         """
         connection = self.session.connection()
-        if connection.dialect.name != "postgresql":
-            return connection.execute(stmt, params).all()
-        sql, compiled = _compiled(stmt, connection.dialect)
-        if compiled.post_compile_params:  # IN lists SQLAlchemy expands per execution
-            return connection.execute(stmt, params).all()
+        hot = _hot(stmt, connection.dialect) if connection.dialect.name == "postgresql" else None
+        if hot is None:
+            result = connection.execute(stmt, params)
+            return result.all() if result.returns_rows else []
         with connection.connection.driver_connection.cursor(row_factory=namedtuple_row) as cursor:
-            cursor.execute(sql, compiled.construct_params(params))
-            return cursor.fetchall()
+            cursor.execute(hot.sql, hot.parameters(params))
+            return cursor.fetchall() if cursor.description is not None else []
+
+    def write_hot(self, stmt, rows: list[dict]) -> None:
+        """Run a write that returns nothing once for each row: fetch_hot's path, for several rows at once
+        (psycopg sends them in one pipeline)."""
+        connection = self.session.connection()
+        hot = _hot(stmt, connection.dialect) if connection.dialect.name == "postgresql" else None
+        if hot is None:
+            connection.execute(stmt, rows)
+            return
+        with connection.connection.driver_connection.cursor() as cursor:
+            cursor.executemany(hot.sql, [hot.parameters(row) for row in rows])
+
+
+class _Hot:
+    """A statement compiled once for the driver: its SQL, and how to make its parameters."""
+
+    def __init__(self, stmt, dialect):
+        self.compiled = stmt.compile(dialect=dialect)
+        self.sql = str(self.compiled)
+        self.conversions = {name: convert for bind, name in self.compiled.bind_names.items()
+                            if (convert := bind.type.dialect_impl(dialect).bind_processor(dialect))}
+
+    def parameters(self, params: dict) -> dict:
+        values = self.compiled.construct_params(params)
+        for name, convert in self.conversions.items():
+            if values[name] is not None:
+                values[name] = convert(values[name])
+        return values
 
 
 @lru_cache(maxsize=4096)
-def _compiled(stmt, dialect):
-    compiled = stmt.compile(dialect=dialect)
-    return str(compiled), compiled
+def _hot(stmt, dialect) -> _Hot | None:
+    """The statement ready for the driver, or None where SQLAlchemy must expand it per execution."""
+    hot = _Hot(stmt, dialect)
+    return None if hot.compiled.post_compile_params else hot
 
 
 db = Database()

@@ -5,7 +5,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timezone
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from server.core.db import db, utcnow
 from server.evidence.models import ChainHead, Event
@@ -27,7 +27,7 @@ def link_hash(event: Event) -> str:
 
 _HEAD = ChainHead.__table__
 _LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
-_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1)
+_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1).values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
 _APPEND = insert(Event.__table__)
 
 
@@ -36,8 +36,9 @@ def record(record_type: str, record_id, action: str, *, actor_id: uuid.UUID | No
     """Append one event to the chain, in the caller's transaction (so it lands with the change or not at all).
 
     The chain's head row is locked for the rest of the transaction: appends from concurrent requests
-    queue behind each other instead of both linking to the same predecessor. Core statements, not the
-    ORM's unit of work: every change of every hazard comes through here while holding that lock.
+    queue behind each other instead of both linking to the same predecessor. Core statements run through
+    the driver, not the ORM's unit of work: every change of every hazard comes through here while holding
+    that lock.
     """
     db.session.flush()  # what the caller changed goes in before the lock is taken, not while it is held
     head = db.fetch_hot(_LOCK_HEAD, {})
@@ -51,9 +52,8 @@ def record(record_type: str, record_id, action: str, *, actor_id: uuid.UUID | No
                   attachments=[str(a) for a in attachments], data=data or {},
                   client_id=str(client_id) if client_id else None, prev_hash=prev_hash)
     event.hash = link_hash(event)
-    connection = db.session.connection()
-    connection.execute(_APPEND, {name: getattr(event, name) for name in HASHED + ("hash",)})
-    connection.execute(_MOVE_HEAD, {"seq": event.seq, "hash": event.hash})
+    db.write_hot(_APPEND, [{name: getattr(event, name) for name in HASHED + ("hash",)}])
+    db.write_hot(_MOVE_HEAD, [{"new_seq": event.seq, "new_hash": event.hash}])
     return event
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 
 from server.areas.models import Area, path_ids
 from server.auth.services import Identity
-from server.core.db import add_once, db, stored, utcnow
+from server.core.db import add_once, among, db, stored, utcnow
 from server.enterprises.models import Enterprise
 from server.evidence import services as evidence
 from server.hazards import clocks, documents, machine
@@ -340,13 +340,19 @@ def views(found: list[Hazard], identity: Identity) -> list[dict]:
     """Several hazards as the API shows them, with one query for all their photos and one for their grids."""
     states = photos.photo_states(_uuids(photo_id for hazard in found for photo_id in hazard.photo_ids))
     grid_ids = {hazard.grid_id for hazard in found}
-    paths = dict(db.session.execute(select(Area.id, Area.path).where(Area.id.in_(grid_ids))).all()) if found else {}
+    dialect = db.session.get_bind().dialect.name
+    paths = {row.id: row.path for row in db.fetch_hot(_paths(dialect), {"ids": sorted(grid_ids)})} if found else {}
     now = utcnow()
     return [{**{column.key: getattr(hazard, column.key) for column in Hazard.__table__.columns},
              "photos": [{"id": photo_id, "state": states[uuid.UUID(photo_id)]} for photo_id in hazard.photo_ids],
              "allowed_actions": machine.allowed_actions(
                  hazard.state, roles_here(identity, hazard, paths[hazard.grid_id]), facts(hazard)),
              "overdue_ack": hazard.ack_overdue(now)} for hazard in found]
+
+
+@lru_cache(maxsize=None)
+def _paths(dialect: str):
+    return select(Area.id, Area.path).where(among(Area.id, "ids", dialect))
 
 
 def likely_duplicates(hazard: Hazard, scope, *, days: int = 14, metres: float = 100) -> list[Hazard]:

@@ -9,12 +9,13 @@ import math
 import re
 import uuid
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 from flask import current_app
 from PIL import ExifTags, Image
 from sqlalchemy import bindparam, select
 
-from server.core.db import add_once, db, insert_rows, stored
+from server.core.db import add_once, among, db, insert_rows, stored
 from server.jobs import enqueue
 from server.photos import tasks
 from server.photos.models import FORMATS, Photo, PhotoCitation
@@ -261,5 +262,11 @@ def cite(photo_ids, *, record_type: str, record_id: uuid.UUID, site_id: uuid.UUI
 def photo_states(photo_ids) -> dict[uuid.UUID, str]:
     """Each photo's state: pending (not arrived, or its copies not made yet), processing, ready or failed."""
     ids = set(photo_ids)
-    stored = dict(db.session.execute(select(Photo.id, Photo.state).where(Photo.id.in_(ids))).all()) if ids else {}
+    found = db.fetch_hot(_states(db.session.get_bind().dialect.name), {"ids": sorted(ids)}) if ids else []
+    stored = {row.id: row.state for row in found}
     return {photo_id: stored.get(photo_id, "pending") for photo_id in ids}
+
+
+@lru_cache(maxsize=None)
+def _states(dialect: str):
+    return select(Photo.id, Photo.state).where(among(Photo.id, "ids", dialect))
