@@ -67,6 +67,11 @@ class Blueprint(flask_smorest.Blueprint):
 
         return decorator
 
+    def arguments(self, schema, *args, **kwargs):
+        """flask-smorest's arguments, with a schema class made an instance once: given a class, webargs
+        makes a new instance (copying every field) on every request."""
+        return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
+
     def _is_etag_enabled(self):
         # flask-smorest finds the current Api by walking the request's blueprints, twice a request;
         # our one Api reads the app's config unprefixed, so ask the config directly.

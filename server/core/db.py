@@ -219,7 +219,10 @@ class Database:
             connection.execute(stmt, rows)
             return
         with connection.connection.driver_connection.cursor() as cursor:
-            cursor.executemany(hot.sql, [hot.parameters(row) for row in rows])
+            if len(rows) == 1:  # executemany's pipeline costs more than it saves for one row
+                cursor.execute(hot.sql, hot.parameters(rows[0]))
+            else:
+                cursor.executemany(hot.sql, [hot.parameters(row) for row in rows])
 
 
 class _Hot:
