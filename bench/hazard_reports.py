@@ -7,9 +7,11 @@ loop for --seconds: PUT /api/v1/photos/<uuid> with a JPEG of unique bytes and it
 POST /api/v1/hazards citing it. A report counts when both answered 2xx; its latency is the two requests
 together. Then: how long until the RQ queue is empty and no job runs (the photos' variants, the clock
 tick; notifications are made in the request), and hazards and ready photos against what was accepted.
-Also printed: where the two cores went (gunicorn, the RQ worker, PostgreSQL, this load generator).
+Also printed: where the two cores went (gunicorn, the RQ worker, PostgreSQL, this load generator). The
+baseline, measured first in the same run: the same clients sending the same two requests to hello-world
+views (bench/hello_wsgi.py: the body's SHA-256 checked, the JSON parsed) on the same gunicorn.
 
-Run: .venv/bin/python bench/hazard_reports.py [--seconds 30] [--workers 2]
+Run: .venv/bin/python bench/hazard_reports.py [--seconds 30] [--baseline-seconds 10] [--workers 2]
          [--worker-class gthread --threads 4] [--clients 16] [--py-spy DIR]
 Needs PostgreSQL (BENCH_DATABASE_URL, default the test database on 127.0.0.1; a throwaway schema with
 the demo data is created and dropped) and Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379/14,
@@ -208,7 +210,7 @@ def report_body(reporter: Reporter, rng: random.Random, photo_id: str) -> tuple[
 
 
 def run_client(port: int, reporter: Reporter, make_photo: PhotoMaker, until: float, tally: Tally,
-               rng: random.Random):
+               rng: random.Random, prefix: str):
     """Report until the deadline: a photo, then the hazard citing it, as a phone does."""
     # Keep-alive where the server allows it (gthread); sync workers close each connection after answering
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -217,7 +219,7 @@ def run_client(port: int, reporter: Reporter, make_photo: PhotoMaker, until: flo
         photo, photo_id = make_photo(), str(uuid.uuid4())
         digest = base64.b64encode(hashlib.sha256(photo).digest()).decode()
         t0 = time.perf_counter()
-        status = call(conn, "PUT", f"/api/v1/photos/{photo_id}", photo,
+        status = call(conn, "PUT", f"{prefix}/photos/{photo_id}", photo,
                       {**auth, "Content-Type": "image/jpeg", "Content-Digest": f"sha-256=:{digest}:"})
         put_ms = (time.perf_counter() - t0) * 1000
         tally.put_ms.append(put_ms)
@@ -227,7 +229,7 @@ def run_client(port: int, reporter: Reporter, make_photo: PhotoMaker, until: flo
         tally.photos.append(photo_id)
         hazard_id, body = report_body(reporter, rng, photo_id)
         t0 = time.perf_counter()  # the report's latency is the two requests, not the client's work between
-        status = call(conn, "POST", "/api/v1/hazards", body, {**auth, "Content-Type": "application/json"})
+        status = call(conn, "POST", f"{prefix}/hazards", body, {**auth, "Content-Type": "application/json"})
         post_ms = (time.perf_counter() - t0) * 1000
         tally.post_ms.append(post_ms)
         if status not in (200, 201):
@@ -238,11 +240,13 @@ def run_client(port: int, reporter: Reporter, make_photo: PhotoMaker, until: flo
     conn.close()
 
 
-def load_test(port: int, reporters: list[Reporter], make_photo: PhotoMaker, seconds: float) -> tuple[Tally, float]:
-    """All clients at once for `seconds`: (their merged tally, the wall time until the last finished)."""
+def load_test(port: int, reporters: list[Reporter], make_photo: PhotoMaker, seconds: float,
+              prefix: str = "/api/v1") -> tuple[Tally, float]:
+    """All clients at once for `seconds`: (their merged tally, the wall time until the last finished).
+    prefix "/bench": the same requests to the hello-world views of bench/hello_wsgi.py (the baseline)."""
     until = time.monotonic() + seconds
     tallies = [Tally() for _ in reporters]
-    threads = [threading.Thread(target=run_client, args=(port, r, make_photo, until, t, random.Random(i)))
+    threads = [threading.Thread(target=run_client, args=(port, r, make_photo, until, t, random.Random(i), prefix))
                for i, (r, t) in enumerate(zip(reporters, tallies, strict=True))]
     t0 = time.monotonic()
     for thread in threads:
@@ -408,6 +412,7 @@ def measure(port, reporters, make_photo, queue, args, gunicorn, worker) -> Tally
     """The measured run, then the drain, each with the figures it makes."""
     # Anything else running on the machine (a test suite, another benchmark) skews every figure
     print(f"machine before the run, servers idle: {busy_share() * 100:.0f}% busy")
+    floor = baseline(port, reporters, make_photo, args, gunicorn)
     spies = start_spies(args, gunicorn, worker)
     cpu_before, busy_before = cpu_by_process(), machine_busy()
     tally, elapsed = load_test(port, reporters, make_photo, args.seconds)
@@ -424,12 +429,16 @@ def measure(port, reporters, make_photo, queue, args, gunicorn, worker) -> Tally
     server = f"{args.workers} {args.worker_class} workers" + (f" × {args.threads} threads" if args.threads else "")
     print(f"\ngunicorn {server}, 1 RQ worker; {len(reporters)} clients for {args.seconds} s ({elapsed:.1f} s wall)")
     print_latencies(tally, elapsed)
+    rate, p95 = len(tally.report_ms) / elapsed, percentile(tally.report_ms, .95)
+    print(f"against the baseline: {rate / floor['rate']:.2f}× its reports/s, {p95 / floor['p95']:.1f}× its p95")
     # Groups match a pid or its parent, first match first: gunicorn and the worker are children of this one
     split = cpu_split(cpu_before, cpu_after, {"gunicorn": {gunicorn.pid}, "RQ worker": {worker.pid},
                                              "py-spy": {proc.pid for proc in spies}, "load generator": {os.getpid()}})
     busy = (busy_after[0] - busy_before[0]) / (busy_after[1] - busy_before[1])
     print(f"CPU:          {busy * 100:.0f}% of {os.cpu_count()} cores busy; cores used: "
           + ", ".join(f"{name} {seconds / elapsed:.2f}" for name, seconds in split.most_common()))
+    print(f"per report:   gunicorn {split['gunicorn'] / max(len(tally.report_ms), 1) * 1000:.1f} ms CPU, PostgreSQL "
+          f"{split['PostgreSQL'] / max(len(tally.report_ms), 1) * 1000:.1f} ms (baseline: gunicorn {floor['cpu_ms']:.1f} ms)")
     print(f"queue at the end of the run: {left} jobs  {dict(queued)}")
     if drained is None:
         print(f"drain:        not drained after {args.drain_timeout:.0f} s ({backlog(queue)} left)")
@@ -440,6 +449,20 @@ def measure(port, reporters, make_photo, queue, args, gunicorn, worker) -> Tally
     if queue.failed_job_registry.count:
         print(f"failed jobs:  {queue.failed_job_registry.count}")
     return tally
+
+
+def baseline(port, reporters, make_photo, args, gunicorn) -> dict:
+    """The same clients and requests against bench/hello_wsgi.py's hello-world views, served by the same
+    gunicorn: what HTTP, gunicorn and Flask cost before SafeGrid does anything. Its rate, p95 and
+    gunicorn's CPU per report."""
+    cpu_before = cpu_by_process()
+    tally, elapsed = load_test(port, reporters, make_photo, args.baseline_seconds, prefix="/bench")
+    used = cpu_split(cpu_before, cpu_by_process(), {"gunicorn": {gunicorn.pid}})["gunicorn"]
+    found = {"rate": len(tally.report_ms) / elapsed, "p95": percentile(tally.report_ms, .95),
+             "cpu_ms": used / max(len(tally.report_ms), 1) * 1000}
+    print(f"baseline, hello-world views for {args.baseline_seconds} s: {found['rate']:.1f} reports/s, "
+          f"p95 {found['p95']:.1f} ms, errors {sum(tally.errors.values())}")
+    return found
 
 
 def print_latencies(tally: Tally, elapsed: float):
@@ -467,6 +490,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--baseline-seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--threads", type=int, default=0, help="gthread threads per worker")

@@ -29,6 +29,8 @@ _HEAD = ChainHead.__table__
 _LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
 _MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1).values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
 _APPEND = insert(Event.__table__)
+# Both in one statement, a data-modifying CTE (PostgreSQL): one round trip fewer while the lock is held
+_APPEND_AND_MOVE = _APPEND.add_cte(_MOVE_HEAD.cte("moved_head"))
 
 
 def record(record_type: str, record_id, action: str, *, actor_id: uuid.UUID | None, from_state=None,
@@ -52,8 +54,12 @@ def record(record_type: str, record_id, action: str, *, actor_id: uuid.UUID | No
                   attachments=[str(a) for a in attachments], data=data or {},
                   client_id=str(client_id) if client_id else None, prev_hash=prev_hash)
     event.hash = link_hash(event)
-    db.write_hot(_APPEND, [{name: getattr(event, name) for name in HASHED + ("hash",)}])
-    db.write_hot(_MOVE_HEAD, [{"new_seq": event.seq, "new_hash": event.hash}])
+    row, moved = {name: getattr(event, name) for name in HASHED + ("hash",)}, {"new_seq": seq + 1, "new_hash": event.hash}
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.write_hot(_APPEND_AND_MOVE, [row | moved])
+    else:
+        db.write_hot(_APPEND, [row])
+        db.write_hot(_MOVE_HEAD, [moved])
     return event
 
 
