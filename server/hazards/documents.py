@@ -1,5 +1,6 @@
 """The loop's documents: numbered when a transition decides them, rendered to PDF by a job afterwards."""
 import hashlib
+import logging
 import uuid
 from datetime import datetime
 
@@ -13,10 +14,12 @@ from server.enterprises.models import Enterprise
 from server.hazards.models import LEVELS, DocumentCounter, Hazard, HazardCategory, HazardDocument
 from server.jobs import after_commit
 from server.people.models import User
+from server.photos import tasks
 from server.photos.models import Photo, blob_key
 from server.sites.models import Site
 from server.storage import storage
 
+log = logging.getLogger("safegrid.documents")
 
 # kind → the number's pattern (江汉 + what it is + year + serial)
 NUMBERS = {
@@ -91,14 +94,32 @@ def _parts(document: HazardDocument):
     return hazard, site, street, party, signatures
 
 
-def _photos(hazard: Hazard) -> list:
-    ready = db.session.scalars(select(Photo).where(Photo.id.in_([uuid.UUID(p) for p in hazard.photo_ids]),
-                                                   Photo.state == "ready")).all()
+def _photos(photo_ids, caption: str) -> list:
+    """The cited photos' thumbnails, in the order cited. A photo whose copies are not made yet (its job
+    queued behind this one, or running beside it) gets its thumbnail made from the original here; one that
+    has not arrived, or cannot be read, is left out: the document does not wait for it."""
+    ids = [uuid.UUID(str(photo_id)) for photo_id in photo_ids]
+    stored = {photo.id: photo for photo in db.session.scalars(select(Photo).where(Photo.id.in_(ids)))}
     photos = []
-    for number, photo in enumerate(ready, 1):
-        with storage().open(blob_key("thumb", photo.thumb_sha256)) as file:
-            photos.append(pdf.Photo(caption=f"现场照片{number}", jpeg=file.read()))
+    for photo in (stored[photo_id] for photo_id in ids if photo_id in stored):
+        jpeg = _thumbnail(photo)
+        if jpeg is not None:
+            photos.append(pdf.Photo(caption=f"{caption}{len(photos) + 1}", jpeg=jpeg))
     return photos
+
+
+def _thumbnail(photo: Photo) -> bytes | None:
+    if photo.state == "ready":
+        with storage().open(blob_key("thumb", photo.thumb_sha256)) as file:
+            return file.read()
+    if photo.state == "failed":
+        return None
+    try:
+        with storage().open(photo.original_key) as file:
+            return tasks.render(file)[1]  # the copies job makes the same thumbnail (the watermark is not on it)
+    except Exception:
+        log.warning("photo %s could not go on a document: its original cannot be read", photo.id)
+        return None
 
 
 def _notice(document: HazardDocument) -> bytes:
@@ -109,7 +130,8 @@ def _notice(document: HazardDocument) -> bytes:
         site_name=site.name if site else "", site_address=site.address if site else "",
         found_at=hazard.observed_at, hazard_level=LEVELS[hazard.level][0], category=category.name_zh,
         description=hazard.description, requirements=document.data.get("requirements") or "立即整改，消除隐患。",
-        deadline=datetime.fromisoformat(document.data["deadline"]), photos=_photos(hazard), signatures=signatures,
+        deadline=datetime.fromisoformat(document.data["deadline"]), photos=_photos(hazard.photo_ids, "现场照片"),
+        signatures=signatures,
         issued_at=document.created_at))
 
 
@@ -125,7 +147,8 @@ def _opinion(document: HazardDocument) -> bytes:
         hazard_summary=hazard.description, reinspected_at=document.created_at, passed=passed,
         findings=document.data.get("result", ""),
         new_deadline=None if passed else datetime.fromisoformat(document.data["deadline"]),
-        photos=[], signatures=signatures, issued_at=document.created_at))
+        photos=_photos(document.data.get("photo_ids", []), "复查照片"), signatures=signatures,
+        issued_at=document.created_at))
 
 
 def _listing(document: HazardDocument) -> bytes:
@@ -138,7 +161,7 @@ def _listing(document: HazardDocument) -> bytes:
         hazard_level=LEVELS[hazard.level][0], category=category.name_zh, description=hazard.description,
         reason=document.data["reason"], deadline=_moment(document.data.get("deadline")),
         plan=_plan(document.data.get("plan")),
-        photos=_photos(hazard), signatures=signatures, issued_at=document.created_at))
+        photos=_photos(hazard.photo_ids, "现场照片"), signatures=signatures, issued_at=document.created_at))
 
 
 def _plan(plan: dict | None):

@@ -255,8 +255,8 @@ def _document(kind):
     def issue(hazard, body, identity):
         data = {k: _jsonable(body[k]) for k in ("deadline", "responsible_party", "result", "requirements")
                 if body.get(k) is not None}
-        documents.issue(hazard, kind, {**data, "issuer_id": str(identity.user_id),
-                                       "passed": body["action"] == "close"})
+        documents.issue(hazard, kind, {**data, "issuer_id": str(identity.user_id), "passed": body["action"] == "close",
+                                       "photo_ids": [str(p) for p in body.get("photo_ids") or []]})
     return issue
 
 

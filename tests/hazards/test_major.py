@@ -1,15 +1,18 @@
 """Major hazards (重大隐患): forwarded to the district, planned, dual-reported, listed, extended once,
 de-listed; and the numbered documents of the loop, rendered after the change and downloadable in scope."""
 import io
+import uuid
 from datetime import datetime, timedelta, timezone
 
+from PIL import Image
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from server.core.db import db
 from server.documents.layout import chinese_date
 from server.enterprises.models import Enterprise
 from server.hazards.models import HazardDocument
+from server.photos.models import Photo
 from tests.conftest import uid
 from tests.documents.test_pdf import text_of
 from tests.hazards.test_loop import act, events_of, later, report
@@ -101,6 +104,28 @@ def test_the_notice_and_the_opinion_are_numbered_and_rendered(login_as, world):
     assert "继续整改" in opinion_text and notice["number"] in opinion_text
     outsider = login_as("station_officer_b")
     assert outsider.get(f"/api/v1/hazards/{hazard['id']}/documents/{notice['id']}.pdf").status_code == 404
+
+
+def test_the_opinion_shows_the_reinspection_photos_even_those_whose_copies_are_not_made_yet(app, login_as, world):
+    station, enterprise = login_as("station_officer"), login_as("enterprise_user")
+    hazard = report(login_as("grid_worker"), world)
+    act(station, hazard["id"], "acknowledge")
+    act(station, hazard["id"], "issue_notice", deadline=later(7), responsible_party="测试农贸市场有限公司")
+    act(enterprise, hazard["id"], "submit_rectification", description="已清理", photo_ids=[uid()])
+    ready, queued, never_sent = uid(), uid(), uid()
+    assert put(station, make_photo(size=(400, 300)), ready).status_code == 201
+    assert put(station, make_photo(size=(300, 400)), queued).status_code == 201
+    with app.app_context():  # as in production when its copies job is still queued behind the document's
+        db.session.execute(update(Photo).where(Photo.id == uuid.UUID(queued)).values(state="pending"))
+        db.session.commit()
+    act(station, hazard["id"], "return", result="仍有堆放", deadline=later(3), photo_ids=[ready, queued, never_sent])
+
+    [opinion] = [d for d in station.get(f"/api/v1/hazards/{hazard['id']}/documents").json
+                 if d["kind"] == "reinspection_opinion"]
+    reader = PdfReader(io.BytesIO(station.get(f"/api/v1/hazards/{hazard['id']}/documents/{opinion['id']}.pdf").data))
+    assert "复查照片（共2张）" in text_of(reader)  # the one never sent is left out, not waited for
+    images = [image for page in reader.pages for image in page.images]
+    assert sorted(Image.open(io.BytesIO(image.data)).size for image in images) == [(240, 320), (320, 240)]
 
 
 def test_document_numbers_run_on_without_gaps(login_as, world):
