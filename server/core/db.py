@@ -83,13 +83,16 @@ def add_once(record, same_or_conflict):
     no savepoint and no look first. Any other constraint it breaks still raises. The record inserted is
     the one returned, now in the session as if loaded (every column is known: given, or its default).
     """
-    model = type(record)
+    model, dialect = type(record), db.session.get_bind().dialect
     values = {column.key: getattr(record, column.key) for column in model.__table__.columns}
     values = {key: _default(model.__table__.c[key]) if value is None else value for key, value in values.items()}
-    if not db.fetch_hot(_insert_once(model, db.session.get_bind().dialect.name), values):
+    if not db.fetch_hot(_insert_once(model, dialect.name), values):
         return same_or_conflict(db.session.get(model, record.id)), False
-    for key, value in values.items():
-        setattr(record, key, value)
+    for column in model.__table__.columns:
+        value = values[column.key]
+        if isinstance(column.type, TypeDecorator) and value is not None:  # as reading it back gives it (UTC)
+            value = column.type.process_result_value(column.type.process_bind_param(value, dialect), dialect)
+        setattr(record, column.key, value)
     make_transient_to_detached(record)  # as though loaded: the session issues no SQL to attach it
     db.session.add(record)
     return record, True

@@ -222,3 +222,15 @@ def test_each_answer_carries_the_etag_for_the_next_change_without_a_read(login_a
     assert notice.headers["ETag"] == station.get(f"/api/v1/hazards/{created.json['id']}").headers["ETag"]
     stale = act(station, created.json["id"], "close", result="合格", if_match=acked.headers["ETag"])
     assert stale.status_code == 412
+
+
+def test_the_answer_to_a_report_is_the_hazard_as_stored(login_as, world):
+    """The phone keeps the answer to its report as its copy: the same as any later read of it, times in
+    UTC whatever zone the phone wrote, defaults (state, version, received_at) filled in."""
+    worker = login_as("grid_worker")
+    answered = worker.post("/api/v1/hazards", json=report_body(world))
+    assert answered.status_code == 201
+    read = worker.get(f"/api/v1/hazards/{answered.json['id']}")
+    assert answered.json == read.json and answered.headers["ETag"] == read.headers["ETag"]
+    assert answered.json["observed_at"] == "2026-11-29T01:05:00+00:00"
+    assert answered.json["state"] == "reported" and answered.json["version"] == 1 and answered.json["received_at"]
