@@ -1,6 +1,7 @@
 """The database: one engine per app, a session per app context, the declarative base and shared types."""
 import os
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import lru_cache
 
@@ -9,6 +10,7 @@ from flask.globals import app_ctx
 from psycopg.rows import namedtuple_row
 from sqlalchemy import DateTime, MetaData, any_, bindparam, create_engine, event, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import (DeclarativeBase, Mapped, make_transient_to_detached, mapped_column, scoped_session,
                             sessionmaker)
 from sqlalchemy.types import TypeDecorator
@@ -209,7 +211,7 @@ class Database:
         if hot is None:
             result = connection.execute(stmt, params)
             return result.all() if result.returns_rows else []
-        with connection.connection.driver_connection.cursor(row_factory=namedtuple_row) as cursor:
+        with _driver(connection, hot.sql, params) as driver, driver.cursor(row_factory=namedtuple_row) as cursor:
             cursor.execute(hot.sql, hot.parameters(params))
             return cursor.fetchall() if cursor.description is not None else []
 
@@ -221,11 +223,27 @@ class Database:
         if hot is None:
             connection.execute(stmt, rows)
             return
-        with connection.connection.driver_connection.cursor() as cursor:
+        with _driver(connection, hot.sql, rows) as driver, driver.cursor() as cursor:
             if len(rows) == 1:  # executemany's pipeline costs more than it saves for one row
                 cursor.execute(hot.sql, hot.parameters(rows[0]))
             else:
                 cursor.executemany(hot.sql, [hot.parameters(row) for row in rows])
+
+
+@contextmanager
+def _driver(connection, sql: str, params):
+    """The psycopg connection under a SQLAlchemy one, its errors raised as SQLAlchemy's as `execute` would
+    (so the app's handlers answer 409, 422 or 503); a connection found broken is invalidated, so that
+    the pool replaces it instead of handing it to the next request."""
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        yield connection.connection.driver_connection
+    except dbapi.Error as exc:
+        lost = connection.dialect.is_disconnect(exc, connection.connection.dbapi_connection, None)
+        if lost:
+            connection.invalidate(exc)
+        raise DBAPIError.instance(sql, params, exc, dbapi.Error, connection_invalidated=lost,
+                                  dialect=connection.dialect) from exc
 
 
 class _Hot:

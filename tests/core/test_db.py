@@ -1,0 +1,41 @@
+"""The statements run through the driver (core.db.fetch_hot, write_hot) fail as SQLAlchemy's do: a broken
+constraint is the same error the app answers with a 409, and a lost connection is replaced, not reused."""
+import os
+
+import pytest
+from sqlalchemy import func, insert, literal, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from server.core.db import db
+from server.hazards.models import HazardCategory
+
+BACKEND = select(func.pg_backend_pid())
+ONE = select(literal(1))
+
+
+def test_a_constraint_broken_through_the_driver_raises_what_the_app_answers_with_409(app):
+    with app.app_context():
+        taken = {"code": db.session.scalars(select(HazardCategory.code)).first(), "name_zh": "火", "name_en": "Fire",
+                 "active": True, "position": 0}
+        with pytest.raises(IntegrityError):
+            db.write_hot(insert(HazardCategory.__table__), [taken])
+        db.session.rollback()
+        with pytest.raises(IntegrityError):
+            db.fetch_hot(insert(HazardCategory.__table__).returning(HazardCategory.code), taken)
+        db.session.rollback()
+
+
+@pytest.mark.no_transaction
+def test_a_connection_lost_under_the_driver_fails_its_request_and_the_next_gets_a_new_one(app):
+    if not os.environ.get("TEST_DATABASE_URL"):
+        pytest.skip("a connection to kill needs PostgreSQL: the PostgreSQL leg runs this")
+    with app.test_request_context(method="POST"):  # a write: the transactional pool
+        pid = db.fetch_hot(BACKEND, {})[0][0]
+        with db.engine.connect() as other:  # as a database restart would
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            other.commit()
+        with pytest.raises(OperationalError):  # the app answers it with a 503 and Retry-After
+            db.fetch_hot(ONE, {})
+        db.session.rollback()
+    with app.test_request_context(method="POST"):
+        assert db.fetch_hot(BACKEND, {})[0][0] != pid  # not the dead connection again
