@@ -126,6 +126,16 @@ describe('queued changes over the cached state', () => {
     expect(merged.map((h) => h.id)).toEqual(['new', 'h22', 'h1']);
   });
 
+  it('lists newest seen first, on the server\'s clock where it measured the phone\'s, whatever the zones', () => {
+    const seen = [
+      hazard('a', 'reported', { observed_at: '2026-11-29T10:00:00+08:00' }), // 02:00 UTC
+      // its phone ran an hour slow: seen at 01:30 UTC by its clock, 02:30 UTC on the server's
+      hazard('bb', 'reported', { observed_at: '2026-11-29T01:30:00Z', observed_at_server: '2026-11-29T02:30:00Z' }),
+      hazard('ccc', 'reported', { observed_at: '2026-11-29T02:15:00Z' }),
+    ].map((c) => ({ id: c.id, etag: c.etag, data: c.data }));
+    expect(mergeHazards(seen, []).map((h) => h.id)).toEqual(['bb', 'ccc', 'a']);
+  });
+
   it('once the feed has the report, the server\'s record wins', () => {
     const items = [{ id: 'h1', kind: 'hazard', status: 'queued', json: { id: 'h1' } }];
     expect(mergeHazards(cached, items).find((h) => h.id === 'h1')).toMatchObject({ state: 'reported', pending: null });

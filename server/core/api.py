@@ -2,6 +2,7 @@
 import json
 import uuid
 from collections.abc import Mapping
+from datetime import datetime
 from functools import lru_cache, wraps
 
 import flask_smorest
@@ -178,6 +179,29 @@ def answer_with(status: int):
     def set_status(response):
         response.status_code = status
         return response
+
+
+def device_time() -> datetime | None:
+    """The phone's clock as it sent this request: the Device-Time header its outbox sets (RFC 3339, with a
+    zone), against which the server measures how far off that clock is (DESIGN.md, the offline contract).
+    None without the header; a 400 for one that is not such a time."""
+    value = request.headers.get("Device-Time")
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        error(400, tr("Device-Time 请求头应为带时区的时间，如 2026-11-29T09:05:00+08:00",
+                      "The Device-Time header must be a time with its zone, such as 2026-11-29T09:05:00+08:00"),
+              code="device_time_malformed")
+    return moment
+
+
+DEVICE_TIME_DOC = {"in": "header", "name": "Device-Time", "required": False, "schema": {"type": "string",
+                   "format": "date-time"}, "description": "the phone's clock as it sends the request (RFC 3339): "
+                   "the server measures the clock's offset from it"}
 
 
 JSON_METHODS = ("POST", "PUT", "PATCH")

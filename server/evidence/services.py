@@ -54,7 +54,8 @@ def record(record_type: str, record_id, action: str, *, actor_id: uuid.UUID | No
                   attachments=[str(a) for a in attachments], data=data or {},
                   client_id=str(client_id) if client_id else None, prev_hash=prev_hash)
     event.hash = link_hash(event)
-    row, moved = {name: getattr(event, name) for name in HASHED + ("hash",)}, {"new_seq": seq + 1, "new_hash": event.hash}
+    row = {name: getattr(event, name) for name in HASHED + ("hash",)}
+    moved = {"new_seq": event.seq, "new_hash": event.hash}
     if db.session.get_bind().dialect.name == "postgresql":
         db.write_hot(_APPEND_AND_MOVE, [row | moved])
     else:

@@ -128,7 +128,7 @@ def _notice(document: HazardDocument) -> bytes:
     return pdf.render_rectification_notice(pdf.RectificationNotice(
         number=document.number, issuer_org=f"江汉区{street.name}安全生产监督管理站", party=party,
         site_name=site.name if site else "", site_address=site.address if site else "",
-        found_at=hazard.observed_at, hazard_level=LEVELS[hazard.level][0], category=category.name_zh,
+        found_at=hazard.observed_at_server, hazard_level=LEVELS[hazard.level][0], category=category.name_zh,
         description=hazard.description, requirements=document.data.get("requirements") or "立即整改，消除隐患。",
         deadline=datetime.fromisoformat(document.data["deadline"]), photos=_photos(hazard.photo_ids, "现场照片"),
         signatures=signatures,
@@ -157,7 +157,7 @@ def _listing(document: HazardDocument) -> bytes:
     category = db.session.get(HazardCategory, hazard.category)
     return pdf.render_listing_notice(pdf.ListingNotice(
         number=document.number, issuer_org=DISTRICT_BUREAU, party=party, site_name=site.name if site else "",
-        site_address=site.address if site else "", found_at=hazard.observed_at,
+        site_address=site.address if site else "", found_at=hazard.observed_at_server,
         hazard_level=LEVELS[hazard.level][0], category=category.name_zh, description=hazard.description,
         reason=document.data["reason"], deadline=_moment(document.data.get("deadline")),
         plan=_plan(document.data.get("plan")),

@@ -1,6 +1,6 @@
 """Hazards (隐患): reported from the field, routed to a street station, driven through the loop to closure."""
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false, or_, select, true
@@ -56,6 +56,10 @@ class Hazard(Timestamps, Base):
     reporter_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     observed_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the phone's clock
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # how far the phone's clock was behind the server's as it sent the report (received_at minus the
+    # Device-Time it sent), in seconds; None when it did not say. Right for observed_at unless the
+    # phone's clock was reset between seeing the hazard and sending the report.
+    clock_offset_s: Mapped[float | None] = mapped_column(Float)
     # the enterprise answerable for it (the site's, or the reporter's own for a self-report)
     enterprise_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
     sector: Mapped[str | None] = mapped_column(String(32), index=True)  # 管行业必须管安全
@@ -82,6 +86,14 @@ class Hazard(Timestamps, Base):
 
     def __repr__(self):
         return f"<Hazard {self.id} {self.state}>"
+
+    @property
+    def observed_at_server(self) -> datetime:
+        """When the hazard was seen, on the server's clock: observed_at corrected by the phone's offset,
+        or as the phone wrote it when the offset is unknown."""
+        if self.clock_offset_s is None:
+            return self.observed_at
+        return self.observed_at + timedelta(seconds=self.clock_offset_s)
 
     @hybrid_method
     def ack_overdue(self, now):

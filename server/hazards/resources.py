@@ -8,7 +8,7 @@ from sqlalchemy import select
 from server.areas.models import Area, subtree_ids
 from server.auth.permissions import BEARER_DOC, requires
 from server.auth.scope import grants
-from server.core.api import ApiView, Blueprint, answer_with, get_or_404, paginate
+from server.core.api import DEVICE_TIME_DOC, ApiView, Blueprint, answer_with, device_time, get_or_404, paginate
 from server.core.db import db, utcnow
 from server.core.errors import error
 from server.core.i18n import tr
@@ -66,11 +66,12 @@ class Hazards(ApiView):
     @blp.response(201, HazardSchema)
     @blp.alt_response(200, schema=HazardSchema, success=True, description="already reported under this id")
     @blp.alt_response(409, description="the id is taken by a report with other content")
-    @blp.doc(security=BEARER_DOC)
+    @blp.doc(security=BEARER_DOC, parameters=[DEVICE_TIME_DOC])
     def post(self, body):
         """报告隐患 / Report a hazard (client id; photos may come before or after)"""
         try:
-            hazard, created = services.report(g.identity, body, Site.scope_clause(grants("sites.view")))
+            hazard, created = services.report(g.identity, body, Site.scope_clause(grants("sites.view")),
+                                              device_time=device_time())
         except services.Refused as exc:
             _refused(exc)
         except services.Conflict as exc:

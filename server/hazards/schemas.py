@@ -84,8 +84,13 @@ class HazardSchema(OutputSchema):
     source = fields.String()
     photos = fields.List(fields.Nested(PhotoStateSchema))
     reporter_id = fields.UUID()
-    observed_at = fields.AwareDateTime()
+    observed_at = fields.AwareDateTime(metadata={"description": "as the phone's clock said"})
     received_at = fields.AwareDateTime()
+    clock_offset_s = fields.Float(allow_none=True, metadata={
+        "description": "how far the phone's clock was behind the server's as it sent the report (seconds; "
+                       "from its Device-Time header; null when it sent none)"})
+    observed_at_server = fields.AwareDateTime(metadata={
+        "description": "observed_at on the server's clock (observed_at + clock_offset_s, or observed_at)"})
     enterprise_id = fields.UUID(allow_none=True)
     sector = fields.String(allow_none=True)
     state = fields.String(metadata={"description": ", ".join(STATES)})

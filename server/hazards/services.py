@@ -1,7 +1,7 @@
 """Reporting hazards (idempotent on the phone's id) and moving them through the loop, every step on record."""
 import time
 import uuid
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 from flask import current_app
@@ -38,8 +38,9 @@ class Conflict(Exception):
 
 # ---- reporting -----------------------------------------------------------------------------------------
 
-def report(identity: Identity, body: dict, site_scope) -> tuple[Hazard, bool]:
-    """Store a hazard report (or find the one already stored under its id): (hazard, whether new)."""
+def report(identity: Identity, body: dict, site_scope, device_time: datetime | None = None) -> tuple[Hazard, bool]:
+    """Store a hazard report (or find the one already stored under its id): (hazard, whether new).
+    `device_time`: the phone's clock as it sent the report, which measures how far off that clock is."""
     body = {**body, "observed_at": body["observed_at"].astimezone(timezone.utc),
             "photo_ids": sorted({str(p) for p in body.get("photo_ids", [])})}
     if stored(Hazard, body["id"]):  # a replay: answered before anything else is checked again
@@ -51,6 +52,13 @@ def report(identity: Identity, body: dict, site_scope) -> tuple[Hazard, bool]:
     _check_category(hazard.category)
     received = utcnow()
     hazard.received_at = received
+    if device_time is not None:  # kept from the first arrival: a replay's later Device-Time is not content
+        hazard.clock_offset_s = round((received - device_time).total_seconds(), 3)
+        try:
+            hazard.observed_at_server  # noqa: B018 - that it can be computed is what is checked
+        except OverflowError:
+            raise Refused(422, "validation_error", "observed_at", "按设备时钟偏差校正后的发现时间超出了可表示的范围",
+                          "observed_at, corrected by the phone's clock offset, falls outside the calendar") from None
     hazard.ack_due_at = received + timedelta(minutes=current_app.config["HAZARD_ACK_MINUTES"])
     hazard, created = add_once(hazard, lambda stored: _same_or_conflict(stored, identity, body))
     if not created:
@@ -347,7 +355,8 @@ def views(found: list[Hazard], identity: Identity) -> list[dict]:
              "photos": [{"id": photo_id, "state": states[uuid.UUID(photo_id)]} for photo_id in hazard.photo_ids],
              "allowed_actions": machine.allowed_actions(
                  hazard.state, roles_here(identity, hazard, paths[hazard.grid_id]), facts(hazard)),
-             "overdue_ack": hazard.ack_overdue(now)} for hazard in found]
+             "observed_at_server": hazard.observed_at_server, "overdue_ack": hazard.ack_overdue(now)}
+            for hazard in found]
 
 
 @lru_cache(maxsize=None)

@@ -94,7 +94,7 @@ class Timing(NamedTuple):
 
     street_id: int
     received_at: datetime
-    observed_at: datetime
+    observed_at: datetime  # on the server's clock, where the phone said how far off its own was
     acknowledged_at: datetime | None
     ack_due_at: datetime
     closed_at: datetime | None
@@ -153,7 +153,8 @@ def block(counts: Counts, timings: list[Timing]) -> dict:
         "overdue_acknowledgement": counts.overdue_acknowledgement,
         "median_minutes_to_acknowledge": median_minutes([minutes(t.received_at, t.acknowledged_at)
                                                          for t in acknowledged]),
-        # the phone's clock: includes the time a report waited offline, and any error of the phone's clock
+        # from when it was seen: includes the time a report waited offline; on the phone's clock, corrected
+        # by the offset it was measured to have (Device-Time), where it was
         "median_minutes_to_acknowledge_from_observed": median_minutes([minutes(t.observed_at, t.acknowledged_at)
                                                                        for t in acknowledged]),
         "median_minutes_to_close": median_minutes([minutes(t.received_at, t.closed_at) for t in closed]),
@@ -208,10 +209,11 @@ def _overdue_by_street(filters: list, at: datetime) -> dict[int, Counts]:
 
 def _timings(filters: list) -> list[Timing]:
     rows = db.session.execute(
-        select(Hazard.street_id, Hazard.received_at, Hazard.observed_at, Hazard.acknowledged_at, Hazard.ack_due_at,
-               Hazard.closed_at)
+        select(Hazard.street_id, Hazard.received_at, Hazard.observed_at, Hazard.clock_offset_s, Hazard.acknowledged_at,
+               Hazard.ack_due_at, Hazard.closed_at)
         .where(*filters, or_(Hazard.acknowledged_at.is_not(None), Hazard.closed_at.is_not(None))))
-    return [Timing(*row) for row in rows]
+    return [Timing(street, received, observed if offset is None else observed + timedelta(seconds=offset), *rest)
+            for street, received, observed, offset, *rest in rows]
 
 
 def _granted_streets(grant):

@@ -234,3 +234,42 @@ def test_the_answer_to_a_report_is_the_hazard_as_stored(login_as, world):
     assert answered.json == read.json and answered.headers["ETag"] == read.headers["ETag"]
     assert answered.json["observed_at"] == "2026-11-29T01:05:00+00:00"
     assert answered.json["state"] == "reported" and answered.json["version"] == 1 and answered.json["received_at"]
+
+
+def test_a_phone_whose_clock_is_off_is_measured_by_its_device_time_and_its_observation_corrected(login_as, world):
+    worker = login_as("grid_worker")
+    now = datetime.now(timezone.utc)
+    phone_now = now - timedelta(minutes=10)  # its clock runs 10 minutes slow
+    body = report_body(world, observed_at=(phone_now - timedelta(minutes=5)).astimezone(SHANGHAI).isoformat())
+    sent = worker.post("/api/v1/hazards", json=body, headers={"Device-Time": phone_now.isoformat()})
+    assert sent.status_code == 201
+    assert 600 <= sent.json["clock_offset_s"] < 610
+    assert datetime.fromisoformat(sent.json["observed_at"]) == datetime.fromisoformat(body["observed_at"])  # kept
+    seen = datetime.fromisoformat(sent.json["observed_at_server"])
+    assert abs(seen - (now - timedelta(minutes=5))) < timedelta(seconds=10)
+
+    # sent again later (the answer was lost): the same report, measured when it first arrived
+    again = worker.post("/api/v1/hazards", json=body,
+                        headers={"Device-Time": (phone_now + timedelta(minutes=3)).isoformat()})
+    assert again.status_code == 200 and again.json["clock_offset_s"] == sent.json["clock_offset_s"]
+
+
+def test_without_device_time_the_observation_stands_as_the_phone_wrote_it(login_as, world):
+    hazard = report(login_as("grid_worker"), world)
+    assert hazard["clock_offset_s"] is None and hazard["observed_at_server"] == hazard["observed_at"]
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2026-11-29T09:05:00", ""])
+def test_a_device_time_that_is_not_a_time_with_its_zone_is_a_400_and_nothing_is_stored(app, login_as, world, value):
+    body = report_body(world)
+    resp = login_as("grid_worker").post("/api/v1/hazards", json=body, headers={"Device-Time": value})
+    assert resp.status_code == 400 and resp.json["code"] == "device_time_malformed"
+    assert "Device-Time" in resp.json["message"]
+    with app.app_context():
+        assert db.session.get(Hazard, uuid.UUID(body["id"])) is None
+
+
+def test_an_observation_the_clock_offset_would_push_off_the_calendar_is_a_422(login_as, world):
+    body = report_body(world, observed_at="9999-12-31T12:00:00+00:00")
+    resp = login_as("grid_worker").post("/api/v1/hazards", json=body, headers={"Device-Time": "2000-01-01T00:00:00Z"})
+    assert resp.status_code == 422 and "observed_at" in resp.json["errors"]["json"]

@@ -120,6 +120,16 @@ def test_a_street_block_counts_states_closure_overdue_and_times(login_as, world,
     assert a["acknowledged_within_target"] == 0.5  # 10 minutes in time, 45 late
 
 
+def test_times_from_the_observation_are_on_the_servers_clock_where_the_phone_said_how_far_off_its_was(
+        app, login_as, world, march):
+    with app.app_context():  # the phone that reported the closed one ran 20 minutes fast (Device-Time)
+        db.session.get(Hazard, uuid.UUID(march["closed"])).clock_offset_s = -1200.0
+        db.session.commit()
+    a = street_block(get_summary(login_as("supervisor"), **MARCH), world["street_a"])
+    assert a["median_minutes_to_acknowledge_from_observed"] == 42.5  # 25 + 10 and 5 + 45 minutes
+    assert a["median_minutes_to_acknowledge"] == 27.5  # from receipt: the server's clock all along
+
+
 def test_street_b_and_the_total_add_up_across_streets(login_as, world, march):
     body = get_summary(login_as("supervisor"), **MARCH)
     assert (body["from"], body["to"], body["area_id"], body["level"]) == ("2026-03-01", "2026-03-31", None, None)

@@ -80,7 +80,9 @@ export const get = async (path) => (await call(path)).data;
 
 /** An outbox item as a fetch: its method, URL, headers and body (JSON or the photo's bytes). */
 export function transport(item) {
-  const headers = { ...(item.headers || {}) };
+  // The phone's clock as it sends: the server measures how far off it is, to put observed_at on its own
+  // clock (a report may be sent hours after it was made, by a phone whose clock is wrong).
+  const headers = { ...(item.headers || {}), 'Device-Time': new Date().toISOString() };
   let body;
   if (item.bytes) {
     body = item.bytes;

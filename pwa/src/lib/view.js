@@ -8,6 +8,9 @@ export const TARGET = {
   close: 'closed', return: 'rectifying',
 };
 
+/** When a hazard was seen: on the server's clock where the server measured the phone's, else as the phone said. */
+export const seenAt = (hazard) => hazard.observed_at_server ?? hazard.observed_at;
+
 /** A queued report as a hazard-shaped record, so lists show it beside the server's, marked 待发送. */
 function fromReport(item) {
   const body = item.json;
@@ -37,7 +40,7 @@ export function mergeHazards(cached, items) {
         pending: { action, status: item.status, error: item.error, itemId: item.id, from: hazard.state } });
     }
   }
-  return [...byId.values()].sort((a, b) => String(b.observed_at).localeCompare(String(a.observed_at)));
+  return [...byId.values()].sort((a, b) => Date.parse(seenAt(b)) - Date.parse(seenAt(a)));
 }
 
 /** The ids of photos still on the phone (queued, or needing attention), for "待发送" badges. */

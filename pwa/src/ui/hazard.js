@@ -6,6 +6,7 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { formatTime, t } from '../i18n/index.js';
 import { get } from '../lib/api.js';
+import { seenAt } from '../lib/view.js';
 import { outbox, refreshOne, state, transition } from '../store.js';
 import { categoryName, Countdown, Photo, siteName, StateBadge, stateLabel } from './parts.js';
 import { PhotoPicker } from './photo-picker.js';
@@ -77,7 +78,7 @@ function Field({ action, name, kind, required, values, set, hazard }) {
       && !['rejected', 'merged', 'queued'].includes(h.state));
     control = html`<select id=${id} required=${required} value=${value} onChange=${onInput}>
       <option value="">${t('chooseDuplicate')}</option>
-      ${others.map((h) => html`<option value=${h.id}>${categoryName(h.category)} · ${siteName(h.site_id) || ''} · ${formatTime(h.observed_at)}</option>`)}
+      ${others.map((h) => html`<option value=${h.id}>${categoryName(h.category)} · ${siteName(h.site_id) || ''} · ${formatTime(seenAt(h))}</option>`)}
     </select>`;
   } else control = html`<input id=${id} required=${required} value=${value} onInput=${onInput} />`;
   return html`<label for=${id}>${label}</label>${control}`;
@@ -167,7 +168,7 @@ export function Hazard({ id }) {
     <dl class="facts">
       ${siteName(hazard.site_id) && html`<dt>${t('siteTitle')}</dt><dd><a href=${`#/site/${hazard.site_id}`}>${siteName(hazard.site_id)}</a></dd>`}
       <dt>${t('description')}</dt><dd>${hazard.description}</dd>
-      <dt>${t('observedAt')}</dt><dd>${formatTime(hazard.observed_at)}</dd>
+      <dt>${t('observedAt')}</dt><dd>${formatTime(seenAt(hazard))}</dd>
       ${hazard.received_at && html`<dt>${t('receivedAt')}</dt><dd>${formatTime(hazard.received_at)}</dd>`}
       ${hazard.responsible_party && html`<dt>${t('responsibleParty')}</dt><dd>${hazard.responsible_party}</dd>`}
       ${hazard.deadline && html`<dt>${t('deadline')}</dt><dd>${formatTime(hazard.deadline)}</dd>`}

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { formatTime, t } from '../i18n/index.js';
 import { serverNow } from '../lib/clock.js';
 import { call } from '../lib/api.js';
+import { seenAt } from '../lib/view.js';
 import { state } from '../store.js';
 
 export function OutboxStatus({ compact = false }) {
@@ -53,7 +54,7 @@ export function HazardRow({ hazard }) {
     <span class="row-title">${categoryName(hazard.category)}${hazard.level === 'major' ? ` · ${t('levelMajor')}` : ''}${where ? ` · ${where}` : ''}</span>
     <span class="row-meta"><${StateBadge} hazard=${hazard} />
       ${hazard.state === 'reported' && hazard.ack_due_at && !hazard.pending && html` <${Countdown} due=${hazard.ack_due_at} />`}
-      <span class="muted"> ${formatTime(hazard.observed_at)}</span></span>
+      <span class="muted"> ${formatTime(seenAt(hazard))}</span></span>
     ${hazard.description && html`<span class="row-desc">${hazard.description}</span>`}
   </a></li>`;
 }
