@@ -106,6 +106,8 @@ def test_a_report_made_offline_arrives_once_and_goes_round_the_loop(phone, marke
     expect(outbox(worker)).to_contain_text("全部已发送", timeout=30_000)
     [report] = reports_of(api_as("demo-station"), market["id"])
     assert report["state"] == "reported" and report["category"] == "fire" and len(report["photos"]) == 1
+    # the outbox said what time the phone thought it was as it sent (its clock and this server's agree here)
+    assert report["clock_offset_s"] is not None and abs(report["clock_offset_s"]) < 5
     original = api_as("demo-station").get(f"/api/v1/photos/{report['photos'][0]['id']}").json()
     assert max(original["width"], original["height"]) == 1600  # resized on the phone before upload
     checkins = api_as("demo-grid").get("/api/v1/checkins", params={"site_id": market["id"]}).json()
