@@ -437,8 +437,9 @@ def measure(port, reporters, make_photo, queue, args, gunicorn, worker) -> Tally
     busy = (busy_after[0] - busy_before[0]) / (busy_after[1] - busy_before[1])
     print(f"CPU:          {busy * 100:.0f}% of {os.cpu_count()} cores busy; cores used: "
           + ", ".join(f"{name} {seconds / elapsed:.2f}" for name, seconds in split.most_common()))
-    print(f"per report:   gunicorn {split['gunicorn'] / max(len(tally.report_ms), 1) * 1000:.1f} ms CPU, PostgreSQL "
-          f"{split['PostgreSQL'] / max(len(tally.report_ms), 1) * 1000:.1f} ms (baseline: gunicorn {floor['cpu_ms']:.1f} ms)")
+    per_report = {name: seconds / max(len(tally.report_ms), 1) * 1000 for name, seconds in split.items()}
+    print(f"per report:   gunicorn {per_report['gunicorn']:.1f} ms CPU, PostgreSQL {per_report['PostgreSQL']:.1f} ms "
+          f"(baseline: gunicorn {floor['cpu_ms']:.1f} ms)")
     print(f"queue at the end of the run: {left} jobs  {dict(queued)}")
     if drained is None:
         print(f"drain:        not drained after {args.drain_timeout:.0f} s ({backlog(queue)} left)")

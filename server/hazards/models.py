@@ -35,6 +35,12 @@ class HazardCategory(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
+def on_server_clock(observed_at: datetime, clock_offset_s: float | None) -> datetime:
+    """When a hazard was seen, on the server's clock: observed_at corrected by the phone's measured offset,
+    or as the phone wrote it when the offset is unknown. OverflowError where that leaves the calendar."""
+    return observed_at if clock_offset_s is None else observed_at + timedelta(seconds=clock_offset_s)
+
+
 class Hazard(Timestamps, Base):
     """隐患: made on the phone (client UUID); its state changes only through hazards.machine."""
 
@@ -89,11 +95,7 @@ class Hazard(Timestamps, Base):
 
     @property
     def observed_at_server(self) -> datetime:
-        """When the hazard was seen, on the server's clock: observed_at corrected by the phone's offset,
-        or as the phone wrote it when the offset is unknown."""
-        if self.clock_offset_s is None:
-            return self.observed_at
-        return self.observed_at + timedelta(seconds=self.clock_offset_s)
+        return on_server_clock(self.observed_at, self.clock_offset_s)
 
     @hybrid_method
     def ack_overdue(self, now):

@@ -13,7 +13,7 @@ from server.core.db import add_once, among, db, stored, utcnow
 from server.enterprises.models import Enterprise
 from server.evidence import services as evidence
 from server.hazards import clocks, documents, machine
-from server.hazards.models import Hazard, HazardCategory
+from server.hazards.models import Hazard, HazardCategory, on_server_clock
 from server.notifications import services as inbox
 from server.photos import services as photos
 from server.sites.models import Site
@@ -55,7 +55,7 @@ def report(identity: Identity, body: dict, site_scope, device_time: datetime | N
     if device_time is not None:  # kept from the first arrival: a replay's later Device-Time is not content
         hazard.clock_offset_s = round((received - device_time).total_seconds(), 3)
         try:
-            hazard.observed_at_server  # noqa: B018 - that it can be computed is what is checked
+            on_server_clock(hazard.observed_at, hazard.clock_offset_s)
         except OverflowError:
             raise Refused(422, "validation_error", "observed_at", "按设备时钟偏差校正后的发现时间超出了可表示的范围",
                           "observed_at, corrected by the phone's clock offset, falls outside the calendar") from None
@@ -263,7 +263,8 @@ def _document(kind):
     def issue(hazard, body, identity):
         data = {k: _jsonable(body[k]) for k in ("deadline", "responsible_party", "result", "requirements")
                 if body.get(k) is not None}
-        documents.issue(hazard, kind, {**data, "issuer_id": str(identity.user_id), "passed": body["action"] == "close",
+        documents.issue(hazard, kind, {**data, "issuer_id": str(identity.user_id),
+                                       "passed": body["action"] == "close",
                                        "photo_ids": [str(p) for p in body.get("photo_ids") or []]})
     return issue
 

@@ -26,7 +26,7 @@ from server.core.db import db, utcnow
 from server.core.i18n import SHANGHAI
 from server.evidence.models import Event
 from server.hazards.machine import STATES
-from server.hazards.models import Hazard
+from server.hazards.models import Hazard, on_server_clock
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366  # a leap year, both ends counted
@@ -212,7 +212,7 @@ def _timings(filters: list) -> list[Timing]:
         select(Hazard.street_id, Hazard.received_at, Hazard.observed_at, Hazard.clock_offset_s, Hazard.acknowledged_at,
                Hazard.ack_due_at, Hazard.closed_at)
         .where(*filters, or_(Hazard.acknowledged_at.is_not(None), Hazard.closed_at.is_not(None))))
-    return [Timing(street, received, observed if offset is None else observed + timedelta(seconds=offset), *rest)
+    return [Timing(street, received, on_server_clock(observed, offset), *rest)
             for street, received, observed, offset, *rest in rows]
 
 
