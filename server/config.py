@@ -87,6 +87,8 @@ def load_config(instance_path: Path, env=None) -> dict:
         # where printed tags point; unset, tags point at the address the request came to
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL") or None,
         "CHECKIN_MAX_DISTANCE_M": _int(env, "CHECKIN_MAX_DISTANCE_M", 200),
+        # a check-in whose phone's clock was further off than this (Device-Time) is flagged clock_off
+        "CHECKIN_MAX_CLOCK_OFFSET_S": _int(env, "CHECKIN_MAX_CLOCK_OFFSET_S", 300),
         # the 30-minute target: a report must be acknowledged (受理) this long after it reached us
         "HAZARD_ACK_MINUTES": _int(env, "HAZARD_ACK_MINUTES", 30),
         "HAZARD_DEADLINE_WARNING_HOURS": _int(env, "HAZARD_DEADLINE_WARNING_HOURS", 24),

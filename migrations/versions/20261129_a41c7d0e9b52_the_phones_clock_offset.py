@@ -1,6 +1,6 @@
-"""A report's clock offset: how far the phone's clock was behind the server's when it sent the report.
+"""The phone's clock offset on reports and check-ins: how far its clock was behind the server's as it sent.
 
-Reviewed by hand: the column is nullable (reports already stored were sent without Device-Time).
+Reviewed by hand: the columns are nullable (what is already stored was sent without Device-Time).
 
 Revision ID: a41c7d0e9b52
 Revises: 62781b13561d
@@ -16,10 +16,16 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('check_ins', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('clock_offset_s', sa.Float(), nullable=True))
+
     with op.batch_alter_table('hazards', schema=None) as batch_op:
         batch_op.add_column(sa.Column('clock_offset_s', sa.Float(), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table('hazards', schema=None) as batch_op:
+        batch_op.drop_column('clock_offset_s')
+
+    with op.batch_alter_table('check_ins', schema=None) as batch_op:
         batch_op.drop_column('clock_offset_s')

@@ -6,7 +6,7 @@ from functools import lru_cache
 from sqlalchemy import JSON, Float, ForeignKey, String, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.core.db import Base, UTCDateTime, utcnow
+from server.core.db import Base, UTCDateTime, on_server_clock, utcnow
 from server.sites.models import Site
 
 # Why a check-in is flagged for a supervisor's eye; each is recorded, none is silently accepted.
@@ -17,6 +17,7 @@ FLAGS = {
     "invalid_tag": ("标签无效（伪造或输错）", "Invalid tag (forged or mistyped)"),
     "retired_key": ("标签密钥已停用", "Tag signed with a retired key"),
     "outside_scope": ("不在本人负责范围", "Outside the user's scope"),
+    "clock_off": ("手机时间不准（已按服务器时间校正）", "The phone's clock was off (corrected to the server's)"),
 }
 
 
@@ -33,6 +34,8 @@ class CheckIn(Base):
     site_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sites.id"), index=True)
     observed_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the phone's clock
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # how far the phone's clock was behind the server's as it sent this (core.db.clock_offset); None if unsaid
+    clock_offset_s: Mapped[float | None] = mapped_column(Float)
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     accuracy_m: Mapped[float | None] = mapped_column(Float)
@@ -42,6 +45,11 @@ class CheckIn(Base):
 
     def __repr__(self):
         return f"<CheckIn {self.id} flags={self.flags}>"
+
+    @property
+    def observed_at_server(self) -> datetime:
+        """When the phone was at the site, on the server's clock (observed_at as the phone wrote it, if unknown)."""
+        return on_server_clock(self.observed_at, self.clock_offset_s)
 
     @classmethod
     @lru_cache(maxsize=4096)

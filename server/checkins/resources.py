@@ -9,7 +9,7 @@ from server.auth.scope import grants
 from server.checkins import services
 from server.checkins.models import CheckIn
 from server.checkins.schemas import CheckInCreateSchema, CheckInQuerySchema, CheckInSchema
-from server.core.api import ApiView, Blueprint, answer_with, get_or_404, paginate
+from server.core.api import DEVICE_TIME_DOC, ApiView, Blueprint, answer_with, device_time, get_or_404, paginate
 from server.core.errors import error
 from server.core.i18n import tr
 from server.sites.models import Site
@@ -29,11 +29,11 @@ class CheckIns(ApiView):
     @blp.alt_response(200, schema=CheckInSchema, success=True,
                       description="already recorded under this id: the stored check-in, unchanged")
     @blp.alt_response(409, description="the id is taken by a check-in with other content")
-    @blp.doc(security=BEARER_DOC)
+    @blp.doc(security=BEARER_DOC, parameters=[DEVICE_TIME_DOC])
     def post(self, body):
         """到场打卡 / Record a check-in at a site by its tag (flagged, not refused, when anything is odd)"""
         try:
-            checkin, created = services.record(g.identity.user_id, body, _scope())
+            checkin, created = services.record(g.identity.user_id, body, _scope(), device_time=device_time())
         except services.Conflict as exc:
             error(409, tr("该打卡编号已用于另一条内容不同的记录（{f}）", "This id belongs to a different check-in ({f})",
                           f=", ".join(exc.fields)), code="id_conflict", errors={"json": {f: ["differs"] for f in

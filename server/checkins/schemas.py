@@ -23,14 +23,19 @@ class CheckInSchema(OutputSchema):
     code = fields.String()
     site = fields.Nested(SiteRefSchema, allow_none=True,
                          metadata={"description": "null when the tag is invalid or the site is outside your scope"})
-    observed_at = fields.AwareDateTime()
+    observed_at = fields.AwareDateTime(metadata={"description": "as the phone's clock said"})
     received_at = fields.AwareDateTime()
+    clock_offset_s = fields.Float(allow_none=True, metadata={
+        "description": "how far the phone's clock was behind the server's as it sent the check-in (seconds; "
+                       "from its Device-Time header; null when it sent none)"})
+    observed_at_server = fields.AwareDateTime(metadata={
+        "description": "observed_at on the server's clock (observed_at + clock_offset_s, or observed_at)"})
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)
     accuracy_m = fields.Float(allow_none=True)
     distance_m = fields.Float(allow_none=True, metadata={"description": "from the site, in metres"})
     flags = fields.List(fields.String(), metadata={"description": "far, no_location, revoked_tag, invalid_tag, "
-                                                                  "retired_key, outside_scope"})
+                                                                  "retired_key, outside_scope, clock_off"})
 
 
 class CheckInQuerySchema(QuerySchema):

@@ -1,13 +1,13 @@
 """Recording check-ins: idempotent on the phone's id, every oddity flagged rather than refused."""
 import math
 import uuid
-from datetime import timezone
+from datetime import datetime, timezone
 
 from flask import current_app
 from sqlalchemy import select
 
 from server.checkins.models import CheckIn
-from server.core.db import add_once, db
+from server.core.db import add_once, clock_offset, db, on_server_clock, utcnow
 from server.sites.models import Site
 from server.tags import services as tags
 
@@ -39,13 +39,15 @@ def differences(existing: CheckIn, user_id, body) -> list[str]:
     return fields + (["user"] if existing.user_id != user_id else [])
 
 
-def record(user_id: uuid.UUID, body: dict, scope) -> tuple[CheckIn, bool]:
-    """Store a check-in (or find the one already stored under its id): (check-in, whether it is new)."""
+def record(user_id: uuid.UUID, body: dict, scope, device_time: datetime | None = None) -> tuple[CheckIn, bool]:
+    """Store a check-in (or find the one already stored under its id): (check-in, whether it is new).
+    `device_time`: the phone's clock as it sent the check-in, which measures how far off that clock is."""
     body = {**body, "observed_at": body["observed_at"].astimezone(timezone.utc)}  # stored and shown in UTC
     existing = db.session.get(CheckIn, body["id"])
     if existing is not None:
         return _same_or_conflict(existing, user_id, body), False
-    checkin = CheckIn(user_id=user_id, flags=[], **{k: body.get(k) for k in ("id",) + CONTENT})
+    checkin = CheckIn(user_id=user_id, flags=[], received_at=utcnow(), **{k: body.get(k) for k in ("id",) + CONTENT})
+    _time(checkin, device_time)
     _place(checkin, scope)
     checkin.flagged = bool(checkin.flags)
     return add_once(checkin, lambda stored: _same_or_conflict(stored, user_id, body))
@@ -56,6 +58,22 @@ def _same_or_conflict(existing, user_id, body):
     if different:
         raise Conflict(different)
     return existing
+
+
+def _time(checkin: CheckIn, device_time: datetime | None):
+    """Measure the phone's clock; flag it when it was off by more than CHECKIN_MAX_CLOCK_OFFSET_S, or by so
+    much that the check-in's time cannot be put right (then it stands as the phone wrote it)."""
+    offset = clock_offset(checkin.received_at, device_time)
+    if offset is None:
+        return
+    try:
+        on_server_clock(checkin.observed_at, offset)
+    except OverflowError:
+        checkin.flags.append("clock_off")
+        return
+    checkin.clock_offset_s = offset
+    if abs(offset) > current_app.config["CHECKIN_MAX_CLOCK_OFFSET_S"]:
+        checkin.flags.append("clock_off")
 
 
 def _place(checkin: CheckIn, scope):
@@ -88,6 +106,7 @@ def views(checkins: list[CheckIn], scope) -> list[dict]:
     visible = dict(db.session.execute(select(Site.id, Site.name).where(Site.id.in_(site_ids), scope)).all()) \
         if site_ids else {}
     return [{**{name: getattr(c, name) for name in ("id", "user_id", "code", "observed_at", "received_at",
-                                                     "latitude", "longitude", "accuracy_m", "distance_m", "flags")},
+                                                     "clock_offset_s", "observed_at_server", "latitude", "longitude",
+                                                     "accuracy_m", "distance_m", "flags")},
              "site": {"id": c.site_id, "name": visible[c.site_id]} if c.site_id in visible else None}
             for c in checkins]

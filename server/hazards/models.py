@@ -1,6 +1,6 @@
 """Hazards (隐患): reported from the field, routed to a street station, driven through the loop to closure."""
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false, or_, select, true
@@ -8,7 +8,7 @@ from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.areas.models import subtree_ids
-from server.core.db import Base, Timestamps, UTCDateTime, UUIDPrimaryKey, utcnow
+from server.core.db import Base, Timestamps, UTCDateTime, UUIDPrimaryKey, on_server_clock, utcnow
 
 LEVELS = {"general": ("一般隐患", "General hazard"), "major": ("重大隐患", "Major hazard")}
 SOURCES = {"patrol": ("网格巡查", "Patrol"), "inspection": ("监督检查", "Inspection"),
@@ -33,12 +33,6 @@ class HazardCategory(Base):
     name_en: Mapped[str] = mapped_column(String(80))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
-
-
-def on_server_clock(observed_at: datetime, clock_offset_s: float | None) -> datetime:
-    """When a hazard was seen, on the server's clock: observed_at corrected by the phone's measured offset,
-    or as the phone wrote it when the offset is unknown. OverflowError where that leaves the calendar."""
-    return observed_at if clock_offset_s is None else observed_at + timedelta(seconds=clock_offset_s)
 
 
 class Hazard(Timestamps, Base):
@@ -95,6 +89,7 @@ class Hazard(Timestamps, Base):
 
     @property
     def observed_at_server(self) -> datetime:
+        """When the hazard was seen, on the server's clock (observed_at as the phone wrote it, if unknown)."""
         return on_server_clock(self.observed_at, self.clock_offset_s)
 
     @hybrid_method

@@ -9,11 +9,11 @@ from sqlalchemy import bindparam, select
 
 from server.areas.models import Area, path_ids
 from server.auth.services import Identity
-from server.core.db import add_once, among, db, stored, utcnow
+from server.core.db import add_once, among, clock_offset, db, on_server_clock, stored, utcnow
 from server.enterprises.models import Enterprise
 from server.evidence import services as evidence
 from server.hazards import clocks, documents, machine
-from server.hazards.models import Hazard, HazardCategory, on_server_clock
+from server.hazards.models import Hazard, HazardCategory
 from server.notifications import services as inbox
 from server.photos import services as photos
 from server.sites.models import Site
@@ -52,13 +52,12 @@ def report(identity: Identity, body: dict, site_scope, device_time: datetime | N
     _check_category(hazard.category)
     received = utcnow()
     hazard.received_at = received
-    if device_time is not None:  # kept from the first arrival: a replay's later Device-Time is not content
-        hazard.clock_offset_s = round((received - device_time).total_seconds(), 3)
-        try:
-            on_server_clock(hazard.observed_at, hazard.clock_offset_s)
-        except OverflowError:
-            raise Refused(422, "validation_error", "observed_at", "按设备时钟偏差校正后的发现时间超出了可表示的范围",
-                          "observed_at, corrected by the phone's clock offset, falls outside the calendar") from None
+    hazard.clock_offset_s = clock_offset(received, device_time)  # from the first arrival, not a replay's
+    try:
+        on_server_clock(hazard.observed_at, hazard.clock_offset_s)
+    except OverflowError:
+        raise Refused(422, "validation_error", "observed_at", "按设备时钟偏差校正后的发现时间超出了可表示的范围",
+                      "observed_at, corrected by the phone's clock offset, falls outside the calendar") from None
     hazard.ack_due_at = received + timedelta(minutes=current_app.config["HAZARD_ACK_MINUTES"])
     hazard, created = add_once(hazard, lambda stored: _same_or_conflict(stored, identity, body))
     if not created:

@@ -22,11 +22,11 @@ from typing import NamedTuple
 from sqlalchemy import and_, case, false, func, or_, select
 
 from server.areas.models import Area, path_ids, subtree_ids
-from server.core.db import db, utcnow
+from server.core.db import db, on_server_clock, utcnow
 from server.core.i18n import SHANGHAI
 from server.evidence.models import Event
 from server.hazards.machine import STATES
-from server.hazards.models import Hazard, on_server_clock
+from server.hazards.models import Hazard
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366  # a leap year, both ends counted

@@ -74,6 +74,27 @@ def test_odd_check_ins_are_recorded_and_flagged(login_as, world, case, flags):
     assert [c["id"] for c in flagged.json] == ([body["id"]] if case != "forged" else [])
 
 
+def test_a_phone_whose_clock_is_off_has_its_check_in_time_corrected_and_flagged(login_as, world):
+    tag, worker = issue(login_as, world), login_as("grid_worker")
+    now = datetime.now(timezone.utc)
+    phone_now = now + timedelta(hours=2)  # its clock runs two hours fast
+    body = checkin(tag["code"], observed_at=(phone_now - timedelta(minutes=1)).isoformat())
+    resp = worker.post("/api/v1/checkins", json=body, headers={"Device-Time": phone_now.isoformat()})
+    assert resp.status_code == 201 and resp.json["flags"] == ["clock_off"]
+    assert -7200 <= resp.json["clock_offset_s"] < -7190
+    at_site = datetime.fromisoformat(resp.json["observed_at_server"])
+    assert abs(at_site - (now - timedelta(minutes=1))) < timedelta(seconds=10)
+
+    within = checkin(tag["code"], observed_at=now.isoformat())  # a clock a minute off is not odd
+    resp = worker.post("/api/v1/checkins", json=within, headers={"Device-Time": (now + timedelta(minutes=1)).isoformat()})
+    assert resp.status_code == 201 and resp.json["flags"] == [] and resp.json["clock_offset_s"] < 0
+
+    beyond = checkin(tag["code"], observed_at="9999-12-31T23:00:00+00:00")  # cannot be put right: stands as sent
+    resp = worker.post("/api/v1/checkins", json=beyond, headers={"Device-Time": "2000-01-01T00:00:00+00:00"})
+    assert resp.status_code == 201 and resp.json["flags"] == ["clock_off"] and resp.json["clock_offset_s"] is None
+    assert resp.json["observed_at_server"] == resp.json["observed_at"]
+
+
 def test_the_station_sees_check_ins_at_its_sites_and_others_do_not(login_as, world):
     tag = issue(login_as, world)
     worker = login_as("grid_worker")
