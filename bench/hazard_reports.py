@@ -12,6 +12,7 @@ baseline, measured first in the same run: the same clients sending the same two 
 views (bench/hello_wsgi.py: the body's SHA-256 checked, the JSON parsed) on the same gunicorn.
 
 Run: .venv/bin/python bench/hazard_reports.py [--seconds 30] [--baseline-seconds 10] [--workers 2]
+         [--app bench.framework_free_wsgi:app]
          [--worker-class gthread --threads 4] [--clients 16] [--py-spy DIR]
 Needs PostgreSQL (BENCH_DATABASE_URL, default the test database on 127.0.0.1; a throwaway schema with
 the demo data is created and dropped) and Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379/14,
@@ -274,7 +275,7 @@ def server_env(database_url: str, instance: str) -> dict:
 
 def serve(env: dict, port: int, args, log) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "gunicorn", "--workers", str(args.workers), "--worker-class", args.worker_class,
-           "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "bench.hello_wsgi:app"]
+           "--bind", f"127.0.0.1:{port}", "--log-level", "warning", args.app]
     if args.threads:  # given to sync workers, gunicorn would quietly make them gthread
         cmd[5:5] = ["--threads", str(args.threads)]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=log)
@@ -427,7 +428,8 @@ def measure(port, reporters, make_photo, queue, args, gunicorn, worker) -> Tally
         proc.wait()
 
     server = f"{args.workers} {args.worker_class} workers" + (f" × {args.threads} threads" if args.threads else "")
-    print(f"\ngunicorn {server}, 1 RQ worker; {len(reporters)} clients for {args.seconds} s ({elapsed:.1f} s wall)")
+    print(f"\ngunicorn {server} ({args.app}), 1 RQ worker; {len(reporters)} clients for {args.seconds} s "
+          f"({elapsed:.1f} s wall)")
     print_latencies(tally, elapsed)
     rate, p95 = len(tally.report_ms) / elapsed, percentile(tally.report_ms, .95)
     print(f"against the baseline: {rate / floor['rate']:.2f}× its reports/s, {p95 / floor['p95']:.1f}× its p95")
@@ -492,6 +494,8 @@ def main():
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--baseline-seconds", type=int, default=10)
+    parser.add_argument("--app", default="bench.hello_wsgi:app",
+                        help="what gunicorn serves: bench.framework_free_wsgi:app is the same work without the framework")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--threads", type=int, default=0, help="gthread threads per worker")
