@@ -1,7 +1,7 @@
 """Check-ins on the wire."""
 from marshmallow import fields, validate
 
-from server.core.api import InputSchema, OutputSchema, QuerySchema
+from server.core.api import InputSchema, PhoneTimeSchema, QuerySchema
 from server.people.schemas import EnterpriseRefSchema as SiteRefSchema  # the same {id, name} shape
 from server.sites.schemas import LATITUDE, LONGITUDE
 
@@ -17,19 +17,13 @@ class CheckInCreateSchema(InputSchema):
                               validate=validate.Range(min=0, max=100_000))
 
 
-class CheckInSchema(OutputSchema):
+class CheckInSchema(PhoneTimeSchema):
     id = fields.UUID()
     user_id = fields.UUID()
     code = fields.String()
     site = fields.Nested(SiteRefSchema, allow_none=True,
                          metadata={"description": "null when the tag is invalid or the site is outside your scope"})
-    observed_at = fields.AwareDateTime(metadata={"description": "as the phone's clock said"})
     received_at = fields.AwareDateTime()
-    clock_offset_s = fields.Float(allow_none=True, metadata={
-        "description": "how far the phone's clock was behind the server's as it sent the check-in (seconds; "
-                       "from its Device-Time header; null when it sent none)"})
-    observed_at_server = fields.AwareDateTime(metadata={
-        "description": "observed_at on the server's clock (observed_at + clock_offset_s, or observed_at)"})
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)
     accuracy_m = fields.Float(allow_none=True)

@@ -125,6 +125,17 @@ class OutputSchema(ma.Schema):
     """Responses list their fields explicitly."""
 
 
+class PhoneTimeSchema(OutputSchema):
+    """A record's time as the phone recorded it, and on the server's clock (DESIGN.md, the offline contract)."""
+
+    observed_at = ma.fields.AwareDateTime(metadata={"description": "as the phone's clock said"})
+    clock_offset_s = ma.fields.Float(allow_none=True, metadata={
+        "description": "how far the phone's clock was behind the server's as it sent the record (seconds; "
+                       "from its Device-Time header; null when it sent none)"})
+    observed_at_server = ma.fields.AwareDateTime(metadata={
+        "description": "observed_at on the server's clock (observed_at + clock_offset_s, or observed_at)"})
+
+
 class UUIDConverter(BaseConverter):
     """`<uuid:id>` that answers a malformed id with a 404 saying so, rather than a bare no-route 404."""
 

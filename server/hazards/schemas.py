@@ -2,7 +2,7 @@
 import marshmallow as ma
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from server.core.api import AreaId, InputSchema, OutputSchema, QuerySchema
+from server.core.api import AreaId, InputSchema, OutputSchema, PhoneTimeSchema, QuerySchema
 from server.enterprises.models import SECTORS
 from server.hazards.machine import MACHINE, STATES
 from server.hazards.models import LEVELS, SOURCES
@@ -70,7 +70,7 @@ class PhotoStateSchema(OutputSchema):
     state = fields.String(metadata={"description": "pending until it arrives and its copies are made"})
 
 
-class HazardSchema(OutputSchema):
+class HazardSchema(PhoneTimeSchema):
     id = fields.UUID()
     site_id = fields.UUID(allow_none=True)
     grid_id = fields.Integer()
@@ -84,13 +84,7 @@ class HazardSchema(OutputSchema):
     source = fields.String()
     photos = fields.List(fields.Nested(PhotoStateSchema))
     reporter_id = fields.UUID()
-    observed_at = fields.AwareDateTime(metadata={"description": "as the phone's clock said"})
     received_at = fields.AwareDateTime()
-    clock_offset_s = fields.Float(allow_none=True, metadata={
-        "description": "how far the phone's clock was behind the server's as it sent the report (seconds; "
-                       "from its Device-Time header; null when it sent none)"})
-    observed_at_server = fields.AwareDateTime(metadata={
-        "description": "observed_at on the server's clock (observed_at + clock_offset_s, or observed_at)"})
     enterprise_id = fields.UUID(allow_none=True)
     sector = fields.String(allow_none=True)
     state = fields.String(metadata={"description": ", ".join(STATES)})
