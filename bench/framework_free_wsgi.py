@@ -30,7 +30,6 @@ from server.evidence.models import Event
 from server.evidence.services import _APPEND_AND_MOVE, _LOCK_HEAD, HASHED, link_hash
 from server.hazards.models import Hazard, HazardClock
 from server.hazards.services import _placement
-from server.jobs import DEFAULTS
 from server.models import import_all_models
 from server.notifications.models import Notification
 from server.notifications.services import _STATION_OFFICERS
@@ -91,14 +90,14 @@ def put_photo(environ, start, photo_id: uuid.UUID):
         if not who or hashlib.sha256(data).hexdigest() != sha or run(cursor, _is_stored(Photo), {"id": photo_id}):
             conn.rollback()
             return answer(start, "400 Bad Request", {"id": str(photo_id)})
-        image, size = photos.decode(data, 50_000_000)
+        found = photos.examine(data, 50_000_000)
         first = run(cursor, photos._FIRST_WITH_BYTES, {"sha256": sha})
         stored = row(Photo, {"id": photo_id, "sha256": sha, "byte_size": len(data), "uploader_id": who[0].user_id,
-                             "duplicate_of": first[0].id if first else None, **photos.metadata(image, size)})
+                             "duplicate_of": first[0].id if first else None, **found})
         run(cursor, INSERT[Photo], stored)
         STORE.put_once(blob_key("originals", sha), data)
     conn.commit()
-    _process["queue"].enqueue(tasks.make_variants, str(photo_id), **{**DEFAULTS, "job_timeout": 120})
+    _process["queue"].enqueue(tasks.make_variants, str(photo_id), job_timeout=60, failure_ttl=7 * 24 * 3600)
     return answer(start, "201 Created", {k: stored[k] for k in ("id", "sha256", "state", "width", "height")})
 
 
@@ -126,7 +125,7 @@ def post_hazard(environ, start):
         run(cursor, INSERT[Hazard], hazard)
         run_many(cursor, INSERT[PhotoCitation], [row(PhotoCitation, {
             "photo_id": uuid.UUID(p), "record_type": "hazard", "record_id": hazard_id, "site_id": place.id,
-            "grid_id": place.grid_id}) for p in photo_ids])
+            "grid_id": place.grid_id, "author_id": who[0].user_id}) for p in photo_ids])
         run_many(cursor, INSERT[HazardClock], [row(HazardClock, {"hazard_id": hazard_id, "kind": kind,
                                                                  "due_at": now + timedelta(minutes=minutes)})
                                                for kind, minutes in (("ack_warning", 20), ("ack_escalation", 30))])
@@ -142,7 +141,7 @@ def post_hazard(environ, start):
         event.hash = link_hash(event)
         run(cursor, _APPEND_AND_MOVE, {**{name: getattr(event, name) for name in HASHED + ("hash",)},
                                        "new_seq": event.seq, "new_hash": event.hash})
-        states = run(cursor, photos._states("postgresql"), {"ids": [uuid.UUID(p) for p in photo_ids]})
+        states = run(cursor, photos._states("postgresql", true()), {"ids": [uuid.UUID(p) for p in photo_ids]})
     conn.commit()
     return answer(start, "201 Created", {**hazard, "photos": [{"id": s.id, "state": s.state} for s in states]})
 

@@ -1,5 +1,5 @@
 # Shared by scripts/serve and scripts/test: find Python 3.11+, keep .venv in step with pyproject.toml,
-# build the field app, install the browser the tests drive.
+# build the field app, install the browser and the reverse proxy the tests drive.
 # shellcheck shell=bash
 
 find_python() {
@@ -47,16 +47,23 @@ build_pwa() {
   (cd pwa && npm run build)
 }
 
-# ensure_chromium: the browser tests drive Debian's chromium, which a new machine lacks; install it
-# (root only). Without it the suite fails rather than skips them.
-ensure_chromium() {
-  command -v chromium >/dev/null && return 0
+# ensure_package COMMAND PACKAGE WHY: install Debian's PACKAGE when COMMAND is missing (root only);
+# without it the suite fails rather than skips the tests that need it.
+ensure_package() {
+  local command="$1" package="$2" why="$3"
+  command -v "$command" >/dev/null || [ -x "/usr/sbin/$command" ] && return 0
   if [ "$(id -u)" != 0 ]; then
-    echo "the browser tests need Chromium: install Debian's package (apt-get install --no-install-recommends chromium)" >&2
+    echo "$why: install Debian's package (apt-get install --no-install-recommends $package)" >&2
     exit 1
   fi
-  echo "==> installing chromium (Debian package)"
+  echo "==> installing $package (Debian package)"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq --no-install-recommends chromium ||
-    { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; }
+  apt-get install -y -qq --no-install-recommends "$package" ||
+    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "$package"; }
 }
+
+# ensure_chromium: the browser tests drive Debian's chromium.
+ensure_chromium() { ensure_package chromium chromium "the browser tests need Chromium"; }
+
+# ensure_nginx: the deploy tests run the production layout, nginx in front of gunicorn.
+ensure_nginx() { ensure_package nginx nginx "the deploy tests need nginx"; }

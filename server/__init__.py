@@ -5,7 +5,9 @@ from pathlib import Path
 from flask import Flask
 
 from server.config import load_config
-from server.core.api import RowIdConverter, UUIDConverter, require_json_body
+from server.core.api import RowIdConverter, UUIDConverter, nul_free, require_json_body
+from server.core import security
+from server.core.body_deadline import BodyDeadline
 from server.core.db import db
 from server.core.errors import Api
 
@@ -26,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
         logging.getLogger(name).setLevel(logging.INFO)
 
     db.init_app(app)
+    security.init_app(app)  # headers, proxies, routing first; before the Api, which it tells whether to serve docs
     # flask-smorest's Api keeps one app's spec, so each app gets its own (tests build several apps).
     api = Api(app, spec_kwargs={"components": {"securitySchemes": {
         "bearerAuth": {"type": "http", "scheme": "bearer",
@@ -33,26 +36,30 @@ def create_app(config: dict | None = None) -> Flask:
     # Document the id converters, so that the OpenAPI document (and the fuzz test) knows their shape.
     api.register_converter(UUIDConverter, lambda _c: {"type": "string", "format": "uuid"})
     api.register_converter(RowIdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": 2**31 - 1})
+    api.ma_plugin.converter.add_attribute_function(nul_free)  # input refuses NUL characters: the document says so
     app.before_request(require_json_body)
+    # bodies read under gunicorn get a deadline from a minimum rate (a slow client cannot hold a worker)
+    app.wsgi_app = BodyDeadline(app.wsgi_app, grace_s=app.config["BODY_GRACE_S"],
+                                min_rate=app.config["BODY_MIN_RATE_BYTES_S"])
     _register_blueprints(app, api)
     _register_cli(app)
-    if not app.config["REDIS_URL"] and not app.testing:
-        _tick_clocks_in_process(app)
+    if not app.testing:
+        _maintain_in_process(app)
     return app
 
 
-def _tick_clocks_in_process(app: Flask):
-    """Without Redis (the embedded default) the web process ticks the hazard clocks itself, from the
-    first request on (not at import, so that CLI commands do not start a ticker)."""
-    from server.hazards.clocks import run_in_thread
+def _maintain_in_process(app: Flask):
+    """Every web process runs the maintenance round (the hazard clocks, pending work) from its first request on
+    (not at import, so that CLI commands start none): with the workers, a clock fires whichever process is alive."""
+    from server.jobs import maintenance
 
     started = []
 
     @app.before_request
-    def start_ticking():
+    def start_maintaining():
         if not started:
             started.append(True)
-            run_in_thread(app)
+            maintenance.start(app, app.config["MAINTENANCE_SECONDS"] * (1 if not app.config["REDIS_URL"] else 3))
 
 
 def _register_blueprints(app: Flask, api: Api):
@@ -72,7 +79,8 @@ def _register_blueprints(app: Flask, api: Api):
 
     for blp in (auth, areas, users, enterprises, sites, tags, checkins, photos, hazards, inbox, sync, meta):
         api.register_blueprint(blp)
-    app.register_blueprint(docs_assets)
+    if app.config["API_DOCS"]:
+        app.register_blueprint(docs_assets)
     app.register_blueprint(scan)
     app.register_blueprint(field_app)
 

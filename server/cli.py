@@ -63,21 +63,22 @@ jobs_cli = AppGroup("jobs", help="Background jobs (RQ on Redis).")
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 @click.argument("queues", nargs=-1)
 def worker(burst, queues):
-    """Run an RQ worker with its scheduler, inside the app so that jobs have the database."""
-    # Jobs run in this process (SimpleWorker): forking a work horse per job (re-importing Pillow's
-    # plugins, a new database connection each time) cost more than a photo's copies themselves.
-    from rq import SimpleWorker as Worker
-
-    from server.jobs import queue, redis_connection
+    """Run a job worker inside the app: RQ's worker, kept alive through Redis outages, and the maintenance round
+    (due clocks, pending work) every MAINTENANCE_SECONDS."""
+    from server.jobs import QUEUES
+    from server.jobs.worker import run_worker
 
     if not current_app.config["REDIS_URL"]:
         raise click.UsageError("REDIS_URL is not set: without it jobs run inline and no worker is needed")
-    from server.hazards.clocks import CLOCK_QUEUE, schedule_next
+    run_worker(current_app._get_current_object(), queues or QUEUES, burst=burst)
 
-    names = queues or (CLOCK_QUEUE, "default")  # in this order: a clock's tick before the next photo
-    if not burst:
-        schedule_next(seconds=1)  # the hazard clocks' tick chain: one job id, so restarts do not double it
-    Worker([queue(name) for name in names], connection=redis_connection()).work(with_scheduler=True, burst=burst)
+
+@jobs_cli.command("sweep")
+def sweep_jobs():
+    """Hand over again the pending work that has not run (what every process does every few seconds)."""
+    from server.jobs import sweep
+
+    click.echo(f"{sweep()} pending job(s) handed over")
 
 
 tags_cli = AppGroup("tags", help="Site tags (QR codes) and their label sheets.")
@@ -136,7 +137,11 @@ def verify_chain():
 
 @jobs_cli.command("tick")
 def tick_clocks():
-    """Fire the hazard clocks that are due now (what the worker does every minute)."""
+    """Fire the hazard clocks that are due now (what every process's maintenance round does)."""
+    import time
+
     from server.hazards.clocks import tick
 
-    click.echo(f"{tick()} clocks fired")
+    started = time.perf_counter()
+    fired = tick()
+    click.echo(f"{fired} clocks fired in {time.perf_counter() - started:.2f} s")

@@ -1,7 +1,11 @@
 """Configuration from the environment: the embedded default, or production with its secrets."""
 import os
+import re
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from server.storage import split_storage_url
 
 
 class ConfigError(RuntimeError):
@@ -10,7 +14,10 @@ class ConfigError(RuntimeError):
 
 # A QR signing key's id is one character of the tag alphabet (Crockford base32), printed in every code.
 KEY_IDS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-PRODUCTION_REQUIRED = ("SECRET_KEY", "QR_SIGNING_KEYS", "DATABASE_URL", "REDIS_URL")
+PRODUCTION_REQUIRED = ("SECRET_KEY", "QR_SIGNING_KEYS", "DATABASE_URL", "REDIS_URL", "PUBLIC_BASE_URL")
+# a host name or an IPv4 address; a leading dot admits its subdomains too
+HOST_NAME = re.compile(r"\.?[a-z0-9-]+(\.[a-z0-9-]+)*")
+S3_ENDPOINT = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?")  # no credentials, path or query
 
 
 def _int(env, name, default):
@@ -41,6 +48,59 @@ def _instance_secret(instance_path: Path, name: str) -> str:
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def _storage(env) -> dict:
+    """Where blobs live: STORAGE_URL=s3://bucket[/prefix] on an S3-compatible store that every machine
+    shares, else MEDIA_ROOT on this machine's disk. Settings the store could not be used with are refused."""
+    url = env.get("STORAGE_URL") or None
+    endpoint = env.get("S3_ENDPOINT_URL") or None
+    addressing = (env.get("S3_ADDRESSING") or "auto").strip().lower()
+    if url:
+        try:
+            split_storage_url(url)
+        except ValueError as exc:
+            raise ConfigError(f"STORAGE_URL {exc}") from None
+        if endpoint and not S3_ENDPOINT.fullmatch(endpoint):
+            raise ConfigError(f"S3_ENDPOINT_URL must be http(s)://host[:port], without credentials, not {endpoint!r}")
+        if addressing not in ("auto", "path", "virtual"):
+            raise ConfigError(f"S3_ADDRESSING must be auto, path or virtual, not {addressing!r}")
+    return {"STORAGE_URL": url, "S3_ENDPOINT_URL": endpoint, "S3_REGION": env.get("S3_REGION") or None,
+            "S3_ADDRESSING": addressing}
+
+
+def _is_base_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        parts.port  # raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    return (parts.scheme in ("http", "https") and bool(parts.hostname) and "@" not in parts.netloc
+            and not parts.query and not parts.fragment)
+
+
+def _edge(env, app_env: str) -> dict:
+    """The HTTP edge (core/security.py): the public address, the host names production answers to, the
+    proxies in front whose X-Forwarded-For/-Proto are believed, and whether the API docs are served."""
+    public = env.get("PUBLIC_BASE_URL") or None
+    if public and not _is_base_url(public):
+        raise ConfigError(f"PUBLIC_BASE_URL must be http(s)://host[:port][/path], not {public!r}")
+    allowed = [host.strip().lower() for host in (env.get("ALLOWED_HOSTS") or "").split(",") if host.strip()]
+    if not all(HOST_NAME.fullmatch(host) for host in allowed):
+        raise ConfigError(f"ALLOWED_HOSTS must list host names or IPv4 addresses (without ports), "
+                          f"separated by commas, not {env['ALLOWED_HOSTS']!r}")
+    hops = _int(env, "TRUSTED_PROXY_HOPS", 0)
+    if hops < 0:
+        raise ConfigError(f"TRUSTED_PROXY_HOPS must be 0 or more, not {hops}")
+    production = app_env == "production"
+    return {
+        # where printed tags point; unset (the embedded default only), the address the request came to
+        "PUBLIC_BASE_URL": public,
+        # production answers only to its own names (Flask checks every request's Host: another is a 400)
+        "TRUSTED_HOSTS": [urlsplit(public).hostname, *allowed] if production else None,
+        "TRUSTED_PROXY_HOPS": hops,
+        "API_DOCS": _bool(env, "API_DOCS", not production),
+    }
 
 
 def load_config(instance_path: Path, env=None) -> dict:
@@ -74,6 +134,7 @@ def load_config(instance_path: Path, env=None) -> dict:
         "DATABASE_URL": database_url,
         "REDIS_URL": env.get("REDIS_URL") or None,
         "MEDIA_ROOT": env.get("MEDIA_ROOT") or str(instance_path / "media"),
+        **_storage(env),
         # photos: the upload cap (bytes), the pixel cap against decompression bombs (at most Pillow's own
         # 89.5 million), and the 水印 on display copies, whose Chinese text needs a CJK font (fc-list :lang=zh)
         "PHOTO_MAX_BYTES": _int(env, "PHOTO_MAX_BYTES", 15 * 1024 * 1024),
@@ -81,11 +142,20 @@ def load_config(instance_path: Path, env=None) -> dict:
         "PHOTO_WATERMARK": _bool(env, "PHOTO_WATERMARK", False),
         "PHOTO_WATERMARK_FONT": env.get("PHOTO_WATERMARK_FONT") or None,
         "MAX_CONTENT_LENGTH": _int(env, "MAX_JSON_BYTES", 1024 * 1024),
+        # a request body under gunicorn may take BODY_GRACE_S plus a second per BODY_MIN_RATE_BYTES_S bytes
+        # (core/body_deadline.py; 0 turns it off): a slower client gets a 408 instead of holding a worker
+        "BODY_GRACE_S": _int(env, "BODY_GRACE_S", 20),
+        "BODY_MIN_RATE_BYTES_S": _int(env, "BODY_MIN_RATE_BYTES_S", 500),
         "TOKEN_TTL_HOURS": _int(env, "TOKEN_TTL_HOURS", 24 * 14),
+        # login throttling (auth/throttle.py), failed attempts per window of LOGIN_LOCK_MINUTES: for one
+        # login from one address (and for one user's current password); for one address whatever the
+        # login (carriers put many phones behind one address); for one login from everywhere, past which
+        # only addresses that have not failed at it yet may try
         "LOGIN_MAX_FAILURES": _int(env, "LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCK_MINUTES": _int(env, "LOGIN_LOCK_MINUTES", 15),
-        # where printed tags point; unset, tags point at the address the request came to
-        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL") or None,
+        "LOGIN_MAX_FAILURES_PER_CLIENT": _int(env, "LOGIN_MAX_FAILURES_PER_CLIENT", 30),
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": _int(env, "LOGIN_MAX_FAILURES_PER_ACCOUNT", 20),
+        **_edge(env, app_env),
         "CHECKIN_MAX_DISTANCE_M": _int(env, "CHECKIN_MAX_DISTANCE_M", 200),
         # a check-in whose phone's clock was further off than this (Device-Time) is flagged clock_off
         "CHECKIN_MAX_CLOCK_OFFSET_S": _int(env, "CHECKIN_MAX_CLOCK_OFFSET_S", 300),
@@ -96,6 +166,11 @@ def load_config(instance_path: Path, env=None) -> dict:
         "HAZARD_DEADLINE_DAYS": {"general": _int(env, "HAZARD_DEADLINE_DAYS_GENERAL", 7),
                                  "major": _int(env, "HAZARD_DEADLINE_DAYS_MAJOR", 30)},
         "HAZARD_REINSPECTION_DAYS": _int(env, "HAZARD_REINSPECTION_DAYS", 3),
+        # how often each process fires due clocks and hands over pending work (web processes, with Redis, a third
+        # as often as the workers)
+        "MAINTENANCE_SECONDS": _int(env, "MAINTENANCE_SECONDS", 10),
+        # an attempt at a job may hold it for its timeout and this much more; past that its worker is taken for dead
+        "JOB_LEASE_MARGIN_SECONDS": _int(env, "JOB_LEASE_MARGIN_SECONDS", 15),
         # argon2id cost; tests lower it, production keeps the library's recommended defaults
         "PASSWORD_HASH": {"time_cost": _int(env, "ARGON2_TIME_COST", 3),
                           "memory_cost": _int(env, "ARGON2_MEMORY_KIB", 65536)},

@@ -76,7 +76,7 @@ class AreaById(ApiView):
     @blp.doc(security=BEARER_DOC)
     def patch(self, body, area_id):
         """修改或移动区域 / Rename, recode or move an area (with its subtree)"""
-        area = get_or_404(Area, area_id)
+        area = get_or_404(Area, area_id, lock=True)  # checked against the version it replaces
         if not covers_area(grants("areas.manage"), area):
             error(403, tr("该区域不在您的管理范围内", "This area is outside your scope"))
         blp.check_etag(area, AreaSchema)

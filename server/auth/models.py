@@ -1,4 +1,5 @@
-"""Bearer tokens: opaque to the client, stored only as their SHA-256, with an expiry."""
+"""Bearer tokens (opaque to the client, stored only as their SHA-256, with an expiry), and the counters
+that throttle password guessing."""
 import uuid
 from datetime import datetime
 
@@ -22,3 +23,24 @@ class AuthToken(UUIDPrimaryKey, Base):
     user_agent: Mapped[str] = mapped_column(String(200), default="")
 
     user: Mapped[User] = relationship(lazy="raise")
+
+
+class LoginThrottle(Base):
+    """失败计数: the password checks that failed (or are under way) in the current window, for one kind
+    of counter: a login as typed from one client address (`pair`), one address across all logins
+    (`client`), one login across all addresses (`login`), or one user's current password (`password`,
+    /me/password).
+
+    Logins are counted by what was typed, never by user id, so that one that exists and one that does
+    not are counted alike; `subject` and `client` hold keyed digests (auth/throttle.py), so that a
+    password typed into the login field by mistake is never stored, and "" where the kind has no such
+    part. A window that has ended counts from zero again.
+    """
+
+    __tablename__ = "login_throttles"
+
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(64), primary_key=True)
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int]
+    window_ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

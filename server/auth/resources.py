@@ -1,4 +1,4 @@
-"""Login, logout, and who am I."""
+"""Login, logout, who am I, and changing my own password."""
 import math
 
 from flask import g, request
@@ -8,7 +8,6 @@ from server.auth import services
 from server.auth.permissions import BEARER_DOC, current_user, login_required
 from server.auth.scope import PERMISSIONS, grants
 from server.core.api import ApiView, Blueprint, InputSchema, OutputSchema
-from server.core.db import utcnow
 from server.core.errors import error
 from server.core.i18n import tr
 from server.people.schemas import PASSWORD, UserSchema
@@ -49,24 +48,28 @@ class PasswordChangeSchema(InputSchema):
     new_password = fields.String(required=True, validate=PASSWORD)
 
 
+def _too_many_attempts(refused: services.TooManyAttempts, zh: str, en: str):
+    error(429, tr(zh, en, m=math.ceil(refused.retry_after / 60)), code="too_many_attempts",
+          headers={"Retry-After": str(refused.retry_after)})
+
+
 @blp.route("/auth/login")
 class Login(ApiView):
     @blp.arguments(LoginSchema)
     @blp.response(201, TokenSchema)
-    @blp.alt_response(401, description="wrong login or password")
-    @blp.alt_response(423, description="locked after repeated failures; Retry-After says for how long")
+    @blp.alt_response(401, description="wrong login or password, or an inactive account: one answer for all")
+    @blp.alt_response(429, description="too many failed attempts from this address or at this login, the same "
+                                       "whether the login exists or not; Retry-After says for how long")
     def post(self, body):
         """登录 / Log in with phone number or username and password"""
         try:
-            token, record, user = services.login(body["login"], body["password"], request.user_agent.string)
+            token, record, user = services.login(body["login"], body["password"], request.remote_addr,
+                                                 request.user_agent.string)
         except services.LoginFailed:
             error(401, tr("手机号/用户名或密码错误", "Wrong login or password"), code="login_failed")
-        except services.AccountLocked as locked:
-            seconds = max(1, math.ceil((locked.until - utcnow()).total_seconds()))
-            minutes = math.ceil(seconds / 60)
-            error(423, tr("登录失败次数过多，账户已锁定，请 {m} 分钟后再试",
-                          "Too many failed logins: the account is locked for {m} more minute(s)", m=minutes),
-                  headers={"Retry-After": str(seconds)})
+        except services.TooManyAttempts as refused:
+            _too_many_attempts(refused, "登录尝试次数过多，请 {m} 分钟后再试",
+                               "Too many login attempts: try again in {m} minute(s)")
         return {"token": token, "expires_at": record.expires_at, "user": user}
 
 
@@ -95,12 +98,20 @@ class MyPassword(ApiView):
     @login_required
     @blp.arguments(PasswordChangeSchema)
     @blp.response(204)
+    @blp.alt_response(429, description="too many wrong current passwords: this session is signed out")
     @blp.doc(security=BEARER_DOC)
     def post(self, body):
         """修改密码 / Change my password; every other session is logged out"""
         user = current_user()
-        if not services.check_password(user, body["current_password"]):
+        found = services.password_problems(body["new_password"], user)
+        if found:
+            error(422, errors={"json": {"new_password": found}})
+        try:
+            services.change_password(user, body["current_password"], body["new_password"], g.identity.token_id)
+        except services.WrongPassword:
             error(422, tr("当前密码不正确", "The current password is wrong"),
                   errors={"json": {"current_password": [tr("当前密码不正确", "Wrong password")]}})
-        user.password_hash = services.hash_password(body["new_password"])
-        services.revoke_all(user, keep=g.identity.token_id)
+        except services.TooManyAttempts as refused:
+            _too_many_attempts(refused, "当前密码错误次数过多，已退出登录；请重新登录，{m} 分钟后再修改密码",
+                               "Too many wrong current passwords: you have been signed out. Sign in again and "
+                               "change your password in {m} minute(s)")

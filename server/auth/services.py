@@ -1,4 +1,4 @@
-"""Passwords (argon2id), login with lockout, and bearer tokens stored hashed."""
+"""Passwords (argon2id), throttled logins and password changes, and bearer tokens stored hashed."""
 import hashlib
 import secrets
 import uuid
@@ -10,10 +10,13 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy.orm import lazyload
 
 from server.areas.models import Area
+from server.auth import passwords, throttle
 from server.auth.models import AuthToken
 from server.auth.scope import Role
+from server.auth.throttle import TooManyAttempts, normalise_login
 from server.core.db import db, utcnow
 from server.people.models import RoleAssignment, User
 
@@ -47,44 +50,49 @@ def token_digest(token: str) -> str:
 
 
 class LoginFailed(Exception):
-    pass
+    """An unknown login, a wrong password or an inactive account: one answer for all three."""
 
 
-class AccountLocked(Exception):
-    def __init__(self, until):
-        self.until = until
+class WrongPassword(Exception):
+    """The current password given to change it is wrong."""
 
 
 def find_login(identifier: str) -> User | None:
-    identifier = identifier.strip()
-    return db.session.scalars(
-        select(User).where(or_(User.phone == identifier, User.username == identifier.lower()))).first()
+    """The user a login names: a phone number, or a username in any case. Roles are loaded only when
+    used, so that looking up a login that exists costs what looking up one that does not does."""
+    login = normalise_login(identifier)
+    return db.session.scalars(select(User).where(or_(User.phone == login, User.username == login))
+                              .options(lazyload(User.roles))).first()
 
 
-def login(identifier: str, password: str, user_agent: str = "") -> tuple[str, AuthToken, User]:
-    """Check the credentials and issue a token; count failures and lock after too many.
+def login(identifier: str, password: str, address: str | None, user_agent: str = "") -> tuple[str, AuthToken, User]:
+    """Check the credentials from a client address and issue a token, within the throttle's limits.
 
-    Raises LoginFailed (unknown user, wrong password, inactive) or AccountLocked. A failure is
-    committed before raising, because the request's own transaction is rolled back on error.
+    Raises TooManyAttempts, before any check, when this attempt is past a limit (auth/throttle.py);
+    otherwise LoginFailed for an unknown login, a wrong password or an inactive account alike, each
+    after one argon2 verification, so that neither the answer nor its time tells them apart.
+    The attempt is counted and committed before the check, which runs with no transaction open
+    (argon2 takes a tenth of a second, and SQLite has one writer); a failure keeps its count.
     """
+    throttle.reserve_login(identifier, address)
     user = find_login(identifier)
-    now = utcnow()
-    if user is None:
-        _burn_time(password)
+    db.session.commit()
+    if not _verify(user, password) or not user.is_active:
         raise LoginFailed
-    if user.locked_until and user.locked_until > now:
-        raise AccountLocked(user.locked_until)
-    if not check_password(user, password) or not user.is_active:
-        _record_failure(user)
-        raise LoginFailed
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.login_succeeded(identifier, address)
     token = secrets.token_urlsafe(32)
     record = AuthToken(user_id=user.id, token_hash=token_digest(token), user_agent=user_agent[:200],
-                       expires_at=now + timedelta(hours=current_app.config["TOKEN_TTL_HOURS"]))
+                       expires_at=utcnow() + timedelta(hours=current_app.config["TOKEN_TTL_HOURS"]))
     db.session.add(record)
     db.session.flush()
     return token, record, user
+
+
+def _verify(user: User | None, password: str) -> bool:
+    if user is None:
+        _burn_time(password)
+        return False
+    return check_password(user, password)
 
 
 def _burn_time(password: str):
@@ -105,15 +113,45 @@ def _dummy_hash_for(time_cost, memory_cost):
     return _hasher(time_cost, memory_cost).hash(secrets.token_hex(16))
 
 
-def _record_failure(user: User):
-    cfg = current_app.config
-    # Counted in SQL so that concurrent wrong guesses cannot overwrite each other's count.
-    db.session.execute(update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1))
-    db.session.refresh(user, ["failed_logins"])
-    if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
-        user.failed_logins = 0
-        user.locked_until = utcnow() + timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
+def change_password(user: User, current: str, new: str, token_id: uuid.UUID):
+    """Change the user's own password on proof of the current one, throttled per user: the check that
+    reaches LOGIN_MAX_FAILURES, and any after it, signs the asking session out (TooManyAttempts), so
+    that a stolen token cannot go on guessing. Every other session is signed out on success.
+
+    Raises WrongPassword or TooManyAttempts; as for logins, the check is counted and committed first
+    and argon2 runs with no transaction open.
+    """
+    limit = current_app.config["LOGIN_MAX_FAILURES"]
+    checks, retry_after = throttle.count_password_check(user.id)
+    if checks > limit:
+        throttle.give_back_password_check(user.id)  # refused, not checked
+        _sign_out(token_id)
+        raise TooManyAttempts(retry_after)
     db.session.commit()
+    if not check_password(user, current):
+        if checks == limit:
+            _sign_out(token_id)
+            raise TooManyAttempts(retry_after)
+        raise WrongPassword
+    user.password_hash = hash_password(new)  # still outside a transaction: the session begins one at its next statement
+    revoke_all(user, keep=token_id)
+    throttle.forget_password_checks(user.id)
+
+
+def _sign_out(token_id: uuid.UUID):
+    revoke(token_id)
+    db.session.commit()  # kept, though the request answers with an error and rolls back
+
+
+def password_problems(password: str, user: User) -> list[str]:
+    """What the password policy finds wrong with this password for this account (auth/passwords.py)."""
+    return passwords.problems(password, username=user.username, phone=user.phone)
+
+
+def forget_failures(user: User):
+    """Clear the throttle's counts against the account (an admin's password reset): its username and
+    phone from every address, and its current password."""
+    throttle.forget_account(user.id, [user.username, user.phone])
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ FLAGS = {
     "far": ("离场所过远", "Too far from the site"),
     "no_location": ("没有定位", "No location"),
     "revoked_tag": ("标签已作废", "Revoked tag"),
-    "invalid_tag": ("标签无效（伪造或输错）", "Invalid tag (forged or mistyped)"),
+    # also what the scanner sees of a real tag at a site outside their scope, so that the two read alike
+    "invalid_tag": ("标签无效（伪造、输错或不在本人负责范围）", "Invalid tag (forged, mistyped, or a site outside your scope)"),
     "retired_key": ("标签密钥已停用", "Tag signed with a retired key"),
     "outside_scope": ("不在本人负责范围", "Outside the user's scope"),
     "clock_off": ("手机时间不准（已按服务器时间校正）", "The phone's clock was off (corrected to the server's)"),

@@ -21,6 +21,14 @@ def _scope():
     return Site.scope_clause(grants("sites.view"))
 
 
+def _conflict(fields: list[str] | None):
+    if fields is None:  # someone else's check-in: nothing of it is told, not even which fields differ
+        error(409, tr("该打卡编号已被占用，请重新打卡", "This check-in id is already taken; check in again"),
+              code="id_conflict")
+    error(409, tr("该打卡编号已用于另一条内容不同的记录（{f}）", "This id belongs to a different check-in ({f})",
+                  f=", ".join(fields)), code="id_conflict", errors={"json": {f: ["differs"] for f in fields}})
+
+
 @blp.route("")
 class CheckIns(ApiView):
     @requires("checkins.create")
@@ -35,9 +43,7 @@ class CheckIns(ApiView):
         try:
             checkin, created = services.record(g.identity.user_id, body, _scope(), device_time=device_time())
         except services.Conflict as exc:
-            error(409, tr("该打卡编号已用于另一条内容不同的记录（{f}）", "This id belongs to a different check-in ({f})",
-                          f=", ".join(exc.fields)), code="id_conflict", errors={"json": {f: ["differs"] for f in
-                                                                                         exc.fields}})
+            _conflict(exc.fields)
         if not created:
             answer_with(200)
         return services.views([checkin], _scope())[0]
@@ -51,9 +57,15 @@ class CheckIns(ApiView):
     def get(self, query, pagination_parameters):
         """打卡记录 / Check-ins: your own, and those at sites in your scope, newest first"""
         stmt = select(CheckIn).where(CheckIn.scope_clause(grants("sites.view"), g.identity.user_id))
-        for name in ("site_id", "user_id", "flagged"):
-            if name in query:
-                stmt = stmt.where(getattr(CheckIn, name) == query[name])
+        # the filters see what the list shows: a site hidden from the caller is no site, and reads as flagged
+        if "site_id" in query:
+            stmt = stmt.where(CheckIn.site_id == query["site_id"],
+                              CheckIn.site_id.in_(services.visible_sites(_scope())))
+        if "user_id" in query:
+            stmt = stmt.where(CheckIn.user_id == query["user_id"])
+        if "flagged" in query:
+            flagged = services.shown_flagged(_scope())
+            stmt = stmt.where(flagged if query["flagged"] else ~flagged)
         page = paginate(stmt, pagination_parameters, order_by=(CheckIn.received_at.desc(), CheckIn.id))
         return services.views(page, _scope())
 

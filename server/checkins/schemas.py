@@ -27,9 +27,11 @@ class CheckInSchema(PhoneTimeSchema):
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)
     accuracy_m = fields.Float(allow_none=True)
-    distance_m = fields.Float(allow_none=True, metadata={"description": "from the site, in metres"})
+    distance_m = fields.Float(allow_none=True, metadata={"description": "from the site, in metres; null without a "
+                                                                        "location or a site you may see"})
     flags = fields.List(fields.String(), metadata={"description": "far, no_location, revoked_tag, invalid_tag, "
-                                                                  "retired_key, outside_scope, clock_off"})
+                                                                  "retired_key, outside_scope, clock_off; a site "
+                                                                  "outside your scope reads as invalid_tag"})
 
 
 class CheckInQuerySchema(QuerySchema):

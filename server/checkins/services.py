@@ -4,9 +4,9 @@ import uuid
 from datetime import datetime, timezone
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
-from server.checkins.models import CheckIn
+from server.checkins.models import FLAGS, CheckIn
 from server.core.db import add_once, clock_offset, db, on_server_clock, utcnow
 from server.sites.models import Site
 from server.tags import services as tags
@@ -14,15 +14,21 @@ from server.tags import services as tags
 # what resolving the code said → the flag the check-in carries
 TAG_PROBLEM_FLAGS = {"malformed": "invalid_tag", "bad_signature": "invalid_tag", "unknown_tag": "invalid_tag",
                      "unknown_key": "retired_key", "revoked": "revoked_tag"}
+# The flags that come from the phone alone, not from the site or its tag: a viewer who may not see the site
+# still sees these, and in place of the others (far, revoked_tag, outside_scope) the one an unknown tag gets.
+PHONE_FLAGS = ("no_location", "clock_off")
+HIDDEN_SITE_FLAG = "invalid_tag"
+_FLAG_ORDER = {flag: i for i, flag in enumerate(FLAGS)}
 # what the phone sent that makes one check-in: a repeat must send exactly this again
 CONTENT = ("code", "observed_at", "latitude", "longitude", "accuracy_m")
 EARTH_RADIUS_M = 6_371_008.8
 
 
 class Conflict(Exception):
-    """The id is taken by a check-in with other content."""
+    """The id is taken by a check-in with other content: `fields` says which differ, or is None when the
+    check-in is someone else's (whose content is not described)."""
 
-    def __init__(self, fields):
+    def __init__(self, fields: list[str] | None):
         self.fields = fields
 
 
@@ -34,9 +40,8 @@ def distance_m(lat1, lon1, lat2, lon2) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
-def differences(existing: CheckIn, user_id, body) -> list[str]:
-    fields = [name for name in CONTENT if getattr(existing, name) != body.get(name)]
-    return fields + (["user"] if existing.user_id != user_id else [])
+def differences(existing: CheckIn, body) -> list[str]:
+    return [name for name in CONTENT if getattr(existing, name) != body.get(name)]
 
 
 def record(user_id: uuid.UUID, body: dict, scope, device_time: datetime | None = None) -> tuple[CheckIn, bool]:
@@ -54,7 +59,9 @@ def record(user_id: uuid.UUID, body: dict, scope, device_time: datetime | None =
 
 
 def _same_or_conflict(existing, user_id, body):
-    different = differences(existing, user_id, body)
+    if existing.user_id != user_id:
+        raise Conflict(None)
+    different = differences(existing, body)
     if different:
         raise Conflict(different)
     return existing
@@ -100,13 +107,32 @@ def site_visible(site_id, scope) -> bool:
     return db.session.scalar(select(Site.id).where(Site.id == site_id, scope)) is not None
 
 
+def visible_sites(scope):
+    return select(Site.id).where(scope)
+
+
+def shown_flagged(scope):
+    """Whether a check-in reads as flagged to a viewer with this scope: as stored, or because its site is
+    hidden from them (then it reads as an unknown tag, which is flagged)."""
+    return or_(CheckIn.flagged, and_(CheckIn.site_id.is_not(None), CheckIn.site_id.not_in(visible_sites(scope))))
+
+
 def views(checkins: list[CheckIn], scope) -> list[dict]:
-    """Check-ins as the API shows them: the site named only where the viewer may see it."""
+    """Check-ins as the API shows them. Where the viewer may not see the site, the check-in reads exactly as if
+    its tag were unknown (no site, no distance, `invalid_tag`): nothing is learned of a site outside their
+    scope, not even that the tag is real or how far they stood from it. Who may see the site sees the truth."""
     site_ids = {c.site_id for c in checkins if c.site_id}
     visible = dict(db.session.execute(select(Site.id, Site.name).where(Site.id.in_(site_ids), scope)).all()) \
         if site_ids else {}
-    return [{**{name: getattr(c, name) for name in ("id", "user_id", "code", "observed_at", "received_at",
-                                                     "clock_offset_s", "observed_at_server", "latitude", "longitude",
-                                                     "accuracy_m", "distance_m", "flags")},
-             "site": {"id": c.site_id, "name": visible[c.site_id]} if c.site_id in visible else None}
-            for c in checkins]
+    return [_view(c, visible.get(c.site_id)) for c in checkins]
+
+
+def _view(checkin: CheckIn, site_name: str | None) -> dict:
+    view = {name: getattr(checkin, name) for name in (
+        "id", "user_id", "code", "observed_at", "received_at", "clock_offset_s", "observed_at_server",
+        "latitude", "longitude", "accuracy_m", "distance_m", "flags")}
+    view["site"] = {"id": checkin.site_id, "name": site_name} if site_name is not None else None
+    if checkin.site_id is not None and site_name is None:  # a site hidden from the viewer: an unknown tag
+        view.update(distance_m=None, flags=[f for f in checkin.flags if f in PHONE_FLAGS] + [HIDDEN_SITE_FLAG])
+    view["flags"] = sorted(view["flags"], key=_FLAG_ORDER.get)  # one order, however they were found
+    return view

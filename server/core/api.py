@@ -17,7 +17,7 @@ from werkzeug.routing import BaseConverter, IntegerConverter
 from server.core.db import db
 from server.core.errors import error
 from server.core.i18n import tr
-from server.jobs import run_after_commit
+from server.jobs import discard_after_rollback, run_after_commit
 
 
 def _not_json(constant):
@@ -49,11 +49,18 @@ class Parser(FlaskParser):
 MAX_PAGE = 10_000  # beyond it an offset only strains the database (SQLite cannot even hold it)
 
 
+def _with_page_bound(schema: type[ma.Schema]) -> type[ma.Schema]:
+    """flask-smorest's pagination parameters as documented, with MAX_PAGE (the bound `paginate` applies)."""
+    page = schema._declared_fields["page"]
+    return type(schema.__name__, (schema,), {"page": ma.fields.Integer(
+        load_default=page.load_default, validate=ma.validate.Range(min=1, max=MAX_PAGE))})
+
+
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = Parser()
 
     def paginate(self, pager=None, **kwargs):
-        """flask-smorest's pagination, with an upper bound on the page number."""
+        """flask-smorest's pagination, with an upper bound on the page number, in the document too."""
         paginated = super().paginate(pager, **kwargs)
 
         def decorator(func):
@@ -64,7 +71,10 @@ class Blueprint(flask_smorest.Blueprint):
                                                              n=MAX_PAGE)]}})
                 return func(*args, pagination_parameters=pagination_parameters, **kw)
 
-            return paginated(bounded)
+            view = paginated(bounded)
+            documented = view._apidoc["pagination"]["parameters"]
+            documented["schema"] = _with_page_bound(documented["schema"])
+            return view
 
         return decorator
 
@@ -100,6 +110,21 @@ class StrictSchema(ma.Schema):
         if _has_nul(data):
             raise ma.ValidationError("不能包含 NUL 字符 / must not contain NUL characters")
         return data
+
+
+NUL_FREE = "^[^\\u0000]*$"
+
+
+def nul_free(converter, field: ma.fields.Field, ret: dict, **_kwargs) -> dict:
+    """An apispec attribute function: what StrictSchema refuses, in the document. Every string of a body or a
+    query string, but those whose format, pattern or set of values already leaves NUL out, gets a pattern."""
+    types = ret.get("type")
+    if "string" not in (types if isinstance(types, list) else [types]) or {"format", "pattern", "enum"} & set(ret):
+        return {}
+    schema = field.parent
+    while isinstance(schema, ma.fields.Field):  # the string in a List is the List's
+        schema = schema.parent
+    return {"pattern": NUL_FREE} if isinstance(schema, StrictSchema) else {}
 
 
 class InputSchema(StrictSchema):
@@ -170,6 +195,7 @@ def transactional(view):
             return result
         except BaseException:
             db.session.rollback()
+            discard_after_rollback()
             raise
 
     return wrapper
@@ -244,15 +270,20 @@ def paginate(stmt, pagination_parameters, *, order_by):
 
 
 @lru_cache(maxsize=4096)
-def _lookup(model, clause, options: tuple):
+def _lookup(model, clause, options: tuple, lock: bool):
     # Built once per scope clause (themselves cached per grants): every lookup is on the hot path.
     stmt = select(model).where(inspect(model).primary_key[0] == bindparam("id")).options(*options)
-    return stmt if clause is None else stmt.where(clause)
+    stmt = stmt if clause is None else stmt.where(clause)
+    return stmt.with_for_update(of=model) if lock else stmt
 
 
-def get_or_404(model, id_, *, clause=None, options: tuple = ()):
-    """Look one record up, within the caller's scope clause; out of scope reads as not found."""
-    obj = db.session.scalars(_lookup(model, clause, options), {"id": id_}).first()
+def get_or_404(model, id_, *, clause=None, options: tuple = (), lock: bool = False):
+    """Look one record up, within the caller's scope clause; out of scope reads as not found.
+
+    `lock`: the row is locked until the request's commit (SELECT … FOR UPDATE on PostgreSQL; SQLite's writers take
+    turns anyway): a change to it then reads it as the writer before it left it, never an older version."""
+    obj = db.session.scalars(_lookup(model, clause, options, lock), {"id": id_},
+                             execution_options={"populate_existing": True} if lock else {}).first()
     if obj is None:
         error(404, tr("未找到该{kind}", "No such {kind_en}", kind=model.__zh_name__, kind_en=model.__name__.lower()))
     return obj

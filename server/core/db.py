@@ -86,7 +86,11 @@ def _sqlite_pragmas(engine):
 
     @event.listens_for(engine, "begin")
     def on_begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        # A transaction that may write takes the write lock when it begins, where busy_timeout applies: one that
+        # began as a reader and then wrote would fail at once ("database is locked") had another writer committed
+        # in between, however long the timeout. Reads (API GETs) begin deferred and never wait.
+        reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+        conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def add_once(record, same_or_conflict):
@@ -131,13 +135,14 @@ def _is_stored(model):
     return select(model.__table__.c.id).where(model.__table__.c.id == bindparam("id"))
 
 
-def insert_rows(model, rows: list[dict]) -> None:
+def insert_rows(model, rows: list[dict], *, statement=None) -> None:
     """Insert rows now, in the request's transaction, without the unit of work: for the rows a new record
     brings along (its clocks, citations, notifications), which nothing in the request reads back. A
-    column left out gets its default, as the ORM would give it."""
+    column left out gets its default, as the ORM would give it. `statement`: another insert of the table built
+    once (e.g. one that skips conflicting rows)."""
     if rows:
         table = model.__table__
-        db.write_hot(_plain_insert(table), [{column.key: row[column.key] if column.key in row else _default(column)
+        db.write_hot(statement if statement is not None else _plain_insert(table), [{column.key: row[column.key] if column.key in row else _default(column)
                                              for column in table.columns} for row in rows])
 
 

@@ -4,7 +4,9 @@ import logging
 import flask_smorest
 import marshmallow as ma
 from flask import request
+from flask_smorest.pagination import PaginationMetadataSchema
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from server.core.i18n import tr, translate_field_errors
@@ -65,17 +67,27 @@ def error_payload(exc: HTTPException):
     }
     if errors is not None:
         payload["errors"] = translate_field_errors(errors)
-    return payload, data.get("headers") or {}
+    # werkzeug's own exceptions carry headers that belong to their answer: Allow on a 405, Retry-After, …
+    own = {name: value for name, value in exc.get_headers() if name.lower() != "content-type"}
+    return payload, {**own, **(data.get("headers") or {})}
 
 
 class Api(flask_smorest.Api):
     ERROR_SCHEMA = ErrorSchema
+
+    def _register_pagination_header(self):
+        # flask-smorest sends X-Pagination as a string holding JSON, but documents an object (whose header
+        # form would be "total,3,page,1"): document what is sent
+        self.spec.components.header("PAGINATION", {
+            "description": "分页信息（JSON）/ Pagination metadata, as a JSON object",
+            "content": {"application/json": {"schema": PaginationMetadataSchema}}}, lazy=True)
 
     def _register_error_handlers(self):
         super()._register_error_handlers()
         self._app.register_error_handler(IntegrityError, self.handle_integrity_error)
         self._app.register_error_handler(DataError, self.handle_data_error)
         self._app.register_error_handler(OperationalError, self.handle_operational_error)
+        self._app.register_error_handler(StaleDataError, self.handle_stale_data)
 
     def handle_http_exception(self, exc):
         payload, headers = error_payload(exc)
@@ -98,6 +110,14 @@ class Api(flask_smorest.Api):
         payload = {"code": "invalid_value", "status": 422,
                    "message": tr("提交的值超出了可保存的范围", "A submitted value cannot be stored")}
         return payload, 422
+
+    def handle_stale_data(self, exc):
+        # Two writers passed the If-Match check on the same version at once; the other one's change was stored
+        # first (the version column refused this one). This one was made on what is now an old version.
+        log.warning("concurrent change on %s %s: %s", request.method, request.path, exc)
+        payload = {"code": "precondition_failed", "status": 412,
+                   "message": tr("数据已被他人修改，请刷新后重试", "The record has changed; reload it and try again")}
+        return payload, 412
 
     def handle_operational_error(self, exc):
         log.error("database unavailable on %s %s", request.method, request.path, exc_info=exc)

@@ -1,8 +1,10 @@
 """Service-level endpoints: health, the vocabularies the app shows, and the API docs' own assets."""
+from pathlib import Path
+
+import flask_swagger_ui
 from flask import Blueprint as FlaskBlueprint, current_app, send_from_directory
 from marshmallow import fields
 from sqlalchemy import text
-import swagger_ui_bundle
 
 from server.core.api import ApiView, Blueprint, OutputSchema
 from server.core.db import db
@@ -16,6 +18,8 @@ from server.areas.models import LEVEL_NAMES
 
 blp = Blueprint("meta", __name__, url_prefix="/api/v1", description="服务状态与词表 / Health and vocabularies")
 docs_assets = FlaskBlueprint("docs_assets", __name__)
+# Swagger UI 5, as the flask-swagger-ui package ships it (Swagger UI 4, in swagger-ui-bundle, cannot read OpenAPI 3.1)
+SWAGGER_UI = Path(flask_swagger_ui.__file__).parent / "dist"
 
 
 class TermSchema(OutputSchema):
@@ -63,7 +67,8 @@ class Health(ApiView):
             try:
                 redis_connection().ping()
             except Exception:  # any failure to reach Redis means the same thing here
-                error(503, tr("任务队列（Redis）不可用", "The job queue (Redis) is unavailable"))
+                error(503, tr("任务队列（Redis）不可用", "The job queue (Redis) is unavailable"),
+                      headers={"Retry-After": "5"})
             jobs = "redis"
         return {"database": db.engine.dialect.name, "jobs": jobs}
 
@@ -71,4 +76,4 @@ class Health(ApiView):
 @docs_assets.route("/api/docs/static/<path:filename>")
 def swagger_asset(filename):
     # Served from the installed package: the docs page works without reaching any CDN.
-    return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)
+    return send_from_directory(SWAGGER_UI, filename, max_age=86400)

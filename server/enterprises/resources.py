@@ -88,7 +88,7 @@ class EnterpriseById(ApiView):
     @blp.doc(security=BEARER_DOC)
     def patch(self, body, enterprise_id: uuid.UUID):
         """修改企业 / Edit an enterprise (If-Match: the ETag you read)"""
-        enterprise = get_or_404(Enterprise, enterprise_id,
+        enterprise = get_or_404(Enterprise, enterprise_id, lock=True,  # checked against the version it replaces
                                 clause=Enterprise.scope_clause(grants("enterprises.view")))
         if not within_scope(Enterprise, enterprise, Enterprise.scope_clause(grants("enterprises.manage"))):
             error(403, tr("您只能查看该企业，不能修改", "You may view this enterprise but not edit it"))

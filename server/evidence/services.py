@@ -42,6 +42,14 @@ def record(record_type: str, record_id, action: str, *, actor_id: uuid.UUID | No
     the driver, not the ORM's unit of work: every change of every hazard comes through here while holding
     that lock.
     """
+    return record_many([dict(record_type=record_type, record_id=record_id, action=action, actor_id=actor_id,
+                             from_state=from_state, to_state=to_state, reason=reason, attachments=attachments,
+                             data=data, client_id=client_id)])[0]
+
+
+def record_many(changes: list[dict]) -> list[Event]:
+    """Append several events (each given as `record`'s arguments) in order, under one lock of the head and with
+    one move of it: a clock tick's batch of escalations costs one round trip, not one each."""
     db.session.flush()  # what the caller changed goes in before the lock is taken, not while it is held
     head = db.fetch_hot(_LOCK_HEAD, {})
     if not head:  # the migration seeds the head; a database made by create_all starts it here
@@ -49,19 +57,24 @@ def record(record_type: str, record_id, action: str, *, actor_id: uuid.UUID | No
         db.session.flush()
         head = db.fetch_hot(_LOCK_HEAD, {})
     seq, prev_hash = head[0]
-    event = Event(seq=seq + 1, record_type=record_type, record_id=str(record_id), action=action,
-                  from_state=from_state, to_state=to_state, actor_id=actor_id, at=utcnow(), reason=reason,
-                  attachments=[str(a) for a in attachments], data=data or {},
-                  client_id=str(client_id) if client_id else None, prev_hash=prev_hash)
-    event.hash = link_hash(event)
-    row = {name: getattr(event, name) for name in HASHED + ("hash",)}
-    moved = {"new_seq": event.seq, "new_hash": event.hash}
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.write_hot(_APPEND_AND_MOVE, [row | moved])
+    events, at = [], utcnow()
+    for change in changes:
+        seq += 1
+        event = Event(seq=seq, record_type=change["record_type"], record_id=str(change["record_id"]),
+                      action=change["action"], from_state=change.get("from_state"), to_state=change.get("to_state"),
+                      actor_id=change["actor_id"], at=at, reason=change.get("reason") or "",
+                      attachments=[str(a) for a in change.get("attachments") or ()], data=change.get("data") or {},
+                      client_id=str(change["client_id"]) if change.get("client_id") else None, prev_hash=prev_hash)
+        event.hash = prev_hash = link_hash(event)
+        events.append(event)
+    rows = [{name: getattr(event, name) for name in HASHED + ("hash",)} for event in events]
+    moved = {"new_seq": events[-1].seq, "new_hash": events[-1].hash}
+    if len(rows) == 1 and db.session.get_bind().dialect.name == "postgresql":
+        db.write_hot(_APPEND_AND_MOVE, [rows[0] | moved])
     else:
-        db.write_hot(_APPEND, [row])
+        db.write_hot(_APPEND, rows)
         db.write_hot(_MOVE_HEAD, [moved])
-    return event
+    return events
 
 
 def by_client_id(client_id) -> Event | None:

@@ -1,24 +1,28 @@
 """The loop's clocks: the 30-minute acknowledgement target, rectification deadlines and supervision.
 
-A clock is a row with a due time; `tick(now)` fires the ones that are due and still apply, once
-each, whoever runs it and however often: an RQ job every minute in production (it re-schedules
-itself in Redis, so it survives worker restarts), a thread of the web process in the embedded
-default, or the tests with a controlled `now`.
+A clock is a row with a due time; `tick(now)` fires the ones that are due and still apply, once each,
+whoever runs it and however often: every long-running process (each web worker and each job worker)
+ticks in its maintenance round (server.jobs.maintenance), so no single process or job can take the
+clocks down with it; tests tick with a controlled `now`. Several tickers share a backlog: each takes
+the clocks no other has locked (SKIP LOCKED), in batches committed one by one, until none is due.
 """
 import logging
-import threading
-import time
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from server.core.db import db, insert_rows, utcnow
 from server.evidence import services as evidence
 from server.hazards.models import Hazard, HazardClock
+from server.jobs import periodic
 from server.notifications import services as inbox
 
 log = logging.getLogger("safegrid.clocks")
+
+# Clocks fired per transaction: enough to amortise the queries, few enough that the event chain's lock (taken by the
+# escalations, last in each batch) is held briefly and reports do not queue behind a backlog.
+BATCH = 200
 
 
 def start(hazard: Hazard, kind: str, due_at: datetime):
@@ -53,7 +57,7 @@ def start_reinspection(hazard: Hazard):
           utcnow() + timedelta(days=current_app.config["HAZARD_REINSPECTION_DAYS"]))
 
 
-def _applies(clock: HazardClock, hazard: Hazard) -> bool:
+def _applies(clock, hazard: Hazard) -> bool:
     if clock.kind in ("ack_warning", "ack_escalation"):
         return hazard.state == "reported"
     if clock.kind == "reinspection_overdue":
@@ -64,73 +68,97 @@ def _applies(clock: HazardClock, hazard: Hazard) -> bool:
     return hazard.state == "rectifying" and hazard.deadline == clock.due_at
 
 
-def _fire(clock: HazardClock, hazard: Hazard):
-    officers = inbox.station_officers(hazard)
-    due = clock.due_at.isoformat()
-    if clock.kind == "ack_warning":
-        inbox.notify("ack_warning", hazard, officers, key=due)
-    elif clock.kind == "ack_escalation":
-        inbox.notify("ack_escalation", hazard, officers | inbox.supervisors(), key=due)
-        evidence.record("hazard", hazard.id, "escalate", actor_id=None, from_state=hazard.state,
-                        to_state=hazard.state, reason="超过30分钟未受理", client_id=f"clock:{clock.id}")
-    elif clock.kind == "deadline_near":
-        inbox.notify("deadline_near", hazard, inbox.enterprise_users(hazard) | officers, key=due)
-    elif clock.kind == "reinspection_overdue":
-        inbox.notify("reinspection_overdue", hazard, officers | inbox.supervisors(), key=due)
-    elif clock.kind == "overdue":  # 逾期 → 督办 at the next level up: the district
-        inbox.notify("overdue", hazard, officers | inbox.supervisors() | inbox.enterprise_users(hazard), key=due)
-        evidence.record("hazard", hazard.id, "supervise", actor_id=None, from_state=hazard.state,
-                        to_state=hazard.state, reason="整改逾期，督办", client_id=f"clock:{clock.id}")
+# clock kind → (who is told, the event it records on the hazard, if any)
+EFFECTS = {
+    "ack_warning": (lambda to, h: to.station_officers(h), None),
+    "ack_escalation": (lambda to, h: to.station_officers(h) | to.supervisors(), ("escalate", "超过30分钟未受理")),
+    "deadline_near": (lambda to, h: to.enterprise_users(h) | to.station_officers(h), None),
+    "reinspection_overdue": (lambda to, h: to.station_officers(h) | to.supervisors(), None),
+    # 逾期 → 督办 at the next level up: the district
+    "overdue": (lambda to, h: to.station_officers(h) | to.supervisors() | to.enterprise_users(h),
+                ("supervise", "整改逾期，督办")),
+}
 
 
-def tick(now: datetime | None = None, limit: int = 500) -> int:
-    """Fire every clock that is due; each fires once, even with several tickers at work. Commits."""
-    now = now or utcnow()
-    due = db.session.scalars(select(HazardClock).where(HazardClock.fired_at.is_(None), HazardClock.due_at <= now)
-                             .order_by(HazardClock.due_at).limit(limit)
-                             .with_for_update(skip_locked=True)).all()
-    fired = 0
-    for clock in due:
-        hazard = db.session.get(Hazard, clock.hazard_id)
-        if _applies(clock, hazard):
-            _fire(clock, hazard)
-            clock.outcome, fired = "fired", fired + 1
-        else:
-            clock.outcome = "moot"
-        clock.fired_at = now
+def _fire(clocks: list, hazards: dict) -> list:
+    """Fire a batch of due clocks that still apply: the inbox rows in one statement, then the events. The ids of
+    those that fired."""
+    firing = [clock for clock in clocks if _applies(clock, hazards[clock.hazard_id])]
+    recipients = inbox.Recipients([hazards[clock.hazard_id] for clock in firing])
+    rows = []
+    for clock in firing:
+        hazard = hazards[clock.hazard_id]
+        rows += inbox.entries(clock.kind, hazard, EFFECTS[clock.kind][0](recipients, hazard),
+                              key=clock.due_at.isoformat())
+    inbox.add(rows)
+    events = [dict(record_type="hazard", record_id=clock.hazard_id, action=EFFECTS[clock.kind][1][0], actor_id=None,
+                   from_state=hazards[clock.hazard_id].state, to_state=hazards[clock.hazard_id].state,
+                   reason=EFFECTS[clock.kind][1][1], client_id=f"clock:{clock.id}")
+              for clock in firing if EFFECTS[clock.kind][1]]
+    if events:  # last: appending takes the chain's lock, held until the batch commits
+        evidence.record_many(events)
+    return [clock.id for clock in firing]
+
+
+def _due(now: datetime, skip: set):
+    """The clocks due at `now` and not yet fired, earliest first, but those that could not fire this tick."""
+    stmt = (select(HazardClock.id, HazardClock.hazard_id, HazardClock.kind, HazardClock.due_at)
+            .where(HazardClock.fired_at.is_(None), HazardClock.due_at <= now).order_by(HazardClock.due_at))
+    return stmt.where(HazardClock.id.not_in(skip)) if skip else stmt
+
+
+def _tick_batch(now: datetime, batch: int, skip: set) -> tuple[int, int]:
+    """Fire up to `batch` due clocks in one transaction: (how many fired, how many were due)."""
+    due = db.session.execute(_due(now, skip).limit(batch).with_for_update(skip_locked=True)).all()
+    if not due:
+        return 0, 0
+    hazards = {h.id: h for h in db.session.scalars(select(Hazard).where(Hazard.id.in_({c.hazard_id for c in due})))}
+    fired = _fire(due, hazards)
+    ids = [clock.id for clock in due]
+    db.session.execute(update(HazardClock).where(HazardClock.id.in_(ids)).values(fired_at=now, outcome="moot"))
+    if fired:
+        db.session.execute(update(HazardClock).where(HazardClock.id.in_(fired)).values(outcome="fired"))
     db.session.commit()
-    return fired
+    return len(fired), len(due)
 
 
-def tick_job():
-    """The RQ job: tick, then schedule the next tick a minute on (in Redis, so restarts keep it)."""
-    try:
-        tick()
-    finally:
-        schedule_next()
+def tick(now: datetime | None = None, batch: int = BATCH) -> int:
+    """Fire every clock that is due, once each even with several tickers at work: how many fired. Commits each batch.
+
+    A batch that fails is rolled back and its clocks fired one by one, so that one clock that cannot fire (logged,
+    tried again next round) never holds the others back.
+    """
+    now = now or utcnow()
+    fired, stuck = 0, set()
+    while True:
+        try:
+            count, due = _tick_batch(now, batch, stuck)
+        except Exception:
+            db.session.rollback()
+            log.exception("a batch of clocks failed: firing them one at a time")
+            count, due = _tick_singly(now, batch, stuck)
+        fired += count
+        if due < batch:
+            return fired
 
 
-CLOCK_QUEUE = "clocks"
+def _tick_singly(now: datetime, batch: int, stuck: set) -> tuple[int, int]:
+    fired, due = 0, 0
+    for _ in range(batch):
+        try:
+            count, found = _tick_batch(now, 1, stuck)
+        except Exception:
+            db.session.rollback()
+            clock = db.session.execute(_due(now, stuck).limit(1)).first()
+            if clock is None:
+                break
+            log.exception("clock %s (%s of hazard %s) could not fire", clock.id, clock.kind, clock.hazard_id)
+            stuck.add(clock.id)
+            count, found = 0, 1
+        if not found:
+            break
+        fired, due = fired + count, due + found
+    return fired, due
 
 
-def schedule_next(seconds: int = 60):
-    from server.jobs import queue
-
-    # One id: scheduling again replaces the pending tick rather than starting a second chain. Its own
-    # queue, which workers take first: a backlog of photos to copy never holds a clock back.
-    queue(CLOCK_QUEUE).enqueue_in(timedelta(seconds=seconds), tick_job, job_id="hazard-clock-tick",
-                                  job_timeout=55, failure_ttl=3600)
-
-
-def run_in_thread(app, seconds: int = 30):
-    """The embedded default has no Redis: tick from a daemon thread of the web process."""
-    def loop():
-        while True:
-            time.sleep(seconds)
-            try:
-                with app.app_context():
-                    tick()
-            except Exception:  # a failed tick is retried by the next one; nothing is lost
-                log.exception("clock tick failed")
-
-    threading.Thread(target=loop, name="hazard-clocks", daemon=True).start()
+periodic(tick)

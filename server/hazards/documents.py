@@ -12,10 +12,10 @@ from server.core.db import db, utcnow
 from server.core.i18n import SHANGHAI
 from server.enterprises.models import Enterprise
 from server.hazards.models import LEVELS, DocumentCounter, Hazard, HazardCategory, HazardDocument
-from server.jobs import after_commit
+from server.jobs import job, later
 from server.people.models import User
 from server.photos import tasks
-from server.photos.models import Photo, blob_key
+from server.photos.models import Photo, PhotoCitation, blob_key
 from server.sites.models import Site
 from server.storage import storage
 
@@ -47,13 +47,16 @@ def issue(hazard: Hazard, kind: str, data: dict) -> HazardDocument:
     document = HazardDocument(hazard_id=hazard.id, kind=kind, number=next_number(kind, utcnow()), data=data)
     db.session.add(document)
     db.session.flush()
-    after_commit(render, str(document.id))
+    later(render, str(document.id))
     return document
 
 
+@job(queue="documents", timeout=60)
 def render(document_id: str):
     """The job: render a document to PDF and keep it in storage by its SHA-256 (an id, not an object)."""
     document = db.session.get(HazardDocument, uuid.UUID(document_id))
+    if document.state == "ready":  # rendered by an earlier attempt: a document never changes
+        return
     try:
         data = RENDERERS[document.kind](document)
     except Exception:
@@ -94,12 +97,16 @@ def _parts(document: HazardDocument):
     return hazard, site, street, party, signatures
 
 
-def _photos(photo_ids, caption: str) -> list:
-    """The cited photos' thumbnails, in the order cited. A photo whose copies are not made yet (its job
+def _photos(hazard: Hazard, photo_ids, caption: str) -> list:
+    """The cited photos' thumbnails, in the order cited: only those the hazard's citation grants (a record cannot
+    put on paper a photo its author had no right to cite). A photo whose copies are not made yet (its job
     queued behind this one, or running beside it) gets its thumbnail made from the original here; one that
     has not arrived, or cannot be read, is left out: the document does not wait for it."""
     ids = [uuid.UUID(str(photo_id)) for photo_id in photo_ids]
-    stored = {photo.id: photo for photo in db.session.scalars(select(Photo).where(Photo.id.in_(ids)))}
+    granted = (select(PhotoCitation.id).where(PhotoCitation.photo_id == Photo.id, PhotoCitation.record_type == "hazard",
+                                              PhotoCitation.record_id == hazard.id, PhotoCitation.granting())
+               .correlate_except(PhotoCitation).exists())
+    stored = {photo.id: photo for photo in db.session.scalars(select(Photo).where(Photo.id.in_(ids), granted))}
     photos = []
     for photo in (stored[photo_id] for photo_id in ids if photo_id in stored):
         jpeg = _thumbnail(photo)
@@ -130,7 +137,8 @@ def _notice(document: HazardDocument) -> bytes:
         site_name=site.name if site else "", site_address=site.address if site else "",
         found_at=hazard.observed_at_server, hazard_level=LEVELS[hazard.level][0], category=category.name_zh,
         description=hazard.description, requirements=document.data.get("requirements") or "立即整改，消除隐患。",
-        deadline=datetime.fromisoformat(document.data["deadline"]), photos=_photos(hazard.photo_ids, "现场照片"),
+        deadline=datetime.fromisoformat(document.data["deadline"]),
+        photos=_photos(hazard, hazard.photo_ids, "现场照片"),
         signatures=signatures,
         issued_at=document.created_at))
 
@@ -147,7 +155,7 @@ def _opinion(document: HazardDocument) -> bytes:
         hazard_summary=hazard.description, reinspected_at=document.created_at, passed=passed,
         findings=document.data.get("result", ""),
         new_deadline=None if passed else datetime.fromisoformat(document.data["deadline"]),
-        photos=_photos(document.data.get("photo_ids", []), "复查照片"), signatures=signatures,
+        photos=_photos(hazard, document.data.get("photo_ids", []), "复查照片"), signatures=signatures,
         issued_at=document.created_at))
 
 
@@ -161,7 +169,7 @@ def _listing(document: HazardDocument) -> bytes:
         hazard_level=LEVELS[hazard.level][0], category=category.name_zh, description=hazard.description,
         reason=document.data["reason"], deadline=_moment(document.data.get("deadline")),
         plan=_plan(document.data.get("plan")),
-        photos=_photos(hazard.photo_ids, "现场照片"), signatures=signatures, issued_at=document.created_at))
+        photos=_photos(hazard, hazard.photo_ids, "现场照片"), signatures=signatures, issued_at=document.created_at))
 
 
 def _plan(plan: dict | None):

@@ -74,8 +74,12 @@ class Hazards(ApiView):
                                               device_time=device_time())
         except services.Refused as exc:
             _refused(exc)
+        except services.IdTaken:
+            error(409, tr("该隐患编号已被占用，请用新的编号重新上报", "This id is taken: report again under a new id"),
+                  code="id_taken")
         except services.Conflict as exc:
-            error(409, tr("该隐患编号已用于另一条内容不同的报告（{f}）", "This id belongs to a different report ({f})",
+            error(409, tr("该隐患编号已用于您的另一条内容不同的报告（{f}）",
+                          "This id belongs to another report of yours, with other content ({f})",
                           f=", ".join(exc.fields)), code="id_conflict",
                   errors={"json": {f: ["differs"] for f in exc.fields}})
         if not created:
@@ -127,7 +131,9 @@ class Transitions(ApiView):
     @blp.doc(security=BEARER_DOC)
     def post(self, body, hazard_id: uuid.UUID):
         """推进隐患 / Act on a hazard: acknowledge, reject, merge, transfer, issue a notice, rectify, close, return"""
-        hazard = get_or_404(Hazard, hazard_id, clause=_scope())
+        # Locked first: the same change sent twice at once (two instances, a phone's retry) is applied by one and
+        # found by the other as a replay of it, with the hazard as it left it.
+        hazard = get_or_404(Hazard, hazard_id, clause=_scope(), lock=True)
         replayed = evidence.by_client_id(body["id"])
         if replayed is not None:  # the phone sent this change before: answer as then, add nothing
             if replayed.record_id != str(hazard.id) or replayed.action != body["action"]:

@@ -32,8 +32,14 @@ class Refused(Exception):
 
 
 class Conflict(Exception):
+    """The id is the caller's own report, with other content: which fields differ."""
+
     def __init__(self, fields):
         self.fields = fields
+
+
+class IdTaken(Exception):
+    """The id is someone else's report: nothing of it may be told (out of scope reads like absent)."""
 
 
 # ---- reporting -----------------------------------------------------------------------------------------
@@ -64,8 +70,8 @@ def report(identity: Identity, body: dict, site_scope, device_time: datetime | N
         return hazard, False
     # The hazard is new, so nothing can cite it, time it or point to it yet: add without looking first
     # (reporting is the busiest write of all).
-    photos.cite(_uuids(hazard.photo_ids), record_type="hazard", record_id=hazard.id, site_id=hazard.site_id,
-                grid_id=hazard.grid_id, fresh=True)
+    photos.cite(_uuids(hazard.photo_ids), author=identity, record_type="hazard", record_id=hazard.id,
+                site_id=hazard.site_id, grid_id=hazard.grid_id, fresh=True)
     clocks.start_acknowledgement(hazard)
     inbox.notify("new_report", hazard, inbox.station_officers(hazard), fresh=True)
     # Last: appending locks the chain's head until the commit, and every report queues on it.
@@ -84,13 +90,13 @@ def _text(value):
 
 
 def _same_or_conflict(existing: Hazard, identity: Identity, body: dict) -> Hazard:
+    if existing.reporter_id != identity.user_id:
+        raise IdTaken
     # the server fills in the grid of a report at a site, and the source of a report without one
     filled = {"grid_id"} if body.get("site_id") else set()
     filled |= {"source"} if body.get("source") is None else set()
     compared = [name for name in CONTENT if name in body and name not in filled]
     different = [name for name in compared if getattr(existing, name) != body[name]]
-    if existing.reporter_id != identity.user_id:
-        different.append("reporter")
     if different:
         raise Conflict(different)
     return existing
@@ -195,8 +201,8 @@ def transition(identity: Identity, hazard: Hazard, body: dict) -> None:
                     attachments=proof, client_id=body["id"],
                     data={k: _jsonable(body[k]) for k in RECORDED if body.get(k) is not None})
     if proof:
-        photos.cite(_uuids(proof), record_type="hazard", record_id=hazard.id, site_id=hazard.site_id,
-                    grid_id=hazard.grid_id)
+        photos.cite(_uuids(proof), author=identity, record_type="hazard", record_id=hazard.id,
+                    site_id=hazard.site_id, grid_id=hazard.grid_id)
     for name in step.starts:
         STARTS[name](hazard, body, identity)
 
@@ -346,7 +352,7 @@ def view(hazard: Hazard, identity: Identity) -> dict:
 
 def views(found: list[Hazard], identity: Identity) -> list[dict]:
     """Several hazards as the API shows them, with one query for all their photos and one for their grids."""
-    states = photos.photo_states(_uuids(photo_id for hazard in found for photo_id in hazard.photo_ids))
+    states = photos.photo_states(_uuids(photo_id for hazard in found for photo_id in hazard.photo_ids), identity)
     grid_ids = {hazard.grid_id for hazard in found}
     dialect = db.session.get_bind().dialect.name
     paths = {row.id: row.path for row in db.fetch_hot(_paths(dialect), {"ids": sorted(grid_ids)})} if found else {}

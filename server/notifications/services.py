@@ -1,8 +1,10 @@
 """Fanning out what needs action to the right people's inboxes, once per thing however often it is asked."""
 import uuid
+from collections import defaultdict
+from functools import lru_cache
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from server.core.db import db, insert_rows
 from server.hazards.models import Hazard
@@ -41,20 +43,60 @@ def _holders(*conditions) -> set[uuid.UUID]:
     return set(db.session.scalars(_ACTIVE_HOLDERS.where(*conditions)))
 
 
-def notify(kind: str, hazard: Hazard, users: set[uuid.UUID], *, key: str = "", fresh: bool = False) -> int:
-    """Put `kind` about `hazard` in each user's inbox, unless it is there already: how many were added.
-    `fresh`: the hazard is new in this transaction, so no inbox holds anything about it yet."""
+class Recipients:
+    """Who gets what about many hazards at once (a clock tick's batch): each group read once for the batch."""
+
+    def __init__(self, hazards: list[Hazard]):
+        self._station = _grouped(RoleAssignment.area_id, "station_officer", {h.street_id for h in hazards})
+        enterprises = {h.enterprise_id for h in hazards if h.enterprise_id is not None}
+        self._enterprise = _grouped(RoleAssignment.enterprise_id, "enterprise_user", enterprises)
+        self._supervisors = None
+
+    def station_officers(self, hazard: Hazard) -> set[uuid.UUID]:
+        return self._station.get(hazard.street_id, set())
+
+    def enterprise_users(self, hazard: Hazard) -> set[uuid.UUID]:
+        return self._enterprise.get(hazard.enterprise_id, set())
+
+    def supervisors(self) -> set[uuid.UUID]:
+        if self._supervisors is None:
+            self._supervisors = supervisors()
+        return self._supervisors
+
+
+def _grouped(column, role: str, values: set) -> dict:
+    if not values:
+        return {}
+    grouped = defaultdict(set)
+    for user_id, value in db.session.execute(select(RoleAssignment.user_id, column).join(User).where(
+            User.is_active.is_(True), RoleAssignment.role == role, column.in_(values))):
+        grouped[value].add(user_id)
+    return grouped
+
+
+def entries(kind: str, hazard: Hazard, users: set[uuid.UUID], *, key: str = "") -> list[dict]:
+    """The inbox rows that put `kind` about `hazard` before each user; `key` tells one occasion from another."""
     key = f"{kind}:{hazard.id}:{key}"[:120]
+    return [{"user_id": user, "key": key, "kind": kind, "hazard_id": hazard.id} for user in sorted(users)]
+
+
+def notify(kind: str, hazard: Hazard, users: set[uuid.UUID], *, key: str = "", fresh: bool = False) -> None:
+    """Put `kind` about `hazard` in each user's inbox, unless it is there already (keyed by kind, hazard and `key`).
+    `fresh`: the hazard is new in this transaction, so no inbox holds anything about it yet."""
+    rows = entries(kind, hazard, users, key=key)
     if fresh:
-        insert_rows(Notification, [{"user_id": user, "key": key, "kind": kind, "hazard_id": hazard.id}
-                                   for user in sorted(users)])
-        return len(users)
-    present = set(db.session.scalars(select(Notification.user_id).where(Notification.key == key,
-                                                                        Notification.user_id.in_(users))))
-    new = [Notification(user_id=user, key=key, kind=kind, hazard_id=hazard.id) for user in users - present]
-    try:
-        with db.session.begin_nested():  # a clock tick on another worker may fan out the same thing
-            db.session.add_all(new)
-    except IntegrityError:
-        return 0
-    return len(new)
+        insert_rows(Notification, rows)
+    else:
+        add(rows)
+
+
+def add(rows: list[dict]) -> None:
+    """Insert inbox rows, skipping those already there: a clock tick on another worker may fan out the same thing."""
+    if rows:
+        insert_rows(Notification, rows, statement=_add_missing(db.session.get_bind().dialect.name))
+
+
+@lru_cache(maxsize=None)
+def _add_missing(dialect: str):
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](Notification.__table__)
+    return insert.on_conflict_do_nothing(index_elements=["user_id", "key"])

@@ -2,13 +2,12 @@
 from functools import lru_cache
 
 import uuid
-from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, false, or_, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.areas.models import Area, subtree_ids
-from server.core.db import Base, Timestamps, UTCDateTime, UUIDPrimaryKey
+from server.core.db import Base, Timestamps, UUIDPrimaryKey
 
 # role code → (Chinese, English, what its scope is)
 ROLES = {
@@ -46,8 +45,6 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     is_demo: Mapped[bool] = mapped_column(default=False)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     roles: Mapped[list["RoleAssignment"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="RoleAssignment.role")

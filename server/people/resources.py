@@ -32,6 +32,21 @@ def _set_roles(user, specs):
         error(422, errors={"json": {"roles": {str(exc.index): {exc.field: [str(exc)]}}}})
 
 
+_ACCOUNT_FIELD_NAMES = {"phone": "手机号", "name": "姓名", "is_active": "启用状态", "password": "密码"}
+
+
+def _check_account_authority(user, body):
+    """Refuse an account-wide change (password, deactivation, phone, name) unless the admin's scope covers
+    every role the account holds; changing roles alone needs no more than today (only those in scope change)."""
+    changes = services.account_changes(user, body)
+    if changes and not services.covers_account(user, grants("users.manage")):
+        error(403, tr("该账户还持有您管辖范围以外的角色，{f}须由管辖其全部角色的管理员修改",
+                      "This account also holds roles outside your scope: its {f_en} must be changed by an admin "
+                      "whose scope covers all of them", f="、".join(_ACCOUNT_FIELD_NAMES[c] for c in changes),
+                      f_en=", ".join(changes)),
+              code="account_outside_scope")
+
+
 @blp.route("")
 class Users(ApiView):
     @requires("users.view")
@@ -88,10 +103,13 @@ class UserById(ApiView):
     @blp.etag
     @blp.arguments(UserUpdateSchema)
     @blp.response(200, UserSchema)
+    @blp.alt_response(403, description="an account-wide change to an account that also holds roles outside your scope")
     @blp.doc(security=BEARER_DOC)
     def patch(self, body, user_id: uuid.UUID):
-        """修改用户 / Edit a user: details, roles in your scope, password reset, deactivation"""
-        user = get_or_404(User, user_id, clause=User.scope_clause(grants("users.manage")))
+        """修改用户 / Edit a user: roles in your scope; details, password reset, deactivation if all its roles are"""
+        # locked: a user has no version column, so two edits at once on one ETag must queue for the check
+        user = get_or_404(User, user_id, clause=User.scope_clause(grants("users.manage")), lock=True)
+        _check_account_authority(user, body)
         blp.check_etag(user, UserSchema)
         _check_identity(body, exclude=user)
         for key in ("phone", "name", "is_active"):
@@ -100,8 +118,10 @@ class UserById(ApiView):
         if "roles" in body:
             _set_roles(user, body["roles"])
         if "password" in body:
+            if found := auth.password_problems(body["password"], user):
+                error(422, errors={"json": {"password": found}})
             user.password_hash = auth.hash_password(body["password"])
-            user.failed_logins, user.locked_until = 0, None
+            auth.forget_failures(user)
         if "password" in body or body.get("is_active") is False:
             auth.revoke_all(user)
         db.session.flush()

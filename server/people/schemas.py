@@ -2,6 +2,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from server.auth.passwords import PasswordPolicy, problems as password_problems
 from server.core.api import AreaId, InputSchema, OutputSchema, QuerySchema
 from server.enterprises.models import SECTORS
 from server.people.models import ROLES
@@ -9,7 +10,8 @@ from server.people.models import ROLES
 PHONE = validate.Regexp(r"^1[3-9]\d{9}$", error="不是有效的手机号码 / Not a valid mainland mobile number")
 USERNAME = validate.Regexp(r"^[a-z0-9_.-]{3,32}$",
                            error="用户名须为 3-32 位小写字母、数字或 _.- / 3-32 lowercase letters, digits or _.-")
-PASSWORD = validate.Length(min=8, max=128)
+# the rules that need no account; where the account is known, auth.passwords.problems() checks them all
+PASSWORD = PasswordPolicy()
 
 
 class AreaRefSchema(OutputSchema):
@@ -37,7 +39,6 @@ class UserSchema(OutputSchema):
     phone = fields.String(allow_none=True)
     name = fields.String()
     is_active = fields.Boolean()
-    locked_until = fields.AwareDateTime(allow_none=True)
     roles = fields.List(fields.Nested(RoleAssignmentSchema))
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
@@ -62,6 +63,12 @@ class UserCreateSchema(InputSchema):
         if isinstance(data, dict) and isinstance(data.get("username"), str):
             data = {**data, "username": data["username"].strip().lower()}
         return data
+
+    @ma.validates_schema
+    def _password_is_not_the_login(self, data, **_kwargs):
+        found = password_problems(data["password"], username=data["username"], phone=data.get("phone"))
+        if found:
+            raise ma.ValidationError(found, field_name="password")
 
 
 class UserUpdateSchema(InputSchema):

@@ -47,6 +47,22 @@ def assignment_in_scope(assignment: RoleAssignment, admin: Grants) -> bool:
     return covers_area(admin, assignment.area)
 
 
+# What applies to the whole account rather than to one role: it needs authority over every role held.
+ACCOUNT_FIELDS = ("phone", "name", "is_active", "password")
+
+
+def account_changes(user: User, body: dict) -> list[str]:
+    """The account-wide fields an edit would change (a password is always a change; others only if they differ)."""
+    return [name for name in ACCOUNT_FIELDS
+            if name in body and (name == "password" or body[name] != getattr(user, name))]
+
+
+def covers_account(user: User, admin: Grants) -> bool:
+    """Whether the admin's scope covers every role the user holds, as an account-wide change needs: else an
+    admin of one street could reset the password of (and then act as) someone who is also a district supervisor."""
+    return all(assignment_in_scope(a, admin) for a in user.roles)
+
+
 def replace_roles(user: User, specs: list[dict], admin: Grants):
     """Set the user's roles within the admin's scope; roles held elsewhere are left as they are."""
     new = [build_assignment(i, spec, admin) for i, spec in enumerate(specs)]

@@ -10,7 +10,7 @@ from server.areas.models import subtree_ids
 from server.core.db import Base, UTCDateTime, utcnow
 from server.sites.models import Site
 
-# The formats a photo may arrive in (as Pillow names them after decoding), and how each is served.
+# The formats a photo may arrive in (as their signatures and Pillow name them), and how each is served.
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "HEIF": "image/heic"}
 # pending: not arrived, or waiting for its copies; processing: copies being made; ready; failed.
 STATES = ("pending", "processing", "ready", "failed")
@@ -63,7 +63,9 @@ class Photo(Base):
     @classmethod
     @lru_cache(maxsize=4096)  # a clause depends only on the grants and the user; SQL expressions are immutable
     def scope_clause(cls, grants, user_id):
-        """Visible: to its uploader, and to whoever's scope covers a record citing it (its grid or site)."""
+        """Visible: to its uploader, and to whoever's scope covers the grid or site of a citation that grants it
+        (PhotoCitation.granting). One correlated condition: a photo that arrives after a record cited it is
+        judged by the same rule as one already here, with no moment between the two to race through."""
         if grants.everywhere:
             return true()
         places = []
@@ -74,7 +76,10 @@ class Photo(Base):
         own = cls.uploader_id == user_id
         if not places:
             return own
-        return or_(own, cls.id.in_(select(PhotoCitation.photo_id).where(or_(*places))))
+        granted = (select(PhotoCitation.id)
+                   .where(PhotoCitation.photo_id == cls.id, PhotoCitation.granting(cls), or_(*places))
+                   .correlate_except(PhotoCitation).exists())
+        return or_(own, granted)
 
 
 class PhotoCitation(Base):
@@ -91,6 +96,17 @@ class PhotoCitation(Base):
     site_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sites.id"), index=True)
     grid_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Who made the citing record or change. Citing a photo id grants nothing by itself (an id can be learned):
+    # the citation grants the photo when its author is the photo's uploader, or `vouched`: the photo was
+    # stored and visible to the author through their own scope when they cited it (services.cite).
+    author_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    vouched: Mapped[bool] = mapped_column(default=False)
 
     def __repr__(self):
         return f"<PhotoCitation {self.photo_id} by {self.record_type} {self.record_id}>"
+
+    @classmethod
+    def granting(cls, photo=None):
+        """The condition that a citation grants its photo: correlated with the photo's row (or a loaded photo)."""
+        photo = Photo if photo is None else photo
+        return or_(cls.author_id == photo.uploader_id, cls.vouched)

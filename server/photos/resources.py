@@ -1,9 +1,11 @@
 """Photos: uploaded under the phone's id (raw body or multipart form), described and served within scope."""
+import io
 import uuid
 from contextlib import contextmanager
 from functools import wraps
 
 from flask import current_app, g, request, url_for
+from sqlalchemy import select
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.wsgi import wrap_file
 
@@ -14,6 +16,7 @@ from server.core.api import ApiView, answer_with, get_or_404
 from server.core.db import db
 from server.core.errors import error
 from server.core.i18n import tr
+from server.jobs import run_after_commit
 from server.photos import services
 from server.photos.models import COPIES, FORMATS, Photo, blob_key
 from server.photos.schemas import PhotoFormSchema, PhotoSchema
@@ -80,17 +83,27 @@ def _view(photo: Photo) -> dict:
                 for copy in COPIES}
     if not grants("photos.original").empty:
         urls["original"] = url_for("photos.PhotoOriginal", photo_id=photo.id)
-    return {**{column.key: getattr(photo, column.key) for column in Photo.__table__.columns}, "urls": urls}
+    view = {**{column.key: getattr(photo, column.key) for column in Photo.__table__.columns}, "urls": urls,
+            "reused": photo.duplicate_of is not None}
+    if photo.duplicate_of is not None and not _sees(photo.duplicate_of):
+        view["duplicate_of"] = None  # someone else's photo: its id would open it to a record citing it
+    return view
+
+
+def _sees(photo_id: uuid.UUID) -> bool:
+    return db.session.scalar(select(Photo.id).where(Photo.id == photo_id, _visible("photos.view"))) is not None
 
 
 def _receive(photo_id: uuid.UUID, data: bytes, sha256: str) -> dict:
     with refusals():
         photo, created = services.receive(photo_id, data, sha256, uploader_id=g.identity.user_id)
-    if photo.state in ("pending", "failed"):
-        # Committed here, before the job is queued, so that a worker finds the photo: with a failed
-        # login, the one exception to the single commit at the request's end. Nothing after it undoes it.
-        db.session.commit()
+    if photo.state != "ready":  # new, or sent again while its copies are still missing: (re)asked for
         services.request_variants(photo.id)
+        # Committed and handed over here rather than at the request's end, so that in the embedded default (copies
+        # made inline) the answer already shows them: with a failed login, the one exception to the single commit
+        # at the request's end. Nothing after it undoes it.
+        db.session.commit()
+        run_after_commit()
     if not created:
         answer_with(200)
     return _view(photo)
@@ -101,9 +114,10 @@ def _blob(key: str, sha256: str, mimetype: str):
     if request.if_none_match.contains_weak(sha256):
         response = current_app.response_class(status=304, mimetype=mimetype)
     else:
-        store = storage()
-        length = store.size(key)
-        response = current_app.response_class(wrap_file(request.environ, store.open(key)), mimetype=mimetype,
+        file = storage().open(key)
+        length = file.seek(0, io.SEEK_END)  # one request to the store, not a HEAD before the GET
+        file.seek(0)
+        response = current_app.response_class(wrap_file(request.environ, file), mimetype=mimetype,
                                               direct_passthrough=True)
         response.content_length = length
     response.set_etag(sha256)
@@ -124,9 +138,12 @@ class Photos(ApiView):
     @blp.response(201, PhotoSchema)
     @blp.alt_response(200, schema=PhotoSchema, success=True,
                       description="already stored under this id with the same SHA-256: nothing stored twice")
-    @blp.alt_response(409, description="the id belongs to a photo with another SHA-256")
+    @blp.alt_response(409, description="id_conflict: the id is one of your photos, with another SHA-256; id_taken: "
+                                       "the id is someone else's photo (nothing more is told)")
     @blp.alt_response(413, description="larger than PHOTO_MAX_BYTES")
-    @blp.alt_response(415, description="not a JPEG, PNG, WebP or HEIC image (decided by decoding)")
+    @blp.alt_response(415, description="not a JPEG, PNG, WebP or HEIC image (by its signature)")
+    @blp.alt_response(422, description="damaged_image, image_too_complex, too_much_metadata or too_many_pixels: "
+                                       "checked by its structure and header, before any pixel is decoded")
     @blp.doc(security=BEARER_DOC)
     def post(self, form):
         """上传照片（表单）/ Upload a photo as a multipart form: id, sha256 (hex) and file"""
@@ -150,9 +167,12 @@ class PhotoById(ApiView):
     @blp.alt_response(200, schema=PhotoSchema, success=True,
                       description="already stored under this id with the same SHA-256: nothing stored twice")
     @blp.alt_response(400, description="no Content-Digest, or the body does not match it (arrived damaged)")
-    @blp.alt_response(409, description="the id belongs to a photo with another SHA-256")
+    @blp.alt_response(409, description="id_conflict: the id is one of your photos, with another SHA-256; id_taken: "
+                                       "the id is someone else's photo (nothing more is told)")
     @blp.alt_response(413, description="larger than PHOTO_MAX_BYTES")
-    @blp.alt_response(415, description="not a JPEG, PNG, WebP or HEIC image (decided by decoding)")
+    @blp.alt_response(415, description="not a JPEG, PNG, WebP or HEIC image (by its signature)")
+    @blp.alt_response(422, description="damaged_image, image_too_complex, too_much_metadata or too_many_pixels: "
+                                       "checked by its structure and header, before any pixel is decoded")
     @blp.doc(security=BEARER_DOC, parameters=[DIGEST_HEADER], requestBody=RAW_BODY)
     def put(self, photo_id: uuid.UUID):
         """上传照片 / Upload a photo as the raw body, under the id the phone gave it"""

@@ -26,7 +26,7 @@ class PhotoSchema(OutputSchema):
     state = fields.String(metadata={"description": "pending | processing | ready | failed (its copies)"})
     sha256 = fields.String(metadata={"description": "of the original, as received"})
     byte_size = fields.Integer()
-    format = fields.String(metadata={"description": "JPEG, PNG, WEBP or HEIF, as decoded"})
+    format = fields.String(metadata={"description": "JPEG, PNG, WEBP or HEIF, by its signature and structure"})
     width = fields.Integer(metadata={"description": "as shown (after the EXIF orientation)"})
     height = fields.Integer()
     taken_at = fields.AwareDateTime(allow_none=True, metadata={"description": "from EXIF, if the phone wrote it"})
@@ -35,5 +35,7 @@ class PhotoSchema(OutputSchema):
     uploader_id = fields.UUID()
     received_at = fields.AwareDateTime()
     duplicate_of = fields.UUID(allow_none=True, metadata={
-        "description": "an earlier photo with the same bytes: the same evidence sent again"})
+        "description": "the earliest photo with the same bytes, when you may see it (else null)"})
+    reused = fields.Boolean(metadata={"description": "these exact bytes arrived before under another id: the same "
+                                                     "evidence sent again (whoever sent it)"})
     urls = fields.Nested(PhotoUrlsSchema)

@@ -1,5 +1,6 @@
-"""Receiving photos: the phone's digest checked, the type decided by decoding, capture time and place read
-from EXIF, stored once by content; the records citing them, and what state they are in."""
+"""Receiving photos: the phone's digest checked, the type decided by the signature and checked by the structure
+(never decoded in the request), capture time and place read from EXIF, stored once by content; the records
+citing them, what a citation grants, and what state a photo is in for whoever asks."""
 import base64
 import binascii
 import hashlib
@@ -13,17 +14,19 @@ from functools import lru_cache
 
 from flask import current_app
 from PIL import ExifTags, Image
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, insert, select
 
-from server.core.db import add_once, among, db, insert_rows, stored
-from server.jobs import enqueue
-from server.photos import tasks
+from server.auth.scope import grants_for
+from server.auth.services import Identity
+from server.core.db import add_once, among, db, stored, utcnow
+from server.jobs import later
+from server.photos import structure, tasks
 from server.photos.models import FORMATS, Photo, PhotoCitation
 from server.storage import storage
 
 log = logging.getLogger("safegrid.photos")
 
-# What a refused body looked like, for the message (the decision itself is made by decoding).
+# What a body looks like: the allowed formats by their signatures, and the refused ones named in the message.
 SIGNATURES = ((b"%PDF-", "PDF"), (b"PK\x03\x04", "ZIP"), (b"GIF8", "GIF"), (b"BM", "BMP"), (b"II*\x00", "TIFF"),
               (b"MM\x00*", "TIFF"), (b"\xff\xd8", "JPEG"), (b"\x89PNG", "PNG"))
 HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
@@ -32,9 +35,10 @@ KINDS = {"PDF": ("PDF 文档", "a PDF document"), "ZIP": ("ZIP 压缩包", "a ZI
          "text": ("文本", "text"), "unknown": ("无法识别的数据", "unrecognised data")}
 DIGEST = re.compile(r":([A-Za-z0-9+/]*={0,2}):")
 OFFSET = re.compile(r"([+-])(\d{2}):(\d{2})")
-# In entropy-coded data a marker is FF followed by anything but 00 (a stuffed FF) or D0-D7 (restarts).
-# Searched in C: walking a photo byte by byte in Python cost 20 ms an upload.
-NEXT_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7]")
+# What no phone's photo carries more of, in any format: EXIF within one JPEG APP1 segment (its thumbnail
+# included), and a colour profile (a phone's is a few kilobytes; printers' run to a few hundred).
+MAX_EXIF = 64 * 1024
+MAX_ICC = 1024 * 1024
 
 
 class PhotoRefused(Exception):
@@ -86,39 +90,41 @@ def too_many_pixels(max_pixels: int, size=None) -> PhotoRefused:
                         f"The photo has too many pixels ({en}); the limit is {max_pixels / 1e6:g} megapixels")
 
 
-def decode(data: bytes, max_pixels: int) -> tuple[Image.Image, tuple[int, int]]:
-    """Open the photo and check it whole, or refuse it: not an allowed type (415), damaged or too big (422).
-    Returns the opened image and its size as stored (before any EXIF orientation)."""
+def examine(data: bytes, max_pixels: int) -> dict:
+    """What the photo is (format, size as shown, capture time and place), or why it is refused: not an allowed
+    type (415), damaged, abnormal or too big (422). Its structure and header are read, no pixel is decoded:
+    whatever the bytes, the request costs a walk over them (the copy job decodes, and marks what it cannot
+    decode failed)."""
     if not data:
         raise PhotoRefused(400, "empty_body", "没有收到照片（请求体为空）", "No photo arrived (the body is empty)")
+    kind = sniff(data)
+    if kind not in FORMATS:
+        zh, en = KINDS.get(kind, KINDS["unknown"])
+        raise PhotoRefused(415, "unsupported_image_type", f"只接受 JPEG、PNG、WebP 或 HEIC 照片，收到的是{zh}",
+                           f"Only JPEG, PNG, WebP or HEIC photos are accepted; this is {en}")
     try:
-        im = tasks.open_photo(io.BytesIO(data))
+        late_exif = structure.check(kind, data)
+    except structure.Malformed as malformed:
+        raise PhotoRefused(422, malformed.code, malformed.zh, malformed.en) from None
+    im = _header(kind, data, max_pixels)
+    return metadata(kind, im.size, _exif(kind, im, late_exif))
+
+
+def _header(kind: str, data: bytes, max_pixels: int) -> Image.Image:
+    """The photo as Pillow opens it, reading its header only (bounded by the walk before it), within the pixel cap."""
+    try:
+        im = tasks.open_photo(io.BytesIO(data), kind)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         # Pillow's own cap, far above ours; its warning is an error where warnings are (as in the tests)
         raise too_many_pixels(max_pixels) from None
-    except Exception:  # whatever Pillow makes of foreign bytes, they are not a photo we take
-        kind = sniff(data)
-        if kind in FORMATS:
-            raise PhotoRefused(422, "damaged_image", f"照片已损坏，无法读取（{kind}）",
-                               f"The photo is damaged and cannot be read ({kind})") from None
-        zh, en = KINDS.get(kind, KINDS["unknown"])
-        raise PhotoRefused(415, "unsupported_image_type", f"只接受 JPEG、PNG、WebP 或 HEIC 照片，收到的是{zh}",
-                           f"Only JPEG, PNG, WebP or HEIC photos are accepted; this is {en}") from None
-    size = im.size
-    if size[0] * size[1] > max_pixels:  # before a single pixel is decoded
-        raise too_many_pixels(max_pixels, size)
-    if im.format == "JPEG":
-        # Phones send JPEGs, and decoding one (even at 1/8 scale) was a third of an upload's time. Its
-        # structure is checked instead, segment by segment to the end-of-image marker, which is what a
-        # cut-off upload lacks; where libjpeg cannot decode what passes, the copy job marks it failed.
-        if not jpeg_complete(data):
-            raise damaged(im.format)
-        return im, size
-    try:
-        im.load()
-    except Exception:
-        raise damaged(im.format) from None
-    return im, size
+    except Exception:  # whatever Pillow makes of bytes that passed the walk, they are not a photo we take
+        raise damaged(kind) from None
+    width, height = im.size
+    if width * height > max_pixels:
+        raise too_many_pixels(max_pixels, im.size)
+    if not width or not height:  # a JPEG may leave its height to a DNL marker, which Pillow does not read
+        raise damaged(kind)
+    return im
 
 
 def damaged(kind: str) -> PhotoRefused:
@@ -126,41 +132,38 @@ def damaged(kind: str) -> PhotoRefused:
                         f"The photo is truncated or damaged and cannot be decoded ({kind})")
 
 
-def jpeg_complete(data: bytes) -> bool:
-    """Whether the JPEG's image data runs to its end-of-image marker. libjpeg forgives a file cut
-    short after its last block (it supplies the marker itself), but an upload cut short is damaged."""
-    position = 2  # after SOI
-    while position + 2 <= len(data):
-        if data[position] != 0xFF:
-            return False
-        marker = data[position + 1]
-        if marker == 0xD9:  # EOI
-            return True
-        if marker == 0xFF or 0xD0 <= marker <= 0xD7 or marker == 0x01:  # fill byte, RSTn, TEM: no length
-            position += 1 if marker == 0xFF else 2
-            continue
-        position += 2 + int.from_bytes(data[position + 2:position + 4], "big")
-        if marker == 0xDA:  # SOS: entropy-coded data runs to the next marker (FF00 is a stuffed FF)
-            found = NEXT_MARKER.search(data, position)
-            if found is None:
-                return False
-            position = found.start()
-    return False
+def _exif(kind: str, im: Image.Image, late_exif: bytes | None) -> Image.Exif:
+    """The EXIF the phone wrote, parsed from its bytes: never through Image.getexif(), which for a PNG decodes
+    the whole picture to look for EXIF after it (the walk has found that already). Its size, and the colour
+    profile's, within what phones write: both are parsed (by Pillow, and by littlecms in the copy job)."""
+    raw = im.info.get("exif") or late_exif or b""
+    if len(raw.removeprefix(b"Exif\x00\x00")) > MAX_EXIF:
+        raise PhotoRefused(422, "too_much_metadata", f"照片附带的元数据过多（{kind}：EXIF 超过 64 KiB）",
+                           f"The photo carries too much metadata ({kind}: EXIF over 64 KiB)")
+    if len(im.info.get("icc_profile") or b"") > MAX_ICC:
+        raise PhotoRefused(422, "too_much_metadata", f"照片附带的元数据过多（{kind}：色彩配置文件超过 1 MiB）",
+                           f"The photo carries too much metadata ({kind}: colour profile over 1 MiB)")
+    exif = Image.Exif()
+    try:
+        if raw:
+            exif.load(raw)
+    except Exception:  # unreadable EXIF costs the metadata, never the photo
+        log.info("unreadable EXIF in a %s photo", kind)
+        exif = Image.Exif()
+    return exif
 
 
-def metadata(im: Image.Image, size: tuple[int, int]) -> dict:
+def metadata(kind: str, size: tuple[int, int], exif: Image.Exif) -> dict:
     """Format, size as shown, and the capture time and place the phone wrote into EXIF, if it did."""
     width, height = size
-    if tasks.orientation(im) in (5, 6, 7, 8):  # turned a quarter: shown the other way round
+    if exif.get(ExifTags.Base.Orientation) in (5, 6, 7, 8):  # turned a quarter: shown the other way round
         width, height = height, width
-    found = {"format": im.format, "width": width, "height": height,
-             "taken_at": None, "latitude": None, "longitude": None}
+    found = {"format": kind, "width": width, "height": height, "taken_at": None, "latitude": None, "longitude": None}
     try:
-        exif = im.getexif()
         found["taken_at"] = taken_at(exif.get_ifd(ExifTags.IFD.Exif))
         found["latitude"], found["longitude"] = position(exif.get_ifd(ExifTags.IFD.GPSInfo))
     except Exception:  # unreadable EXIF costs the metadata, never the photo
-        log.info("unreadable EXIF in a %s photo", im.format)
+        log.info("unreadable EXIF in a %s photo", kind)
     return found
 
 
@@ -204,20 +207,20 @@ _FIRST_WITH_BYTES = (select(Photo.id).where(Photo.sha256 == bindparam("sha256"))
 def receive(photo_id: uuid.UUID, data: bytes, sha256: str, *, uploader_id: uuid.UUID) -> tuple[Photo, bool]:
     """Store a photo under the phone's id, or find it stored: (photo, whether it is new).
 
-    Raises PhotoRefused for a body that does not match the phone's SHA-256, an id taken by other
-    bytes, and anything that is not a whole JPEG, PNG, WebP or HEIC image within the pixel cap.
+    Raises PhotoRefused for a body that does not match the phone's SHA-256, an id taken (by someone else's
+    photo, or by other bytes), and anything that is not a whole JPEG, PNG, WebP or HEIC image within the caps.
     """
     actual = hashlib.sha256(data).hexdigest()
     if actual != sha256.lower():
         raise PhotoRefused(400, "digest_mismatch", "照片在传输中损坏（SHA-256 不符），请重新上传",
                            "The photo arrived damaged (its SHA-256 does not match); send it again")
-    if stored(Photo, photo_id):  # a retry: nothing is decoded or stored again
-        return _same_or_conflict(db.session.get(Photo, photo_id), actual), False
-    im, size = decode(data, current_app.config["PHOTO_MAX_PIXELS"])
+    if stored(Photo, photo_id):  # a retry: nothing is examined or stored again
+        return _same_or_conflict(db.session.get(Photo, photo_id), actual, uploader_id), False
+    found = examine(data, current_app.config["PHOTO_MAX_PIXELS"])
     first = db.fetch_hot(_FIRST_WITH_BYTES, {"sha256": actual})
     photo = Photo(id=photo_id, sha256=actual, byte_size=len(data), uploader_id=uploader_id,
-                  duplicate_of=first[0].id if first else None, **metadata(im, size))
-    photo, created = add_once(photo, lambda stored: _same_or_conflict(stored, actual))
+                  duplicate_of=first[0].id if first else None, **found)
+    photo, created = add_once(photo, lambda stored: _same_or_conflict(stored, actual, uploader_id))
     if not created:
         return photo, False
     # Written after the row: a failed write rolls the row back with the request. A commit failing after
@@ -227,7 +230,12 @@ def receive(photo_id: uuid.UUID, data: bytes, sha256: str, *, uploader_id: uuid.
     return photo, True
 
 
-def _same_or_conflict(existing: Photo, sha256: str) -> Photo:
+def _same_or_conflict(existing: Photo, sha256: str, uploader_id: uuid.UUID) -> Photo:
+    """The photo stored under the id, if it is the uploader's own with these bytes. An id of someone else's
+    photo is taken, whatever the bytes: nothing of that photo is told, not even whether they match."""
+    if existing.uploader_id != uploader_id:
+        raise PhotoRefused(409, "id_taken", "该照片编号已被占用，请以新的编号上传", "This photo id is taken; "
+                           "send the photo under a new id")
     if existing.sha256 != sha256:
         raise PhotoRefused(409, "id_conflict", "该照片编号已用于另一张内容不同的照片",
                            "This photo id belongs to a different photo (another SHA-256)")
@@ -235,38 +243,61 @@ def _same_or_conflict(existing: Photo, sha256: str) -> Photo:
 
 
 def request_variants(photo_id: uuid.UUID) -> None:
-    """Have the copies made: queued (RQ), or now, inline, in the embedded default.
-
-    Called once the photo is committed, so that a worker finds it. Never undoes the upload: when
-    this fails the photo stays stored, marked failed (inline) or pending (queue unreachable).
-    """
-    try:
-        enqueue(tasks.make_variants, str(photo_id), job_timeout=120)
-    except Exception:
-        log.exception("the copies of photo %s were not made", photo_id)
+    """Have the copies made: recorded as pending work in the upload's transaction, handed to a worker (or, in the
+    embedded default, made inline) once it commits, and tried again until they exist (server.jobs)."""
+    later(tasks.make_variants, str(photo_id))
 
 
 # ---- records citing photos (called by the domains whose records carry photos) ----------------------------
 
-def cite(photo_ids, *, record_type: str, record_id: uuid.UUID, site_id: uuid.UUID | None = None,
+def cite(photo_ids, *, author: Identity, record_type: str, record_id: uuid.UUID, site_id: uuid.UUID | None = None,
          grid_id: int, fresh: bool = False) -> None:
-    """Record that a record cites these photos, arrived or not: whoever's scope covers the grid or site
-    may then see them. Citing again adds nothing; `fresh`: the record is new, so nothing cites it yet."""
+    """Record that a record, made or changed by `author`, cites these photos, arrived or not.
+
+    A citation grants a photo to whoever's scope covers its grid or site only when its author uploaded the
+    photo, or vouched for it: the photo was stored and visible to the author when they cited it (decided in
+    the insert itself, so no statement more on the report's path, and none of the photo's arrival to race).
+    Citing someone else's photo id thus grants nothing, whenever that photo arrives; refusing the record
+    instead would break the offline contract and tell which ids exist. Citing again adds nothing (the first
+    citation stands); `fresh`: the record is new, so nothing cites it yet.
+    """
     cited = set() if fresh else set(db.session.scalars(select(PhotoCitation.photo_id).where(
         PhotoCitation.record_type == record_type, PhotoCitation.record_id == record_id)))
-    insert_rows(PhotoCitation, [{"photo_id": photo_id, "record_type": record_type, "record_id": record_id,
-                                 "site_id": site_id, "grid_id": grid_id}
-                                for photo_id in sorted(set(photo_ids) - cited)])
+    new = sorted(set(photo_ids) - cited)
+    if not new:
+        return
+    now = utcnow()
+    db.write_hot(_citing(grants_for(author.roles, "photos.view"), author.user_id),
+                 [{"id": uuid.uuid4(), "photo_id": photo_id, "cited": photo_id, "record_type": record_type,
+                   "record_id": record_id, "site_id": site_id, "grid_id": grid_id, "created_at": now,
+                   "author_id": author.user_id} for photo_id in new])
 
 
-def photo_states(photo_ids) -> dict[uuid.UUID, str]:
-    """Each photo's state: pending (not arrived, or its copies not made yet), processing, ready or failed."""
+@lru_cache(maxsize=4096)
+def _citing(author_grants, author_id: uuid.UUID):
+    """A citation's insert, built once per author: `vouched` when the photo is stored, not the author's, and
+    within their own photos.view scope (own photos need no vouching: their citations grant them anyway)."""
+    table = PhotoCitation.__table__
+    vouched = select(Photo.id).where(Photo.id == bindparam("cited", type_=table.c.photo_id.type),
+                                     Photo.uploader_id != author_id,
+                                     Photo.scope_clause(author_grants, author_id)).exists()
+    values = {column.key: bindparam(column.key, type_=column.type) for column in table.columns
+              if column.key != "vouched"}
+    return insert(table).values(**values, vouched=vouched)
+
+
+def photo_states(photo_ids, viewer: Identity) -> dict[uuid.UUID, str]:
+    """Each photo's state as the viewer may know it: pending (not arrived, its copies not made yet, or not the
+    viewer's to see: out of scope reads like not arrived), processing, ready or failed. One query for all."""
     ids = set(photo_ids)
-    found = db.fetch_hot(_states(db.session.get_bind().dialect.name), {"ids": sorted(ids)}) if ids else []
+    if not ids:
+        return {}
+    visible = Photo.scope_clause(grants_for(viewer.roles, "photos.view"), viewer.user_id)
+    found = db.fetch_hot(_states(db.session.get_bind().dialect.name, visible), {"ids": sorted(ids)})
     stored = {row.id: row.state for row in found}
     return {photo_id: stored.get(photo_id, "pending") for photo_id in ids}
 
 
-@lru_cache(maxsize=None)
-def _states(dialect: str):
-    return select(Photo.id, Photo.state).where(among(Photo.id, "ids", dialect))
+@lru_cache(maxsize=4096)  # per dialect and scope clause, itself built once per viewer's grants
+def _states(dialect: str, visible):
+    return select(Photo.id, Photo.state).where(among(Photo.id, "ids", dialect), visible)

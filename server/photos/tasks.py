@@ -11,11 +11,13 @@ from functools import lru_cache, partial
 
 from flask import current_app
 from PIL import ExifTags, Image, ImageCms, ImageDraw, ImageFont
+from PIL.JpegImagePlugin import JpegImageFile
 from pillow_heif import register_heif_opener
 from sqlalchemy import select, update
 
 from server.core.db import db
 from server.core.i18n import SHANGHAI
+from server.jobs import job
 from server.people.models import User
 from server.photos.models import FORMATS, Photo, PhotoCitation, blob_key
 from server.sites.models import Site
@@ -41,9 +43,36 @@ CJK_FONTS = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
              "/System/Library/Fonts/PingFang.ttc", "C:/Windows/Fonts/msyh.ttc")
 
 
-def open_photo(file) -> Image.Image:
-    """Open a photo in an allowed format only: reads the header, decodes no pixels yet."""
-    return Image.open(file, formats=list(FORMATS))
+class Undecodable(Exception):
+    """An original whose pixels cannot be decoded (or may not be: over the pixel cap). A fault of its bytes,
+    not of the moment: tried again it would fail again, at the cost of another decode."""
+
+
+def open_photo(file, kind: str | None = None) -> Image.Image:
+    """Open a photo in an allowed format (or in `kind` only): reads the header, decodes no pixels yet."""
+    return Image.open(file, formats=[kind] if kind else list(FORMATS))
+
+
+def decoded(data: bytes, side: int, *, draft: bool = True, max_pixels: int | None = None):
+    """The original's pixels and the size its display copy will have (within a square of `side`), or
+    Undecodable. The pixel cap is checked before a pixel is decoded, and bounds the memory too: a PNG
+    inflates no further than its width × height. A JPEG is drafted: libjpeg itself shrinks it."""
+    try:
+        im = open_photo(io.BytesIO(data))
+        if max_pixels is not None and im.width * im.height > max_pixels:
+            raise Undecodable(f"{im.width}×{im.height} is over the cap of {max_pixels} pixels")
+        size = fit(im.size, side)
+        if draft and isinstance(im, JpegImageFile):  # JPEG, and MPO (a JPEG with more pictures after it)
+            # The real target box, so that the JPEG decoder itself shrinks (by 1/2, 1/4 or 1/8) as far as
+            # the result still covers it: a square (1600, 1600) box would not shrink a 4:3 photo at all.
+            # Not for HEIF, whose draft swaps in an embedded thumbnail, a separate picture.
+            im.draft("RGB", size)
+        im.load()  # before EXIF is read: a PNG's getexif() would decode it, and swallow what fails
+    except Undecodable:
+        raise
+    except Exception as exc:  # whatever Pillow and its codecs make of bytes that are not a whole picture
+        raise Undecodable(f"{type(exc).__name__}: {exc}") from exc
+    return im, size
 
 
 def orientation(im: Image.Image) -> int:
@@ -92,16 +121,11 @@ def encode(im: Image.Image, options: dict) -> bytes:
     return out.getvalue()
 
 
-def render(file, *, draft: bool = True, watermark=None) -> tuple[bytes, bytes]:
+def render(file, *, draft: bool = True, watermark=None, max_pixels: int | None = None) -> tuple[bytes, bytes]:
     """Decode, shrink, orient and re-encode an original: (display JPEG, thumbnail JPEG)."""
-    im = open_photo(file)
+    # Read whole first: a store failing mid-read is not a photo that cannot be decoded
+    im, size = decoded(file.read(), DISPLAY_SIDE, draft=draft, max_pixels=max_pixels)
     turn = ORIENTATION.get(orientation(im))
-    size = fit(im.size, DISPLAY_SIDE)
-    if draft and im.format == "JPEG":
-        # The real target box, so that the JPEG decoder itself shrinks (by 1/2, 1/4 or 1/8) as far as
-        # the result still covers it: a square (1600, 1600) box would not shrink a 4:3 photo at all.
-        # Not for HEIF, whose draft swaps in an embedded thumbnail, a separate picture.
-        im.draft("RGB", size)
     icc = im.info.get("icc_profile")
     im = as_rgb(im)
     if im.size != size:
@@ -118,10 +142,11 @@ def render(file, *, draft: bool = True, watermark=None) -> tuple[bytes, bytes]:
     return encode(im, JPEG_OPTIONS), encode(thumb, THUMB_OPTIONS)
 
 
-def make_copies(store: Storage, original_key: str, *, draft: bool = True, watermark=None) -> tuple[str, str]:
+def make_copies(store: Storage, original_key: str, *, draft: bool = True, watermark=None,
+                max_pixels: int | None = None) -> tuple[str, str]:
     """The pipeline: render an original's copies and store them by content; their SHA-256s."""
     with store.open(original_key) as file:
-        copies = render(file, draft=draft, watermark=watermark)
+        copies = render(file, draft=draft, watermark=watermark, max_pixels=max_pixels)
     shas = []
     for kind, data in zip(("display", "thumb"), copies, strict=True):
         sha = hashlib.sha256(data).hexdigest()
@@ -130,19 +155,29 @@ def make_copies(store: Storage, original_key: str, *, draft: bool = True, waterm
     return shas[0], shas[1]
 
 
+@job(timeout=60)
 def make_variants(photo_id: str) -> str:
-    """The job: make (or remake) a photo's copies. Takes the id; lets failures propagate for RQ to retry."""
+    """The job: make a photo's copies. Takes the id; lets failures propagate, to be tried again, except bytes
+    that cannot be decoded: the photo is then failed for good."""
     photo = db.session.get(Photo, uuid.UUID(photo_id))
     if photo is None:
-        # Queued by a request that has not committed (yet): a retry finds it, or gives up if it never will.
         raise LookupError(f"photo {photo_id} is not stored")
+    if photo.state == "ready":  # made by an earlier attempt (a job may run more than once)
+        return photo.state
     photo.state = "processing"
     db.session.commit()
     try:
         mark = watermark_for(photo) if current_app.config["PHOTO_WATERMARK"] else None
-        photo.display_sha256, photo.thumb_sha256 = make_copies(storage(), photo.original_key, watermark=mark)
+        photo.display_sha256, photo.thumb_sha256 = make_copies(storage(), photo.original_key, watermark=mark,
+                                                               max_pixels=current_app.config["PHOTO_MAX_PIXELS"])
         photo.state = "ready"
         db.session.commit()
+    except Undecodable as exc:  # failed for good: its bytes would fail again (a new upload asks again)
+        db.session.rollback()
+        log.warning("photo %s cannot be decoded: %s", photo_id, exc)
+        db.session.execute(update(Photo).where(Photo.id == photo.id).values(state="failed"))
+        db.session.commit()
+        return "failed"
     except Exception:
         db.session.rollback()
         db.session.execute(update(Photo).where(Photo.id == photo.id).values(state="failed"))
@@ -203,9 +238,10 @@ def stamp(im: Image.Image, lines: list[str], font_path: str | None) -> None:
 
 
 def watermark_for(photo: Photo):
-    """What stamps this photo's display copy: the site of its first citation, if any, and its reporter."""
+    """What stamps this photo's display copy: the site of its first citation that grants it (not one by
+    whoever cited its id), if any, and its reporter."""
     site = db.session.scalars(select(Site).join(PhotoCitation, PhotoCitation.site_id == Site.id)
-                              .where(PhotoCitation.photo_id == photo.id)
+                              .where(PhotoCitation.photo_id == photo.id, PhotoCitation.granting(photo))
                               .order_by(PhotoCitation.created_at).limit(1)).first()
     latitude, longitude = photo.latitude, photo.longitude
     if latitude is None and site is not None:

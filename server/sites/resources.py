@@ -94,10 +94,11 @@ class SiteById(ApiView):
     @blp.doc(security=BEARER_DOC)
     def patch(self, body, site_id: uuid.UUID):
         """修改场所 / Edit a site (If-Match: the ETag you read)"""
+        # Locked first: the ETag is then checked against the very version this change replaces, so of two edits
+        # sent at once on one version, the second is told it is stale (412) instead of overwriting the first.
+        site = get_or_404(Site, site_id, clause=Site.scope_clause(grants("sites.view")), lock=True)
         view = services.site_view(site_id, Site.scope_clause(grants("sites.view")))
-        if view is None:
-            error(404, tr("未找到该场所", "No such site"))
         if services.site_view(site_id, Site.scope_clause(grants("sites.manage"))) is None:
             error(403, tr("您只能查看该场所，不能修改", "You may view this site but not edit it"))
         blp.check_etag(view, SiteSchema)
-        return _save(db.session.get(Site, site_id), body, "update")
+        return _save(site, body, "update")

@@ -1,11 +1,13 @@
 """Site tags (场所二维码): the signed QR code fixed at a site, one live tag per site at a time."""
 import uuid
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy import ForeignKey, Index, String, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.core.db import Base, UTCDateTime, utcnow
+from server.sites.models import Site
 
 
 class SiteTag(Base):
@@ -34,3 +36,9 @@ class SiteTag(Base):
 
     def __repr__(self):
         return f"<SiteTag {self.code}>"
+
+    @classmethod
+    @lru_cache(maxsize=4096)
+    def scope_clause(cls, grants):
+        """The tags of the sites within the grants; any other serial reads as absent."""
+        return cls.site_id.in_(select(Site.id).where(Site.scope_clause(grants)))

@@ -28,7 +28,9 @@ scan = FlaskBlueprint("scan", __name__)
 PROBLEMS = {
     "malformed": (404, "invalid_tag", "这不是江汉安全网格的场所码", "This is not a SafeGrid site code"),
     "bad_signature": (404, "invalid_tag", "场所码校验失败：请核对是否输错", "The code does not check out: was it mistyped?"),
-    "unknown_tag": (404, "invalid_tag", "没有这个场所码", "No such site code"),
+    # also the answer for a real tag (live or revoked) whose site is outside the caller's scope
+    "unknown_tag": (404, "invalid_tag", "没有这个场所码，或它不在您的负责范围内",
+                    "No such site code, or its site is outside your scope"),
     "unknown_key": (404, "retired_key", "该场所码的密钥已停用，请联系安监站换发", "This code's key is retired: ask the station for a new tag"),
     "revoked": (410, "revoked_tag", "该场所码已作废，请联系安监站换发", "This tag was revoked: ask the station for a new one"),
 }
@@ -49,6 +51,11 @@ def _site_to_manage(site_id: uuid.UUID) -> Site:
     if sites.site_view(site_id, Site.scope_clause(grants("sites.manage"))) is None:
         error(403, tr("您只能查看该场所，不能管理它的标签", "You may view this site but not manage its tag"))
     return site
+
+
+def _tag_to_manage(serial: int, *, lock: bool = False) -> SiteTag:
+    # Serials are sequential: a tag of a site you may not manage answers exactly as one never issued.
+    return get_or_404(SiteTag, serial, clause=SiteTag.scope_clause(grants("sites.manage")), lock=lock)
 
 
 @blp.route("/sites/<uuid:site_id>/tag")
@@ -81,10 +88,8 @@ class TagBySerial(ApiView):
     @blp.response(200, TagSchema)
     @blp.doc(security=BEARER_DOC)
     def get(self, serial: int):
-        """一个标签 / One tag, live or revoked"""
-        tag = get_or_404(SiteTag, serial)
-        _site_to_manage(tag.site_id)
-        return _tag_view(tag)
+        """一个标签 / One tag, live or revoked, of a site you manage"""
+        return _tag_view(_tag_to_manage(serial))
 
     @requires("sites.manage")
     @blp.etag
@@ -93,8 +98,7 @@ class TagBySerial(ApiView):
     @blp.doc(security=BEARER_DOC)
     def delete(self, body, serial: int):
         """作废标签 / Revoke a tag (lost, damaged); its code stops leading to the site"""
-        tag = get_or_404(SiteTag, serial)
-        _site_to_manage(tag.site_id)
+        tag = _tag_to_manage(serial, lock=True)  # checked against the version it replaces (see sites' PATCH)
         blp.check_etag(_tag_view(tag), TagSchema)
         if tag.revoked_at is None:
             services.revoke(tag, g.identity.user_id, body["reason"])
@@ -106,18 +110,20 @@ class ResolveTag(ApiView):
     @requires("sites.view")
     @blp.arguments(TagQuerySchema, location="query")
     @blp.response(200, ResolvedTagSchema)
-    @blp.alt_response(404, description="not a valid code, or its site is outside your scope")
-    @blp.alt_response(410, description="the tag was revoked")
+    @blp.alt_response(404, description="not a valid code, or its site is outside your scope (alike)")
+    @blp.alt_response(410, description="the tag of a site in your scope was revoked")
     @blp.doc(security=BEARER_DOC)
     def get(self, query):
         """扫码或输入场所码 / Resolve a scanned URL or a typed code to its site"""
         resolution = services.resolve(query["code"])
-        if resolution.problem:
-            status, error_code, zh, en = PROBLEMS[resolution.problem]
+        problem, site = resolution.problem, None
+        if resolution.tag is not None:
+            site = sites.site_view(resolution.tag.site_id, Site.scope_clause(grants("sites.view")))
+            if site is None:  # out of scope a tag reads as unknown, whether live or revoked
+                problem = "unknown_tag"
+        if problem:
+            status, error_code, zh, en = PROBLEMS[problem]
             error(status, tr(zh, en), code=error_code)
-        site = sites.site_view(resolution.tag.site_id, Site.scope_clause(grants("sites.view")))
-        if site is None:
-            error(404, tr("该场所不在您的负责范围内", "This site is outside your scope"))
         return {"tag": _tag_view(resolution.tag), "site": site}
 
 

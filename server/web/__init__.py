@@ -43,6 +43,8 @@ def front_door():
     try:
         return _send("index.html")
     except NotFound:  # not built (./scripts/serve builds it): the API docs are all there is to see
+        if not current_app.config["API_DOCS"]:
+            raise
         return redirect("/api/docs")
 
 

@@ -1,7 +1,10 @@
 """The service as a whole: docs, health, vocabularies, and what an unexpected failure looks like."""
 import logging
+import re
 
 import pytest
+
+from server.core.api import MAX_PAGE
 
 
 def test_the_api_docs_are_served_without_any_cdn(client):
@@ -25,6 +28,53 @@ def test_the_openapi_document_describes_the_api(client):
     assert site_get["security"] == [{"bearerAuth": []}]
     error = spec["components"]["schemas"]["Error"]["properties"]
     assert set(error) == {"code", "status", "message", "errors"}
+
+
+def _resolved(spec, schema):
+    while "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def _input_strings(spec, schema, where):
+    """(where, property schema) of every string a request may carry in a body or query schema."""
+    schema = _resolved(spec, schema)
+    types = schema.get("type")
+    if "string" in (types if isinstance(types, list) else [types]):
+        yield where, schema
+    for name, sub in schema.get("properties", {}).items():
+        yield from _input_strings(spec, sub, f"{where}.{name}")
+    if "items" in schema:
+        yield from _input_strings(spec, schema["items"], f"{where}[]")
+
+
+def test_the_document_states_the_limits_the_server_applies(client):
+    spec = client.get("/api/openapi.json").json
+    strings, paged = [], []
+    for path, operations in spec["paths"].items():
+        for method, op in operations.items():
+            if method == "parameters":  # the path's own (its ids), not an operation
+                continue
+            where = f"{method.upper()} {path}"
+            for param in op.get("parameters", []):
+                if param.get("in") == "query":
+                    strings += _input_strings(spec, param["schema"], f"{where} ?{param['name']}")
+                if param.get("name") == "page":
+                    paged.append(where)
+                    assert param["schema"]["maximum"] == MAX_PAGE, where  # beyond it, a 422
+            for media in op.get("requestBody", {}).get("content", {}).values():
+                strings += _input_strings(spec, media["schema"], where)
+            for status, answer in op["responses"].items():
+                if "X-Pagination" in answer.get("headers", {}):  # sent as a string holding JSON
+                    header = spec["components"]["headers"]["PAGINATION"]
+                    assert list(header["content"]) == ["application/json"], where
+    assert len(paged) >= 6 and len(strings) >= 30
+    # NUL is refused (StrictSchema): no string the document admits holds one
+    for where, schema in strings:
+        if "format" not in schema:
+            assert "pattern" in schema or "enum" in schema, where
+            assert not any("\x00" in str(value) for value in schema.get("enum", [])), where
+            assert "pattern" not in schema or not re.search(schema["pattern"], "a\x00b"), where
 
 
 def test_health_says_what_answers(client, app):

@@ -147,6 +147,36 @@ def browser_context_args(browser_context_args, live_server, demo_site):
             "permissions": ["camera", "geolocation"], "geolocation": near(demo_site)}
 
 
+# Reports each Content-Security-Policy violation of a page (a script, style, image or connection the policy
+# blocked) to the test, through a binding the context exposes.
+CSP_WATCH = """document.addEventListener('securitypolicyviolation', (e) => window.__cspViolation(
+  `${e.effectiveDirective} refused ${e.blockedURI || 'inline'} in ${e.sourceFile || e.documentURI}`
+  + `:${e.lineNumber}`));"""
+
+
+class CspWatch:
+    """The violations seen in the watched contexts' pages; any left at the end of a test fails it."""
+
+    def __init__(self):
+        self.violations = []
+
+    def watch(self, context):
+        context.expose_binding("__cspViolation", lambda _source, text: self.violations.append(text))
+        context.add_init_script(CSP_WATCH)
+        return context
+
+
+@pytest.fixture(autouse=True)
+def csp(request):
+    """Every page of a browser test runs under the field app's Content-Security-Policy, and no flow may trip
+    it: the test's `context` is watched, and one a test makes itself is watched with csp.watch(context)."""
+    watcher = CspWatch()
+    if "context" in request.fixturenames:
+        watcher.watch(request.getfixturevalue("context"))
+    yield watcher
+    assert not watcher.violations, watcher.violations
+
+
 @pytest.fixture
 def sign_in(page):
     """sign_in("demo-grid") → `page`, on the app's home screen, signed in through its login form."""

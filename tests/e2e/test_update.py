@@ -14,11 +14,12 @@ WHAT = "配电箱门未关闭（版本更新测试）"
 
 
 def test_an_app_update_keeps_the_outbox_and_sends_it_after(browser, browser_context_args, start_live_server,
-                                                           demo_site, tmp_path):
+                                                           demo_site, tmp_path, csp):
     release = tmp_path / "dist"
     shutil.copytree(live.PWA_DIST, release)
     url = start_live_server(release)
-    context = browser.new_context(**{**browser_context_args, "base_url": url, "geolocation": near(demo_site)})
+    context = csp.watch(browser.new_context(**{**browser_context_args, "base_url": url,
+                                                "geolocation": near(demo_site)}))
     page = live.sign_in(context.new_page(), "/", "demo-grid")
     live.wait_until_controlled(page)
     expect(page.get_by_text(demo_site["name"]).first).to_be_visible()

@@ -1,16 +1,15 @@
-"""The clocks, with a controlled clock and once with a real RQ worker: warn at 20, escalate at 30,
+"""The clocks, with a controlled clock and once through the maintenance round: warn at 20, escalate at 30,
 deadlines and supervision; each fires once, and only while it still applies. And the inbox they fill."""
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from rq import SimpleWorker
 from sqlalchemy import select
 
 from server.core.db import db
 from server.evidence import services as evidence
 from server.hazards import clocks
 from server.hazards.models import Hazard, HazardClock
-from server.jobs import queue, redis_connection
+from server.jobs import maintenance
 from tests.hazards.test_loop import act, later, report
 
 
@@ -98,23 +97,51 @@ def test_the_inbox_is_private_and_marks_read(login_as, world):
     assert other.get("/api/v1/inbox", headers={"Accept-Language": "en"}).json[0]["title"] == "A new report to triage"
 
 
-def test_a_real_rq_worker_ticks_and_keeps_the_tick_scheduled(redis_app, login_as, world):
+def test_every_process_s_maintenance_round_fires_the_due_clocks(app, login_as, world):
     supervisor = login_as("supervisor")
     hazard = report(login_as("grid_worker"), world)
-    with redis_app.app_context():
+    with app.app_context():
         db.session.execute(HazardClock.__table__.update().where(HazardClock.hazard_id == uuid.UUID(hazard["id"]))
                            .values(due_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
         db.session.commit()
-        job = queue(clocks.CLOCK_QUEUE).enqueue(clocks.tick_job, job_id="hazard-clock-tick")
-        SimpleWorker([queue(clocks.CLOCK_QUEUE)], connection=redis_connection()).work(burst=True)
-        job.refresh()
-        assert job.get_status() == "finished"
-        # the next tick, in Redis
-        assert "hazard-clock-tick" in queue(clocks.CLOCK_QUEUE).scheduled_job_registry.get_job_ids()
+    maintenance.run_once(app)  # what each web worker and each job worker does every few seconds
+    with app.app_context():
         fired = db.session.scalars(select(HazardClock.outcome).where(
             HazardClock.hazard_id == uuid.UUID(hazard["id"]))).all()
     assert fired == ["fired", "fired"]
     assert ("ack_escalation", hazard["id"]) in inbox(supervisor)
+
+
+def test_a_backlog_larger_than_a_batch_fires_in_one_tick_each_clock_once(app, login_as, world):
+    station = login_as("station_officer")
+    hazards = [report(login_as("grid_worker"), world) for _ in range(7)]
+    moment = received(app, hazards[-1]) + timedelta(minutes=31)
+    assert tick_at_in_batches(app, moment, batch=3) == 14  # warning and escalation of each, 3 a transaction
+    assert tick_at_in_batches(app, moment, batch=3) == 0
+    kinds = inbox(station, page_size=100)
+    assert all(kinds.count((kind, h["id"])) == 1 for h in hazards for kind in ("ack_warning", "ack_escalation"))
+
+
+def tick_at_in_batches(app, moment, batch):
+    with app.app_context():
+        return clocks.tick(moment, batch=batch)
+
+
+def test_a_clock_that_cannot_fire_does_not_hold_the_others_back(app, login_as, world, monkeypatch):
+    hazards = [report(login_as("grid_worker"), world) for _ in range(3)]
+    poisoned = uuid.UUID(hazards[1]["id"])
+    real = evidence.record_many
+
+    def record_many(changes):
+        if any(change["record_id"] == poisoned for change in changes):
+            raise RuntimeError("this one cannot be recorded")
+        return real(changes)
+
+    monkeypatch.setattr(evidence, "record_many", record_many)
+    assert tick_at_in_batches(app, received(app, hazards[-1]) + timedelta(minutes=31), batch=10) == 5
+    with app.app_context():
+        waiting = db.session.scalars(select(HazardClock.kind).where(HazardClock.fired_at.is_(None))).all()
+    assert waiting == ["ack_escalation"]  # the poisoned hazard's escalation, tried again next round
 
 
 def test_a_notice_without_a_deadline_gets_the_default_for_its_level(app, login_as, world):

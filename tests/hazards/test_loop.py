@@ -100,6 +100,18 @@ def test_the_same_id_with_other_content_is_a_conflict(login_as, world):
     assert resp.status_code == 409 and resp.json["code"] == "id_conflict" and "description" in resp.json["message"]
 
 
+@pytest.mark.parametrize("same_content", [True, False])
+def test_someone_else_s_report_id_is_taken_and_tells_nothing_of_that_report(login_as, world, same_content):
+    victim, attacker = login_as("grid_worker"), login_as("station_officer_b")  # another street
+    body = report_body(world, description="仓库内违规存放液化气钢瓶")
+    victim.post("/api/v1/hazards", json=body)
+    guess = body if same_content else {**body, "description": "x", "level": "major"}
+    resp = attacker.post("/api/v1/hazards", json=guess)
+    assert resp.status_code == 409 and resp.json["code"] == "id_taken" and "errors" not in resp.json
+    assert not any(word in resp.get_data(as_text=True) for word in ("description", "level", "reporter", "钢瓶"))
+    assert attacker.get(f"/api/v1/hazards/{body['id']}").status_code == 404  # and it stays out of reach
+
+
 def test_a_stale_change_is_412_with_the_current_state_and_an_invalid_one_409_with_the_allowed(login_as, world):
     station, other = login_as("station_officer"), login_as("station_officer")
     hazard = report(login_as("grid_worker"), world)

@@ -128,6 +128,20 @@ def test_the_opinion_shows_the_reinspection_photos_even_those_whose_copies_are_n
     assert sorted(Image.open(io.BytesIO(image.data)).size for image in images) == [(240, 320), (320, 240)]
 
 
+def test_a_notice_prints_no_photo_its_report_had_no_right_to_cite(login_as, world):
+    victim, attacker, station = login_as("grid_worker"), login_as("grid_worker"), login_as("station_officer")
+    theirs, own = uid(), uid()
+    assert put(victim, make_photo(size=(400, 300)), theirs).status_code == 201  # someone else's, in scope
+    assert put(attacker, make_photo(size=(300, 400)), own).status_code == 201
+    hazard = report(attacker, world, photo_ids=[theirs, own])  # the id learned somehow, cited as evidence
+    act(station, hazard["id"], "acknowledge")
+    act(station, hazard["id"], "issue_notice", deadline=later(7), responsible_party="测试农贸市场有限公司")
+    [notice] = station.get(f"/api/v1/hazards/{hazard['id']}/documents").json
+    reader = PdfReader(io.BytesIO(attacker.get(f"/api/v1/hazards/{hazard['id']}/documents/{notice['id']}.pdf").data))
+    images = [image for page in reader.pages for image in page.images]
+    assert [Image.open(io.BytesIO(image.data)).size for image in images] == [(240, 320)]  # the citer's own only
+
+
 def test_document_numbers_run_on_without_gaps(login_as, world):
     station = login_as("station_officer")
     numbers = []

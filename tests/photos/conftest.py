@@ -9,6 +9,7 @@ import uuid
 import pytest
 from PIL import ExifTags, Image, ImageDraw
 
+from server.auth.services import identity_for_token
 from server.core.db import db
 from server.storage import LocalStorage
 from tests.conftest import WORLD, Caller, issue_token, make_user
@@ -113,6 +114,12 @@ def call_as(app, client):
         return Caller(client, user, token)
 
     return make
+
+
+def identity(app, caller):
+    """The Identity behind a Caller, as a request would resolve it (for calling services as that user)."""
+    with app.app_context():
+        return identity_for_token(caller.token)
 
 
 def blobs(store: LocalStorage, kind: str) -> list:

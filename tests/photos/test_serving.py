@@ -8,19 +8,22 @@ import pytest
 from server.core.db import db
 from server.photos import services
 from tests.conftest import WORLD
-from tests.photos.conftest import fetch, make_photo, put
+from tests.photos.conftest import fetch, identity, make_photo, put
 
 
-def cite(app, photo_id, *, grid, site=None, record_id=None):
+def cite(app, author, photo_id, *, grid, site=None, record_id=None):
+    """A record made by `author` (a Caller) citing the photo, at the grid or site."""
+    who = identity(app, author)
     with app.app_context():
-        services.cite([uuid.UUID(str(photo_id))], record_type="checkin", record_id=record_id or uuid.uuid4(),
-                      site_id=WORLD[site] if site else None, grid_id=WORLD[grid])
+        services.cite([uuid.UUID(str(photo_id))], author=who, record_type="checkin",
+                      record_id=record_id or uuid.uuid4(), site_id=WORLD[site] if site else None, grid_id=WORLD[grid])
         db.session.commit()
 
 
-def states(app, *photo_ids):
+def states(app, viewer, *photo_ids):
+    who = identity(app, viewer)
     with app.app_context():
-        return services.photo_states([uuid.UUID(str(p)) for p in photo_ids])
+        return services.photo_states([uuid.UUID(str(p)) for p in photo_ids], who)
 
 
 def sees(caller, photo) -> bool:
@@ -49,10 +52,11 @@ SCOPE = [
 
 @pytest.mark.parametrize("viewer,grid,site,visible", SCOPE)
 def test_a_photo_is_seen_within_the_scope_of_a_record_citing_it(app, login_as, call_as, viewer, grid, site, visible):
-    photo = put(call_as("grid_worker", "grid_b1"), make_photo()).json
+    uploader = call_as("grid_worker", "grid_b1")
+    photo = put(uploader, make_photo()).json
     caller = login_as(viewer)
     assert not sees(caller, photo)
-    cite(app, photo["id"], grid=grid, site=site)
+    cite(app, uploader, photo["id"], grid=grid, site=site)  # the uploader's own record
     assert sees(caller, photo) is visible
     if not visible:
         absent = caller.get(f"/api/v1/photos/{uuid.uuid4()}")
@@ -65,21 +69,21 @@ def test_the_uploader_sees_their_photo_and_a_worker_of_another_grid_only_once_it
     photo = put(uploader, make_photo()).json
     neighbour = call_as("grid_worker", "grid_a2")
     assert sees(uploader, photo) and not sees(neighbour, photo)
-    cite(app, photo["id"], grid="grid_a1", site="market_site")
+    cite(app, uploader, photo["id"], grid="grid_a1", site="market_site")
     assert not sees(neighbour, photo)
-    cite(app, photo["id"], grid="grid_a2", site="fire_lane")
+    cite(app, uploader, photo["id"], grid="grid_a2", site="fire_lane")
     assert sees(neighbour, photo)
 
 
 def test_a_record_may_cite_a_photo_before_it_arrives(app, login_as):
     photo_id, record_id = uuid.uuid4(), uuid.uuid4()
-    cite(app, photo_id, grid="grid_a1", record_id=record_id)
-    cite(app, photo_id, grid="grid_a1", record_id=record_id)  # the record synced twice: one citation
-    assert states(app, photo_id) == {photo_id: "pending"}
-    officer = login_as("station_officer")
+    worker, officer = login_as("grid_worker"), login_as("station_officer")
+    cite(app, worker, photo_id, grid="grid_a1", record_id=record_id)
+    cite(app, worker, photo_id, grid="grid_a1", record_id=record_id)  # the record synced twice: one citation
+    assert states(app, officer, photo_id) == {photo_id: "pending"}
     assert officer.get(f"/api/v1/photos/{photo_id}").status_code == 404
-    put(login_as("grid_worker"), make_photo(), photo_id)
-    assert states(app, photo_id, unknown := uuid.uuid4()) == {photo_id: "ready", unknown: "pending"}
+    put(worker, make_photo(), photo_id)
+    assert states(app, officer, photo_id, unknown := uuid.uuid4()) == {photo_id: "ready", unknown: "pending"}
     assert officer.get(f"/api/v1/photos/{photo_id}").status_code == 200
 
 
@@ -104,7 +108,7 @@ def test_the_original_is_only_for_offices_in_scope(app, login_as):
     worker = login_as("grid_worker")
     data = make_photo("PNG")
     photo = put(worker, data).json
-    cite(app, photo["id"], grid="grid_a1", site="market_site")
+    cite(app, worker, photo["id"], grid="grid_a1", site="market_site")
     assert worker.get(f"/api/v1/photos/{photo['id']}/original").status_code == 403  # not even their own
 
     officer = login_as("station_officer")

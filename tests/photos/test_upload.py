@@ -37,7 +37,7 @@ def test_each_format_is_stored_with_its_metadata_and_served_as_jpeg_copies(login
     assert photo["sha256"] == hashlib.sha256(data).hexdigest() and photo["byte_size"] == len(data)
     assert photo["taken_at"] == "2026-11-03T01:15:00+00:00"
     assert photo["latitude"] == pytest.approx(30.59, abs=1e-6) and photo["longitude"] == pytest.approx(114.27, abs=1e-6)
-    assert photo["uploader_id"] == str(caller.user.id) and photo["duplicate_of"] is None
+    assert photo["uploader_id"] == str(caller.user.id) and photo["duplicate_of"] is None and not photo["reused"]
     assert "original" not in photo["urls"]  # phones get the copies
 
     display = fetch(caller, photo["urls"]["display"])
@@ -99,12 +99,14 @@ def test_the_same_bytes_under_another_id_are_stored_once_and_flagged(login_as, m
     caller = login_as("grid_worker")
     data = make_photo()
     first = put(caller, data).json
+    assert first["reused"] is False and first["duplicate_of"] is None
     second = put(login_as("grid_worker"), data)
-    assert second.status_code == 201
-    assert second.json["duplicate_of"] == first["id"] and second.json["sha256"] == first["sha256"]
+    assert second.status_code == 201 and second.json["sha256"] == first["sha256"]
+    # re-used evidence is told, but not whose: the earlier photo is someone else's (test_citations.py)
+    assert second.json["reused"] is True and second.json["duplicate_of"] is None
     assert len(blobs(media, "originals")) == 1
     third = put(caller, data).json
-    assert third["duplicate_of"] == first["id"]  # always the earliest
+    assert third["reused"] is True and third["duplicate_of"] == first["id"]  # always the earliest, if one's own
 
 
 def test_a_multipart_form_is_accepted_too(login_as):

@@ -7,13 +7,15 @@ from datetime import datetime, timezone
 import pytest
 from PIL import Image, ImageCms
 from rq import SimpleWorker
+from sqlalchemy import select
 
 from server import jobs
 from server.core.db import db
+from server.jobs.models import PendingJob
 from server.photos import services, tasks
 from server.photos.models import Photo
 from tests.conftest import WORLD
-from tests.photos.conftest import as_image, fetch, make_photo, put
+from tests.photos.conftest import as_image, fetch, identity, make_photo, put
 
 
 def test_a_failed_job_keeps_the_upload_and_a_repeat_upload_tries_again(login_as, monkeypatch):
@@ -59,7 +61,8 @@ def test_with_redis_the_copies_are_made_by_a_worker(redis_app, login_as):
     assert photo["state"] == "pending" and photo["urls"] == {}
     with redis_app.app_context():
         [job] = [jobs.queue().fetch_job(job_id) for job_id in jobs.queue().job_ids]
-        assert job.args == (photo["id"],) and job.timeout == 120 and job.retries_left == 3
+        [pending] = db.session.scalars(select(PendingJob)).all()  # the truth the message points at
+        assert job.args == (str(pending.id),) and job.timeout == 60 and pending.args == [photo["id"]]
         SimpleWorker([jobs.queue()], connection=jobs.redis_connection()).work(burst=True)
     ready = caller.get(f"/api/v1/photos/{photo['id']}").json
     assert ready["state"] == "ready" and as_image(fetch(caller, ready["urls"]["display"]).data).size == (400, 300)
@@ -94,13 +97,27 @@ def test_with_a_cjk_font_the_watermark_names_the_place_and_the_reporter():
 
 def test_the_watermark_takes_the_place_from_the_citing_record_when_the_photo_has_none(app, login_as, monkeypatch):
     monkeypatch.setattr(tasks, "cjk_font_path", lambda configured: None)
-    photo_id = uuid.uuid4()
-    put(login_as("grid_worker", name="李四"), make_photo("PNG", metadata=False), photo_id)
+    photo_id, uploader = uuid.uuid4(), login_as("grid_worker", name="李四")
+    put(uploader, make_photo("PNG", metadata=False), photo_id)
+    author = identity(app, uploader)
     with app.app_context():
-        services.cite([photo_id], record_type="checkin", record_id=uuid.uuid4(), site_id=WORLD["market_site"],
-                      grid_id=WORLD["grid_a1"])
+        services.cite([photo_id], author=author, record_type="checkin", record_id=uuid.uuid4(),
+                      site_id=WORLD["market_site"], grid_id=WORLD["grid_a1"])
         lines = tasks.watermark_for(db.session.get(Photo, photo_id)).keywords["lines"]
     assert lines[1] == "30.59000, 114.27000"  # the market's own position
+
+
+def test_the_watermark_takes_no_place_from_a_citation_by_someone_else(app, login_as, monkeypatch):
+    monkeypatch.setattr(tasks, "cjk_font_path", lambda configured: None)
+    photo_id, attacker = uuid.uuid4(), identity(app, login_as("grid_worker"))
+    with app.app_context():  # cited, before it arrives, by one who learned its id
+        services.cite([photo_id], author=attacker, record_type="hazard", record_id=uuid.uuid4(),
+                      site_id=WORLD["market_site"], grid_id=WORLD["grid_a1"])
+        db.session.commit()
+    put(login_as("grid_worker"), make_photo("PNG", metadata=False), photo_id)
+    with app.app_context():
+        lines = tasks.watermark_for(db.session.get(Photo, photo_id)).keywords["lines"]
+    assert lines[1] == ""  # neither the market's name nor its position
 
 
 def test_stamping_cuts_a_line_too_long_for_a_narrow_picture():

@@ -1,6 +1,8 @@
 """The field app served at /: its shell, its hashed assets, its own pages, and never in the API's place."""
 import pytest
 
+from server.core.security import FIELD_APP_POLICY
+
 PAGE = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # what a browser sends for a page
 INDEX = b'<!doctype html><html lang="zh-CN"><title>\xe6\xb1\x9f\xe6\xb1\x89\xe5\xae\x89\xe5\x85\xa8\xe7\xbd\x91\xe6\xa0\xbc</title></html>'
 
@@ -42,6 +44,21 @@ def test_the_worker_and_the_manifest_are_never_kept_stale(client, dist, path, mi
     # revalidation answers 304 while the file is unchanged, so a phone re-downloads nothing
     again = get(client, path, headers={"If-None-Match": resp.headers["ETag"]})
     assert again.status_code == 304
+
+
+@pytest.mark.parametrize("path", ["/", "/hazards", "/assets/index-Bx12Cd34.js", "/sw.js", "/manifest.webmanifest"])
+def test_the_field_app_runs_nothing_but_its_own_files_and_is_never_framed(client, dist, path):
+    resp = get(client, path, headers={"Accept": PAGE})
+    assert resp.status_code == 200
+    assert resp.headers["Content-Security-Policy"] == FIELD_APP_POLICY  # the worker's own policy is its script's
+    policy = dict((name, sources) for name, *sources in (d.split() for d in FIELD_APP_POLICY.split(";")))
+    for directive in ("script-src", "style-src", "connect-src", "worker-src"):
+        assert policy[directive] == ["'self'"], directive  # no inline code, no eval, no other origin
+    assert policy["img-src"] == ["'self'", "blob:"]  # photo previews and thumbnails
+    assert policy["frame-ancestors"] == ["'none'"] and policy["object-src"] == ["'none'"]
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    assert resp.headers["Referrer-Policy"] == "no-referrer"
+    assert "no-store" not in resp.headers["Cache-Control"]  # revalidated or kept, never kept from caches
 
 
 def test_hashed_assets_are_kept_for_a_year(client, dist):
