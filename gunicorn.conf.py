@@ -8,7 +8,10 @@ import sys
 
 from gunicorn import util
 
-bind = [f"0.0.0.0:{os.environ.get('PORT') or 8000}"]
+# Only nginx on this machine may reach gunicorn: a client reaching it directly could write the X-Forwarded-For
+# that TRUSTED_PROXY_HOPS makes the app believe. With the proxy on another machine, bind where it reaches
+# (GUNICORN_CMD_ARGS="--bind 10.0.0.5:8000") and let nothing else through to that port.
+bind = [f"127.0.0.1:{os.environ.get('PORT') or 8000}"]
 workers = int(os.environ.get("WEB_CONCURRENCY") or 4)
 # Sync workers (the default class) serve one request each, read at the proxy's speed; alone, without the
 # proxy, give them threads (--threads 4, as scripts/serve does) and rely on the app's body deadline.

@@ -47,6 +47,10 @@ def revision(message):
 @demo_cli.command("load")
 def load_demo():
     """Load the district, demo communities, grids, people, enterprises and sites (idempotent)."""
+    if current_app.config["APP_ENV"] == "production":
+        # the demo accounts' password is in the README: in production they would be open doors
+        raise click.UsageError("demo data is not loaded in production (APP_ENV=production): its logins' "
+                               "password is public")
     from server.core.db import db
     from server.demo.loader import load
 

@@ -32,7 +32,8 @@ def _set_roles(user, specs):
         error(422, errors={"json": {"roles": {str(exc.index): {exc.field: [str(exc)]}}}})
 
 
-_ACCOUNT_FIELD_NAMES = {"phone": "手机号", "name": "姓名", "is_active": "启用状态", "password": "密码"}
+_ACCOUNT_FIELD_NAMES = {"phone": ("手机号", "phone number"), "name": ("姓名", "name"),
+                        "is_active": ("启用状态", "active state"), "password": ("密码", "password")}
 
 
 def _check_account_authority(user, body):
@@ -42,8 +43,8 @@ def _check_account_authority(user, body):
     if changes and not services.covers_account(user, grants("users.manage")):
         error(403, tr("该账户还持有您管辖范围以外的角色，{f}须由管辖其全部角色的管理员修改",
                       "This account also holds roles outside your scope: its {f_en} must be changed by an admin "
-                      "whose scope covers all of them", f="、".join(_ACCOUNT_FIELD_NAMES[c] for c in changes),
-                      f_en=", ".join(changes)),
+                      "whose scope covers all of them", f="、".join(_ACCOUNT_FIELD_NAMES[c][0] for c in changes),
+                      f_en=", ".join(_ACCOUNT_FIELD_NAMES[c][1] for c in changes)),
               code="account_outside_scope")
 
 

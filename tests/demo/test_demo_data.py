@@ -101,3 +101,11 @@ def sites_seen_by(client, username):
     assert listed.status_code == 200, listed.json
     assert json.loads(listed.headers["X-Pagination"])["total"] == len(listed.json)  # nothing on a later page
     return listed.json
+
+
+def test_production_refuses_to_load_the_demo_accounts_whose_password_is_public(app, monkeypatch):
+    monkeypatch.setitem(app.config, "APP_ENV", "production")
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code != 0 and "production" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User).where(User.username == "demo-admin")) == 0
