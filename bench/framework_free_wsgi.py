@@ -156,5 +156,6 @@ def app(environ, start):
         hashlib.sha256(environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"]))).hexdigest()
         return answer(start, "201 Created", {})
     if method == "POST":  # and the JSON parsed
-        return answer(start, "201 Created", {"id": json.loads(environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"])))["id"]})
+        body = environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"]))
+        return answer(start, "201 Created", {"id": json.loads(body)["id"]})
     return answer(start, "200 OK", {"hello": "world"})

@@ -142,8 +142,9 @@ def insert_rows(model, rows: list[dict], *, statement=None) -> None:
     once (e.g. one that skips conflicting rows)."""
     if rows:
         table = model.__table__
-        db.write_hot(statement if statement is not None else _plain_insert(table), [{column.key: row[column.key] if column.key in row else _default(column)
-                                             for column in table.columns} for row in rows])
+        values = [{column.key: row[column.key] if column.key in row else _default(column) for column in table.columns}
+                  for row in rows]
+        db.write_hot(statement if statement is not None else _plain_insert(table), values)
 
 
 @lru_cache(maxsize=None)

@@ -19,7 +19,7 @@ import uuid
 from pathlib import Path
 
 from server import PROJECT_ROOT
-from tests.e2e.live import DEMO_PASSWORD, NotReady, free_port, prepare_demo_instance  # noqa: F401 (re-exported)
+from tests.e2e.live import DEMO_PASSWORD, NotReady, free_port, prepare_demo_instance, stop  # noqa: F401 (re-exported)
 
 NGINX_TEMPLATE = PROJECT_ROOT / "deploy" / "nginx.conf"
 # nginx's main context around the template, as Debian's /etc/nginx/nginx.conf would be, kept in `prefix`.
@@ -85,13 +85,7 @@ class Process:
         return self.process.poll() is None
 
     def stop(self):
-        if self.alive():
-            self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop(self.process)
 
 
 def procfile_web() -> str:

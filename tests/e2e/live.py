@@ -80,24 +80,36 @@ class LiveServer:
                 cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
         self._wait_until_up()
 
-    def _wait_until_up(self, timeout=30):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                with urllib.request.urlopen(f"{self.url}/api/v1/health", timeout=2):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise NotReady(f"the live server did not come up at {self.url}:\n{self.log.read_text()[-3000:]}")
+    def _wait_until_up(self):
+        if not wait_until_healthy(self.url, self.process):
+            self.stop()
+            raise NotReady(f"the live server did not come up at {self.url}:\n{self.log.read_text()[-3000:]}")
 
     def stop(self):
-        self.process.terminate()
+        stop(self.process)
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 30) -> bool:
+    """Whether the server at `url` answered its health check within `timeout` s while `process` lived."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
         try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+            with urllib.request.urlopen(f"{url}/api/v1/health", timeout=2):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def stop(process: subprocess.Popen):
+    """End a server process: asked first, killed after 10 s; waited for either way."""
+    if process.poll() is None:
+        process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def wait_until_controlled(page):

@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -22,6 +21,7 @@ from server.people.models import RoleAssignment, User
 from server.photos.models import Photo
 from server.storage import S3Storage, s3_client
 from tests.conftest import WORLD, issue_token, make_user
+from tests.e2e import live
 from tests.photos.conftest import digest, fetch, make_photo, put
 from tests.storage.conftest import AWS_ENV, closed_port, objects
 
@@ -111,16 +111,10 @@ class Instance:
                 cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, env={"PATH": os.environ["PATH"], **env})
         self._wait_until_up()
 
-    def _wait_until_up(self, timeout=30):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                with urllib.request.urlopen(f"{self.url}/api/v1/health", timeout=2):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise AssertionError(f"the second instance did not come up:\n{self.log.read_text()[-3000:]}")
+    def _wait_until_up(self):
+        if not live.wait_until_healthy(self.url, self.process):
+            self.stop()
+            raise AssertionError(f"the second instance did not come up:\n{self.log.read_text()[-3000:]}")
 
     def call(self, method: str, path: str, token: str, data: bytes | None = None, headers=None) -> tuple[int, bytes]:
         """(status, body) of a request to this instance."""
@@ -134,12 +128,7 @@ class Instance:
                 return answer.code, answer.read()
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        live.stop(self.process)
 
 
 class InProcess:
