@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import requests
 from sqlalchemy import text
 
 from server.core.db import utcnow
@@ -111,6 +112,18 @@ def test_the_clocks_keep_firing_whatever_dies(layout, death):
         layout.redis.start()
     while len(layout.workers) < 2:
         layout.start_worker()
+
+
+def test_health_with_redis_stopped_is_a_503_that_says_when_to_ask_again(layout):
+    layout.redis.stop()
+    try:
+        down = requests.get(f"{layout.urls[0]}/api/v1/health", timeout=10)
+    finally:
+        layout.redis.start()
+    assert down.status_code == 503 and down.json()["code"] == "unavailable"
+    assert "Redis" in down.json()["message"] and 0 < int(down.headers["Retry-After"]) <= 60
+    wait_for(lambda: requests.get(f"{layout.urls[0]}/api/v1/health", timeout=10).status_code == 200, 20,
+             what="health answering again once Redis is back")
 
 
 def test_a_worker_outlives_a_redis_outage_and_works_after_it(layout):
