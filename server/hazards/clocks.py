@@ -10,7 +10,7 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 
 from server.core.db import db, insert_rows, utcnow
 from server.evidence import services as evidence
@@ -81,8 +81,8 @@ EFFECTS = {
 
 
 def _fire(clocks: list, hazards: dict) -> list:
-    """Fire a batch of due clocks that still apply: the inbox rows in one statement, then the events. The ids of
-    those that fired."""
+    """Fire a batch of due clocks that still apply (`hazards`: their hazards' _FACTS by id): the inbox rows in one
+    statement, then the events. The ids of those that fired."""
     firing = [clock for clock in clocks if _applies(clock, hazards[clock.hazard_id])]
     recipients = inbox.Recipients([hazards[clock.hazard_id] for clock in firing])
     rows = []
@@ -107,17 +107,21 @@ def _due(now: datetime, skip: set):
     return stmt.where(HazardClock.id.not_in(skip)) if skip else stmt
 
 
+# What firing a clock reads of its hazard (whether it still applies, who is told, the event's state): these
+# columns as plain rows, not whole hazards through the ORM.
+_FACTS = select(Hazard.id, Hazard.state, Hazard.deadline, Hazard.street_id, Hazard.enterprise_id)
+
+
 def _tick_batch(now: datetime, batch: int, skip: set) -> tuple[int, int]:
     """Fire up to `batch` due clocks in one transaction: (how many fired, how many were due)."""
     due = db.session.execute(_due(now, skip).limit(batch).with_for_update(skip_locked=True)).all()
     if not due:
         return 0, 0
-    hazards = {h.id: h for h in db.session.scalars(select(Hazard).where(Hazard.id.in_({c.hazard_id for c in due})))}
+    hazards = {h.id: h for h in db.session.execute(_FACTS.where(Hazard.id.in_({c.hazard_id for c in due})))}
     fired = _fire(due, hazards)
-    ids = [clock.id for clock in due]
-    db.session.execute(update(HazardClock).where(HazardClock.id.in_(ids)).values(fired_at=now, outcome="moot"))
-    if fired:
-        db.session.execute(update(HazardClock).where(HazardClock.id.in_(fired)).values(outcome="fired"))
+    clocks = HazardClock.__table__  # Core, not the ORM's bulk update: nothing in the session holds these clocks
+    db.session.execute(update(clocks).where(clocks.c.id.in_([clock.id for clock in due])).values(
+        fired_at=now, outcome=case((clocks.c.id.in_(fired), "fired"), else_="moot") if fired else "moot"))
     db.session.commit()
     return len(fired), len(due)
 

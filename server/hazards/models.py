@@ -3,7 +3,8 @@ import uuid
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false, or_, select, true
+from sqlalchemy import (JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, or_,
+                        select, text, true)
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -118,12 +119,16 @@ class HazardClock(UUIDPrimaryKey, Base):
     """计时: something that must happen to a hazard at a time unless the hazard has moved on by then."""
 
     __tablename__ = "hazard_clocks"
-    __table_args__ = (UniqueConstraint("hazard_id", "kind", "due_at"),)
+    # The tick reads the clocks still to fire, earliest first: an index of only those, so that a backlog's later
+    # batches do not step over every clock its earlier ones fired (a queue's usual partial index).
+    __table_args__ = (UniqueConstraint("hazard_id", "kind", "due_at"),
+                      Index("ix_hazard_clocks_to_fire", "due_at", postgresql_where=text("fired_at IS NULL"),
+                            sqlite_where=text("fired_at IS NULL")))
 
     hazard_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hazards.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str] = mapped_column(String(16), default="")  # fired | moot (the hazard moved on)
 
 

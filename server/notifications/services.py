@@ -1,10 +1,8 @@
 """Fanning out what needs action to the right people's inboxes, once per thing however often it is asked."""
 import uuid
 from collections import defaultdict
-from functools import lru_cache
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from server.core.db import db, insert_rows
 from server.hazards.models import Hazard
@@ -92,11 +90,4 @@ def notify(kind: str, hazard: Hazard, users: set[uuid.UUID], *, key: str = "", f
 
 def add(rows: list[dict]) -> None:
     """Insert inbox rows, skipping those already there: a clock tick on another worker may fan out the same thing."""
-    if rows:
-        insert_rows(Notification, rows, statement=_add_missing(db.session.get_bind().dialect.name))
-
-
-@lru_cache(maxsize=None)
-def _add_missing(dialect: str):
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](Notification.__table__)
-    return insert.on_conflict_do_nothing(index_elements=["user_id", "key"])
+    insert_rows(Notification, rows, skip_conflicts_on=("user_id", "key"))
