@@ -9,8 +9,8 @@ from functools import lru_cache
 from flask import Flask, has_request_context, request
 from flask.globals import app_ctx
 from psycopg.rows import namedtuple_row
-from sqlalchemy import (DateTime, MetaData, String, any_, bindparam, cast, create_engine, event, func, insert, literal_column,
-                        select)
+from sqlalchemy import (DateTime, MetaData, String, any_, bindparam, cast, create_engine, event, func, insert,
+                        literal_column, select)
 from sqlalchemy import column as sql_column
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
@@ -138,22 +138,27 @@ def _is_stored(model):
     return select(model.__table__.c.id).where(model.__table__.c.id == bindparam("id"))
 
 
+# From how many rows insert_rows sends them as JSON on PostgreSQL: below it, a report's few rows measured 25%
+# slower as JSON than through the pipeline (bench/hazard_reports.py).
+JSON_ROWS = 100
+
+
 def insert_rows(model, rows: list[dict], *, skip_conflicts_on: tuple[str, ...] = ()) -> None:
     """Insert rows now, in the request's transaction, without the unit of work: for the rows a new record
     brings along (its clocks, citations, notifications), which nothing in the request reads back. A
     column left out gets its default, as the ORM would give it. `skip_conflicts_on`: the columns of a unique
     constraint; a row it already holds is left out (ON CONFLICT DO NOTHING), e.g. a fan-out another process made.
 
-    On PostgreSQL many rows go as one statement with one JSON parameter, read into the table's own row type
-    (json_populate_recordset): encoding the rows in C costs a fraction of adapting each value for a statement
-    per row, which is what a clock tick's thousands of inbox rows spend their time on."""
+    On PostgreSQL many rows (a clock tick's thousands of inbox rows) go as one statement with one JSON parameter,
+    read into the table's own row type (json_populate_recordset): encoding them in C costs a fraction of adapting
+    each value for a statement per row. A few rows (a report's) cost less in one pipeline."""
     if not rows:
         return
     table = model.__table__
     values = [{column.key: row[column.key] if column.key in row else _default(column) for column in table.columns}
               for row in rows]
     dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql" and len(values) > 1:
+    if dialect == "postgresql" and len(values) >= JSON_ROWS:
         db.write_hot(_json_insert(table, skip_conflicts_on), [{"rows": json.dumps(values, default=_json_value)}])
     else:
         db.write_hot(_insert(table, dialect, skip_conflicts_on), values)
@@ -170,7 +175,8 @@ def _insert(table, dialect: str, skip_conflicts_on: tuple[str, ...]):
 @lru_cache(maxsize=None)
 def _json_insert(table, skip_conflicts_on: tuple[str, ...]):
     names = [column.name for column in table.columns]
-    records = func.json_populate_recordset(literal_column(f"NULL::{table.name}"), cast(bindparam("rows", type_=String), postgresql.JSON))
+    rows = cast(bindparam("rows", type_=String), postgresql.JSON)
+    records = func.json_populate_recordset(literal_column(f"NULL::{table.name}"), rows)  # rows of the table's type
     stmt = postgresql.insert(table).from_select(names, select(*map(sql_column, names)).select_from(records))
     return stmt.on_conflict_do_nothing(index_elements=list(skip_conflicts_on)) if skip_conflicts_on else stmt
 

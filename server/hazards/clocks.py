@@ -119,7 +119,7 @@ def _tick_batch(now: datetime, batch: int, skip: set) -> tuple[int, int]:
         return 0, 0
     hazards = {h.id: h for h in db.session.execute(_FACTS.where(Hazard.id.in_({c.hazard_id for c in due})))}
     fired = _fire(due, hazards)
-    clocks = HazardClock.__table__  # Core, not the ORM's bulk update: nothing in the session holds these clocks
+    clocks = HazardClock.__table__  # Core, not the ORM's bulk update: the tick read the clocks as rows, not objects
     db.session.execute(update(clocks).where(clocks.c.id.in_([clock.id for clock in due])).values(
         fired_at=now, outcome=case((clocks.c.id.in_(fired), "fired"), else_="moot") if fired else "moot"))
     db.session.commit()

@@ -42,17 +42,17 @@ def test_a_connection_lost_under_the_driver_fails_its_request_and_the_next_gets_
 
 
 def test_rows_inserted_in_bulk_are_stored_as_given_once_each_with_their_defaults(app, login_as):
-    # on PostgreSQL many rows go as one JSON parameter: the values, NULLs and defaults must come back as given
+    # on PostgreSQL this many rows go as one JSON parameter: the values, NULLs and defaults must come back as given
     from datetime import datetime, timedelta
 
-    from server.core.db import insert_rows, utcnow
+    from server.core.db import JSON_ROWS, insert_rows, utcnow
     from server.notifications.models import Notification
 
     users = [login_as("supervisor").user for _ in range(3)]
     with app.app_context():
         read = utcnow() - timedelta(hours=1)
         rows = [{"user_id": user.id, "key": f"k:{n}", "kind": "overdue", "hazard_id": None,
-                 "read_at": read if n == 1 else None} for n in range(2) for user in users]
+                 "read_at": read if n % 2 else None} for n in range(JSON_ROWS) for user in users]
         insert_rows(Notification, rows[:2], skip_conflicts_on=("user_id", "key"))
         insert_rows(Notification, rows, skip_conflicts_on=("user_id", "key"))  # the first two are there already
         stored = db.session.execute(select(Notification.user_id, Notification.key, Notification.read_at,
@@ -60,7 +60,8 @@ def test_rows_inserted_in_bulk_are_stored_as_given_once_each_with_their_defaults
                                     .where(Notification.user_id.in_([u.id for u in users]))).all()
         assert sorted((s.user_id, s.key, s.read_at) for s in stored) == \
             sorted((r["user_id"], r["key"], r["read_at"]) for r in rows)
-        assert len({s.id for s in stored}) == 6 and all(s.created_at > read for s in stored)
+        assert len({s.id for s in stored}) == len(rows) and all(s.created_at > read for s in stored)
         with pytest.raises((ValueError, StatementError), match="naive datetime"):  # StatementError wraps it on SQLite
-            insert_rows(Notification, [dict(rows[0], key="k:naive", read_at=datetime(2026, 1, 1))] * 2)
+            insert_rows(Notification, [dict(row, key=f"naive:{n}", read_at=datetime(2026, 1, 1))
+                                       for n, row in enumerate(rows)])
         db.session.rollback()
