@@ -28,10 +28,9 @@ from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import bindparam, case, delete, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from server.auth.models import LoginThrottle
-from server.core.db import UTCDateTime, db, utcnow
+from server.core.db import UTCDateTime, conflict_insert, db, utcnow
 
 _T = LoginThrottle.__table__
 PRUNE_BATCH = 500
@@ -105,7 +104,7 @@ def _password_counter(user_id: uuid.UUID) -> Counter:
 
 @lru_cache(maxsize=None)
 def _count_statement(dialect: str):
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](_T)
+    insert = conflict_insert(_T, dialect)
     stmt = insert.values(kind=bindparam("k"), subject=bindparam("s"), client=bindparam("c"), failures=1,
                          window_ends_at=bindparam("ends", type_=UTCDateTime()))
     ended = _T.c.window_ends_at <= bindparam("now", type_=UTCDateTime())

@@ -120,11 +120,16 @@ def add_once(record, same_or_conflict):
     return record, True
 
 
+def conflict_insert(table, dialect: str):
+    """An INSERT into `table` that can say what to do ON CONFLICT, in the dialect's own construct (PostgreSQL's
+    and SQLite's spell it alike)."""
+    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](table)
+
+
 @lru_cache(maxsize=None)
 def _insert_once(model, dialect: str):
-    dialect_insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
     table = model.__table__
-    return dialect_insert(table).on_conflict_do_nothing(index_elements=[table.c.id]).returning(table.c.id)
+    return conflict_insert(table, dialect).on_conflict_do_nothing(index_elements=[table.c.id]).returning(table.c.id)
 
 
 def stored(model, record_id) -> bool:
@@ -168,8 +173,7 @@ def insert_rows(model, rows: list[dict], *, skip_conflicts_on: tuple[str, ...] =
 def _insert(table, dialect: str, skip_conflicts_on: tuple[str, ...]):
     if not skip_conflicts_on:
         return insert(table)
-    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](table).on_conflict_do_nothing(
-        index_elements=list(skip_conflicts_on))
+    return conflict_insert(table, dialect).on_conflict_do_nothing(index_elements=list(skip_conflicts_on))
 
 
 @lru_cache(maxsize=None)

@@ -18,9 +18,8 @@ from functools import lru_cache
 from flask import current_app
 from rq import Queue
 from sqlalchemy import and_, bindparam, delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from server.core.db import db, utcnow
+from server.core.db import conflict_insert, db, utcnow
 from server.jobs import queues
 from server.jobs.definition import Job, by_name, definition_of
 from server.jobs.models import PendingJob
@@ -62,7 +61,7 @@ def later(func, *args) -> uuid.UUID:
 @lru_cache(maxsize=None)
 def _record(dialect: str):
     table = PendingJob.__table__
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](table)
+    insert = conflict_insert(table, dialect)
     c = table.c
     return insert.values(
         id=bindparam("id", type_=c.id.type), name=bindparam("name", type_=c.name.type),
