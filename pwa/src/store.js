@@ -36,7 +36,7 @@ export async function reload() {
   const mine = items.filter((i) => !i.userId || i.userId === me);
   setState({
     sites: sites.sort((a, b) => a.name.localeCompare(b.name, 'zh-CN')),
-    hazards: mergeHazards(cached, mine), notifications: notifications.sort((a, b) => b.created_at.localeCompare(a.created_at)),
+    hazards: mergeHazards(cached, mine, vocab), notifications: notifications.sort((a, b) => b.created_at.localeCompare(a.created_at)),
     items, outbox: status, sync: syncState ?? null, categories: categories ?? [], vocab: vocab ?? null,
     checkins: checkins ?? {}, needLogin: state.needLogin || status.paused === 'auth',
   });

@@ -143,7 +143,8 @@ describe('queued changes over the cached state', () => {
 
   it('shows where a queued transition leads and offers nothing more until it is sent', () => {
     const items = [{ id: 't1', kind: 'transition', status: 'queued', ref: { hazardId: 'h1' }, json: { id: 't1', action: 'acknowledge' } }];
-    const h1 = mergeHazards(cached, items).find((h) => h.id === 'h1');
+    const vocab = { hazard_actions: [{ code: 'acknowledge', to: 'acknowledged', fields: [] }] };
+    const h1 = mergeHazards(cached, items, vocab).find((h) => h.id === 'h1');
     expect(h1).toMatchObject({ state: 'acknowledged', allowed_actions: [],
       pending: { action: 'acknowledge', status: 'queued', from: 'reported' } });
   });

@@ -11,6 +11,7 @@ from server.core.db import db
 from server.core.errors import error
 from server.core.i18n import tr
 from server.enterprises.models import SECTORS
+from server.hazards import machine
 from server.jobs import redis_connection
 from server.people.models import ROLES
 from server.sites.models import RISK_LEVELS, SITE_TYPES
@@ -28,12 +29,35 @@ class TermSchema(OutputSchema):
     en = fields.String()
 
 
+class FormFieldSchema(OutputSchema):
+    name = fields.String()
+    kind = fields.String(metadata={"description": "text, textarea, date, bool, photos, sector, hazard or plan"})
+    zh = fields.String()
+    en = fields.String()
+    required = fields.Boolean()
+    parts = fields.List(fields.Nested(lambda: FormFieldSchema(exclude=("required",))),
+                        metadata={"description": "a plan's own fields"})
+
+
+class HazardActionSchema(OutputSchema):
+    code = fields.String()
+    zh = fields.String()
+    en = fields.String()
+    from_ = fields.List(fields.String(), attribute="from", data_key="from", metadata={"description": "the states it applies from"})
+    to = fields.String(allow_none=True, metadata={"description": "the state it leads to; null: the state stays"})
+    by = fields.List(fields.String(), metadata={"description": "the roles that may take it"})
+    fields_ = fields.List(fields.Nested(FormFieldSchema), attribute="fields", data_key="fields", metadata={"description": "its form"})
+
+
 class VocabulariesSchema(OutputSchema):
     roles = fields.List(fields.Nested(TermSchema))
     area_levels = fields.List(fields.Nested(TermSchema))
     site_types = fields.List(fields.Nested(TermSchema))
     risk_levels = fields.List(fields.Nested(TermSchema))
     sectors = fields.List(fields.Nested(TermSchema))
+    hazard_states = fields.List(fields.Nested(TermSchema))
+    hazard_actions = fields.List(fields.Nested(HazardActionSchema), metadata={"description": "the loop (隐患闭环)"})
+    record_actions = fields.List(fields.Nested(TermSchema), metadata={"description": "other events of a record"})
 
 
 class HealthSchema(OutputSchema):
@@ -52,7 +76,7 @@ class Vocabularies(ApiView):
     def get(self):
         """词表 / The codes the API uses, with their Chinese and English names"""
         return {"roles": _terms(ROLES), "area_levels": _terms(LEVEL_NAMES), "site_types": _terms(SITE_TYPES),
-                "risk_levels": _terms(RISK_LEVELS), "sectors": _terms(SECTORS)}
+                "risk_levels": _terms(RISK_LEVELS), "sectors": _terms(SECTORS), **machine.vocabulary()}
 
 
 @blp.route("/health")

@@ -26,10 +26,10 @@ BATCH = 200
 
 
 def start(hazard: Hazard, kind: str, due_at: datetime):
-    """Set a clock, unless it is set already."""
+    """Set a clock, unless it is set already: it holds while the hazard stays in the state it is in now."""
     if db.session.scalar(select(HazardClock.id).where(
             HazardClock.hazard_id == hazard.id, HazardClock.kind == kind, HazardClock.due_at == due_at)) is None:
-        db.session.add(HazardClock(hazard_id=hazard.id, kind=kind, due_at=due_at))
+        db.session.add(HazardClock(hazard_id=hazard.id, kind=kind, due_at=due_at, state=hazard.state))
         db.session.flush()
 
 
@@ -38,17 +38,21 @@ def start_acknowledgement(hazard: Hazard):
     so no clock of it is set yet."""
     target = hazard.ack_due_at - hazard.received_at
     insert_rows(HazardClock, [
-        {"hazard_id": hazard.id, "kind": "ack_warning", "due_at": hazard.received_at + target * 2 / 3},
-        {"hazard_id": hazard.id, "kind": "ack_escalation", "due_at": hazard.ack_due_at}])
+        {"hazard_id": hazard.id, "kind": "ack_warning", "due_at": hazard.received_at + target * 2 / 3,
+         "state": hazard.state},
+        {"hazard_id": hazard.id, "kind": "ack_escalation", "due_at": hazard.ack_due_at, "state": hazard.state}])
 
 
-def _warning_lead() -> timedelta:
-    return timedelta(hours=current_app.config["HAZARD_DEADLINE_WARNING_HOURS"])
+def _deadline_clocks(deadline: datetime) -> dict[str, datetime]:
+    """The clocks of a deadline and when they are due: a warning ahead of it, and overdue (逾期) at it."""
+    lead = timedelta(hours=current_app.config["HAZARD_DEADLINE_WARNING_HOURS"])
+    return {"deadline_near": deadline - lead, "overdue": deadline}
 
 
-def start_deadline(hazard: Hazard):
-    start(hazard, "deadline_near", hazard.deadline - _warning_lead())
-    start(hazard, "overdue", hazard.deadline)
+def start_deadline(hazard: Hazard, *_change):
+    """The clocks of the hazard's deadline (an action's start: called with the change, which it does not need)."""
+    for kind, due_at in _deadline_clocks(hazard.deadline).items():
+        start(hazard, kind, due_at)
 
 
 def start_reinspection(hazard: Hazard):
@@ -57,15 +61,14 @@ def start_reinspection(hazard: Hazard):
           utcnow() + timedelta(days=current_app.config["HAZARD_REINSPECTION_DAYS"]))
 
 
-def _applies(clock, hazard: Hazard) -> bool:
-    if clock.kind in ("ack_warning", "ack_escalation"):
-        return hazard.state == "reported"
-    if clock.kind == "reinspection_overdue":
-        return hazard.state == "submitted"
-    # deadline clocks: only while rectifying, and only for the deadline they were started for
-    if clock.kind == "deadline_near":
-        return hazard.state == "rectifying" and hazard.deadline == clock.due_at + _warning_lead()
-    return hazard.state == "rectifying" and hazard.deadline == clock.due_at
+def _applies(clock, hazard) -> bool:
+    """Whether a due clock still applies: its hazard is still where the action that set the clock left it, and a
+    deadline's clocks are those of the deadline in force (an extension or a new notice moved it)."""
+    if hazard.state != clock.state:
+        return False
+    if clock.kind in ("deadline_near", "overdue"):
+        return hazard.deadline is not None and _deadline_clocks(hazard.deadline)[clock.kind] == clock.due_at
+    return True
 
 
 # clock kind → (who is told, the event it records on the hazard, if any)
@@ -102,7 +105,7 @@ def _fire(clocks: list, hazards: dict) -> list:
 
 def _due(now: datetime, skip: set):
     """The clocks due at `now` and not yet fired, earliest first, but those that could not fire this tick."""
-    stmt = (select(HazardClock.id, HazardClock.hazard_id, HazardClock.kind, HazardClock.due_at)
+    stmt = (select(HazardClock.id, HazardClock.hazard_id, HazardClock.kind, HazardClock.due_at, HazardClock.state)
             .where(HazardClock.fired_at.is_(None), HazardClock.due_at <= now).order_by(HazardClock.due_at))
     return stmt.where(HazardClock.id.not_in(skip)) if skip else stmt
 

@@ -1,12 +1,20 @@
-"""The hazard loop as data (隐患闭环), and the one function that moves a hazard through it.
+"""The hazard loop as data (隐患闭环), and the one function that decides whether a hazard may move through it.
 
 reported → acknowledged (受理) | rejected | merged → rectifying (整改中, a notice with a deadline)
 → submitted (整改完成待复查, with proof) → closed (销号) | back to rectifying.
 An enterprise may also rectify its own hazard straight away (自查自改): reported → submitted.
-Each transition says who may make it (roles, within their scope), what it requires, and what it
-starts; nothing else in the code changes a hazard's state.
+
+Each action is one entry of MACHINE: where it applies from, where it leads, who may take it (roles, within their
+scope), what its form asks for, what must hold of the hazard, what it does to the hazard and what it starts.
+Everything else reads it from here: `services.transition()` applies it, the clocks lapse when the hazard leaves the
+state an action set them in, the summary reads the deadline each event records, and the field app renders its forms
+and its queued changes from `/api/v1/vocabularies`. Nothing else in the code changes a hazard's state.
 """
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from server.core.db import utcnow
+from server.hazards import clocks, effects
 
 STATES = {
     "reported": ("待受理", "Reported"), "acknowledged": ("已受理", "Acknowledged"),
@@ -18,61 +26,161 @@ OFFICERS = frozenset({"station_officer", "enforcement_officer", "department_offi
 
 
 @dataclass(frozen=True)
-class Transition:
-    sources: frozenset
-    target: str | None  # None: the state stays (a transfer changes who handles it, not where it is)
-    roles: frozenset
+class Field:
+    """One thing an action's form asks for: how the phone asks it (`kind`) and its name on screen."""
+
+    kind: str  # text, textarea, date, bool, photos, sector, hazard, plan
+    zh: str
+    en: str
+    parts: tuple = ()  # a plan's own fields (五落实), as (name, Field)
+
+
+FIELDS = {
+    "reason": Field("textarea", "理由", "Reason"),
+    "result": Field("textarea", "复查结果", "Re-inspection result"),
+    "duplicate_of": Field("hazard", "重复于", "Duplicate of"),
+    "sector": Field("sector", "移送行业部门", "Transfer to sector"),
+    "responsible_party": Field("text", "责任单位", "Responsible party"),
+    "deadline": Field("date", "整改期限", "Deadline"),
+    "requirements": Field("textarea", "整改要求", "Requirements"),
+    "description": Field("textarea", "整改情况", "What was done"),
+    "photo_ids": Field("photos", "整改照片", "Proof photos"),
+    "plan": Field("plan", "整改方案", "Rectification plan", parts=(
+        ("measures", Field("textarea", "整改措施", "Measures")),
+        ("responsible_person", Field("text", "责任人", "Responsible person")),
+        ("funds", Field("text", "整改资金", "Funds")),
+        ("deadline", Field("date", "方案完成期限", "Plan deadline")),
+        ("contingency_plan", Field("textarea", "应急预案", "Contingency plan")))),
+    "regulator_reported_at": Field("date", "报告监管部门日期", "Reported to the regulator on"),
+    "workers_congress_reported_at": Field("date", "报告职代会日期", "Reported to the workers' congress on"),
+    "approved": Field("bool", "批准延期", "Approve the extension"),
+}
+# What of a change goes into its event's data: every field but the reason or result (the event's reason) and the
+# photos (its attachments).
+RECORDED = tuple(name for name in FIELDS if name not in ("reason", "result", "photo_ids"))
+
+
+@dataclass(frozen=True)
+class Condition:
+    """What must hold of a hazard, beyond its state, for an action to apply (`when`), by name."""
+
+    name: str
+    holds: Callable  # (hazard) → bool
+
+    def __call__(self, hazard) -> bool:
+        return bool(self.holds(hazard))
+
+
+def _listed(hazard) -> bool:
+    return hazard.listed_at is not None and hazard.delisted_at is None
+
+
+major = Condition("major", lambda h: h.level == "major")
+listed = Condition("listed", _listed)
+not_listed = Condition("not_listed", lambda h: not _listed(h))
+no_extension_yet = Condition("no_extension_yet", lambda h: h.extension_until is None)
+extension_pending = Condition("extension_pending",
+                              lambda h: h.extension_until is not None and h.extension_decision is None)
+before_deadline = Condition("before_deadline", lambda h: h.deadline is not None and utcnow() < h.deadline)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Action:
+    """One action of the loop. `to` None: the state stays (a transfer changes who handles it, not where it is).
+    `effect(hazard, body, identity)` changes the hazard before it moves; each of `starts` runs after the event
+    is recorded (clocks, notices, documents). `accepts`: what the form also offers, not required; `labels`: a
+    field's name on this action's form where it differs from FIELDS'."""
+
+    zh: str
+    en: str
+    from_: frozenset
+    to: str | None
+    by: frozenset
     requires: tuple = ()
-    starts: tuple = ()  # what follows: clocks, notifications, documents (named for the record and the docs)
-    zh: str = ""
-    when: tuple = ()  # conditions on the hazard beyond its state (see FACTS), all of which must hold
+    accepts: tuple = ()
+    when: tuple = ()
+    effect: Callable | None = None
+    starts: tuple = ()
+    labels: dict | None = None
+
+    @property
+    def fields(self) -> tuple:
+        """What the form asks, in order: the reason, which explains the rest, last."""
+        return tuple(sorted(self.requires + self.accepts, key=lambda name: name == "reason"))
 
 
 MACHINE = {
-    "acknowledge": Transition(frozenset({"reported"}), "acknowledged", frozenset({"station_officer"}),
-                              starts=("forward_major",), zh="受理"),
-    "reject": Transition(frozenset({"reported"}), "rejected", frozenset({"station_officer"}),
-                         requires=("reason",), zh="不予受理"),
-    "merge": Transition(frozenset({"reported", "acknowledged"}), "merged", frozenset({"station_officer"}),
-                        requires=("reason", "duplicate_of"), zh="合并为重复"),
-    "transfer": Transition(frozenset({"reported", "acknowledged"}), None, frozenset({"station_officer"}),
-                           requires=("reason", "sector"), starts=("notify_department",), zh="移送"),
-    "issue_notice": Transition(frozenset({"acknowledged"}), "rectifying", OFFICERS,
-                               requires=("responsible_party",),  # the deadline defaults by level
-                               starts=("rectification_notice", "deadline_clock", "notify_enterprise"), zh="下达整改意见"),
-    "submit_rectification": Transition(frozenset({"rectifying"}), "submitted",
-                                       frozenset({"enterprise_user", "station_officer"}),
-                                       requires=("description", "photo_ids"), starts=("reinspection_clock",),
-                                       zh="提交整改"),
-    "self_rectify": Transition(frozenset({"reported"}), "submitted", frozenset({"enterprise_user"}),
-                               requires=("description", "photo_ids"), starts=("reinspection_clock",), zh="自查自改"),
-    "close": Transition(frozenset({"submitted"}), "closed", OFFICERS, requires=("result",),
-                        starts=("reinspection_opinion",), zh="复查通过，销号"),
-    "return": Transition(frozenset({"submitted"}), "rectifying", OFFICERS, requires=("result", "deadline"),
-                         starts=("reinspection_opinion", "deadline_clock", "notify_returned"), zh="复查未通过，退回整改"),
+    "acknowledge": Action(
+        zh="受理", en="Acknowledge", from_=frozenset({"reported"}), to="acknowledged", by=frozenset({"station_officer"}),
+        effect=effects.acknowledge, starts=(effects.forward_major,)),
+    "reject": Action(
+        zh="不予受理", en="Reject", from_=frozenset({"reported"}), to="rejected", by=frozenset({"station_officer"}),
+        requires=("reason",)),
+    "merge": Action(
+        zh="合并为重复", en="Merge as duplicate", from_=frozenset({"reported", "acknowledged"}), to="merged",
+        by=frozenset({"station_officer"}), requires=("reason", "duplicate_of"), effect=effects.merge),
+    "transfer": Action(
+        zh="移送", en="Transfer", from_=frozenset({"reported", "acknowledged"}), to=None,
+        by=frozenset({"station_officer"}), requires=("reason", "sector"), effect=effects.transfer,
+        starts=(effects.notify_department,)),
+    "issue_notice": Action(
+        zh="下达整改意见", en="Issue notice", from_=frozenset({"acknowledged"}), to="rectifying", by=OFFICERS,
+        requires=("responsible_party",), accepts=("deadline", "requirements"),  # the deadline defaults by level
+        labels={"deadline": ("整改期限（不填则按等级默认）", "Deadline (empty: the default for the level)")},
+        effect=effects.issue_notice,
+        starts=(effects.rectification_notice, clocks.start_deadline,
+                effects.notify_enterprise)),
+    "submit_rectification": Action(
+        zh="提交整改", en="Submit rectification", from_=frozenset({"rectifying"}), to="submitted",
+        by=frozenset({"enterprise_user", "station_officer"}), requires=("description", "photo_ids"),
+        starts=(effects.reinspection_due,)),
+    "self_rectify": Action(
+        zh="自查自改", en="Self-rectify", from_=frozenset({"reported"}), to="submitted",
+        by=frozenset({"enterprise_user"}), requires=("description", "photo_ids"), starts=(effects.reinspection_due,)),
+    "close": Action(
+        zh="复查通过，销号", en="Pass re-inspection and close", from_=frozenset({"submitted"}), to="closed",
+        by=OFFICERS, requires=("result",), accepts=("photo_ids",), labels={"photo_ids": ("复查照片", "Re-inspection photos")},
+        effect=effects.close, starts=(effects.reinspection_opinion,)),
+    "return": Action(
+        zh="复查未通过，退回整改", en="Fail re-inspection, return", from_=frozenset({"submitted"}), to="rectifying",
+        by=OFFICERS, requires=("result", "deadline"), accepts=("photo_ids",),
+        labels={"photo_ids": ("复查照片", "Re-inspection photos")}, effect=effects.set_deadline,
+        starts=(effects.reinspection_opinion, clocks.start_deadline,
+                effects.notify_returned)),
     # major hazards only
-    "submit_plan": Transition(frozenset({"acknowledged", "rectifying"}), None,
-                              frozenset({"enterprise_user", "station_officer"}), requires=("plan",), when=("major",),
-                              zh="报送整改方案（五落实）"),
-    "record_dual_report": Transition(frozenset({"acknowledged", "rectifying", "submitted", "closed"}), None,
-                                     frozenset({"enterprise_user"}),
-                                     requires=("regulator_reported_at", "workers_congress_reported_at"),
-                                     when=("major",), zh="双报告"),
-    "list": Transition(frozenset({"acknowledged", "rectifying", "submitted"}), None, frozenset({"supervisor"}),
-                       requires=("reason",), when=("major", "not_listed"), starts=("listing_notice",),
-                       zh="挂牌督办"),
-    "request_extension": Transition(frozenset({"rectifying"}), None, frozenset({"enterprise_user"}),
-                                    requires=("deadline", "reason"),
-                                    when=("major", "no_extension_yet", "before_deadline"),
-                                    starts=("notify_extension",), zh="申请延期"),
-    "decide_extension": Transition(frozenset({"rectifying"}), None, frozenset({"supervisor", "station_officer"}),
-                                   requires=("approved", "reason"), when=("extension_pending",),
-                                   starts=("deadline_clock",), zh="审批延期"),
-    "delist": Transition(frozenset({"closed"}), None, frozenset({"supervisor"}), requires=("reason",),
-                         when=("listed",), zh="摘牌销号"),
+    "submit_plan": Action(
+        zh="报送整改方案（五落实）", en="Submit plan", from_=frozenset({"acknowledged", "rectifying"}), to=None,
+        by=frozenset({"enterprise_user", "station_officer"}), requires=("plan",), when=(major,),
+        effect=effects.submit_plan),
+    "record_dual_report": Action(
+        zh="双报告", en="Dual report", from_=frozenset({"acknowledged", "rectifying", "submitted", "closed"}), to=None,
+        by=frozenset({"enterprise_user"}), requires=("regulator_reported_at", "workers_congress_reported_at"),
+        when=(major,), effect=effects.record_dual_report),
+    "list": Action(
+        zh="挂牌督办", en="List for supervision", from_=frozenset({"acknowledged", "rectifying", "submitted"}), to=None,
+        by=frozenset({"supervisor"}), requires=("reason",), when=(major, not_listed), effect=effects.list_,
+        starts=(effects.listing_notice,)),
+    "request_extension": Action(
+        zh="申请延期", en="Request extension", from_=frozenset({"rectifying"}), to=None,
+        by=frozenset({"enterprise_user"}), requires=("deadline", "reason"),
+        when=(major, no_extension_yet, before_deadline), effect=effects.request_extension,
+        starts=(effects.notify_extension,)),
+    "decide_extension": Action(
+        zh="审批延期", en="Decide extension", from_=frozenset({"rectifying"}), to=None,
+        by=frozenset({"supervisor", "station_officer"}), requires=("approved", "reason"), when=(extension_pending,),
+        effect=effects.decide_extension, starts=(clocks.start_deadline,)),
+    "delist": Action(
+        zh="摘牌销号", en="De-list", from_=frozenset({"closed"}), to=None, by=frozenset({"supervisor"}),
+        requires=("reason",), when=(listed,), effect=effects.delist),
 }
-# The conditions `when` may name; the hazard's facts (hazards.services.facts) say which hold.
-FACTS = ("major", "not_listed", "listed", "no_extension_yet", "extension_pending", "before_deadline")
+
+# What the record shows that no action of the loop takes: a report, and what the server does by itself.
+RECORD_ACTIONS = {
+    "report": ("报告", "Report"),
+    "forward": ("重大隐患报区应急管理局", "Major hazard forwarded to the district"),
+    "escalate": ("超时未受理，上报", "Escalated: not acknowledged in time"),
+    "supervise": ("整改逾期，督办", "Overdue: supervised"),
+}
 
 
 class InvalidTransition(Exception):
@@ -93,24 +201,53 @@ class MissingRequirements(Exception):
         self.fields = fields
 
 
-def _applies(transition: Transition, state: str, facts) -> bool:
-    return state in transition.sources and set(transition.when) <= set(facts)
+def facts(hazard) -> set[str]:
+    """The names of the conditions the actions name (`when`) that hold of the hazard now."""
+    conditions = {condition for action in MACHINE.values() for condition in action.when}
+    return {condition.name for condition in conditions if condition(hazard)}
+
+
+def _applies(action: Action, state: str, facts) -> bool:
+    return state in action.from_ and {c.name for c in action.when} <= set(facts)
 
 
 def allowed_actions(state: str, roles: set[str], facts=()) -> list[str]:
     """The actions someone holding `roles` may take from `state` given the hazard's facts (scope aside)."""
-    return sorted(name for name, t in MACHINE.items() if _applies(t, state, facts) and t.roles & roles)
+    return sorted(name for name, a in MACHINE.items() if _applies(a, state, facts) and a.by & roles)
 
 
-def check(state: str, action: str, roles: set[str], payload: dict, facts=()) -> Transition:
+def check(state: str, action: str, roles: set[str], payload: dict, facts=()) -> Action:
     """Whether `action` may be taken now, on a hazard in `state` with `facts`, by someone with `roles`
-    (held where the hazard is) and `payload`: the transition, or why not, as an exception."""
-    transition = MACHINE[action]
-    if not _applies(transition, state, facts):
+    (held where the hazard is) and `payload`: the action, or why not, as an exception."""
+    step = MACHINE[action]
+    if not _applies(step, state, facts):
         raise InvalidTransition(state, allowed_actions(state, roles, facts))
-    if not transition.roles & roles:
+    if not step.by & roles:
         raise NotPermitted(action)
-    missing = [name for name in transition.requires if payload.get(name) in (None, "", [])]
+    missing = [name for name in step.requires if payload.get(name) in (None, "", [])]
     if missing:
         raise MissingRequirements(missing)
-    return transition
+    return step
+
+
+# ---- as the field app reads it (/api/v1/vocabularies) -----------------------------------------------------------
+
+def _field(name: str, field: Field, label: tuple | None = None, required: bool | None = None) -> dict:
+    zh, en = label or (field.zh, field.en)
+    out = {"name": name, "kind": field.kind, "zh": zh, "en": en,
+           "parts": [_field(part, sub) for part, sub in field.parts]}
+    return out if required is None else {**out, "required": required}
+
+
+def vocabulary() -> dict:
+    """The loop for the phone: each state's name, and each action's name, where it applies from and leads, and
+    the form it asks for (fields in order, with their kind and name); the names of what else the record shows."""
+    return {
+        "hazard_states": [{"code": code, "zh": zh, "en": en} for code, (zh, en) in STATES.items()],
+        "hazard_actions": [
+            {"code": code, "zh": a.zh, "en": a.en, "from": sorted(a.from_), "to": a.to, "by": sorted(a.by),
+             "fields": [_field(name, FIELDS[name], (a.labels or {}).get(name), name in a.requires)
+                        for name in a.fields]}
+            for code, a in MACHINE.items()],
+        "record_actions": [{"code": code, "zh": zh, "en": en} for code, (zh, en) in RECORD_ACTIONS.items()],
+    }

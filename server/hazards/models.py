@@ -128,6 +128,8 @@ class HazardClock(UUIDPrimaryKey, Base):
     hazard_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hazards.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # where the action that set it left the hazard (hazards.machine): the clock lapses when the hazard leaves it
+    state: Mapped[str] = mapped_column(String(32))
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str] = mapped_column(String(16), default="")  # fired | moot (the hazard moved on)
 

@@ -43,7 +43,7 @@ class PlanSchema(InputSchema):
 
 class TransitionSchema(InputSchema):
     id = fields.UUID(required=True, metadata={"description": "made on the phone: a replayed change is found, not repeated"})
-    action = fields.String(required=True, validate=validate.OneOf(list(MACHINE)))
+    action = fields.String(required=True, validate=validate.OneOf(MACHINE))  # the table itself: always its actions
     reason = fields.String(validate=validate.Length(min=1, max=500))
     result = fields.String(validate=validate.Length(min=1, max=500), metadata={"description": "re-inspection result"})
     duplicate_of = fields.UUID()

@@ -12,7 +12,8 @@ from server.auth.services import Identity
 from server.core.db import add_once, among, clock_offset, db, on_server_clock, stored, utcnow
 from server.enterprises.models import Enterprise
 from server.evidence import services as evidence
-from server.hazards import clocks, documents, machine
+from server.hazards import clocks, machine
+from server.hazards.effects import Refused, jsonable
 from server.hazards.models import Hazard, HazardCategory
 from server.notifications import services as inbox
 from server.photos import services as photos
@@ -21,14 +22,6 @@ from server.sites.models import Site
 # What the phone sent that makes one report: a repeat must send exactly this again.
 CONTENT = ("site_id", "grid_id", "category", "level", "description", "source", "observed_at", "latitude",
            "longitude", "accuracy_m", "photo_ids")
-
-
-class Refused(Exception):
-    """A report or change the server will not take: a status, a stable code, and the field at fault."""
-
-    def __init__(self, status: int, code: str, field: str, zh: str, en: str):
-        super().__init__(en)
-        self.status, self.code, self.field, self.zh, self.en = status, code, field, zh, en
 
 
 class Conflict(Exception):
@@ -171,176 +164,27 @@ def roles_here(identity: Identity, hazard: Hazard, grid_path: str | None = None)
     return held
 
 
-def facts(hazard: Hazard) -> set[str]:
-    """What holds of the hazard beyond its state, for the machine's conditions (machine.FACTS)."""
-    held = set()
-    if hazard.level == "major":
-        held.add("major")
-    held.add("listed" if hazard.listed_at and not hazard.delisted_at else "not_listed")
-    if hazard.extension_until is None:
-        held.add("no_extension_yet")
-    elif hazard.extension_decision is None:
-        held.add("extension_pending")
-    if hazard.deadline and utcnow() < hazard.deadline:
-        held.add("before_deadline")
-    return held
-
-
 def transition(identity: Identity, hazard: Hazard, body: dict) -> None:
-    """Take one action on the hazard (checked by the machine), apply it, and record the event."""
-    action = body["action"]
-    step = machine.check(hazard.state, action, roles_here(identity, hazard), body, facts(hazard))
+    """Take one action on the hazard as the machine defines it: check it, apply its effect, move the hazard,
+    record the event (with the deadline in force after it, which the summary reads), then start what it starts."""
+    step = machine.check(hazard.state, body["action"], roles_here(identity, hazard), body, machine.facts(hazard))
     from_state = hazard.state
-    EFFECTS.get(action, lambda *_: None)(hazard, body, identity)
-    if step.target:
-        hazard.state = step.target
+    if step.effect:
+        step.effect(hazard, body, identity)
+    if step.to:
+        hazard.state = step.to
     db.session.flush()
     proof = [str(p) for p in body.get("photo_ids") or []]
-    evidence.record("hazard", hazard.id, action, actor_id=identity.user_id, from_state=from_state,
+    data = {k: jsonable(body[k]) for k in machine.RECORDED if body.get(k) is not None}
+    evidence.record("hazard", hazard.id, body["action"], actor_id=identity.user_id, from_state=from_state,
                     to_state=hazard.state, reason=body.get("reason") or body.get("result") or "",
                     attachments=proof, client_id=body["id"],
-                    data={k: _jsonable(body[k]) for k in RECORDED if body.get(k) is not None})
+                    data={**data, "deadline_in_force": jsonable(hazard.deadline) if hazard.deadline else None})
     if proof:
         photos.cite(_uuids(proof), author=identity, record_type="hazard", record_id=hazard.id,
                     site_id=hazard.site_id, grid_id=hazard.grid_id)
-    for name in step.starts:
-        STARTS[name](hazard, body, identity)
-
-
-# What of a change's payload goes on the event record (beyond the reason or result and the photos).
-RECORDED = ("deadline", "responsible_party", "requirements", "sector", "duplicate_of", "description", "plan",
-            "approved", "regulator_reported_at", "workers_congress_reported_at")
-
-
-def _jsonable(value):
-    if hasattr(value, "astimezone"):
-        return value.astimezone(timezone.utc).isoformat()
-    return value if isinstance(value, (bool, dict)) else str(value)
-
-
-def _acknowledge(hazard, _body, _identity):
-    hazard.acknowledged_at = utcnow()
-
-
-def _merge(hazard, body, identity):
-    target = db.session.get(Hazard, body["duplicate_of"])
-    if target is None or target.id == hazard.id or target.street_id != hazard.street_id:
-        raise Refused(422, "validation_error", "duplicate_of", "要合并到的隐患不存在或不在同一街道",
-                      "The hazard to merge into does not exist or is in another street")
-    hazard.merged_into_id = target.id
-
-
-def _transfer(hazard, body, _identity):
-    hazard.sector = body["sector"]
-
-
-def _issue_notice(hazard, body, _identity):
-    if body.get("deadline") is None:  # the default for the level; written into the payload for the record
-        days = current_app.config["HAZARD_DEADLINE_DAYS"][hazard.level]
-        body["deadline"] = utcnow() + timedelta(days=days)
-    _future(body["deadline"])
-    hazard.deadline, hazard.responsible_party = body["deadline"], body["responsible_party"]
-
-
-def _return(hazard, body, _identity):
-    _future(body["deadline"])
-    hazard.deadline = body["deadline"]
-
-
-def _close(hazard, _body, _identity):
-    hazard.closed_at = utcnow()
-
-
-def _future(deadline):
-    if deadline <= utcnow():
-        raise Refused(422, "validation_error", "deadline", "整改期限应在将来", "The deadline must be in the future")
-
-
-def _forward_major(hazard, _body, identity):
-    """A major hazard goes to the district the moment it is acknowledged (the 30-minute rule, met at once)."""
-    if hazard.level == "major":
-        inbox.notify("major_forwarded", hazard, inbox.supervisors())
-        evidence.record("hazard", hazard.id, "forward", actor_id=identity.user_id, from_state=hazard.state,
-                        to_state=hazard.state, reason="重大隐患报区应急管理局", client_id=f"forward:{hazard.id}")
-
-
-def _document(kind):
-    def issue(hazard, body, identity):
-        data = {k: _jsonable(body[k]) for k in ("deadline", "responsible_party", "result", "requirements")
-                if body.get(k) is not None}
-        documents.issue(hazard, kind, {**data, "issuer_id": str(identity.user_id),
-                                       "passed": body["action"] == "close",
-                                       "photo_ids": [str(p) for p in body.get("photo_ids") or []]})
-    return issue
-
-
-def _reinspection(hazard, _body, _identity):
-    inbox.notify("reinspection_due", hazard, inbox.station_officers(hazard), key=str(hazard.version))
-    clocks.start_reinspection(hazard)
-
-
-def _listing_notice(hazard, body, identity):
-    """挂牌督办通知书: numbered now, rendered after the commit; the deadline and the plan (五落实) go in as they
-    stand at listing. The hazard carries the notice's number."""
-    data = {"reason": body["reason"], "issuer_id": str(identity.user_id), "plan": hazard.plan,
-            "deadline": _jsonable(hazard.deadline) if hazard.deadline else None,
-            "responsible_party": hazard.responsible_party}
-    hazard.listing_number = documents.issue(hazard, "listing_notice", data).number
-
-
-def _notify(kind, recipients):
-    # Keys carry the hazard's version: a notice after a failed re-inspection is a new one, a replay is not.
-    return lambda h, _body, _identity: inbox.notify(kind, h, recipients(h), key=str(h.version))
-
-
-# What a transition starts (machine.Transition.starts) → what does it.
-STARTS = {
-    "deadline_clock": lambda h, _body, _identity: clocks.start_deadline(h),
-    "forward_major": _forward_major,
-    "rectification_notice": _document("rectification_notice"),
-    "reinspection_opinion": _document("reinspection_opinion"),
-    "listing_notice": _listing_notice,
-    "notify_enterprise": _notify("notice", inbox.enterprise_users),
-    "notify_department": _notify("transferred", inbox.department_officers),
-    "reinspection_clock": _reinspection,
-    "notify_returned": _notify("returned", inbox.enterprise_users),
-    "notify_extension": _notify("extension_requested", lambda h: inbox.station_officers(h) | inbox.supervisors()),
-}
-
-def _submit_plan(hazard, body, _identity):
-    hazard.plan = body["plan"]
-
-
-def _record_dual_report(hazard, body, _identity):
-    hazard.regulator_reported_at = body["regulator_reported_at"]
-    hazard.workers_congress_reported_at = body["workers_congress_reported_at"]
-
-
-def _list(hazard, _body, _identity):
-    hazard.listed_at = utcnow()
-
-
-def _request_extension(hazard, body, _identity):
-    if body["deadline"] <= hazard.deadline:
-        raise Refused(422, "validation_error", "deadline", "延期后的期限应晚于原期限",
-                      "The extended deadline must be later than the current one")
-    hazard.extension_until = body["deadline"]
-
-
-def _decide_extension(hazard, body, _identity):
-    hazard.extension_decision = "approved" if body["approved"] else "refused"
-    if body["approved"]:
-        hazard.deadline = hazard.extension_until
-
-
-def _delist(hazard, _body, _identity):
-    hazard.delisted_at = utcnow()
-
-
-EFFECTS = {"acknowledge": _acknowledge, "merge": _merge, "transfer": _transfer, "issue_notice": _issue_notice,
-           "return": _return, "close": _close, "submit_plan": _submit_plan,
-           "record_dual_report": _record_dual_report, "list": _list, "request_extension": _request_extension,
-           "decide_extension": _decide_extension, "delist": _delist}
+    for start in step.starts:
+        start(hazard, body, identity)
 
 
 # ---- reading -------------------------------------------------------------------------------------------------
@@ -360,7 +204,7 @@ def views(found: list[Hazard], identity: Identity) -> list[dict]:
     return [{**{column.key: getattr(hazard, column.key) for column in Hazard.__table__.columns},
              "photos": [{"id": photo_id, "state": states[uuid.UUID(photo_id)]} for photo_id in hazard.photo_ids],
              "allowed_actions": machine.allowed_actions(
-                 hazard.state, roles_here(identity, hazard, paths[hazard.grid_id]), facts(hazard)),
+                 hazard.state, roles_here(identity, hazard, paths[hazard.grid_id]), machine.facts(hazard)),
              "observed_at_server": hazard.observed_at_server, "overdue_ack": hazard.ack_overdue(now)}
             for hazard in found]
 

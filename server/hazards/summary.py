@@ -105,13 +105,18 @@ def minutes(start: datetime, end: datetime) -> float:
 
 
 def replay(events) -> tuple[str | None, datetime | None]:
-    """A hazard's state and rectification deadline after `events`, its (action, to_state, data) in order:
-    the state is the last event's; a notice or a failed re-inspection sets the deadline, and an approved
-    extension moves it to the date asked for (as hazards.services does, which records each in the event)."""
+    """A hazard's state and rectification deadline after `events`, its (action, to_state, data) in order: the
+    state is the last event's, the deadline the last one a change recorded as in force (`deadline_in_force`).
+
+    Changes recorded before events carried it (December 2026) are read by what they did: a notice or a failed
+    re-inspection set the deadline, an approved extension moved it to the date asked for. The event chain is
+    append-only, so those events stay as they were written."""
     state = deadline = asked = None
     for action, to_state, data in events:
         state = to_state
-        if action in ("issue_notice", "return"):
+        if "deadline_in_force" in data:
+            deadline = data["deadline_in_force"]
+        elif action in ("issue_notice", "return"):
             deadline = data["deadline"]
         elif action == "request_extension":
             asked = data["deadline"]

@@ -71,7 +71,7 @@ def test_every_action_from_every_state(state, action):
     roles, facts = WHO[action], needs(action)
     if (state, action) in ALLOWED:
         step = machine.check(state, action, roles, EVERYTHING, facts)
-        assert (step.target or state) == ALLOWED[state, action]
+        assert (step.to or state) == ALLOWED[state, action]
     else:
         with pytest.raises(machine.InvalidTransition) as refused:
             machine.check(state, action, roles, EVERYTHING, facts)

@@ -35,8 +35,10 @@ def set_times(app, hazard_id, *, received=BASE, observed_before=0, acknowledged=
         db.session.execute(update(Hazard).where(Hazard.id == uuid.UUID(hazard_id)).values(**values))
         for event in events(hazard_id):
             event.at = received
-            if deadline is not None and "deadline" in event.data:
-                event.data = {**event.data, "deadline": deadline.astimezone(timezone.utc).isoformat()}
+            if deadline is not None:  # the deadline set, and the one in force after each change that has one
+                moved = {key: deadline.astimezone(timezone.utc).isoformat() for key in ("deadline", "deadline_in_force")
+                         if event.data.get(key)}
+                event.data = {**event.data, **moved}
         db.session.commit()
 
 
@@ -52,11 +54,14 @@ def rewrite_history(app, hazard_id, times, deadlines=()):
     with app.app_context():
         recorded, set_deadlines = events(hazard_id), iter(deadlines)
         assert [e.action for e in recorded] and len(recorded) == len(times), [e.action for e in recorded]
-        when = {}
+        when, in_force = {}, None
         for event, moment in zip(recorded, times, strict=True):
             event.at = when[event.action] = moment
             if event.action in ("issue_notice", "return"):
-                event.data = {**event.data, "deadline": next(set_deadlines).astimezone(timezone.utc).isoformat()}
+                in_force = next(set_deadlines).astimezone(timezone.utc).isoformat()
+                event.data = {**event.data, "deadline": in_force}
+            if "deadline_in_force" in event.data:
+                event.data = {**event.data, "deadline_in_force": in_force}
         hazard = db.session.get(Hazard, uuid.UUID(hazard_id))
         hazard.received_at, hazard.ack_due_at = times[0], times[0] + timedelta(minutes=30)
         hazard.acknowledged_at, hazard.closed_at = when.get("acknowledge"), when.get("close")

@@ -44,22 +44,9 @@ export default {
   pendingAction: '“{action}”待发送，发送后才能继续操作。', pendingAttention: '“{action}”未成功：{msg}',
   conflict: '该隐患已被他人更新（当前状态：{state}）。请查看最新状态后再操作。', refresh: '刷新',
   confirmAction: '确认{action}', photoPending: '照片待上传', photoLocal: '照片在手机上待发送',
-  // actions (server/hazards/machine.py)
-  act_acknowledge: '受理', act_reject: '不予受理', act_merge: '合并为重复', act_transfer: '移送',
-  act_issue_notice: '下达整改意见', act_submit_rectification: '提交整改', act_self_rectify: '自查自改',
-  act_close: '复查通过，销号', act_return: '复查未通过，退回整改', act_submit_plan: '报送整改方案',
-  act_record_dual_report: '双报告', act_list: '挂牌督办', act_request_extension: '申请延期',
-  act_decide_extension: '审批延期', act_delist: '摘牌销号', act_report: '报告',
-  f_reason: '理由', f_result: '复查结果', f_duplicate_of: '重复于', f_sector: '移送行业部门',
-  f_deadline: '整改期限', f_deadline_default: '不填则按等级默认', f_responsible_party: '责任单位',
-  f_requirements: '整改要求', f_description: '整改情况', f_photo_ids: '整改照片', f_approved: '批准延期',
-  f_regulator_reported_at: '报告监管部门日期', f_workers_congress_reported_at: '报告职代会日期',
-  f_measures: '整改措施', f_responsible_person: '责任人', f_funds: '整改资金', f_plan_deadline: '方案完成期限',
-  f_photo_ids_reinspect: '复查照片', f_photo_ids_required: '请至少拍一张照片。',
-  f_contingency_plan: '应急预案', chooseDuplicate: '请选择', required: '必填',
-  // states
-  st_queued: '待发送', st_reported: '待受理', st_acknowledged: '已受理', st_rejected: '不予受理', st_merged: '已合并',
-  st_rectifying: '整改中', st_submitted: '待复查', st_closed: '已销号',
+  // the loop's actions, states and form fields are named by the server's vocabularies (lib/loop.js)
+  anAction: '操作', aState: '状态未知', f_photo_ids_required: '请至少拍一张照片。', st_queued: '待发送',
+  chooseDuplicate: '请选择', required: '必填',
   // station
   triageQueue: '待受理（{n}）', reinspectQueue: '待复查（{n}）', rectifyingList: '整改中（{n}）',
   // enterprise

@@ -1,12 +1,5 @@
 /** What the screens show: the cached server state with the phone's queued changes laid over it. */
-
-// Where each action of server/hazards/machine.py leads (null: the state stays). Only for display
-// while a change waits in the outbox; the server decides.
-export const TARGET = {
-  acknowledge: 'acknowledged', reject: 'rejected', merge: 'merged', transfer: null,
-  issue_notice: 'rectifying', submit_rectification: 'submitted', self_rectify: 'submitted',
-  close: 'closed', return: 'rectifying',
-};
+import { targetOf } from './loop.js';
 
 /** When a hazard was seen: on the server's clock where the server measured the phone's, else as the phone said. */
 export const seenAt = (hazard) => hazard.observed_at_server ?? hazard.observed_at;
@@ -25,9 +18,10 @@ function fromReport(item) {
 /**
  * Hazards for display: cached [{id, etag, data}] merged with outbox items. A report still queued
  * is state 'queued' (never shown as sent); a hazard with a change waiting shows where it will
- * lead, marks `pending`, and offers no further action until the server has answered.
+ * lead (as the vocabularies say: only for display, the server decides), marks `pending`, and offers
+ * no further action until the server has answered.
  */
-export function mergeHazards(cached, items) {
+export function mergeHazards(cached, items, vocab) {
   const byId = new Map(cached.map((h) => [h.id, { ...h.data, etag: h.etag, pending: null }]));
   for (const item of items) {
     if (item.kind === 'hazard' && !byId.has(item.id)) {
@@ -36,7 +30,7 @@ export function mergeHazards(cached, items) {
     } else if (item.kind === 'transition' && byId.has(item.ref?.hazardId)) {
       const hazard = byId.get(item.ref.hazardId);
       const action = item.json.action;
-      byId.set(hazard.id, { ...hazard, state: TARGET[action] || hazard.state, allowed_actions: [],
+      byId.set(hazard.id, { ...hazard, state: targetOf(vocab, action) || hazard.state, allowed_actions: [],
         pending: { action, status: item.status, error: item.error, itemId: item.id, from: hazard.state } });
     }
   }

@@ -6,59 +6,18 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { formatTime, t } from '../i18n/index.js';
 import { get } from '../lib/api.js';
+import { actionName, actionsOf, changeBody, formOf } from '../lib/loop.js';
 import { seenAt } from '../lib/view.js';
 import { outbox, refreshOne, state, transition } from '../store.js';
 import { categoryName, Countdown, Photo, siteName, StateBadge, stateLabel } from './parts.js';
 import { PhotoPicker } from './photo-picker.js';
 
-// What each action of server/hazards/machine.py asks for: [field, kind, required].
-const FIELDS = {
-  acknowledge: [],
-  reject: [['reason', 'textarea', true]],
-  merge: [['duplicate_of', 'hazard', true], ['reason', 'textarea', true]],
-  transfer: [['sector', 'sector', true], ['reason', 'textarea', true]],
-  issue_notice: [['responsible_party', 'text', true], ['deadline', 'date', false], ['requirements', 'textarea', false]],
-  submit_rectification: [['description', 'textarea', true], ['photo_ids', 'photos', true]],
-  self_rectify: [['description', 'textarea', true], ['photo_ids', 'photos', true]],
-  close: [['result', 'textarea', true], ['photo_ids', 'photos', false]],
-  return: [['result', 'textarea', true], ['deadline', 'date', true], ['photo_ids', 'photos', false]],
-  submit_plan: [['measures', 'textarea', true], ['responsible_person', 'text', true], ['funds', 'text', true],
-    ['plan_deadline', 'date', true], ['contingency_plan', 'textarea', true]],
-  record_dual_report: [['regulator_reported_at', 'date', true], ['workers_congress_reported_at', 'date', true]],
-  list: [['reason', 'textarea', true]],
-  request_extension: [['deadline', 'date', true], ['reason', 'textarea', true]],
-  decide_extension: [['approved', 'bool', false], ['reason', 'textarea', true]],
-  delist: [['reason', 'textarea', true]],
-};
-const PLAN = ['measures', 'responsible_person', 'funds', 'plan_deadline', 'contingency_plan'];
-
-/** A date picked on the phone, as the end of that day in Asia/Shanghai (deadlines are "by that day"). */
-const endOfDay = (day) => (day ? `${day}T23:59:00+08:00` : undefined);
-
-function fieldLabel(action, name) {
-  if (name === 'photo_ids' && (action === 'close' || action === 'return')) return t('f_photo_ids_reinspect');
-  if (name === 'deadline' && action === 'issue_notice') return `${t('f_deadline')}（${t('f_deadline_default')}）`;
-  return t(`f_${name}`);
-}
-
-function body(action, values) {
-  const out = { action };
-  for (const [name, kind] of FIELDS[action]) {
-    if (kind === 'photos' || PLAN.includes(name)) continue;
-    const value = values[name];
-    if (kind === 'date') { if (value) out[name] = endOfDay(value); } else if (kind === 'bool') out[name] = !!value;
-    else if (value !== undefined && value !== '') out[name] = typeof value === 'string' ? value.trim() : value;
-  }
-  if (action === 'submit_plan') {
-    out.plan = { measures: values.measures, responsible_person: values.responsible_person, funds: values.funds,
-      deadline: endOfDay(values.plan_deadline), contingency_plan: values.contingency_plan };
-  }
-  return out;
-}
-
-function Field({ action, name, kind, required, values, set, hazard }) {
+function Field({ action, name, kind, label, required, parts, values, set, hazard }) {
   const id = `f-${action}-${name}`;
-  const label = fieldLabel(action, name);
+  if (kind === 'plan') {
+    return parts.map((p) => html`<${Field} key=${p.name} action=${action} name=${`${name}.${p.name}`} kind=${p.kind}
+      label=${p.label} required=${required} values=${values} set=${set} hazard=${hazard} />`);
+  }
   const value = values[name] ?? '';
   const onInput = (e) => set(name, e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value);
   if (kind === 'photos') return html`<${PhotoPicker} id=${id} label=${label} photos=${values.photos || []} setPhotos=${(p) => set('photos', p)} />`;
@@ -90,23 +49,24 @@ function ActionForm({ hazard, action, onDone }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const set = (name, value) => setValues((v) => ({ ...v, [name]: value }));
-  const photosRequired = FIELDS[action].some(([n, k, r]) => k === 'photos' && r);
+  const form = formOf(state.vocab, action);
+  const photosRequired = form.some((f) => f.kind === 'photos' && f.required);
   async function submit(event) {
     event.preventDefault();
     if (photosRequired && !(values.photos || []).length) { setError(t('f_photo_ids_required')); return; }
     setBusy(true);
     try {
-      await transition(hazard, body(action, values), values.photos || []);
+      await transition(hazard, changeBody(action, form, values), values.photos || []);
       onDone();
     } catch (e) {
       setError(e.message);
       setBusy(false);
     }
   }
-  const name = t(`act_${action}`);
+  const name = actionName(state.vocab, action);
   return html`<form class="stack action-form" onSubmit=${submit} aria-label=${name}>
-    ${FIELDS[action].map(([field, kind, required]) => html`<${Field} key=${field} action=${action} name=${field} kind=${kind}
-      required=${required} values=${values} set=${set} hazard=${hazard} />`)}
+    ${form.map((f) => html`<${Field} key=${f.name} action=${action} name=${f.name} kind=${f.kind} label=${f.label}
+      required=${f.required} parts=${f.parts} values=${values} set=${set} hazard=${hazard} />`)}
     ${error && html`<p role="alert" class="error">${error}</p>`}
     <button type="submit" class="primary" disabled=${busy}>${t('confirmAction', { action: name })}</button>
   </form>`;
@@ -114,14 +74,15 @@ function ActionForm({ hazard, action, onDone }) {
 
 function Actions({ hazard }) {
   const [open, setOpen] = useState(null);
-  const allowed = (hazard.allowed_actions || []).filter((a) => FIELDS[a]);
+  const known = actionsOf(state.vocab);
+  const allowed = (hazard.allowed_actions || []).filter((a) => known.has(a));
   if (hazard.pending) return null;
   if (!allowed.length) return html`<p class="muted">${t('noActions')}</p>`;
   return html`<div class="actions">
-    ${allowed.map((action) => (FIELDS[action].length === 0
-      ? html`<button key=${action} type="button" class="primary" onClick=${() => transition(hazard, { action })}>${t(`act_${action}`)}</button>`
+    ${allowed.map((action) => (known.get(action).fields.length === 0
+      ? html`<button key=${action} type="button" class="primary" onClick=${() => transition(hazard, { action })}>${actionName(state.vocab, action)}</button>`
       : html`<button key=${action} type="button" aria-expanded=${open === action}
-          onClick=${() => setOpen(open === action ? null : action)}>${t(`act_${action}`)}</button>`))}
+          onClick=${() => setOpen(open === action ? null : action)}>${actionName(state.vocab, action)}</button>`))}
     ${open && html`<${ActionForm} key=${open} hazard=${hazard} action=${open} onDone=${() => setOpen(null)} />`}
   </div>`;
 }
@@ -130,13 +91,13 @@ function Actions({ hazard }) {
 function Pending({ hazard }) {
   const p = hazard.pending;
   if (!p || p.action === 'report' && p.status === 'queued') return null;
-  const action = t(`act_${p.action}`);
+  const action = actionName(state.vocab, p.action);
   if (p.status !== 'attention') return html`<p class="notice" role="status">${t('pendingAction', { action })}</p>`;
   const current = p.error?.errors?.current?.state;
   const refresh = async () => { await refreshOne(hazard.id).catch(() => {}); await outbox.discard(p.itemId); };
   return html`<div class="notice warn" role="alert">
     <p>${p.error?.status === 412 ? t('conflict', { state: stateLabel(current || hazard.state) }) : t('pendingAttention', { action, msg: p.error?.message })}</p>
-    ${p.error?.errors?.allowed && html`<p class="small">${(p.error.errors.allowed || []).map((a) => t(`act_${a}`)).join('、')}</p>`}
+    ${p.error?.errors?.allowed && html`<p class="small">${(p.error.errors.allowed || []).map((a) => actionName(state.vocab, a)).join('、')}</p>`}
     <div class="inline">
       ${p.action !== 'report' && html`<button type="button" onClick=${refresh}>${t('refresh')}</button>`}
       <button type="button" onClick=${() => outbox.retry(p.itemId)}>${t('retryItem')}</button>
@@ -153,7 +114,7 @@ function Timeline({ id }) {
   }, [id, version]);
   if (!events) return html`<p class="muted">${t('noTimeline')}</p>`;
   return html`<ol class="timeline">${events.map((e) => html`<li key=${e.seq}>
-    <span>${formatTime(e.at)}</span> ${t(`act_${e.action}`) !== `act_${e.action}` ? t(`act_${e.action}`) : e.action}
+    <span>${formatTime(e.at)}</span> ${actionName(state.vocab, e.action)}
     ${e.to_state && e.to_state !== e.from_state ? ` → ${stateLabel(e.to_state)}` : ''}${e.reason ? `：${e.reason}` : ''}</li>`)}</ol>`;
 }
 

@@ -1,6 +1,7 @@
 /** 待发送: what waits, what is being sent, and what needs attention with the server's reason. */
 import { html } from 'htm/preact';
 import { formatTime, t } from '../i18n/index.js';
+import { actionName } from '../lib/loop.js';
 import { outbox, state } from '../store.js';
 import { OutboxStatus, categoryName } from './parts.js';
 
@@ -8,7 +9,7 @@ const KIND = { photo: 'kindPhoto', hazard: 'kindHazard', checkin: 'kindCheckin',
 
 function describe(item) {
   if (item.kind === 'hazard') return `${categoryName(item.json.category)} · ${item.json.description}`;
-  if (item.kind === 'transition') return t(`act_${item.json.action}`);
+  if (item.kind === 'transition') return actionName(state.vocab, item.json.action);
   if (item.kind === 'checkin') return item.json.code;
   return '';
 }

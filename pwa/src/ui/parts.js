@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { formatTime, t } from '../i18n/index.js';
 import { serverNow } from '../lib/clock.js';
 import { call } from '../lib/api.js';
+import { actionName, stateName } from '../lib/loop.js';
 import { seenAt } from '../lib/view.js';
 import { state } from '../store.js';
 
@@ -22,13 +23,13 @@ export function OutboxStatus({ compact = false }) {
   </a>`;
 }
 
-export const stateLabel = (s) => t(`st_${s}`);
+export const stateLabel = (s) => stateName(state.vocab, s);
 
 export function StateBadge({ hazard }) {
   const p = hazard.pending;
   return html`<span class=${`badge st-${hazard.state}`}>${stateLabel(hazard.state)}</span>
     ${p && p.action !== 'report' && html` <span class=${`badge ${p.status === 'attention' ? 'st-attention' : 'st-queued'}`}>
-      ${t(`act_${p.action}`)} · ${p.status === 'attention' ? t('needsAttention') : t('queued')}</span>`}
+      ${actionName(state.vocab, p.action)} · ${p.status === 'attention' ? t('needsAttention') : t('queued')}</span>`}
     ${p && p.action === 'report' && p.status === 'attention' && html` <span class="badge st-attention">${t('needsAttention')}</span>`}`;
 }
 
