@@ -175,11 +175,11 @@ MACHINE = {
 }
 
 # What the record shows that no action of the loop takes: a report, and what the server does by itself.
-RECORD_ACTIONS = {
+RECORD_ACTIONS = {  # shown with the event's reason after them ("督办：整改逾期，督办")
     "report": ("报告", "Report"),
-    "forward": ("重大隐患报区应急管理局", "Major hazard forwarded to the district"),
-    "escalate": ("超时未受理，上报", "Escalated: not acknowledged in time"),
-    "supervise": ("整改逾期，督办", "Overdue: supervised"),
+    "forward": ("上报", "Forwarded"),
+    "escalate": ("超时上报", "Escalated"),
+    "supervise": ("督办", "Supervised"),
 }
 
 
