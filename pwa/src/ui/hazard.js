@@ -90,7 +90,7 @@ function ActionForm({ hazard, action, onDone }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const set = (name, value) => setValues((v) => ({ ...v, [name]: value }));
-  const photosRequired = FIELDS[action].some(([n, k, r]) => k === 'photos' && r);
+  const photosRequired = FIELDS[action].some(([, k, r]) => k === 'photos' && r);
   async function submit(event) {
     event.preventDefault();
     if (photosRequired && !(values.photos || []).length) { setError(t('f_photo_ids_required')); return; }
