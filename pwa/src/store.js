@@ -1,7 +1,9 @@
 /** The app's state: what IndexedDB holds (cache + outbox) laid out for the screens, and the actions on it. */
 import { getDB, meta, withDB } from './lib/db.js';
 import { API, call, currentSession, get, loadSession, onUnauthorized, saveSession, setLanguage, transport } from './lib/api.js';
-import { createOutbox } from './lib/outbox.js';
+import { CHANNEL_NAME, createOutbox } from './lib/outbox.js';
+import { SYNC_TAG } from './lib/background-sync.js';
+import { applySent, recordCheckin, refreshHazard } from './lib/sent.js';
 import { bareEtag, createSync } from './lib/sync.js';
 import { mergeHazards } from './lib/view.js';
 import { loadClockOffset, localIso } from './lib/clock.js';
@@ -21,7 +23,7 @@ export const subscribe = (fn) => { listeners.add(fn); return () => listeners.del
 const emit = () => listeners.forEach((fn) => fn());
 export function setState(patch) { Object.assign(state, patch); emit(); }
 
-const channel = typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel('safegrid-outbox') : null;
+const channel = typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel(CHANNEL_NAME) : null;
 export const outbox = createOutbox({ transport, userId: () => currentSession()?.user?.id, onSent, channel });
 export const sync = createSync({ fetchJSON: get });
 
@@ -44,27 +46,9 @@ export async function reload() {
 
 // ---- after the server took an item (outbox hook) ----
 
-async function putHazard(data, etag) {
-  await withDB((db) => db.put('hazards', { id: data.id, etag, data }));
-}
-
-/** The hazard's current ETag: the transition answer may not carry one, so read the hazard again. */
-async function refreshHazard(id) {
-  const { data, response } = await call(`hazards/${id}`);
-  await putHazard(data, bareEtag(response.headers.get('ETag')));
-  return data;
-}
-
+// The same update as the service worker's Background Sync makes (src/lib/sent.js), then the screens.
 async function onSent(item, body, response) {
-  if (item.kind === 'hazard' && body?.id) {
-    await putHazard(body, bareEtag(response.headers.get('ETag')));
-  } else if (item.kind === 'transition' && body?.id) {
-    const etag = bareEtag(response.headers.get('ETag'));
-    await putHazard(body, etag);
-    if (!etag) await refreshHazard(body.id).catch(() => {});
-  } else if (item.kind === 'checkin') {
-    await recordCheckin(item.ref.key, { status: 'sent', flags: body?.flags ?? [] });
-  }
+  await applySent(item, body, response);
   reload();
 }
 
@@ -166,12 +150,6 @@ async function refreshReference() {
 
 // ---- tags and check-ins ----
 
-async function recordCheckin(key, patch) {
-  const all = (await meta.get('checkins')) ?? {};
-  all[key] = { ...all[key], ...patch };
-  await meta.set('checkins', all);
-}
-
 /**
  * The site a scanned or typed code names: asked of the server when online, else looked up in the
  * tags the phone has seen. {site} | {unknown: true} (offline, never seen) | throws ApiError (refused).
@@ -256,7 +234,7 @@ export async function refreshOne(id) {
 function afterEnqueue() {
   outbox.flush({ force: true });
   // Background Sync: if the page is closed before the network returns, the service worker sends.
-  navigator.serviceWorker?.ready.then((reg) => reg.sync?.register('safegrid-outbox')).catch(() => {});
+  navigator.serviceWorker?.ready.then((reg) => reg.sync?.register(SYNC_TAG)).catch(() => {});
 }
 
 export async function markRead(notification) {

@@ -7,8 +7,7 @@ import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { CacheFirst } from 'workbox-strategies';
 import { ExpirationPlugin } from 'workbox-expiration';
-import { createOutbox } from './lib/outbox.js';
-import { currentSession, loadSession, transport } from './lib/api.js';
+import { replayOutbox, SYNC_TAG } from './lib/background-sync.js';
 
 const RUNTIME_CACHES = ['safegrid-photos-v1'];
 
@@ -37,15 +36,5 @@ self.addEventListener('message', (event) => {
 });
 
 self.addEventListener('sync', (event) => {
-  if (event.tag !== 'safegrid-outbox') return;
-  event.waitUntil((async () => {
-    await loadSession();
-    const channel = new BroadcastChannel('safegrid-outbox');
-    const box = createOutbox({ transport, userId: () => currentSession()?.user?.id, channel });
-    await box.flush({ force: true });
-    box.stop();
-    const { queued } = await box.status();
-    // Still waiting (offline again, server down): throwing asks the browser to try this sync later.
-    if (queued && !(await box.status()).paused) throw new Error('outbox not empty');
-  })());
+  if (event.tag === SYNC_TAG) event.waitUntil(replayOutbox());
 });

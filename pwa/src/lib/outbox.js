@@ -10,6 +10,8 @@
  */
 import { withDB } from './db.js';
 
+/** The BroadcastChannel by which the page and the service worker tell each other the outbox changed. */
+export const CHANNEL_NAME = 'safegrid-outbox';
 const STATE_KEY = 'outbox';
 const FRESH = { failures: 0, nextAttemptAt: 0, paused: null, sent: 0 };
 const RETRY_LATER = new Set([408, 425, 429]);

@@ -1,0 +1,40 @@
+/**
+ * After the server took an outbox item: the phone's cached copy brought up to the server's answer, by
+ * whichever sent it, the page or the service worker (Background Sync). A hazard kept with a stale ETag
+ * would turn the next change made on the phone into a 412.
+ */
+import { call } from './api.js';
+import { meta, withDB } from './db.js';
+import { bareEtag } from './sync.js';
+
+async function putHazard(data, etag) {
+  await withDB((db) => db.put('hazards', { id: data.id, etag, data }));
+}
+
+/** The hazard as the server has it now, kept with its ETag (after a 412, or an answer without one). */
+export async function refreshHazard(id) {
+  const { data, response } = await call(`hazards/${id}`);
+  await putHazard(data, bareEtag(response.headers.get('ETag')));
+  return data;
+}
+
+/** A check-in's state on this phone (queued, sent and the server's flags), by site or by scanned code. */
+export async function recordCheckin(key, patch) {
+  const all = (await meta.get('checkins')) ?? {};
+  all[key] = { ...all[key], ...patch };
+  await meta.set('checkins', all);
+}
+
+/** The outbox's onSent: (item, body, response) after a 2xx. */
+export async function applySent(item, body, response) {
+  if (item.kind === 'hazard' && body?.id) {
+    await putHazard(body, bareEtag(response.headers.get('ETag')));
+  } else if (item.kind === 'transition' && body?.id) {
+    const etag = bareEtag(response.headers.get('ETag'));
+    await putHazard(body, etag);
+    // The transition's answer may not carry the hazard's ETag: read the hazard again for it.
+    if (!etag) await refreshHazard(body.id).catch(() => {});
+  } else if (item.kind === 'checkin') {
+    await recordCheckin(item.ref.key, { status: 'sent', flags: body?.flags ?? [] });
+  }
+}
