@@ -1,7 +1,7 @@
 """The area tree: district → street → community → grid (区 → 街道 → 社区 → 网格)."""
 from functools import lru_cache
 
-from sqlalchemy import ForeignKey, Select, String, and_, or_, select
+from sqlalchemy import ForeignKey, Select, String, and_, false, or_, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.core.db import Base, Timestamps
@@ -43,6 +43,16 @@ class Area(Timestamps, Base):
         """The areas whose path starts with `path`: a range, since "0" follows "/" (an index scan, unlike
         LIKE with a bound pattern, whose generic plan on PostgreSQL reads the whole table)."""
         return and_(cls.path >= path, cls.path < path[:-1] + "0")
+
+    @classmethod
+    @lru_cache(maxsize=4096)  # a clause depends only on the grants, and SQL expressions are immutable
+    def scope_clause(cls, grants):
+        """Within a granted area's subtree, where one acts (reports by grid): reading the tree needs no grant.
+        A sector's grant covers the ground of its area: the sector narrows what is there, not where."""
+        if grants.everywhere:
+            return true()
+        paths = [*grants.area_paths, *(path for _sector, path in grants.sectors)]
+        return cls.id.in_(subtree_ids(paths)) if paths else false()
 
 
 @lru_cache(maxsize=4096)

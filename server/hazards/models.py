@@ -100,9 +100,10 @@ class Hazard(Timestamps, Base):
 
     @classmethod
     @lru_cache(maxsize=4096)
-    def scope_clause(cls, grants, user_id):
+    def scope_clause(cls, grants, user_id=None):
         """Visible: in a granted area (the station of its street, its grid's worker, the district); its
-        enterprise's; in a department's sector; and always to whoever reported it."""
+        enterprise's; in a department's sector; and always to whoever reported it (`user_id`; without one,
+        what the grants alone cover: the hazards a role may act on, auth.scope.roles_covering)."""
         if grants.everywhere:
             return true()
         clauses = [cls.reporter_id == user_id] if user_id else []

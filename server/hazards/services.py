@@ -8,8 +8,9 @@ from flask import current_app
 from sqlalchemy import bindparam, select
 
 from server.areas.models import Area, path_ids
+from server.auth.scope import grants_for, roles_covering
 from server.auth.services import Identity
-from server.core.db import add_once, among, clock_offset, db, on_server_clock, stored, utcnow
+from server.core.db import add_once, clock_offset, db, on_server_clock, stored, utcnow
 from server.enterprises.models import Enterprise
 from server.evidence import services as evidence
 from server.hazards import clocks, machine
@@ -136,32 +137,30 @@ def _placed(body: dict, site_scope, identity: Identity) -> dict:
         found = rows[0]
         return {"site_id": found.id, "grid_id": found.grid_id, "street_id": path_ids(found.path)[1],
                 "enterprise_id": found.enterprise_id, "sector": found.sector}
-    grid = db.session.get(Area, body["grid_id"]) if body.get("grid_id") else None
-    if grid is None or grid.level != "grid":
+    area_scope = Area.scope_clause(grants_for(identity.roles, "hazards.report"))
+    rows = db.fetch_hot(_grid(area_scope), {"grid_id": body["grid_id"]}) if body.get("grid_id") else []
+    if not rows or rows[0].level != "grid":
         raise Refused(422, "validation_error", "grid_id", "请给出场所，或隐患所在的网格",
                       "Give the site, or the grid the hazard is in")
-    if not any(r.area_path and grid.path.startswith(r.area_path) for r in identity.roles):
+    grid = rows[0]
+    if not grid.covered:
         raise Refused(422, "validation_error", "grid_id", "该网格不在您的范围内", "That grid is outside your scope")
     return {"site_id": None, "grid_id": grid.id, "street_id": path_ids(grid.path)[1], "enterprise_id": None,
             "sector": None}
 
 
+@lru_cache(maxsize=4096)
+def _grid(area_scope):
+    """An area, with whether the reporter's areas cover it (Area.scope_clause; built once per scope clause)."""
+    return select(Area.id, Area.level, Area.path, area_scope.label("covered")).where(Area.id == bindparam("grid_id"))
+
+
 # ---- moving through the loop -------------------------------------------------------------------------------
 
-def roles_here(identity: Identity, hazard: Hazard, grid_path: str | None = None) -> set[str]:
-    """The caller's roles whose scope covers this hazard: the roles they may act in on it."""
-    grid_path = grid_path or db.session.get(Area, hazard.grid_id).path
-    held = set()
-    for role in identity.roles:
-        if role.enterprise_id is not None:
-            covers = role.enterprise_id == hazard.enterprise_id
-        elif role.sector is not None:
-            covers = role.sector == hazard.sector and grid_path.startswith(role.area_path)
-        else:
-            covers = grid_path.startswith(role.area_path)
-        if covers:
-            held.add(role.role)
-    return held
+def roles_here(identity: Identity, hazard: Hazard) -> set[str]:
+    """The caller's roles whose scope covers this hazard: the roles they may act in on it (Hazard.scope_clause's
+    rule, asked in SQL: auth.scope.roles_covering)."""
+    return roles_covering(Hazard, identity.roles, [hazard.id])[hazard.id]
 
 
 def transition(identity: Identity, hazard: Hazard, body: dict) -> None:
@@ -195,23 +194,16 @@ def view(hazard: Hazard, identity: Identity) -> dict:
 
 
 def views(found: list[Hazard], identity: Identity) -> list[dict]:
-    """Several hazards as the API shows them, with one query for all their photos and one for their grids."""
+    """Several hazards as the API shows them, with one query for all their photos and one for the roles the
+    caller may act in on each."""
     states = photos.photo_states(_uuids(photo_id for hazard in found for photo_id in hazard.photo_ids), identity)
-    grid_ids = {hazard.grid_id for hazard in found}
-    dialect = db.session.get_bind().dialect.name
-    paths = {row.id: row.path for row in db.fetch_hot(_paths(dialect), {"ids": sorted(grid_ids)})} if found else {}
+    roles = roles_covering(Hazard, identity.roles, [hazard.id for hazard in found])
     now = utcnow()
     return [{**{column.key: getattr(hazard, column.key) for column in Hazard.__table__.columns},
              "photos": [{"id": photo_id, "state": states[uuid.UUID(photo_id)]} for photo_id in hazard.photo_ids],
-             "allowed_actions": machine.allowed_actions(
-                 hazard.state, roles_here(identity, hazard, paths[hazard.grid_id]), machine.facts(hazard)),
+             "allowed_actions": machine.allowed_actions(hazard.state, roles[hazard.id], machine.facts(hazard)),
              "observed_at_server": hazard.observed_at_server, "overdue_ack": hazard.ack_overdue(now)}
             for hazard in found]
-
-
-@lru_cache(maxsize=None)
-def _paths(dialect: str):
-    return select(Area.id, Area.path).where(among(Area.id, "ids", dialect))
 
 
 def likely_duplicates(hazard: Hazard, scope, *, days: int = 14, metres: float = 100) -> list[Hazard]:
