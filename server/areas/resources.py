@@ -53,10 +53,7 @@ class Areas(ApiView):
         """新建区域 / Create an area under a parent in your scope"""
         parent = _area_to_manage(body["parent_id"], "parent_id")
         _check_code_free(body["code"])
-        try:
-            return services.create_area(code=body["code"], name=body["name"], level=body["level"], parent=parent)
-        except services.TreeError as exc:
-            error(422, errors={"json": {"level": [str(exc)]}})
+        return services.create_area(code=body["code"], name=body["name"], level=body["level"], parent=parent)
 
 
 @blp.route("/<rowid:area_id>")
@@ -86,10 +83,7 @@ class AreaById(ApiView):
         if "name" in body:
             area.name = body["name"]
         if "parent_id" in body and body["parent_id"] != area.parent_id:
-            try:
-                services.move_area(area, _area_to_manage(body["parent_id"], "parent_id"))
-            except services.TreeError as exc:
-                error(422, errors={"json": {"parent_id": [str(exc)]}})
+            services.move_area(area, _area_to_manage(body["parent_id"], "parent_id"))
         db.session.flush()
         return db.session.get(Area, area_id)
 

@@ -24,11 +24,7 @@ blp = Blueprint("enterprises", __name__, url_prefix="/api/v1/enterprises",
 def _save(enterprise: Enterprise, changes: dict) -> Enterprise:
     if "area_id" in changes and not services.area_exists(changes["area_id"]):
         error(422, errors={"json": {"area_id": [tr("区域不存在", "No such area")]}})
-    try:
-        services.apply_changes(enterprise, changes)
-    except services.Conflict:
-        error(409, tr("统一社会信用代码 {c} 已登记", "USCC {c} is already registered", c=changes["uscc"]),
-              code="duplicate_uscc")
+    services.apply_changes(enterprise, changes)
     if not within_scope(Enterprise, enterprise, Enterprise.scope_clause(grants("enterprises.manage"))):
         error(422, tr("该企业将超出您的管理范围（属地或行业）", "The enterprise would be outside your scope (area or sector)"),
               code="outside_scope")

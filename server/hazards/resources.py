@@ -13,7 +13,7 @@ from server.core.db import db, utcnow
 from server.core.errors import error
 from server.core.i18n import tr
 from server.evidence import services as evidence
-from server.hazards import documents, machine, services, summary
+from server.hazards import documents, services, summary
 from server.hazards.models import Hazard, HazardDocument, active_categories
 from server.hazards.schemas import (CategorySchema, DocumentSchema, EventSchema, HazardCreateSchema, HazardQuerySchema,
                                     HazardSchema, HazardSummaryQuerySchema, HazardSummarySchema, TransitionSchema)
@@ -44,10 +44,6 @@ def _answer(hazard: Hazard) -> dict:
     return services.view(hazard, g.identity)
 
 
-def _refused(exc: services.Refused):
-    error(exc.status, tr(exc.zh, exc.en), code=exc.code, errors={"json": {exc.field: [tr(exc.zh, exc.en)]}})
-
-
 @blp.route("/hazard-categories")
 class Categories(ApiView):
     @requires("hazards.view")
@@ -69,19 +65,8 @@ class Hazards(ApiView):
     @blp.doc(security=BEARER_DOC, parameters=[DEVICE_TIME_DOC])
     def post(self, body):
         """报告隐患 / Report a hazard (client id; photos may come before or after)"""
-        try:
-            hazard, created = services.report(g.identity, body, Site.scope_clause(grants("sites.view")),
-                                              device_time=device_time())
-        except services.Refused as exc:
-            _refused(exc)
-        except services.IdTaken:
-            error(409, tr("该隐患编号已被占用，请用新的编号重新上报", "This id is taken: report again under a new id"),
-                  code="id_taken")
-        except services.Conflict as exc:
-            error(409, tr("该隐患编号已用于您的另一条内容不同的报告（{f}）",
-                          "This id belongs to another report of yours, with other content ({f})",
-                          f=", ".join(exc.fields)), code="id_conflict",
-                  errors={"json": {f: ["differs"] for f in exc.fields}})
+        hazard, created = services.report(g.identity, body, Site.scope_clause(grants("sites.view")),
+                                          device_time=device_time())
         if not created:
             answer_with(200)
         return _answer(hazard)
@@ -144,18 +129,7 @@ class Transitions(ApiView):
         if etag(hazard) not in request.if_match:
             error(412, errors={"current": {"state": hazard.state, "version": hazard.version}},
                   headers={"ETag": f'"{etag(hazard)}"'})
-        try:
-            services.transition(g.identity, hazard, body)
-        except machine.InvalidTransition as exc:
-            error(409, tr("隐患当前为“{s}”，不能执行该操作", "The hazard is “{s}”: this action does not apply",
-                          s=machine.STATES[exc.state][0]),
-                  code="invalid_transition", errors={"allowed": exc.allowed, "state": exc.state})
-        except machine.NotPermitted:
-            error(403, tr("您在该隐患所在范围内没有执行此操作的角色", "No role of yours may do this to this hazard"))
-        except machine.MissingRequirements as exc:
-            error(422, errors={"json": {f: [tr("此操作需要该项", "This action requires it")] for f in exc.fields}})
-        except services.Refused as exc:
-            _refused(exc)
+        services.transition(g.identity, hazard, body)
         return _answer(hazard)
 
 
@@ -222,8 +196,5 @@ class Summary(ApiView):
         share acknowledged within 30 minutes, and how many are overdue at the period's end (or now),
         whenever received, in your scope: a total and each street"""
         area = get_or_404(Area, query["area_id"]) if "area_id" in query else None
-        try:
-            return summary.summarize(grants("hazards.summary"), g.identity.user_id, query.get("from_"),
-                                     query.get("to"), area=area, level=query.get("level"))
-        except summary.Invalid as exc:
-            error(422, tr(exc.zh, exc.en), errors={"query": {exc.field: [tr(exc.zh, exc.en)]}})
+        return summary.summarize(grants("hazards.summary"), g.identity.user_id, query.get("from_"),
+                                 query.get("to"), area=area, level=query.get("level"))

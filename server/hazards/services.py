@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, select
 from server.areas.models import Area, path_ids
 from server.auth.services import Identity
 from server.core.db import add_once, among, clock_offset, db, on_server_clock, stored, utcnow
+from server.core.errors import DomainError
 from server.enterprises.models import Enterprise
 from server.evidence import services as evidence
 from server.hazards import clocks, documents, machine
@@ -23,7 +24,7 @@ CONTENT = ("site_id", "grid_id", "category", "level", "description", "source", "
            "longitude", "accuracy_m", "photo_ids")
 
 
-class Refused(Exception):
+class Refused(DomainError):
     """A report or change the server will not take: a status, a stable code, and the field at fault."""
 
     def __init__(self, status: int, code: str, field: str, zh: str, en: str):
@@ -31,15 +32,26 @@ class Refused(Exception):
         self.status, self.code, self.field, self.zh, self.en = status, code, field, zh, en
 
 
-class Conflict(Exception):
+class Conflict(DomainError):
     """The id is the caller's own report, with other content: which fields differ."""
 
+    status, code = 409, "id_conflict"
+    zh = "该隐患编号已用于您的另一条内容不同的报告（{f}）"
+    en = "This id belongs to another report of yours, with other content ({f})"
+
     def __init__(self, fields):
+        super().__init__(fields, f=", ".join(fields))
         self.fields = fields
 
+    def errors(self):
+        return {"json": {f: ["differs"] for f in self.fields}}
 
-class IdTaken(Exception):
+
+class IdTaken(DomainError):
     """The id is someone else's report: nothing of it may be told (out of scope reads like absent)."""
+
+    status, code = 409, "id_taken"
+    zh, en = "该隐患编号已被占用，请用新的编号重新上报", "This id is taken: report again under a new id"
 
 
 # ---- reporting -----------------------------------------------------------------------------------------

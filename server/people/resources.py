@@ -26,10 +26,7 @@ def _check_identity(body, exclude=None):
 
 
 def _set_roles(user, specs):
-    try:
-        services.replace_roles(user, specs, grants("users.manage"))
-    except services.RoleError as exc:
-        error(422, errors={"json": {"roles": {str(exc.index): {exc.field: [str(exc)]}}}})
+    services.replace_roles(user, specs, grants("users.manage"))
 
 
 _ACCOUNT_FIELD_NAMES = {"phone": ("手机号", "phone number"), "name": ("姓名", "name"),

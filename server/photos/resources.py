@@ -1,7 +1,6 @@
 """Photos: uploaded under the phone's id (raw body or multipart form), described and served within scope."""
 import io
 import uuid
-from contextlib import contextmanager
 from functools import wraps
 
 from flask import current_app, g, request, url_for
@@ -62,15 +61,6 @@ def photo_body(view):
     return wrapper
 
 
-@contextmanager
-def refusals():
-    """A photo the services refuse is a 4xx in the one error shape, in the caller's language."""
-    try:
-        yield
-    except services.PhotoRefused as refused:
-        error(refused.status, tr(refused.zh, refused.en), code=refused.code)
-
-
 def _visible(action: str):
     return Photo.scope_clause(grants(action), g.identity.user_id)
 
@@ -95,8 +85,7 @@ def _sees(photo_id: uuid.UUID) -> bool:
 
 
 def _receive(photo_id: uuid.UUID, data: bytes, sha256: str) -> dict:
-    with refusals():
-        photo, created = services.receive(photo_id, data, sha256, uploader_id=g.identity.user_id)
+    photo, created = services.receive(photo_id, data, sha256, uploader_id=g.identity.user_id)
     if photo.state != "ready":  # new, or sent again while its copies are still missing: (re)asked for
         services.request_variants(photo.id)
         # Committed and handed over here rather than at the request's end, so that in the embedded default (copies
@@ -180,9 +169,8 @@ class PhotoById(ApiView):
                                      or request.mimetype == "application/octet-stream"):
             error(415, tr("照片应以图片（image/*）或 application/octet-stream 上传，收到的是 “{t}”",
                           "Send the photo as image/* or application/octet-stream, not “{t}”", t=request.mimetype))
-        with refusals():
-            sha256 = services.digest_from_header(
-                ", ".join(request.headers.getlist("Content-Digest") + request.headers.getlist("Repr-Digest")))
+        sha256 = services.digest_from_header(
+            ", ".join(request.headers.getlist("Content-Digest") + request.headers.getlist("Repr-Digest")))
         if sha256 is None:
             error(400, tr("缺少 Content-Digest 请求头（sha-256=:<Base64>:），无法核对照片是否完整",
                           "The Content-Digest header (sha-256=:<base64>:) is missing: the photo cannot be checked"),
