@@ -4,7 +4,7 @@ from sqlalchemy import select
 from server.areas import services
 from server.areas.models import Area
 from server.areas.schemas import AreaCreateSchema, AreaQuerySchema, AreaSchema, AreaUpdateSchema
-from server.auth.permissions import BEARER_DOC, login_required, requires
+from server.auth.permissions import login_required, requires
 from server.auth.scope import covers_area, grants
 from server.core.api import ApiView, Blueprint, get_or_404, paginate
 from server.core.db import db
@@ -29,7 +29,6 @@ class Areas(ApiView):
     @blp.arguments(AreaQuerySchema, location="query")
     @blp.response(200, AreaSchema(many=True))
     @blp.paginate()
-    @blp.doc(security=BEARER_DOC)
     def get(self, query, pagination_parameters):
         """区域列表 / List areas"""
         stmt = select(Area)
@@ -48,7 +47,6 @@ class Areas(ApiView):
     @blp.etag
     @blp.arguments(AreaCreateSchema)
     @blp.response(201, AreaSchema)
-    @blp.doc(security=BEARER_DOC)
     def post(self, body):
         """新建区域 / Create an area under a parent in your scope"""
         parent = _area_to_manage(body["parent_id"], "parent_id")
@@ -61,7 +59,6 @@ class AreaById(ApiView):
     @login_required
     @blp.etag
     @blp.response(200, AreaSchema)
-    @blp.doc(security=BEARER_DOC)
     def get(self, area_id):
         """一个区域 / One area"""
         return get_or_404(Area, area_id)
@@ -70,7 +67,6 @@ class AreaById(ApiView):
     @blp.etag
     @blp.arguments(AreaUpdateSchema)
     @blp.response(200, AreaSchema)
-    @blp.doc(security=BEARER_DOC)
     def patch(self, body, area_id):
         """修改或移动区域 / Rename, recode or move an area (with its subtree)"""
         area = get_or_404(Area, area_id, lock=True)  # checked against the version it replaces

@@ -4,7 +4,7 @@ from flask import g, request
 from marshmallow import fields, validate
 
 from server.auth import services
-from server.auth.permissions import BEARER_DOC, current_user, login_required
+from server.auth.permissions import current_user, login_required
 from server.auth.scope import PERMISSIONS, grants
 from server.core.api import ApiView, Blueprint, InputSchema, OutputSchema
 from server.core.errors import error
@@ -64,7 +64,6 @@ class Login(ApiView):
 class Logout(ApiView):
     @login_required
     @blp.response(204)
-    @blp.doc(security=BEARER_DOC)
     def post(self):
         """退出登录 / Log out: revoke this token"""
         services.revoke(g.identity.token_id)
@@ -74,7 +73,6 @@ class Logout(ApiView):
 class Me(ApiView):
     @login_required
     @blp.response(200, MeSchema)
-    @blp.doc(security=BEARER_DOC)
     def get(self):
         """当前用户 / The current user, their roles and what they can see"""
         return current_user()
@@ -86,7 +84,6 @@ class MyPassword(ApiView):
     @blp.arguments(PasswordChangeSchema)
     @blp.response(204)
     @blp.alt_response(429, description="too many wrong current passwords: this session is signed out")
-    @blp.doc(security=BEARER_DOC)
     def post(self, body):
         """修改密码 / Change my password; every other session is logged out"""
         user = current_user()

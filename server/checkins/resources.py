@@ -4,7 +4,7 @@ import uuid
 from flask import g
 from sqlalchemy import select
 
-from server.auth.permissions import BEARER_DOC, requires
+from server.auth.permissions import requires
 from server.auth.scope import grants
 from server.checkins import services
 from server.checkins.models import CheckIn
@@ -27,7 +27,7 @@ class CheckIns(ApiView):
     @blp.alt_response(200, schema=CheckInSchema, success=True,
                       description="already recorded under this id: the stored check-in, unchanged")
     @blp.alt_response(409, description="the id is taken by a check-in with other content")
-    @blp.doc(security=BEARER_DOC, parameters=[DEVICE_TIME_DOC])
+    @blp.doc(parameters=[DEVICE_TIME_DOC])
     def post(self, body):
         """到场打卡 / Record a check-in at a site by its tag (flagged, not refused, when anything is odd)"""
         checkin, created = services.record(g.identity.user_id, body, _scope(), device_time=device_time())
@@ -40,7 +40,6 @@ class CheckIns(ApiView):
     @blp.arguments(CheckInQuerySchema, location="query")
     @blp.response(200, CheckInSchema(many=True))
     @blp.paginate()
-    @blp.doc(security=BEARER_DOC)
     def get(self, query, pagination_parameters):
         """打卡记录 / Check-ins: your own, and those at sites in your scope, newest first"""
         stmt = select(CheckIn).where(CheckIn.scope_clause(grants("sites.view"), g.identity.user_id))
@@ -62,7 +61,6 @@ class CheckInById(ApiView):
     @requires("sites.view")
     @blp.etag
     @blp.response(200, CheckInSchema)
-    @blp.doc(security=BEARER_DOC)
     def get(self, checkin_id: uuid.UUID):
         """一条打卡 / One check-in"""
         checkin = get_or_404(CheckIn, checkin_id, clause=CheckIn.scope_clause(grants("sites.view"), g.identity.user_id))

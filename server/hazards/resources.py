@@ -6,7 +6,7 @@ from flask import after_this_request, g, request, send_file
 from sqlalchemy import select
 
 from server.areas.models import Area, subtree_ids
-from server.auth.permissions import BEARER_DOC, requires
+from server.auth.permissions import requires
 from server.auth.scope import grants
 from server.core.api import DEVICE_TIME_DOC, ApiView, Blueprint, answer_with, device_time, get_or_404, paginate
 from server.core.db import db, utcnow
@@ -49,7 +49,6 @@ class Categories(ApiView):
     @requires("hazards.view")
     @blp.etag
     @blp.response(200, CategorySchema(many=True))
-    @blp.doc(security=BEARER_DOC)
     def get(self):
         """隐患类别 / The hazard categories in use"""
         return db.session.scalars(active_categories()).all()
@@ -62,7 +61,7 @@ class Hazards(ApiView):
     @blp.response(201, HazardSchema)
     @blp.alt_response(200, schema=HazardSchema, success=True, description="already reported under this id")
     @blp.alt_response(409, description="the id is taken by a report with other content")
-    @blp.doc(security=BEARER_DOC, parameters=[DEVICE_TIME_DOC])
+    @blp.doc(parameters=[DEVICE_TIME_DOC])
     def post(self, body):
         """报告隐患 / Report a hazard (client id; photos may come before or after)"""
         hazard, created = services.report(g.identity, body, Site.scope_clause(grants("sites.view")),
@@ -76,7 +75,6 @@ class Hazards(ApiView):
     @blp.arguments(HazardQuerySchema, location="query")
     @blp.response(200, HazardSchema(many=True))
     @blp.paginate()
-    @blp.doc(security=BEARER_DOC)
     def get(self, query, pagination_parameters):
         """隐患列表 / Hazards in your scope, newest first (a station's triage queue: state=reported)"""
         stmt = select(Hazard).where(_scope())
@@ -97,7 +95,6 @@ class HazardById(ApiView):
     @requires("hazards.view")
     @blp.etag
     @blp.response(200, HazardSchema)
-    @blp.doc(security=BEARER_DOC)
     def get(self, hazard_id: uuid.UUID):
         """一条隐患 / One hazard, with what you may do next (ETag: send it as If-Match with a change)"""
         hazard = get_or_404(Hazard, hazard_id, clause=_scope())
@@ -113,7 +110,6 @@ class Transitions(ApiView):
     @blp.alt_response(409, description="not allowed from the hazard's state: `errors.allowed` lists what is")
     @blp.alt_response(412, description="the hazard changed since you read it: `errors.current` has its state")
     @blp.alt_response(428, description="send If-Match with the ETag you read")
-    @blp.doc(security=BEARER_DOC)
     def post(self, body, hazard_id: uuid.UUID):
         """推进隐患 / Act on a hazard: acknowledge, reject, merge, transfer, issue a notice, rectify, close, return"""
         # Locked first: the same change sent twice at once (two instances, a phone's retry) is applied by one and
@@ -137,7 +133,6 @@ class Transitions(ApiView):
 class Timeline(ApiView):
     @requires("hazards.view")
     @blp.response(200, EventSchema(many=True))
-    @blp.doc(security=BEARER_DOC)
     def get(self, hazard_id: uuid.UUID):
         """隐患时间线 / Every step of the hazard, as recorded in the event chain"""
         hazard = get_or_404(Hazard, hazard_id, clause=_scope())
@@ -148,7 +143,6 @@ class Timeline(ApiView):
 class Duplicates(ApiView):
     @requires("hazards.view")
     @blp.response(200, HazardSchema(many=True))
-    @blp.doc(security=BEARER_DOC)
     def get(self, hazard_id: uuid.UUID):
         """疑似重复 / Likely duplicates: same category at the same site or within 100 m, in the last 14 days"""
         hazard = get_or_404(Hazard, hazard_id, clause=_scope())
@@ -159,7 +153,6 @@ class Duplicates(ApiView):
 class Documents(ApiView):
     @requires("hazards.view")
     @blp.response(200, DocumentSchema(many=True))
-    @blp.doc(security=BEARER_DOC)
     def get(self, hazard_id: uuid.UUID):
         """隐患文书 / The hazard's numbered documents: rectification notices, re-inspection opinions, listing notices"""
         hazard = get_or_404(Hazard, hazard_id, clause=_scope())
@@ -171,7 +164,6 @@ class Documents(ApiView):
 class DocumentPdf(ApiView):
     @requires("hazards.view")
     @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
-    @blp.doc(security=BEARER_DOC)
     def get(self, hazard_id: uuid.UUID, document_id: uuid.UUID):
         """下载文书 / A document as an A4 PDF, once rendered"""
         hazard = get_or_404(Hazard, hazard_id, clause=_scope())
@@ -190,7 +182,6 @@ class Summary(ApiView):
     @blp.etag
     @blp.arguments(HazardSummaryQuerySchema, location="query")
     @blp.response(200, HazardSummarySchema)
-    @blp.doc(security=BEARER_DOC)
     def get(self, query):
         """隐患统计概览 / For a period (by received_at), counts by state, closure rate, median times and the
         share acknowledged within 30 minutes, and how many are overdue at the period's end (or now),

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.wsgi import wrap_file
 
-from server.auth.permissions import BEARER_DOC, requires
+from server.auth.permissions import requires
 from server.auth.scope import grants
 from server.core import api
 from server.core.api import ApiView, answer_with, get_or_404
@@ -133,7 +133,6 @@ class Photos(ApiView):
     @blp.alt_response(415, description="not a JPEG, PNG, WebP or HEIC image (by its signature)")
     @blp.alt_response(422, description="damaged_image, image_too_complex, too_much_metadata or too_many_pixels: "
                                        "checked by its structure and header, before any pixel is decoded")
-    @blp.doc(security=BEARER_DOC)
     def post(self, form):
         """上传照片（表单）/ Upload a photo as a multipart form: id, sha256 (hex) and file"""
         return _receive(form["id"], form["file"].read(), form["sha256"])
@@ -145,7 +144,6 @@ class PhotoById(ApiView):
 
     @requires("photos.view")
     @blp.response(200, PhotoSchema)
-    @blp.doc(security=BEARER_DOC)
     def get(self, photo_id: uuid.UUID):
         """一张照片 / A photo's state, metadata and addresses (yours, or cited by a record in your scope)"""
         return _view(get_or_404(Photo, photo_id, clause=_visible("photos.view")))
@@ -162,7 +160,7 @@ class PhotoById(ApiView):
     @blp.alt_response(415, description="not a JPEG, PNG, WebP or HEIC image (by its signature)")
     @blp.alt_response(422, description="damaged_image, image_too_complex, too_much_metadata or too_many_pixels: "
                                        "checked by its structure and header, before any pixel is decoded")
-    @blp.doc(security=BEARER_DOC, parameters=[DIGEST_HEADER], requestBody=RAW_BODY)
+    @blp.doc(parameters=[DIGEST_HEADER], requestBody=RAW_BODY)
     def put(self, photo_id: uuid.UUID):
         """上传照片 / Upload a photo as the raw body, under the id the phone gave it"""
         if request.mimetype and not (request.mimetype.startswith("image/")
@@ -183,7 +181,6 @@ class PhotoCopy(ApiView):
     @requires("photos.view")
     @blp.response(200, BINARY, content_type="image/jpeg", description="the JPEG, without EXIF")
     @blp.alt_response(304, description="If-None-Match: the copy you have is current")
-    @blp.doc(security=BEARER_DOC)
     def get(self, photo_id: uuid.UUID, copy: str, sha: str):
         """照片副本 / A photo's display copy (1600 px) or thumbnail (320 px), at the address of its content"""
         photo = get_or_404(Photo, photo_id, clause=_visible("photos.view"))
@@ -200,7 +197,6 @@ class PhotoOriginal(ApiView):
                   description="the original, byte for byte as received (with its EXIF), as image/jpeg, "
                               "image/png, image/webp or image/heic")
     @blp.alt_response(304, description="If-None-Match: the original never changes")
-    @blp.doc(security=BEARER_DOC)
     def get(self, photo_id: uuid.UUID):
         """原始照片 / The original as received: for station officers, supervisors and admins in scope"""
         photo = get_or_404(Photo, photo_id, clause=_visible("photos.original"))

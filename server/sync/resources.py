@@ -1,7 +1,7 @@
 """GET /sync/changes: what changed in the caller's scope since their cursor."""
 from flask import g
 
-from server.auth.permissions import BEARER_DOC, login_required
+from server.auth.permissions import login_required
 from server.core.api import ApiView, Blueprint
 from server.sync import services
 from server.sync.schemas import FeedQuerySchema, FeedSchema
@@ -14,7 +14,6 @@ class Changes(ApiView):
     @login_required
     @blp.arguments(FeedQuerySchema, location="query")
     @blp.response(200, FeedSchema)
-    @blp.doc(security=BEARER_DOC)
     def get(self, query):
         """变更 / Sites and hazards in your scope changed since the cursor (none: everything, then changes)
 
