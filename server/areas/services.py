@@ -6,21 +6,33 @@ from sqlalchemy import func, select, update
 
 from server.areas.models import LEVELS, Area, path_ids
 from server.core.db import db
+from server.core.errors import DomainError
 
 AREAS_CSV = Path(__file__).resolve().parent.parent / "data" / "areas.csv"
 
 
-class TreeError(ValueError):
-    """An edit that would break the tree (wrong level under a parent, a cycle)."""
+class TreeError(DomainError, ValueError):
+    """An edit that would break the tree (wrong level under a parent, a cycle): a 422 on `field`, the part of the
+    edit at fault (the new area's level, or the parent an area moves to), in both languages at once."""
+
+    status = 422
+
+    def __init__(self, message: str, field: str = "level"):
+        super().__init__(message)
+        self.field = field
+
+    def errors(self):
+        return {"json": {self.field: [str(self)]}}
 
 
-def check_placement(level: str, parent: Area | None):
+def check_placement(level: str, parent: Area | None, field: str = "level"):
     if parent is None:
         if level != "district":
-            raise TreeError("只有区可以没有上级 / only a district has no parent")
+            raise TreeError("只有区可以没有上级 / only a district has no parent", field)
         return
     if LEVELS.index(level) != parent.depth + 1:
-        raise TreeError(f"{level} 不能直接位于 {parent.level} 之下 / a {level} cannot sit directly under a {parent.level}")
+        raise TreeError(f"{level} 不能直接位于 {parent.level} 之下 / a {level} cannot sit directly under a {parent.level}",
+                        field)
 
 
 def create_area(*, code: str, name: str, level: str, parent: Area | None, is_demo: bool = False) -> Area:
@@ -36,8 +48,8 @@ def create_area(*, code: str, name: str, level: str, parent: Area | None, is_dem
 def move_area(area: Area, new_parent: Area):
     """Re-hang a subtree (streets merge and split): rewrite every path under it in one UPDATE."""
     if new_parent.path.startswith(area.path):
-        raise TreeError("不能移动到自己的下级 / an area cannot move under itself")
-    check_placement(area.level, new_parent)
+        raise TreeError("不能移动到自己的下级 / an area cannot move under itself", "parent_id")
+    check_placement(area.level, new_parent, "parent_id")
     old_prefix, new_prefix = area.path, f"{new_parent.path}{area.id}/"
     db.session.execute(
         update(Area)

@@ -1,6 +1,7 @@
 """Who is calling, and what each view requires of them, checked before the view does any work."""
 from functools import wraps
 
+import flask_smorest
 from flask import g, request
 
 from server.auth.scope import PERMISSIONS, grants
@@ -11,6 +12,12 @@ from server.core.i18n import tr
 from server.people.models import User
 
 BEARER_DOC = [{"bearerAuth": []}]
+
+
+def _documented(view):
+    """The view's OpenAPI operation names the bearer scheme: flask-smorest's own `doc`, which merges it with the
+    view's other doc (parameters, a request body), above or below it."""
+    return flask_smorest.Blueprint.doc(security=BEARER_DOC)(view)
 
 
 def authenticate():
@@ -38,17 +45,20 @@ def current_user() -> User:
 
 
 def login_required(view):
+    """The view needs a login, any role; its OpenAPI operation says it takes the bearer token."""
+
     @wraps(view)
     def wrapper(*args, **kwargs):
         if authenticate() is None:
             error(401)
         return view(*args, **kwargs)
 
-    return wrapper
+    return _documented(wrapper)
 
 
 def requires(action: str):
-    """The view needs a login and a role that grants `action` somewhere; the scope narrows later."""
+    """The view needs a login and a role that grants `action` somewhere; the scope narrows later. Its OpenAPI
+    operation says it takes the bearer token."""
     if action not in PERMISSIONS:
         raise KeyError(action)
 
@@ -61,6 +71,6 @@ def requires(action: str):
                 error(403, tr("您的角色不能执行此操作", "Your roles do not allow this"))
             return view(*args, **kwargs)
 
-        return wrapper
+        return _documented(wrapper)
 
     return decorator

@@ -18,6 +18,8 @@ from server.auth.models import AuthToken
 from server.auth.scope import Role
 from server.auth.throttle import TooManyAttempts, normalise_login
 from server.core.db import db, utcnow
+from server.core.errors import DomainError
+from server.core.i18n import tr
 from server.people.models import RoleAssignment, User
 
 
@@ -49,12 +51,29 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class LoginFailed(Exception):
+class LoginFailed(DomainError):
     """An unknown login, a wrong password or an inactive account: one answer for all three."""
 
+    status, code = 401, "login_failed"
+    zh, en = "手机号/用户名或密码错误", "Wrong login or password"
 
-class WrongPassword(Exception):
+
+class WrongPassword(DomainError):
     """The current password given to change it is wrong."""
+
+    status = 422
+    zh, en = "当前密码不正确", "The current password is wrong"
+
+    def errors(self):
+        return {"json": {"current_password": [tr("当前密码不正确", "Wrong password")]}}
+
+
+class TooManyPasswordChecks(TooManyAttempts):
+    """Too many wrong current passwords: the asking session is signed out, the change refused for a while."""
+
+    zh = "当前密码错误次数过多，已退出登录；请重新登录，{m} 分钟后再修改密码"
+    en = ("Too many wrong current passwords: you have been signed out. Sign in again and change your password "
+          "in {m} minute(s)")
 
 
 def find_login(identifier: str) -> User | None:
@@ -118,7 +137,7 @@ def change_password(user: User, current: str, new: str, token_id: uuid.UUID):
     reaches LOGIN_MAX_FAILURES, and any after it, signs the asking session out (TooManyAttempts), so
     that a stolen token cannot go on guessing. Every other session is signed out on success.
 
-    Raises WrongPassword or TooManyAttempts; as for logins, the check is counted and committed first
+    Raises WrongPassword or TooManyPasswordChecks; as for logins, the check is counted and committed first
     and argon2 runs with no transaction open.
     """
     limit = current_app.config["LOGIN_MAX_FAILURES"]
@@ -126,12 +145,12 @@ def change_password(user: User, current: str, new: str, token_id: uuid.UUID):
     if checks > limit:
         throttle.give_back_password_check(user.id)  # refused, not checked
         _sign_out(token_id)
-        raise TooManyAttempts(retry_after)
+        raise TooManyPasswordChecks(retry_after)
     db.session.commit()
     if not check_password(user, current):
         if checks == limit:
             _sign_out(token_id)
-            raise TooManyAttempts(retry_after)
+            raise TooManyPasswordChecks(retry_after)
         raise WrongPassword
     user.password_hash = hash_password(new)  # still outside a transaction: the session begins one at its next statement
     revoke_all(user, keep=token_id)

@@ -31,17 +31,24 @@ from sqlalchemy import bindparam, case, delete, select, tuple_, update
 
 from server.auth.models import LoginThrottle
 from server.core.db import UTCDateTime, conflict_insert, db, utcnow
+from server.core.errors import DomainError
 
 _T = LoginThrottle.__table__
 PRUNE_BATCH = 500
 
 
-class TooManyAttempts(Exception):
+class TooManyAttempts(DomainError):
     """Refused without a password check; `retry_after` says in how many seconds to try again."""
 
+    status, code = 429, "too_many_attempts"
+    zh, en = "登录尝试次数过多，请 {m} 分钟后再试", "Too many login attempts: try again in {m} minute(s)"
+
     def __init__(self, retry_after: int):
-        super().__init__(retry_after)
+        super().__init__(retry_after, m=math.ceil(retry_after / 60))
         self.retry_after = retry_after
+
+    def headers(self) -> dict:
+        return {"Retry-After": str(self.retry_after)}
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from sqlalchemy import and_, or_, select
 
 from server.checkins.models import FLAGS, CheckIn
 from server.core.db import add_once, clock_offset, db, on_server_clock, utcnow
+from server.core.errors import DomainError
 from server.sites.models import Site
 from server.tags import services as tags
 
@@ -24,12 +25,23 @@ CONTENT = ("code", "observed_at", "latitude", "longitude", "accuracy_m")
 EARTH_RADIUS_M = 6_371_008.8
 
 
-class Conflict(Exception):
+class Conflict(DomainError):
     """The id is taken by a check-in with other content: `fields` says which differ, or is None when the
     check-in is someone else's (whose content is not described)."""
 
+    status, code = 409, "id_conflict"
+    zh, en = "该打卡编号已用于另一条内容不同的记录（{f}）", "This id belongs to a different check-in ({f})"
+
     def __init__(self, fields: list[str] | None):
+        if fields is None:  # someone else's check-in: nothing of it is told, not even which fields differ
+            super().__init__(fields)
+            self.zh, self.en = "该打卡编号已被占用，请重新打卡", "This check-in id is already taken; check in again"
+        else:
+            super().__init__(fields, f=", ".join(fields))
         self.fields = fields
+
+    def errors(self):
+        return None if self.fields is None else {"json": {f: ["differs"] for f in self.fields}}
 
 
 def distance_m(lat1, lon1, lat2, lon2) -> float:

@@ -8,6 +8,7 @@ from flask_smorest.pagination import PaginationMetadataSchema
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 from server.core.i18n import tr, translate_field_errors
 
@@ -55,18 +56,52 @@ def error(status: int, message: str | None = None, *, code: str | None = None, e
     flask_smorest.abort(status, **data)
 
 
-def error_payload(exc: HTTPException):
-    status = exc.code or 500
-    default_code, zh, en = STATUS_MESSAGES.get(status, (exc.name.lower().replace(" ", "_"), exc.name, exc.name))
-    data = getattr(exc, "data", None) or {}
-    errors = data.get("errors", data.get("messages"))
-    payload = {
-        "code": data.get("code", default_code),
-        "status": status,
-        "message": data.get("message") or tr(zh, en),
-    }
+class DomainError(Exception):
+    """A request the domain refuses (业务规则拒绝): one handler answers it in the one error shape.
+
+    A subclass says, as class attributes or per instance: the status; a stable `code` (None: the status's own, such
+    as validation_error); the message in Chinese and English, its {placeholders} filled from the keyword arguments
+    given to the constructor (None: the status's own); and the `field` at fault, under `location`, which repeats the
+    message. It overrides `errors()` or `headers()` when its answer carries more."""
+
+    status: int = 400
+    code: str | None = None
+    zh: str | None = None
+    en: str | None = None
+    field: str | None = None
+    location: str = "json"
+
+    def __init__(self, *args, **params):
+        super().__init__(*args)
+        self.params = params
+
+    def message(self) -> str | None:
+        """The message in the request's language, or None for the status's own."""
+        return tr(self.zh, self.en, **self.params) if self.zh is not None else None
+
+    def errors(self):
+        """The answer's `errors`: by default the message under the field at fault, or none."""
+        return {self.location: {self.field: [self.message()]}} if self.field else None
+
+    def headers(self) -> dict:
+        return {}
+
+
+def error_shape(status: int, *, code: str | None = None, message: str | None = None, errors=None,
+                name: str | None = None) -> dict:
+    """The one error shape; a code or message not given is the status's own."""
+    name = name or HTTP_STATUS_CODES.get(status, "Unknown Error")
+    default_code, zh, en = STATUS_MESSAGES.get(status, (name.lower().replace(" ", "_"), name, name))
+    payload = {"code": code or default_code, "status": status, "message": message or tr(zh, en)}
     if errors is not None:
         payload["errors"] = translate_field_errors(errors)
+    return payload
+
+
+def error_payload(exc: HTTPException):
+    data = getattr(exc, "data", None) or {}
+    payload = error_shape(exc.code or 500, code=data.get("code"), message=data.get("message"),
+                          errors=data.get("errors", data.get("messages")), name=exc.name)
     # werkzeug's own exceptions carry headers that belong to their answer: Allow on a 405, Retry-After, …
     own = {name: value for name, value in exc.get_headers() if name.lower() != "content-type"}
     return payload, {**own, **(data.get("headers") or {})}
@@ -84,6 +119,7 @@ class Api(flask_smorest.Api):
 
     def _register_error_handlers(self):
         super()._register_error_handlers()
+        self._app.register_error_handler(DomainError, self.handle_domain_error)
         self._app.register_error_handler(IntegrityError, self.handle_integrity_error)
         self._app.register_error_handler(DataError, self.handle_data_error)
         self._app.register_error_handler(OperationalError, self.handle_operational_error)
@@ -95,6 +131,10 @@ class Api(flask_smorest.Api):
             original = getattr(exc, "original_exception", None)
             log.error("%s %s -> %s", request.method, request.path, payload["status"], exc_info=original or exc)
         return payload, payload["status"], headers
+
+    def handle_domain_error(self, exc: DomainError):
+        payload = error_shape(exc.status, code=exc.code, message=exc.message(), errors=exc.errors())
+        return payload, exc.status, exc.headers()
 
     def handle_integrity_error(self, exc):
         # A unique or foreign-key constraint caught what a check before it missed (often a race).

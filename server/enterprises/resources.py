@@ -5,7 +5,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from server.areas.models import Area, subtree_ids
-from server.auth.permissions import BEARER_DOC, requires
+from server.auth.permissions import requires
 from server.auth.scope import grants
 from server.core.api import ApiView, Blueprint, get_or_404, paginate, within_scope
 from server.core.errors import error
@@ -24,11 +24,7 @@ blp = Blueprint("enterprises", __name__, url_prefix="/api/v1/enterprises",
 def _save(enterprise: Enterprise, changes: dict) -> Enterprise:
     if "area_id" in changes and not services.area_exists(changes["area_id"]):
         error(422, errors={"json": {"area_id": [tr("区域不存在", "No such area")]}})
-    try:
-        services.apply_changes(enterprise, changes)
-    except services.Conflict:
-        error(409, tr("统一社会信用代码 {c} 已登记", "USCC {c} is already registered", c=changes["uscc"]),
-              code="duplicate_uscc")
+    services.apply_changes(enterprise, changes)
     if not within_scope(Enterprise, enterprise, Enterprise.scope_clause(grants("enterprises.manage"))):
         error(422, tr("该企业将超出您的管理范围（属地或行业）", "The enterprise would be outside your scope (area or sector)"),
               code="outside_scope")
@@ -42,7 +38,6 @@ class Enterprises(ApiView):
     @blp.arguments(EnterpriseQuerySchema, location="query")
     @blp.response(200, EnterpriseSchema(many=True))
     @blp.paginate()
-    @blp.doc(security=BEARER_DOC)
     def get(self, query, pagination_parameters):
         """企业列表 / List the enterprises in your scope"""
         stmt = (select(Enterprise).options(joinedload(Enterprise.area))
@@ -64,7 +59,6 @@ class Enterprises(ApiView):
     @blp.arguments(EnterpriseCreateSchema)
     @blp.response(201, EnterpriseSchema)
     @blp.alt_response(409, description="the USCC is already registered")
-    @blp.doc(security=BEARER_DOC)
     def post(self, body):
         """登记企业 / Register an enterprise in your scope"""
         return _save(Enterprise(), body)
@@ -75,7 +69,6 @@ class EnterpriseById(ApiView):
     @requires("enterprises.view")
     @blp.etag
     @blp.response(200, EnterpriseSchema)
-    @blp.doc(security=BEARER_DOC)
     def get(self, enterprise_id: uuid.UUID):
         """一个企业 / One enterprise"""
         return get_or_404(Enterprise, enterprise_id, clause=Enterprise.scope_clause(grants("enterprises.view")),
@@ -85,7 +78,6 @@ class EnterpriseById(ApiView):
     @blp.etag
     @blp.arguments(EnterpriseUpdateSchema)
     @blp.response(200, EnterpriseSchema)
-    @blp.doc(security=BEARER_DOC)
     def patch(self, body, enterprise_id: uuid.UUID):
         """修改企业 / Edit an enterprise (If-Match: the ETag you read)"""
         enterprise = get_or_404(Enterprise, enterprise_id, lock=True,  # checked against the version it replaces

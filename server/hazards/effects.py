@@ -8,13 +8,14 @@ from datetime import timedelta, timezone
 from flask import current_app
 
 from server.core.db import db, utcnow
+from server.core.errors import DomainError
 from server.evidence import services as evidence
 from server.hazards import clocks, documents
 from server.hazards.models import Hazard
 from server.notifications import services as inbox
 
 
-class Refused(Exception):
+class Refused(DomainError):
     """A report or change the server will not take: a status, a stable code, and the field at fault."""
 
     def __init__(self, status: int, code: str, field: str, zh: str, en: str):

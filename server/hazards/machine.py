@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from server.core.db import utcnow
+from server.core.errors import DomainError
+from server.core.i18n import tr
 from server.hazards import clocks, effects
 
 STATES = {
@@ -183,22 +185,39 @@ RECORD_ACTIONS = {  # shown with the event's reason after them ("督办：整改
 }
 
 
-class InvalidTransition(Exception):
+class InvalidTransition(DomainError):
     """The action does not apply to the hazard's state: 409, with the actions that do."""
 
+    status, code = 409, "invalid_transition"
+    # the state is named in Chinese in both languages, as the field app shows it
+    zh, en = "隐患当前为“{s}”，不能执行该操作", "The hazard is “{s}”: this action does not apply"
+
     def __init__(self, state: str, allowed: list[str]):
+        super().__init__(state, allowed, s=STATES[state][0])
         self.state, self.allowed = state, allowed
 
+    def errors(self):
+        return {"allowed": self.allowed, "state": self.state}
 
-class NotPermitted(Exception):
+
+class NotPermitted(DomainError):
     """The caller holds no role that may take this action on this hazard: 403."""
 
+    status = 403
+    zh, en = "您在该隐患所在范围内没有执行此操作的角色", "No role of yours may do this to this hazard"
 
-class MissingRequirements(Exception):
+
+class MissingRequirements(DomainError):
     """What the action needs and was not given: 422, by field."""
 
+    status = 422
+
     def __init__(self, fields: list[str]):
+        super().__init__(fields)
         self.fields = fields
+
+    def errors(self):
+        return {"json": {f: [tr("此操作需要该项", "This action requires it")] for f in self.fields}}
 
 
 def facts(hazard) -> set[str]:

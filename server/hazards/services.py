@@ -11,6 +11,7 @@ from server.areas.models import Area, path_ids
 from server.auth.scope import grants_for, roles_covering
 from server.auth.services import Identity
 from server.core.db import add_once, clock_offset, db, on_server_clock, stored, utcnow
+from server.core.errors import DomainError
 from server.enterprises.models import Enterprise
 from server.evidence import services as evidence
 from server.hazards import clocks, machine
@@ -25,15 +26,26 @@ CONTENT = ("site_id", "grid_id", "category", "level", "description", "source", "
            "longitude", "accuracy_m", "photo_ids")
 
 
-class Conflict(Exception):
+class Conflict(DomainError):
     """The id is the caller's own report, with other content: which fields differ."""
 
+    status, code = 409, "id_conflict"
+    zh = "该隐患编号已用于您的另一条内容不同的报告（{f}）"
+    en = "This id belongs to another report of yours, with other content ({f})"
+
     def __init__(self, fields):
+        super().__init__(fields, f=", ".join(fields))
         self.fields = fields
 
+    def errors(self):
+        return {"json": {f: ["differs"] for f in self.fields}}
 
-class IdTaken(Exception):
+
+class IdTaken(DomainError):
     """The id is someone else's report: nothing of it may be told (out of scope reads like absent)."""
+
+    status, code = 409, "id_taken"
+    zh, en = "该隐患编号已被占用，请用新的编号重新上报", "This id is taken: report again under a new id"
 
 
 # ---- reporting -----------------------------------------------------------------------------------------

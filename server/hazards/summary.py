@@ -23,6 +23,7 @@ from sqlalchemy import and_, case, false, func, or_, select
 
 from server.areas.models import Area, path_ids, subtree_ids
 from server.core.db import db, on_server_clock, utcnow
+from server.core.errors import DomainError
 from server.core.i18n import SHANGHAI
 from server.evidence.models import Event
 from server.hazards.machine import STATES
@@ -35,8 +36,10 @@ EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 AREA_LEVELS = ("district", "street")  # the summary is broken down by street: narrower areas have no breakdown
 
 
-class Invalid(ValueError):
+class Invalid(DomainError, ValueError):
     """A query the summary cannot answer: the parameter at fault and why (a 422)."""
+
+    status, location = 422, "query"
 
     def __init__(self, field_name: str, zh: str, en: str):
         super().__init__(en)

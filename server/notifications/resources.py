@@ -4,7 +4,7 @@ import uuid
 from flask import g
 from sqlalchemy import select
 
-from server.auth.permissions import BEARER_DOC, login_required
+from server.auth.permissions import login_required
 from server.core.api import ApiView, Blueprint, paginate
 from server.core.db import db, utcnow
 from server.core.errors import error
@@ -26,7 +26,6 @@ class Inbox(ApiView):
     @blp.arguments(InboxQuerySchema, location="query")
     @blp.response(200, NotificationSchema(many=True))
     @blp.paginate()
-    @blp.doc(security=BEARER_DOC)
     def get(self, query, pagination_parameters):
         """我的待办 / My inbox"""
         stmt = select(Notification).where(Notification.user_id == g.identity.user_id)
@@ -40,7 +39,6 @@ class Inbox(ApiView):
 class MarkRead(ApiView):
     @login_required
     @blp.response(200, NotificationSchema)
-    @blp.doc(security=BEARER_DOC)
     def post(self, notification_id: uuid.UUID):
         """标为已读 / Mark as read (again is harmless)"""
         note = db.session.get(Notification, notification_id)

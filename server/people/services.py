@@ -4,16 +4,23 @@ from sqlalchemy import or_, select
 from server.areas.models import Area
 from server.auth.scope import Grants, covers_area
 from server.core.db import db
+from server.core.errors import DomainError
 from server.enterprises.models import Enterprise
 from server.people.models import ROLE_AREA_LEVELS, ROLES, RoleAssignment, User
 
 
-class RoleError(ValueError):
-    """A role assignment that is malformed or outside the admin's scope; `field` says which part."""
+class RoleError(DomainError, ValueError):
+    """A role assignment that is malformed or outside the admin's scope; `field` says which part (a 422, its
+    message in both languages at once)."""
+
+    status = 422
 
     def __init__(self, index: int, field: str, message: str):
         super().__init__(message)
         self.index, self.field = index, field
+
+    def errors(self):
+        return {"json": {"roles": {str(self.index): {self.field: [str(self)]}}}}
 
 
 def build_assignment(index: int, spec: dict, admin: Grants) -> RoleAssignment:

@@ -1,7 +1,6 @@
 """Photos: uploaded under the phone's id (raw body or multipart form), described and served within scope."""
 import io
 import uuid
-from contextlib import contextmanager
 from functools import wraps
 
 from flask import current_app, g, request, url_for
@@ -9,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.wsgi import wrap_file
 
-from server.auth.permissions import BEARER_DOC, requires
+from server.auth.permissions import requires
 from server.auth.scope import grants
 from server.core import api
 from server.core.api import ApiView, answer_with, get_or_404
@@ -62,15 +61,6 @@ def photo_body(view):
     return wrapper
 
 
-@contextmanager
-def refusals():
-    """A photo the services refuse is a 4xx in the one error shape, in the caller's language."""
-    try:
-        yield
-    except services.PhotoRefused as refused:
-        error(refused.status, tr(refused.zh, refused.en), code=refused.code)
-
-
 def _visible(action: str):
     return Photo.scope_clause(grants(action), g.identity.user_id)
 
@@ -95,8 +85,7 @@ def _sees(photo_id: uuid.UUID) -> bool:
 
 
 def _receive(photo_id: uuid.UUID, data: bytes, sha256: str) -> dict:
-    with refusals():
-        photo, created = services.receive(photo_id, data, sha256, uploader_id=g.identity.user_id)
+    photo, created = services.receive(photo_id, data, sha256, uploader_id=g.identity.user_id)
     if photo.state != "ready":  # new, or sent again while its copies are still missing: (re)asked for
         services.request_variants(photo.id)
         # Committed and handed over here rather than at the request's end, so that in the embedded default (copies
@@ -144,7 +133,6 @@ class Photos(ApiView):
     @blp.alt_response(415, description="not a JPEG, PNG, WebP or HEIC image (by its signature)")
     @blp.alt_response(422, description="damaged_image, image_too_complex, too_much_metadata or too_many_pixels: "
                                        "checked by its structure and header, before any pixel is decoded")
-    @blp.doc(security=BEARER_DOC)
     def post(self, form):
         """上传照片（表单）/ Upload a photo as a multipart form: id, sha256 (hex) and file"""
         return _receive(form["id"], form["file"].read(), form["sha256"])
@@ -156,7 +144,6 @@ class PhotoById(ApiView):
 
     @requires("photos.view")
     @blp.response(200, PhotoSchema)
-    @blp.doc(security=BEARER_DOC)
     def get(self, photo_id: uuid.UUID):
         """一张照片 / A photo's state, metadata and addresses (yours, or cited by a record in your scope)"""
         return _view(get_or_404(Photo, photo_id, clause=_visible("photos.view")))
@@ -173,16 +160,15 @@ class PhotoById(ApiView):
     @blp.alt_response(415, description="not a JPEG, PNG, WebP or HEIC image (by its signature)")
     @blp.alt_response(422, description="damaged_image, image_too_complex, too_much_metadata or too_many_pixels: "
                                        "checked by its structure and header, before any pixel is decoded")
-    @blp.doc(security=BEARER_DOC, parameters=[DIGEST_HEADER], requestBody=RAW_BODY)
+    @blp.doc(parameters=[DIGEST_HEADER], requestBody=RAW_BODY)
     def put(self, photo_id: uuid.UUID):
         """上传照片 / Upload a photo as the raw body, under the id the phone gave it"""
         if request.mimetype and not (request.mimetype.startswith("image/")
                                      or request.mimetype == "application/octet-stream"):
             error(415, tr("照片应以图片（image/*）或 application/octet-stream 上传，收到的是 “{t}”",
                           "Send the photo as image/* or application/octet-stream, not “{t}”", t=request.mimetype))
-        with refusals():
-            sha256 = services.digest_from_header(
-                ", ".join(request.headers.getlist("Content-Digest") + request.headers.getlist("Repr-Digest")))
+        sha256 = services.digest_from_header(
+            ", ".join(request.headers.getlist("Content-Digest") + request.headers.getlist("Repr-Digest")))
         if sha256 is None:
             error(400, tr("缺少 Content-Digest 请求头（sha-256=:<Base64>:），无法核对照片是否完整",
                           "The Content-Digest header (sha-256=:<base64>:) is missing: the photo cannot be checked"),
@@ -195,7 +181,6 @@ class PhotoCopy(ApiView):
     @requires("photos.view")
     @blp.response(200, BINARY, content_type="image/jpeg", description="the JPEG, without EXIF")
     @blp.alt_response(304, description="If-None-Match: the copy you have is current")
-    @blp.doc(security=BEARER_DOC)
     def get(self, photo_id: uuid.UUID, copy: str, sha: str):
         """照片副本 / A photo's display copy (1600 px) or thumbnail (320 px), at the address of its content"""
         photo = get_or_404(Photo, photo_id, clause=_visible("photos.view"))
@@ -212,7 +197,6 @@ class PhotoOriginal(ApiView):
                   description="the original, byte for byte as received (with its EXIF), as image/jpeg, "
                               "image/png, image/webp or image/heic")
     @blp.alt_response(304, description="If-None-Match: the original never changes")
-    @blp.doc(security=BEARER_DOC)
     def get(self, photo_id: uuid.UUID):
         """原始照片 / The original as received: for station officers, supervisors and admins in scope"""
         photo = get_or_404(Photo, photo_id, clause=_visible("photos.original"))

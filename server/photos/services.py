@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, insert, select
 from server.auth.scope import grants_for
 from server.auth.services import Identity
 from server.core.db import add_once, among, db, stored, utcnow
+from server.core.errors import DomainError
 from server.jobs import later
 from server.photos import structure, tasks
 from server.photos.models import FORMATS, Photo, PhotoCitation
@@ -41,7 +42,7 @@ MAX_EXIF = 64 * 1024
 MAX_ICC = 1024 * 1024
 
 
-class PhotoRefused(Exception):
+class PhotoRefused(DomainError):
     """A photo the server will not take: the status, a stable code and what to tell the phone (zh, en)."""
 
     def __init__(self, status: int, code: str, zh: str, en: str):

@@ -6,7 +6,7 @@ from flask import g
 from sqlalchemy import select
 
 from server.areas.models import Area
-from server.auth.permissions import BEARER_DOC, requires
+from server.auth.permissions import requires
 from server.auth.scope import grants
 from server.core.api import ApiView, Blueprint, get_or_404
 from server.core.db import db
@@ -52,7 +52,6 @@ class Sites(ApiView):
     @blp.arguments(SiteQuerySchema, location="query")
     @blp.response(200, SiteSchema(many=True))
     @blp.paginate()
-    @blp.doc(security=BEARER_DOC)
     def get(self, query, pagination_parameters):
         """场所列表 / List the sites in your scope, with filters"""
         area_path = get_or_404(Area, query["area_id"]).path if "area_id" in query else None
@@ -68,7 +67,6 @@ class Sites(ApiView):
     @blp.etag
     @blp.arguments(SiteCreateSchema)
     @blp.response(201, SiteSchema)
-    @blp.doc(security=BEARER_DOC)
     def post(self, body):
         """登记场所 / Register a site in a grid of your scope"""
         return _save(Site(), body, "create")
@@ -79,7 +77,6 @@ class SiteById(ApiView):
     @requires("sites.view")
     @blp.etag
     @blp.response(200, SiteSchema)
-    @blp.doc(security=BEARER_DOC)
     def get(self, site_id: uuid.UUID):
         """一个场所 / One site"""
         view = services.site_view(site_id, Site.scope_clause(grants("sites.view")))
@@ -91,7 +88,6 @@ class SiteById(ApiView):
     @blp.etag
     @blp.arguments(SiteUpdateSchema)
     @blp.response(200, SiteSchema)
-    @blp.doc(security=BEARER_DOC)
     def patch(self, body, site_id: uuid.UUID):
         """修改场所 / Edit a site (If-Match: the ETag you read)"""
         # Locked first: the ETag is then checked against the very version this change replaces, so of two edits

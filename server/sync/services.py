@@ -19,6 +19,8 @@ from sqlalchemy import or_, select
 
 from server.auth.scope import grants
 from server.core.db import db, utcnow
+from server.core.errors import DomainError
+from server.core.i18n import tr
 from server.evidence.models import ChainHead, Event
 from server.hazards import services as hazards
 from server.hazards.models import Hazard
@@ -34,8 +36,14 @@ RECENT = timedelta(days=30)  # the snapshot's hazards: the open ones and those r
 PHASES = ("sites", "hazards")
 
 
-class BadCursor(ValueError):
-    pass
+class BadCursor(DomainError, ValueError):
+    """Not a cursor this server gave: a 422 on the query's cursor."""
+
+    status = 422
+
+    def errors(self):
+        return {"query": {"cursor": [tr("无效的同步游标，请不带游标重新同步",
+                                        "Not a cursor this server gave; start over without one")]}}
 
 
 @dataclass(frozen=True)

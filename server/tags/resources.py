@@ -8,7 +8,7 @@ from marshmallow import fields
 from sqlalchemy import select
 
 from server.areas.models import Area, subtree_ids
-from server.auth.permissions import BEARER_DOC, requires
+from server.auth.permissions import requires
 from server.auth.scope import grants
 from server.core.api import ApiView, Blueprint, OutputSchema, get_or_404
 from server.core.db import db
@@ -63,7 +63,6 @@ class SiteTagView(ApiView):
     @requires("sites.view")
     @blp.etag
     @blp.response(200, TagSchema)
-    @blp.doc(security=BEARER_DOC)
     def get(self, site_id: uuid.UUID):
         """场所当前标签 / The site's live tag"""
         get_or_404(Site, site_id, clause=Site.scope_clause(grants("sites.view")))
@@ -74,7 +73,6 @@ class SiteTagView(ApiView):
 
     @requires("sites.manage")
     @blp.response(201, TagSchema)
-    @blp.doc(security=BEARER_DOC)
     def post(self, site_id: uuid.UUID):
         """发放或换发标签 / Issue a tag for the site; a live one is revoked ("reissued")"""
         _site_to_manage(site_id)
@@ -86,7 +84,6 @@ class TagBySerial(ApiView):
     @requires("sites.manage")
     @blp.etag
     @blp.response(200, TagSchema)
-    @blp.doc(security=BEARER_DOC)
     def get(self, serial: int):
         """一个标签 / One tag, live or revoked, of a site you manage"""
         return _tag_view(_tag_to_manage(serial))
@@ -95,7 +92,6 @@ class TagBySerial(ApiView):
     @blp.etag
     @blp.arguments(TagRevokeSchema)
     @blp.response(200, TagSchema)
-    @blp.doc(security=BEARER_DOC)
     def delete(self, body, serial: int):
         """作废标签 / Revoke a tag (lost, damaged); its code stops leading to the site"""
         tag = _tag_to_manage(serial, lock=True)  # checked against the version it replaces (see sites' PATCH)
@@ -112,7 +108,6 @@ class ResolveTag(ApiView):
     @blp.response(200, ResolvedTagSchema)
     @blp.alt_response(404, description="not a valid code, or its site is outside your scope (alike)")
     @blp.alt_response(410, description="the tag of a site in your scope was revoked")
-    @blp.doc(security=BEARER_DOC)
     def get(self, query):
         """扫码或输入场所码 / Resolve a scanned URL or a typed code to its site"""
         resolution = services.resolve(query["code"])
@@ -133,7 +128,6 @@ class Labels(ApiView):
     @blp.arguments(LabelRequestSchema)
     @blp.response(200, content_type="application/pdf",
                   description="A4 label sheets; sites without a tag get one issued first")
-    @blp.doc(security=BEARER_DOC)
     def post(self, body):
         """打印场所码标签 / Label sheets (A4 PDF) for an area or a list of sites in your scope"""
         stmt = select(Site).where(Site.scope_clause(grants("sites.manage"))).order_by(Site.grid_id, Site.name)

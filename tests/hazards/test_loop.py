@@ -1,4 +1,5 @@
 """The hazard loop through the API, for each role: happy and unhappy paths, replays, scope, evidence."""
+import hashlib
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -234,6 +235,21 @@ def test_each_answer_carries_the_etag_for_the_next_change_without_a_read(login_a
     assert notice.headers["ETag"] == station.get(f"/api/v1/hazards/{created.json['id']}").headers["ETag"]
     stale = act(station, created.json["id"], "close", result="合格", if_match=acked.headers["ETag"])
     assert stale.status_code == 412
+
+
+def test_a_hazard_etag_is_a_hash_of_its_id_and_version_and_stays_so(login_as, world):
+    """Phones hold ETags offline, for days: the value must not change with the server's code or libraries."""
+    worker, station = login_as("grid_worker"), login_as("station_officer")
+    created = worker.post("/api/v1/hazards", json=report_body(world))
+    hazard_id = created.json["id"]
+
+    def pinned(version):
+        return '"%s"' % hashlib.sha1(f'{{"hazard": "{hazard_id}", "version": {version}}}'.encode()).hexdigest()
+
+    assert created.headers["ETag"] == station.get(f"/api/v1/hazards/{hazard_id}").headers["ETag"] == pinned(1)
+    acked = act(station, hazard_id, "acknowledge", if_match=pinned(1))
+    assert acked.status_code == 200 and acked.headers["ETag"] == pinned(2)
+    assert station.get(f"/api/v1/hazards/{hazard_id}").headers["ETag"] == pinned(2)
 
 
 def test_the_answer_to_a_report_is_the_hazard_as_stored(login_as, world):
