@@ -1,5 +1,4 @@
 """Recording check-ins: idempotent on the phone's id, every oddity flagged rather than refused."""
-import math
 import uuid
 from datetime import datetime, timezone
 
@@ -8,6 +7,7 @@ from sqlalchemy import and_, or_, select
 
 from server.checkins.models import FLAGS, CheckIn
 from server.core.db import add_once, clock_offset, db, on_server_clock, utcnow
+from server.core.geo import distance_m
 from server.sites.models import Site
 from server.tags import services as tags
 
@@ -21,7 +21,6 @@ HIDDEN_SITE_FLAG = "invalid_tag"
 _FLAG_ORDER = {flag: i for i, flag in enumerate(FLAGS)}
 # what the phone sent that makes one check-in: a repeat must send exactly this again
 CONTENT = ("code", "observed_at", "latitude", "longitude", "accuracy_m")
-EARTH_RADIUS_M = 6_371_008.8
 
 
 class Conflict(Exception):
@@ -30,14 +29,6 @@ class Conflict(Exception):
 
     def __init__(self, fields: list[str] | None):
         self.fields = fields
-
-
-def distance_m(lat1, lon1, lat2, lon2) -> float:
-    """Great-circle distance between two WGS-84 points (haversine; metres are plenty here)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
 def differences(existing: CheckIn, body) -> list[str]:

@@ -14,6 +14,7 @@ from server.core.errors import error
 from server.core.i18n import tr
 from server.evidence import services as evidence
 from server.hazards import documents, machine, services, summary
+from server.hazards.etags import etag
 from server.hazards.models import Hazard, HazardDocument, active_categories
 from server.hazards.schemas import (CategorySchema, DocumentSchema, EventSchema, HazardCreateSchema, HazardQuerySchema,
                                     HazardSchema, HazardSummaryQuerySchema, HazardSummarySchema, TransitionSchema)
@@ -24,11 +25,6 @@ blp = Blueprint("hazards", __name__, url_prefix="/api/v1", description="隐患�
 
 def _scope():
     return Hazard.scope_clause(grants("hazards.view"), g.identity.user_id)
-
-
-def etag(hazard: Hazard) -> str:
-    # From the version: every change bumps it, and a phone holding an older one must not overwrite
-    return blp._generate_etag({"hazard": str(hazard.id), "version": hazard.version})
 
 
 def _answer(hazard: Hazard) -> dict:
