@@ -12,7 +12,7 @@ from server.core.errors import error
 from server.core.i18n import tr
 from server.enterprises.models import SECTORS
 from server.jobs import redis_connection
-from server.people.models import ROLES
+from server.auth.scope import ROLES
 from server.sites.models import RISK_LEVELS, SITE_TYPES
 from server.areas.models import LEVEL_NAMES
 
