@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from server import documents as pdf
+from server import paperwork as pdf
 from server.areas.models import Area
 from server.core.db import db, utcnow
 from server.core.i18n import SHANGHAI
