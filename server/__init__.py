@@ -66,9 +66,9 @@ def _register_blueprints(app: Flask, api: Api):
     from server.areas.resources import blp as areas
     from server.auth.resources import blp as auth
     from server.checkins.resources import blp as checkins
-    from server.core.meta import blp as meta, docs_assets
     from server.enterprises.resources import blp as enterprises
     from server.hazards.resources import blp as hazards
+    from server.meta.resources import blp as meta, docs_assets
     from server.notifications.resources import blp as inbox
     from server.people.resources import blp as users
     from server.photos.resources import blp as photos

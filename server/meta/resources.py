@@ -10,11 +10,8 @@ from server.core.api import ApiView, Blueprint, OutputSchema
 from server.core.db import db
 from server.core.errors import error
 from server.core.i18n import tr
-from server.enterprises.models import SECTORS
 from server.jobs import redis_connection
-from server.auth.scope import ROLES
-from server.sites.models import RISK_LEVELS, SITE_TYPES
-from server.areas.models import LEVEL_NAMES
+from server.meta.vocabularies import VocabulariesSchema, vocabularies
 
 blp = Blueprint("meta", __name__, url_prefix="/api/v1", description="服务状态与词表 / Health and vocabularies")
 docs_assets = FlaskBlueprint("docs_assets", __name__)
@@ -22,27 +19,9 @@ docs_assets = FlaskBlueprint("docs_assets", __name__)
 SWAGGER_UI = Path(flask_swagger_ui.__file__).parent / "dist"
 
 
-class TermSchema(OutputSchema):
-    code = fields.String()
-    zh = fields.String()
-    en = fields.String()
-
-
-class VocabulariesSchema(OutputSchema):
-    roles = fields.List(fields.Nested(TermSchema))
-    area_levels = fields.List(fields.Nested(TermSchema))
-    site_types = fields.List(fields.Nested(TermSchema))
-    risk_levels = fields.List(fields.Nested(TermSchema))
-    sectors = fields.List(fields.Nested(TermSchema))
-
-
 class HealthSchema(OutputSchema):
     database = fields.String()
     jobs = fields.String()
-
-
-def _terms(table):
-    return [{"code": code, "zh": names[0], "en": names[1]} for code, names in table.items()]
 
 
 @blp.route("/vocabularies")
@@ -51,8 +30,7 @@ class Vocabularies(ApiView):
     @blp.response(200, VocabulariesSchema)
     def get(self):
         """词表 / The codes the API uses, with their Chinese and English names"""
-        return {"roles": _terms(ROLES), "area_levels": _terms(LEVEL_NAMES), "site_types": _terms(SITE_TYPES),
-                "risk_levels": _terms(RISK_LEVELS), "sectors": _terms(SECTORS)}
+        return vocabularies()
 
 
 @blp.route("/health")
