@@ -4,14 +4,12 @@ from pathlib import Path
 
 from flask import Flask
 
-from server.config import load_config
+from server.config import PROJECT_ROOT, load_config
 from server.core.api import RowIdConverter, UUIDConverter, nul_free, require_json_body
 from server.core import security
 from server.core.body_deadline import BodyDeadline
 from server.core.db import db
 from server.core.errors import Api
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict | None = None) -> Flask:
