@@ -2,12 +2,12 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from server.areas.schemas import AreaRefSchema
 from server.auth.passwords import PasswordPolicy, problems as password_problems
 from server.auth.scope import ROLES
-from server.areas.schemas import AreaRefSchema
 from server.core.api import AreaId, InputSchema, OutputSchema, QuerySchema
-from server.enterprises.schemas import EnterpriseRefSchema
 from server.enterprises.models import SECTORS
+from server.enterprises.schemas import EnterpriseRefSchema
 
 PHONE = validate.Regexp(r"^1[3-9]\d{9}$", error="不是有效的手机号码 / Not a valid mainland mobile number")
 USERNAME = validate.Regexp(r"^[a-z0-9_.-]{3,32}$",
