@@ -66,10 +66,11 @@ def setup(media: str, database: str):
 
 def hold_back_jobs():
     """Leave the work a request records pending, instead of running it inline after the commit: replace the
-    hand-over wherever it was imported (the photo view and the request boundary)."""
+    hand-over wherever it was imported (the photo view) and in the request boundary's hooks."""
     for module in list(sys.modules.values()):
         if getattr(module, "run_after_commit", None) is jobs.run_after_commit and module is not jobs:
             module.run_after_commit = lambda: None
+    db.after_commit[:] = [hook for hook in db.after_commit if hook is not jobs.run_after_commit]
 
 
 def upload(app, client, headers, data: bytes) -> tuple[float, int, str, str]:

@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from server.photos.models import blob_key  # noqa: E402
-from server.photos.tasks import DISPLAY_SIDE, JPEG_OPTIONS, fit, make_copies  # noqa: E402
+from server.photos.images import DISPLAY_SIDE, JPEG_OPTIONS, fit  # noqa: E402
+from server.photos.tasks import make_copies  # noqa: E402
 from server.storage import LocalStorage  # noqa: E402
 
 

@@ -4,14 +4,12 @@ from pathlib import Path
 
 from flask import Flask
 
-from server.config import load_config
+from server.config import PROJECT_ROOT, load_config
 from server.core.api import RowIdConverter, UUIDConverter, nul_free, require_json_body
 from server.core import security
 from server.core.body_deadline import BodyDeadline
 from server.core.db import db
 from server.core.errors import Api
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -66,9 +64,9 @@ def _register_blueprints(app: Flask, api: Api):
     from server.areas.resources import blp as areas
     from server.auth.resources import blp as auth
     from server.checkins.resources import blp as checkins
-    from server.core.meta import blp as meta, docs_assets
     from server.enterprises.resources import blp as enterprises
     from server.hazards.resources import blp as hazards
+    from server.meta.resources import blp as meta, docs_assets
     from server.notifications.resources import blp as inbox
     from server.people.resources import blp as users
     from server.photos.resources import blp as photos

@@ -1,9 +1,21 @@
 """Command-line tasks: `flask db …` (Alembic migrations) and `flask demo load`."""
+import time
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
+from server.areas.models import Area, subtree_ids
+from server.core.db import db
+from server.demo.loader import load
+from server.evidence.services import verify
+from server.hazards.clocks import tick
+from server.jobs import QUEUES, sweep
+from server.jobs.worker import run_worker
 from server.migrate import alembic_config
+from server.sites.models import Site
+from server.tags.services import label_sheet
 
 db_cli = AppGroup("db", help="Database migrations (Alembic, in migrations/).")
 demo_cli = AppGroup("demo", help="Demo data for trying SafeGrid out.")
@@ -51,9 +63,6 @@ def load_demo():
         # the demo accounts' password is in the README: in production they would be open doors
         raise click.UsageError("demo data is not loaded in production (APP_ENV=production): its logins' "
                                "password is public")
-    from server.core.db import db
-    from server.demo.loader import load
-
     counts = load()
     db.session.commit()
     for name, count in counts.items():
@@ -69,9 +78,6 @@ jobs_cli = AppGroup("jobs", help="Background jobs (RQ on Redis).")
 def worker(burst, queues):
     """Run a job worker inside the app: RQ's worker, kept alive through Redis outages, and the maintenance round
     (due clocks, pending work) every MAINTENANCE_SECONDS."""
-    from server.jobs import QUEUES
-    from server.jobs.worker import run_worker
-
     if not current_app.config["REDIS_URL"]:
         raise click.UsageError("REDIS_URL is not set: without it jobs run inline and no worker is needed")
     run_worker(current_app._get_current_object(), queues or QUEUES, burst=burst)
@@ -80,8 +86,6 @@ def worker(burst, queues):
 @jobs_cli.command("sweep")
 def sweep_jobs():
     """Hand over again the pending work that has not run (what every process does every few seconds)."""
-    from server.jobs import sweep
-
     click.echo(f"{sweep()} pending job(s) handed over")
 
 
@@ -94,13 +98,6 @@ tags_cli = AppGroup("tags", help="Site tags (QR codes) and their label sheets.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True, help="The PDF to write.")
 def labels(area_code, site_ids, out):
     """Print A4 label sheets of site tags, issuing a tag for every site that has none."""
-    from sqlalchemy import select
-
-    from server.areas.models import Area, subtree_ids
-    from server.core.db import db
-    from server.sites.models import Site
-    from server.tags.services import label_sheet
-
     if bool(area_code) == bool(site_ids):
         raise click.UsageError("give --area or --site")
     if not current_app.config.get("PUBLIC_BASE_URL"):
@@ -129,8 +126,6 @@ evidence_cli = AppGroup("evidence", help="The hash-chained event record.")
 @evidence_cli.command("verify")
 def verify_chain():
     """Check every link of the event chain; name the first broken one (exit status 1)."""
-    from server.evidence.services import verify
-
     checked, broken = verify()
     if broken is None:
         click.echo(f"the chain holds: {checked} events checked")
@@ -142,10 +137,6 @@ def verify_chain():
 @jobs_cli.command("tick")
 def tick_clocks():
     """Fire the hazard clocks that are due now (what every process's maintenance round does)."""
-    import time
-
-    from server.hazards.clocks import tick
-
     started = time.perf_counter()
     fired = tick()
     click.echo(f"{fired} clocks fired in {time.perf_counter() - started:.2f} s")

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 from server.storage import split_storage_url
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout: migrations/, pwa/dist, instance/
+
 
 class ConfigError(RuntimeError):
     """The app must not start with this configuration."""

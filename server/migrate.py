@@ -2,7 +2,7 @@
 from alembic.config import Config
 from flask import Flask
 
-from server import PROJECT_ROOT
+from server.config import PROJECT_ROOT
 
 
 def alembic_config(app: Flask, connection=None) -> Config:

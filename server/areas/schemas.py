@@ -15,6 +15,15 @@ class AreaSchema(OutputSchema):
     is_demo = fields.Boolean()
 
 
+class AreaRefSchema(OutputSchema):
+    """An area as other records cite it."""
+
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    level = fields.String()
+
+
 class AreaCreateSchema(InputSchema):
     code = fields.String(required=True, validate=validate.Regexp(r"^[0-9A-Za-z-]{1,32}$"))
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))

@@ -1,4 +1,6 @@
-"""Scoping: what each role may do, and the grants (areas, enterprises, sectors) it does it within.
+"""Scoping: the roles, what each may do, and the grants (areas, enterprises, sectors) it does it within.
+
+The rules alone, no database: the people who hold roles (server.people) stand on them.
 
 Every list and every lookup asks `grants(action)` and hands them to the model's `scope_clause`, so
 that a record outside the caller's scope is simply not found (404), never a 403 that leaks it. Which of
@@ -13,7 +15,18 @@ from flask import g
 from sqlalchemy import select
 
 from server.core.db import among, db
-from server.people.models import ROLES
+
+# role code → (Chinese, English, what its scope is: an area subtree, a sector within an area, an enterprise)
+ROLES = {
+    "grid_worker": ("社区网格员", "Grid worker", "area"),
+    "station_officer": ("街道安监站", "Street safety station officer", "area"),
+    "enforcement_officer": ("执法人员", "Enforcement officer", "area"),
+    "department_officer": ("行业主管部门", "Department officer", "sector"),
+    "enterprise_user": ("企业安全负责人", "Enterprise safety lead", "enterprise"),
+    "expert": ("专家", "Expert", "area"),
+    "supervisor": ("区应急管理局", "District supervisor", "area"),
+    "admin": ("系统管理员", "Administrator", "area"),
+}
 
 ALL_ROLES = frozenset(ROLES)
 OFFICE_ROLES = frozenset({"station_officer", "supervisor", "admin"})

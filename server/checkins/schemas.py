@@ -2,7 +2,7 @@
 from marshmallow import fields, validate
 
 from server.core.api import InputSchema, PhoneTimeSchema, QuerySchema
-from server.people.schemas import EnterpriseRefSchema as SiteRefSchema  # the same {id, name} shape
+from server.enterprises.schemas import EnterpriseRefSchema as SiteRefSchema  # the same {id, name} shape
 from server.sites.schemas import LATITUDE, LONGITUDE
 
 

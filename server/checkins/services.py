@@ -1,5 +1,4 @@
 """Recording check-ins: idempotent on the phone's id, every oddity flagged rather than refused."""
-import math
 import uuid
 from datetime import datetime, timezone
 
@@ -9,6 +8,7 @@ from sqlalchemy import and_, or_, select
 from server.checkins.models import FLAGS, CheckIn
 from server.core.db import add_once, clock_offset, db, on_server_clock, utcnow
 from server.core.errors import DomainError
+from server.core.geo import distance_m
 from server.sites.models import Site
 from server.tags import services as tags
 
@@ -22,7 +22,6 @@ HIDDEN_SITE_FLAG = "invalid_tag"
 _FLAG_ORDER = {flag: i for i, flag in enumerate(FLAGS)}
 # what the phone sent that makes one check-in: a repeat must send exactly this again
 CONTENT = ("code", "observed_at", "latitude", "longitude", "accuracy_m")
-EARTH_RADIUS_M = 6_371_008.8
 
 
 class Conflict(DomainError):
@@ -42,14 +41,6 @@ class Conflict(DomainError):
 
     def errors(self):
         return None if self.fields is None else {"json": {f: ["differs"] for f in self.fields}}
-
-
-def distance_m(lat1, lon1, lat2, lon2) -> float:
-    """Great-circle distance between two WGS-84 points (haversine; metres are plenty here)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
 def differences(existing: CheckIn, body) -> list[str]:

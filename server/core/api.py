@@ -17,7 +17,6 @@ from werkzeug.routing import BaseConverter, IntegerConverter
 from server.core.db import db
 from server.core.errors import error
 from server.core.i18n import tr
-from server.jobs import discard_after_rollback, run_after_commit
 
 
 def _not_json(constant):
@@ -183,7 +182,8 @@ class RowIdConverter(IntegerConverter):
 
 
 def transactional(view):
-    """One commit at the request boundary; services only flush (Indico web/rh.py)."""
+    """One commit at the request boundary; services only flush (Indico web/rh.py). Then db.after_commit's hooks
+    (or, on any exception, db.after_rollback's): server.jobs hands over the work the transaction recorded."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
@@ -191,11 +191,13 @@ def transactional(view):
             result = view(*args, **kwargs)
             if request.method not in ("GET", "HEAD", "OPTIONS"):
                 db.session.commit()
-                run_after_commit()
+                for hook in db.after_commit:
+                    hook()
             return result
         except BaseException:
             db.session.rollback()
-            discard_after_rollback()
+            for hook in db.after_rollback:
+                hook()
             raise
 
     return wrapper

@@ -233,6 +233,10 @@ class Database:
         self.engine = self.read_engine = None
         self.sessionmaker = sessionmaker(expire_on_commit=False)
         self.session = scoped_session(self._new_session, scopefunc=lambda: id(app_ctx._get_current_object()))
+        # What the request boundary (core.api) calls after a write commits, and after a rollback. The packages above
+        # core add theirs (server.jobs: hand over the work the transaction recorded, or forget it), so that core,
+        # below them all, imports none of them.
+        self.after_commit, self.after_rollback = [], []
 
     def init_app(self, app: Flask):
         self.engine = make_engine(app.config["DATABASE_URL"])

@@ -2,10 +2,17 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from server.areas.schemas import AreaRefSchema
 from server.core.api import AreaId, InputSchema, OutputSchema, QuerySchema
 from server.enterprises import uscc
 from server.enterprises.models import SECTORS
-from server.people.schemas import AreaRefSchema
+
+
+class EnterpriseRefSchema(OutputSchema):
+    """An enterprise as other records cite it."""
+
+    id = fields.UUID()
+    name = fields.String()
 
 
 def _valid_uscc(value):

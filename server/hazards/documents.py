@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from server import documents as pdf
+from server import paperwork as pdf
 from server.areas.models import Area
 from server.core.db import db, utcnow
 from server.core.i18n import SHANGHAI
@@ -14,7 +14,7 @@ from server.enterprises.models import Enterprise
 from server.hazards.models import LEVELS, DocumentCounter, Hazard, HazardCategory, HazardDocument
 from server.jobs import job, later
 from server.people.models import User
-from server.photos import tasks
+from server.photos import images
 from server.photos.models import Photo, PhotoCitation, blob_key
 from server.sites.models import Site
 from server.storage import storage
@@ -123,7 +123,7 @@ def _thumbnail(photo: Photo) -> bytes | None:
         return None
     try:
         with storage().open(photo.original_key) as file:
-            return tasks.render(file)[1]  # the copies job makes the same thumbnail (the watermark is not on it)
+            return images.render(file)[1]  # the copies job makes the same thumbnail (the watermark is not on it)
     except Exception:
         log.warning("photo %s could not go on a document: its original cannot be read", photo.id)
         return None

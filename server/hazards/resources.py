@@ -1,7 +1,5 @@
 """Hazards: reported from the phone, triaged and driven through the loop, each step on the record."""
-import hashlib
 import io
-import json
 import uuid
 
 from flask import after_this_request, g, request, send_file
@@ -16,6 +14,7 @@ from server.core.errors import error
 from server.core.i18n import tr
 from server.evidence import services as evidence
 from server.hazards import documents, services, summary
+from server.hazards.etags import etag, etag_data
 from server.hazards.models import Hazard, HazardDocument, active_categories
 from server.hazards.schemas import (CategorySchema, DocumentSchema, EventSchema, HazardCreateSchema, HazardQuerySchema,
                                     HazardSchema, HazardSummaryQuerySchema, HazardSummarySchema, TransitionSchema)
@@ -26,19 +25,6 @@ blp = Blueprint("hazards", __name__, url_prefix="/api/v1", description="隐患�
 
 def _scope():
     return Hazard.scope_clause(grants("hazards.view"), g.identity.user_id)
-
-
-def etag_data(hazard: Hazard) -> dict:
-    # From the version: every change bumps it, and a phone holding an older one must not overwrite
-    return {"hazard": str(hazard.id), "version": hazard.version}
-
-
-def etag(hazard: Hazard) -> str:
-    """The ETag a read of the hazard gets from `blp.set_etag(etag_data(hazard))`, by the same hashing (SHA-1 of
-    the JSON, keys sorted): flask-smorest's public API sets and checks ETags but gives no value, and a transition
-    (a POST, which its check_etag does not serve) compares If-Match and answers a stale one itself. Phones hold
-    these offline: the value must never change (tests/hazards pins it)."""
-    return hashlib.sha1(json.dumps(etag_data(hazard), sort_keys=True).encode()).hexdigest()
 
 
 def _answer(hazard: Hazard) -> dict:

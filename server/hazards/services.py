@@ -12,11 +12,12 @@ from server.auth.scope import grants_for, roles_covering
 from server.auth.services import Identity
 from server.core.db import add_once, clock_offset, db, on_server_clock, stored, utcnow
 from server.core.errors import DomainError
+from server.core.geo import distance_m
 from server.enterprises.models import Enterprise
 from server.evidence import services as evidence
 from server.hazards import clocks, machine
 from server.hazards.effects import Refused, jsonable
-from server.hazards.models import Hazard, HazardCategory
+from server.hazards.models import DEFAULT_CATEGORIES, Hazard, HazardCategory
 from server.notifications import services as inbox
 from server.photos import services as photos
 from server.sites.models import Site
@@ -231,15 +232,11 @@ def likely_duplicates(hazard: Hazard, scope, *, days: int = 14, metres: float = 
 def _near(a: Hazard, b: Hazard, metres: float) -> bool:
     if None in (a.latitude, a.longitude, b.latitude, b.longitude):
         return False
-    from server.checkins.services import distance_m  # the one haversine of the project
-
     return distance_m(a.latitude, a.longitude, b.latitude, b.longitude) <= metres
 
 
 def ensure_categories():
     """The default taxonomy, added where missing (idempotent)."""
-    from server.hazards.models import DEFAULT_CATEGORIES
-
     present = set(db.session.scalars(select(HazardCategory.code)))
     for position, (code, zh, en) in enumerate(DEFAULT_CATEGORIES):
         if code not in present:

@@ -7,6 +7,7 @@
   clocks fire and `sweep()` hands over again whatever has not run: not sent while Redis was down, failed and due for
   a retry, abandoned by a killed worker, or lost with Redis. See docs/architecture.md "Background work".
 """
+from server.core.db import db
 from server.jobs.definition import Job, job
 from server.jobs.maintenance import periodic
 from server.jobs.pending import discard_after_rollback, later, run, run_after_commit, sweep
@@ -16,3 +17,6 @@ __all__ = ["QUEUES", "Job", "discard_after_rollback", "job", "later", "periodic"
            "run_after_commit", "sweep"]
 
 periodic(sweep)
+# After a request's commit its work is handed over; after a rollback it is forgotten (core.api's boundary)
+db.after_commit.append(run_after_commit)
+db.after_rollback.append(discard_after_rollback)

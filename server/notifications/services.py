@@ -1,13 +1,23 @@
 """Fanning out what needs action to the right people's inboxes, once per thing however often it is asked."""
 import uuid
 from collections import defaultdict
+from typing import Protocol
 
 from sqlalchemy import bindparam, select
 
 from server.core.db import db, insert_rows
-from server.hazards.models import Hazard
 from server.notifications.models import Notification
 from server.people.models import RoleAssignment, User
+
+
+class Hazard(Protocol):
+    """What the inbox reads of a hazard, the model or a row of a few of its columns (a clock tick's): which it is,
+    and the street, enterprise and sector it goes to. A protocol, not the model: the hazard loop stands on the inbox."""
+
+    id: uuid.UUID
+    street_id: int
+    enterprise_id: uuid.UUID | None
+    sector: str | None
 
 
 # Who holds a role, among the active users; narrowed by role and scope below.

@@ -8,20 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.areas.models import Area, subtree_ids
 from server.core.db import Base, Timestamps, UUIDPrimaryKey
+from server.enterprises.models import Enterprise
 
-# role code → (Chinese, English, what its scope is)
-ROLES = {
-    "grid_worker": ("社区网格员", "Grid worker", "area"),
-    "station_officer": ("街道安监站", "Street safety station officer", "area"),
-    "enforcement_officer": ("执法人员", "Enforcement officer", "area"),
-    "department_officer": ("行业主管部门", "Department officer", "sector"),
-    "enterprise_user": ("企业安全负责人", "Enterprise safety lead", "enterprise"),
-    "expert": ("专家", "Expert", "area"),
-    "supervisor": ("区应急管理局", "District supervisor", "area"),
-    "admin": ("系统管理员", "Administrator", "area"),
-}
-
-# The area levels at which each area-scoped role may be assigned.
+# The area levels at which each area-scoped role (auth.scope.ROLES) may be assigned.
 ROLE_AREA_LEVELS = {
     "grid_worker": ("community", "grid"),
     "station_officer": ("street",),
@@ -56,8 +45,6 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     @lru_cache(maxsize=4096)  # a clause depends only on the grants, and SQL expressions are immutable
     def scope_clause(cls, grants):
         """Visible to an admin: users holding any role inside the admin's areas or their enterprises."""
-        from server.enterprises.models import Enterprise
-
         if grants.everywhere:
             return true()
         if not grants.area_paths:
@@ -89,7 +76,7 @@ class RoleAssignment(UUIDPrimaryKey, Base):
 
     user: Mapped[User] = relationship(back_populates="roles", lazy="raise")
     area: Mapped[Area | None] = relationship(lazy="joined")
-    enterprise: Mapped["Enterprise | None"] = relationship(lazy="joined")  # noqa: F821
+    enterprise: Mapped[Enterprise | None] = relationship(lazy="joined")
 
     def __repr__(self):
         return f"<RoleAssignment {self.role} area={self.area_id} ent={self.enterprise_id} sector={self.sector}>"

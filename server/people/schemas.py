@@ -2,28 +2,18 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from server.areas.schemas import AreaRefSchema
 from server.auth.passwords import PasswordPolicy, problems as password_problems
+from server.auth.scope import ROLES
 from server.core.api import AreaId, InputSchema, OutputSchema, QuerySchema
 from server.enterprises.models import SECTORS
-from server.people.models import ROLES
+from server.enterprises.schemas import EnterpriseRefSchema
 
 PHONE = validate.Regexp(r"^1[3-9]\d{9}$", error="不是有效的手机号码 / Not a valid mainland mobile number")
 USERNAME = validate.Regexp(r"^[a-z0-9_.-]{3,32}$",
                            error="用户名须为 3-32 位小写字母、数字或 _.- / 3-32 lowercase letters, digits or _.-")
 # the rules that need no account; where the account is known, auth.passwords.problems() checks them all
 PASSWORD = PasswordPolicy()
-
-
-class AreaRefSchema(OutputSchema):
-    id = fields.Integer()
-    code = fields.String()
-    name = fields.String()
-    level = fields.String()
-
-
-class EnterpriseRefSchema(OutputSchema):
-    id = fields.UUID()
-    name = fields.String()
 
 
 class RoleAssignmentSchema(OutputSchema):

@@ -2,11 +2,11 @@
 from sqlalchemy import or_, select
 
 from server.areas.models import Area
-from server.auth.scope import Grants, covers_area
+from server.auth.scope import ROLES, Grants, covers_area
 from server.core.db import db
 from server.core.errors import DomainError
 from server.enterprises.models import Enterprise
-from server.people.models import ROLE_AREA_LEVELS, ROLES, RoleAssignment, User
+from server.people.models import ROLE_AREA_LEVELS, RoleAssignment, User
 
 
 class RoleError(DomainError, ValueError):

@@ -10,8 +10,6 @@ from server.areas.models import subtree_ids
 from server.core.db import Base, UTCDateTime, utcnow
 from server.sites.models import Site
 
-# The formats a photo may arrive in (as their signatures and Pillow name them), and how each is served.
-FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "HEIF": "image/heic"}
 # pending: not arrived, or waiting for its copies; processing: copies being made; ready; failed.
 STATES = ("pending", "processing", "ready", "failed")
 COPIES = ("display", "thumb")

@@ -17,7 +17,8 @@ from server.core.errors import error
 from server.core.i18n import tr
 from server.jobs import run_after_commit
 from server.photos import services
-from server.photos.models import COPIES, FORMATS, Photo, blob_key
+from server.photos.images import FORMATS
+from server.photos.models import COPIES, Photo, blob_key
 from server.photos.schemas import PhotoFormSchema, PhotoSchema
 from server.storage import storage
 

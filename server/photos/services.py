@@ -20,9 +20,11 @@ from server.auth.scope import grants_for
 from server.auth.services import Identity
 from server.core.db import add_once, among, db, stored, utcnow
 from server.core.errors import DomainError
+from server.core.i18n import SHANGHAI
 from server.jobs import later
-from server.photos import structure, tasks
-from server.photos.models import FORMATS, Photo, PhotoCitation
+from server.photos import images, structure, tasks
+from server.photos.images import FORMATS
+from server.photos.models import Photo, PhotoCitation
 from server.storage import storage
 
 log = logging.getLogger("safegrid.photos")
@@ -114,7 +116,7 @@ def examine(data: bytes, max_pixels: int) -> dict:
 def _header(kind: str, data: bytes, max_pixels: int) -> Image.Image:
     """The photo as Pillow opens it, reading its header only (bounded by the walk before it), within the pixel cap."""
     try:
-        im = tasks.open_photo(io.BytesIO(data), kind)
+        im = images.open_photo(io.BytesIO(data), kind)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         # Pillow's own cap, far above ours; its warning is an error where warnings are (as in the tests)
         raise too_many_pixels(max_pixels) from None
@@ -176,7 +178,7 @@ def taken_at(exif: dict) -> datetime | None:
     except ValueError:
         return None
     offset = OFFSET.fullmatch(str(exif.get(ExifTags.Base.OffsetTimeOriginal, "")).strip("\x00 "))
-    zone = tasks.SHANGHAI
+    zone = SHANGHAI
     if offset and int(offset[2]) < 24 and int(offset[3]) < 60:
         zone = timezone((-1 if offset[1] == "-" else 1) * timedelta(hours=int(offset[2]), minutes=int(offset[3])))
     return local.replace(tzinfo=zone).astimezone(timezone.utc)

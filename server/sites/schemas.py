@@ -1,8 +1,9 @@
 """Sites on the wire."""
 from marshmallow import fields, validate
 
+from server.areas.schemas import AreaRefSchema
 from server.core.api import AreaId, InputSchema, OutputSchema, QuerySchema
-from server.people.schemas import AreaRefSchema, EnterpriseRefSchema
+from server.enterprises.schemas import EnterpriseRefSchema
 from server.sites.models import RISK_LEVELS, SITE_TYPES
 
 LATITUDE = validate.Range(min=-90, max=90)

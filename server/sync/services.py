@@ -23,6 +23,7 @@ from server.core.errors import DomainError
 from server.core.i18n import tr
 from server.evidence.models import ChainHead, Event
 from server.hazards import services as hazards
+from server.hazards.etags import etag  # the ETag a transition must send back as If-Match
 from server.hazards.models import Hazard
 from server.hazards.schemas import HazardSchema
 from server.sites import services as sites
@@ -141,8 +142,6 @@ def _sites(identity, ids: list[uuid.UUID]) -> list[dict]:
 def _hazards(identity, ids: list[uuid.UUID]) -> list[dict]:
     if not ids or grants("hazards.view").empty:
         return []
-    from server.hazards.resources import etag  # the ETag a transition must send back as If-Match
-
     found = db.session.scalars(select(Hazard).where(Hazard.id.in_(ids), _hazard_scope(identity))).all()
     schema = HazardSchema()
     return [{"kind": "hazard", "id": hazard.id, "etag": etag(hazard), "data": schema.dump(view)}

@@ -3,7 +3,7 @@ from flask import Blueprint, current_app, redirect, request, send_from_directory
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import PathConverter
 
-from server import PROJECT_ROOT
+from server.config import PROJECT_ROOT
 
 web = Blueprint("web", __name__)
 

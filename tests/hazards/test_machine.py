@@ -3,8 +3,8 @@ import itertools
 
 import pytest
 
+from server.auth.scope import ROLES
 from server.hazards import machine
-from server.people.models import ROLES
 
 # (state, action) → the state it leads to; every pair not listed must be refused. Written out, not
 # derived from machine.MACHINE, so that a change to the machine has to change this table too.

@@ -9,12 +9,12 @@ from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
 from server.core.db import db
-from server.documents.layout import chinese_date
+from server.paperwork.layout import chinese_date
 from server.enterprises.models import Enterprise
 from server.hazards.models import HazardDocument
 from server.photos.models import Photo
 from tests.conftest import uid
-from tests.documents.test_pdf import text_of
+from tests.paperwork.test_pdf import text_of
 from tests.hazards.test_loop import act, events_of, later, report
 from tests.photos.conftest import make_photo, put
 

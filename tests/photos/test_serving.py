@@ -122,9 +122,9 @@ def test_the_original_is_only_for_offices_in_scope(app, login_as):
 
 
 def test_copies_of_a_photo_that_is_not_ready_are_not_found(app, login_as, monkeypatch):
-    from server.photos import tasks
+    from server.photos import images
 
-    monkeypatch.setattr(tasks, "render", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("no copies today")))
+    monkeypatch.setattr(images, "render", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("no copies today")))
     caller = login_as("grid_worker")
     photo = put(caller, make_photo()).json
     assert photo["state"] == "failed" and photo["urls"] == {}

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from server import jobs
 from server.core.db import db
 from server.jobs.models import PendingJob
-from server.photos import services, tasks
+from server.photos import images, services, tasks
 from server.photos.models import Photo
 from tests.conftest import WORLD
 from tests.photos.conftest import as_image, fetch, identity, make_photo, put
@@ -22,7 +22,7 @@ def test_a_failed_job_keeps_the_upload_and_a_repeat_upload_tries_again(login_as,
     caller = login_as("grid_worker")
     data, photo_id = make_photo(), uuid.uuid4()
     with monkeypatch.context() as patch:
-        patch.setattr(tasks, "render", lambda *a, **k: (_ for _ in ()).throw(OSError("disk on fire")))
+        patch.setattr(images, "render", lambda *a, **k: (_ for _ in ()).throw(OSError("disk on fire")))
         failed = put(caller, data, photo_id)
     assert failed.status_code == 201 and failed.json["state"] == "failed"
     again = put(caller, data, photo_id)
@@ -81,22 +81,22 @@ def test_the_watermark_is_a_band_on_the_display_copy_only(app, login_as, monkeyp
 
 
 def test_without_a_cjk_font_the_watermark_shows_time_and_coordinates():
-    lines = tasks.watermark_lines(taken_at=datetime(2026, 11, 3, 1, 15, tzinfo=timezone.utc),
-                                  received_at=datetime(2026, 11, 3, 2, 0, tzinfo=timezone.utc),
-                                  latitude=30.59, longitude=114.27, site_name="测试农贸市场", reporter="张三",
-                                  cjk=False)
+    lines = images.watermark_lines(taken_at=datetime(2026, 11, 3, 1, 15, tzinfo=timezone.utc),
+                                   received_at=datetime(2026, 11, 3, 2, 0, tzinfo=timezone.utc),
+                                   latitude=30.59, longitude=114.27, site_name="测试农贸市场", reporter="张三",
+                                   cjk=False)
     assert lines == ["2026-11-03 09:15 UTC+8 (taken)", "30.59000, 114.27000"]
     assert all(line.isascii() for line in lines)
 
 
 def test_with_a_cjk_font_the_watermark_names_the_place_and_the_reporter():
-    lines = tasks.watermark_lines(taken_at=None, received_at=datetime(2026, 11, 3, 2, 0, tzinfo=timezone.utc),
-                                  latitude=None, longitude=None, site_name="测试农贸市场", reporter="张三", cjk=True)
+    lines = images.watermark_lines(taken_at=None, received_at=datetime(2026, 11, 3, 2, 0, tzinfo=timezone.utc),
+                                   latitude=None, longitude=None, site_name="测试农贸市场", reporter="张三", cjk=True)
     assert lines == ["上传 2026-11-03 10:00  上报人 张三", "测试农贸市场"]
 
 
 def test_the_watermark_takes_the_place_from_the_citing_record_when_the_photo_has_none(app, login_as, monkeypatch):
-    monkeypatch.setattr(tasks, "cjk_font_path", lambda configured: None)
+    monkeypatch.setattr(images, "cjk_font_path", lambda configured: None)
     photo_id, uploader = uuid.uuid4(), login_as("grid_worker", name="李四")
     put(uploader, make_photo("PNG", metadata=False), photo_id)
     author = identity(app, uploader)
@@ -108,7 +108,7 @@ def test_the_watermark_takes_the_place_from_the_citing_record_when_the_photo_has
 
 
 def test_the_watermark_takes_no_place_from_a_citation_by_someone_else(app, login_as, monkeypatch):
-    monkeypatch.setattr(tasks, "cjk_font_path", lambda configured: None)
+    monkeypatch.setattr(images, "cjk_font_path", lambda configured: None)
     photo_id, attacker = uuid.uuid4(), identity(app, login_as("grid_worker"))
     with app.app_context():  # cited, before it arrives, by one who learned its id
         services.cite([photo_id], author=attacker, record_type="hazard", record_id=uuid.uuid4(),
@@ -122,5 +122,5 @@ def test_the_watermark_takes_no_place_from_a_citation_by_someone_else(app, login
 
 def test_stamping_cuts_a_line_too_long_for_a_narrow_picture():
     im = Image.new("RGB", (120, 160), "white")
-    tasks.stamp(im, ["x" * 200, ""], None)
+    images.stamp(im, ["x" * 200, ""], None)
     assert max(im.getpixel((60, 158))) < 150 and im.getpixel((60, 10)) == (255, 255, 255)

@@ -11,7 +11,7 @@ from datetime import datetime
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
-from server.documents.layout import (BODY_SIZE, TEXT_WIDTH, build_pdf, chinese_date,
+from server.paperwork.layout import (BODY_SIZE, TEXT_WIDTH, build_pdf, chinese_date,
                                      chinese_datetime, cjk_style, closing, delivery_receipt,
                                      field_table, heading, local_time, para, paragraphs, party_lines,
                                      photo_grid, section)

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
-from server.documents import (ListingNotice, Party, Photo, RectificationNotice, RectificationPlan,
+from server.paperwork import (ListingNotice, Party, Photo, RectificationNotice, RectificationPlan,
                               ReinspectionOpinion, Signature, render_listing_notice, render_rectification_notice,
                               render_reinspection_opinion)
 
@@ -24,7 +24,7 @@ DESCRIPTION = ("便利店后门消防通道被纸箱和饮料堆放占用，堆�
 
 @pytest.fixture(autouse=True)
 def transaction():
-    """documents is a plain library: these tests need neither the app nor its database."""
+    """paperwork is a plain library: these tests need neither the app nor its database."""
     yield
 
 

@@ -1,0 +1,65 @@
+"""The vocabularies (词表): the codes the API uses, with their Chinese and English names, for the field app to show.
+
+Above every domain it lists. A new vocabulary is a field of VocabulariesSchema and an entry of TABLES; the hazard
+loop describes itself (hazards.machine.vocabulary: its states, its actions with their forms, the record's events).
+"""
+from marshmallow import fields
+
+from server.areas.models import LEVEL_NAMES
+from server.auth.scope import ROLES
+from server.core.api import OutputSchema
+from server.enterprises.models import SECTORS
+from server.hazards import machine
+from server.sites.models import RISK_LEVELS, SITE_TYPES
+
+
+class TermSchema(OutputSchema):
+    code = fields.String()
+    zh = fields.String()
+    en = fields.String()
+
+
+class FormFieldSchema(OutputSchema):
+    name = fields.String()
+    kind = fields.String(metadata={"description": "text, textarea, date, bool, photos, sector, hazard or plan"})
+    zh = fields.String()
+    en = fields.String()
+    required = fields.Boolean()
+    parts = fields.List(fields.Nested(lambda: FormFieldSchema(exclude=("required",))),
+                        metadata={"description": "a plan's own fields"})
+
+
+class HazardActionSchema(OutputSchema):
+    code = fields.String()
+    zh = fields.String()
+    en = fields.String()
+    from_ = fields.List(fields.String(), attribute="from", data_key="from",
+                        metadata={"description": "the states it applies from"})
+    to = fields.String(allow_none=True, metadata={"description": "the state it leads to; null: the state stays"})
+    by = fields.List(fields.String(), metadata={"description": "the roles that may take it"})
+    fields_ = fields.List(fields.Nested(FormFieldSchema), attribute="fields", data_key="fields",
+                          metadata={"description": "its form, field by field"})
+
+
+class VocabulariesSchema(OutputSchema):
+    roles = fields.List(fields.Nested(TermSchema))
+    area_levels = fields.List(fields.Nested(TermSchema))
+    site_types = fields.List(fields.Nested(TermSchema))
+    risk_levels = fields.List(fields.Nested(TermSchema))
+    sectors = fields.List(fields.Nested(TermSchema))
+    hazard_states = fields.List(fields.Nested(TermSchema))
+    hazard_actions = fields.List(fields.Nested(HazardActionSchema), metadata={"description": "the loop (隐患闭环)"})
+    record_actions = fields.List(fields.Nested(TermSchema), metadata={"description": "other events of a record"})
+
+
+# name in the answer → its table: code → (Chinese, English, anything else the domain keeps there)
+TABLES = {"roles": ROLES, "area_levels": LEVEL_NAMES, "site_types": SITE_TYPES, "risk_levels": RISK_LEVELS,
+          "sectors": SECTORS}
+
+
+def vocabularies() -> dict:
+    return {**{name: _terms(table) for name, table in TABLES.items()}, **machine.vocabulary()}
+
+
+def _terms(table):
+    return [{"code": code, "zh": names[0], "en": names[1]} for code, names in table.items()]
