@@ -17,7 +17,8 @@ from server.auth import passwords, throttle
 from server.auth.models import AuthToken
 from server.auth.scope import Role
 from server.auth.throttle import TooManyAttempts, normalise_login
-from server.core.db import db, utcnow
+from server.core.db import db
+from server.core.time import utcnow
 from server.people.models import RoleAssignment, User
 
 

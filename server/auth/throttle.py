@@ -30,7 +30,8 @@ from flask import current_app
 from sqlalchemy import bindparam, case, delete, select, tuple_, update
 
 from server.auth.models import LoginThrottle
-from server.core.db import UTCDateTime, conflict_insert, db, utcnow
+from server.core.db import UTCDateTime, conflict_insert, db
+from server.core.time import utcnow
 
 _T = LoginThrottle.__table__
 PRUNE_BATCH = 500

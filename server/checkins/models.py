@@ -6,7 +6,8 @@ from functools import lru_cache
 from sqlalchemy import JSON, Float, ForeignKey, String, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.core.db import Base, UTCDateTime, on_server_clock, utcnow
+from server.core.db import Base, UTCDateTime
+from server.core.time import on_server_clock, utcnow
 from server.sites.models import Site
 
 # Why a check-in is flagged for a supervisor's eye; each is recorded, none is silently accepted.
@@ -35,7 +36,7 @@ class CheckIn(Base):
     site_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sites.id"), index=True)
     observed_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the phone's clock
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    # how far the phone's clock was behind the server's as it sent this (core.db.clock_offset); None if unsaid
+    # how far the phone's clock was behind the server's as it sent this (core.time.clock_offset); None if unsaid
     clock_offset_s: Mapped[float | None] = mapped_column(Float)
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)

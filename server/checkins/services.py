@@ -7,7 +7,8 @@ from flask import current_app
 from sqlalchemy import and_, or_, select
 
 from server.checkins.models import FLAGS, CheckIn
-from server.core.db import add_once, clock_offset, db, on_server_clock, utcnow
+from server.core.db import add_once, db
+from server.core.time import clock_offset, on_server_clock, utcnow
 from server.sites.models import Site
 from server.tags import services as tags
 

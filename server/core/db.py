@@ -3,7 +3,7 @@ import json
 import os
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from functools import lru_cache
 
 from flask import Flask, has_request_context, request
@@ -18,6 +18,8 @@ from sqlalchemy.orm import (DeclarativeBase, Mapped, make_transient_to_detached,
                             sessionmaker)
 from sqlalchemy.types import TypeDecorator
 
+from server.core.time import utcnow
+
 # Stable constraint names, so that migrations can name what they drop (Indico core/db/sqlalchemy/core.py).
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -30,23 +32,6 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def clock_offset(received_at: datetime, device_time: datetime | None) -> float | None:
-    """How far a phone's clock was behind the server's, in seconds: the server's time of arrival minus the
-    phone's Device-Time as it sent (None without one). Right for what the phone timed before it sent,
-    unless its clock was reset in between."""
-    return None if device_time is None else round((received_at - device_time).total_seconds(), 3)
-
-
-def on_server_clock(observed_at: datetime, clock_offset_s: float | None) -> datetime:
-    """A time the phone recorded, on the server's clock: corrected by the phone's measured offset, or as the
-    phone wrote it when the offset is unknown. OverflowError where that leaves the calendar."""
-    return observed_at if clock_offset_s is None else observed_at + timedelta(seconds=clock_offset_s)
 
 
 class UTCDateTime(TypeDecorator):

@@ -7,7 +7,8 @@ from datetime import timezone
 
 from sqlalchemy import bindparam, insert, select, update
 
-from server.core.db import db, utcnow
+from server.core.db import db
+from server.core.time import utcnow
 from server.evidence.models import ChainHead, Event
 
 GENESIS = "0" * 64

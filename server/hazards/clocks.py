@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import case, select, update
 
-from server.core.db import db, insert_rows, utcnow
+from server.core.db import db, insert_rows
+from server.core.time import utcnow
 from server.evidence import services as evidence
 from server.hazards.models import Hazard, HazardClock
 from server.jobs import periodic

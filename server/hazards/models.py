@@ -9,7 +9,8 @@ from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.areas.models import subtree_ids
-from server.core.db import Base, Timestamps, UTCDateTime, UUIDPrimaryKey, on_server_clock, utcnow
+from server.core.db import Base, Timestamps, UTCDateTime, UUIDPrimaryKey
+from server.core.time import on_server_clock, utcnow
 
 LEVELS = {"general": ("一般隐患", "General hazard"), "major": ("重大隐患", "Major hazard")}
 SOURCES = {"patrol": ("网格巡查", "Patrol"), "inspection": ("监督检查", "Inspection"),

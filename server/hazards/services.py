@@ -9,7 +9,8 @@ from sqlalchemy import bindparam, select
 
 from server.areas.models import Area, path_ids
 from server.auth.services import Identity
-from server.core.db import add_once, among, clock_offset, db, on_server_clock, stored, utcnow
+from server.core.db import add_once, among, db, stored
+from server.core.time import clock_offset, on_server_clock, utcnow
 from server.enterprises.models import Enterprise
 from server.evidence import services as evidence
 from server.hazards import clocks, documents, machine

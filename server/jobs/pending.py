@@ -19,7 +19,8 @@ from flask import current_app
 from rq import Queue
 from sqlalchemy import and_, bindparam, delete, or_, select, update
 
-from server.core.db import conflict_insert, db, utcnow
+from server.core.db import conflict_insert, db
+from server.core.time import utcnow
 from server.jobs import queues
 from server.jobs.definition import Job, by_name, definition_of
 from server.jobs.models import PendingJob

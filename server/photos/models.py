@@ -7,7 +7,8 @@ from sqlalchemy import CheckConstraint, Float, ForeignKey, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.areas.models import subtree_ids
-from server.core.db import Base, UTCDateTime, utcnow
+from server.core.db import Base, UTCDateTime
+from server.core.time import utcnow
 from server.sites.models import Site
 
 # The formats a photo may arrive in (as their signatures and Pillow name them), and how each is served.

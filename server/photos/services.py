@@ -18,7 +18,8 @@ from sqlalchemy import bindparam, insert, select
 
 from server.auth.scope import grants_for
 from server.auth.services import Identity
-from server.core.db import add_once, among, db, stored, utcnow
+from server.core.db import add_once, among, db, stored
+from server.core.time import utcnow
 from server.jobs import later
 from server.photos import structure, tasks
 from server.photos.models import FORMATS, Photo, PhotoCitation

@@ -18,7 +18,8 @@ from datetime import timedelta
 from sqlalchemy import or_, select
 
 from server.auth.scope import grants
-from server.core.db import db, utcnow
+from server.core.db import db
+from server.core.time import utcnow
 from server.evidence.models import ChainHead, Event
 from server.hazards import services as hazards
 from server.hazards.models import Hazard

@@ -6,7 +6,8 @@ from functools import lru_cache
 from sqlalchemy import ForeignKey, Index, String, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.core.db import Base, UTCDateTime, utcnow
+from server.core.db import Base, UTCDateTime
+from server.core.time import utcnow
 from server.sites.models import Site
 
 
