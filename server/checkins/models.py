@@ -1,11 +1,11 @@
 """Check-ins (到场打卡): who scanned which site's tag, when and where, and what was odd about it."""
 import uuid
 from datetime import datetime
-from functools import lru_cache
 
 from sqlalchemy import JSON, Float, ForeignKey, String, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from server.core.cache import memoised
 from server.core.db import Base, UTCDateTime
 from server.core.time import on_server_clock, utcnow
 from server.sites.models import Site
@@ -54,7 +54,7 @@ class CheckIn(Base):
         return on_server_clock(self.observed_at, self.clock_offset_s)
 
     @classmethod
-    @lru_cache(maxsize=4096)
+    @memoised
     def scope_clause(cls, grants, user_id):
         """Visible: your own check-ins, and those at sites you can see."""
         return or_(cls.user_id == user_id, cls.site_id.in_(select(Site.id).where(Site.scope_clause(grants))))

@@ -4,7 +4,6 @@ import os
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from functools import lru_cache
 
 from flask import Flask, has_request_context, request
 from flask.globals import app_ctx
@@ -18,6 +17,7 @@ from sqlalchemy.orm import (DeclarativeBase, Mapped, make_transient_to_detached,
                             sessionmaker)
 from sqlalchemy.types import TypeDecorator
 
+from server.core.cache import memoised
 from server.core.time import utcnow
 
 # Stable constraint names, so that migrations can name what they drop (Indico core/db/sqlalchemy/core.py).
@@ -111,7 +111,7 @@ def conflict_insert(table, dialect: str):
     return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](table)
 
 
-@lru_cache(maxsize=None)
+@memoised
 def _insert_once(model, dialect: str):
     table = model.__table__
     return conflict_insert(table, dialect).on_conflict_do_nothing(index_elements=[table.c.id]).returning(table.c.id)
@@ -123,7 +123,7 @@ def stored(model, record_id) -> bool:
     return bool(db.fetch_hot(_is_stored(model), {"id": record_id}))
 
 
-@lru_cache(maxsize=None)
+@memoised
 def _is_stored(model):
     return select(model.__table__.c.id).where(model.__table__.c.id == bindparam("id"))
 
@@ -154,14 +154,14 @@ def insert_rows(model, rows: list[dict], *, skip_conflicts_on: tuple[str, ...] =
         db.write_hot(_insert(table, dialect, skip_conflicts_on), values)
 
 
-@lru_cache(maxsize=None)
+@memoised
 def _insert(table, dialect: str, skip_conflicts_on: tuple[str, ...]):
     if not skip_conflicts_on:
         return insert(table)
     return conflict_insert(table, dialect).on_conflict_do_nothing(index_elements=list(skip_conflicts_on))
 
 
-@lru_cache(maxsize=None)
+@memoised
 def _json_insert(table, skip_conflicts_on: tuple[str, ...]):
     names = [column.name for column in table.columns]
     rows = cast(bindparam("rows", type_=String), postgresql.JSON)
@@ -248,7 +248,7 @@ class Database:
         """Rows of a statement that (nearly) every request runs: the token lookup, opening a site,
         inserting a report.
 
-        `stmt` must be built once (a module constant, or cached per scope), since its compiled SQL is
+        `stmt` must be built once (a module constant, or memoised per scope: core.cache), since its compiled SQL is
         cached by identity. On PostgreSQL that SQL goes straight to psycopg: SQLAlchemy's execution
         and result machinery costs more than these queries themselves, and psycopg returns the same
         Python types for them (UUID, aware datetimes); the columns' own conversions (JSON, times in
@@ -311,7 +311,7 @@ class _Hot:
         return values
 
 
-@lru_cache(maxsize=4096)
+@memoised
 def _hot(stmt, dialect) -> _Hot | None:
     """The statement ready for the driver, or None where SQLAlchemy must expand it per execution."""
     hot = _Hot(stmt, dialect)

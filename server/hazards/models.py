@@ -1,7 +1,6 @@
 """Hazards (隐患): reported from the field, routed to a street station, driven through the loop to closure."""
 import uuid
 from datetime import datetime
-from functools import lru_cache
 
 from sqlalchemy import (JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, or_,
                         select, text, true)
@@ -9,6 +8,7 @@ from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.areas.models import subtree_ids
+from server.core.cache import memoised
 from server.core.db import Base, Timestamps, UTCDateTime, UUIDPrimaryKey
 from server.core.time import on_server_clock, utcnow
 
@@ -100,7 +100,7 @@ class Hazard(Timestamps, Base):
         return (self.state == "reported") & (self.ack_due_at < now)
 
     @classmethod
-    @lru_cache(maxsize=4096)
+    @memoised
     def scope_clause(cls, grants, user_id):
         """Visible: in a granted area (the station of its street, its grid's worker, the district); its
         enterprise's; in a department's sector; and always to whoever reported it."""

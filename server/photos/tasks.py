@@ -7,7 +7,7 @@ import os
 import subprocess
 import uuid
 from datetime import datetime
-from functools import lru_cache, partial
+from functools import partial
 
 from flask import current_app
 from PIL import ExifTags, Image, ImageCms, ImageDraw, ImageFont
@@ -15,6 +15,7 @@ from PIL.JpegImagePlugin import JpegImageFile
 from pillow_heif import register_heif_opener
 from sqlalchemy import select, update
 
+from server.core.cache import memoised
 from server.core.db import db
 from server.core.i18n import SHANGHAI
 from server.jobs import job
@@ -188,7 +189,7 @@ def make_variants(photo_id: str) -> str:
 
 # ---- 水印照片: time, place and reporter on the display copy (PHOTO_WATERMARK) -------------------------
 
-@lru_cache(maxsize=4)
+@memoised(maxsize=4)
 def cjk_font_path(configured: str | None) -> str | None:
     """A font with Chinese glyphs: the configured one, a usual place, or what fontconfig knows; else None."""
     for path in ((configured,) if configured else ()) + CJK_FONTS:
@@ -206,7 +207,7 @@ def cjk_font_path(configured: str | None) -> str | None:
     return paths[0] if paths else None
 
 
-@lru_cache(maxsize=16)
+@memoised(maxsize=16)
 def _font(path: str | None, size: int):
     return ImageFont.truetype(path, size) if path else ImageFont.load_default(size)
 
