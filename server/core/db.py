@@ -246,7 +246,8 @@ class Database:
 
     def fetch_hot(self, stmt, params: dict) -> list:
         """Rows of a statement that (nearly) every request runs: the token lookup, opening a site,
-        inserting a report.
+        inserting a report. Called by the domains' queries modules (`server/<domain>/queries.py`) and by this
+        module's own functions, never by the services: whether a statement takes this path is decided there.
 
         `stmt` must be built once (a module constant, or memoised per scope: core.cache), since its compiled SQL is
         cached by identity. On PostgreSQL that SQL goes straight to psycopg: SQLAlchemy's execution
