@@ -31,7 +31,8 @@ from server.areas.models import Area  # noqa: E402
 from server.areas.services import create_area, load_areas_csv  # noqa: E402
 from server.auth.models import AuthToken  # noqa: E402
 from server.auth.services import token_digest  # noqa: E402
-from server.core.db import Base, db, utcnow  # noqa: E402
+from server.core.db import Base, db  # noqa: E402
+from server.core.time import utcnow  # noqa: E402
 from server.enterprises.models import Enterprise  # noqa: E402
 from server.models import import_all_models  # noqa: E402
 from server.people.models import RoleAssignment, User  # noqa: E402

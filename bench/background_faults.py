@@ -32,7 +32,7 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from server.core.db import utcnow  # noqa: E402
+from server.core.time import utcnow  # noqa: E402
 from tests.production.client import Client, photo_bytes  # noqa: E402
 from tests.production.layout import Layout, wait_for  # noqa: E402
 from tests.production.test_change_races import race  # noqa: E402

@@ -25,7 +25,7 @@ from sqlalchemy import insert, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from server.core.db import utcnow  # noqa: E402
+from server.core.time import utcnow  # noqa: E402
 from server.hazards.models import Hazard, HazardClock  # noqa: E402
 from tests.production.layout import Layout  # noqa: E402
 

@@ -5,9 +5,9 @@ Flask, flask-smorest, marshmallow or the ORM; statements compiled once from the 
 
 It answers one question for the reports benchmark: what does this data model cost on this machine
 before any framework? `bench/hazard_reports.py --app bench.framework_free_wsgi:app` serves it with the
-same gunicorn, load, RQ worker and durability checks. It reuses the services' own statements (private
-names, on purpose: the same SQL), checks little (a site in the reporter's grid, the photo's digest and
-type) and answers a bare JSON: never serve it.
+same gunicorn, load, RQ worker and durability checks. It reuses the domains' own statements (private
+names of their queries modules, on purpose: the same SQL), checks little (a site in the reporter's grid,
+the photo's digest and type) and answers a bare JSON: never serve it.
 """
 import hashlib
 import json
@@ -24,15 +24,18 @@ from sqlalchemy import create_engine, insert, true
 from sqlalchemy.engine import make_url
 
 from server.areas.models import path_ids
-from server.auth.services import _IDENTITY, token_digest
+from server.auth.queries import _IDENTITY
+from server.auth.services import token_digest
 from server.core.db import _default, _hot, _is_stored
 from server.evidence.models import Event
-from server.evidence.services import _APPEND_AND_MOVE, _LOCK_HEAD, HASHED, link_hash
+from server.evidence.queries import _APPEND_AND_MOVE, _LOCK_HEAD
+from server.evidence.services import HASHED, link_hash
 from server.hazards.models import Hazard, HazardClock
-from server.hazards.services import _placement
+from server.hazards.queries import _placement
 from server.models import import_all_models
 from server.notifications.models import Notification
-from server.notifications.services import _STATION_OFFICERS
+from server.notifications.queries import _STATION_OFFICERS
+from server.photos import queries as photo_queries
 from server.photos import services as photos
 from server.photos import tasks
 from server.photos.models import Photo, PhotoCitation, blob_key
@@ -91,7 +94,7 @@ def put_photo(environ, start, photo_id: uuid.UUID):
             conn.rollback()
             return answer(start, "400 Bad Request", {"id": str(photo_id)})
         found = photos.examine(data, 50_000_000)
-        first = run(cursor, photos._FIRST_WITH_BYTES, {"sha256": sha})
+        first = run(cursor, photo_queries._FIRST_WITH_BYTES, {"sha256": sha})
         stored = row(Photo, {"id": photo_id, "sha256": sha, "byte_size": len(data), "uploader_id": who[0].user_id,
                              "duplicate_of": first[0].id if first else None, **found})
         run(cursor, INSERT[Photo], stored)
@@ -141,7 +144,7 @@ def post_hazard(environ, start):
         event.hash = link_hash(event)
         run(cursor, _APPEND_AND_MOVE, {**{name: getattr(event, name) for name in HASHED + ("hash",)},
                                        "new_seq": event.seq, "new_hash": event.hash})
-        states = run(cursor, photos._states("postgresql", true()), {"ids": [uuid.UUID(p) for p in photo_ids]})
+        states = run(cursor, photo_queries._states("postgresql", true()), {"ids": [uuid.UUID(p) for p in photo_ids]})
     conn.commit()
     return answer(start, "201 Created", {**hazard, "photos": [{"id": s.id, "state": s.state} for s in states]})
 

@@ -58,7 +58,8 @@ from server import create_app  # noqa: E402
 from server.areas.models import Area  # noqa: E402
 from server.auth.models import AuthToken  # noqa: E402
 from server.auth.services import token_digest  # noqa: E402
-from server.core.db import Base, db, utcnow  # noqa: E402
+from server.core.db import Base, db  # noqa: E402
+from server.core.time import utcnow  # noqa: E402
 from server.demo.loader import load  # noqa: E402
 from server.evidence.models import ChainHead  # noqa: E402
 from server.evidence.services import GENESIS, verify  # noqa: E402

@@ -17,7 +17,8 @@ from server.areas.models import Area
 from server.areas.services import create_area, load_areas_csv
 from server.auth.models import AuthToken
 from server.auth.services import hash_password, token_digest
-from server.core.db import Base, db, utcnow
+from server.core.db import Base, db
+from server.core.time import utcnow
 from server.enterprises.models import SECTORS, Enterprise
 from server.enterprises.uscc import check_character
 from server.evidence.models import ChainHead

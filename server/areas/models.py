@@ -1,9 +1,9 @@
 """The area tree: district → street → community → grid (区 → 街道 → 社区 → 网格)."""
-from functools import lru_cache
 
 from sqlalchemy import ForeignKey, Select, String, and_, false, or_, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from server.core.cache import memoised
 from server.core.db import Base, Timestamps
 
 LEVELS = ("district", "street", "community", "grid")
@@ -45,7 +45,7 @@ class Area(Timestamps, Base):
         return and_(cls.path >= path, cls.path < path[:-1] + "0")
 
     @classmethod
-    @lru_cache(maxsize=4096)  # a clause depends only on the grants, and SQL expressions are immutable
+    @memoised  # a clause depends only on the grants, and SQL expressions are immutable
     def scope_clause(cls, grants):
         """Within a granted area's subtree, where one acts (reports by grid): reading the tree needs no grant.
         A sector's grant covers the ground of its area: the sector narrows what is there, not where."""
@@ -55,7 +55,7 @@ class Area(Timestamps, Base):
         return cls.id.in_(subtree_ids(paths)) if paths else false()
 
 
-@lru_cache(maxsize=4096)
+@memoised
 def _subtree_ids(paths: tuple) -> Select:
     return select(Area.id).where(or_(*[Area.within(p) for p in paths]))
 

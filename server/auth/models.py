@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.core.db import Base, UTCDateTime, UUIDPrimaryKey, utcnow
+from server.core.db import Base, UTCDateTime, UUIDPrimaryKey
+from server.core.time import utcnow
 from server.people.models import User
 
 

@@ -4,11 +4,11 @@ In the spirit of NIST SP 800-63B (§3.1.1.2): a length, and a check against valu
 used, repetitive or specific to the account, rather than rules on character classes. The lists are
 server/data/common-passwords-*.txt.
 """
-from functools import lru_cache
 from pathlib import Path
 
 import marshmallow as ma
 
+from server.core.cache import memoised
 from server.core.i18n import tr
 
 MIN_LENGTH, MAX_LENGTH = 8, 128
@@ -16,7 +16,7 @@ MIN_DISTINCT = 4  # fewer different characters is a repetition: 12121212, 123123
 LISTS = Path(__file__).resolve().parent.parent / "data"
 
 
-@lru_cache(maxsize=1)
+@memoised(maxsize=1)
 def common_passwords() -> frozenset[str]:
     """The common passwords, lower-cased, read once per process (a few milliseconds)."""
     words = set()

@@ -4,17 +4,13 @@ The rules alone, no database: the people who hold roles (server.people) stand on
 
 Every list and every lookup asks `grants(action)` and hands them to the model's `scope_clause`, so
 that a record outside the caller's scope is simply not found (404), never a 403 that leaks it. Which of
-the caller's roles they may act in on a record is asked of the same clause (`roles_covering`).
+the caller's roles they may act in on a record is asked of the same clause (`auth.queries.roles_covering`).
 """
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from flask import g
-from sqlalchemy import select
 
-from server.core.db import among, db
 
 # role code → (Chinese, English, what its scope is: an area subtree, a sector within an area, an enterprise)
 ROLES = {
@@ -101,37 +97,3 @@ def grants(action: str) -> Grants:
 def covers_area(grant: Grants, area) -> bool:
     """Whether an area lies within the grant's area subtrees (for checks on input, not queries)."""
     return grant.everywhere or any(area.path.startswith(path) for path in grant.area_paths)
-
-
-def roles_covering(model, roles: Iterable[Role], ids) -> dict:
-    """For each of these records (by id), the roles among `roles` whose scope covers it: the roles one may act
-    in there (a station officer who also patrols a grid elsewhere acts there as a grid worker only).
-
-    Asked of the model's own `scope_clause`, once per distinct scope the roles are held in (one column each), in
-    one query for all the records: what decides that a role sees a record decides that it may act on it. Chosen
-    over a Python predicate kept beside each clause, which would have to mirror its subqueries (a subtree's
-    range, a sector's enterprises) and could drift from them; it costs one query per page, as reading the
-    records' grid paths for the old predicate did. The clause reads the rows as stored: this session's changes
-    are flushed first.
-    """
-    ids = sorted(set(ids))
-    held: dict[Grants, set[str]] = {}
-    for role in roles:
-        held.setdefault(grants_for([role]), set()).add(role.role)
-    if not ids or not held:
-        return {record_id: set() for record_id in ids}
-    scopes = tuple(sorted(held, key=repr))  # one statement per set of scopes, whatever order the roles came in
-    db.session.flush()
-    rows = db.fetch_hot(_coverage(model, scopes, db.session.get_bind().dialect.name), {"ids": ids})
-    covering = {record_id: set() for record_id in ids}
-    for row in rows:
-        covering[row[0]] = {name for scope, covers in zip(scopes, row[1:], strict=True) if covers
-                            for name in held[scope]}
-    return covering
-
-
-@lru_cache(maxsize=4096)  # per model, set of scopes and dialect: fetch_hot wants a statement built once
-def _coverage(model, scopes: tuple[Grants, ...], dialect: str):
-    """The records with the ids bound as `ids`, each with one column per scope: whether its clause holds."""
-    return select(model.id, *(model.scope_clause(scope).label(f"covered_{n}") for n, scope in enumerate(scopes))
-                  ).where(among(model.id, "ids", dialect))

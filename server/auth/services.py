@@ -4,26 +4,26 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import lazyload
 
-from server.areas.models import Area
-from server.auth import passwords, throttle
+from server.auth import passwords, queries, throttle
 from server.auth.models import AuthToken
 from server.auth.scope import Role
 from server.auth.throttle import TooManyAttempts, normalise_login
-from server.core.db import db, utcnow
+from server.core.cache import memoised
+from server.core.db import db
 from server.core.errors import DomainError
 from server.core.i18n import tr
+from server.core.time import utcnow
 from server.people.models import RoleAssignment, User
 
 
-@lru_cache(maxsize=4)
+@memoised(maxsize=4)
 def _hasher(time_cost: int, memory_cost: int) -> PasswordHasher:
     return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)
 
@@ -127,7 +127,7 @@ def _dummy_hash():
     return _dummy_hash_for(cfg["time_cost"], cfg["memory_cost"])
 
 
-@lru_cache(maxsize=4)
+@memoised(maxsize=4)
 def _dummy_hash_for(time_cost, memory_cost):
     return _hasher(time_cost, memory_cost).hash(secrets.token_hex(16))
 
@@ -182,21 +182,9 @@ class Identity:
     roles: tuple[Role, ...]
 
 
-# One round trip, plain rows (Core, on the tables: no ORM in the way): the token, its user's state and
-# every role the user holds, with its area's path.
-_T, _U, _R, _A = AuthToken.__table__, User.__table__, RoleAssignment.__table__, Area.__table__
-_IDENTITY = (
-    select(_T.c.id, _T.c.user_id, _R.c.role, _A.c.path, _R.c.enterprise_id, _R.c.sector)
-    .select_from(_T.join(_U, _U.c.id == _T.c.user_id).join(_R, _R.c.user_id == _U.c.id)
-                 .outerjoin(_A, _A.c.id == _R.c.area_id))
-    .where(_T.c.token_hash == bindparam("digest"), _T.c.revoked_at.is_(None), _T.c.expires_at > bindparam("now"),
-           _U.c.is_active.is_(True))
-)
-
-
 def identity_for_token(token: str) -> Identity | None:
     """The identity behind a live token of an active user, or None."""
-    rows = db.fetch_hot(_IDENTITY, {"digest": token_digest(token), "now": utcnow()})
+    rows = queries.live_token_roles(token_digest(token), utcnow())
     if not rows:
         return None
     return Identity(rows[0].user_id, rows[0].id, tuple(Role(r.role, r.path, r.enterprise_id, r.sector) for r in rows))

@@ -24,14 +24,15 @@ import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import bindparam, case, delete, select, tuple_, update
 
 from server.auth.models import LoginThrottle
-from server.core.db import UTCDateTime, conflict_insert, db, utcnow
+from server.core.cache import memoised
+from server.core.db import UTCDateTime, conflict_insert, db
 from server.core.errors import DomainError
+from server.core.time import utcnow
 
 _T = LoginThrottle.__table__
 PRUNE_BATCH = 500
@@ -109,7 +110,7 @@ def _password_counter(user_id: uuid.UUID) -> Counter:
 
 # ---- statements --------------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@memoised
 def _count_statement(dialect: str):
     insert = conflict_insert(_T, dialect)
     stmt = insert.values(kind=bindparam("k"), subject=bindparam("s"), client=bindparam("c"), failures=1,

@@ -1,12 +1,13 @@
 """Check-ins (到场打卡): who scanned which site's tag, when and where, and what was odd about it."""
 import uuid
 from datetime import datetime
-from functools import lru_cache
 
 from sqlalchemy import JSON, Float, ForeignKey, String, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.core.db import Base, UTCDateTime, on_server_clock, utcnow
+from server.core.cache import memoised
+from server.core.db import Base, UTCDateTime
+from server.core.time import on_server_clock, utcnow
 from server.sites.models import Site
 
 # Why a check-in is flagged for a supervisor's eye; each is recorded, none is silently accepted.
@@ -35,7 +36,7 @@ class CheckIn(Base):
     site_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sites.id"), index=True)
     observed_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the phone's clock
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    # how far the phone's clock was behind the server's as it sent this (core.db.clock_offset); None if unsaid
+    # how far the phone's clock was behind the server's as it sent this (core.time.clock_offset); None if unsaid
     clock_offset_s: Mapped[float | None] = mapped_column(Float)
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
@@ -53,7 +54,7 @@ class CheckIn(Base):
         return on_server_clock(self.observed_at, self.clock_offset_s)
 
     @classmethod
-    @lru_cache(maxsize=4096)
+    @memoised
     def scope_clause(cls, grants, user_id):
         """Visible: your own check-ins, and those at sites you can see."""
         return or_(cls.user_id == user_id, cls.site_id.in_(select(Site.id).where(Site.scope_clause(grants))))

@@ -5,10 +5,12 @@ from datetime import datetime, timezone
 from flask import current_app
 from sqlalchemy import and_, or_, select
 
+from server.checkins import queries
 from server.checkins.models import FLAGS, CheckIn
-from server.core.db import add_once, clock_offset, db, on_server_clock, utcnow
+from server.core.db import db
 from server.core.errors import DomainError
 from server.core.geo import distance_m
+from server.core.time import clock_offset, on_server_clock, utcnow
 from server.sites.models import Site
 from server.tags import services as tags
 
@@ -58,7 +60,7 @@ def record(user_id: uuid.UUID, body: dict, scope, device_time: datetime | None =
     _time(checkin, device_time)
     _place(checkin, scope)
     checkin.flagged = bool(checkin.flags)
-    return add_once(checkin, lambda stored: _same_or_conflict(stored, user_id, body))
+    return queries.add_checkin(checkin, lambda stored: _same_or_conflict(stored, user_id, body))
 
 
 def _same_or_conflict(existing, user_id, body):

@@ -3,7 +3,7 @@ import json
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
-from functools import lru_cache, wraps
+from functools import wraps
 
 import flask_smorest
 import marshmallow as ma
@@ -14,6 +14,7 @@ from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.routing import BaseConverter, IntegerConverter
 
+from server.core.cache import memoised
 from server.core.db import db
 from server.core.errors import error
 from server.core.i18n import tr
@@ -271,7 +272,7 @@ def paginate(stmt, pagination_parameters, *, order_by):
     return db.session.scalars(page).unique().all()
 
 
-@lru_cache(maxsize=4096)
+@memoised
 def _lookup(model, clause, options: tuple, lock: bool):
     # Built once per scope clause (themselves cached per grants): every lookup is on the hot path.
     stmt = select(model).where(inspect(model).primary_key[0] == bindparam("id")).options(*options)

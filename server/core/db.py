@@ -3,8 +3,7 @@ import json
 import os
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
-from functools import lru_cache
+from datetime import datetime, timezone
 
 from flask import Flask, has_request_context, request
 from flask.globals import app_ctx
@@ -18,6 +17,9 @@ from sqlalchemy.orm import (DeclarativeBase, Mapped, make_transient_to_detached,
                             sessionmaker)
 from sqlalchemy.types import TypeDecorator
 
+from server.core.cache import memoised
+from server.core.time import utcnow
+
 # Stable constraint names, so that migrations can name what they drop (Indico core/db/sqlalchemy/core.py).
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -30,23 +32,6 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def clock_offset(received_at: datetime, device_time: datetime | None) -> float | None:
-    """How far a phone's clock was behind the server's, in seconds: the server's time of arrival minus the
-    phone's Device-Time as it sent (None without one). Right for what the phone timed before it sent,
-    unless its clock was reset in between."""
-    return None if device_time is None else round((received_at - device_time).total_seconds(), 3)
-
-
-def on_server_clock(observed_at: datetime, clock_offset_s: float | None) -> datetime:
-    """A time the phone recorded, on the server's clock: corrected by the phone's measured offset, or as the
-    phone wrote it when the offset is unknown. OverflowError where that leaves the calendar."""
-    return observed_at if clock_offset_s is None else observed_at + timedelta(seconds=clock_offset_s)
 
 
 class UTCDateTime(TypeDecorator):
@@ -126,7 +111,7 @@ def conflict_insert(table, dialect: str):
     return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](table)
 
 
-@lru_cache(maxsize=None)
+@memoised
 def _insert_once(model, dialect: str):
     table = model.__table__
     return conflict_insert(table, dialect).on_conflict_do_nothing(index_elements=[table.c.id]).returning(table.c.id)
@@ -138,7 +123,7 @@ def stored(model, record_id) -> bool:
     return bool(db.fetch_hot(_is_stored(model), {"id": record_id}))
 
 
-@lru_cache(maxsize=None)
+@memoised
 def _is_stored(model):
     return select(model.__table__.c.id).where(model.__table__.c.id == bindparam("id"))
 
@@ -169,14 +154,14 @@ def insert_rows(model, rows: list[dict], *, skip_conflicts_on: tuple[str, ...] =
         db.write_hot(_insert(table, dialect, skip_conflicts_on), values)
 
 
-@lru_cache(maxsize=None)
+@memoised
 def _insert(table, dialect: str, skip_conflicts_on: tuple[str, ...]):
     if not skip_conflicts_on:
         return insert(table)
     return conflict_insert(table, dialect).on_conflict_do_nothing(index_elements=list(skip_conflicts_on))
 
 
-@lru_cache(maxsize=None)
+@memoised
 def _json_insert(table, skip_conflicts_on: tuple[str, ...]):
     names = [column.name for column in table.columns]
     rows = cast(bindparam("rows", type_=String), postgresql.JSON)
@@ -265,9 +250,10 @@ class Database:
 
     def fetch_hot(self, stmt, params: dict) -> list:
         """Rows of a statement that (nearly) every request runs: the token lookup, opening a site,
-        inserting a report.
+        inserting a report. Called by the domains' queries modules (`server/<domain>/queries.py`) and by this
+        module's own functions, never by the services: whether a statement takes this path is decided there.
 
-        `stmt` must be built once (a module constant, or cached per scope), since its compiled SQL is
+        `stmt` must be built once (a module constant, or memoised per scope: core.cache), since its compiled SQL is
         cached by identity. On PostgreSQL that SQL goes straight to psycopg: SQLAlchemy's execution
         and result machinery costs more than these queries themselves, and psycopg returns the same
         Python types for them (UUID, aware datetimes); the columns' own conversions (JSON, times in
@@ -330,7 +316,7 @@ class _Hot:
         return values
 
 
-@lru_cache(maxsize=4096)
+@memoised
 def _hot(stmt, dialect) -> _Hot | None:
     """The statement ready for the driver, or None where SQLAlchemy must expand it per execution."""
     hot = _Hot(stmt, dialect)

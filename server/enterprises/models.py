@@ -1,10 +1,10 @@
 """Enterprises (生产经营单位), with their sector and the department that supervises them."""
-from functools import lru_cache
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Uuid, column, false, or_, select, table, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.areas.models import Area, subtree_ids
+from server.core.cache import memoised
 from server.core.db import Base, Timestamps, UUIDPrimaryKey
 
 # sector code → (Chinese, English, the district department that supervises it: 管行业必须管安全)
@@ -56,7 +56,7 @@ class Enterprise(UUIDPrimaryKey, Timestamps, Base):
         return f"<Enterprise {self.name}>"
 
     @classmethod
-    @lru_cache(maxsize=4096)  # a clause depends only on the grants, and SQL expressions are immutable
+    @memoised  # a clause depends only on the grants, and SQL expressions are immutable
     def scope_clause(cls, grants):
         """Visible: registered in a granted area or with a site there; their own; or in their sector."""
         if grants.everywhere:

@@ -5,9 +5,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import timezone
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import select
 
-from server.core.db import db, utcnow
+from server.core.db import db
+from server.core.time import utcnow
+from server.evidence import queries
 from server.evidence.models import ChainHead, Event
 
 GENESIS = "0" * 64
@@ -23,14 +25,6 @@ def link_hash(event: Event) -> str:
     fields["actor_id"] = str(event.actor_id) if event.actor_id else None
     canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-_HEAD = ChainHead.__table__
-_LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
-_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1).values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
-_APPEND = insert(Event.__table__)
-# Both in one statement, a data-modifying CTE (PostgreSQL): one round trip fewer while the lock is held
-_APPEND_AND_MOVE = _APPEND.add_cte(_MOVE_HEAD.cte("moved_head"))
 
 
 def record(record_type: str, record_id, action: str, *, actor_id: uuid.UUID | None, from_state=None,
@@ -51,12 +45,12 @@ def record_many(changes: list[dict]) -> list[Event]:
     """Append several events (each given as `record`'s arguments) in order, under one lock of the head and with
     one move of it: a clock tick's batch of escalations costs one round trip, not one each."""
     db.session.flush()  # what the caller changed goes in before the lock is taken, not while it is held
-    head = db.fetch_hot(_LOCK_HEAD, {})
-    if not head:  # the migration seeds the head; a database made by create_all starts it here
+    head = queries.lock_head()
+    if head is None:  # the migration seeds the head; a database made by create_all starts it here
         db.session.add(ChainHead(id=1, seq=0, hash=GENESIS))
         db.session.flush()
-        head = db.fetch_hot(_LOCK_HEAD, {})
-    seq, prev_hash = head[0]
+        head = queries.lock_head()
+    seq, prev_hash = head
     events, at = [], utcnow()
     for change in changes:
         seq += 1
@@ -67,13 +61,8 @@ def record_many(changes: list[dict]) -> list[Event]:
                       client_id=str(change["client_id"]) if change.get("client_id") else None, prev_hash=prev_hash)
         event.hash = prev_hash = link_hash(event)
         events.append(event)
-    rows = [{name: getattr(event, name) for name in HASHED + ("hash",)} for event in events]
-    moved = {"new_seq": events[-1].seq, "new_hash": events[-1].hash}
-    if len(rows) == 1 and db.session.get_bind().dialect.name == "postgresql":
-        db.write_hot(_APPEND_AND_MOVE, [rows[0] | moved])
-    else:
-        db.write_hot(_APPEND, rows)
-        db.write_hot(_MOVE_HEAD, [moved])
+    queries.append([{name: getattr(event, name) for name in HASHED + ("hash",)} for event in events],
+                   events[-1].seq, events[-1].hash)
     return events
 
 

@@ -12,8 +12,10 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import case, select, update
 
-from server.core.db import db, insert_rows, utcnow
+from server.core.db import db
+from server.core.time import utcnow
 from server.evidence import services as evidence
+from server.hazards import queries
 from server.hazards.models import Hazard, HazardClock
 from server.jobs import periodic
 from server.notifications import services as inbox
@@ -37,7 +39,7 @@ def start_acknowledgement(hazard: Hazard):
     """Warn the station at 2/3 of the target (20 of 30 minutes), escalate at the target. The hazard is new,
     so no clock of it is set yet."""
     target = hazard.ack_due_at - hazard.received_at
-    insert_rows(HazardClock, [
+    queries.add_clocks([
         {"hazard_id": hazard.id, "kind": "ack_warning", "due_at": hazard.received_at + target * 2 / 3,
          "state": hazard.state},
         {"hazard_id": hazard.id, "kind": "ack_escalation", "due_at": hazard.ack_due_at, "state": hazard.state}])

@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from server import paperwork as pdf
 from server.areas.models import Area
-from server.core.db import db, utcnow
+from server.core.db import db
 from server.core.i18n import SHANGHAI
+from server.core.time import utcnow
 from server.enterprises.models import Enterprise
 from server.hazards.models import LEVELS, DocumentCounter, Hazard, HazardCategory, HazardDocument
 from server.jobs import job, later

@@ -1,7 +1,6 @@
 """Hazards (隐患): reported from the field, routed to a street station, driven through the loop to closure."""
 import uuid
 from datetime import datetime
-from functools import lru_cache
 
 from sqlalchemy import (JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, or_,
                         select, text, true)
@@ -9,7 +8,9 @@ from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.areas.models import subtree_ids
-from server.core.db import Base, Timestamps, UTCDateTime, UUIDPrimaryKey, on_server_clock, utcnow
+from server.core.cache import memoised
+from server.core.db import Base, Timestamps, UTCDateTime, UUIDPrimaryKey
+from server.core.time import on_server_clock, utcnow
 
 LEVELS = {"general": ("一般隐患", "General hazard"), "major": ("重大隐患", "Major hazard")}
 SOURCES = {"patrol": ("网格巡查", "Patrol"), "inspection": ("监督检查", "Inspection"),
@@ -99,11 +100,11 @@ class Hazard(Timestamps, Base):
         return (self.state == "reported") & (self.ack_due_at < now)
 
     @classmethod
-    @lru_cache(maxsize=4096)
+    @memoised
     def scope_clause(cls, grants, user_id=None):
         """Visible: in a granted area (the station of its street, its grid's worker, the district); its
         enterprise's; in a department's sector; and always to whoever reported it (`user_id`; without one,
-        what the grants alone cover: the hazards a role may act on, auth.scope.roles_covering)."""
+        what the grants alone cover: the hazards a role may act on, auth.queries.roles_covering)."""
         if grants.everywhere:
             return true()
         clauses = [cls.reporter_id == user_id] if user_id else []

@@ -9,9 +9,10 @@ from server.areas.models import Area, subtree_ids
 from server.auth.permissions import requires
 from server.auth.scope import grants
 from server.core.api import DEVICE_TIME_DOC, ApiView, Blueprint, answer_with, device_time, get_or_404, paginate
-from server.core.db import db, utcnow
+from server.core.db import db
 from server.core.errors import error
 from server.core.i18n import tr
+from server.core.time import utcnow
 from server.evidence import services as evidence
 from server.hazards import documents, services, summary
 from server.hazards.etags import etag, etag_data

@@ -1,26 +1,25 @@
 """Reporting hazards (idempotent on the phone's id) and moving them through the loop, every step on record."""
-import time
 import uuid
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from server.areas.models import Area, path_ids
-from server.auth.scope import grants_for, roles_covering
+from server.auth.queries import roles_covering
+from server.auth.scope import grants_for
 from server.auth.services import Identity
-from server.core.db import add_once, clock_offset, db, on_server_clock, stored, utcnow
+from server.core.cache import Cached
+from server.core.db import db
 from server.core.errors import DomainError
 from server.core.geo import distance_m
-from server.enterprises.models import Enterprise
+from server.core.time import clock_offset, on_server_clock, utcnow
 from server.evidence import services as evidence
-from server.hazards import clocks, machine
+from server.hazards import clocks, machine, queries
 from server.hazards.effects import Refused, jsonable
 from server.hazards.models import DEFAULT_CATEGORIES, Hazard, HazardCategory
 from server.notifications import services as inbox
 from server.photos import services as photos
-from server.sites.models import Site
 
 # What the phone sent that makes one report: a repeat must send exactly this again.
 CONTENT = ("site_id", "grid_id", "category", "level", "description", "source", "observed_at", "latitude",
@@ -56,7 +55,7 @@ def report(identity: Identity, body: dict, site_scope, device_time: datetime | N
     `device_time`: the phone's clock as it sent the report, which measures how far off that clock is."""
     body = {**body, "observed_at": body["observed_at"].astimezone(timezone.utc),
             "photo_ids": sorted({str(p) for p in body.get("photo_ids", [])})}
-    if stored(Hazard, body["id"]):  # a replay: answered before anything else is checked again
+    if queries.report_stored(body["id"]):  # a replay: answered before anything else is checked again
         return _same_or_conflict(db.session.get(Hazard, body["id"]), identity, body), False
     hazard = Hazard(id=body["id"], reporter_id=identity.user_id, **_placed(body, site_scope, identity),
                     **{k: body.get(k) for k in ("category", "level", "description", "observed_at", "latitude",
@@ -72,15 +71,14 @@ def report(identity: Identity, body: dict, site_scope, device_time: datetime | N
         raise Refused(422, "validation_error", "observed_at", "按设备时钟偏差校正后的发现时间超出了可表示的范围",
                       "observed_at, corrected by the phone's clock offset, falls outside the calendar") from None
     hazard.ack_due_at = received + timedelta(minutes=current_app.config["HAZARD_ACK_MINUTES"])
-    hazard, created = add_once(hazard, lambda stored: _same_or_conflict(stored, identity, body))
+    hazard, created = queries.add_report(hazard, lambda stored: _same_or_conflict(stored, identity, body))
     if not created:
         return hazard, False
-    # The hazard is new, so nothing can cite it, time it or point to it yet: add without looking first
-    # (reporting is the busiest write of all).
-    photos.cite(_uuids(hazard.photo_ids), author=identity, record_type="hazard", record_id=hazard.id,
-                site_id=hazard.site_id, grid_id=hazard.grid_id, fresh=True)
+    # The hazard is new, so nothing cites it, times it or tells of it yet (reporting is the busiest write of all).
+    photos.cite_new_record(_uuids(hazard.photo_ids), author=identity, record_type="hazard", record_id=hazard.id,
+                           site_id=hazard.site_id, grid_id=hazard.grid_id)
     clocks.start_acknowledgement(hazard)
-    inbox.notify("new_report", hazard, inbox.station_officers(hazard), fresh=True)
+    inbox.notify_new_report(hazard)
     # Last: appending locks the chain's head until the commit, and every report queues on it.
     evidence.record("hazard", hazard.id, "report", actor_id=identity.user_id, to_state="reported",
                     attachments=hazard.photo_ids, client_id=f"report:{hazard.id}",
@@ -114,65 +112,43 @@ def _default_source(identity: Identity) -> str:
 
 
 def _check_category(code: str):
-    if code not in _active_codes() and code not in _active_codes(fresh=True):  # or was it just added?
+    if code not in _ACTIVE_CODES.get() and code not in _ACTIVE_CODES.refresh():  # or was it just added?
         raise Refused(422, "validation_error", "category", "没有这个隐患类别", "No such hazard category")
 
 
-_ACTIVE_CODES = {"codes": frozenset(), "until": 0.0}
-
-
-def _active_codes(ttl: float = 60, fresh: bool = False) -> frozenset:
-    """The codes of the categories in use, read at most once a minute per process (and when a code is not
-    among them, in case it was just added): one switched off is refused within the minute."""
-    now = time.monotonic()
-    if fresh or now >= _ACTIVE_CODES["until"]:
-        _ACTIVE_CODES.update(codes=frozenset(db.session.scalars(select(HazardCategory.code).where(
-            HazardCategory.active.is_(True)))), until=now + ttl)
-    return _ACTIVE_CODES["codes"]
-
-
-@lru_cache(maxsize=4096)
-def _placement(site_scope):
-    """A site in scope with its grid's path and its enterprise's sector (built once per scope clause)."""
-    return (select(Site.id, Area.path, Area.id.label("grid_id"), Enterprise.id.label("enterprise_id"),
-                   Enterprise.sector)
-            .join(Area, Area.id == Site.grid_id).outerjoin(Enterprise, Enterprise.id == Site.enterprise_id)
-            .where(Site.id == bindparam("site_id"), site_scope))
+# The codes of the categories in use, asked on every report: read again at once when this process changes a
+# category, and within a minute of a change made by another one. So a category switched off is refused within the
+# minute everywhere (a retired category stays valid on the hazards that used it, so a minute's grace harms nothing),
+# and one just added is accepted at once everywhere (an unknown code reads them again). Comparing a version on every
+# report would cost each one more round trip to the database, to refuse a retired category a minute sooner.
+_ACTIVE_CODES = Cached(queries.active_category_codes, model=HazardCategory, ttl=60)
 
 
 def _placed(body: dict, site_scope, identity: Identity) -> dict:
     """Where the hazard is: its site (which gives the grid and the answerable enterprise) or a grid."""
     if body.get("site_id"):
-        rows = db.fetch_hot(_placement(site_scope), {"site_id": body["site_id"]})
-        if not rows:
+        found = queries.placement(body["site_id"], site_scope)
+        if found is None:
             raise Refused(422, "validation_error", "site_id", "场所不存在或不在您的范围内",
                           "No such site within your scope")
-        found = rows[0]
         return {"site_id": found.id, "grid_id": found.grid_id, "street_id": path_ids(found.path)[1],
                 "enterprise_id": found.enterprise_id, "sector": found.sector}
-    area_scope = Area.scope_clause(grants_for(identity.roles, "hazards.report"))
-    rows = db.fetch_hot(_grid(area_scope), {"grid_id": body["grid_id"]}) if body.get("grid_id") else []
-    if not rows or rows[0].level != "grid":
+    grid = body.get("grid_id") and queries.area_within(
+        body["grid_id"], Area.scope_clause(grants_for(identity.roles, "hazards.report")))
+    if not grid or grid.level != "grid":
         raise Refused(422, "validation_error", "grid_id", "请给出场所，或隐患所在的网格",
                       "Give the site, or the grid the hazard is in")
-    grid = rows[0]
     if not grid.covered:
         raise Refused(422, "validation_error", "grid_id", "该网格不在您的范围内", "That grid is outside your scope")
     return {"site_id": None, "grid_id": grid.id, "street_id": path_ids(grid.path)[1], "enterprise_id": None,
             "sector": None}
 
 
-@lru_cache(maxsize=4096)
-def _grid(area_scope):
-    """An area, with whether the reporter's areas cover it (Area.scope_clause; built once per scope clause)."""
-    return select(Area.id, Area.level, Area.path, area_scope.label("covered")).where(Area.id == bindparam("grid_id"))
-
-
 # ---- moving through the loop -------------------------------------------------------------------------------
 
 def roles_here(identity: Identity, hazard: Hazard) -> set[str]:
     """The caller's roles whose scope covers this hazard: the roles they may act in on it (Hazard.scope_clause's
-    rule, asked in SQL: auth.scope.roles_covering)."""
+    rule, asked in SQL: auth.queries.roles_covering)."""
     return roles_covering(Hazard, identity.roles, [hazard.id])[hazard.id]
 
 

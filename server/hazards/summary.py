@@ -22,9 +22,10 @@ from typing import NamedTuple
 from sqlalchemy import and_, case, false, func, or_, select
 
 from server.areas.models import Area, path_ids, subtree_ids
-from server.core.db import db, on_server_clock, utcnow
+from server.core.db import db
 from server.core.errors import DomainError
 from server.core.i18n import SHANGHAI
+from server.core.time import on_server_clock, utcnow
 from server.evidence.models import Event
 from server.hazards.machine import STATES
 from server.hazards.models import Hazard

@@ -5,7 +5,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.core.db import Base, UTCDateTime, utcnow
+from server.core.db import Base, UTCDateTime
+from server.core.time import utcnow
 
 
 class PendingJob(Base):

@@ -13,14 +13,14 @@ import logging
 import uuid
 from collections import defaultdict
 from datetime import datetime, timedelta
-from functools import lru_cache
 
 from flask import current_app
 from rq import Queue
-from sqlalchemy import and_, bindparam, delete, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 
-from server.core.db import conflict_insert, db, utcnow
-from server.jobs import queues
+from server.core.db import db
+from server.core.time import utcnow
+from server.jobs import queries, queues
 from server.jobs.definition import Job, by_name, definition_of
 from server.jobs.models import PendingJob
 
@@ -53,26 +53,9 @@ def later(func, *args) -> uuid.UUID:
     now = utcnow()
     row = {"id": pending_id, "name": definition.name, "args": args, "queue": definition.queue, "now": now,
            "dispatched_at": now}
-    dispatch = db.fetch_hot(_record(db.session.get_bind().dialect.name), row)[0].dispatches
+    dispatch = queries.record_pending(row)
     db.session.info.setdefault("pending_jobs", {})[pending_id] = (dispatch, definition)
     return pending_id
-
-
-@lru_cache(maxsize=None)
-def _record(dialect: str):
-    table = PendingJob.__table__
-    insert = conflict_insert(table, dialect)
-    c = table.c
-    return insert.values(
-        id=bindparam("id", type_=c.id.type), name=bindparam("name", type_=c.name.type),
-        args=bindparam("args", type_=c.args.type), queue=bindparam("queue", type_=c.queue.type), state="pending",
-        attempts=0, not_before=bindparam("now", type_=c.not_before.type),
-        dispatched_at=bindparam("dispatched_at", type_=c.dispatched_at.type), dispatches=1, last_error="",
-        created_at=bindparam("now", type_=c.created_at.type),
-    ).on_conflict_do_update(index_elements=[table.c.id], set_={
-        "state": "pending", "attempts": 0, "not_before": insert.excluded.not_before,
-        "dispatched_at": insert.excluded.dispatched_at, "dispatches": table.c.dispatches + 1,
-    }).returning(table.c.dispatches)
 
 
 def run_after_commit():

@@ -5,7 +5,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.core.db import Base, UTCDateTime, UUIDPrimaryKey, utcnow
+from server.core.db import Base, UTCDateTime, UUIDPrimaryKey
+from server.core.time import utcnow
 
 KINDS = {
     "new_report": ("新上报隐患待受理", "A new report to triage"),

@@ -6,9 +6,10 @@ from sqlalchemy import select
 
 from server.auth.permissions import login_required
 from server.core.api import ApiView, Blueprint, paginate
-from server.core.db import db, utcnow
+from server.core.db import db
 from server.core.errors import error
 from server.core.i18n import tr
+from server.core.time import utcnow
 from server.notifications.models import KINDS, Notification
 from server.notifications.schemas import InboxQuerySchema, NotificationSchema
 

@@ -1,5 +1,4 @@
 """People and their roles, each role scoped to an area, an enterprise or a sector."""
-from functools import lru_cache
 
 import uuid
 
@@ -7,6 +6,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, false, or_, select, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.areas.models import Area, subtree_ids
+from server.core.cache import memoised
 from server.core.db import Base, Timestamps, UUIDPrimaryKey
 from server.enterprises.models import Enterprise
 
@@ -42,7 +42,7 @@ class User(UUIDPrimaryKey, Timestamps, Base):
         return f"<User {self.username}>"
 
     @classmethod
-    @lru_cache(maxsize=4096)  # a clause depends only on the grants, and SQL expressions are immutable
+    @memoised  # a clause depends only on the grants, and SQL expressions are immutable
     def scope_clause(cls, grants):
         """Visible to an admin: users holding any role inside the admin's areas or their enterprises."""
         if grants.everywhere:

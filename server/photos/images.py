@@ -6,12 +6,12 @@ import logging
 import os
 import subprocess
 from datetime import datetime
-from functools import lru_cache
 
 from PIL import ExifTags, Image, ImageCms, ImageDraw, ImageFont
 from PIL.JpegImagePlugin import JpegImageFile
 from pillow_heif import register_heif_opener
 
+from server.core.cache import memoised
 from server.core.i18n import SHANGHAI
 
 log = logging.getLogger("safegrid.photos")
@@ -138,7 +138,7 @@ def render(file, *, draft: bool = True, watermark=None, max_pixels: int | None =
 
 # ---- 水印照片: time, place and reporter on the display copy (PHOTO_WATERMARK) -------------------------
 
-@lru_cache(maxsize=4)
+@memoised(maxsize=4)
 def cjk_font_path(configured: str | None) -> str | None:
     """A font with Chinese glyphs: the configured one, a usual place, or what fontconfig knows; else None."""
     for path in ((configured,) if configured else ()) + CJK_FONTS:
@@ -156,7 +156,7 @@ def cjk_font_path(configured: str | None) -> str | None:
     return paths[0] if paths else None
 
 
-@lru_cache(maxsize=16)
+@memoised(maxsize=16)
 def _font(path: str | None, size: int):
     return ImageFont.truetype(path, size) if path else ImageFont.load_default(size)
 

@@ -1,13 +1,14 @@
 """Photos (照片) as evidence: the original's hash and metadata, its served copies, and the records citing it."""
 import uuid
 from datetime import datetime
-from functools import lru_cache
 
 from sqlalchemy import CheckConstraint, Float, ForeignKey, String, UniqueConstraint, or_, select, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.areas.models import subtree_ids
-from server.core.db import Base, UTCDateTime, utcnow
+from server.core.cache import memoised
+from server.core.db import Base, UTCDateTime
+from server.core.time import utcnow
 from server.sites.models import Site
 
 # pending: not arrived, or waiting for its copies; processing: copies being made; ready; failed.
@@ -59,7 +60,7 @@ class Photo(Base):
         return {"display": self.display_sha256, "thumb": self.thumb_sha256}[copy]
 
     @classmethod
-    @lru_cache(maxsize=4096)  # a clause depends only on the grants and the user; SQL expressions are immutable
+    @memoised  # a clause depends only on the grants and the user; SQL expressions are immutable
     def scope_clause(cls, grants, user_id):
         """Visible: to its uploader, and to whoever's scope covers the grid or site of a citation that grants it
         (PhotoCitation.granting). One correlated condition: a photo that arrives after a record cited it is

@@ -10,19 +10,19 @@ import math
 import re
 import uuid
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
 
 from flask import current_app
 from PIL import ExifTags, Image
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import select
 
 from server.auth.scope import grants_for
 from server.auth.services import Identity
-from server.core.db import add_once, among, db, stored, utcnow
+from server.core.db import db
 from server.core.errors import DomainError
 from server.core.i18n import SHANGHAI
+from server.core.time import utcnow
 from server.jobs import later
-from server.photos import images, structure, tasks
+from server.photos import images, queries, structure, tasks
 from server.photos.images import FORMATS
 from server.photos.models import Photo, PhotoCitation
 from server.storage import storage
@@ -202,11 +202,6 @@ def position(gps: dict) -> tuple[float | None, float | None]:
 
 # ---- storing it ---------------------------------------------------------------------------------------
 
-# The photo these bytes arrived as first, if any: the same evidence sent again is recorded as such.
-_FIRST_WITH_BYTES = (select(Photo.id).where(Photo.sha256 == bindparam("sha256"))
-                     .order_by(Photo.received_at, Photo.id).limit(1))
-
-
 def receive(photo_id: uuid.UUID, data: bytes, sha256: str, *, uploader_id: uuid.UUID) -> tuple[Photo, bool]:
     """Store a photo under the phone's id, or find it stored: (photo, whether it is new).
 
@@ -217,13 +212,13 @@ def receive(photo_id: uuid.UUID, data: bytes, sha256: str, *, uploader_id: uuid.
     if actual != sha256.lower():
         raise PhotoRefused(400, "digest_mismatch", "照片在传输中损坏（SHA-256 不符），请重新上传",
                            "The photo arrived damaged (its SHA-256 does not match); send it again")
-    if stored(Photo, photo_id):  # a retry: nothing is examined or stored again
+    if queries.photo_stored(photo_id):  # a retry: nothing is examined or stored again
         return _same_or_conflict(db.session.get(Photo, photo_id), actual, uploader_id), False
     found = examine(data, current_app.config["PHOTO_MAX_PIXELS"])
-    first = db.fetch_hot(_FIRST_WITH_BYTES, {"sha256": actual})
+    # the photo these bytes arrived as first, if any: the same evidence sent again is recorded as such
     photo = Photo(id=photo_id, sha256=actual, byte_size=len(data), uploader_id=uploader_id,
-                  duplicate_of=first[0].id if first else None, **found)
-    photo, created = add_once(photo, lambda stored: _same_or_conflict(stored, actual, uploader_id))
+                  duplicate_of=queries.first_with_bytes(actual), **found)
+    photo, created = queries.add_photo(photo, lambda stored: _same_or_conflict(stored, actual, uploader_id))
     if not created:
         return photo, False
     # Written after the row: a failed write rolls the row back with the request. A commit failing after
@@ -254,7 +249,7 @@ def request_variants(photo_id: uuid.UUID) -> None:
 # ---- records citing photos (called by the domains whose records carry photos) ----------------------------
 
 def cite(photo_ids, *, author: Identity, record_type: str, record_id: uuid.UUID, site_id: uuid.UUID | None = None,
-         grid_id: int, fresh: bool = False) -> None:
+         grid_id: int) -> None:
     """Record that a record, made or changed by `author`, cites these photos, arrived or not.
 
     A citation grants a photo to whoever's scope covers its grid or site only when its author uploaded the
@@ -262,31 +257,28 @@ def cite(photo_ids, *, author: Identity, record_type: str, record_id: uuid.UUID,
     the insert itself, so no statement more on the report's path, and none of the photo's arrival to race).
     Citing someone else's photo id thus grants nothing, whenever that photo arrives; refusing the record
     instead would break the offline contract and tell which ids exist. Citing again adds nothing (the first
-    citation stands); `fresh`: the record is new, so nothing cites it yet.
+    citation stands).
     """
-    cited = set() if fresh else set(db.session.scalars(select(PhotoCitation.photo_id).where(
+    cited = set(db.session.scalars(select(PhotoCitation.photo_id).where(
         PhotoCitation.record_type == record_type, PhotoCitation.record_id == record_id)))
-    new = sorted(set(photo_ids) - cited)
-    if not new:
+    _add_citations(set(photo_ids) - cited, author, record_type, record_id, site_id, grid_id)
+
+
+def cite_new_record(photo_ids, *, author: Identity, record_type: str, record_id: uuid.UUID,
+                    site_id: uuid.UUID | None = None, grid_id: int) -> None:
+    """`cite` for a record made in this transaction: nothing cites its photos yet, so nothing is looked for first
+    (a report, the busiest write of all)."""
+    _add_citations(set(photo_ids), author, record_type, record_id, site_id, grid_id)
+
+
+def _add_citations(photo_ids: set, author: Identity, record_type, record_id, site_id, grid_id):
+    if not photo_ids:
         return
     now = utcnow()
-    db.write_hot(_citing(grants_for(author.roles, "photos.view"), author.user_id),
-                 [{"id": uuid.uuid4(), "photo_id": photo_id, "cited": photo_id, "record_type": record_type,
-                   "record_id": record_id, "site_id": site_id, "grid_id": grid_id, "created_at": now,
-                   "author_id": author.user_id} for photo_id in new])
-
-
-@lru_cache(maxsize=4096)
-def _citing(author_grants, author_id: uuid.UUID):
-    """A citation's insert, built once per author: `vouched` when the photo is stored, not the author's, and
-    within their own photos.view scope (own photos need no vouching: their citations grant them anyway)."""
-    table = PhotoCitation.__table__
-    vouched = select(Photo.id).where(Photo.id == bindparam("cited", type_=table.c.photo_id.type),
-                                     Photo.uploader_id != author_id,
-                                     Photo.scope_clause(author_grants, author_id)).exists()
-    values = {column.key: bindparam(column.key, type_=column.type) for column in table.columns
-              if column.key != "vouched"}
-    return insert(table).values(**values, vouched=vouched)
+    queries.add_citations([{"id": uuid.uuid4(), "photo_id": photo_id, "cited": photo_id, "record_type": record_type,
+                            "record_id": record_id, "site_id": site_id, "grid_id": grid_id, "created_at": now,
+                            "author_id": author.user_id} for photo_id in sorted(photo_ids)],
+                          grants_for(author.roles, "photos.view"), author.user_id)
 
 
 def photo_states(photo_ids, viewer: Identity) -> dict[uuid.UUID, str]:
@@ -295,12 +287,5 @@ def photo_states(photo_ids, viewer: Identity) -> dict[uuid.UUID, str]:
     ids = set(photo_ids)
     if not ids:
         return {}
-    visible = Photo.scope_clause(grants_for(viewer.roles, "photos.view"), viewer.user_id)
-    found = db.fetch_hot(_states(db.session.get_bind().dialect.name, visible), {"ids": sorted(ids)})
-    stored = {row.id: row.state for row in found}
+    stored = queries.states(ids, Photo.scope_clause(grants_for(viewer.roles, "photos.view"), viewer.user_id))
     return {photo_id: stored.get(photo_id, "pending") for photo_id in ids}
-
-
-@lru_cache(maxsize=4096)  # per dialect and scope clause, itself built once per viewer's grants
-def _states(dialect: str, visible):
-    return select(Photo.id, Photo.state).where(among(Photo.id, "ids", dialect), visible)

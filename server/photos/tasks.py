@@ -9,6 +9,7 @@ from functools import partial
 from flask import current_app
 from sqlalchemy import select, update
 
+from server.core.cache import memoised
 from server.core.db import db
 from server.jobs import job
 from server.people.models import User

@@ -1,11 +1,11 @@
 """Sites (场所): the places grid workers patrol, with or without an enterprise behind them."""
 import uuid
-from functools import lru_cache
 
 from sqlalchemy import CheckConstraint, Float, ForeignKey, String, false, or_, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.areas.models import Area, subtree_ids
+from server.core.cache import memoised
 from server.core.db import Base, Timestamps, UUIDPrimaryKey
 from server.enterprises.models import Enterprise
 
@@ -62,7 +62,7 @@ class Site(UUIDPrimaryKey, Timestamps, Base):
         return f"<Site {self.name}>"
 
     @classmethod
-    @lru_cache(maxsize=4096)  # a clause depends only on the grants, and SQL expressions are immutable
+    @memoised  # a clause depends only on the grants, and SQL expressions are immutable
     def scope_clause(cls, grants):
         """Visible: in a granted area subtree; of their own enterprise; or of an enterprise in their sector."""
         if grants.everywhere:

@@ -1,23 +1,14 @@
-"""Reading and saving sites. Reads go through one Core query shape (the site as the API shows it),
+"""Reading and saving sites. Reads go through one Core query shape, the site as the API shows it (sites.queries),
 since opening a site is the field app's most frequent request; writes go through the ORM."""
 import uuid
-from functools import lru_cache
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import or_
 
-from server.areas.models import Area, subtree_ids
-from server.core.db import db
-from server.enterprises.models import Enterprise
+from server.areas.models import subtree_ids
+from server.sites import queries
 from server.sites.models import Site
 
-_S, _A, _E = Site.__table__, Area.__table__, Enterprise.__table__
-
-# The site as the API shows it: its own columns, its grid and its enterprise's name, in one row.
-_VIEW = select(
-    _S.c.id, _S.c.name, _S.c.type, _S.c.address, _S.c.latitude, _S.c.longitude, _S.c.risk_level, _S.c.is_demo,
-    _S.c.created_at, _S.c.updated_at, _S.c.enterprise_id, _E.c.name.label("enterprise_name"),
-    _S.c.grid_id, _A.c.code.label("grid_code"), _A.c.name.label("grid_name"), _A.c.level.label("grid_level"),
-).select_from(_S.join(_A, _A.c.id == _S.c.grid_id).outerjoin(_E, _E.c.id == _S.c.enterprise_id))
+_S = Site.__table__
 
 
 def _as_view(row) -> dict:
@@ -29,15 +20,10 @@ def _as_view(row) -> dict:
     return view
 
 
-@lru_cache(maxsize=4096)
-def _view_by_id(scope):
-    return _VIEW.where(_S.c.id == bindparam("id"), scope)
-
-
 def site_view(site_id: uuid.UUID, scope) -> dict | None:
     """One site as the API shows it, if it lies within the scope clause."""
-    rows = db.fetch_hot(_view_by_id(scope), {"id": site_id})
-    return _as_view(rows[0]) if rows else None
+    row = queries.site_row(site_id, scope)
+    return _as_view(row) if row is not None else None
 
 
 def filtered(scope, *, type=None, risk_level=None, enterprise_id=None, area_path=None, q=None):
@@ -58,12 +44,9 @@ def filtered(scope, *, type=None, risk_level=None, enterprise_id=None, area_path
 
 def site_page(clauses, *, offset: int, limit: int) -> tuple[int, list[dict]]:
     """A page of sites in name order and the total count, both within the same clauses."""
-    total = db.session.connection().execute(select(func.count()).select_from(_S).where(*clauses)).scalar_one()
-    return total, site_views(clauses, offset=offset, limit=limit)
+    return queries.site_count(clauses), site_views(clauses, offset=offset, limit=limit)
 
 
 def site_views(clauses, *, offset: int = 0, limit: int | None = None) -> list[dict]:
     """Sites within the clauses as the API shows them, in name order."""
-    rows = db.session.connection().execute(
-        _VIEW.where(*clauses).order_by(_S.c.name, _S.c.id).offset(offset).limit(limit))
-    return [_as_view(row) for row in rows]
+    return [_as_view(row) for row in queries.site_rows(clauses, offset=offset, limit=limit)]

@@ -18,9 +18,10 @@ from datetime import timedelta
 from sqlalchemy import or_, select
 
 from server.auth.scope import grants
-from server.core.db import db, utcnow
+from server.core.db import db
 from server.core.errors import DomainError
 from server.core.i18n import tr
+from server.core.time import utcnow
 from server.evidence.models import ChainHead, Event
 from server.hazards import services as hazards
 from server.hazards.etags import etag  # the ETag a transition must send back as If-Match

@@ -1,12 +1,13 @@
 """Site tags (场所二维码): the signed QR code fixed at a site, one live tag per site at a time."""
 import uuid
 from datetime import datetime
-from functools import lru_cache
 
 from sqlalchemy import ForeignKey, Index, String, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.core.db import Base, UTCDateTime, utcnow
+from server.core.cache import memoised
+from server.core.db import Base, UTCDateTime
+from server.core.time import utcnow
 from server.sites.models import Site
 
 
@@ -38,7 +39,7 @@ class SiteTag(Base):
         return f"<SiteTag {self.code}>"
 
     @classmethod
-    @lru_cache(maxsize=4096)
+    @memoised
     def scope_clause(cls, grants):
         """The tags of the sites within the grants; any other serial reads as absent."""
         return cls.site_id.in_(select(Site.id).where(Site.scope_clause(grants)))

@@ -8,7 +8,8 @@ from sqlalchemy import select
 import qr.codes
 import qr.labels
 from server.areas.models import Area, path_ids
-from server.core.db import db, utcnow
+from server.core.db import db
+from server.core.time import utcnow
 from server.evidence import services as evidence
 from server.sites.models import Site
 from server.tags.models import SiteTag

@@ -4,7 +4,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from server.auth.models import AuthToken
-from server.core.db import db, utcnow
+from server.core.db import db
+from server.core.time import utcnow
 from server.people.models import User
 from tests.conftest import TEST_PASSWORD
 

@@ -10,7 +10,8 @@ from sqlalchemy import delete
 
 from server.auth import throttle
 from server.auth.models import LoginThrottle
-from server.core.db import db, utcnow
+from server.core.db import db
+from server.core.time import utcnow
 from server.people.models import User
 from tests.conftest import TEST_PASSWORD, WORLD, make_user
 

@@ -45,7 +45,8 @@ def test_rows_inserted_in_bulk_are_stored_as_given_once_each_with_their_defaults
     # on PostgreSQL this many rows go as one JSON parameter: the values, NULLs and defaults must come back as given
     from datetime import datetime, timedelta
 
-    from server.core.db import JSON_ROWS, insert_rows, utcnow
+    from server.core.db import JSON_ROWS, insert_rows
+    from server.core.time import utcnow
     from server.notifications.models import Notification
 
     users = [login_as("supervisor").user for _ in range(3)]

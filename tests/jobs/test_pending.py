@@ -8,7 +8,8 @@ from rq import SimpleWorker
 from sqlalchemy import select
 
 from server import jobs
-from server.core.db import db, utcnow
+from server.core.db import db
+from server.core.time import utcnow
 from server.jobs import queues
 from server.jobs.models import PendingJob
 from server.jobs.pending import LOST_AFTER

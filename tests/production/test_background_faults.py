@@ -12,7 +12,7 @@ import pytest
 import requests
 from sqlalchemy import text
 
-from server.core.db import utcnow
+from server.core.time import utcnow
 from tests.production.client import Client, photo_bytes
 from tests.production.layout import wait_for
 

@@ -1,0 +1,59 @@
+"""The hazards' hot SQL: what every report and every read of hazards runs, each statement built once and run
+straight through the driver on PostgreSQL (core.db.fetch_hot); the services ask for it by what it is."""
+from sqlalchemy import bindparam, select
+
+from server.areas.models import Area
+from server.core.cache import memoised
+from server.core.db import add_once, db, insert_rows, stored
+from server.enterprises.models import Enterprise
+from server.hazards.models import Hazard, HazardCategory, HazardClock
+from server.sites.models import Site
+
+
+def report_stored(hazard_id) -> bool:
+    """Whether a report is stored under this id: the first question of every report (nearly always no)."""
+    return stored(Hazard, hazard_id)
+
+
+def add_report(hazard: Hazard, same_or_conflict) -> tuple[Hazard, bool]:
+    """Insert a new report under the phone's id, or answer with the one stored under it (core.db.add_once)."""
+    return add_once(hazard, same_or_conflict)
+
+
+def placement(site_id, site_scope):
+    """The site, if it lies within the scope, with its grid (id, path) and its enterprise (id, sector); else None."""
+    rows = db.fetch_hot(_placement(site_scope), {"site_id": site_id})
+    return rows[0] if rows else None
+
+
+@memoised
+def _placement(site_scope):
+    return (select(Site.id, Area.path, Area.id.label("grid_id"), Enterprise.id.label("enterprise_id"),
+                   Enterprise.sector)
+            .join(Area, Area.id == Site.grid_id).outerjoin(Enterprise, Enterprise.id == Site.enterprise_id)
+            .where(Site.id == bindparam("site_id"), site_scope))
+
+
+def area_within(area_id, area_scope):
+    """The area (id, level, path), with whether the scope covers it (`covered`); None if there is no such area."""
+    rows = db.fetch_hot(_area_within(area_scope), {"area_id": area_id})
+    return rows[0] if rows else None
+
+
+@memoised
+def _area_within(area_scope):
+    return (select(Area.id, Area.level, Area.path, area_scope.label("covered"))
+            .where(Area.id == bindparam("area_id")))
+
+
+_ACTIVE_CODES = select(HazardCategory.code).where(HazardCategory.active.is_(True))
+
+
+def active_category_codes() -> frozenset[str]:
+    """The codes of the categories in use (the services keep them: services._ACTIVE_CODES)."""
+    return frozenset(row.code for row in db.fetch_hot(_ACTIVE_CODES, {}))
+
+
+def add_clocks(rows: list[dict]) -> None:
+    """Set clocks without looking for them first: for a hazard new in this transaction, which has none yet."""
+    insert_rows(HazardClock, rows)
