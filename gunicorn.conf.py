@@ -2,6 +2,7 @@
 API's one error shape. In production it runs behind the buffering reverse proxy of deploy/nginx.conf, which
 hands it whole requests: see docs/deploy.md. Settings given on the command line or in GUNICORN_CMD_ARGS
 (e.g. "--bind 127.0.0.1:8000", "--threads 4") override these."""
+
 import json
 import os
 import sys
@@ -47,10 +48,11 @@ OWN_ERRORS = {
 def write_json_error(sock, status_int, reason, mesg):
     """gunicorn's error answer as the API's: {code, status, message}, Chinese first (no Accept-Language yet)."""
     code, zh, en = OWN_ERRORS.get(status_int, (reason.lower().replace(" ", "_"), reason, reason))
-    body = json.dumps({"code": code, "status": status_int, "message": f"{zh} / {en}"},
-                      ensure_ascii=False).encode()
-    head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
-            f"Content-Type: application/json; charset=utf-8\r\nContent-Length: {len(body)}\r\n\r\n")
+    body = json.dumps({"code": code, "status": status_int, "message": f"{zh} / {en}"}, ensure_ascii=False).encode()
+    head = (
+        f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
+        f"Content-Type: application/json; charset=utf-8\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
     util.write_nonblock(sock, head.encode("latin-1") + body)
 
 

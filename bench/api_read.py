@@ -6,6 +6,7 @@ Needs PostgreSQL (BENCH_DATABASE_URL, default the test database on 127.0.0.1) an
 (`apt-get install wrk`). Prints figures; asserts nothing. Targets (issue 2): read ≥ 0.35× hello,
 page of 50 < 50 ms.
 """
+
 import argparse
 import os
 import re
@@ -57,35 +58,75 @@ def populate(n_sites):
     grids = []
     for street in db.session.scalars(select(Area).where(Area.level == "street").order_by(Area.code)).all():
         for c in range(8):
-            community = create_area(code=f"{street.code}B{c}", name=f"{street.name}社区{c}", level="community",
-                                    parent=street)
-            grids += [create_area(code=f"{community.code}G{g}", name=f"网格{g}", level="grid", parent=community)
-                      for g in range(6)]
+            community = create_area(
+                code=f"{street.code}B{c}", name=f"{street.name}社区{c}", level="community", parent=street
+            )
+            grids += [
+                create_area(code=f"{community.code}G{g}", name=f"网格{g}", level="grid", parent=community)
+                for g in range(6)
+            ]
     street_ids = {g.id: int(g.path.strip("/").split("/")[1]) for g in grids}
-    enterprises = [{"id": uuid.uuid4(), "name": f"企业{i}", "uscc": f"X{i:017d}", "sector": "market",
-                    "supervising_department": "区市场监督管理局", "area_id": street_ids[grids[i % len(grids)].id],
-                    "address": "", "contacts": [], "above_designated_size": False, "is_demo": False, "version": 1,
-                    "created_at": utcnow(), "updated_at": utcnow()} for i in range(n_sites // 25)]
+    enterprises = [
+        {
+            "id": uuid.uuid4(),
+            "name": f"企业{i}",
+            "uscc": f"X{i:017d}",
+            "sector": "market",
+            "supervising_department": "区市场监督管理局",
+            "area_id": street_ids[grids[i % len(grids)].id],
+            "address": "",
+            "contacts": [],
+            "above_designated_size": False,
+            "is_demo": False,
+            "version": 1,
+            "created_at": utcnow(),
+            "updated_at": utcnow(),
+        }
+        for i in range(n_sites // 25)
+    ]
     db.session.execute(insert(Enterprise), enterprises)
     types = list(SITE_TYPES)
     for start in range(0, n_sites, 5000):
-        db.session.execute(insert(Site), [{
-            "id": uuid.uuid4(), "name": f"场所{i:06d}", "type": types[i % len(types)],
-            "enterprise_id": enterprises[i % len(enterprises)]["id"] if i % 3 else None,
-            "address": f"江汉区测试路{i}号", "latitude": 30.58 + rng.random() / 20, "longitude": 114.24 + rng.random() / 20,
-            "grid_id": grids[rng.randrange(len(grids))].id, "risk_level": "general", "is_demo": False, "version": 1,
-            "created_at": utcnow(), "updated_at": utcnow()} for i in range(start, min(start + 5000, n_sites))])
-    people = {"grid_worker": grids[0].id, "station_officer": street_ids[grids[0].id],
-              "supervisor": db.session.scalar(select(Area.id).where(Area.level == "district"))}
+        db.session.execute(
+            insert(Site),
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "name": f"场所{i:06d}",
+                    "type": types[i % len(types)],
+                    "enterprise_id": enterprises[i % len(enterprises)]["id"] if i % 3 else None,
+                    "address": f"江汉区测试路{i}号",
+                    "latitude": 30.58 + rng.random() / 20,
+                    "longitude": 114.24 + rng.random() / 20,
+                    "grid_id": grids[rng.randrange(len(grids))].id,
+                    "risk_level": "general",
+                    "is_demo": False,
+                    "version": 1,
+                    "created_at": utcnow(),
+                    "updated_at": utcnow(),
+                }
+                for i in range(start, min(start + 5000, n_sites))
+            ],
+        )
+    people = {
+        "grid_worker": grids[0].id,
+        "station_officer": street_ids[grids[0].id],
+        "supervisor": db.session.scalar(select(Area.id).where(Area.level == "district")),
+    }
     tokens = {}
     for role, area_id in people.items():
-        user = User(username=f"bench-{role}".replace("_", "-"), name=role, password_hash="x",
-                    roles=[RoleAssignment(role=role, area_id=area_id)])
+        user = User(
+            username=f"bench-{role}".replace("_", "-"),
+            name=role,
+            password_hash="x",
+            roles=[RoleAssignment(role=role, area_id=area_id)],
+        )
         db.session.add(user)
         db.session.flush()
         tokens[role] = secrets.token_urlsafe(24)
-        db.session.add(AuthToken(user_id=user.id, token_hash=token_digest(tokens[role]),
-                                 expires_at=utcnow() + timedelta(hours=2)))
+        db.session.add(
+            AuthToken(user_id=user.id, token_hash=token_digest(tokens[role]), expires_at=utcnow() + timedelta(hours=2))
+        )
     site_in_grid = db.session.scalar(select(Site.id).where(Site.grid_id == grids[0].id).limit(1))
     db.session.commit()
     db.session.execute(text("ANALYZE"))
@@ -95,9 +136,22 @@ def populate(n_sites):
 
 def serve(database_url, instance, port, workers):
     env = dict(os.environ, DATABASE_URL=database_url, BENCH_INSTANCE_PATH=instance, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
-                             f"127.0.0.1:{port}", "--log-level", "warning", "bench.hello_wsgi:app"],
-                            cwd=ROOT, env=env)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "bench.hello_wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/hello", timeout=1)
@@ -169,7 +223,9 @@ def main():
             for role in ("grid_worker", "station_officer", "supervisor"):
                 p50, p95, total = page_latencies(f"{base}/api/v1/sites?page_size=50&page=3", tokens[role])
                 print(f"  {role:16s} scope {total:>6s} sites: p50 {p50:5.1f} ms, p95 {p95:5.1f} ms  (target < 50 ms)")
-            p50, p95, total = page_latencies(f"{base}/api/v1/sites?page_size=50&q=%E5%9C%BA%E6%89%8000", tokens["supervisor"])
+            p50, p95, total = page_latencies(
+                f"{base}/api/v1/sites?page_size=50&q=%E5%9C%BA%E6%89%8000", tokens["supervisor"]
+            )
             print(f"  supervisor, text search ({total} matches): p50 {p50:5.1f} ms, p95 {p95:5.1f} ms")
         finally:
             server.terminate()

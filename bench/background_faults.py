@@ -15,6 +15,7 @@ copies and every document exist within 2 minutes of Redis returning; killing the
 leaves no due clock unfired for more than 90 s; 200 same-change races on two instances give 0 5xx and 0 stale
 answers.
 """
+
 import argparse
 import os
 import statistics
@@ -78,8 +79,10 @@ def burst(layout, reports: int, notices: int, during=None) -> dict:
         list(pool.map(one, range(reports)))
     noticed = []
     for hazard_id in hazards[:notices]:
-        if station.act(hazard_id, "acknowledge").status_code == 200 and \
-                station.act(hazard_id, "issue_notice", responsible_party="测试单位").status_code == 200:
+        if (
+            station.act(hazard_id, "acknowledge").status_code == 200
+            and station.act(hazard_id, "issue_notice", responsible_party="测试单位").status_code == 200
+        ):
             noticed.append(hazard_id)
     return {"statuses": statuses, "photos": photos, "notices": noticed, "seconds": time.monotonic() - started}
 
@@ -87,8 +90,11 @@ def burst(layout, reports: int, notices: int, during=None) -> dict:
 def finished(layout, accepted) -> bool:
     ids = [uuid.UUID(i) for i in accepted["photos"]]
     ready = count(layout, "SELECT count(*) FROM photos WHERE state = 'ready' AND id = ANY(:ids)", ids=ids)
-    documents = count(layout, "SELECT count(*) FROM hazard_documents WHERE state = 'ready' AND hazard_id = ANY(:ids)",
-                      ids=[uuid.UUID(i) for i in accepted["notices"]])
+    documents = count(
+        layout,
+        "SELECT count(*) FROM hazard_documents WHERE state = 'ready' AND hazard_id = ANY(:ids)",
+        ids=[uuid.UUID(i) for i in accepted["notices"]],
+    )
     return ready == len(ids) and documents == len(accepted["notices"])
 
 
@@ -97,8 +103,11 @@ def outage(layout, reports, notices, seconds):
     accepted = burst(layout, reports, notices)
     drained = time.monotonic()
     wait_for(lambda: finished(layout, accepted), 600, every=0.5, what="the baseline burst's work")
-    print(f"   Redis up (baseline): {accepted['statuses']['201']} accepted in {accepted['seconds']:.1f} s, "
-          f"all finished {time.monotonic() - drained:.1f} s after the burst", flush=True)
+    print(
+        f"   Redis up (baseline): {accepted['statuses']['201']} accepted in {accepted['seconds']:.1f} s, "
+        f"all finished {time.monotonic() - drained:.1f} s after the burst",
+        flush=True,
+    )
 
     stopped = {}
 
@@ -108,8 +117,11 @@ def outage(layout, reports, notices, seconds):
             layout.redis.stop()
 
     accepted = burst(layout, reports, notices, during=stop_early)
-    done_then = count(layout, "SELECT count(*) FROM photos WHERE state = 'ready' AND id = ANY(:ids)",
-                      ids=[uuid.UUID(i) for i in accepted["photos"]])
+    done_then = count(
+        layout,
+        "SELECT count(*) FROM photos WHERE state = 'ready' AND id = ANY(:ids)",
+        ids=[uuid.UUID(i) for i in accepted["photos"]],
+    )
     waiting = count(layout, "SELECT count(*) FROM pending_jobs")
     rest = seconds - (time.monotonic() - stopped["at"])
     if rest > 0:
@@ -117,18 +129,23 @@ def outage(layout, reports, notices, seconds):
     layout.redis.start()
     back = time.monotonic()
     wait_for(lambda: finished(layout, accepted), 600, every=0.5, what="the outage burst's work")
-    print(f"   Redis stopped {seconds} s from 2 s into the burst: answers {dict(accepted['statuses'])}, "
-          f"{len(accepted['notices'])} notices issued; when Redis came back {done_then} of "
-          f"{len(accepted['photos'])} photos had their copies and {waiting} jobs waited in their rows; every photo's "
-          f"copies and every notice's PDF existed {time.monotonic() - back:.1f} s after Redis came back", flush=True)
+    print(
+        f"   Redis stopped {seconds} s from 2 s into the burst: answers {dict(accepted['statuses'])}, "
+        f"{len(accepted['notices'])} notices issued; when Redis came back {done_then} of "
+        f"{len(accepted['photos'])} photos had their copies and {waiting} jobs waited in their rows; every photo's "
+        f"copies and every notice's PDF existed {time.monotonic() - back:.1f} s after Redis came back",
+        flush=True,
+    )
 
 
 def due_clock(layout, grid) -> str:
     hazard = grid.report(grid.first_site(), [])
     engine = layout.engine()
     with engine.begin() as conn:
-        conn.execute(text("UPDATE hazard_clocks SET due_at = :due WHERE hazard_id = :id"),
-                     {"due": utcnow() - timedelta(seconds=1), "id": uuid.UUID(hazard["id"])})
+        conn.execute(
+            text("UPDATE hazard_clocks SET due_at = :due WHERE hazard_id = :id"),
+            {"due": utcnow() - timedelta(seconds=1), "id": uuid.UUID(hazard["id"])},
+        )
     engine.dispose()
     return hazard["id"]
 
@@ -150,8 +167,18 @@ def clocks(layout):
         waits = []
         for _ in range(3):
             hazard_id, made = due_clock(layout, grid), time.monotonic()
-            wait_for(lambda: count(layout, "SELECT count(*) FROM hazard_clocks WHERE hazard_id = :id AND "
-                                           "fired_at IS NULL", id=uuid.UUID(hazard_id)) == 0, 300, every=0.2)
+            wait_for(
+                lambda: (
+                    count(
+                        layout,
+                        "SELECT count(*) FROM hazard_clocks WHERE hazard_id = :id AND fired_at IS NULL",
+                        id=uuid.UUID(hazard_id),
+                    )
+                    == 0
+                ),
+                300,
+                every=0.2,
+            )
             waits.append(time.monotonic() - made)
         print(f"   {death}: due clocks fired after {', '.join(f'{w:.1f}' for w in waits)} s", flush=True)
     layout.redis.start()
@@ -172,8 +199,11 @@ def races(layout, n):
         statuses.update(answer.status_code for answer in answers)
         stale += sum(answer.status_code == 200 and answer.json()["state"] != "acknowledged" for answer in answers)
         stale += answers[0].headers.get("ETag") != answers[1].headers.get("ETag")
-    print(f"== {n} same-change races on two instances: statuses {dict(statuses)}, stale answers {stale}, "
-          f"median pair {statistics.median(latencies) * 1000:.0f} ms", flush=True)
+    print(
+        f"== {n} same-change races on two instances: statuses {dict(statuses)}, stale answers {stale}, "
+        f"median pair {statistics.median(latencies) * 1000:.0f} ms",
+        flush=True,
+    )
 
 
 def main():

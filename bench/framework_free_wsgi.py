@@ -9,17 +9,17 @@ same gunicorn, load, RQ worker and durability checks. It reuses the domains' own
 names of their queries modules, on purpose: the same SQL), checks little (a site in the reporter's grid,
 the photo's digest and type) and answers a bare JSON: never serve it.
 """
+
 import hashlib
 import json
 import os
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 from psycopg.rows import namedtuple_row
 from redis import Redis
 from rq import Queue
-
 from sqlalchemy import create_engine, insert, true
 from sqlalchemy.engine import make_url
 
@@ -35,9 +35,7 @@ from server.hazards.queries import _placement
 from server.models import import_all_models
 from server.notifications.models import Notification
 from server.notifications.queries import _STATION_OFFICERS
-from server.photos import queries as photo_queries
-from server.photos import services as photos
-from server.photos import tasks
+from server.photos import queries as photo_queries, services as photos, tasks
 from server.photos.models import Photo, PhotoCitation, blob_key
 from server.storage import LocalStorage
 
@@ -75,7 +73,7 @@ def row(model, values: dict) -> dict:
 
 def caller(cursor, environ) -> list:
     token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")[2]
-    return run(cursor, _IDENTITY, {"digest": token_digest(token), "now": datetime.now(timezone.utc)})
+    return run(cursor, _IDENTITY, {"digest": token_digest(token), "now": datetime.now(UTC)})
 
 
 def answer(start, status: str, body: dict) -> list[bytes]:
@@ -95,8 +93,17 @@ def put_photo(environ, start, photo_id: uuid.UUID):
             return answer(start, "400 Bad Request", {"id": str(photo_id)})
         found = photos.examine(data, 50_000_000)
         first = run(cursor, photo_queries._FIRST_WITH_BYTES, {"sha256": sha})
-        stored = row(Photo, {"id": photo_id, "sha256": sha, "byte_size": len(data), "uploader_id": who[0].user_id,
-                             "duplicate_of": first[0].id if first else None, **found})
+        stored = row(
+            Photo,
+            {
+                "id": photo_id,
+                "sha256": sha,
+                "byte_size": len(data),
+                "uploader_id": who[0].user_id,
+                "duplicate_of": first[0].id if first else None,
+                **found,
+            },
+        )
         run(cursor, INSERT[Photo], stored)
         STORE.put_once(blob_key("originals", sha), data)
     conn.commit()
@@ -107,7 +114,7 @@ def put_photo(environ, start, photo_id: uuid.UUID):
 def post_hazard(environ, start):
     conn = connection()
     body = json.loads(environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"])))
-    hazard_id, photo_ids, now = uuid.UUID(body["id"]), sorted(body["photo_ids"]), datetime.now(timezone.utc)
+    hazard_id, photo_ids, now = uuid.UUID(body["id"]), sorted(body["photo_ids"]), datetime.now(UTC)
     with conn.cursor(row_factory=namedtuple_row) as cursor:
         who = caller(cursor, environ)
         if run(cursor, _is_stored(Hazard), {"id": hazard_id}):
@@ -118,32 +125,99 @@ def post_hazard(environ, start):
             conn.rollback()
             return answer(start, "422 Unprocessable Entity", {"id": body["id"]})
         place = place[0]
-        hazard = row(Hazard, {
-            "id": hazard_id, "site_id": place.id, "grid_id": place.grid_id, "street_id": path_ids(place.path)[1],
-            "enterprise_id": place.enterprise_id, "sector": place.sector, "category": body["category"],
-            "level": body["level"], "description": body["description"], "source": "patrol", "photo_ids": photo_ids,
-            "reporter_id": who[0].user_id, "observed_at": datetime.fromisoformat(body["observed_at"]),
-            "latitude": body["latitude"], "longitude": body["longitude"], "accuracy_m": body["accuracy_m"],
-            "received_at": now, "ack_due_at": now + timedelta(minutes=30)})
+        hazard = row(
+            Hazard,
+            {
+                "id": hazard_id,
+                "site_id": place.id,
+                "grid_id": place.grid_id,
+                "street_id": path_ids(place.path)[1],
+                "enterprise_id": place.enterprise_id,
+                "sector": place.sector,
+                "category": body["category"],
+                "level": body["level"],
+                "description": body["description"],
+                "source": "patrol",
+                "photo_ids": photo_ids,
+                "reporter_id": who[0].user_id,
+                "observed_at": datetime.fromisoformat(body["observed_at"]),
+                "latitude": body["latitude"],
+                "longitude": body["longitude"],
+                "accuracy_m": body["accuracy_m"],
+                "received_at": now,
+                "ack_due_at": now + timedelta(minutes=30),
+            },
+        )
         run(cursor, INSERT[Hazard], hazard)
-        run_many(cursor, INSERT[PhotoCitation], [row(PhotoCitation, {
-            "photo_id": uuid.UUID(p), "record_type": "hazard", "record_id": hazard_id, "site_id": place.id,
-            "grid_id": place.grid_id, "author_id": who[0].user_id}) for p in photo_ids])
-        run_many(cursor, INSERT[HazardClock], [row(HazardClock, {"hazard_id": hazard_id, "kind": kind,
-                                                                 "due_at": now + timedelta(minutes=minutes)})
-                                               for kind, minutes in (("ack_warning", 20), ("ack_escalation", 30))])
+        run_many(
+            cursor,
+            INSERT[PhotoCitation],
+            [
+                row(
+                    PhotoCitation,
+                    {
+                        "photo_id": uuid.UUID(p),
+                        "record_type": "hazard",
+                        "record_id": hazard_id,
+                        "site_id": place.id,
+                        "grid_id": place.grid_id,
+                        "author_id": who[0].user_id,
+                    },
+                )
+                for p in photo_ids
+            ],
+        )
+        run_many(
+            cursor,
+            INSERT[HazardClock],
+            [
+                row(HazardClock, {"hazard_id": hazard_id, "kind": kind, "due_at": now + timedelta(minutes=minutes)})
+                for kind, minutes in (("ack_warning", 20), ("ack_escalation", 30))
+            ],
+        )
         officers = run(cursor, _STATION_OFFICERS, {"street_id": hazard["street_id"]})
-        run_many(cursor, INSERT[Notification], [row(Notification, {
-            "user_id": o.user_id, "key": f"new_report:{hazard_id}:", "kind": "new_report", "hazard_id": hazard_id})
-            for o in sorted(officers)])
+        run_many(
+            cursor,
+            INSERT[Notification],
+            [
+                row(
+                    Notification,
+                    {
+                        "user_id": o.user_id,
+                        "key": f"new_report:{hazard_id}:",
+                        "kind": "new_report",
+                        "hazard_id": hazard_id,
+                    },
+                )
+                for o in sorted(officers)
+            ],
+        )
         seq, prev_hash = run(cursor, _LOCK_HEAD, {})[0]
-        event = Event(seq=seq + 1, record_type="hazard", record_id=str(hazard_id), action="report",
-                      from_state=None, to_state="reported", actor_id=who[0].user_id, at=datetime.now(timezone.utc),
-                      reason="", attachments=photo_ids, client_id=f"report:{hazard_id}", prev_hash=prev_hash,
-                      data={"category": body["category"], "level": body["level"], "site_id": str(place.id)})
+        event = Event(
+            seq=seq + 1,
+            record_type="hazard",
+            record_id=str(hazard_id),
+            action="report",
+            from_state=None,
+            to_state="reported",
+            actor_id=who[0].user_id,
+            at=datetime.now(UTC),
+            reason="",
+            attachments=photo_ids,
+            client_id=f"report:{hazard_id}",
+            prev_hash=prev_hash,
+            data={"category": body["category"], "level": body["level"], "site_id": str(place.id)},
+        )
         event.hash = link_hash(event)
-        run(cursor, _APPEND_AND_MOVE, {**{name: getattr(event, name) for name in HASHED + ("hash",)},
-                                       "new_seq": event.seq, "new_hash": event.hash})
+        run(
+            cursor,
+            _APPEND_AND_MOVE,
+            {
+                **{name: getattr(event, name) for name in HASHED + ("hash",)},
+                "new_seq": event.seq,
+                "new_hash": event.hash,
+            },
+        )
         states = run(cursor, photo_queries._states("postgresql", true()), {"ids": [uuid.UUID(p) for p in photo_ids]})
     conn.commit()
     return answer(start, "201 Created", {**hazard, "photos": [{"id": s.id, "state": s.state} for s in states]})

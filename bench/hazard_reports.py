@@ -22,6 +22,7 @@ collapsed stacks; it needs py-spy (`.venv/bin/pip install py-spy`, not a project
 CPU, so the figures of such a run are not the benchmark's. Prints figures; asserts nothing.
 Target (hazard loop issue): ≥ 170 reports/s with p95 < 175 ms, every accepted report durable.
 """
+
 import argparse
 import base64
 import hashlib
@@ -77,9 +78,11 @@ TICK_JOB = "hazard-clock-tick"  # re-schedules itself every minute: never "drain
 
 # ---- the data --------------------------------------------------------------------------------------------
 
+
 @dataclass
 class Reporter:
     """One client: a grid worker's token and the sites of their grid (id, latitude, longitude)."""
+
     username: str
     street: str
     token: str
@@ -97,9 +100,12 @@ def populate(n_clients: int) -> list[Reporter]:
     print(f"demo data: {counts}")
     rows = db.session.execute(
         select(User.id, User.username, Area.path, Site.id, Site.latitude, Site.longitude)
-        .join(RoleAssignment, RoleAssignment.user_id == User.id).join(Area, Area.id == RoleAssignment.area_id)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .join(Area, Area.id == RoleAssignment.area_id)
         .join(Site, Site.grid_id == Area.id)
-        .where(User.username.like("gw-%"), RoleAssignment.role == "grid_worker").order_by(User.username, Site.name))
+        .where(User.username.like("gw-%"), RoleAssignment.role == "grid_worker")
+        .order_by(User.username, Site.name)
+    )
     workers, by_street = {}, defaultdict(list)
     for user_id, username, path, site_id, lat, lng in rows:
         if username not in workers:
@@ -114,8 +120,9 @@ def populate(n_clients: int) -> list[Reporter]:
     for username in chosen:
         user_id, street, sites = workers[username]
         token = secrets.token_urlsafe(24)
-        db.session.add(AuthToken(user_id=user_id, token_hash=token_digest(token),
-                                 expires_at=utcnow() + timedelta(hours=2)))
+        db.session.add(
+            AuthToken(user_id=user_id, token_hash=token_digest(token), expires_at=utcnow() + timedelta(hours=2))
+        )
         reporters.append(Reporter(username, street, token, sites))
     db.session.commit()
     db.session.execute(text("ANALYZE"))
@@ -124,6 +131,7 @@ def populate(n_clients: int) -> list[Reporter]:
 
 
 # ---- the photos ------------------------------------------------------------------------------------------
+
 
 class PhotoMaker:
     """~300 KB phone-like JPEGs (1600×1200, EXIF with GPS), each of unique bytes and unique pixels,
@@ -157,13 +165,13 @@ def luma_table(jpeg: bytes) -> int:
     """Where the 64 entries of quantisation table 0 (8-bit) start in a JPEG."""
     position = 2
     while jpeg[position + 1] != 0xDA:  # up to the start of scan
-        length = int.from_bytes(jpeg[position + 2:position + 4], "big")
+        length = int.from_bytes(jpeg[position + 2 : position + 4], "big")
         if jpeg[position + 1] == 0xDB:
             at = position + 4
             while at < position + 2 + length:
                 precision, table_id = jpeg[at] >> 4, jpeg[at] & 15
                 if precision == 0 and table_id == 0:
-                    assert max(jpeg[at + 2:at + 6]) < 240, "no room to nudge the entries"
+                    assert max(jpeg[at + 2 : at + 6]) < 240, "no room to nudge the entries"
                     return at + 1
                 at += 1 + 64 * (2 if precision else 1)
         position += 2 + length
@@ -172,9 +180,11 @@ def luma_table(jpeg: bytes) -> int:
 
 # ---- the clients -----------------------------------------------------------------------------------------
 
+
 @dataclass
 class Tally:
     """One client's results (merged after the run, so the threads share no lock)."""
+
     report_ms: list = field(default_factory=list)
     put_ms: list = field(default_factory=list)
     post_ms: list = field(default_factory=list)
@@ -204,15 +214,26 @@ def report_body(reporter: Reporter, rng: random.Random, photo_id: str) -> tuple[
     """A report as the phone sends it (see tests/hazards/test_loop.py), at one of the reporter's sites."""
     site_id, lat, lng = rng.choice(reporter.sites)
     hazard_id = str(uuid.uuid4())
-    return hazard_id, json.dumps({
-        "id": hazard_id, "site_id": site_id, "category": rng.choice(("fire", "electrical", "gas")),
-        "level": "general", "description": "安全出口被杂物堵塞", "observed_at": datetime.now(SHANGHAI).isoformat(),
-        "latitude": round(lat + rng.uniform(-2e-4, 2e-4), 7), "longitude": round(lng + rng.uniform(-2e-4, 2e-4), 7),
-        "accuracy_m": 6.0, "photo_ids": [photo_id]}, ensure_ascii=False).encode()
+    return hazard_id, json.dumps(
+        {
+            "id": hazard_id,
+            "site_id": site_id,
+            "category": rng.choice(("fire", "electrical", "gas")),
+            "level": "general",
+            "description": "安全出口被杂物堵塞",
+            "observed_at": datetime.now(SHANGHAI).isoformat(),
+            "latitude": round(lat + rng.uniform(-2e-4, 2e-4), 7),
+            "longitude": round(lng + rng.uniform(-2e-4, 2e-4), 7),
+            "accuracy_m": 6.0,
+            "photo_ids": [photo_id],
+        },
+        ensure_ascii=False,
+    ).encode()
 
 
-def run_client(port: int, reporter: Reporter, make_photo: PhotoMaker, until: float, tally: Tally,
-               rng: random.Random, prefix: str):
+def run_client(
+    port: int, reporter: Reporter, make_photo: PhotoMaker, until: float, tally: Tally, rng: random.Random, prefix: str
+):
     """Report until the deadline: a photo, then the hazard citing it, as a phone does."""
     # Keep-alive where the server allows it (gthread); sync workers close each connection after answering
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -221,8 +242,13 @@ def run_client(port: int, reporter: Reporter, make_photo: PhotoMaker, until: flo
         photo, photo_id = make_photo(), str(uuid.uuid4())
         digest = base64.b64encode(hashlib.sha256(photo).digest()).decode()
         t0 = time.perf_counter()
-        status = call(conn, "PUT", f"{prefix}/photos/{photo_id}", photo,
-                      {**auth, "Content-Type": "image/jpeg", "Content-Digest": f"sha-256=:{digest}:"})
+        status = call(
+            conn,
+            "PUT",
+            f"{prefix}/photos/{photo_id}",
+            photo,
+            {**auth, "Content-Type": "image/jpeg", "Content-Digest": f"sha-256=:{digest}:"},
+        )
         put_ms = (time.perf_counter() - t0) * 1000
         tally.put_ms.append(put_ms)
         if status not in (200, 201):
@@ -242,14 +268,17 @@ def run_client(port: int, reporter: Reporter, make_photo: PhotoMaker, until: flo
     conn.close()
 
 
-def load_test(port: int, reporters: list[Reporter], make_photo: PhotoMaker, seconds: float,
-              prefix: str = "/api/v1") -> tuple[Tally, float]:
+def load_test(
+    port: int, reporters: list[Reporter], make_photo: PhotoMaker, seconds: float, prefix: str = "/api/v1"
+) -> tuple[Tally, float]:
     """All clients at once for `seconds`: (their merged tally, the wall time until the last finished).
     prefix "/bench": the same requests to the hello-world views of bench/hello_wsgi.py (the baseline)."""
     until = time.monotonic() + seconds
     tallies = [Tally() for _ in reporters]
-    threads = [threading.Thread(target=run_client, args=(port, r, make_photo, until, t, random.Random(i), prefix))
-               for i, (r, t) in enumerate(zip(reporters, tallies, strict=True))]
+    threads = [
+        threading.Thread(target=run_client, args=(port, r, make_photo, until, t, random.Random(i), prefix))
+        for i, (r, t) in enumerate(zip(reporters, tallies, strict=True))
+    ]
     t0 = time.monotonic()
     for thread in threads:
         thread.start()
@@ -269,14 +298,28 @@ def percentile(values: list, p: float) -> float:
 
 # ---- the servers -----------------------------------------------------------------------------------------
 
+
 def server_env(database_url: str, instance: str) -> dict:
-    return dict(os.environ, DATABASE_URL=database_url, REDIS_URL=REDIS_URL, BENCH_INSTANCE_PATH=instance,
-                PYTHONPATH=str(ROOT))
+    return dict(
+        os.environ, DATABASE_URL=database_url, REDIS_URL=REDIS_URL, BENCH_INSTANCE_PATH=instance, PYTHONPATH=str(ROOT)
+    )
 
 
 def serve(env: dict, port: int, args, log) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "gunicorn", "--workers", str(args.workers), "--worker-class", args.worker_class,
-           "--bind", f"127.0.0.1:{port}", "--log-level", "warning", args.app]
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        args.worker_class,
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        args.app,
+    ]
     if args.threads:  # given to sync workers, gunicorn would quietly make them gthread
         cmd[5:5] = ["--threads", str(args.threads)]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=log)
@@ -296,9 +339,13 @@ def rq_worker(env: dict, log) -> subprocess.Popen:
     # The project's own command as the Procfile runs it: an RQ worker inside the app, with its scheduler
     # and the clock tick, at a lower priority than the web workers
     flask = Path(sys.executable).parent / "flask"
-    return subprocess.Popen(["nice", "-n", "10", str(flask), "--app", "bench.hello_wsgi", "jobs", "worker"],
-                            cwd=ROOT, env=env,
-                            stdout=log, stderr=log)
+    return subprocess.Popen(
+        ["nice", "-n", "10", str(flask), "--app", "bench.hello_wsgi", "jobs", "worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
 
 
 def stop(proc: subprocess.Popen | None):
@@ -312,6 +359,7 @@ def stop(proc: subprocess.Popen | None):
 
 
 # ---- the queue -------------------------------------------------------------------------------------------
+
 
 def backlog(queue: Queue) -> int:
     """Jobs waiting, running, or scheduled to retry; the self-rescheduling clock tick only while it runs."""
@@ -351,9 +399,12 @@ def cpu_by_process() -> dict[int, tuple[str, int, float]]:
             raw = stat.read_text()
         except OSError:
             continue
-        fields = raw[raw.rindex(")") + 2:].split()
-        found[int(stat.parent.name)] = (raw[raw.index("(") + 1:raw.rindex(")")], int(fields[1]),
-                                        sum(int(f) for f in fields[11:15]) / TICK)
+        fields = raw[raw.rindex(")") + 2 :].split()
+        found[int(stat.parent.name)] = (
+            raw[raw.index("(") + 1 : raw.rindex(")")],
+            int(fields[1]),
+            sum(int(f) for f in fields[11:15]) / TICK,
+        )
     return found
 
 
@@ -385,13 +436,15 @@ def cpu_split(before, after, groups: dict[str, set[int]]) -> dict[str, float]:
 
 # ---- the run ---------------------------------------------------------------------------------------------
 
+
 def durability(accepted: Tally) -> None:
     hazard_ids = [uuid.UUID(h) for h in accepted.hazards]
     photo_ids = [uuid.UUID(p) for p in accepted.photos]
     hazards = db.session.scalar(select(func.count()).select_from(Hazard))
     stored = db.session.scalar(select(func.count()).where(Hazard.id.in_(hazard_ids)))
-    states = dict(db.session.execute(select(Photo.state, func.count()).where(Photo.id.in_(photo_ids))
-                                     .group_by(Photo.state)).all())
+    states = dict(
+        db.session.execute(select(Photo.state, func.count()).where(Photo.id.in_(photo_ids)).group_by(Photo.state)).all()
+    )
     print(f"  hazards in the database:   {stored} of {len(hazard_ids)} accepted ({hazards} rows in all)")
     print(f"  photos ready:              {states.get('ready', 0)} of {len(photo_ids)} accepted  (states {states})")
     checked, broken = verify()
@@ -405,9 +458,25 @@ def spy(target_pid: int, out: Path, seconds: int | None = None) -> subprocess.Po
     if py_spy is None:
         raise SystemExit("--py-spy needs py-spy: .venv/bin/pip install py-spy")
     until = ["--duration", str(seconds)] if seconds else []  # else until SIGINT, when it writes what it has
-    return subprocess.Popen([py_spy, "record", "--pid", str(target_pid), *until, "--subprocesses", "--rate", "97",
-                             "--nonblocking", "--format", "raw", "--output", str(out)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [
+            py_spy,
+            "record",
+            "--pid",
+            str(target_pid),
+            *until,
+            "--subprocesses",
+            "--rate",
+            "97",
+            "--nonblocking",
+            "--format",
+            "raw",
+            "--output",
+            str(out),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def measure(port, reporters, make_photo, queue, args, gunicorn, worker) -> Tally:
@@ -429,27 +498,43 @@ def measure(port, reporters, make_photo, queue, args, gunicorn, worker) -> Tally
         proc.wait()
 
     server = f"{args.workers} {args.worker_class} workers" + (f" × {args.threads} threads" if args.threads else "")
-    print(f"\ngunicorn {server} ({args.app}), 1 RQ worker; {len(reporters)} clients for {args.seconds} s "
-          f"({elapsed:.1f} s wall)")
+    print(
+        f"\ngunicorn {server} ({args.app}), 1 RQ worker; {len(reporters)} clients for {args.seconds} s "
+        f"({elapsed:.1f} s wall)"
+    )
     print_latencies(tally, elapsed)
-    rate, p95 = len(tally.report_ms) / elapsed, percentile(tally.report_ms, .95)
+    rate, p95 = len(tally.report_ms) / elapsed, percentile(tally.report_ms, 0.95)
     print(f"against the baseline: {rate / floor['rate']:.2f}× its reports/s, {p95 / floor['p95']:.1f}× its p95")
     # Groups match a pid or its parent, first match first: gunicorn and the worker are children of this one
-    split = cpu_split(cpu_before, cpu_after, {"gunicorn": {gunicorn.pid}, "RQ worker": {worker.pid},
-                                             "py-spy": {proc.pid for proc in spies}, "load generator": {os.getpid()}})
+    split = cpu_split(
+        cpu_before,
+        cpu_after,
+        {
+            "gunicorn": {gunicorn.pid},
+            "RQ worker": {worker.pid},
+            "py-spy": {proc.pid for proc in spies},
+            "load generator": {os.getpid()},
+        },
+    )
     busy = (busy_after[0] - busy_before[0]) / (busy_after[1] - busy_before[1])
-    print(f"CPU:          {busy * 100:.0f}% of {os.cpu_count()} cores busy; cores used: "
-          + ", ".join(f"{name} {seconds / elapsed:.2f}" for name, seconds in split.most_common()))
+    print(
+        f"CPU:          {busy * 100:.0f}% of {os.cpu_count()} cores busy; cores used: "
+        + ", ".join(f"{name} {seconds / elapsed:.2f}" for name, seconds in split.most_common())
+    )
     per_report = {name: seconds / max(len(tally.report_ms), 1) * 1000 for name, seconds in split.items()}
-    print(f"per report:   gunicorn {per_report['gunicorn']:.1f} ms CPU, PostgreSQL {per_report['PostgreSQL']:.1f} ms "
-          f"(baseline: gunicorn {floor['cpu_ms']:.1f} ms)")
+    print(
+        f"per report:   gunicorn {per_report['gunicorn']:.1f} ms CPU, PostgreSQL {per_report['PostgreSQL']:.1f} ms "
+        f"(baseline: gunicorn {floor['cpu_ms']:.1f} ms)"
+    )
     print(f"queue at the end of the run: {left} jobs  {dict(queued)}")
     if drained is None:
         print(f"drain:        not drained after {args.drain_timeout:.0f} s ({backlog(queue)} left)")
     else:
-        print(f"drain:        {drained:.1f} s until the queue was empty and no job ran "
-              f"(≈ {left / max(drained, 0.1):.1f} jobs/s; the RQ worker used {drain_cpu:.1f} CPU-s, "
-              f"{drain_cpu / max(left, 1) * 1000:.0f} ms a job)")
+        print(
+            f"drain:        {drained:.1f} s until the queue was empty and no job ran "
+            f"(≈ {left / max(drained, 0.1):.1f} jobs/s; the RQ worker used {drain_cpu:.1f} CPU-s, "
+            f"{drain_cpu / max(left, 1) * 1000:.0f} ms a job)"
+        )
     if queue.failed_job_registry.count:
         print(f"failed jobs:  {queue.failed_job_registry.count}")
     return tally
@@ -462,22 +547,32 @@ def baseline(port, reporters, make_photo, args, gunicorn) -> dict:
     cpu_before = cpu_by_process()
     tally, elapsed = load_test(port, reporters, make_photo, args.baseline_seconds, prefix="/bench")
     used = cpu_split(cpu_before, cpu_by_process(), {"gunicorn": {gunicorn.pid}})["gunicorn"]
-    found = {"rate": len(tally.report_ms) / elapsed, "p95": percentile(tally.report_ms, .95),
-             "cpu_ms": used / max(len(tally.report_ms), 1) * 1000}
-    print(f"baseline, hello-world views for {args.baseline_seconds} s: {found['rate']:.1f} reports/s, "
-          f"p95 {found['p95']:.1f} ms, errors {sum(tally.errors.values())}")
+    found = {
+        "rate": len(tally.report_ms) / elapsed,
+        "p95": percentile(tally.report_ms, 0.95),
+        "cpu_ms": used / max(len(tally.report_ms), 1) * 1000,
+    }
+    print(
+        f"baseline, hello-world views for {args.baseline_seconds} s: {found['rate']:.1f} reports/s, "
+        f"p95 {found['p95']:.1f} ms, errors {sum(tally.errors.values())}"
+    )
     return found
 
 
 def print_latencies(tally: Tally, elapsed: float):
     p50, p95, p99 = (percentile(tally.report_ms, p) for p in (0.50, 0.95, 0.99))
-    print(f"reports:      {len(tally.report_ms):6d}  = {len(tally.report_ms) / elapsed:6.1f} reports/s   "
-          f"(target ≥ {TARGET_RATE})")
-    print(f"report:       p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   p99 {p99:6.1f} ms   "
-          f"(target p95 < {TARGET_P95_MS} ms)")
+    print(
+        f"reports:      {len(tally.report_ms):6d}  = {len(tally.report_ms) / elapsed:6.1f} reports/s   "
+        f"(target ≥ {TARGET_RATE})"
+    )
+    print(
+        f"report:       p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   p99 {p99:6.1f} ms   (target p95 < {TARGET_P95_MS} ms)"
+    )
     for name, values in (("PUT photo", tally.put_ms), ("POST hazard", tally.post_ms)):
-        print(f"  {name:11s} p50 {percentile(values, .5):6.1f} ms   p95 {percentile(values, .95):6.1f} ms   "
-              f"p99 {percentile(values, .99):6.1f} ms   ({len(values)} requests)")
+        print(
+            f"  {name:11s} p50 {percentile(values, 0.5):6.1f} ms   p95 {percentile(values, 0.95):6.1f} ms   "
+            f"p99 {percentile(values, 0.99):6.1f} ms   ({len(values)} requests)"
+        )
     print(f"errors:       {sum(tally.errors.values())}  {dict(tally.errors) or ''}")
 
 
@@ -486,8 +581,10 @@ def start_spies(args, gunicorn, worker) -> list[subprocess.Popen]:
         return []
     args.py_spy.mkdir(parents=True, exist_ok=True)
     # gunicorn's workers during the run; the RQ worker during the run and the drain (stopped by measure)
-    return [spy(gunicorn.pid, args.py_spy / "gunicorn.txt", args.seconds),
-            spy(worker.pid, args.py_spy / "rq-worker.txt")]
+    return [
+        spy(gunicorn.pid, args.py_spy / "gunicorn.txt", args.seconds),
+        spy(worker.pid, args.py_spy / "rq-worker.txt"),
+    ]
 
 
 def main():
@@ -495,8 +592,11 @@ def main():
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--baseline-seconds", type=int, default=10)
-    parser.add_argument("--app", default="bench.hello_wsgi:app",
-                        help="what gunicorn serves: bench.framework_free_wsgi:app is the same work without the framework")
+    parser.add_argument(
+        "--app",
+        default="bench.hello_wsgi:app",
+        help="what gunicorn serves: bench.framework_free_wsgi:app is the same work without the framework",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--threads", type=int, default=0, help="gthread threads per worker")
@@ -521,9 +621,11 @@ def main():
         db.engine.dispose()
         make_photo = PhotoMaker()
         sizes = sorted(len(data) // 1000 for data, _ in make_photo.bases)
-        print(f"setup: {time.perf_counter() - t0:.1f} s (schema {schema}); {len(reporters)} grid workers in "
-              f"{len({r.street for r in reporters})} streets; photos of {sizes[0]}–{sizes[-1]} KB; "
-              f"PostgreSQL {settings}")
+        print(
+            f"setup: {time.perf_counter() - t0:.1f} s (schema {schema}); {len(reporters)} grid workers in "
+            f"{len({r.street for r in reporters})} streets; photos of {sizes[0]}–{sizes[-1]} KB; "
+            f"PostgreSQL {settings}"
+        )
 
         env = server_env(database_url, instance)
         logs = Path(instance) / "gunicorn.log", Path(instance) / "rq-worker.log"

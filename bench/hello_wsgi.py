@@ -1,4 +1,5 @@
 """The app as served, plus minimal hello-world views: the baselines the benchmarks divide by."""
+
 import base64
 import hashlib
 import json

@@ -12,6 +12,7 @@ Run: .venv/bin/python bench/hostile_uploads.py [--repeats 3] [--only NAME ...]
 Needs nothing but the project's venv. Prints figures; asserts nothing. Target (photos issue): the worst upload
 under 1 s of request CPU.
 """
+
 import argparse
 import base64
 import hashlib
@@ -32,10 +33,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.photo_variants import phone_exif, scene  # noqa: E402
-from server import create_app  # noqa: E402
+from server import (  # noqa: E402
+    create_app,
+    jobs,
+)
 from server.core.db import Base, db  # noqa: E402
 from server.models import import_all_models  # noqa: E402
-from server import jobs  # noqa: E402
 from server.photos import tasks  # noqa: E402
 from server.photos.models import Photo  # noqa: E402
 from server.storage import LocalStorage  # noqa: E402
@@ -78,8 +81,12 @@ def upload(app, client, headers, data: bytes) -> tuple[float, int, str, str]:
     photo_id = str(uuid.uuid4())
     digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
     start = time.process_time()
-    response = client.put(f"/api/v1/photos/{photo_id}", data=data, content_type="application/octet-stream",
-                          headers={**headers, "Content-Digest": f"sha-256=:{digest}:"})
+    response = client.put(
+        f"/api/v1/photos/{photo_id}",
+        data=data,
+        content_type="application/octet-stream",
+        headers={**headers, "Content-Digest": f"sha-256=:{digest}:"},
+    )
     spent = time.process_time() - start
     body = response.get_json()
     outcome = body["state"] if response.status_code in (200, 201) else body["code"]
@@ -93,8 +100,15 @@ def upload(app, client, headers, data: bytes) -> tuple[float, int, str, str]:
 def measure(app, client, headers, hostile: Hostile, repeats: int) -> dict:
     data = hostile.data()
     runs = [upload(app, client, headers, data) for _ in range(repeats)]
-    return {"name": hostile.name, "bytes": len(data), "cpu": statistics.median(run[0] for run in runs),
-            "status": runs[0][1], "outcome": runs[0][2], "photo_id": runs[0][3], "expected": hostile}
+    return {
+        "name": hostile.name,
+        "bytes": len(data),
+        "cpu": statistics.median(run[0] for run in runs),
+        "status": runs[0][1],
+        "outcome": runs[0][2],
+        "photo_id": runs[0][3],
+        "expected": hostile,
+    }
 
 
 def job_in_a_fork(app, photo_id: str) -> dict:
@@ -112,8 +126,11 @@ def job_in_a_fork(app, photo_id: str) -> dict:
                 state = tasks.make_variants(photo_id)
             except Exception as exc:  # noqa: BLE001 (reported, not raised: the parent prints it)
                 state = f"raised {type(exc).__name__}"
-        result = {"cpu": time.process_time() - start, "state": state,
-                  "grew_mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - resident) / 1024}
+        result = {
+            "cpu": time.process_time() - start,
+            "state": state,
+            "grew_mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - resident) / 1024,
+        }
         with os.fdopen(write, "wb") as out:
             pickle.dump(result, out)
         os._exit(0)
@@ -144,23 +161,32 @@ def main():
         print(f"\n{'upload':<46} {'bytes':>10} {'answer':<28} {'request CPU':>12} {'× phone':>8}")
         for row in [base, *rows]:
             expected = row["expected"]
-            mark = "" if (row["status"], row["outcome"]) in ((expected.status, expected.outcome), (201, "pending")) \
+            mark = (
+                ""
+                if (row["status"], row["outcome"]) in ((expected.status, expected.outcome), (201, "pending"))
                 else f"  (expected {expected.status} {expected.outcome})"
+            )
             answer = f"{row['status']} {row['outcome']}"
-            print(f"{row['name']:<46} {row['bytes']:>10,} {answer:<28} {row['cpu'] * 1000:>9.1f} ms"
-                  f" {row['cpu'] / base['cpu']:>7.1f}×{mark}")
+            print(
+                f"{row['name']:<46} {row['bytes']:>10,} {answer:<28} {row['cpu'] * 1000:>9.1f} ms"
+                f" {row['cpu'] / base['cpu']:>7.1f}×{mark}"
+            )
         worst = max(rows, key=lambda row: row["cpu"])
-        print(f"\nworst request: {worst['name']}, {worst['cpu'] * 1000:.1f} ms CPU "
-              f"({worst['cpu'] / base['cpu']:.1f}× the phone JPEG's {base['cpu'] * 1000:.1f} ms); target < 1000 ms")
+        print(
+            f"\nworst request: {worst['name']}, {worst['cpu'] * 1000:.1f} ms CPU "
+            f"({worst['cpu'] / base['cpu']:.1f}× the phone JPEG's {base['cpu'] * 1000:.1f} ms); target < 1000 ms"
+        )
         stored = [row for row in [base, *rows] if row["status"] == 201]
         jobs = [(row, job_in_a_fork(app, row["photo_id"])) for row in stored]
         base_job = jobs[0][1]
         print(f"\ncopies job (a fork each), the {args.jobs} costliest of {len(jobs)} stored files, and the phone JPEG:")
         print(f"{'upload':<46} {'state':<8} {'job CPU':>10} {'× phone':>8} {'memory grew':>12}")
-        for row, job in [jobs[0], *sorted(jobs[1:], key=lambda pair: -pair[1]["cpu"])[:args.jobs]]:
+        for row, job in [jobs[0], *sorted(jobs[1:], key=lambda pair: -pair[1]["cpu"])[: args.jobs]]:
             mark = "" if job["state"] == row["expected"].outcome else f"  (expected {row['expected'].outcome})"
-            print(f"{row['name']:<46} {job['state']:<8} {job['cpu'] * 1000:>7.0f} ms"
-                  f" {job['cpu'] / base_job['cpu']:>7.1f}× {job['grew_mb']:>9.0f} MB{mark}")
+            print(
+                f"{row['name']:<46} {job['state']:<8} {job['cpu'] * 1000:>7.0f} ms"
+                f" {job['cpu'] / base_job['cpu']:>7.1f}× {job['grew_mb']:>9.0f} MB{mark}"
+            )
     print(f"\nPillow {Image.__version__}; request CPU includes werkzeug's test client, the same for every row.")
 
 

@@ -7,6 +7,7 @@ Kinds run interleaved, in a new order each round, each from its own fresh addres
 none of them, except the refused kinds, which exhaust theirs first); prints each kind's median and p90
 in milliseconds and its ratio to a wrong password at a known login, the baseline. Asserts nothing.
 """
+
 import argparse
 import random
 import secrets
@@ -54,17 +55,31 @@ def main():
     parser.add_argument("--database-url")
     args = parser.parse_args()
     url, drop = database(args.database_url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16), "REDIS_URL": None,
-                      "INSTANCE_PATH": tempfile.mkdtemp(prefix="bench-login-instance-"), "TESTING": True})
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": secrets.token_hex(16),
+            "REDIS_URL": None,
+            "INSTANCE_PATH": tempfile.mkdtemp(prefix="bench-login-instance-"),
+            "TESTING": True,
+        }
+    )
     import_all_models()
     Base.metadata.create_all(db.engine)
     with app.app_context():
         load_areas_csv()
         district = db.session.query(Area).filter_by(level="district").first()
         for username, active in (("known", True), ("inactive", False)):
-            db.session.add(User(username=username, phone=None, name=username, is_active=active,
-                                password_hash=hash_password(PASSWORD),
-                                roles=[RoleAssignment(role="admin", area_id=district.id)]))
+            db.session.add(
+                User(
+                    username=username,
+                    phone=None,
+                    name=username,
+                    is_active=active,
+                    password_hash=hash_password(PASSWORD),
+                    roles=[RoleAssignment(role="admin", area_id=district.id)],
+                )
+            )
         db.session.commit()
     client = app.test_client()
     serial = iter(range(10**6))
@@ -74,8 +89,9 @@ def main():
             n = next(serial)
             address = f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
         start = time.perf_counter()
-        resp = client.post("/api/v1/auth/login", json={"login": login, "password": password},
-                           environ_base={"REMOTE_ADDR": address})
+        resp = client.post(
+            "/api/v1/auth/login", json={"login": login, "password": password}, environ_base={"REMOTE_ADDR": address}
+        )
         return time.perf_counter() - start, resp.status_code
 
     refused_from = {}
@@ -103,13 +119,17 @@ def main():
             times[kind].append(elapsed * 1000)
             statuses[kind].add(status)
     cost = app.config["PASSWORD_HASH"]
-    print(f"{args.rounds} rounds on {db.engine.dialect.name}, argon2id time_cost={cost['time_cost']} "
-          f"memory_cost={cost['memory_cost']} KiB")
+    print(
+        f"{args.rounds} rounds on {db.engine.dialect.name}, argon2id time_cost={cost['time_cost']} "
+        f"memory_cost={cost['memory_cost']} KiB"
+    )
     baseline = statistics.median(times["wrong password, known login (baseline)"])
     for kind, values in times.items():
         median, p90 = statistics.median(values), statistics.quantiles(values, n=10)[-1]
-        print(f"  {kind:42s} {'/'.join(map(str, sorted(statuses[kind]))):>4s}  median {median:7.1f} ms  "
-              f"p90 {p90:7.1f} ms  {median / baseline:5.2f}×")
+        print(
+            f"  {kind:42s} {'/'.join(map(str, sorted(statuses[kind]))):>4s}  median {median:7.1f} ms  "
+            f"p90 {p90:7.1f} ms  {median / baseline:5.2f}×"
+        )
     db.engine.dispose()
     drop()
 

@@ -11,6 +11,7 @@ Run: .venv/bin/python bench/photo_variants.py [--seconds 4]
 Needs nothing but the project's venv. Prints figures; asserts nothing. Target (photos issue): the
 whole pipeline at ≥ 0.8× the bare rate, in photos per second.
 """
+
 import argparse
 import io
 import sys
@@ -23,8 +24,8 @@ from PIL import ExifTags, Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from server.photos.models import blob_key  # noqa: E402
 from server.photos.images import DISPLAY_SIDE, JPEG_OPTIONS, fit  # noqa: E402
+from server.photos.models import blob_key  # noqa: E402
 from server.photos.tasks import make_copies  # noqa: E402
 from server.storage import LocalStorage  # noqa: E402
 
@@ -42,10 +43,14 @@ def scene(width: int, height: int) -> Image.Image:
     base = Image.linear_gradient("L").resize((width, height))
     blobs = Image.effect_noise((width // 16, height // 16), 90).resize((width, height), Image.Resampling.BICUBIC)
     grain = Image.effect_noise((width, height), 10)
-    return Image.merge("RGB", [Image.blend(Image.blend(base, blobs, 0.6), grain, 0.25),
-                               Image.blend(blobs, grain, 0.25),
-                               Image.blend(Image.blend(base.transpose(Image.Transpose.ROTATE_180), blobs, 0.4),
-                                           grain, 0.25)])
+    return Image.merge(
+        "RGB",
+        [
+            Image.blend(Image.blend(base, blobs, 0.6), grain, 0.25),
+            Image.blend(blobs, grain, 0.25),
+            Image.blend(Image.blend(base.transpose(Image.Transpose.ROTATE_180), blobs, 0.4), grain, 0.25),
+        ],
+    )
 
 
 def phone_exif() -> bytes:
@@ -91,21 +96,30 @@ def main():
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="photo-bench-") as media:
         store = WritingStorage(media)
-        print(f"{'photo':<22} {'bare draft+resize':>18} {'pipeline, draft':>24} {'pipeline, no draft':>24}"
-              f" {'draft/no draft':>15} {'pipeline/bare':>14}")
+        print(
+            f"{'photo':<22} {'bare draft+resize':>18} {'pipeline, draft':>24} {'pipeline, no draft':>24}"
+            f" {'draft/no draft':>15} {'pipeline/bare':>14}"
+        )
         for name, data in photos().items():
             key = blob_key("originals", f"{len(data):064x}")
             store.put(key, data)
             for warm_up in (lambda: bare(data), lambda: make_copies(store, key)):
                 warm_up()
-            found = rate({"bare": lambda: bare(data),
-                          "draft": lambda: make_copies(store, key),
-                          "no draft": lambda: make_copies(store, key, draft=False)}, args.seconds)
+            found = rate(
+                {
+                    "bare": lambda: bare(data),
+                    "draft": lambda: make_copies(store, key),
+                    "no draft": lambda: make_copies(store, key, draft=False),
+                },
+                args.seconds,
+            )
             label = f"{name} ({len(data) / 1e6:.2f} MB)"
-            print(f"{label:<22} {found['bare']:>9.1f} photos/s"
-                  f" {found['draft']:>6.1f} ph/s {2 * found['draft']:>5.1f} var/s"
-                  f" {found['no draft']:>6.1f} ph/s {2 * found['no draft']:>5.1f} var/s"
-                  f" {found['draft'] / found['no draft']:>14.2f}× {found['draft'] / found['bare']:>13.2f}×")
+            print(
+                f"{label:<22} {found['bare']:>9.1f} photos/s"
+                f" {found['draft']:>6.1f} ph/s {2 * found['draft']:>5.1f} var/s"
+                f" {found['no draft']:>6.1f} ph/s {2 * found['no draft']:>5.1f} var/s"
+                f" {found['draft'] / found['no draft']:>14.2f}× {found['draft'] / found['bare']:>13.2f}×"
+            )
     print("\nvar/s: variants per second (each photo makes two, the display copy and the thumbnail).")
     print("pipeline/bare compares photos per second: the bare loop makes one JPEG and stores nothing.")
     print("Target: pipeline/bare ≥ 0.8.")

@@ -20,6 +20,7 @@ Run: .venv/bin/python bench/pwa_shell.py [--runs 3] [--lighthouse [--screen '#/s
 Needs the built field app (pwa/dist: ./scripts/serve or ./scripts/test builds it) and Debian's chromium;
 --lighthouse needs npm. Prints figures; asserts nothing.
 """
+
 import argparse
 import gzip
 import json
@@ -39,8 +40,12 @@ sys.path.insert(0, str(ROOT))
 
 from tests.e2e import live  # noqa: E402
 
-SLOW_4G = {"offline": False, "latency": 562.5,
-           "downloadThroughput": 1.6e6 / 8 * 0.9, "uploadThroughput": 750e3 / 8 * 0.9}  # bytes/s
+SLOW_4G = {
+    "offline": False,
+    "latency": 562.5,
+    "downloadThroughput": 1.6e6 / 8 * 0.9,
+    "uploadThroughput": 750e3 / 8 * 0.9,
+}  # bytes/s
 CPU_SLOWDOWN = 4
 SHELL_TYPES = (".js", ".mjs", ".css", ".html")
 DECODER = re.compile(r"jsqr|decoder", re.I)
@@ -54,6 +59,7 @@ GRID_WORKER_SCREENS = ["#/site/{site}", "#/report/{site}", "#/mine", "#/outbox"]
 
 
 # ---- size --------------------------------------------------------------------------------------------
+
 
 def gzipped(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), 9))
@@ -76,7 +82,9 @@ def print_sizes(dist: Path):
         print(f"  {name:<48} {(dist / name).stat().st_size / 1024:8.1f} KB {gzipped(dist / name) / 1024:8.1f} KB gz")
     total = sum(gzipped(dist / name) for name in shell)
     print(f"  {'total':<48} {sum((dist / n).stat().st_size for n in shell) / 1024:8.1f} KB {total / 1024:8.1f} KB gz")
-    lazy = decoder or [str(p.relative_to(dist)) for p in sorted((dist / "assets").glob("*.js")) if DECODER.search(p.name)]
+    lazy = decoder or [
+        str(p.relative_to(dist)) for p in sorted((dist / "assets").glob("*.js")) if DECODER.search(p.name)
+    ]
     for name in lazy:
         where = "precached" if name in decoder else "not precached"
         print(f"QR decoder, loaded when the camera opens ({where}): {name} {gzipped(dist / name) / 1024:.1f} KB gz")
@@ -85,6 +93,7 @@ def print_sizes(dist: Path):
 
 
 # ---- time --------------------------------------------------------------------------------------------
+
 
 def throttle(context, page, *, network: bool):
     cdp = context.new_cdp_session(page)
@@ -125,40 +134,61 @@ def signed_in_state(browser, url: str, home: str) -> dict:
 
 def print_times(browser, base: str, runs: int, home: str):
     stored = signed_in_state(browser, base + "/", home)
-    cases = [("blank page, cold (baseline)", base + "/blank.html", "#blank", {}),
-             ("login form, cold", base + "/", LOGIN_FORM, {}),
-             ("home after a stored login, cold", base + "/", home, {"storage_state": stored}),
-             ("login form, offline after one visit", base + "/", LOGIN_FORM, {"offline": True}),
-             ("home after a stored login, offline", base + "/", home, {"storage_state": stored, "offline": True})]
-    print(f"time to first usable screen: Slow 4G ({SLOW_4G['latency']} ms, "
-          f"{SLOW_4G['downloadThroughput'] * 8 / 1e6:.2f} Mbps down, {SLOW_4G['uploadThroughput'] * 8 / 1e3:.0f} kbps up),"
-          f" CPU {CPU_SLOWDOWN}× slower; median of {runs} (min–max)")
+    cases = [
+        ("blank page, cold (baseline)", base + "/blank.html", "#blank", {}),
+        ("login form, cold", base + "/", LOGIN_FORM, {}),
+        ("home after a stored login, cold", base + "/", home, {"storage_state": stored}),
+        ("login form, offline after one visit", base + "/", LOGIN_FORM, {"offline": True}),
+        ("home after a stored login, offline", base + "/", home, {"storage_state": stored, "offline": True}),
+    ]
+    print(
+        f"time to first usable screen: Slow 4G ({SLOW_4G['latency']} ms, "
+        f"{SLOW_4G['downloadThroughput'] * 8 / 1e6:.2f} Mbps down, "
+        f"{SLOW_4G['uploadThroughput'] * 8 / 1e3:.0f} kbps up),"
+        f" CPU {CPU_SLOWDOWN}× slower; median of {runs} (min–max)"
+    )
     baseline = None
     for name, url, selector, options in cases:
         seconds = [time_to(browser, url, selector, **options) for _ in range(runs)]
         median = statistics.median(seconds)
         baseline = baseline or median
-        print(f"  {name:<38} {median:6.2f} s ({min(seconds):.2f}–{max(seconds):.2f})  {median / baseline:5.2f}× baseline")
+        print(
+            f"  {name:<38} {median:6.2f} s ({min(seconds):.2f}–{max(seconds):.2f})  {median / baseline:5.2f}× baseline"
+        )
 
 
 # ---- Lighthouse ----------------------------------------------------------------------------------
+
 
 def lighthouse_bin() -> Path:
     binary = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
     if not binary.exists():
         print(f"==> installing Lighthouse 12 into {LIGHTHOUSE_DIR}", flush=True)
         LIGHTHOUSE_DIR.mkdir(exist_ok=True)
-        subprocess.run(["npm", "i", "-E", "--no-audit", "--no-fund", "--prefix", str(LIGHTHOUSE_DIR), "lighthouse@12"],
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["npm", "i", "-E", "--no-audit", "--no-fund", "--prefix", str(LIGHTHOUSE_DIR), "lighthouse@12"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return binary
 
 
 def audit(binary: Path, url: str, port: int) -> dict:
     """Lighthouse on a page of the already running Chromium (its storage, so its login, kept)."""
     with tempfile.NamedTemporaryFile(suffix=".json") as report:
-        subprocess.run([str(binary), url, f"--port={port}", "--disable-storage-reset", "--quiet",
-                        "--only-categories=accessibility,best-practices", "--output=json",
-                        f"--output-path={report.name}"], check=True)
+        subprocess.run(
+            [
+                str(binary),
+                url,
+                f"--port={port}",
+                "--disable-storage-reset",
+                "--quiet",
+                "--only-categories=accessibility,best-practices",
+                "--output=json",
+                f"--output-path={report.name}",
+            ],
+            check=True,
+        )
         return json.load(open(report.name))
 
 
@@ -168,8 +198,11 @@ def print_lighthouse(playwright, base: str, home: str, screens: list[str]):
     with tempfile.TemporaryDirectory() as profile:
         # the profile's own context is the one Lighthouse's new tabs open in, so they share the login
         context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=live.chromium(), args=[*live.CHROMIUM_ARGS, f"--remote-debugging-port={port}"],
-            **live.PHONE)
+            profile,
+            executable_path=live.chromium(),
+            args=[*live.CHROMIUM_ARGS, f"--remote-debugging-port={port}"],
+            **live.PHONE,
+        )
         pages = [("login", base + "/")]
         try:
             results = [(name, audit(binary, url, port)) for name, url in pages]
@@ -177,15 +210,21 @@ def print_lighthouse(playwright, base: str, home: str, screens: list[str]):
             page.locator(home).first.wait_for(state="visible")
             site = page.locator("a[href^='#/site/']").first.get_attribute("href").removeprefix("#/site/")
             screens = [*GRID_WORKER_SCREENS, *screens]
-            for name, url in [("home (demo-grid)", base + "/"), *((s, f"{base}/{s.format(site=site)}") for s in screens)]:
+            for name, url in [
+                ("home (demo-grid)", base + "/"),
+                *((s, f"{base}/{s.format(site=site)}") for s in screens),
+            ]:
                 results.append((name, audit(binary, url, port)))
         finally:
             context.close()
     print("Lighthouse 12 (its mobile defaults), scores out of 100:")
     for name, report in results:
         scores = {key: round(cat["score"] * 100) for key, cat in report["categories"].items()}
-        failed = [a["title"] for a in report["audits"].values()
-                  if a.get("scoreDisplayMode") == "binary" and a.get("score") == 0]
+        failed = [
+            a["title"]
+            for a in report["audits"].values()
+            if a.get("scoreDisplayMode") == "binary" and a.get("score") == 0
+        ]
         print(f"  {name:<28} accessibility {scores['accessibility']:3}  best practices {scores['best-practices']:3}")
         for title in failed:
             print(f"      failed: {title}")
@@ -196,13 +235,17 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--home", default="#tag-code", help="a selector visible on demo-grid's home screen")
     parser.add_argument("--lighthouse", action="store_true", help="also run Lighthouse 12 on the main screens")
-    parser.add_argument("--screen", action="append", default=[],
-                        help="another screen for Lighthouse, e.g. '#/hazard/<id>' ({site} is a site's id)")
+    parser.add_argument(
+        "--screen",
+        action="append",
+        default=[],
+        help="another screen for Lighthouse, e.g. '#/hazard/<id>' ({site} is a site's id)",
+    )
     args = parser.parse_args()
     live.check_built()
     print_sizes(live.PWA_DIST)
-    with tempfile.TemporaryDirectory(prefix="safegrid-bench-") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="safegrid-bench-") as folder:
+        tmp = Path(folder)
         dist = tmp / "dist"
         shutil.copytree(live.PWA_DIST, dist)
         (dist / "blank.html").write_text(BLANK)

@@ -7,6 +7,7 @@ Run: .venv/bin/python bench/slow_clients.py [--uploads 50] [--seconds 20]
 Needs Debian's nginx (./scripts/test installs it) and openssl. Prints figures; asserts nothing. Target (issue 10):
 health answering within 1 s while 50 slow uploads are in flight, against the production layout.
 """
+
 import argparse
 import statistics
 import sys
@@ -42,8 +43,10 @@ def probe(address, tls: bool, seconds: float, uploads=None) -> tuple[list[float]
 def row(name: str, latencies: list[float], failed: int, extra: str = ""):
     ms = sorted(latency * 1000 for latency in latencies)
     p95 = ms[min(len(ms) - 1, int(len(ms) * 0.95))]
-    print(f"{name:<44} {len(ms):>5} {statistics.median(ms):>8.1f} {p95:>8.1f} {ms[-1]:>8.1f} {failed:>7}  {extra}",
-          flush=True)
+    print(
+        f"{name:<44} {len(ms):>5} {statistics.median(ms):>8.1f} {p95:>8.1f} {ms[-1]:>8.1f} {failed:>7}  {extra}",
+        flush=True,
+    )
 
 
 def run(name, address, tls, token, args):
@@ -52,8 +55,12 @@ def run(name, address, tls, token, args):
     try:
         latencies, failed = probe(address, tls, args.seconds, uploads)
         answered = [answer[0] for answer in uploads.answers.values() if answer]
-        row(f"{name}, {args.uploads} slow uploads", latencies, failed,
-            f"uploads still in flight {uploads.in_flight()}, answered {sorted(set(answered)) or '-'}")
+        row(
+            f"{name}, {args.uploads} slow uploads",
+            latencies,
+            failed,
+            f"uploads still in flight {uploads.in_flight()}, answered {sorted(set(answered)) or '-'}",
+        )
     finally:
         uploads.close()
 
@@ -69,8 +76,15 @@ def main():
     print(f"{'layout':<44} {'asked':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'failed':>7}")
     layouts = [
         ("gunicorn 2×4 threads, deadline 20 s + 1 s/500 B", {"WEB_CONCURRENCY": 2, "GUNICORN_CMD_ARGS": "--threads 4"}),
-        ("gunicorn 2×4 threads, deadline 2 s + 1 s/2000 B", {"WEB_CONCURRENCY": 2, "GUNICORN_CMD_ARGS": "--threads 4",
-                                                             "BODY_GRACE_S": 2, "BODY_MIN_RATE_BYTES_S": 2000}),
+        (
+            "gunicorn 2×4 threads, deadline 2 s + 1 s/2000 B",
+            {
+                "WEB_CONCURRENCY": 2,
+                "GUNICORN_CMD_ARGS": "--threads 4",
+                "BODY_GRACE_S": 2,
+                "BODY_MIN_RATE_BYTES_S": 2000,
+            },
+        ),
     ]
     for name, settings in layouts:
         web = Gunicorn(instance, folder / f"{len(name)}.log", **settings)
@@ -81,8 +95,13 @@ def main():
     web = Gunicorn(instance, folder / "proxied.log", WEB_CONCURRENCY=2)
     proxy = Nginx(folder / "nginx", web.address)
     try:
-        run("nginx + gunicorn 2 sync workers (Procfile)", proxy.address, True,
-            sign_in(proxy.address, "demo-grid", tls=True), args)
+        run(
+            "nginx + gunicorn 2 sync workers (Procfile)",
+            proxy.address,
+            True,
+            sign_in(proxy.address, "demo-grid", tls=True),
+            args,
+        )
     finally:
         proxy.stop()
         web.stop()

@@ -1,4 +1,5 @@
 """Alembic environment: the app's engine and the models' metadata (SQLite gets batch mode)."""
+
 from alembic import context
 
 from server.core.db import Base, db
@@ -10,8 +11,12 @@ config = context.config
 
 
 def run_migrations(connection):
-    context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -3,6 +3,7 @@
 A plain library: callers pass keys and data in; nothing here reads app config or the database.
 ``qr.codes`` signs and verifies codes, ``qr.render`` draws QR images, ``qr.labels`` makes A4 sheets.
 """
+
 from qr.codes import (
     InvalidCode,
     Keyring,
@@ -15,5 +16,4 @@ from qr.codes import (
     verify,
 )
 
-__all__ = ["InvalidCode", "Keyring", "Tag", "code_from_url", "normalize", "parse_keys", "sign", "tag_url",
-           "verify"]
+__all__ = ["InvalidCode", "Keyring", "Tag", "code_from_url", "normalize", "parse_keys", "sign", "tag_url", "verify"]

@@ -30,6 +30,7 @@ because QR alphanumeric mode (0-9, A-Z, space and $%*+-./:) packs 5.5 bits per c
 case-insensitive, so browsers open it as ``https://safegrid.example.cn/S/...``, but the path is not:
 the server must route ``/S/<code>`` as well as ``/s/<code>``. ``code_from_url`` accepts either.
 """
+
 import hashlib
 import hmac
 import unicodedata
@@ -44,7 +45,7 @@ MIN_SECRET_LENGTH = 16
 SERIAL_CHARS = 6
 MAC_CHARS = 8  # 40 bits
 CODE_LENGTH = 1 + SERIAL_CHARS + MAC_CHARS
-MAX_SERIAL = 32 ** SERIAL_CHARS - 1
+MAX_SERIAL = 32**SERIAL_CHARS - 1
 GROUP = 5
 
 # Changing the domain prefix invalidates every printed tag; it exists so that a key shared by mistake
@@ -94,11 +95,9 @@ def parse_keys(spec: str) -> Keyring:
         if not colon:
             raise ValueError(f"QR signing key {position} must be written kid:secret")
         if len(kid) != 1 or kid not in ALPHABET:
-            raise ValueError(f"QR signing key {position}: the key id {kid!r} must be one character "
-                             f"of {ALPHABET}")
+            raise ValueError(f"QR signing key {position}: the key id {kid!r} must be one character of {ALPHABET}")
         if len(secret) < MIN_SECRET_LENGTH:
-            raise ValueError(f"QR signing key {kid}: the secret must be at least "
-                             f"{MIN_SECRET_LENGTH} characters")
+            raise ValueError(f"QR signing key {kid}: the secret must be at least {MIN_SECRET_LENGTH} characters")
         if kid in keys:
             raise ValueError(f"QR signing key id {kid} is listed twice")
         keys[kid] = secret.encode("utf-8")
@@ -116,7 +115,7 @@ def sign(serial: int, keyring: Keyring) -> str:
 def verify(code: str, keyring: Keyring) -> Tag:
     """The tag a printed or typed code stands for; raises InvalidCode if it must be refused."""
     compact = _compact(code)
-    kid, serial_chars, mac = compact[0], compact[1:1 + SERIAL_CHARS], compact[1 + SERIAL_CHARS:]
+    kid, serial_chars, mac = compact[0], compact[1 : 1 + SERIAL_CHARS], compact[1 + SERIAL_CHARS :]
     secret = keyring.keys.get(kid)
     if secret is None:
         raise InvalidCode("unknown_key")
@@ -173,7 +172,7 @@ def _compact(code: str) -> str:
 
 
 def _group(compact: str) -> str:
-    return "-".join(compact[i:i + GROUP] for i in range(0, len(compact), GROUP))
+    return "-".join(compact[i : i + GROUP] for i in range(0, len(compact), GROUP))
 
 
 def _mac(secret: bytes, kid: str, serial: int) -> str:

@@ -6,6 +6,7 @@ typing by hand when the QR code cannot be read, the street and community, and a 
 instruction. Chinese is set in reportlab's built-in CID font STSong-Light, which PDF readers supply,
 so no font file is embedded or needed.
 """
+
 import functools
 import io
 import math
@@ -74,13 +75,14 @@ def label_sheet_pdf(labels: list[Label], *, title: str | None = None) -> bytes:
     per_page = COLUMNS * ROWS
     pages = math.ceil(len(labels) / per_page)
     for page in range(pages):
-        on_page = labels[page * per_page:(page + 1) * per_page]
+        on_page = labels[page * per_page : (page + 1) * per_page]
         _draw_header(canvas, title, page + 1, pages)
         _draw_cut_guides(canvas, math.ceil(len(on_page) / COLUMNS))
         for index, label in enumerate(on_page):
             row, column = divmod(index, COLUMNS)
-            _draw_label(canvas, label, MARGIN_X + column * CELL_WIDTH,
-                        PAGE_HEIGHT - MARGIN_TOP - (row + 1) * CELL_HEIGHT)
+            _draw_label(
+                canvas, label, MARGIN_X + column * CELL_WIDTH, PAGE_HEIGHT - MARGIN_TOP - (row + 1) * CELL_HEIGHT
+            )
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
@@ -136,11 +138,16 @@ def _draw_label(canvas: Canvas, label: Label, left: float, bottom: float) -> Non
     canvas.restoreState()
 
     qr_left, qr_bottom = left + QR_INSET, bottom + QR_INSET
-    canvas.drawImage(ImageReader(qr_image(label.url, box_size=8)), qr_left, qr_bottom,
-                     QR_SIZE, QR_SIZE)
+    canvas.drawImage(ImageReader(qr_image(label.url, box_size=8)), qr_left, qr_bottom, QR_SIZE, QR_SIZE)
     column_left = qr_left + QR_SIZE + COLUMN_GAP
-    _draw_details(canvas, label, column_left, left + CELL_WIDTH - PADDING - column_left,
-                  top=qr_bottom + SYMBOL_TOP, bottom=bottom + PADDING)
+    _draw_details(
+        canvas,
+        label,
+        column_left,
+        left + CELL_WIDTH - PADDING - column_left,
+        top=qr_bottom + SYMBOL_TOP,
+        bottom=bottom + PADDING,
+    )
 
 
 def _fit_name(name: str, width: float) -> tuple[float, list[str]]:
@@ -151,18 +158,15 @@ def _fit_name(name: str, width: float) -> tuple[float, list[str]]:
     return _fit_lines(name, CJK_FONT, 16, 9, width, max_lines=2)
 
 
-def _draw_details(canvas: Canvas, label: Label, x: float, width: float, top: float,
-                  bottom: float) -> None:
+def _draw_details(canvas: Canvas, label: Label, x: float, width: float, top: float, bottom: float) -> None:
     """The text beside the QR code: code, street, community, the instruction and the brand."""
     y = top - 6
-    y = _draw_lines(canvas, [_fit_line(CODE_CAPTION, CJK_FONT, 6.5, width)], CJK_FONT, 6.5, x, y,
-                    GREY)
+    y = _draw_lines(canvas, [_fit_line(CODE_CAPTION, CJK_FONT, 6.5, width)], CJK_FONT, 6.5, x, y, GREY)
     code_size = _largest_size(label.code, CODE_FONT, 12, width)
     y = _draw_lines(canvas, [label.code], CODE_FONT, code_size, x, y - code_size - 1, black)
     for place in (label.street, label.community):
         if place:
-            y = _draw_lines(canvas, [_fit_line(place, CJK_FONT, 9, width)], CJK_FONT, 9, x,
-                            y - 11, black)
+            y = _draw_lines(canvas, [_fit_line(place, CJK_FONT, 9, width)], CJK_FONT, 9, x, y - 11, black)
     y -= 7.5 + 4
     _, instruction = _fit_lines(INSTRUCTION, CJK_FONT, 7.5, 7.5, width, max_lines=3)
     y = _draw_lines(canvas, instruction, CJK_FONT, 7.5, x, y, black)
@@ -173,8 +177,7 @@ def _draw_details(canvas: Canvas, label: Label, x: float, width: float, top: flo
     canvas.drawString(x, bottom, BRAND)
 
 
-def _draw_lines(canvas: Canvas, lines: list[str], font: str, size: float, x: float, y: float,
-                color: Color) -> float:
+def _draw_lines(canvas: Canvas, lines: list[str], font: str, size: float, x: float, y: float, color: Color) -> float:
     """Draw ``lines`` with the first baseline at ``y``; returns the last baseline."""
     canvas.setFillColor(color)
     canvas.setFont(font, size)
@@ -195,8 +198,9 @@ def _fit_line(text: str, font: str, size: float, width: float) -> str:
     return _fit_lines(text, font, size, size, width, max_lines=1)[1][0]
 
 
-def _fit_lines(text: str, font: str, largest: float, smallest: float, width: float, *,
-               max_lines: int, words: bool = False) -> tuple[float, list[str]]:
+def _fit_lines(
+    text: str, font: str, largest: float, smallest: float, width: float, *, max_lines: int, words: bool = False
+) -> tuple[float, list[str]]:
     """The largest size from ``largest`` down to ``smallest`` at which ``text`` wraps into
     ``max_lines``; at the smallest size whatever does not fit is cut with an ellipsis."""
     size = largest
@@ -209,7 +213,7 @@ def _fit_lines(text: str, font: str, largest: float, smallest: float, width: flo
         last = lines[max_lines - 1]
         while last and pdfmetrics.stringWidth(last + "…", font, size) > width:
             last = last[:-1]
-        lines = lines[:max_lines - 1] + [last + "…"]
+        lines = lines[: max_lines - 1] + [last + "…"]
     return size, lines
 
 

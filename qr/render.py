@@ -1,4 +1,5 @@
 """Drawing a tag URL as a QR code (PNG, PIL image or SVG), at error correction level H."""
+
 import io
 
 import qrcode

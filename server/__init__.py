@@ -1,12 +1,13 @@
 """SafeGrid 江汉安全网格: the Flask application factory."""
+
 import logging
 from pathlib import Path
 
 from flask import Flask
 
 from server.config import PROJECT_ROOT, load_config
-from server.core.api import RowIdConverter, UUIDConverter, nul_free, require_json_body
 from server.core import security
+from server.core.api import RowIdConverter, UUIDConverter, nul_free, require_json_body
 from server.core.body_deadline import BodyDeadline
 from server.core.db import db
 from server.core.errors import Api
@@ -28,17 +29,29 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     security.init_app(app)  # headers, proxies, routing first; before the Api, which it tells whether to serve docs
     # flask-smorest's Api keeps one app's spec, so each app gets its own (tests build several apps).
-    api = Api(app, spec_kwargs={"components": {"securitySchemes": {
-        "bearerAuth": {"type": "http", "scheme": "bearer",
-                       "description": "POST /api/v1/auth/login gives the token"}}}})
+    api = Api(
+        app,
+        spec_kwargs={
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {
+                        "type": "http",
+                        "scheme": "bearer",
+                        "description": "POST /api/v1/auth/login gives the token",
+                    }
+                }
+            }
+        },
+    )
     # Document the id converters, so that the OpenAPI document (and the fuzz test) knows their shape.
     api.register_converter(UUIDConverter, lambda _c: {"type": "string", "format": "uuid"})
     api.register_converter(RowIdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": 2**31 - 1})
     api.ma_plugin.converter.add_attribute_function(nul_free)  # input refuses NUL characters: the document says so
     app.before_request(require_json_body)
     # bodies read under gunicorn get a deadline from a minimum rate (a slow client cannot hold a worker)
-    app.wsgi_app = BodyDeadline(app.wsgi_app, grace_s=app.config["BODY_GRACE_S"],
-                                min_rate=app.config["BODY_MIN_RATE_BYTES_S"])
+    app.wsgi_app = BodyDeadline(
+        app.wsgi_app, grace_s=app.config["BODY_GRACE_S"], min_rate=app.config["BODY_MIN_RATE_BYTES_S"]
+    )
     _register_blueprints(app, api)
     _register_cli(app)
     if not app.testing:

@@ -1,4 +1,5 @@
 """Command-line tasks: `flask db …` (Alembic migrations) and `flask demo load`."""
+
 import time
 
 import click
@@ -61,8 +62,9 @@ def load_demo():
     """Load the district, demo communities, grids, people, enterprises and sites (idempotent)."""
     if current_app.config["APP_ENV"] == "production":
         # the demo accounts' password is in the README: in production they would be open doors
-        raise click.UsageError("demo data is not loaded in production (APP_ENV=production): its logins' "
-                               "password is public")
+        raise click.UsageError(
+            "demo data is not loaded in production (APP_ENV=production): its logins' password is public"
+        )
     counts = load()
     db.session.commit()
     for name, count in counts.items():

@@ -1,4 +1,5 @@
 """Configuration from the environment: the embedded default, or production with its secrets."""
+
 import os
 import re
 import secrets
@@ -67,18 +68,27 @@ def _storage(env) -> dict:
             raise ConfigError(f"S3_ENDPOINT_URL must be http(s)://host[:port], without credentials, not {endpoint!r}")
         if addressing not in ("auto", "path", "virtual"):
             raise ConfigError(f"S3_ADDRESSING must be auto, path or virtual, not {addressing!r}")
-    return {"STORAGE_URL": url, "S3_ENDPOINT_URL": endpoint, "S3_REGION": env.get("S3_REGION") or None,
-            "S3_ADDRESSING": addressing}
+    return {
+        "STORAGE_URL": url,
+        "S3_ENDPOINT_URL": endpoint,
+        "S3_REGION": env.get("S3_REGION") or None,
+        "S3_ADDRESSING": addressing,
+    }
 
 
 def _is_base_url(url: str) -> bool:
     try:
         parts = urlsplit(url)
-        parts.port  # raises ValueError for a port that is not a number
+        _ = parts.port  # raises ValueError for a port that is not a number
     except ValueError:
         return False
-    return (parts.scheme in ("http", "https") and bool(parts.hostname) and "@" not in parts.netloc
-            and not parts.query and not parts.fragment)
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and "@" not in parts.netloc
+        and not parts.query
+        and not parts.fragment
+    )
 
 
 def _edge(env, app_env: str) -> dict:
@@ -89,8 +99,10 @@ def _edge(env, app_env: str) -> dict:
         raise ConfigError(f"PUBLIC_BASE_URL must be http(s)://host[:port][/path], not {public!r}")
     allowed = [host.strip().lower() for host in (env.get("ALLOWED_HOSTS") or "").split(",") if host.strip()]
     if not all(HOST_NAME.fullmatch(host) for host in allowed):
-        raise ConfigError(f"ALLOWED_HOSTS must list host names or IPv4 addresses (without ports), "
-                          f"separated by commas, not {env['ALLOWED_HOSTS']!r}")
+        raise ConfigError(
+            f"ALLOWED_HOSTS must list host names or IPv4 addresses (without ports), "
+            f"separated by commas, not {env['ALLOWED_HOSTS']!r}"
+        )
     hops = _int(env, "TRUSTED_PROXY_HOPS", 0)
     if hops < 0:
         raise ConfigError(f"TRUSTED_PROXY_HOPS must be 0 or more, not {hops}")
@@ -120,15 +132,19 @@ def load_config(instance_path: Path, env=None) -> dict:
     else:
         secret_key = env.get("SECRET_KEY") or _instance_secret(instance_path, "secret_key")
         qr_keys = env.get("QR_SIGNING_KEYS") or "A:" + _instance_secret(instance_path, "qr_key_A")
-    if not all(len(kid) == 1 and kid in KEY_IDS and len(secret) >= 16
-               for kid, _, secret in (item.partition(":") for item in qr_keys.split(","))):
-        raise ConfigError("QR_SIGNING_KEYS must be kid:secret pairs separated by commas, each kid one of "
-                          f"{KEY_IDS} and each secret at least 16 characters; the first key signs new tags")
+    if not all(
+        len(kid) == 1 and kid in KEY_IDS and len(secret) >= 16
+        for kid, _, secret in (item.partition(":") for item in qr_keys.split(","))
+    ):
+        raise ConfigError(
+            "QR_SIGNING_KEYS must be kid:secret pairs separated by commas, each kid one of "
+            f"{KEY_IDS} and each secret at least 16 characters; the first key signs new tags"
+        )
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'safegrid.db'}"
     if database_url.startswith("postgres://"):  # the form some hosts hand out
-        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
     elif database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
     return {
         "APP_ENV": app_env,
         "SECRET_KEY": secret_key,
@@ -165,8 +181,10 @@ def load_config(instance_path: Path, env=None) -> dict:
         "HAZARD_ACK_MINUTES": _int(env, "HAZARD_ACK_MINUTES", 30),
         "HAZARD_DEADLINE_WARNING_HOURS": _int(env, "HAZARD_DEADLINE_WARNING_HOURS", 24),
         # rectification deadlines when the notice gives none, by level; re-inspection within days
-        "HAZARD_DEADLINE_DAYS": {"general": _int(env, "HAZARD_DEADLINE_DAYS_GENERAL", 7),
-                                 "major": _int(env, "HAZARD_DEADLINE_DAYS_MAJOR", 30)},
+        "HAZARD_DEADLINE_DAYS": {
+            "general": _int(env, "HAZARD_DEADLINE_DAYS_GENERAL", 7),
+            "major": _int(env, "HAZARD_DEADLINE_DAYS_MAJOR", 30),
+        },
         "HAZARD_REINSPECTION_DAYS": _int(env, "HAZARD_REINSPECTION_DAYS", 3),
         # how often each process fires due clocks and hands over pending work (web processes, with Redis, a third
         # as often as the workers)
@@ -174,8 +192,10 @@ def load_config(instance_path: Path, env=None) -> dict:
         # an attempt at a job may hold it for its timeout and this much more; past that its worker is taken for dead
         "JOB_LEASE_MARGIN_SECONDS": _int(env, "JOB_LEASE_MARGIN_SECONDS", 15),
         # argon2id cost; tests lower it, production keeps the library's recommended defaults
-        "PASSWORD_HASH": {"time_cost": _int(env, "ARGON2_TIME_COST", 3),
-                          "memory_cost": _int(env, "ARGON2_MEMORY_KIB", 65536)},
+        "PASSWORD_HASH": {
+            "time_cost": _int(env, "ARGON2_TIME_COST", 3),
+            "memory_cost": _int(env, "ARGON2_MEMORY_KIB", 65536),
+        },
         "API_TITLE": "SafeGrid 江汉安全网格 API",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.1.0",

@@ -1,4 +1,5 @@
 """The Alembic configuration, built from the app so that migrations use its database."""
+
 from alembic.config import Config
 from flask import Flask
 

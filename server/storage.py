@@ -4,6 +4,7 @@ default, an S3-compatible bucket (STORAGE_URL) when more than one machine serves
 Everything above this module speaks in keys ("originals/ab/cdef…"), never in paths, so that either store
 implements the same methods with the same promises.
 """
+
 import base64
 import hashlib
 import io
@@ -49,8 +50,11 @@ class StorageUnavailable(ServiceUnavailable):
 
     def __init__(self, detail: str):
         super().__init__(description=detail)
-        self.data = {"code": "storage_unavailable", "headers": {"Retry-After": "5"},
-                     "message": tr("文件存储暂不可用，请稍后重试", "File storage is unavailable; retry later")}
+        self.data = {
+            "code": "storage_unavailable",
+            "headers": {"Retry-After": "5"},
+            "message": tr("文件存储暂不可用，请稍后重试", "File storage is unavailable; retry later"),
+        }
 
 
 class Storage(ABC):
@@ -148,8 +152,15 @@ class S3Storage(Storage):
     @classmethod
     def from_config(cls, config) -> "S3Storage":
         bucket, prefix = split_storage_url(config["STORAGE_URL"])
-        return cls(s3_client(endpoint_url=config.get("S3_ENDPOINT_URL"), region=config.get("S3_REGION"),
-                             addressing=config.get("S3_ADDRESSING") or "auto"), bucket, prefix)
+        return cls(
+            s3_client(
+                endpoint_url=config.get("S3_ENDPOINT_URL"),
+                region=config.get("S3_REGION"),
+                addressing=config.get("S3_ADDRESSING") or "auto",
+            ),
+            bucket,
+            prefix,
+        )
 
     def _object(self, key: str) -> str:
         if not KEY.fullmatch(key):
@@ -171,8 +182,13 @@ class S3Storage(Storage):
         body = _whole(data)
         # Content-MD5: the store checks that the body arrived as sent, and refuses it (400 BadDigest) otherwise.
         md5 = base64.b64encode(hashlib.md5(body, usedforsecurity=False).digest()).decode()
-        return {"Bucket": self.bucket, "Key": name, "Body": body, "ContentMD5": md5,
-                "ContentType": "application/octet-stream"}
+        return {
+            "Bucket": self.bucket,
+            "Key": name,
+            "Body": body,
+            "ContentMD5": md5,
+            "ContentType": "application/octet-stream",
+        }
 
     def put(self, key, data):
         upload = self._upload(key, data)
@@ -202,8 +218,9 @@ class S3Storage(Storage):
                 refused = exc
         if _status(refused) == 412 and self.exists(key):
             return True  # there already: the same bytes, as the key is their hash
-        log.warning("s3://%s does not write conditionally (%s): looking before writing instead", self.bucket,
-                    _code(refused))
+        log.warning(
+            "s3://%s does not write conditionally (%s): looking before writing instead", self.bucket, _code(refused)
+        )
         self.conditional_writes = False
         return False
 
@@ -212,8 +229,11 @@ class S3Storage(Storage):
             answer = self.client.get_object(Bucket=self.bucket, Key=self._object(key))
             # Read whole before the caller sees a byte: a broken download is an error here, not a truncated
             # photo served with a 200; and the file seeks, as Pillow and a local file do.
-            file = io.BytesIO() if answer["ContentLength"] <= IN_MEMORY_BYTES else tempfile.TemporaryFile()
-            body = answer["Body"]  # not `with body as …`: that hands out the raw stream, which does not check its length
+            # the caller's to close: it is the answer
+            file = io.BytesIO() if answer["ContentLength"] <= IN_MEMORY_BYTES else tempfile.TemporaryFile()  # noqa: SIM115
+            body = answer[
+                "Body"
+            ]  # not `with body as …`: that hands out the raw stream, which does not check its length
             try:
                 shutil.copyfileobj(body, file)
             except BaseException:
@@ -262,11 +282,14 @@ def split_storage_url(url: str) -> tuple[str, str]:
     if parts.scheme != "s3":
         raise ValueError(f"must be s3://bucket[/prefix], not {url!r}")
     if parts.query or parts.fragment or "@" in parts.netloc or ":" in parts.netloc:
-        raise ValueError(f"takes no credentials, port, query or fragment: {url!r} (credentials come from "
-                         "the AWS_ variables or the machine's role; the endpoint from S3_ENDPOINT_URL)")
+        raise ValueError(
+            f"takes no credentials, port, query or fragment: {url!r} (credentials come from "
+            "the AWS_ variables or the machine's role; the endpoint from S3_ENDPOINT_URL)"
+        )
     if not BUCKET.fullmatch(parts.netloc) or ".." in parts.netloc:
-        raise ValueError(f"{parts.netloc!r} is not a bucket name (3 to 63 lower-case letters, digits, "
-                         "dots and hyphens)")
+        raise ValueError(
+            f"{parts.netloc!r} is not a bucket name (3 to 63 lower-case letters, digits, dots and hyphens)"
+        )
     prefix = parts.path.strip("/")
     if prefix and not KEY.fullmatch(prefix):
         raise ValueError(f"the prefix {prefix!r} must be lower-case segments that do not start with a dot")
@@ -284,11 +307,14 @@ def s3_client(*, endpoint_url: str | None = None, region: str | None = None, add
     config = Config(
         # Short enough that a store which is down fails a request (503) well within gunicorn's 30 s timeout,
         # even after the retries of a dropped connection or a 503 SlowDown (three attempts in all).
-        connect_timeout=2, read_timeout=20, retries={"mode": "standard", "total_max_attempts": 3},
+        connect_timeout=2,
+        read_timeout=20,
+        retries={"mode": "standard", "total_max_attempts": 3},
         s3={"addressing_style": addressing},
         # Checksums only where S3 requires them (we send Content-MD5 ourselves): the newer default, CRC32
         # sent as an aws-chunked trailer, is what several S3-compatible stores do not speak.
-        request_checksum_calculation="when_required", response_checksum_validation="when_required",
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
     )
     # A session of its own: boto3's default session is not safe to make clients from in several threads.
     return boto3.session.Session().client("s3", endpoint_url=endpoint_url, region_name=region, config=config)
@@ -306,6 +332,9 @@ def storage() -> Storage:
         with _making:  # one client per app, however many threads ask at once
             store = app.extensions.get("storage")
             if store is None:
-                store = app.extensions["storage"] = (S3Storage.from_config(app.config) if app.config.get("STORAGE_URL")
-                                                     else LocalStorage(app.config["MEDIA_ROOT"]))
+                store = app.extensions["storage"] = (
+                    S3Storage.from_config(app.config)
+                    if app.config.get("STORAGE_URL")
+                    else LocalStorage(app.config["MEDIA_ROOT"])
+                )
     return store

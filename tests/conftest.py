@@ -1,5 +1,6 @@
 """Test fixtures: one app per run on SQLite or PostgreSQL, a rolled-back transaction per test,
 factories beside ready-made users, and a small world of areas, enterprises and sites."""
+
 import os
 import secrets
 import tempfile
@@ -27,6 +28,8 @@ from server.hazards.services import ensure_categories
 from server.models import import_all_models
 from server.people.models import RoleAssignment, User
 from server.sites.models import Site
+
+pytest_plugins = ("tests.migrations.engines",)  # empty_engine: an empty database to migrate, for any test
 
 TEST_PASSWORD = "correct horse 9"
 
@@ -157,9 +160,19 @@ def build_world():
         "mall_site": make_site(name="测试商场", type="mall", grid=grid_b1, enterprise=mall),
         "fire_lane": make_site(name="测试消防通道", type="fire_lane", grid=grid_a2, enterprise=None),
     }
-    WORLD.update(district=district.id, street_a=street_a.id, street_b=street_b.id, comm_a=comm_a.id,
-                 grid_a1=grid_a1.id, grid_a2=grid_a2.id, comm_b=comm_b.id, grid_b1=grid_b1.id,
-                 market=market.id, mall=mall.id, **{k: v.id for k, v in sites.items()})
+    WORLD.update(
+        district=district.id,
+        street_a=street_a.id,
+        street_b=street_b.id,
+        comm_a=comm_a.id,
+        grid_a1=grid_a1.id,
+        grid_a2=grid_a2.id,
+        comm_b=comm_b.id,
+        grid_b1=grid_b1.id,
+        market=market.id,
+        mall=mall.id,
+        **{k: v.id for k, v in sites.items()},
+    )
 
 
 # ---- factories (they flush; callers inside an app context decide when to commit) ---------------------
@@ -173,17 +186,29 @@ def make_uscc(division="420103") -> str:
 
 
 def make_enterprise(*, name=None, sector="market", area, **fields) -> Enterprise:
-    enterprise = Enterprise(name=name or f"企业{next(_serial)}", uscc=make_uscc(), sector=sector,
-                            supervising_department=SECTORS[sector][2], area_id=area.id, **fields)
+    enterprise = Enterprise(
+        name=name or f"企业{next(_serial)}",
+        uscc=make_uscc(),
+        sector=sector,
+        supervising_department=SECTORS[sector][2],
+        area_id=area.id,
+        **fields,
+    )
     db.session.add(enterprise)
     db.session.flush()
     return enterprise
 
 
 def make_site(*, name=None, type="market", grid, enterprise=None, **fields) -> Site:
-    site = Site(name=name or f"场所{next(_serial)}", type=type, grid_id=grid.id,
-                enterprise_id=enterprise.id if enterprise else None,
-                latitude=fields.pop("latitude", 30.59), longitude=fields.pop("longitude", 114.27), **fields)
+    site = Site(
+        name=name or f"场所{next(_serial)}",
+        type=type,
+        grid_id=grid.id,
+        enterprise_id=enterprise.id if enterprise else None,
+        latitude=fields.pop("latitude", 30.59),
+        longitude=fields.pop("longitude", 114.27),
+        **fields,
+    )
     db.session.add(site)
     db.session.flush()
     return site
@@ -191,8 +216,13 @@ def make_site(*, name=None, type="market", grid, enterprise=None, **fields) -> S
 
 def make_user(role, *, area_id=None, enterprise_id=None, sector=None, password=TEST_PASSWORD, **fields) -> User:
     n = next(_serial)
-    user = User(username=fields.pop("username", f"user{n}"), phone=fields.pop("phone", f"139{n:08d}"),
-                name=fields.pop("name", f"用户{n}"), password_hash=hash_password(password), **fields)
+    user = User(
+        username=fields.pop("username", f"user{n}"),
+        phone=fields.pop("phone", f"139{n:08d}"),
+        name=fields.pop("name", f"用户{n}"),
+        password_hash=hash_password(password),
+        **fields,
+    )
     user.roles = [RoleAssignment(role=role, area_id=area_id, enterprise_id=enterprise_id, sector=sector)]
     db.session.add(user)
     db.session.flush()

@@ -3,6 +3,7 @@ server does what the document says (statuses, media types, headers, bodies), inv
 input is never called malformed, a method the path has not is a 405 with Allow; never a 5xx, and every error in
 the one shape. Both of schemathesis's generators run: its coverage cases (boundaries, each constraint broken in
 turn, missing parameters, undeclared methods; deterministic) and Hypothesis's, positive and negative."""
+
 import json
 
 import pytest
@@ -16,18 +17,24 @@ from schemathesis.specs.openapi import checks as openapi
 
 pytestmark = pytest.mark.slow
 
-CONFIG = schemathesis.Config.from_dict({"checks": {
-    # A schema-valid request may still break a rule the document cannot state (the parent area must exist, a
-    # site needs a grid, not a street; site_id or grid_id; the current password; an If-Match that is current):
-    # 404, 409, 412, 422 and 428 say so, and 429 that the login throttle stops guesses at passwords (login,
-    # /me/password) whatever they are. But never 400, 405, 413 or 415: valid is never malformed.
-    "positive_data_acceptance": {"expected-statuses": ["2xx", "3xx", "401", "403", "404", "409", "412", "422",
-                                                       "428", "429"]},
-    "negative_data_rejection": {"expected-statuses": ["400", "401", "403", "404", "405", "409", "412", "413",
-                                                      "415", "422", "428"]},
-    # a missing If-Match is RFC 6585's 428 Precondition Required
-    "missing_required_header": {"expected-statuses": ["400", "401", "403", "415", "422", "428"]},
-}})
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "checks": {
+            # A schema-valid request may still break a rule the document cannot state (the parent area must exist, a
+            # site needs a grid, not a street; site_id or grid_id; the current password; an If-Match that is current):
+            # 404, 409, 412, 422 and 428 say so, and 429 that the login throttle stops guesses at passwords (login,
+            # /me/password) whatever they are. But never 400, 405, 413 or 415: valid is never malformed.
+            "positive_data_acceptance": {
+                "expected-statuses": ["2xx", "3xx", "401", "403", "404", "409", "412", "422", "428", "429"]
+            },
+            "negative_data_rejection": {
+                "expected-statuses": ["400", "401", "403", "404", "405", "409", "412", "413", "415", "422", "428"]
+            },
+            # a missing If-Match is RFC 6585's 428 Precondition Required
+            "missing_required_header": {"expected-statuses": ["400", "401", "403", "415", "422", "428"]},
+        }
+    }
+)
 # a photo's body must match its SHA-256 (the Content-Digest header, the form's sha256), which no generator makes
 DIGESTED = {"PUT /api/v1/photos/{photo_id}", "POST /api/v1/photos"}
 
@@ -43,10 +50,18 @@ def one_error_shape(ctx, response, case):
         assert {"total", "total_pages"} <= set(page) and all(isinstance(v, int) for v in page.values()), page
 
 
-CHECKS = [not_a_server_error, openapi.status_code_conformance, openapi.content_type_conformance,
-          openapi.response_headers_conformance, openapi.response_schema_conformance,
-          openapi.negative_data_rejection, openapi.positive_data_acceptance, openapi.missing_required_header,
-          openapi.unsupported_method, one_error_shape]
+CHECKS = [
+    not_a_server_error,
+    openapi.status_code_conformance,
+    openapi.content_type_conformance,
+    openapi.response_headers_conformance,
+    openapi.response_schema_conformance,
+    openapi.negative_data_rejection,
+    openapi.positive_data_acceptance,
+    openapi.missing_required_header,
+    openapi.unsupported_method,
+    one_error_shape,
+]
 
 
 class Findings:
@@ -69,8 +84,9 @@ class Findings:
         except (Failure, FailureGroup) as exc:
             for failure in getattr(exc, "exceptions", [exc]):
                 where = f"{case.method} {case.formatted_path} {case.query or ''}"
-                self.found.setdefault((case.operation.label, failure.title),
-                                      f"{where} -> {response.status_code}: {failure.message[:400]}")
+                self.found.setdefault(
+                    (case.operation.label, failure.title), f"{where} -> {response.status_code}: {failure.message[:400]}"
+                )
 
     def report(self) -> str:
         return "\n".join(f"{label}: {title}\n    {example}" for (label, title), example in sorted(self.found.items()))
@@ -78,15 +94,16 @@ class Findings:
 
 def coverage(schema, operation, findings):
     for case in schema.iter_coverage_cases(
-            operation, generation_modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
-            generation_config=schema.config.generation_for(operation=operation, phase="coverage")):
+        operation,
+        generation_modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+        generation_config=schema.config.generation_for(operation=operation, phase="coverage"),
+    ):
         findings.send(case)
 
 
 def fuzz(operation, findings, mode):
     @given(case=operation.as_strategy(mode))
-    @settings(max_examples=30, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(max_examples=30, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
     def send(case):
         findings.send(case, generated=True)
 
@@ -104,8 +121,9 @@ def test_every_operation_does_what_the_document_says(app, login_as):
     assert len(operations) >= 15
     # logging out would revoke the token the others use, and so would guessing its current password at
     # /me/password (the throttle signs the session out): they go last
-    for operation in sorted(operations, key=lambda op: (op.path.endswith(("/me/password", "/logout")),
-                                                        op.path.endswith("/logout"))):
+    for operation in sorted(
+        operations, key=lambda op: (op.path.endswith(("/me/password", "/logout")), op.path.endswith("/logout"))
+    ):
         coverage(schema, operation, findings)
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             fuzz(operation, findings, mode)

@@ -3,6 +3,7 @@
 Read from the source (every import, at the top of a module or in a function), so that the rule holds for code that
 no test imports, and a cycle dodged by an import inside a function shows up as what it is.
 """
+
 import ast
 from dataclasses import dataclass
 from functools import cache
@@ -60,7 +61,7 @@ FACTORY = "server"
 # module, where the layers can be read (an import put in a function to dodge a cycle is a cycle).
 LATE_IMPORTS = {
     "server": "create_app imports the blueprints, the commands and the maintenance round when it builds an app: "
-              "every module of the project imports this package first, which must not load them all",
+    "every module of the project imports this package first, which must not load them all",
     "server.models": "its one job, import_all_models(), loads every model when asked (Alembic's env, benchmarks)",
 }
 
@@ -95,7 +96,7 @@ def _targets(node, importer: str, is_package: bool) -> list[str]:
         base = node.module or ""
         if node.level:  # relative: from the importer's package, one level up per dot after the first
             package = importer.split(".") if is_package else importer.split(".")[:-1]
-            package = package[:len(package) - node.level + 1]
+            package = package[: len(package) - node.level + 1]
             base = ".".join(package + ([node.module] if node.module else []))
         names = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules() else base for alias in node.names]
     return sorted({name for name in names if name.split(".")[0] in PACKAGES})
@@ -121,9 +122,9 @@ def layer(module: str) -> int | None:
     """The index in LAYERS of the entry the module belongs to, or None."""
     best = None
     for index, entry in enumerate(LAYERS):
-        if module == entry or (entry != FACTORY and module.startswith(entry + ".")):
-            if best is None or len(entry) > len(LAYERS[best]):
-                best = index
+        belongs = module == entry or (entry != FACTORY and module.startswith(entry + "."))
+        if belongs and (best is None or len(entry) > len(LAYERS[best])):
+            best = index
     return best
 
 
@@ -160,17 +161,24 @@ def test_every_import_goes_down_the_layers():
 
 
 def test_only_the_app_factory_imports_views():
-    wrong = [f"{found}: a view; only the app factory ({FACTORY}) imports views" for found in imports()
-             if is_view(found.imported) and found.importer != FACTORY]
+    wrong = [
+        f"{found}: a view; only the app factory ({FACTORY}) imports views"
+        for found in imports()
+        if is_view(found.imported) and found.importer != FACTORY
+    ]
     assert not wrong, "imports of views (resources.py) outside the app factory:\n" + "\n".join(wrong)
 
 
 def test_the_project_is_imported_at_the_top_of_each_module():
     wrong = [f"{found}, inside a function" for found in imports() if found.late and found.importer not in LATE_IMPORTS]
-    assert not wrong, ("imports of the project's modules inside functions (move them to the top of the module, fixing "
-                       "the cycle they dodge; or give the reason in LATE_IMPORTS):\n" + "\n".join(wrong))
+    assert not wrong, (
+        "imports of the project's modules inside functions (move them to the top of the module, fixing "
+        "the cycle they dodge; or give the reason in LATE_IMPORTS):\n" + "\n".join(wrong)
+    )
 
 
 def test_the_late_imports_allowed_are_still_there():
     late = {found.importer for found in imports() if found.late}
-    assert not set(LATE_IMPORTS) - late, f"LATE_IMPORTS names modules that import nothing late: {set(LATE_IMPORTS) - late}"
+    assert not set(LATE_IMPORTS) - late, (
+        f"LATE_IMPORTS names modules that import nothing late: {set(LATE_IMPORTS) - late}"
+    )

@@ -1,4 +1,5 @@
 """Scoping as a table: role × resource × in / out of scope. Out of scope reads exactly like absent (404)."""
+
 import pytest
 
 from server.core.db import db
@@ -87,16 +88,26 @@ def test_users_are_scoped_to_the_admins_area(login_as, viewer, subject, visible)
     assert (str(target.id) in {u["id"] for u in listed.json}) is visible
 
 
-@pytest.mark.parametrize("person", ["grid_worker", "station_officer", "enterprise_user", "expert",
-                                    "department_officer", "enforcement_officer"])
+@pytest.mark.parametrize(
+    "person",
+    ["grid_worker", "station_officer", "enterprise_user", "expert", "department_officer", "enforcement_officer"],
+)
 def test_field_roles_have_no_user_directory(login_as, person):
     assert login_as(person).get("/api/v1/users").status_code == 403
 
 
-@pytest.mark.parametrize("person,can_edit", [
-    ("station_officer", True), ("supervisor", True), ("admin", False),  # admin of street B, site in A
-    ("grid_worker", False), ("enterprise_user", False), ("department_officer", False), ("expert", False),
-])
+@pytest.mark.parametrize(
+    "person,can_edit",
+    [
+        ("station_officer", True),
+        ("supervisor", True),
+        ("admin", False),  # admin of street B, site in A
+        ("grid_worker", False),
+        ("enterprise_user", False),
+        ("department_officer", False),
+        ("expert", False),
+    ],
+)
 def test_who_may_edit_a_site(login_as, world, person, can_edit):
     caller = login_as(person)
     url = f"/api/v1/sites/{world['market_site']}"
@@ -119,13 +130,31 @@ def test_who_may_edit_a_site(login_as, world, person, can_edit):
 #   mall:   reported at the mall (street B), waiting to be acknowledged.
 # The reporters and the officers who act are other users than the table's people (a reporter always sees their
 # own report, whatever their role).
-IN_STREET_A = {"grid_worker": True, "station_officer": True, "station_officer_b": False, "enforcement_officer": True,
-               "department_officer": True, "enterprise_user": True, "expert": False, "supervisor": True,
-               "admin": False, "district_admin": True}
+IN_STREET_A = {
+    "grid_worker": True,
+    "station_officer": True,
+    "station_officer_b": False,
+    "enforcement_officer": True,
+    "department_officer": True,
+    "enterprise_user": True,
+    "expert": False,
+    "supervisor": True,
+    "admin": False,
+    "district_admin": True,
+}
 LANE = {**IN_STREET_A, "grid_worker": False, "enterprise_user": False}  # another grid; no enterprise there
-MALL = {"grid_worker": False, "station_officer": False, "station_officer_b": True, "enforcement_officer": True,
-        "department_officer": False, "enterprise_user": False, "expert": True, "supervisor": True, "admin": True,
-        "district_admin": True}  # commerce, not the market bureau's sector
+MALL = {
+    "grid_worker": False,
+    "station_officer": False,
+    "station_officer_b": True,
+    "enforcement_officer": True,
+    "department_officer": False,
+    "enterprise_user": False,
+    "expert": True,
+    "supervisor": True,
+    "admin": True,
+    "district_admin": True,
+}  # commerce, not the market bureau's sector
 RECORDS_OF_THE_MARKET = ("hazards", "photos", "checkins", "documents", "timelines", "changes")
 
 # (person, resource, record, visible?): for the inbox, whether it holds something about that hazard
@@ -185,20 +214,39 @@ def loop_world(login_as, world):
     assert put(reporter, make_photo(), photo).status_code == 201
     market = report(reporter, world, photo_ids=[photo])["id"]
     assert act(station, market, "acknowledge").status_code == 200
-    assert act(station, market, "issue_notice", deadline=later(), responsible_party="测试农贸市场有限公司").status_code == 200
+    assert (
+        act(station, market, "issue_notice", deadline=later(), responsible_party="测试农贸市场有限公司").status_code
+        == 200
+    )
     [document] = station.get(f"/api/v1/hazards/{market}/documents").json
     lane = report(station, world, site_id=str(world["fire_lane"]))["id"]
     assert act(station, lane, "acknowledge").status_code == 200
     assert act(station, lane, "transfer", reason="市场监管职责", sector="market").status_code == 200
     mall = report(station_b, world, site_id=str(world["mall_site"]))["id"]
     tag = station.post(f"/api/v1/sites/{world['market_site']}/tag").json
-    checkin = reporter.post("/api/v1/checkins", json={
-        "id": uid(), "code": tag["code"], "observed_at": "2026-11-29T09:30:00+08:00", "latitude": 30.59,
-        "longitude": 114.27, "accuracy_m": 8.0})
+    checkin = reporter.post(
+        "/api/v1/checkins",
+        json={
+            "id": uid(),
+            "code": tag["code"],
+            "observed_at": "2026-11-29T09:30:00+08:00",
+            "latitude": 30.59,
+            "longitude": 114.27,
+            "accuracy_m": 8.0,
+        },
+    )
     assert checkin.status_code == 201, checkin.json
     thumb = reporter.get(f"/api/v1/photos/{photo}").json["urls"]["thumb"]
-    return people, {"market": market, "lane": lane, "mall": mall, "photo": photo, "thumb": thumb,
-                    "checkin": checkin.json["id"], "document": document["id"], "cursor": cursor}
+    return people, {
+        "market": market,
+        "lane": lane,
+        "mall": mall,
+        "photo": photo,
+        "thumb": thumb,
+        "checkin": checkin.json["id"],
+        "document": document["id"],
+        "cursor": cursor,
+    }
 
 
 def _one_and_listed(caller, url, list_url, target) -> bool:
@@ -263,8 +311,15 @@ def _sees_changes(caller, records, key):
     return records[key] in snapshot
 
 
-SEES = {"hazards": _sees_hazards, "photos": _sees_photos, "checkins": _sees_checkins, "documents": _sees_documents,
-        "timelines": _sees_timelines, "inbox": _sees_inbox, "changes": _sees_changes}
+SEES = {
+    "hazards": _sees_hazards,
+    "photos": _sees_photos,
+    "checkins": _sees_checkins,
+    "documents": _sees_documents,
+    "timelines": _sees_timelines,
+    "inbox": _sees_inbox,
+    "changes": _sees_changes,
+}
 
 
 # One world per person, every row of theirs checked in it: the world costs a fifth of a second (a PDF is
@@ -300,8 +355,12 @@ def test_one_acts_only_in_the_roles_held_where_the_hazard_is(app, login_as, worl
     mall = report(login_as("station_officer_b"), world, site_id=str(world["mall_site"]))["id"]
     market = report(login_as("grid_worker"), world)["id"]
     assert both.get(f"/api/v1/hazards/{mall}").json["allowed_actions"] == []
-    assert both.get(f"/api/v1/hazards/{market}").json["allowed_actions"] == ["acknowledge", "merge", "reject",
-                                                                             "transfer"]
+    assert both.get(f"/api/v1/hazards/{market}").json["allowed_actions"] == [
+        "acknowledge",
+        "merge",
+        "reject",
+        "transfer",
+    ]
     pages = {h["id"]: h["allowed_actions"] for h in both.get("/api/v1/hazards").json}
     assert pages == {mall: [], market: ["acknowledge", "merge", "reject", "transfer"]}
     assert act(both, mall, "acknowledge").status_code == 403

@@ -8,25 +8,28 @@ Revision ID: c5d1f08e7a36
 Revises: b7e2c4a19d05
 Create Date: 2026-12-03
 """
-from alembic import op
-import sqlalchemy as sa
 
-revision = 'c5d1f08e7a36'
-down_revision = 'b7e2c4a19d05'
+import sqlalchemy as sa
+from alembic import op
+
+revision = "c5d1f08e7a36"
+down_revision = "b7e2c4a19d05"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('hazard_clocks', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('state', sa.String(length=32), nullable=True))
-    op.execute("UPDATE hazard_clocks SET state = CASE kind"
-               " WHEN 'ack_warning' THEN 'reported' WHEN 'ack_escalation' THEN 'reported'"
-               " WHEN 'reinspection_overdue' THEN 'submitted' ELSE 'rectifying' END")
-    with op.batch_alter_table('hazard_clocks', schema=None) as batch_op:
-        batch_op.alter_column('state', existing_type=sa.String(length=32), nullable=False)
+    with op.batch_alter_table("hazard_clocks", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("state", sa.String(length=32), nullable=True))
+    op.execute(
+        "UPDATE hazard_clocks SET state = CASE kind"
+        " WHEN 'ack_warning' THEN 'reported' WHEN 'ack_escalation' THEN 'reported'"
+        " WHEN 'reinspection_overdue' THEN 'submitted' ELSE 'rectifying' END"
+    )
+    with op.batch_alter_table("hazard_clocks", schema=None) as batch_op:
+        batch_op.alter_column("state", existing_type=sa.String(length=32), nullable=False)
 
 
 def downgrade():
-    with op.batch_alter_table('hazard_clocks', schema=None) as batch_op:
-        batch_op.drop_column('state')
+    with op.batch_alter_table("hazard_clocks", schema=None) as batch_op:
+        batch_op.drop_column("state")

@@ -7,8 +7,12 @@ from server.core.cache import memoised
 from server.core.db import Base, Timestamps
 
 LEVELS = ("district", "street", "community", "grid")
-LEVEL_NAMES = {"district": ("区", "district"), "street": ("街道", "street"),
-               "community": ("社区", "community"), "grid": ("网格", "grid")}
+LEVEL_NAMES = {
+    "district": ("区", "district"),
+    "street": ("街道", "street"),
+    "community": ("社区", "community"),
+    "grid": ("网格", "grid"),
+}
 
 
 class Area(Timestamps, Base):
@@ -24,8 +28,7 @@ class Area(Timestamps, Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
     # "/1/4/37/": the ids from the root down to this area, so that a subtree is one range of an index.
     # Compared byte by byte ("C" collation), so that the range holds exactly the paths with the prefix.
-    path: Mapped[str] = mapped_column(String(255).with_variant(String(255, collation="C"), "postgresql"),
-                                      index=True)
+    path: Mapped[str] = mapped_column(String(255).with_variant(String(255, collation="C"), "postgresql"), index=True)
     is_demo: Mapped[bool] = mapped_column(default=False)
 
     parent: Mapped["Area | None"] = relationship(remote_side=[id], lazy="raise")
@@ -36,7 +39,6 @@ class Area(Timestamps, Base):
     @property
     def depth(self) -> int:
         return LEVELS.index(self.level)
-
 
     @classmethod
     def within(cls, path: str):

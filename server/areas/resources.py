@@ -1,4 +1,5 @@
 """The area tree: readable by every signed-in user (it is public administrative data), edited by admins."""
+
 from sqlalchemy import select
 
 from server.areas import services

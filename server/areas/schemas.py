@@ -1,4 +1,5 @@
 """Areas on the wire."""
+
 from marshmallow import fields, validate
 
 from server.areas.models import LEVELS

@@ -1,4 +1,5 @@
 """Building and editing the area tree, keeping every materialised path true."""
+
 import csv
 from pathlib import Path
 
@@ -31,8 +32,9 @@ def check_placement(level: str, parent: Area | None, field: str = "level"):
             raise TreeError("只有区可以没有上级 / only a district has no parent", field)
         return
     if LEVELS.index(level) != parent.depth + 1:
-        raise TreeError(f"{level} 不能直接位于 {parent.level} 之下 / a {level} cannot sit directly under a {parent.level}",
-                        field)
+        raise TreeError(
+            f"{level} 不能直接位于 {parent.level} 之下 / a {level} cannot sit directly under a {parent.level}", field
+        )
 
 
 def create_area(*, code: str, name: str, level: str, parent: Area | None, is_demo: bool = False) -> Area:
@@ -55,7 +57,8 @@ def move_area(area: Area, new_parent: Area):
         update(Area)
         .where(Area.within(old_prefix))
         .values(path=new_prefix + func.substr(Area.path, len(old_prefix) + 1))
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     area.parent_id = new_parent.id
     db.session.flush()
     db.session.expire_all()

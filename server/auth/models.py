@@ -1,5 +1,6 @@
 """Bearer tokens (opaque to the client, stored only as their SHA-256, with an expiry), and the counters
 that throttle password guessing."""
+
 import uuid
 from datetime import datetime
 

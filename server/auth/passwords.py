@@ -4,6 +4,7 @@ In the spirit of NIST SP 800-63B (§3.1.1.2): a length, and a check against valu
 used, repetitive or specific to the account, rather than rules on character classes. The lists are
 server/data/common-passwords-*.txt.
 """
+
 from pathlib import Path
 
 import marshmallow as ma
@@ -31,17 +32,30 @@ def problems(password: str, *, username: str | None = None, phone: str | None = 
     """What is wrong with a password, one message per rule it breaks, in the request's language; none
     when the policy takes it. Give the account's username and phone where the account is known."""
     if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
-        return [tr("密码长度须为 {a}–{b} 个字符", "A password must be {a} to {b} characters long",
-                   a=MIN_LENGTH, b=MAX_LENGTH)]
+        return [
+            tr(
+                "密码长度须为 {a}–{b} 个字符",
+                "A password must be {a} to {b} characters long",
+                a=MIN_LENGTH,
+                b=MAX_LENGTH,
+            )
+        ]
     if not password.strip():
         return [tr("密码不能只由空格组成", "A password cannot be only spaces")]
     found = []
     folded = password.strip().lower()
     if len(set(folded)) < MIN_DISTINCT:
-        found.append(tr("密码过于简单：至少要有 {n} 个不同的字符", "Too simple: use at least {n} different characters",
-                        n=MIN_DISTINCT))
+        found.append(
+            tr(
+                "密码过于简单：至少要有 {n} 个不同的字符",
+                "Too simple: use at least {n} different characters",
+                n=MIN_DISTINCT,
+            )
+        )
     elif folded in common_passwords():
-        found.append(tr("这是常见密码，很容易被猜中，请换一个", "This is a common password, easily guessed: choose another"))
+        found.append(
+            tr("这是常见密码，很容易被猜中，请换一个", "This is a common password, easily guessed: choose another")
+        )
     if username and username.lower() in password.lower():
         found.append(tr("密码不能包含用户名", "A password must not contain the username"))
     if phone and phone in password:

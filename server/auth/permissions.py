@@ -1,4 +1,5 @@
 """Who is calling, and what each view requires of them, checked before the view does any work."""
+
 from functools import wraps
 
 import flask_smorest
@@ -30,12 +31,18 @@ def authenticate():
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        error(401, tr("Authorization 请求头应为 “Bearer <令牌>”", "The Authorization header must be “Bearer <token>”"),
-              code="bad_authorization")
+        error(
+            401,
+            tr("Authorization 请求头应为 “Bearer <令牌>”", "The Authorization header must be “Bearer <token>”"),
+            code="bad_authorization",
+        )
     g.identity = identity_for_token(token.strip())
     if g.identity is None:
-        error(401, tr("登录已失效，请重新登录", "Your session has expired or was revoked; log in again"),
-              code="token_invalid")
+        error(
+            401,
+            tr("登录已失效，请重新登录", "Your session has expired or was revoked; log in again"),
+            code="token_invalid",
+        )
     return g.identity
 
 

@@ -1,6 +1,7 @@
 """The auth domain's hot SQL, run straight through the driver on PostgreSQL (core.db.fetch_hot): the token lookup every
 request makes (one round trip of plain rows, Core on the tables: no ORM in the way), and which of a caller's roles
 cover the records a page shows."""
+
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -16,10 +17,15 @@ from server.people.models import RoleAssignment, User
 _T, _U, _R, _A = AuthToken.__table__, User.__table__, RoleAssignment.__table__, Area.__table__
 _IDENTITY = (
     select(_T.c.id, _T.c.user_id, _R.c.role, _A.c.path, _R.c.enterprise_id, _R.c.sector)
-    .select_from(_T.join(_U, _U.c.id == _T.c.user_id).join(_R, _R.c.user_id == _U.c.id)
-                 .outerjoin(_A, _A.c.id == _R.c.area_id))
-    .where(_T.c.token_hash == bindparam("digest"), _T.c.revoked_at.is_(None), _T.c.expires_at > bindparam("now"),
-           _U.c.is_active.is_(True))
+    .select_from(
+        _T.join(_U, _U.c.id == _T.c.user_id).join(_R, _R.c.user_id == _U.c.id).outerjoin(_A, _A.c.id == _R.c.area_id)
+    )
+    .where(
+        _T.c.token_hash == bindparam("digest"),
+        _T.c.revoked_at.is_(None),
+        _T.c.expires_at > bindparam("now"),
+        _U.c.is_active.is_(True),
+    )
 )
 
 
@@ -51,13 +57,15 @@ def roles_covering(model, roles: Iterable[Role], ids) -> dict:
     rows = db.fetch_hot(_coverage(model, scopes, db.session.get_bind().dialect.name), {"ids": ids})
     covering = {record_id: set() for record_id in ids}
     for row in rows:
-        covering[row[0]] = {name for scope, covers in zip(scopes, row[1:], strict=True) if covers
-                            for name in held[scope]}
+        covering[row[0]] = {
+            name for scope, covers in zip(scopes, row[1:], strict=True) if covers for name in held[scope]
+        }
     return covering
 
 
 @memoised  # per model, set of scopes and dialect: fetch_hot wants a statement built once
 def _coverage(model, scopes: tuple[Grants, ...], dialect: str):
     """The records with the ids bound as `ids`, each with one column per scope: whether its clause holds."""
-    return select(model.id, *(model.scope_clause(scope).label(f"covered_{n}") for n, scope in enumerate(scopes))
-                  ).where(among(model.id, "ids", dialect))
+    return select(model.id, *(model.scope_clause(scope).label(f"covered_{n}") for n, scope in enumerate(scopes))).where(
+        among(model.id, "ids", dialect)
+    )

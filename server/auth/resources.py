@@ -14,8 +14,11 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="登录与�
 
 
 class LoginSchema(InputSchema):
-    login = fields.String(required=True, validate=validate.Length(min=1, max=64),
-                          metadata={"description": "手机号或用户名 / phone number or username"})
+    login = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "手机号或用户名 / phone number or username"},
+    )
     password = fields.String(required=True, validate=validate.Length(min=1, max=128))
 
 
@@ -38,7 +41,8 @@ class MeSchema(UserSchema):
 
     def dump_scope(self, _user):
         return ScopeSchema(many=True).dump(
-            [{"action": action, **vars(grants(action))} for action in PERMISSIONS if not grants(action).empty])
+            [{"action": action, **vars(grants(action))} for action in PERMISSIONS if not grants(action).empty]
+        )
 
 
 class PasswordChangeSchema(InputSchema):
@@ -51,12 +55,16 @@ class Login(ApiView):
     @blp.arguments(LoginSchema)
     @blp.response(201, TokenSchema)
     @blp.alt_response(401, description="wrong login or password, or an inactive account: one answer for all")
-    @blp.alt_response(429, description="too many failed attempts from this address or at this login, the same "
-                                       "whether the login exists or not; Retry-After says for how long")
+    @blp.alt_response(
+        429,
+        description="too many failed attempts from this address or at this login, the same "
+        "whether the login exists or not; Retry-After says for how long",
+    )
     def post(self, body):
         """登录 / Log in with phone number or username and password"""
-        token, record, user = services.login(body["login"], body["password"], request.remote_addr,
-                                             request.user_agent.string)
+        token, record, user = services.login(
+            body["login"], body["password"], request.remote_addr, request.user_agent.string
+        )
         return {"token": token, "expires_at": record.expires_at, "user": user}
 
 

@@ -6,11 +6,11 @@ Every list and every lookup asks `grants(action)` and hands them to the model's 
 that a record outside the caller's scope is simply not found (404), never a 403 that leaks it. Which of
 the caller's roles they may act in on a record is asked of the same clause (`auth.queries.roles_covering`).
 """
+
 import uuid
 from dataclasses import dataclass
 
 from flask import g
-
 
 # role code → (Chinese, English, what its scope is: an area subtree, a sector within an area, an enterprise)
 ROLES = {
@@ -42,8 +42,9 @@ PERMISSIONS = {
     "checkins.create": ALL_ROLES,
     "hazards.report": ALL_ROLES,
     "hazards.view": ALL_ROLES,
-    "hazards.summary": frozenset({"supervisor", "admin", "station_officer", "department_officer",
-                                 "enforcement_officer"}),
+    "hazards.summary": frozenset(
+        {"supervisor", "admin", "station_officer", "department_officer", "enforcement_officer"}
+    ),
 }
 
 

@@ -1,4 +1,5 @@
 """Passwords (argon2id), throttled logins and password changes, and bearer tokens stored hashed."""
+
 import hashlib
 import secrets
 import uuid
@@ -20,7 +21,7 @@ from server.core.db import db
 from server.core.errors import DomainError
 from server.core.i18n import tr
 from server.core.time import utcnow
-from server.people.models import RoleAssignment, User
+from server.people.models import User
 
 
 @memoised(maxsize=4)
@@ -72,16 +73,19 @@ class TooManyPasswordChecks(TooManyAttempts):
     """Too many wrong current passwords: the asking session is signed out, the change refused for a while."""
 
     zh = "当前密码错误次数过多，已退出登录；请重新登录，{m} 分钟后再修改密码"
-    en = ("Too many wrong current passwords: you have been signed out. Sign in again and change your password "
-          "in {m} minute(s)")
+    en = (
+        "Too many wrong current passwords: you have been signed out. Sign in again and change your password "
+        "in {m} minute(s)"
+    )
 
 
 def find_login(identifier: str) -> User | None:
     """The user a login names: a phone number, or a username in any case. Roles are loaded only when
     used, so that looking up a login that exists costs what looking up one that does not does."""
     login = normalise_login(identifier)
-    return db.session.scalars(select(User).where(or_(User.phone == login, User.username == login))
-                              .options(lazyload(User.roles))).first()
+    return db.session.scalars(
+        select(User).where(or_(User.phone == login, User.username == login)).options(lazyload(User.roles))
+    ).first()
 
 
 def login(identifier: str, password: str, address: str | None, user_agent: str = "") -> tuple[str, AuthToken, User]:
@@ -100,8 +104,12 @@ def login(identifier: str, password: str, address: str | None, user_agent: str =
         raise LoginFailed
     throttle.login_succeeded(identifier, address)
     token = secrets.token_urlsafe(32)
-    record = AuthToken(user_id=user.id, token_hash=token_digest(token), user_agent=user_agent[:200],
-                       expires_at=utcnow() + timedelta(hours=current_app.config["TOKEN_TTL_HOURS"]))
+    record = AuthToken(
+        user_id=user.id,
+        token_hash=token_digest(token),
+        user_agent=user_agent[:200],
+        expires_at=utcnow() + timedelta(hours=current_app.config["TOKEN_TTL_HOURS"]),
+    )
     db.session.add(record)
     db.session.flush()
     return token, record, user

@@ -17,6 +17,7 @@ parallel guesses at most LOGIN_MAX_FAILURES get checked. A refused attempt leave
 request's transaction is rolled back); a successful one gives its counts back. Attempts lock their
 rows in the order client, pair, login, so that two attempts never wait on each other in a circle.
 """
+
 import hashlib
 import hmac
 import ipaddress
@@ -73,6 +74,7 @@ class Count:
 
 # ---- keys --------------------------------------------------------------------------------------
 
+
 def normalise_login(login: str) -> str:
     """A login as the counters see it (and as find_login looks it up): stripped and lower-cased."""
     return login.strip().lower()
@@ -110,16 +112,24 @@ def _password_counter(user_id: uuid.UUID) -> Counter:
 
 # ---- statements --------------------------------------------------------------------------------
 
+
 @memoised
 def _count_statement(dialect: str):
     insert = conflict_insert(_T, dialect)
-    stmt = insert.values(kind=bindparam("k"), subject=bindparam("s"), client=bindparam("c"), failures=1,
-                         window_ends_at=bindparam("ends", type_=UTCDateTime()))
+    stmt = insert.values(
+        kind=bindparam("k"),
+        subject=bindparam("s"),
+        client=bindparam("c"),
+        failures=1,
+        window_ends_at=bindparam("ends", type_=UTCDateTime()),
+    )
     ended = _T.c.window_ends_at <= bindparam("now", type_=UTCDateTime())
     return stmt.on_conflict_do_update(
         index_elements=[_T.c.kind, _T.c.subject, _T.c.client],
-        set_={"failures": case((ended, 1), else_=_T.c.failures + 1),
-              "window_ends_at": case((ended, stmt.excluded.window_ends_at), else_=_T.c.window_ends_at)},
+        set_={
+            "failures": case((ended, 1), else_=_T.c.failures + 1),
+            "window_ends_at": case((ended, stmt.excluded.window_ends_at), else_=_T.c.window_ends_at),
+        },
     ).returning(_T.c.failures, _T.c.window_ends_at)
 
 
@@ -129,9 +139,14 @@ _FORGET = delete(_T).where(*_THIS)
 # Ended windows, a batch at a time; on PostgreSQL rows another attempt holds are left for later, so
 # that pruning never waits on anyone.
 _KEY = tuple_(_T.c.kind, _T.c.subject, _T.c.client)
-_PRUNE = delete(_T).where(_KEY.in_(
-    select(_T.c.kind, _T.c.subject, _T.c.client).where(_T.c.window_ends_at <= bindparam("now", type_=UTCDateTime()))
-    .limit(PRUNE_BATCH).with_for_update(skip_locked=True)))
+_PRUNE = delete(_T).where(
+    _KEY.in_(
+        select(_T.c.kind, _T.c.subject, _T.c.client)
+        .where(_T.c.window_ends_at <= bindparam("now", type_=UTCDateTime()))
+        .limit(PRUNE_BATCH)
+        .with_for_update(skip_locked=True)
+    )
+)
 
 
 def _count(counter: Counter, now: datetime) -> Count:
@@ -146,6 +161,7 @@ def _give_back(*counters: Counter):
 
 
 # ---- logins ------------------------------------------------------------------------------------
+
 
 def reserve_login(login: str, address: str | None):
     """Count a login attempt before its password is checked, or raise TooManyAttempts.
@@ -179,6 +195,7 @@ def login_succeeded(login: str, address: str | None):
 
 # ---- the current password (/me/password) -------------------------------------------------------
 
+
 def count_password_check(user_id: uuid.UUID) -> tuple[int, int]:
     """Count a check of the user's current password before it is made: (the checks in this window,
     this one included; seconds until the window ends)."""
@@ -196,6 +213,7 @@ def forget_password_checks(user_id: uuid.UUID):
 
 
 # ---- an admin's reset --------------------------------------------------------------------------
+
 
 def forget_account(user_id: uuid.UUID, logins: list[str]):
     """Clear every count against the account: its logins from every address, and its current password."""

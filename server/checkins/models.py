@@ -1,4 +1,5 @@
 """Check-ins (到场打卡): who scanned which site's tag, when and where, and what was odd about it."""
+
 import uuid
 from datetime import datetime
 
@@ -16,7 +17,10 @@ FLAGS = {
     "no_location": ("没有定位", "No location"),
     "revoked_tag": ("标签已作废", "Revoked tag"),
     # also what the scanner sees of a real tag at a site outside their scope, so that the two read alike
-    "invalid_tag": ("标签无效（伪造、输错或不在本人负责范围）", "Invalid tag (forged, mistyped, or a site outside your scope)"),
+    "invalid_tag": (
+        "标签无效（伪造、输错或不在本人负责范围）",
+        "Invalid tag (forged, mistyped, or a site outside your scope)",
+    ),
     "retired_key": ("标签密钥已停用", "Tag signed with a retired key"),
     "outside_scope": ("不在本人负责范围", "Outside the user's scope"),
     "clock_off": ("手机时间不准（已按服务器时间校正）", "The phone's clock was off (corrected to the server's)"),

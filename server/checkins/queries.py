@@ -1,4 +1,5 @@
 """The check-ins' hot SQL: storing a new check-in under the phone's id in one statement (core.db.add_once)."""
+
 from server.checkins.models import CheckIn
 from server.core.db import add_once
 

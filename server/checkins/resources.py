@@ -1,4 +1,5 @@
 """Check-ins: recorded from the phone (idempotent on its id), read within scope."""
+
 import uuid
 
 from flask import g
@@ -24,8 +25,12 @@ class CheckIns(ApiView):
     @requires("checkins.create")
     @blp.arguments(CheckInCreateSchema)
     @blp.response(201, CheckInSchema)
-    @blp.alt_response(200, schema=CheckInSchema, success=True,
-                      description="already recorded under this id: the stored check-in, unchanged")
+    @blp.alt_response(
+        200,
+        schema=CheckInSchema,
+        success=True,
+        description="already recorded under this id: the stored check-in, unchanged",
+    )
     @blp.alt_response(409, description="the id is taken by a check-in with other content")
     @blp.doc(parameters=[DEVICE_TIME_DOC])
     def post(self, body):
@@ -45,8 +50,9 @@ class CheckIns(ApiView):
         stmt = select(CheckIn).where(CheckIn.scope_clause(grants("sites.view"), g.identity.user_id))
         # the filters see what the list shows: a site hidden from the caller is no site, and reads as flagged
         if "site_id" in query:
-            stmt = stmt.where(CheckIn.site_id == query["site_id"],
-                              CheckIn.site_id.in_(services.visible_sites(_scope())))
+            stmt = stmt.where(
+                CheckIn.site_id == query["site_id"], CheckIn.site_id.in_(services.visible_sites(_scope()))
+            )
         if "user_id" in query:
             stmt = stmt.where(CheckIn.user_id == query["user_id"])
         if "flagged" in query:

@@ -1,6 +1,7 @@
 """Recording check-ins: idempotent on the phone's id, every oddity flagged rather than refused."""
+
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import current_app
 from sqlalchemy import and_, or_, select
@@ -15,8 +16,13 @@ from server.sites.models import Site
 from server.tags import services as tags
 
 # what resolving the code said → the flag the check-in carries
-TAG_PROBLEM_FLAGS = {"malformed": "invalid_tag", "bad_signature": "invalid_tag", "unknown_tag": "invalid_tag",
-                     "unknown_key": "retired_key", "revoked": "revoked_tag"}
+TAG_PROBLEM_FLAGS = {
+    "malformed": "invalid_tag",
+    "bad_signature": "invalid_tag",
+    "unknown_tag": "invalid_tag",
+    "unknown_key": "retired_key",
+    "revoked": "revoked_tag",
+}
 # The flags that come from the phone alone, not from the site or its tag: a viewer who may not see the site
 # still sees these, and in place of the others (far, revoked_tag, outside_scope) the one an unknown tag gets.
 PHONE_FLAGS = ("no_location", "clock_off")
@@ -52,7 +58,7 @@ def differences(existing: CheckIn, body) -> list[str]:
 def record(user_id: uuid.UUID, body: dict, scope, device_time: datetime | None = None) -> tuple[CheckIn, bool]:
     """Store a check-in (or find the one already stored under its id): (check-in, whether it is new).
     `device_time`: the phone's clock as it sent the check-in, which measures how far off that clock is."""
-    body = {**body, "observed_at": body["observed_at"].astimezone(timezone.utc)}  # stored and shown in UTC
+    body = {**body, "observed_at": body["observed_at"].astimezone(UTC)}  # stored and shown in UTC
     existing = db.session.get(CheckIn, body["id"])
     if existing is not None:
         return _same_or_conflict(existing, user_id, body), False
@@ -127,15 +133,32 @@ def views(checkins: list[CheckIn], scope) -> list[dict]:
     its tag were unknown (no site, no distance, `invalid_tag`): nothing is learned of a site outside their
     scope, not even that the tag is real or how far they stood from it. Who may see the site sees the truth."""
     site_ids = {c.site_id for c in checkins if c.site_id}
-    visible = dict(db.session.execute(select(Site.id, Site.name).where(Site.id.in_(site_ids), scope)).all()) \
-        if site_ids else {}
+    visible = (
+        dict(db.session.execute(select(Site.id, Site.name).where(Site.id.in_(site_ids), scope)).all())
+        if site_ids
+        else {}
+    )
     return [_view(c, visible.get(c.site_id)) for c in checkins]
 
 
 def _view(checkin: CheckIn, site_name: str | None) -> dict:
-    view = {name: getattr(checkin, name) for name in (
-        "id", "user_id", "code", "observed_at", "received_at", "clock_offset_s", "observed_at_server",
-        "latitude", "longitude", "accuracy_m", "distance_m", "flags")}
+    view = {
+        name: getattr(checkin, name)
+        for name in (
+            "id",
+            "user_id",
+            "code",
+            "observed_at",
+            "received_at",
+            "clock_offset_s",
+            "observed_at_server",
+            "latitude",
+            "longitude",
+            "accuracy_m",
+            "distance_m",
+            "flags",
+        )
+    }
     view["site"] = {"id": checkin.site_id, "name": site_name} if site_name is not None else None
     if checkin.site_id is not None and site_name is None:  # a site hidden from the viewer: an unknown tag
         view.update(distance_m=None, flags=[f for f in checkin.flags if f in PHONE_FLAGS] + [HIDDEN_SITE_FLAG])

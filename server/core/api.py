@@ -1,4 +1,5 @@
 """What every resource shares: base schemas, the transaction boundary, pagination and lookups."""
+
 import json
 import uuid
 from collections.abc import Mapping
@@ -42,8 +43,11 @@ class Parser(FlaskParser):
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
         where = f"line {error.lineno} column {error.colno}" if error.doc != "…" else ""
-        flask_smorest.abort(400, exc=error, messages={"json": [
-            tr("JSON 格式错误：{m} {w}", "Invalid JSON: {m} {w}", m=error.msg, w=where).strip()]})
+        flask_smorest.abort(
+            400,
+            exc=error,
+            messages={"json": [tr("JSON 格式错误：{m} {w}", "Invalid JSON: {m} {w}", m=error.msg, w=where).strip()]},
+        )
 
 
 MAX_PAGE = 10_000  # beyond it an offset only strains the database (SQLite cannot even hold it)
@@ -52,8 +56,11 @@ MAX_PAGE = 10_000  # beyond it an offset only strains the database (SQLite canno
 def _with_page_bound(schema: type[ma.Schema]) -> type[ma.Schema]:
     """flask-smorest's pagination parameters as documented, with MAX_PAGE (the bound `paginate` applies)."""
     page = schema._declared_fields["page"]
-    return type(schema.__name__, (schema,), {"page": ma.fields.Integer(
-        load_default=page.load_default, validate=ma.validate.Range(min=1, max=MAX_PAGE))})
+    return type(
+        schema.__name__,
+        (schema,),
+        {"page": ma.fields.Integer(load_default=page.load_default, validate=ma.validate.Range(min=1, max=MAX_PAGE))},
+    )
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -67,8 +74,10 @@ class Blueprint(flask_smorest.Blueprint):
             @wraps(func)
             def bounded(*args, pagination_parameters, **kw):
                 if pagination_parameters.page > MAX_PAGE:
-                    error(422, errors={"query": {"page": [tr("页码不能超过 {n}", "The page cannot exceed {n}",
-                                                             n=MAX_PAGE)]}})
+                    error(
+                        422,
+                        errors={"query": {"page": [tr("页码不能超过 {n}", "The page cannot exceed {n}", n=MAX_PAGE)]}},
+                    )
                 return func(*args, pagination_parameters=pagination_parameters, **kw)
 
             view = paginated(bounded)
@@ -154,11 +163,16 @@ class PhoneTimeSchema(OutputSchema):
     """A record's time as the phone recorded it, and on the server's clock (DESIGN.md, the offline contract)."""
 
     observed_at = ma.fields.AwareDateTime(metadata={"description": "as the phone's clock said"})
-    clock_offset_s = ma.fields.Float(allow_none=True, metadata={
-        "description": "how far the phone's clock was behind the server's as it sent the record (seconds; "
-                       "from its Device-Time header; null when it sent none)"})
-    observed_at_server = ma.fields.AwareDateTime(metadata={
-        "description": "observed_at on the server's clock (observed_at + clock_offset_s, or observed_at)"})
+    clock_offset_s = ma.fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "how far the phone's clock was behind the server's as it sent the record (seconds; "
+            "from its Device-Time header; null when it sent none)"
+        },
+    )
+    observed_at_server = ma.fields.AwareDateTime(
+        metadata={"description": "observed_at on the server's clock (observed_at + clock_offset_s, or observed_at)"}
+    )
 
 
 class UUIDConverter(BaseConverter):
@@ -168,8 +182,11 @@ class UUIDConverter(BaseConverter):
         try:
             return uuid.UUID(value)
         except ValueError:
-            error(404, tr("标识符 “{v}” 不是有效的 UUID", "The id “{v}” is not a valid UUID", v=value[:64]),
-                  code="malformed_id")
+            error(
+                404,
+                tr("标识符 “{v}” 不是有效的 UUID", "The id “{v}” is not a valid UUID", v=value[:64]),
+                code="malformed_id",
+            )
 
     def to_url(self, value):
         return str(value)
@@ -233,15 +250,25 @@ def device_time() -> datetime | None:
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
-        error(400, tr("Device-Time 请求头应为带时区的时间，如 2026-11-29T09:05:00+08:00",
-                      "The Device-Time header must be a time with its zone, such as 2026-11-29T09:05:00+08:00"),
-              code="device_time_malformed")
+        error(
+            400,
+            tr(
+                "Device-Time 请求头应为带时区的时间，如 2026-11-29T09:05:00+08:00",
+                "The Device-Time header must be a time with its zone, such as 2026-11-29T09:05:00+08:00",
+            ),
+            code="device_time_malformed",
+        )
     return moment
 
 
-DEVICE_TIME_DOC = {"in": "header", "name": "Device-Time", "required": False, "schema": {"type": "string",
-                   "format": "date-time"}, "description": "the phone's clock as it sends the request (RFC 3339): "
-                   "the server measures the clock's offset from it"}
+DEVICE_TIME_DOC = {
+    "in": "header",
+    "name": "Device-Time",
+    "required": False,
+    "schema": {"type": "string", "format": "date-time"},
+    "description": "the phone's clock as it sends the request (RFC 3339): "
+    "the server measures the clock's offset from it",
+}
 
 
 JSON_METHODS = ("POST", "PUT", "PATCH")
@@ -257,18 +284,21 @@ def require_json_body():
     if not getattr(getattr(view, "view_class", None), "json_body", True):
         return
     if not request.is_json:
-        error(415, tr("请求体必须是 JSON（Content-Type: application/json），收到的是 “{t}”",
-                      "The body must be JSON (Content-Type: application/json), not “{t}”",
-                      t=request.mimetype or "none"))
+        error(
+            415,
+            tr(
+                "请求体必须是 JSON（Content-Type: application/json），收到的是 “{t}”",
+                "The body must be JSON (Content-Type: application/json), not “{t}”",
+                t=request.mimetype or "none",
+            ),
+        )
 
 
 def paginate(stmt, pagination_parameters, *, order_by):
     """Run one page of a select and its total count, and hand the count to flask-smorest's header."""
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     pagination_parameters.item_count = total
-    page = (stmt.order_by(*order_by)
-            .limit(pagination_parameters.page_size)
-            .offset(pagination_parameters.first_item))
+    page = stmt.order_by(*order_by).limit(pagination_parameters.page_size).offset(pagination_parameters.first_item)
     return db.session.scalars(page).unique().all()
 
 
@@ -285,8 +315,11 @@ def get_or_404(model, id_, *, clause=None, options: tuple = (), lock: bool = Fal
 
     `lock`: the row is locked until the request's commit (SELECT … FOR UPDATE on PostgreSQL; SQLite's writers take
     turns anyway): a change to it then reads it as the writer before it left it, never an older version."""
-    obj = db.session.scalars(_lookup(model, clause, options, lock), {"id": id_},
-                             execution_options={"populate_existing": True} if lock else {}).first()
+    obj = db.session.scalars(
+        _lookup(model, clause, options, lock),
+        {"id": id_},
+        execution_options={"populate_existing": True} if lock else {},
+    ).first()
     if obj is None:
         error(404, tr("未找到该{kind}", "No such {kind_en}", kind=model.__zh_name__, kind_en=model.__name__.lower()))
     return obj

@@ -20,6 +20,7 @@ the connection is not reused. Without that socket (the test client, flask run) b
 At the defaults a phone on a poor 2G link (GPRS, about 1 KB/s) sends a 300 KB photo in about five
 minutes, against the 620 s the rule allows it; the rule cuts only clients under 500 B/s on average.
 """
+
 import heapq
 import itertools
 import os
@@ -46,8 +47,14 @@ class BodyDeadline:
     def __call__(self, environ, start_response):
         sock = environ.get("gunicorn.socket")
         if sock is not None and self.min_rate > 0 and _has_body(environ):
-            environ["wsgi.input"] = TimedBody(environ["wsgi.input"], sock, self.watchdog, length=_length(environ),
-                                              grace_s=self.grace_s, min_rate=self.min_rate)
+            environ["wsgi.input"] = TimedBody(
+                environ["wsgi.input"],
+                sock,
+                self.watchdog,
+                length=_length(environ),
+                grace_s=self.grace_s,
+                min_rate=self.min_rate,
+            )
         return self.app(environ, start_response)
 
 
@@ -131,9 +138,15 @@ class TimedBody:
         # The rest of the body will not be read: shut the read side so that gunicorn closes the connection
         # after the answer rather than waiting to drain what the client still sends.
         _shut_reading(self.sock)
-        error(408, tr("请求体发送过慢（每秒不足 {rate} 字节），已中止；网络好转后请重试",
-                      "The request body arrived too slowly (under {rate} bytes a second); retry on a better "
-                      "connection", rate=int(self.min_rate)), code="body_too_slow")
+        error(
+            408,
+            tr(
+                "请求体发送过慢（每秒不足 {rate} 字节），已中止；网络好转后请重试",
+                "The request body arrived too slowly (under {rate} bytes a second); retry on a better connection",
+                rate=int(self.min_rate),
+            ),
+            code="body_too_slow",
+        )
 
 
 def _shut_reading(sock):

@@ -1,5 +1,6 @@
 """The server's one cache mechanism: what never changes once built is memoised (`memoised`), and a value read from
 the database is kept until the rows under it change (`Cached`)."""
+
 import functools
 from time import monotonic
 

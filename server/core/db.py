@@ -1,20 +1,39 @@
 """The database: one engine per app, a session per app context, the declarative base and shared types."""
+
 import json
 import os
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Flask, has_request_context, request
 from flask.globals import app_ctx
 from psycopg.rows import namedtuple_row
-from sqlalchemy import (DateTime, MetaData, String, any_, bindparam, cast, create_engine, event, func, insert,
-                        literal_column, select)
-from sqlalchemy import column as sql_column
+from sqlalchemy import (
+    DateTime,
+    MetaData,
+    String,
+    any_,
+    bindparam,
+    cast,
+    column as sql_column,
+    create_engine,
+    event,
+    func,
+    insert,
+    literal_column,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import (DeclarativeBase, Mapped, make_transient_to_detached, mapped_column, scoped_session,
-                            sessionmaker)
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    make_transient_to_detached,
+    mapped_column,
+    scoped_session,
+    sessionmaker,
+)
 from sqlalchemy.types import TypeDecorator
 
 from server.core.cache import memoised
@@ -45,11 +64,11 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime: store times as timezone-aware UTC")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
     def process_result_value(self, value, dialect):
         if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
+            return value.replace(tzinfo=UTC)
         return value
 
 
@@ -145,8 +164,10 @@ def insert_rows(model, rows: list[dict], *, skip_conflicts_on: tuple[str, ...] =
     if not rows:
         return
     table = model.__table__
-    values = [{column.key: row[column.key] if column.key in row else _default(column) for column in table.columns}
-              for row in rows]
+    values = [
+        {column.key: row[column.key] if column.key in row else _default(column) for column in table.columns}
+        for row in rows
+    ]
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql" and len(values) >= JSON_ROWS:
         db.write_hot(_json_insert(table, skip_conflicts_on), [{"rows": json.dumps(values, default=_json_value)}])
@@ -230,8 +251,9 @@ class Database:
         if self.engine.dialect.name == "postgresql":
             # API reads run without BEGIN/ROLLBACK, on a pool of connections that stay in autocommit
             # mode: two fewer round trips on every GET, and a read needs no transaction.
-            self.read_engine = make_engine(app.config["DATABASE_URL"], isolation_level="AUTOCOMMIT",
-                                           pool_reset_on_return=None)
+            self.read_engine = make_engine(
+                app.config["DATABASE_URL"], isolation_level="AUTOCOMMIT", pool_reset_on_return=None
+            )
         app.extensions["db"] = self
         # A forked process (an RQ work horse) must not share the parent's pooled connections.
         os.register_at_fork(after_in_child=self._forget_connections)
@@ -243,8 +265,12 @@ class Database:
 
     def _new_session(self):
         # Tests bind sessions to one open connection, where they keep their transaction.
-        if (self.read_engine is not None and has_request_context() and request.method in ("GET", "HEAD")
-                and self.sessionmaker.kw.get("bind") is self.engine):
+        if (
+            self.read_engine is not None
+            and has_request_context()
+            and request.method in ("GET", "HEAD")
+            and self.sessionmaker.kw.get("bind") is self.engine
+        ):
             return self.sessionmaker(bind=self.read_engine)
         return self.sessionmaker()
 
@@ -295,8 +321,9 @@ def _driver(connection, sql: str, params):
         lost = connection.dialect.is_disconnect(exc, connection.connection.dbapi_connection, None)
         if lost:
             connection.invalidate(exc)
-        raise DBAPIError.instance(sql, params, exc, dbapi.Error, connection_invalidated=lost,
-                                  dialect=connection.dialect) from exc
+        raise DBAPIError.instance(
+            sql, params, exc, dbapi.Error, connection_invalidated=lost, dialect=connection.dialect
+        ) from exc
 
 
 class _Hot:
@@ -305,8 +332,11 @@ class _Hot:
     def __init__(self, stmt, dialect):
         self.compiled = stmt.compile(dialect=dialect)
         self.sql = str(self.compiled)
-        self.conversions = {name: convert for bind, name in self.compiled.bind_names.items()
-                            if (convert := bind.type.dialect_impl(dialect).bind_processor(dialect))}
+        self.conversions = {
+            name: convert
+            for bind, name in self.compiled.bind_names.items()
+            if (convert := bind.type.dialect_impl(dialect).bind_processor(dialect))
+        }
 
     def parameters(self, params: dict) -> dict:
         values = self.compiled.construct_params(params)

@@ -1,4 +1,5 @@
 """The one error shape, {code, status, message, errors}, for every failure, logged in one place."""
+
 import logging
 
 import flask_smorest
@@ -27,8 +28,11 @@ STATUS_MESSAGES = {
     415: ("unsupported_media_type", "不支持的内容类型", "Unsupported content type"),
     422: ("validation_error", "提交的数据有误", "The submitted data is invalid"),
     423: ("account_locked", "账户已锁定", "The account is locked"),
-    428: ("precondition_required", "修改需要 If-Match 请求头（先读取当前版本）",
-          "Changes need an If-Match header with the version you read"),
+    428: (
+        "precondition_required",
+        "修改需要 If-Match 请求头（先读取当前版本）",
+        "Changes need an If-Match header with the version you read",
+    ),
     429: ("too_many_requests", "请求过于频繁", "Too many requests"),
     500: ("internal_error", "服务器内部错误", "Internal server error"),
     503: ("unavailable", "服务暂不可用", "Service unavailable"),
@@ -87,8 +91,9 @@ class DomainError(Exception):
         return {}
 
 
-def error_shape(status: int, *, code: str | None = None, message: str | None = None, errors=None,
-                name: str | None = None) -> dict:
+def error_shape(
+    status: int, *, code: str | None = None, message: str | None = None, errors=None, name: str | None = None
+) -> dict:
     """The one error shape; a code or message not given is the status's own."""
     name = name or HTTP_STATUS_CODES.get(status, "Unknown Error")
     default_code, zh, en = STATUS_MESSAGES.get(status, (name.lower().replace(" ", "_"), name, name))
@@ -100,8 +105,13 @@ def error_shape(status: int, *, code: str | None = None, message: str | None = N
 
 def error_payload(exc: HTTPException):
     data = getattr(exc, "data", None) or {}
-    payload = error_shape(exc.code or 500, code=data.get("code"), message=data.get("message"),
-                          errors=data.get("errors", data.get("messages")), name=exc.name)
+    payload = error_shape(
+        exc.code or 500,
+        code=data.get("code"),
+        message=data.get("message"),
+        errors=data.get("errors", data.get("messages")),
+        name=exc.name,
+    )
     # werkzeug's own exceptions carry headers that belong to their answer: Allow on a 405, Retry-After, …
     own = {name: value for name, value in exc.get_headers() if name.lower() != "content-type"}
     return payload, {**own, **(data.get("headers") or {})}
@@ -113,9 +123,14 @@ class Api(flask_smorest.Api):
     def _register_pagination_header(self):
         # flask-smorest sends X-Pagination as a string holding JSON, but documents an object (whose header
         # form would be "total,3,page,1"): document what is sent
-        self.spec.components.header("PAGINATION", {
-            "description": "分页信息（JSON）/ Pagination metadata, as a JSON object",
-            "content": {"application/json": {"schema": PaginationMetadataSchema}}}, lazy=True)
+        self.spec.components.header(
+            "PAGINATION",
+            {
+                "description": "分页信息（JSON）/ Pagination metadata, as a JSON object",
+                "content": {"application/json": {"schema": PaginationMetadataSchema}},
+            },
+            lazy=True,
+        )
 
     def _register_error_handlers(self):
         super()._register_error_handlers()
@@ -139,28 +154,42 @@ class Api(flask_smorest.Api):
     def handle_integrity_error(self, exc):
         # A unique or foreign-key constraint caught what a check before it missed (often a race).
         log.warning("integrity error on %s %s: %s", request.method, request.path, exc.orig)
-        payload = {"code": "conflict", "status": 409,
-                   "message": tr("与现有数据冲突（可能刚被他人修改），请刷新后重试",
-                                 "Conflicts with existing data (maybe just changed); reload and retry")}
+        payload = {
+            "code": "conflict",
+            "status": 409,
+            "message": tr(
+                "与现有数据冲突（可能刚被他人修改），请刷新后重试",
+                "Conflicts with existing data (maybe just changed); reload and retry",
+            ),
+        }
         return payload, 409
 
     def handle_data_error(self, exc):
         # A value the database cannot hold that validation let through: still the client's input.
         log.warning("data error on %s %s: %s", request.method, request.path, exc.orig)
-        payload = {"code": "invalid_value", "status": 422,
-                   "message": tr("提交的值超出了可保存的范围", "A submitted value cannot be stored")}
+        payload = {
+            "code": "invalid_value",
+            "status": 422,
+            "message": tr("提交的值超出了可保存的范围", "A submitted value cannot be stored"),
+        }
         return payload, 422
 
     def handle_stale_data(self, exc):
         # Two writers passed the If-Match check on the same version at once; the other one's change was stored
         # first (the version column refused this one). This one was made on what is now an old version.
         log.warning("concurrent change on %s %s: %s", request.method, request.path, exc)
-        payload = {"code": "precondition_failed", "status": 412,
-                   "message": tr("数据已被他人修改，请刷新后重试", "The record has changed; reload it and try again")}
+        payload = {
+            "code": "precondition_failed",
+            "status": 412,
+            "message": tr("数据已被他人修改，请刷新后重试", "The record has changed; reload it and try again"),
+        }
         return payload, 412
 
     def handle_operational_error(self, exc):
         log.error("database unavailable on %s %s", request.method, request.path, exc_info=exc)
-        payload = {"code": "unavailable", "status": 503,
-                   "message": tr("数据库暂不可用，请稍后重试", "The database is unavailable; retry later")}
+        payload = {
+            "code": "unavailable",
+            "status": 503,
+            "message": tr("数据库暂不可用，请稍后重试", "The database is unavailable; retry later"),
+        }
         return payload, 503, {"Retry-After": "5"}

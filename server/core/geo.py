@@ -1,4 +1,5 @@
 """Distances on the earth between WGS-84 points (check-ins against their site, hazards reported nearby)."""
+
 import math
 
 EARTH_RADIUS_M = 6_371_008.8  # the mean radius (IUGG)

@@ -1,4 +1,5 @@
 """Messages in Simplified Chinese first, English when the client asks for it (Accept-Language)."""
+
 import re
 from zoneinfo import ZoneInfo
 

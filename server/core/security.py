@@ -1,4 +1,5 @@
 """The HTTP edge: security headers on every response, the proxies trusted, routing refused before any work."""
+
 import base64
 import hashlib
 import re
@@ -15,16 +16,32 @@ def _policy(*directives: str) -> str:
 # of its own origin (Vite emits no inline script or style); photo previews and thumbnails are blob: URLs; the
 # camera's stream goes to the <video> as an object, which no directive governs.
 FIELD_APP_POLICY = _policy(
-    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' blob:", "connect-src 'self'",
-    "worker-src 'self'", "manifest-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'",
-    "frame-ancestors 'none'")
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' blob:",
+    "connect-src 'self'",
+    "worker-src 'self'",
+    "manifest-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+)
 # Everything else is data (JSON, photos, PDFs) or a redirect: nothing in it may load or run anything.
 API_POLICY = _policy("default-src 'none'", "frame-ancestors 'none'")
 # The API docs (flask-smorest's Swagger UI page): the bundle and its styles from server/core/meta.py, icons as
 # data: URIs in its CSS, the document and "Try it out" from this origin, and the page's one inline script,
 # allowed by its hash (_docs_policy).
-DOCS_DIRECTIVES = ("default-src 'none'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
-               "form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'")
+DOCS_DIRECTIVES = (
+    "default-src 'none'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+)
 DOCS_PAGE = "api-docs.openapi_swagger_ui"
 INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
 
@@ -77,6 +94,8 @@ def _content_policy(response: Response) -> str:
 def _docs_policy(response: Response) -> str:
     # The page is flask-smorest's template filled with the app's own settings, nothing from the request, so
     # the hash of what it holds is the hash of what flask-smorest wrote.
-    hashes = [f"'sha256-{base64.b64encode(hashlib.sha256(script).digest()).decode()}'"
-              for script in INLINE_SCRIPT.findall(response.get_data())]
+    hashes = [
+        f"'sha256-{base64.b64encode(hashlib.sha256(script).digest()).decode()}'"
+        for script in INLINE_SCRIPT.findall(response.get_data())
+    ]
     return _policy(*DOCS_DIRECTIVES, " ".join(["script-src 'self'", *hashes]))

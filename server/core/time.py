@@ -1,10 +1,11 @@
 """Time: the server's clock in UTC, and the phone-clock maths (how far a phone's clock was off, and its times put
 right by that)."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def clock_offset(received_at: datetime, device_time: datetime | None) -> float | None:

@@ -4,6 +4,7 @@ Everything is first planned from fixed seeds, without looking at the database; t
 missing is added, found by natural keys (area code, username, USCC, site name + grid). So a second
 run adds and changes nothing, and every run plans the same names, codes and places.
 """
+
 import random
 from collections import defaultdict
 from dataclasses import dataclass
@@ -38,7 +39,13 @@ BUSINESSES = {
     "market": (78, "market", "{stem}{word}农贸市场", "武汉市江汉区{stem}{word}农贸市场管理有限公司", 0.1),
     "construction_site": (6, "construction", "{stem}{word}安置房项目工地", "武汉{stem}{word}建设工程有限公司", 0.7),
     "school": (8, "education", "江汉区{stem}{word}小学", "武汉市江汉区{stem}{word}小学", 0.0),
-    "hazardous_chemicals": (4, "hazardous_chemicals", "{stem}{word}液化气供应站", "武汉{stem}{word}燃气经营有限公司", 1.0),
+    "hazardous_chemicals": (
+        4,
+        "hazardous_chemicals",
+        "{stem}{word}液化气供应站",
+        "武汉{stem}{word}燃气经营有限公司",
+        1.0,
+    ),
 }
 # public places, looked after by the street rather than an enterprise: type → (how many, name)
 PUBLIC_PLACES = {
@@ -108,10 +115,12 @@ def load() -> dict[str, int]:
 
     enterprise_ids = dict(db.session.execute(select(Enterprise.uscc, Enterprise.id)).all())
     added_enterprises = add_enterprises(planner.enterprises, areas, enterprise_ids)
-    counts = {"areas": added_areas,
-              "users": add_people(people, areas, enterprise_ids),
-              "enterprises": added_enterprises,
-              "sites": add_sites(planner.sites, areas, enterprise_ids)}
+    counts = {
+        "areas": added_areas,
+        "users": add_people(people, areas, enterprise_ids),
+        "enterprises": added_enterprises,
+        "sites": add_sites(planner.sites, areas, enterprise_ids),
+    }
     db.session.flush()
     counts["tags"] = add_tags()
     return counts
@@ -124,6 +133,7 @@ def _rng(stage: str) -> random.Random:
 
 # ---- planning: pure, from the seeds alone ------------------------------------------------------------
 
+
 def plan_areas(rng) -> list[PlannedArea]:
     """108 communities, 7 or 8 a street, then 700 grids, 6 or 7 a community: parents before children."""
     streets = list(names.STREETS)
@@ -131,14 +141,18 @@ def plan_areas(rng) -> list[PlannedArea]:
     communities = []
     for street in streets:
         words = rng.sample(names.COMMUNITY_WORDS, 8 if street in with_eight else 7)
-        communities += [PlannedArea(f"{street}D{i:02d}", f"{names.STREETS[street].stem}{word}社区{MARK}",
-                                    "community", street) for i, word in enumerate(words, 1)]
+        communities += [
+            PlannedArea(f"{street}D{i:02d}", f"{names.STREETS[street].stem}{word}社区{MARK}", "community", street)
+            for i, word in enumerate(words, 1)
+        ]
     with_seven = set(rng.sample(range(len(communities)), GRIDS - 6 * len(communities)))
     grids = []
     for n, community in enumerate(communities):
         base = community.name.removesuffix(MARK)
-        grids += [PlannedArea(f"{community.code}G{j:02d}", f"{base}第{j}网格{MARK}", "grid", community.code)
-                  for j in range(1, (7 if n in with_seven else 6) + 1)]
+        grids += [
+            PlannedArea(f"{community.code}G{j:02d}", f"{base}第{j}网格{MARK}", "grid", community.code)
+            for j in range(1, (7 if n in with_seven else 6) + 1)
+        ]
     return communities + grids
 
 
@@ -166,8 +180,11 @@ class SitePlanner:
         """Gas stations, malls, markets …: each site with its own enterprise at the same address."""
         for type_, (count, sector, site_name, enterprise_name, above_share) in BUSINESSES.items():
             for street in self.spread(count):
-                fill = {"stem": names.STREETS[street].stem, "word": self.word(type_, street),
-                        "brand": self.rng.choice(names.FUEL_BRANDS)}
+                fill = {
+                    "stem": names.STREETS[street].stem,
+                    "word": self.word(type_, street),
+                    "brand": self.rng.choice(names.FUEL_BRANDS),
+                }
                 address = self.address(street)
                 uscc = self.enterprise(enterprise_name.format(**fill), sector, street, address, above_share)
                 self.site(site_name.format(**fill), type_, street, uscc=uscc, address=address)
@@ -185,16 +202,23 @@ class SitePlanner:
         managers = {}
         for street in names.STREETS:
             fill = {"stem": names.STREETS[street].stem, "word": self.word("property", street)}
-            managers[street] = self.enterprise("武汉{stem}{word}物业服务有限公司".format(**fill), "property",
-                                               street, self.address(street), 0.2, has_account=False)
+            managers[street] = self.enterprise(
+                "武汉{stem}{word}物业服务有限公司".format(**fill),
+                "property",
+                street,
+                self.address(street),
+                0.2,
+                has_account=False,
+            )
         for n, community in enumerate(communities):
             street = community.parent_code
             grids = [g for g in self.grids_by_street[street] if g.startswith(community.code)]
             compound = community.name.removesuffix(f"社区{MARK}") + self.rng.choice(names.COMPOUND_SUFFIXES)
             manager = managers[street] if self.rng.random() < 0.5 else None
             address = self.address(street)
-            self.site(compound, "residential_compound", street, grid=self.rng.choice(grids), uscc=manager,
-                      address=address)
+            self.site(
+                compound, "residential_compound", street, grid=self.rng.choice(grids), uscc=manager, address=address
+            )
             if n % 2 == 0:
                 self.site(f"{compound}消防通道", "fire_lane", street, grid=self.rng.choice(grids), address=address)
 
@@ -228,19 +252,28 @@ class SitePlanner:
         body = f"91{DISTRICT}999{serial:06d}"
         uscc = body + check_character(body)
         contact = {"name": names.person_name(self.rng), "title": "安全负责人", "phone": f"1990001{serial:04d}"}
-        self.enterprises.append(PlannedEnterprise(uscc, name + MARK, sector, street, address,
-                                                  self.rng.random() < above_share, contact, has_account))
+        self.enterprises.append(
+            PlannedEnterprise(
+                uscc, name + MARK, sector, street, address, self.rng.random() < above_share, contact, has_account
+            )
+        )
         return uscc
 
     def site(self, name, type_, street, *, grid=None, uscc=None, address=None):
         place = names.STREETS[street]
         weights = HIGHER_RISK_WEIGHTS if type_ in HIGHER_RISK_TYPES else RISK_WEIGHTS
-        self.sites.append(PlannedSite(
-            name=name + MARK, type=type_, grid_code=grid or self.rng.choice(self.grids_by_street[street]),
-            uscc=uscc, address=address or self.address(street),
-            latitude=_within(place.latitude + self.rng.uniform(-0.004, 0.004), names.LATITUDE_RANGE),
-            longitude=_within(place.longitude + self.rng.uniform(-0.004, 0.004), names.LONGITUDE_RANGE),
-            risk_level=self.rng.choices(list(weights), weights=list(weights.values()))[0]))
+        self.sites.append(
+            PlannedSite(
+                name=name + MARK,
+                type=type_,
+                grid_code=grid or self.rng.choice(self.grids_by_street[street]),
+                uscc=uscc,
+                address=address or self.address(street),
+                latitude=_within(place.latitude + self.rng.uniform(-0.004, 0.004), names.LATITUDE_RANGE),
+                longitude=_within(place.longitude + self.rng.uniform(-0.004, 0.004), names.LONGITUDE_RANGE),
+                risk_level=self.rng.choices(list(weights), weights=list(weights.values()))[0],
+            )
+        )
 
 
 def _within(value, bounds) -> float:
@@ -254,8 +287,11 @@ def plan_people(rng, grid_codes, enterprises, demo_market_uscc) -> list[PlannedP
     serial = iter(range(1, 10_000))
 
     def staff(username, role, area_code, sector=None):
-        people.append(PlannedPerson(username, names.person_name(rng), f"1990000{next(serial):04d}",
-                                    role, area_code=area_code, sector=sector))
+        people.append(
+            PlannedPerson(
+                username, names.person_name(rng), f"1990000{next(serial):04d}", role, area_code=area_code, sector=sector
+            )
+        )
 
     for grid in grid_codes:
         staff("demo-grid" if grid == DEMO_GRID else f"gw-{grid.lower()}", "grid_worker", grid)
@@ -273,12 +309,20 @@ def plan_people(rng, grid_codes, enterprises, demo_market_uscc) -> list[PlannedP
     for enterprise in enterprises:
         if enterprise.has_account:
             username = "demo-enterprise" if enterprise.uscc == demo_market_uscc else f"ent-{enterprise.uscc.lower()}"
-            people.append(PlannedPerson(username, enterprise.contact["name"], enterprise.contact["phone"],
-                                        "enterprise_user", uscc=enterprise.uscc))
+            people.append(
+                PlannedPerson(
+                    username,
+                    enterprise.contact["name"],
+                    enterprise.contact["phone"],
+                    "enterprise_user",
+                    uscc=enterprise.uscc,
+                )
+            )
     return people
 
 
 # ---- adding what is missing --------------------------------------------------------------------------
+
 
 def add_areas(planned, areas) -> int:
     """Add the missing areas, level by level. Not create_area(): two flushes per area are too slow for
@@ -289,8 +333,9 @@ def add_areas(planned, areas) -> int:
         rows = []
         for p in new:
             check_placement(level, areas[p.parent_code])
-            rows.append(Area(code=p.code, name=p.name, level=level, parent_id=areas[p.parent_code].id,
-                             path="", is_demo=True))
+            rows.append(
+                Area(code=p.code, name=p.name, level=level, parent_id=areas[p.parent_code].id, path="", is_demo=True)
+            )
         db.session.add_all(rows)
         db.session.flush()
         for p, area in zip(new, rows, strict=True):
@@ -302,10 +347,21 @@ def add_areas(planned, areas) -> int:
 
 
 def add_enterprises(planned, areas, enterprise_ids) -> int:
-    rows = [Enterprise(uscc=p.uscc, name=p.name, sector=p.sector, supervising_department=SECTORS[p.sector][2],
-                       above_designated_size=p.above_designated_size, address=p.address,
-                       area_id=areas[p.street_code].id, contacts=[p.contact], is_demo=True)
-            for p in planned if p.uscc not in enterprise_ids]
+    rows = [
+        Enterprise(
+            uscc=p.uscc,
+            name=p.name,
+            sector=p.sector,
+            supervising_department=SECTORS[p.sector][2],
+            above_designated_size=p.above_designated_size,
+            address=p.address,
+            area_id=areas[p.street_code].id,
+            contacts=[p.contact],
+            is_demo=True,
+        )
+        for p in planned
+        if p.uscc not in enterprise_ids
+    ]
     db.session.add_all(rows)
     db.session.flush()  # sites and users need the ids
     enterprise_ids.update({e.uscc: e.id for e in rows})
@@ -314,10 +370,21 @@ def add_enterprises(planned, areas, enterprise_ids) -> int:
 
 def add_sites(planned, areas, enterprise_ids) -> int:
     existing = {tuple(row) for row in db.session.execute(select(Site.name, Site.grid_id))}
-    rows = [Site(name=p.name, type=p.type, grid_id=areas[p.grid_code].id, address=p.address,
-                 enterprise_id=enterprise_ids[p.uscc] if p.uscc else None, latitude=p.latitude,
-                 longitude=p.longitude, risk_level=p.risk_level, is_demo=True)
-            for p in planned if (p.name, areas[p.grid_code].id) not in existing]
+    rows = [
+        Site(
+            name=p.name,
+            type=p.type,
+            grid_id=areas[p.grid_code].id,
+            address=p.address,
+            enterprise_id=enterprise_ids[p.uscc] if p.uscc else None,
+            latitude=p.latitude,
+            longitude=p.longitude,
+            risk_level=p.risk_level,
+            is_demo=True,
+        )
+        for p in planned
+        if (p.name, areas[p.grid_code].id) not in existing
+    ]
     db.session.add_all(rows)
     return len(rows)
 
@@ -341,10 +408,21 @@ def add_people(planned, areas, enterprise_ids) -> int:
     # argon2 costs ~50 ms a hash: one hash of the one demo password serves every new user.
     password_hash = hash_password(DEMO_PASSWORD)
     db.session.add_all(
-        User(username=p.username, name=p.name, password_hash=password_hash, is_demo=True,
-             phone=None if p.phone in taken_phones else p.phone,  # someone real has it: leave it out
-             roles=[RoleAssignment(role=p.role, sector=p.sector,
-                                   area_id=areas[p.area_code].id if p.area_code else None,
-                                   enterprise_id=enterprise_ids[p.uscc] if p.uscc else None)])
-        for p in new)
+        User(
+            username=p.username,
+            name=p.name,
+            password_hash=password_hash,
+            is_demo=True,
+            phone=None if p.phone in taken_phones else p.phone,  # someone real has it: leave it out
+            roles=[
+                RoleAssignment(
+                    role=p.role,
+                    sector=p.sector,
+                    area_id=areas[p.area_code].id if p.area_code else None,
+                    enterprise_id=enterprise_ids[p.uscc] if p.uscc else None,
+                )
+            ],
+        )
+        for p in new
+    )
     return len(new)

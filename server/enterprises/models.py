@@ -64,7 +64,10 @@ class Enterprise(UUIDPrimaryKey, Timestamps, Base):
         clauses = []
         if grants.area_paths:
             areas = subtree_ids(grants.area_paths)
-            clauses += [cls.area_id.in_(areas), cls.id.in_(select(_SITES.c.enterprise_id).where(_SITES.c.grid_id.in_(areas)))]
+            clauses += [
+                cls.area_id.in_(areas),
+                cls.id.in_(select(_SITES.c.enterprise_id).where(_SITES.c.grid_id.in_(areas))),
+            ]
         if grants.enterprise_ids:
             clauses.append(cls.id.in_(grants.enterprise_ids))
         for sector, path in grants.sectors:

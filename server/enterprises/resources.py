@@ -1,4 +1,5 @@
 """Enterprises: listed and read within scope; created and edited by stations, departments, admins."""
+
 import uuid
 
 from sqlalchemy import or_, select
@@ -12,13 +13,16 @@ from server.core.errors import error
 from server.core.i18n import tr
 from server.enterprises import services
 from server.enterprises.models import Enterprise
-from server.enterprises.schemas import (EnterpriseCreateSchema, EnterpriseQuerySchema, EnterpriseSchema,
-                                        EnterpriseUpdateSchema)
+from server.enterprises.schemas import (
+    EnterpriseCreateSchema,
+    EnterpriseQuerySchema,
+    EnterpriseSchema,
+    EnterpriseUpdateSchema,
+)
 
 WITH_AREA = (joinedload(Enterprise.area),)
 
-blp = Blueprint("enterprises", __name__, url_prefix="/api/v1/enterprises",
-                description="生产经营单位 / Enterprises")
+blp = Blueprint("enterprises", __name__, url_prefix="/api/v1/enterprises", description="生产经营单位 / Enterprises")
 
 
 def _save(enterprise: Enterprise, changes: dict) -> Enterprise:
@@ -26,8 +30,11 @@ def _save(enterprise: Enterprise, changes: dict) -> Enterprise:
         error(422, errors={"json": {"area_id": [tr("区域不存在", "No such area")]}})
     services.apply_changes(enterprise, changes)
     if not within_scope(Enterprise, enterprise, Enterprise.scope_clause(grants("enterprises.manage"))):
-        error(422, tr("该企业将超出您的管理范围（属地或行业）", "The enterprise would be outside your scope (area or sector)"),
-              code="outside_scope")
+        error(
+            422,
+            tr("该企业将超出您的管理范围（属地或行业）", "The enterprise would be outside your scope (area or sector)"),
+            code="outside_scope",
+        )
     return enterprise
 
 
@@ -40,11 +47,15 @@ class Enterprises(ApiView):
     @blp.paginate()
     def get(self, query, pagination_parameters):
         """企业列表 / List the enterprises in your scope"""
-        stmt = (select(Enterprise).options(joinedload(Enterprise.area))
-                .where(Enterprise.scope_clause(grants("enterprises.view"))))
+        stmt = (
+            select(Enterprise)
+            .options(joinedload(Enterprise.area))
+            .where(Enterprise.scope_clause(grants("enterprises.view")))
+        )
         if "q" in query:
-            stmt = stmt.where(or_(Enterprise.name.contains(query["q"], autoescape=True),
-                                  Enterprise.uscc == query["q"].upper()))
+            stmt = stmt.where(
+                or_(Enterprise.name.contains(query["q"], autoescape=True), Enterprise.uscc == query["q"].upper())
+            )
         if "sector" in query:
             stmt = stmt.where(Enterprise.sector == query["sector"])
         if "above_designated_size" in query:
@@ -71,8 +82,9 @@ class EnterpriseById(ApiView):
     @blp.response(200, EnterpriseSchema)
     def get(self, enterprise_id: uuid.UUID):
         """一个企业 / One enterprise"""
-        return get_or_404(Enterprise, enterprise_id, clause=Enterprise.scope_clause(grants("enterprises.view")),
-                          options=WITH_AREA)
+        return get_or_404(
+            Enterprise, enterprise_id, clause=Enterprise.scope_clause(grants("enterprises.view")), options=WITH_AREA
+        )
 
     @requires("enterprises.manage")
     @blp.etag
@@ -80,8 +92,12 @@ class EnterpriseById(ApiView):
     @blp.response(200, EnterpriseSchema)
     def patch(self, body, enterprise_id: uuid.UUID):
         """修改企业 / Edit an enterprise (If-Match: the ETag you read)"""
-        enterprise = get_or_404(Enterprise, enterprise_id, lock=True,  # checked against the version it replaces
-                                clause=Enterprise.scope_clause(grants("enterprises.view")))
+        enterprise = get_or_404(
+            Enterprise,
+            enterprise_id,
+            lock=True,  # checked against the version it replaces
+            clause=Enterprise.scope_clause(grants("enterprises.view")),
+        )
         if not within_scope(Enterprise, enterprise, Enterprise.scope_clause(grants("enterprises.manage"))):
             error(403, tr("您只能查看该企业，不能修改", "You may view this enterprise but not edit it"))
         blp.check_etag(enterprise, EnterpriseSchema)

@@ -1,4 +1,5 @@
 """Enterprises on the wire."""
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
@@ -23,8 +24,9 @@ def _valid_uscc(value):
 
 class ContactSchema(InputSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=50))
-    title = fields.String(load_default="", validate=validate.Length(max=50),
-                          metadata={"description": "e.g. 安全负责人, 法定代表人"})
+    title = fields.String(
+        load_default="", validate=validate.Length(max=50), metadata={"description": "e.g. 安全负责人, 法定代表人"}
+    )
     phone = fields.String(required=True, validate=validate.Regexp(r"^[0-9+\- ]{5,20}$"))
 
 
@@ -55,8 +57,9 @@ class EnterpriseCreateSchema(_UsccUppercase):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     uscc = fields.String(required=True, validate=_valid_uscc)
     sector = fields.String(required=True, validate=validate.OneOf(list(SECTORS)))
-    supervising_department = fields.String(validate=validate.Length(min=1, max=100),
-                                           metadata={"description": "defaults to the sector's department"})
+    supervising_department = fields.String(
+        validate=validate.Length(min=1, max=100), metadata={"description": "defaults to the sector's department"}
+    )
     above_designated_size = fields.Boolean(load_default=False)
     address = fields.String(load_default="", validate=validate.Length(max=300))
     area_id = AreaId(required=True)

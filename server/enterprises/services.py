@@ -1,4 +1,5 @@
 """Creating and editing enterprises."""
+
 from sqlalchemy import select
 
 from server.areas.models import Area

@@ -1,4 +1,5 @@
 """The event record (证据链): append-only, every event carrying the hash of the one before it."""
+
 import uuid
 from datetime import datetime
 

@@ -1,6 +1,7 @@
 """The event chain's hot SQL: locking its head and appending after it, Core statements run straight through the
 driver on PostgreSQL (core.db.fetch_hot, write_hot), since every change of every hazard comes through here while
 holding the head's lock."""
+
 from sqlalchemy import bindparam, insert, select, update
 
 from server.core.db import db

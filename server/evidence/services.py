@@ -1,9 +1,10 @@
 """Appending to the event chain, and verifying that nobody has edited it since."""
+
 import hashlib
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 
 from sqlalchemy import select
 
@@ -14,21 +15,45 @@ from server.evidence.models import ChainHead, Event
 
 GENESIS = "0" * 64
 # What a link's hash covers; changing any of these in a stored event breaks the chain from there on.
-HASHED = ("seq", "record_type", "record_id", "action", "from_state", "to_state", "actor_id", "at", "reason",
-          "attachments", "data", "client_id", "prev_hash")
+HASHED = (
+    "seq",
+    "record_type",
+    "record_id",
+    "action",
+    "from_state",
+    "to_state",
+    "actor_id",
+    "at",
+    "reason",
+    "attachments",
+    "data",
+    "client_id",
+    "prev_hash",
+)
 
 
 def link_hash(event: Event) -> str:
     """SHA-256 of the event's fields as canonical JSON: sorted keys, ids as text, the time in UTC."""
     fields = {name: getattr(event, name) for name in HASHED}
-    fields["at"] = event.at.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    fields["at"] = event.at.astimezone(UTC).isoformat(timespec="microseconds")
     fields["actor_id"] = str(event.actor_id) if event.actor_id else None
     canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def record(record_type: str, record_id, action: str, *, actor_id: uuid.UUID | None, from_state=None,
-           to_state=None, reason: str = "", attachments=(), data=None, client_id=None) -> Event:
+def record(
+    record_type: str,
+    record_id,
+    action: str,
+    *,
+    actor_id: uuid.UUID | None,
+    from_state=None,
+    to_state=None,
+    reason: str = "",
+    attachments=(),
+    data=None,
+    client_id=None,
+) -> Event:
     """Append one event to the chain, in the caller's transaction (so it lands with the change or not at all).
 
     The chain's head row is locked for the rest of the transaction: appends from concurrent requests
@@ -36,9 +61,22 @@ def record(record_type: str, record_id, action: str, *, actor_id: uuid.UUID | No
     the driver, not the ORM's unit of work: every change of every hazard comes through here while holding
     that lock.
     """
-    return record_many([dict(record_type=record_type, record_id=record_id, action=action, actor_id=actor_id,
-                             from_state=from_state, to_state=to_state, reason=reason, attachments=attachments,
-                             data=data, client_id=client_id)])[0]
+    return record_many(
+        [
+            dict(
+                record_type=record_type,
+                record_id=record_id,
+                action=action,
+                actor_id=actor_id,
+                from_state=from_state,
+                to_state=to_state,
+                reason=reason,
+                attachments=attachments,
+                data=data,
+                client_id=client_id,
+            )
+        ]
+    )[0]
 
 
 def record_many(changes: list[dict]) -> list[Event]:
@@ -54,15 +92,28 @@ def record_many(changes: list[dict]) -> list[Event]:
     events, at = [], utcnow()
     for change in changes:
         seq += 1
-        event = Event(seq=seq, record_type=change["record_type"], record_id=str(change["record_id"]),
-                      action=change["action"], from_state=change.get("from_state"), to_state=change.get("to_state"),
-                      actor_id=change["actor_id"], at=at, reason=change.get("reason") or "",
-                      attachments=[str(a) for a in change.get("attachments") or ()], data=change.get("data") or {},
-                      client_id=str(change["client_id"]) if change.get("client_id") else None, prev_hash=prev_hash)
+        event = Event(
+            seq=seq,
+            record_type=change["record_type"],
+            record_id=str(change["record_id"]),
+            action=change["action"],
+            from_state=change.get("from_state"),
+            to_state=change.get("to_state"),
+            actor_id=change["actor_id"],
+            at=at,
+            reason=change.get("reason") or "",
+            attachments=[str(a) for a in change.get("attachments") or ()],
+            data=change.get("data") or {},
+            client_id=str(change["client_id"]) if change.get("client_id") else None,
+            prev_hash=prev_hash,
+        )
         event.hash = prev_hash = link_hash(event)
         events.append(event)
-    queries.append([{name: getattr(event, name) for name in HASHED + ("hash",)} for event in events],
-                   events[-1].seq, events[-1].hash)
+    queries.append(
+        [{name: getattr(event, name) for name in HASHED + ("hash",)} for event in events],
+        events[-1].seq,
+        events[-1].hash,
+    )
     return events
 
 
@@ -72,8 +123,9 @@ def by_client_id(client_id) -> Event | None:
 
 
 def timeline(record_type: str, record_id) -> list[Event]:
-    return db.session.scalars(select(Event).where(Event.record_type == record_type,
-                                                  Event.record_id == str(record_id)).order_by(Event.seq)).all()
+    return db.session.scalars(
+        select(Event).where(Event.record_type == record_type, Event.record_id == str(record_id)).order_by(Event.seq)
+    ).all()
 
 
 @dataclass

@@ -6,6 +6,7 @@ ticks in its maintenance round (server.jobs.maintenance), so no single process o
 clocks down with it; tests tick with a controlled `now`. Several tickers share a backlog: each takes
 the clocks no other has locked (SKIP LOCKED), in batches committed one by one, until none is due.
 """
+
 import logging
 from datetime import datetime, timedelta
 
@@ -29,8 +30,14 @@ BATCH = 200
 
 def start(hazard: Hazard, kind: str, due_at: datetime):
     """Set a clock, unless it is set already: it holds while the hazard stays in the state it is in now."""
-    if db.session.scalar(select(HazardClock.id).where(
-            HazardClock.hazard_id == hazard.id, HazardClock.kind == kind, HazardClock.due_at == due_at)) is None:
+    if (
+        db.session.scalar(
+            select(HazardClock.id).where(
+                HazardClock.hazard_id == hazard.id, HazardClock.kind == kind, HazardClock.due_at == due_at
+            )
+        )
+        is None
+    ):
         db.session.add(HazardClock(hazard_id=hazard.id, kind=kind, due_at=due_at, state=hazard.state))
         db.session.flush()
 
@@ -39,10 +46,17 @@ def start_acknowledgement(hazard: Hazard):
     """Warn the station at 2/3 of the target (20 of 30 minutes), escalate at the target. The hazard is new,
     so no clock of it is set yet."""
     target = hazard.ack_due_at - hazard.received_at
-    queries.add_clocks([
-        {"hazard_id": hazard.id, "kind": "ack_warning", "due_at": hazard.received_at + target * 2 / 3,
-         "state": hazard.state},
-        {"hazard_id": hazard.id, "kind": "ack_escalation", "due_at": hazard.ack_due_at, "state": hazard.state}])
+    queries.add_clocks(
+        [
+            {
+                "hazard_id": hazard.id,
+                "kind": "ack_warning",
+                "due_at": hazard.received_at + target * 2 / 3,
+                "state": hazard.state,
+            },
+            {"hazard_id": hazard.id, "kind": "ack_escalation", "due_at": hazard.ack_due_at, "state": hazard.state},
+        ]
+    )
 
 
 def _deadline_clocks(deadline: datetime) -> dict[str, datetime]:
@@ -59,8 +73,7 @@ def start_deadline(hazard: Hazard, *_change):
 
 def start_reinspection(hazard: Hazard):
     """The station re-inspects a submitted rectification within HAZARD_REINSPECTION_DAYS."""
-    start(hazard, "reinspection_overdue",
-          utcnow() + timedelta(days=current_app.config["HAZARD_REINSPECTION_DAYS"]))
+    start(hazard, "reinspection_overdue", utcnow() + timedelta(days=current_app.config["HAZARD_REINSPECTION_DAYS"]))
 
 
 def _applies(clock, hazard) -> bool:
@@ -80,8 +93,10 @@ EFFECTS = {
     "deadline_near": (lambda to, h: to.enterprise_users(h) | to.station_officers(h), None),
     "reinspection_overdue": (lambda to, h: to.station_officers(h) | to.supervisors(), None),
     # 逾期 → 督办 at the next level up: the district
-    "overdue": (lambda to, h: to.station_officers(h) | to.supervisors() | to.enterprise_users(h),
-                ("supervise", "整改逾期，督办")),
+    "overdue": (
+        lambda to, h: to.station_officers(h) | to.supervisors() | to.enterprise_users(h),
+        ("supervise", "整改逾期，督办"),
+    ),
 }
 
 
@@ -93,13 +108,24 @@ def _fire(clocks: list, hazards: dict) -> list:
     rows = []
     for clock in firing:
         hazard = hazards[clock.hazard_id]
-        rows += inbox.entries(clock.kind, hazard, EFFECTS[clock.kind][0](recipients, hazard),
-                              key=clock.due_at.isoformat())
+        rows += inbox.entries(
+            clock.kind, hazard, EFFECTS[clock.kind][0](recipients, hazard), key=clock.due_at.isoformat()
+        )
     inbox.add(rows)
-    events = [dict(record_type="hazard", record_id=clock.hazard_id, action=EFFECTS[clock.kind][1][0], actor_id=None,
-                   from_state=hazards[clock.hazard_id].state, to_state=hazards[clock.hazard_id].state,
-                   reason=EFFECTS[clock.kind][1][1], client_id=f"clock:{clock.id}")
-              for clock in firing if EFFECTS[clock.kind][1]]
+    events = [
+        dict(
+            record_type="hazard",
+            record_id=clock.hazard_id,
+            action=EFFECTS[clock.kind][1][0],
+            actor_id=None,
+            from_state=hazards[clock.hazard_id].state,
+            to_state=hazards[clock.hazard_id].state,
+            reason=EFFECTS[clock.kind][1][1],
+            client_id=f"clock:{clock.id}",
+        )
+        for clock in firing
+        if EFFECTS[clock.kind][1]
+    ]
     if events:  # last: appending takes the chain's lock, held until the batch commits
         evidence.record_many(events)
     return [clock.id for clock in firing]
@@ -107,8 +133,11 @@ def _fire(clocks: list, hazards: dict) -> list:
 
 def _due(now: datetime, skip: set):
     """The clocks due at `now` and not yet fired, earliest first, but those that could not fire this tick."""
-    stmt = (select(HazardClock.id, HazardClock.hazard_id, HazardClock.kind, HazardClock.due_at, HazardClock.state)
-            .where(HazardClock.fired_at.is_(None), HazardClock.due_at <= now).order_by(HazardClock.due_at))
+    stmt = (
+        select(HazardClock.id, HazardClock.hazard_id, HazardClock.kind, HazardClock.due_at, HazardClock.state)
+        .where(HazardClock.fired_at.is_(None), HazardClock.due_at <= now)
+        .order_by(HazardClock.due_at)
+    )
     return stmt.where(HazardClock.id.not_in(skip)) if skip else stmt
 
 
@@ -125,8 +154,11 @@ def _tick_batch(now: datetime, batch: int, skip: set) -> tuple[int, int]:
     hazards = {h.id: h for h in db.session.execute(_FACTS.where(Hazard.id.in_({c.hazard_id for c in due})))}
     fired = _fire(due, hazards)
     clocks = HazardClock.__table__  # Core, not the ORM's bulk update: the tick read the clocks as rows, not objects
-    db.session.execute(update(clocks).where(clocks.c.id.in_([clock.id for clock in due])).values(
-        fired_at=now, outcome=case((clocks.c.id.in_(fired), "fired"), else_="moot") if fired else "moot"))
+    db.session.execute(
+        update(clocks)
+        .where(clocks.c.id.in_([clock.id for clock in due]))
+        .values(fired_at=now, outcome=case((clocks.c.id.in_(fired), "fired"), else_="moot") if fired else "moot")
+    )
     db.session.commit()
     return len(fired), len(due)
 

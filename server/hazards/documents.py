@@ -1,4 +1,5 @@
 """The loop's documents: numbered when a transition decides them, rendered to PDF by a job afterwards."""
+
 import hashlib
 import logging
 import uuid
@@ -33,8 +34,9 @@ NUMBERS = {
 def next_number(kind: str, at: datetime) -> str:
     """The next number of this kind this year: the counter row is locked, so numbers never repeat."""
     year = at.astimezone(SHANGHAI).year
-    counter = db.session.scalars(select(DocumentCounter).where(DocumentCounter.kind == kind,
-                                                               DocumentCounter.year == year).with_for_update()).first()
+    counter = db.session.scalars(
+        select(DocumentCounter).where(DocumentCounter.kind == kind, DocumentCounter.year == year).with_for_update()
+    ).first()
     if counter is None:
         counter = DocumentCounter(kind=kind, year=year, last=0)
         db.session.add(counter)
@@ -78,9 +80,11 @@ def pdf_bytes(document: HazardDocument) -> bytes:
 # ---- filling the forms from the hazard ------------------------------------------------------------------------
 
 # kind → who signs: the issuer (printed, dated) and the party (a line to sign on paper)
-SIGNERS = {"rectification_notice": ("检查人员", "被检查单位负责人"),
-           "reinspection_opinion": ("检查人员", "被检查单位负责人"),
-           "listing_notice": ("督办人员", "被督办单位负责人")}
+SIGNERS = {
+    "rectification_notice": ("检查人员", "被检查单位负责人"),
+    "reinspection_opinion": ("检查人员", "被检查单位负责人"),
+    "listing_notice": ("督办人员", "被督办单位负责人"),
+}
 DISTRICT_BUREAU = "江汉区应急管理局"
 
 
@@ -89,12 +93,17 @@ def _parts(document: HazardDocument):
     site = db.session.get(Site, hazard.site_id) if hazard.site_id else None
     enterprise = db.session.get(Enterprise, hazard.enterprise_id) if hazard.enterprise_id else None
     street = db.session.get(Area, hazard.street_id)
-    party = pdf.Party(name=(enterprise.name if enterprise else document.data.get("responsible_party", "")),
-                      address=(enterprise.address if enterprise else ""), uscc=(enterprise.uscc if enterprise else ""))
+    party = pdf.Party(
+        name=(enterprise.name if enterprise else document.data.get("responsible_party", "")),
+        address=(enterprise.address if enterprise else ""),
+        uscc=(enterprise.uscc if enterprise else ""),
+    )
     issuer = db.session.get(User, uuid.UUID(document.data["issuer_id"]))
     issuer_role, party_role = SIGNERS[document.kind]
-    signatures = [pdf.Signature(role=issuer_role, name=issuer.name, signed_at=document.created_at),
-                  pdf.Signature(role=party_role, name="")]
+    signatures = [
+        pdf.Signature(role=issuer_role, name=issuer.name, signed_at=document.created_at),
+        pdf.Signature(role=party_role, name=""),
+    ]
     return hazard, site, street, party, signatures
 
 
@@ -104,9 +113,17 @@ def _photos(hazard: Hazard, photo_ids, caption: str) -> list:
     queued behind this one, or running beside it) gets its thumbnail made from the original here; one that
     has not arrived, or cannot be read, is left out: the document does not wait for it."""
     ids = [uuid.UUID(str(photo_id)) for photo_id in photo_ids]
-    granted = (select(PhotoCitation.id).where(PhotoCitation.photo_id == Photo.id, PhotoCitation.record_type == "hazard",
-                                              PhotoCitation.record_id == hazard.id, PhotoCitation.granting())
-               .correlate_except(PhotoCitation).exists())
+    granted = (
+        select(PhotoCitation.id)
+        .where(
+            PhotoCitation.photo_id == Photo.id,
+            PhotoCitation.record_type == "hazard",
+            PhotoCitation.record_id == hazard.id,
+            PhotoCitation.granting(),
+        )
+        .correlate_except(PhotoCitation)
+        .exists()
+    )
     stored = {photo.id: photo for photo in db.session.scalars(select(Photo).where(Photo.id.in_(ids), granted))}
     photos = []
     for photo in (stored[photo_id] for photo_id in ids if photo_id in stored):
@@ -133,52 +150,88 @@ def _thumbnail(photo: Photo) -> bytes | None:
 def _notice(document: HazardDocument) -> bytes:
     hazard, site, street, party, signatures = _parts(document)
     category = db.session.get(HazardCategory, hazard.category)
-    return pdf.render_rectification_notice(pdf.RectificationNotice(
-        number=document.number, issuer_org=f"江汉区{street.name}安全生产监督管理站", party=party,
-        site_name=site.name if site else "", site_address=site.address if site else "",
-        found_at=hazard.observed_at_server, hazard_level=LEVELS[hazard.level][0], category=category.name_zh,
-        description=hazard.description, requirements=document.data.get("requirements") or "立即整改，消除隐患。",
-        deadline=datetime.fromisoformat(document.data["deadline"]),
-        photos=_photos(hazard, hazard.photo_ids, "现场照片"),
-        signatures=signatures,
-        issued_at=document.created_at))
+    return pdf.render_rectification_notice(
+        pdf.RectificationNotice(
+            number=document.number,
+            issuer_org=f"江汉区{street.name}安全生产监督管理站",
+            party=party,
+            site_name=site.name if site else "",
+            site_address=site.address if site else "",
+            found_at=hazard.observed_at_server,
+            hazard_level=LEVELS[hazard.level][0],
+            category=category.name_zh,
+            description=hazard.description,
+            requirements=document.data.get("requirements") or "立即整改，消除隐患。",
+            deadline=datetime.fromisoformat(document.data["deadline"]),
+            photos=_photos(hazard, hazard.photo_ids, "现场照片"),
+            signatures=signatures,
+            issued_at=document.created_at,
+        )
+    )
 
 
 def _opinion(document: HazardDocument) -> bytes:
     hazard, site, street, party, signatures = _parts(document)
-    notice = db.session.scalars(select(HazardDocument).where(
-        HazardDocument.hazard_id == hazard.id, HazardDocument.kind == "rectification_notice")
-        .order_by(HazardDocument.created_at.desc())).first()
+    notice = db.session.scalars(
+        select(HazardDocument)
+        .where(HazardDocument.hazard_id == hazard.id, HazardDocument.kind == "rectification_notice")
+        .order_by(HazardDocument.created_at.desc())
+    ).first()
     passed = document.data["passed"]
-    return pdf.render_reinspection_opinion(pdf.ReinspectionOpinion(
-        number=document.number, notice_number=notice.number if notice else "", party=party,
-        issuer_org=f"江汉区{street.name}安全生产监督管理站", site_name=site.name if site else "",
-        hazard_summary=hazard.description, reinspected_at=document.created_at, passed=passed,
-        findings=document.data.get("result", ""),
-        new_deadline=None if passed else datetime.fromisoformat(document.data["deadline"]),
-        photos=_photos(hazard, document.data.get("photo_ids", []), "复查照片"), signatures=signatures,
-        issued_at=document.created_at))
+    return pdf.render_reinspection_opinion(
+        pdf.ReinspectionOpinion(
+            number=document.number,
+            notice_number=notice.number if notice else "",
+            party=party,
+            issuer_org=f"江汉区{street.name}安全生产监督管理站",
+            site_name=site.name if site else "",
+            hazard_summary=hazard.description,
+            reinspected_at=document.created_at,
+            passed=passed,
+            findings=document.data.get("result", ""),
+            new_deadline=None if passed else datetime.fromisoformat(document.data["deadline"]),
+            photos=_photos(hazard, document.data.get("photo_ids", []), "复查照片"),
+            signatures=signatures,
+            issued_at=document.created_at,
+        )
+    )
 
 
 def _listing(document: HazardDocument) -> bytes:
     """The deadline and the plan as they stood when the hazard was listed (kept in the document's data)."""
     hazard, site, _street, party, signatures = _parts(document)
     category = db.session.get(HazardCategory, hazard.category)
-    return pdf.render_listing_notice(pdf.ListingNotice(
-        number=document.number, issuer_org=DISTRICT_BUREAU, party=party, site_name=site.name if site else "",
-        site_address=site.address if site else "", found_at=hazard.observed_at_server,
-        hazard_level=LEVELS[hazard.level][0], category=category.name_zh, description=hazard.description,
-        reason=document.data["reason"], deadline=_moment(document.data.get("deadline")),
-        plan=_plan(document.data.get("plan")),
-        photos=_photos(hazard, hazard.photo_ids, "现场照片"), signatures=signatures, issued_at=document.created_at))
+    return pdf.render_listing_notice(
+        pdf.ListingNotice(
+            number=document.number,
+            issuer_org=DISTRICT_BUREAU,
+            party=party,
+            site_name=site.name if site else "",
+            site_address=site.address if site else "",
+            found_at=hazard.observed_at_server,
+            hazard_level=LEVELS[hazard.level][0],
+            category=category.name_zh,
+            description=hazard.description,
+            reason=document.data["reason"],
+            deadline=_moment(document.data.get("deadline")),
+            plan=_plan(document.data.get("plan")),
+            photos=_photos(hazard, hazard.photo_ids, "现场照片"),
+            signatures=signatures,
+            issued_at=document.created_at,
+        )
+    )
 
 
 def _plan(plan: dict | None):
     if not plan:
         return None
-    return pdf.RectificationPlan(measures=plan["measures"], responsible_person=plan["responsible_person"],
-                                 funds=plan["funds"], deadline=_moment(plan["deadline"]),
-                                 contingency_plan=plan["contingency_plan"])
+    return pdf.RectificationPlan(
+        measures=plan["measures"],
+        responsible_person=plan["responsible_person"],
+        funds=plan["funds"],
+        deadline=_moment(plan["deadline"]),
+        contingency_plan=plan["contingency_plan"],
+    )
 
 
 def _moment(text: str | None) -> datetime | None:

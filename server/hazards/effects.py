@@ -3,7 +3,8 @@
 An effect is called as `effect(hazard, body, identity)` before the hazard moves, and may refuse the change; a start
 is called the same way after the event is recorded. Both change only the hazard and what hangs off it.
 """
-from datetime import timedelta, timezone
+
+from datetime import UTC, timedelta
 
 from flask import current_app
 
@@ -25,11 +26,12 @@ class Refused(DomainError):
 
 def jsonable(value):
     if hasattr(value, "astimezone"):
-        return value.astimezone(timezone.utc).isoformat()
+        return value.astimezone(UTC).isoformat()
     return value if isinstance(value, (bool, dict)) else str(value)
 
 
 # ---- effects ---------------------------------------------------------------------------------------------------
+
 
 def acknowledge(hazard, _body, _identity):
     hazard.acknowledged_at = utcnow()
@@ -38,8 +40,13 @@ def acknowledge(hazard, _body, _identity):
 def merge(hazard, body, _identity):
     target = db.session.get(Hazard, body["duplicate_of"])
     if target is None or target.id == hazard.id or target.street_id != hazard.street_id:
-        raise Refused(422, "validation_error", "duplicate_of", "要合并到的隐患不存在或不在同一街道",
-                      "The hazard to merge into does not exist or is in another street")
+        raise Refused(
+            422,
+            "validation_error",
+            "duplicate_of",
+            "要合并到的隐患不存在或不在同一街道",
+            "The hazard to merge into does not exist or is in another street",
+        )
     hazard.merged_into_id = target.id
 
 
@@ -80,8 +87,13 @@ def list_(hazard, _body, _identity):
 
 def request_extension(hazard, body, _identity):
     if body["deadline"] <= hazard.deadline:
-        raise Refused(422, "validation_error", "deadline", "延期后的期限应晚于原期限",
-                      "The extended deadline must be later than the current one")
+        raise Refused(
+            422,
+            "validation_error",
+            "deadline",
+            "延期后的期限应晚于原期限",
+            "The extended deadline must be later than the current one",
+        )
     hazard.extension_until = body["deadline"]
 
 
@@ -97,23 +109,43 @@ def delist(hazard, _body, _identity):
 
 # ---- starts ----------------------------------------------------------------------------------------------------
 
+
 def forward_major(hazard, _body, identity):
     """A major hazard goes to the district the moment it is acknowledged (the 30-minute rule, met at once)."""
     if hazard.level == "major":
         inbox.notify("major_forwarded", hazard, inbox.supervisors())
-        evidence.record("hazard", hazard.id, "forward", actor_id=identity.user_id, from_state=hazard.state,
-                        to_state=hazard.state, reason="重大隐患报区应急管理局", client_id=f"forward:{hazard.id}")
+        evidence.record(
+            "hazard",
+            hazard.id,
+            "forward",
+            actor_id=identity.user_id,
+            from_state=hazard.state,
+            to_state=hazard.state,
+            reason="重大隐患报区应急管理局",
+            client_id=f"forward:{hazard.id}",
+        )
 
 
 def document(kind: str):
     """Issue a document of `kind` (numbered now, rendered after the commit) from the change's payload."""
 
     def issue(hazard, body, identity):
-        data = {k: jsonable(body[k]) for k in ("deadline", "responsible_party", "result", "requirements")
-                if body.get(k) is not None}
-        documents.issue(hazard, kind, {**data, "issuer_id": str(identity.user_id),
-                                       "passed": body["action"] == "close",
-                                       "photo_ids": [str(p) for p in body.get("photo_ids") or []]})
+        data = {
+            k: jsonable(body[k])
+            for k in ("deadline", "responsible_party", "result", "requirements")
+            if body.get(k) is not None
+        }
+        documents.issue(
+            hazard,
+            kind,
+            {
+                **data,
+                "issuer_id": str(identity.user_id),
+                "passed": body["action"] == "close",
+                "photo_ids": [str(p) for p in body.get("photo_ids") or []],
+            },
+        )
+
     return issue
 
 
@@ -125,9 +157,13 @@ def reinspection_due(hazard, _body, _identity):
 def listing_notice(hazard, body, identity):
     """挂牌督办通知书: numbered now, rendered after the commit; the deadline and the plan (五落实) go in as they
     stand at listing. The hazard carries the notice's number."""
-    data = {"reason": body["reason"], "issuer_id": str(identity.user_id), "plan": hazard.plan,
-            "deadline": jsonable(hazard.deadline) if hazard.deadline else None,
-            "responsible_party": hazard.responsible_party}
+    data = {
+        "reason": body["reason"],
+        "issuer_id": str(identity.user_id),
+        "plan": hazard.plan,
+        "deadline": jsonable(hazard.deadline) if hazard.deadline else None,
+        "responsible_party": hazard.responsible_party,
+    }
     hazard.listing_number = documents.issue(hazard, "listing_notice", data).number
 
 

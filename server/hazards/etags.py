@@ -1,4 +1,5 @@
 """A hazard's ETag: what a phone sends back as If-Match to change it, given by the hazard's views and the sync feed."""
+
 import hashlib
 import json
 

@@ -10,6 +10,7 @@ Everything else reads it from here: `services.transition()` applies it, the cloc
 state an action set them in, the summary reads the deadline each event records, and the field app renders its forms
 and its queued changes from `/api/v1/vocabularies`. Nothing else in the code changes a hazard's state.
 """
+
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,9 +20,12 @@ from server.core.i18n import tr
 from server.hazards import clocks, effects
 
 STATES = {
-    "reported": ("待受理", "Reported"), "acknowledged": ("已受理", "Acknowledged"),
-    "rejected": ("不予受理", "Rejected"), "merged": ("已合并", "Merged as a duplicate"),
-    "rectifying": ("整改中", "Being rectified"), "submitted": ("整改完成待复查", "Rectified, awaiting re-inspection"),
+    "reported": ("待受理", "Reported"),
+    "acknowledged": ("已受理", "Acknowledged"),
+    "rejected": ("不予受理", "Rejected"),
+    "merged": ("已合并", "Merged as a duplicate"),
+    "rectifying": ("整改中", "Being rectified"),
+    "submitted": ("整改完成待复查", "Rectified, awaiting re-inspection"),
     "closed": ("已销号", "Closed"),
 }
 OFFICERS = frozenset({"station_officer", "enforcement_officer", "department_officer"})
@@ -47,12 +51,18 @@ FIELDS = {
     "requirements": Field("textarea", "整改要求", "Requirements"),
     "description": Field("textarea", "整改情况", "What was done"),
     "photo_ids": Field("photos", "整改照片", "Proof photos"),
-    "plan": Field("plan", "整改方案", "Rectification plan", parts=(
-        ("measures", Field("textarea", "整改措施", "Measures")),
-        ("responsible_person", Field("text", "责任人", "Responsible person")),
-        ("funds", Field("text", "整改资金", "Funds")),
-        ("deadline", Field("date", "方案完成期限", "Plan deadline")),
-        ("contingency_plan", Field("textarea", "应急预案", "Contingency plan")))),
+    "plan": Field(
+        "plan",
+        "整改方案",
+        "Rectification plan",
+        parts=(
+            ("measures", Field("textarea", "整改措施", "Measures")),
+            ("responsible_person", Field("text", "责任人", "Responsible person")),
+            ("funds", Field("text", "整改资金", "Funds")),
+            ("deadline", Field("date", "方案完成期限", "Plan deadline")),
+            ("contingency_plan", Field("textarea", "应急预案", "Contingency plan")),
+        ),
+    ),
     "regulator_reported_at": Field("date", "报告监管部门日期", "Reported to the regulator on"),
     "workers_congress_reported_at": Field("date", "报告职代会日期", "Reported to the workers' congress on"),
     "approved": Field("bool", "批准延期", "Approve the extension"),
@@ -81,8 +91,9 @@ major = Condition("major", lambda h: h.level == "major")
 listed = Condition("listed", _listed)
 not_listed = Condition("not_listed", lambda h: not _listed(h))
 no_extension_yet = Condition("no_extension_yet", lambda h: h.extension_until is None)
-extension_pending = Condition("extension_pending",
-                              lambda h: h.extension_until is not None and h.extension_decision is None)
+extension_pending = Condition(
+    "extension_pending", lambda h: h.extension_until is not None and h.extension_decision is None
+)
 before_deadline = Condition("before_deadline", lambda h: h.deadline is not None and utcnow() < h.deadline)
 
 
@@ -113,67 +124,159 @@ class Action:
 
 MACHINE = {
     "acknowledge": Action(
-        zh="受理", en="Acknowledge", from_=frozenset({"reported"}), to="acknowledged", by=frozenset({"station_officer"}),
-        effect=effects.acknowledge, starts=(effects.forward_major,)),
+        zh="受理",
+        en="Acknowledge",
+        from_=frozenset({"reported"}),
+        to="acknowledged",
+        by=frozenset({"station_officer"}),
+        effect=effects.acknowledge,
+        starts=(effects.forward_major,),
+    ),
     "reject": Action(
-        zh="不予受理", en="Reject", from_=frozenset({"reported"}), to="rejected", by=frozenset({"station_officer"}),
-        requires=("reason",)),
+        zh="不予受理",
+        en="Reject",
+        from_=frozenset({"reported"}),
+        to="rejected",
+        by=frozenset({"station_officer"}),
+        requires=("reason",),
+    ),
     "merge": Action(
-        zh="合并为重复", en="Merge as duplicate", from_=frozenset({"reported", "acknowledged"}), to="merged",
-        by=frozenset({"station_officer"}), requires=("reason", "duplicate_of"), effect=effects.merge),
+        zh="合并为重复",
+        en="Merge as duplicate",
+        from_=frozenset({"reported", "acknowledged"}),
+        to="merged",
+        by=frozenset({"station_officer"}),
+        requires=("reason", "duplicate_of"),
+        effect=effects.merge,
+    ),
     "transfer": Action(
-        zh="移送", en="Transfer", from_=frozenset({"reported", "acknowledged"}), to=None,
-        by=frozenset({"station_officer"}), requires=("reason", "sector"), effect=effects.transfer,
-        starts=(effects.notify_department,)),
+        zh="移送",
+        en="Transfer",
+        from_=frozenset({"reported", "acknowledged"}),
+        to=None,
+        by=frozenset({"station_officer"}),
+        requires=("reason", "sector"),
+        effect=effects.transfer,
+        starts=(effects.notify_department,),
+    ),
     "issue_notice": Action(
-        zh="下达整改意见", en="Issue notice", from_=frozenset({"acknowledged"}), to="rectifying", by=OFFICERS,
-        requires=("responsible_party",), accepts=("deadline", "requirements"),  # the deadline defaults by level
+        zh="下达整改意见",
+        en="Issue notice",
+        from_=frozenset({"acknowledged"}),
+        to="rectifying",
+        by=OFFICERS,
+        requires=("responsible_party",),
+        accepts=("deadline", "requirements"),  # the deadline defaults by level
         labels={"deadline": ("整改期限（不填则按等级默认）", "Deadline (empty: the default for the level)")},
         effect=effects.issue_notice,
-        starts=(effects.rectification_notice, clocks.start_deadline,
-                effects.notify_enterprise)),
+        starts=(effects.rectification_notice, clocks.start_deadline, effects.notify_enterprise),
+    ),
     "submit_rectification": Action(
-        zh="提交整改", en="Submit rectification", from_=frozenset({"rectifying"}), to="submitted",
-        by=frozenset({"enterprise_user", "station_officer"}), requires=("description", "photo_ids"),
-        starts=(effects.reinspection_due,)),
+        zh="提交整改",
+        en="Submit rectification",
+        from_=frozenset({"rectifying"}),
+        to="submitted",
+        by=frozenset({"enterprise_user", "station_officer"}),
+        requires=("description", "photo_ids"),
+        starts=(effects.reinspection_due,),
+    ),
     "self_rectify": Action(
-        zh="自查自改", en="Self-rectify", from_=frozenset({"reported"}), to="submitted",
-        by=frozenset({"enterprise_user"}), requires=("description", "photo_ids"), starts=(effects.reinspection_due,)),
+        zh="自查自改",
+        en="Self-rectify",
+        from_=frozenset({"reported"}),
+        to="submitted",
+        by=frozenset({"enterprise_user"}),
+        requires=("description", "photo_ids"),
+        starts=(effects.reinspection_due,),
+    ),
     "close": Action(
-        zh="复查通过，销号", en="Pass re-inspection and close", from_=frozenset({"submitted"}), to="closed",
-        by=OFFICERS, requires=("result",), accepts=("photo_ids",), labels={"photo_ids": ("复查照片", "Re-inspection photos")},
-        effect=effects.close, starts=(effects.reinspection_opinion,)),
+        zh="复查通过，销号",
+        en="Pass re-inspection and close",
+        from_=frozenset({"submitted"}),
+        to="closed",
+        by=OFFICERS,
+        requires=("result",),
+        accepts=("photo_ids",),
+        labels={"photo_ids": ("复查照片", "Re-inspection photos")},
+        effect=effects.close,
+        starts=(effects.reinspection_opinion,),
+    ),
     "return": Action(
-        zh="复查未通过，退回整改", en="Fail re-inspection, return", from_=frozenset({"submitted"}), to="rectifying",
-        by=OFFICERS, requires=("result", "deadline"), accepts=("photo_ids",),
-        labels={"photo_ids": ("复查照片", "Re-inspection photos")}, effect=effects.set_deadline,
-        starts=(effects.reinspection_opinion, clocks.start_deadline,
-                effects.notify_returned)),
+        zh="复查未通过，退回整改",
+        en="Fail re-inspection, return",
+        from_=frozenset({"submitted"}),
+        to="rectifying",
+        by=OFFICERS,
+        requires=("result", "deadline"),
+        accepts=("photo_ids",),
+        labels={"photo_ids": ("复查照片", "Re-inspection photos")},
+        effect=effects.set_deadline,
+        starts=(effects.reinspection_opinion, clocks.start_deadline, effects.notify_returned),
+    ),
     # major hazards only
     "submit_plan": Action(
-        zh="报送整改方案（五落实）", en="Submit plan", from_=frozenset({"acknowledged", "rectifying"}), to=None,
-        by=frozenset({"enterprise_user", "station_officer"}), requires=("plan",), when=(major,),
-        effect=effects.submit_plan),
+        zh="报送整改方案（五落实）",
+        en="Submit plan",
+        from_=frozenset({"acknowledged", "rectifying"}),
+        to=None,
+        by=frozenset({"enterprise_user", "station_officer"}),
+        requires=("plan",),
+        when=(major,),
+        effect=effects.submit_plan,
+    ),
     "record_dual_report": Action(
-        zh="双报告", en="Dual report", from_=frozenset({"acknowledged", "rectifying", "submitted", "closed"}), to=None,
-        by=frozenset({"enterprise_user"}), requires=("regulator_reported_at", "workers_congress_reported_at"),
-        when=(major,), effect=effects.record_dual_report),
+        zh="双报告",
+        en="Dual report",
+        from_=frozenset({"acknowledged", "rectifying", "submitted", "closed"}),
+        to=None,
+        by=frozenset({"enterprise_user"}),
+        requires=("regulator_reported_at", "workers_congress_reported_at"),
+        when=(major,),
+        effect=effects.record_dual_report,
+    ),
     "list": Action(
-        zh="挂牌督办", en="List for supervision", from_=frozenset({"acknowledged", "rectifying", "submitted"}), to=None,
-        by=frozenset({"supervisor"}), requires=("reason",), when=(major, not_listed), effect=effects.list_,
-        starts=(effects.listing_notice,)),
+        zh="挂牌督办",
+        en="List for supervision",
+        from_=frozenset({"acknowledged", "rectifying", "submitted"}),
+        to=None,
+        by=frozenset({"supervisor"}),
+        requires=("reason",),
+        when=(major, not_listed),
+        effect=effects.list_,
+        starts=(effects.listing_notice,),
+    ),
     "request_extension": Action(
-        zh="申请延期", en="Request extension", from_=frozenset({"rectifying"}), to=None,
-        by=frozenset({"enterprise_user"}), requires=("deadline", "reason"),
-        when=(major, no_extension_yet, before_deadline), effect=effects.request_extension,
-        starts=(effects.notify_extension,)),
+        zh="申请延期",
+        en="Request extension",
+        from_=frozenset({"rectifying"}),
+        to=None,
+        by=frozenset({"enterprise_user"}),
+        requires=("deadline", "reason"),
+        when=(major, no_extension_yet, before_deadline),
+        effect=effects.request_extension,
+        starts=(effects.notify_extension,),
+    ),
     "decide_extension": Action(
-        zh="审批延期", en="Decide extension", from_=frozenset({"rectifying"}), to=None,
-        by=frozenset({"supervisor", "station_officer"}), requires=("approved", "reason"), when=(extension_pending,),
-        effect=effects.decide_extension, starts=(clocks.start_deadline,)),
+        zh="审批延期",
+        en="Decide extension",
+        from_=frozenset({"rectifying"}),
+        to=None,
+        by=frozenset({"supervisor", "station_officer"}),
+        requires=("approved", "reason"),
+        when=(extension_pending,),
+        effect=effects.decide_extension,
+        starts=(clocks.start_deadline,),
+    ),
     "delist": Action(
-        zh="摘牌销号", en="De-list", from_=frozenset({"closed"}), to=None, by=frozenset({"supervisor"}),
-        requires=("reason",), when=(listed,), effect=effects.delist),
+        zh="摘牌销号",
+        en="De-list",
+        from_=frozenset({"closed"}),
+        to=None,
+        by=frozenset({"supervisor"}),
+        requires=("reason",),
+        when=(listed,),
+        effect=effects.delist,
+    ),
 }
 
 # What the record shows that no action of the loop takes: a report, and what the server does by itself.
@@ -251,10 +354,16 @@ def check(state: str, action: str, roles: set[str], payload: dict, facts=()) -> 
 
 # ---- as the field app reads it (/api/v1/vocabularies) -----------------------------------------------------------
 
+
 def _field(name: str, field: Field, label: tuple | None = None, required: bool | None = None) -> dict:
     zh, en = label or (field.zh, field.en)
-    out = {"name": name, "kind": field.kind, "zh": zh, "en": en,
-           "parts": [_field(part, sub) for part, sub in field.parts]}
+    out = {
+        "name": name,
+        "kind": field.kind,
+        "zh": zh,
+        "en": en,
+        "parts": [_field(part, sub) for part, sub in field.parts],
+    }
     return out if required is None else {**out, "required": required}
 
 
@@ -264,9 +373,18 @@ def vocabulary() -> dict:
     return {
         "hazard_states": [{"code": code, "zh": zh, "en": en} for code, (zh, en) in STATES.items()],
         "hazard_actions": [
-            {"code": code, "zh": a.zh, "en": a.en, "from": sorted(a.from_), "to": a.to, "by": sorted(a.by),
-             "fields": [_field(name, FIELDS[name], (a.labels or {}).get(name), name in a.requires)
-                        for name in a.fields]}
-            for code, a in MACHINE.items()],
+            {
+                "code": code,
+                "zh": a.zh,
+                "en": a.en,
+                "from": sorted(a.from_),
+                "to": a.to,
+                "by": sorted(a.by),
+                "fields": [
+                    _field(name, FIELDS[name], (a.labels or {}).get(name), name in a.requires) for name in a.fields
+                ],
+            }
+            for code, a in MACHINE.items()
+        ],
         "record_actions": [{"code": code, "zh": zh, "en": en} for code, (zh, en) in RECORD_ACTIONS.items()],
     }

@@ -1,9 +1,24 @@
 """Hazards (隐患): reported from the field, routed to a street station, driven through the loop to closure."""
+
 import uuid
 from datetime import datetime
 
-from sqlalchemy import (JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, or_,
-                        select, text, true)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    or_,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -13,14 +28,23 @@ from server.core.db import Base, Timestamps, UTCDateTime, UUIDPrimaryKey
 from server.core.time import on_server_clock, utcnow
 
 LEVELS = {"general": ("一般隐患", "General hazard"), "major": ("重大隐患", "Major hazard")}
-SOURCES = {"patrol": ("网格巡查", "Patrol"), "inspection": ("监督检查", "Inspection"),
-           "self_report": ("企业自查", "Enterprise self-inspection"), "other": ("其他", "Other")}
+SOURCES = {
+    "patrol": ("网格巡查", "Patrol"),
+    "inspection": ("监督检查", "Inspection"),
+    "self_report": ("企业自查", "Enterprise self-inspection"),
+    "other": ("其他", "Other"),
+}
 # The taxonomy every deployment starts with; categories are rows, so the bureau can add and retire them.
 DEFAULT_CATEGORIES = [
-    ("fire", "消防安全", "Fire"), ("electrical", "用电安全", "Electrical"), ("gas", "燃气安全", "Gas"),
-    ("structural", "建筑结构", "Structural"), ("hazardous_chemicals", "危险化学品", "Hazardous chemicals"),
-    ("flooding", "防汛排水", "Flooding and drainage"), ("crowd", "人员密集", "Crowds"),
-    ("traffic", "交通安全", "Traffic"), ("special_equipment", "特种设备", "Special equipment"),
+    ("fire", "消防安全", "Fire"),
+    ("electrical", "用电安全", "Electrical"),
+    ("gas", "燃气安全", "Gas"),
+    ("structural", "建筑结构", "Structural"),
+    ("hazardous_chemicals", "危险化学品", "Hazardous chemicals"),
+    ("flooding", "防汛排水", "Flooding and drainage"),
+    ("crowd", "人员密集", "Crowds"),
+    ("traffic", "交通安全", "Traffic"),
+    ("special_equipment", "特种设备", "Special equipment"),
     ("other", "其他", "Other"),
 ]
 
@@ -123,9 +147,15 @@ class HazardClock(UUIDPrimaryKey, Base):
     __tablename__ = "hazard_clocks"
     # The tick reads the clocks still to fire, earliest first: an index of only those, so that a backlog's later
     # batches do not step over every clock its earlier ones fired (a queue's usual partial index).
-    __table_args__ = (UniqueConstraint("hazard_id", "kind", "due_at"),
-                      Index("ix_hazard_clocks_to_fire", "due_at", postgresql_where=text("fired_at IS NULL"),
-                            sqlite_where=text("fired_at IS NULL")))
+    __table_args__ = (
+        UniqueConstraint("hazard_id", "kind", "due_at"),
+        Index(
+            "ix_hazard_clocks_to_fire",
+            "due_at",
+            postgresql_where=text("fired_at IS NULL"),
+            sqlite_where=text("fired_at IS NULL"),
+        ),
+    )
 
     hazard_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hazards.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))

@@ -1,5 +1,6 @@
 """The hazards' hot SQL: what every report and every read of hazards runs, each statement built once and run
 straight through the driver on PostgreSQL (core.db.fetch_hot); the services ask for it by what it is."""
+
 from sqlalchemy import bindparam, select
 
 from server.areas.models import Area
@@ -28,10 +29,12 @@ def placement(site_id, site_scope):
 
 @memoised
 def _placement(site_scope):
-    return (select(Site.id, Area.path, Area.id.label("grid_id"), Enterprise.id.label("enterprise_id"),
-                   Enterprise.sector)
-            .join(Area, Area.id == Site.grid_id).outerjoin(Enterprise, Enterprise.id == Site.enterprise_id)
-            .where(Site.id == bindparam("site_id"), site_scope))
+    return (
+        select(Site.id, Area.path, Area.id.label("grid_id"), Enterprise.id.label("enterprise_id"), Enterprise.sector)
+        .join(Area, Area.id == Site.grid_id)
+        .outerjoin(Enterprise, Enterprise.id == Site.enterprise_id)
+        .where(Site.id == bindparam("site_id"), site_scope)
+    )
 
 
 def area_within(area_id, area_scope):
@@ -42,8 +45,7 @@ def area_within(area_id, area_scope):
 
 @memoised
 def _area_within(area_scope):
-    return (select(Area.id, Area.level, Area.path, area_scope.label("covered"))
-            .where(Area.id == bindparam("area_id")))
+    return select(Area.id, Area.level, Area.path, area_scope.label("covered")).where(Area.id == bindparam("area_id"))
 
 
 _ACTIVE_CODES = select(HazardCategory.code).where(HazardCategory.active.is_(True))

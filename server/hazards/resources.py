@@ -1,4 +1,5 @@
 """Hazards: reported from the phone, triaged and driven through the loop, each step on the record."""
+
 import io
 import uuid
 
@@ -17,8 +18,17 @@ from server.evidence import services as evidence
 from server.hazards import documents, services, summary
 from server.hazards.etags import etag, etag_data
 from server.hazards.models import Hazard, HazardDocument, active_categories
-from server.hazards.schemas import (CategorySchema, DocumentSchema, EventSchema, HazardCreateSchema, HazardQuerySchema,
-                                    HazardSchema, HazardSummaryQuerySchema, HazardSummarySchema, TransitionSchema)
+from server.hazards.schemas import (
+    CategorySchema,
+    DocumentSchema,
+    EventSchema,
+    HazardCreateSchema,
+    HazardQuerySchema,
+    HazardSchema,
+    HazardSummaryQuerySchema,
+    HazardSummarySchema,
+    TransitionSchema,
+)
 from server.sites.models import Site
 
 blp = Blueprint("hazards", __name__, url_prefix="/api/v1", description="隐患闭环 / The hazard loop")
@@ -61,8 +71,9 @@ class Hazards(ApiView):
     @blp.doc(parameters=[DEVICE_TIME_DOC])
     def post(self, body):
         """报告隐患 / Report a hazard (client id; photos may come before or after)"""
-        hazard, created = services.report(g.identity, body, Site.scope_clause(grants("sites.view")),
-                                          device_time=device_time())
+        hazard, created = services.report(
+            g.identity, body, Site.scope_clause(grants("sites.view")), device_time=device_time()
+        )
         if not created:
             answer_with(200)
         return _answer(hazard)
@@ -115,13 +126,20 @@ class Transitions(ApiView):
         replayed = evidence.by_client_id(body["id"])
         if replayed is not None:  # the phone sent this change before: answer as then, add nothing
             if replayed.record_id != str(hazard.id) or replayed.action != body["action"]:
-                error(409, tr("该操作编号已用于另一项操作", "This change id belongs to another change"), code="id_conflict")
+                error(
+                    409,
+                    tr("该操作编号已用于另一项操作", "This change id belongs to another change"),
+                    code="id_conflict",
+                )
             return _answer(hazard)
         if not request.if_match:
             error(428)
         if etag(hazard) not in request.if_match:
-            error(412, errors={"current": {"state": hazard.state, "version": hazard.version}},
-                  headers={"ETag": f'"{etag(hazard)}"'})
+            error(
+                412,
+                errors={"current": {"state": hazard.state, "version": hazard.version}},
+                headers={"ETag": f'"{etag(hazard)}"'},
+            )
         services.transition(g.identity, hazard, body)
         return _answer(hazard)
 
@@ -153,8 +171,9 @@ class Documents(ApiView):
     def get(self, hazard_id: uuid.UUID):
         """隐患文书 / The hazard's numbered documents: rectification notices, re-inspection opinions, listing notices"""
         hazard = get_or_404(Hazard, hazard_id, clause=_scope())
-        return db.session.scalars(select(HazardDocument).where(HazardDocument.hazard_id == hazard.id)
-                                  .order_by(HazardDocument.created_at)).all()
+        return db.session.scalars(
+            select(HazardDocument).where(HazardDocument.hazard_id == hazard.id).order_by(HazardDocument.created_at)
+        ).all()
 
 
 @blp.route("/hazards/<uuid:hazard_id>/documents/<uuid:document_id>.pdf")
@@ -167,8 +186,12 @@ class DocumentPdf(ApiView):
         document = db.session.get(HazardDocument, document_id)
         if document is None or document.hazard_id != hazard.id or document.state != "ready":
             error(404, tr("文书不存在或尚未生成", "No such document, or not rendered yet"))
-        response = send_file(io.BytesIO(documents.pdf_bytes(document)), mimetype="application/pdf",
-                             download_name=f"{document.number}.pdf", etag=document.sha256)
+        response = send_file(
+            io.BytesIO(documents.pdf_bytes(document)),
+            mimetype="application/pdf",
+            download_name=f"{document.number}.pdf",
+            etag=document.sha256,
+        )
         response.cache_control.private = True
         return response
 
@@ -184,5 +207,11 @@ class Summary(ApiView):
         share acknowledged within 30 minutes, and how many are overdue at the period's end (or now),
         whenever received, in your scope: a total and each street"""
         area = get_or_404(Area, query["area_id"]) if "area_id" in query else None
-        return summary.summarize(grants("hazards.summary"), g.identity.user_id, query.get("from_"),
-                                 query.get("to"), area=area, level=query.get("level"))
+        return summary.summarize(
+            grants("hazards.summary"),
+            g.identity.user_id,
+            query.get("from_"),
+            query.get("to"),
+            area=area,
+            level=query.get("level"),
+        )

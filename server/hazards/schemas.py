@@ -1,4 +1,5 @@
 """Hazards on the wire."""
+
 import marshmallow as ma
 from marshmallow import ValidationError, fields, validate, validates_schema
 
@@ -20,10 +21,15 @@ class HazardCreateSchema(InputSchema):
     observed_at = fields.AwareDateTime(required=True, metadata={"description": "the phone's clock, with its zone"})
     latitude = fields.Float(load_default=None, allow_none=True, allow_nan=False, validate=LATITUDE)
     longitude = fields.Float(load_default=None, allow_none=True, allow_nan=False, validate=LONGITUDE)
-    accuracy_m = fields.Float(load_default=None, allow_none=True, allow_nan=False,
-                              validate=validate.Range(min=0, max=100_000))
-    photo_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=20),
-                            metadata={"description": "photos sent on their own, before or after this report"})
+    accuracy_m = fields.Float(
+        load_default=None, allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=100_000)
+    )
+    photo_ids = fields.List(
+        fields.UUID(),
+        load_default=list,
+        validate=validate.Length(max=20),
+        metadata={"description": "photos sent on their own, before or after this report"},
+    )
 
     @validates_schema
     def _somewhere(self, data, **_kwargs):
@@ -42,7 +48,9 @@ class PlanSchema(InputSchema):
 
 
 class TransitionSchema(InputSchema):
-    id = fields.UUID(required=True, metadata={"description": "made on the phone: a replayed change is found, not repeated"})
+    id = fields.UUID(
+        required=True, metadata={"description": "made on the phone: a replayed change is found, not repeated"}
+    )
     action = fields.String(required=True, validate=validate.OneOf(MACHINE))  # the table itself: always its actions
     reason = fields.String(validate=validate.Length(min=1, max=500))
     result = fields.String(validate=validate.Length(min=1, max=500), metadata={"description": "re-inspection result"})
@@ -122,8 +130,12 @@ class EventSchema(OutputSchema):
 
 class DocumentSchema(OutputSchema):
     id = fields.UUID()
-    kind = fields.String(metadata={"description": "rectification_notice (隐患整改意见书) | reinspection_opinion "
-                                                  "(整改复查意见书) | listing_notice (挂牌督办通知书)"})
+    kind = fields.String(
+        metadata={
+            "description": "rectification_notice (隐患整改意见书) | reinspection_opinion "
+            "(整改复查意见书) | listing_notice (挂牌督办通知书)"
+        }
+    )
     number = fields.String()
     state = fields.String(metadata={"description": "pending until the job has rendered it"})
     sha256 = fields.String(allow_none=True)
@@ -147,40 +159,66 @@ class HazardQuerySchema(QuerySchema):
 
 # ---- the supervisors' summary (隐患统计概览) ----
 
+
 class HazardSummaryQuerySchema(QuerySchema):
-    from_ = fields.Date(data_key="from", metadata={
-        "description": "first day, Asia/Shanghai, inclusive (default: 29 days before `to`); selects by received_at"})
+    from_ = fields.Date(
+        data_key="from",
+        metadata={
+            "description": "first day, Asia/Shanghai, inclusive (default: 29 days before `to`); selects by received_at"
+        },
+    )
     to = fields.Date(metadata={"description": "last day, Asia/Shanghai, inclusive (default: today); at most 366 days"})
     area_id = AreaId(metadata={"description": "a street or the district, narrowing your scope"})
     level = fields.String(validate=validate.OneOf(list(LEVELS)))
 
 
-HazardCountsByStateSchema = OutputSchema.from_dict({state: fields.Integer() for state in STATES},
-                                                   name="HazardCountsByStateSchema")
+HazardCountsByStateSchema = OutputSchema.from_dict(
+    {state: fields.Integer() for state in STATES}, name="HazardCountsByStateSchema"
+)
 
 
 class HazardSummaryBlockSchema(OutputSchema):
     reported = fields.Integer(metadata={"description": "received in the period"})
     by_state = fields.Nested(HazardCountsByStateSchema, metadata={"description": "their states now"})
     closed = fields.Integer()
-    closure_rate = fields.Float(allow_none=True, metadata={
-        "description": "of the hazards received in the period: closed by now / (reported − rejected − merged); "
-                       "null if none entered the loop"})
-    overdue_rectification = fields.Integer(metadata={
-        "description": "being rectified past their deadline at the period's end, or now if the period runs to "
-                       "today, whenever received (not only those received in the period)"})
-    overdue_acknowledgement = fields.Integer(metadata={
-        "description": "still waiting for acknowledgement past the 30-minute target at that same moment, "
-                       "whenever received"})
-    median_minutes_to_acknowledge = fields.Float(allow_none=True, metadata={
-        "description": "median minutes from received_at to acknowledged_at, over the period's hazards "
-                       "acknowledged so far; null if none"})
+    closure_rate = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "of the hazards received in the period: closed by now / (reported − rejected − merged); "
+            "null if none entered the loop"
+        },
+    )
+    overdue_rectification = fields.Integer(
+        metadata={
+            "description": "being rectified past their deadline at the period's end, or now if the period runs to "
+            "today, whenever received (not only those received in the period)"
+        }
+    )
+    overdue_acknowledgement = fields.Integer(
+        metadata={
+            "description": "still waiting for acknowledgement past the 30-minute target at that same moment, "
+            "whenever received"
+        }
+    )
+    median_minutes_to_acknowledge = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "median minutes from received_at to acknowledged_at, over the period's hazards "
+            "acknowledged so far; null if none"
+        },
+    )
     median_minutes_to_acknowledge_from_observed = fields.Float(
-        allow_none=True, metadata={"description": "from observed_at (the phone's clock)"})
-    median_minutes_to_close = fields.Float(allow_none=True, metadata={
-        "description": "median minutes from received_at to closed_at, over the period's hazards closed so far"})
+        allow_none=True, metadata={"description": "from observed_at (the phone's clock)"}
+    )
+    median_minutes_to_close = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "median minutes from received_at to closed_at, over the period's hazards closed so far"
+        },
+    )
     acknowledged_within_target = fields.Float(
-        allow_none=True, metadata={"description": "share (0..1) of acknowledged hazards acknowledged by ack_due_at"})
+        allow_none=True, metadata={"description": "share (0..1) of acknowledged hazards acknowledged by ack_due_at"}
+    )
 
 
 class HazardStreetSummarySchema(HazardSummaryBlockSchema):
@@ -194,5 +232,7 @@ class HazardSummarySchema(OutputSchema):
     area_id = fields.Integer(allow_none=True)
     level = fields.String(allow_none=True)
     total = fields.Nested(HazardSummaryBlockSchema)
-    streets = fields.List(fields.Nested(HazardStreetSummarySchema),
-                          metadata={"description": "every street in your scope, in division-code order"})
+    streets = fields.List(
+        fields.Nested(HazardStreetSummarySchema),
+        metadata={"description": "every street in your scope, in division-code order"},
+    )

@@ -1,6 +1,7 @@
 """Reporting hazards (idempotent on the phone's id) and moving them through the loop, every step on record."""
+
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -22,8 +23,19 @@ from server.notifications import services as inbox
 from server.photos import services as photos
 
 # What the phone sent that makes one report: a repeat must send exactly this again.
-CONTENT = ("site_id", "grid_id", "category", "level", "description", "source", "observed_at", "latitude",
-           "longitude", "accuracy_m", "photo_ids")
+CONTENT = (
+    "site_id",
+    "grid_id",
+    "category",
+    "level",
+    "description",
+    "source",
+    "observed_at",
+    "latitude",
+    "longitude",
+    "accuracy_m",
+    "photo_ids",
+)
 
 
 class Conflict(DomainError):
@@ -50,17 +62,36 @@ class IdTaken(DomainError):
 
 # ---- reporting -----------------------------------------------------------------------------------------
 
+
 def report(identity: Identity, body: dict, site_scope, device_time: datetime | None = None) -> tuple[Hazard, bool]:
     """Store a hazard report (or find the one already stored under its id): (hazard, whether new).
     `device_time`: the phone's clock as it sent the report, which measures how far off that clock is."""
-    body = {**body, "observed_at": body["observed_at"].astimezone(timezone.utc),
-            "photo_ids": sorted({str(p) for p in body.get("photo_ids", [])})}
+    body = {
+        **body,
+        "observed_at": body["observed_at"].astimezone(UTC),
+        "photo_ids": sorted({str(p) for p in body.get("photo_ids", [])}),
+    }
     if queries.report_stored(body["id"]):  # a replay: answered before anything else is checked again
         return _same_or_conflict(db.session.get(Hazard, body["id"]), identity, body), False
-    hazard = Hazard(id=body["id"], reporter_id=identity.user_id, **_placed(body, site_scope, identity),
-                    **{k: body.get(k) for k in ("category", "level", "description", "observed_at", "latitude",
-                                                "longitude", "accuracy_m", "photo_ids")},
-                    source=body.get("source") or _default_source(identity))
+    hazard = Hazard(
+        id=body["id"],
+        reporter_id=identity.user_id,
+        **_placed(body, site_scope, identity),
+        **{
+            k: body.get(k)
+            for k in (
+                "category",
+                "level",
+                "description",
+                "observed_at",
+                "latitude",
+                "longitude",
+                "accuracy_m",
+                "photo_ids",
+            )
+        },
+        source=body.get("source") or _default_source(identity),
+    )
     _check_category(hazard.category)
     received = utcnow()
     hazard.received_at = received
@@ -68,21 +99,39 @@ def report(identity: Identity, body: dict, site_scope, device_time: datetime | N
     try:
         on_server_clock(hazard.observed_at, hazard.clock_offset_s)
     except OverflowError:
-        raise Refused(422, "validation_error", "observed_at", "按设备时钟偏差校正后的发现时间超出了可表示的范围",
-                      "observed_at, corrected by the phone's clock offset, falls outside the calendar") from None
+        raise Refused(
+            422,
+            "validation_error",
+            "observed_at",
+            "按设备时钟偏差校正后的发现时间超出了可表示的范围",
+            "observed_at, corrected by the phone's clock offset, falls outside the calendar",
+        ) from None
     hazard.ack_due_at = received + timedelta(minutes=current_app.config["HAZARD_ACK_MINUTES"])
     hazard, created = queries.add_report(hazard, lambda stored: _same_or_conflict(stored, identity, body))
     if not created:
         return hazard, False
     # The hazard is new, so nothing cites it, times it or tells of it yet (reporting is the busiest write of all).
-    photos.cite_new_record(_uuids(hazard.photo_ids), author=identity, record_type="hazard", record_id=hazard.id,
-                           site_id=hazard.site_id, grid_id=hazard.grid_id)
+    photos.cite_new_record(
+        _uuids(hazard.photo_ids),
+        author=identity,
+        record_type="hazard",
+        record_id=hazard.id,
+        site_id=hazard.site_id,
+        grid_id=hazard.grid_id,
+    )
     clocks.start_acknowledgement(hazard)
     inbox.notify_new_report(hazard)
     # Last: appending locks the chain's head until the commit, and every report queues on it.
-    evidence.record("hazard", hazard.id, "report", actor_id=identity.user_id, to_state="reported",
-                    attachments=hazard.photo_ids, client_id=f"report:{hazard.id}",
-                    data={"category": hazard.category, "level": hazard.level, "site_id": _text(hazard.site_id)})
+    evidence.record(
+        "hazard",
+        hazard.id,
+        "report",
+        actor_id=identity.user_id,
+        to_state="reported",
+        attachments=hazard.photo_ids,
+        client_id=f"report:{hazard.id}",
+        data={"category": hazard.category, "level": hazard.level, "site_id": _text(hazard.site_id)},
+    )
     return hazard, True
 
 
@@ -129,22 +178,40 @@ def _placed(body: dict, site_scope, identity: Identity) -> dict:
     if body.get("site_id"):
         found = queries.placement(body["site_id"], site_scope)
         if found is None:
-            raise Refused(422, "validation_error", "site_id", "场所不存在或不在您的范围内",
-                          "No such site within your scope")
-        return {"site_id": found.id, "grid_id": found.grid_id, "street_id": path_ids(found.path)[1],
-                "enterprise_id": found.enterprise_id, "sector": found.sector}
+            raise Refused(
+                422, "validation_error", "site_id", "场所不存在或不在您的范围内", "No such site within your scope"
+            )
+        return {
+            "site_id": found.id,
+            "grid_id": found.grid_id,
+            "street_id": path_ids(found.path)[1],
+            "enterprise_id": found.enterprise_id,
+            "sector": found.sector,
+        }
     grid = body.get("grid_id") and queries.area_within(
-        body["grid_id"], Area.scope_clause(grants_for(identity.roles, "hazards.report")))
+        body["grid_id"], Area.scope_clause(grants_for(identity.roles, "hazards.report"))
+    )
     if not grid or grid.level != "grid":
-        raise Refused(422, "validation_error", "grid_id", "请给出场所，或隐患所在的网格",
-                      "Give the site, or the grid the hazard is in")
+        raise Refused(
+            422,
+            "validation_error",
+            "grid_id",
+            "请给出场所，或隐患所在的网格",
+            "Give the site, or the grid the hazard is in",
+        )
     if not grid.covered:
         raise Refused(422, "validation_error", "grid_id", "该网格不在您的范围内", "That grid is outside your scope")
-    return {"site_id": None, "grid_id": grid.id, "street_id": path_ids(grid.path)[1], "enterprise_id": None,
-            "sector": None}
+    return {
+        "site_id": None,
+        "grid_id": grid.id,
+        "street_id": path_ids(grid.path)[1],
+        "enterprise_id": None,
+        "sector": None,
+    }
 
 
 # ---- moving through the loop -------------------------------------------------------------------------------
+
 
 def roles_here(identity: Identity, hazard: Hazard) -> set[str]:
     """The caller's roles whose scope covers this hazard: the roles they may act in on it (Hazard.scope_clause's
@@ -164,18 +231,33 @@ def transition(identity: Identity, hazard: Hazard, body: dict) -> None:
     db.session.flush()
     proof = [str(p) for p in body.get("photo_ids") or []]
     data = {k: jsonable(body[k]) for k in machine.RECORDED if body.get(k) is not None}
-    evidence.record("hazard", hazard.id, body["action"], actor_id=identity.user_id, from_state=from_state,
-                    to_state=hazard.state, reason=body.get("reason") or body.get("result") or "",
-                    attachments=proof, client_id=body["id"],
-                    data={**data, "deadline_in_force": jsonable(hazard.deadline) if hazard.deadline else None})
+    evidence.record(
+        "hazard",
+        hazard.id,
+        body["action"],
+        actor_id=identity.user_id,
+        from_state=from_state,
+        to_state=hazard.state,
+        reason=body.get("reason") or body.get("result") or "",
+        attachments=proof,
+        client_id=body["id"],
+        data={**data, "deadline_in_force": jsonable(hazard.deadline) if hazard.deadline else None},
+    )
     if proof:
-        photos.cite(_uuids(proof), author=identity, record_type="hazard", record_id=hazard.id,
-                    site_id=hazard.site_id, grid_id=hazard.grid_id)
+        photos.cite(
+            _uuids(proof),
+            author=identity,
+            record_type="hazard",
+            record_id=hazard.id,
+            site_id=hazard.site_id,
+            grid_id=hazard.grid_id,
+        )
     for start in step.starts:
         start(hazard, body, identity)
 
 
 # ---- reading -------------------------------------------------------------------------------------------------
+
 
 def view(hazard: Hazard, identity: Identity) -> dict:
     """The hazard as the API shows it: its photos' states, and what the caller may do next."""
@@ -188,21 +270,36 @@ def views(found: list[Hazard], identity: Identity) -> list[dict]:
     states = photos.photo_states(_uuids(photo_id for hazard in found for photo_id in hazard.photo_ids), identity)
     roles = roles_covering(Hazard, identity.roles, [hazard.id for hazard in found])
     now = utcnow()
-    return [{**{column.key: getattr(hazard, column.key) for column in Hazard.__table__.columns},
-             "photos": [{"id": photo_id, "state": states[uuid.UUID(photo_id)]} for photo_id in hazard.photo_ids],
-             "allowed_actions": machine.allowed_actions(hazard.state, roles[hazard.id], machine.facts(hazard)),
-             "observed_at_server": hazard.observed_at_server, "overdue_ack": hazard.ack_overdue(now)}
-            for hazard in found]
+    return [
+        {
+            **{column.key: getattr(hazard, column.key) for column in Hazard.__table__.columns},
+            "photos": [{"id": photo_id, "state": states[uuid.UUID(photo_id)]} for photo_id in hazard.photo_ids],
+            "allowed_actions": machine.allowed_actions(hazard.state, roles[hazard.id], machine.facts(hazard)),
+            "observed_at_server": hazard.observed_at_server,
+            "overdue_ack": hazard.ack_overdue(now),
+        }
+        for hazard in found
+    ]
 
 
 def likely_duplicates(hazard: Hazard, scope, *, days: int = 14, metres: float = 100) -> list[Hazard]:
     """Open hazards of the same category reported recently at the same site or nearby (for triage)."""
     since = hazard.received_at - timedelta(days=days)
-    candidates = db.session.scalars(select(Hazard).where(
-        Hazard.id != hazard.id, Hazard.category == hazard.category, Hazard.street_id == hazard.street_id,
-        Hazard.received_at >= since, Hazard.state.notin_(("rejected", "merged")), scope)).all()
-    return [other for other in candidates
-            if (hazard.site_id and other.site_id == hazard.site_id) or _near(hazard, other, metres)]
+    candidates = db.session.scalars(
+        select(Hazard).where(
+            Hazard.id != hazard.id,
+            Hazard.category == hazard.category,
+            Hazard.street_id == hazard.street_id,
+            Hazard.received_at >= since,
+            Hazard.state.notin_(("rejected", "merged")),
+            scope,
+        )
+    ).all()
+    return [
+        other
+        for other in candidates
+        if (hazard.site_id and other.site_id == hazard.site_id) or _near(hazard, other, metres)
+    ]
 
 
 def _near(a: Hazard, b: Hazard, metres: float) -> bool:

@@ -13,10 +13,11 @@ times of the hazards that were acknowledged or closed, fetched in one query: the
 PostgreSQL (only the latter has percentile_cont), and a district's volume, a few thousand reports a month,
 is small.
 """
+
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import and_, case, false, func, or_, select
@@ -49,11 +50,14 @@ class Invalid(DomainError, ValueError):
 
 # ---- the period ------------------------------------------------------------------------------------------
 
+
 def resolve_period(first: date | None, last: date | None, today: date) -> tuple[date, date]:
     """The period asked for, with its defaults filled in (up to today, 30 days long), or Invalid."""
     for name, day in (("from", first), ("to", last)):
         if day is not None and not EARLIEST <= day <= LATEST:
-            raise Invalid(name, f"日期应在 {EARLIEST} 到 {LATEST} 之间", f"The date must be between {EARLIEST} and {LATEST}")
+            raise Invalid(
+                name, f"日期应在 {EARLIEST} 到 {LATEST} 之间", f"The date must be between {EARLIEST} and {LATEST}"
+            )
     last = last or today
     first = first or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:
@@ -67,7 +71,7 @@ def bounds(first: date, last: date) -> tuple[datetime, datetime]:
     """The period as UTC instants: from midnight in Shanghai on the first day to midnight after the last."""
     start = datetime.combine(first, time(), SHANGHAI)
     end = datetime.combine(last + timedelta(days=1), time(), SHANGHAI)
-    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def overdue_at(end: datetime, now: datetime) -> datetime:
@@ -76,6 +80,7 @@ def overdue_at(end: datetime, now: datetime) -> datetime:
 
 
 # ---- pure arithmetic over counts and times ---------------------------------------------------------------
+
 
 @dataclass
 class Counts:
@@ -131,8 +136,10 @@ def replay(events) -> tuple[str | None, datetime | None]:
 
 def overdue(state: str | None, deadline: datetime | None, ack_due_at: datetime, at: datetime) -> Counts:
     """Whether a hazard in `state` with `deadline` was overdue at `at`: as `_late` counts it in SQL."""
-    return Counts(overdue_rectification=int(state == "rectifying" and deadline is not None and deadline < at),
-                  overdue_acknowledgement=int(state == "reported" and ack_due_at < at))
+    return Counts(
+        overdue_rectification=int(state == "rectifying" and deadline is not None and deadline < at),
+        overdue_acknowledgement=int(state == "reported" and ack_due_at < at),
+    )
 
 
 def median_minutes(durations: list[float]) -> float | None:
@@ -160,23 +167,28 @@ def block(counts: Counts, timings: list[Timing]) -> dict:
         "closure_rate": closure_rate(counts.by_state),
         "overdue_rectification": counts.overdue_rectification,
         "overdue_acknowledgement": counts.overdue_acknowledgement,
-        "median_minutes_to_acknowledge": median_minutes([minutes(t.received_at, t.acknowledged_at)
-                                                         for t in acknowledged]),
+        "median_minutes_to_acknowledge": median_minutes(
+            [minutes(t.received_at, t.acknowledged_at) for t in acknowledged]
+        ),
         # from when it was seen: includes the time a report waited offline; on the phone's clock, corrected
         # by the offset it was measured to have (Device-Time), where it was
-        "median_minutes_to_acknowledge_from_observed": median_minutes([minutes(t.observed_at, t.acknowledged_at)
-                                                                       for t in acknowledged]),
+        "median_minutes_to_acknowledge_from_observed": median_minutes(
+            [minutes(t.observed_at, t.acknowledged_at) for t in acknowledged]
+        ),
         "median_minutes_to_close": median_minutes([minutes(t.received_at, t.closed_at) for t in closed]),
-        "acknowledged_within_target": ratio(sum(t.acknowledged_at <= t.ack_due_at for t in acknowledged),
-                                            len(acknowledged)),
+        "acknowledged_within_target": ratio(
+            sum(t.acknowledged_at <= t.ack_due_at for t in acknowledged), len(acknowledged)
+        ),
     }
 
 
 # ---- queries ---------------------------------------------------------------------------------------------
 
+
 def _count_by_street(filters: list) -> dict[int, Counts]:
-    rows = db.session.execute(select(Hazard.street_id, Hazard.state, func.count())
-                              .where(*filters).group_by(Hazard.street_id, Hazard.state))
+    rows = db.session.execute(
+        select(Hazard.street_id, Hazard.state, func.count()).where(*filters).group_by(Hazard.street_id, Hazard.state)
+    )
     counts: dict[int, Counts] = {}
     for street_id, state, n in rows:
         counts.setdefault(street_id, Counts()).add(Counts({state: n}))
@@ -185,8 +197,10 @@ def _count_by_street(filters: list) -> dict[int, Counts]:
 
 def _late(at: datetime):
     """(overdue rectification, overdue acknowledgement) of a hazard row as it stands, 1 or 0, at `at`."""
-    return (case((and_(Hazard.state == "rectifying", Hazard.deadline < at), 1), else_=0),
-            case((Hazard.ack_overdue(at), 1), else_=0))
+    return (
+        case((and_(Hazard.state == "rectifying", Hazard.deadline < at), 1), else_=0),
+        case((Hazard.ack_overdue(at), 1), else_=0),
+    )
 
 
 def _overdue_by_street(filters: list, at: datetime) -> dict[int, Counts]:
@@ -197,18 +211,27 @@ def _overdue_by_street(filters: list, at: datetime) -> dict[int, Counts]:
     rows = db.session.execute(
         select(Hazard.street_id, func.sum(late_rectification), func.sum(late_acknowledgement))
         .where(*filters, Hazard.updated_at < at, Hazard.state.in_(("rectifying", "reported")))
-        .group_by(Hazard.street_id))
-    counts = {street_id: Counts(overdue_rectification=int(rect or 0), overdue_acknowledgement=int(ack or 0))
-              for street_id, rect, ack in rows}
-    changed = {str(row.id): row for row in db.session.execute(
-        select(Hazard.id, Hazard.street_id, Hazard.ack_due_at)
-        .where(*filters, Hazard.updated_at >= at, Hazard.received_at < at))}
+        .group_by(Hazard.street_id)
+    )
+    counts = {
+        street_id: Counts(overdue_rectification=int(rect or 0), overdue_acknowledgement=int(ack or 0))
+        for street_id, rect, ack in rows
+    }
+    changed = {
+        str(row.id): row
+        for row in db.session.execute(
+            select(Hazard.id, Hazard.street_id, Hazard.ack_due_at).where(
+                *filters, Hazard.updated_at >= at, Hazard.received_at < at
+            )
+        )
+    }
     events = defaultdict(list)
     if changed:
         for record_id, *event in db.session.execute(
-                select(Event.record_id, Event.action, Event.to_state, Event.data)
-                .where(Event.record_type == "hazard", Event.record_id.in_(list(changed)), Event.at < at)
-                .order_by(Event.seq)):
+            select(Event.record_id, Event.action, Event.to_state, Event.data)
+            .where(Event.record_type == "hazard", Event.record_id.in_(list(changed)), Event.at < at)
+            .order_by(Event.seq)
+        ):
             events[record_id].append(event)
     for record_id, row in changed.items():
         late = overdue(*replay(events[record_id]), row.ack_due_at, at)
@@ -218,11 +241,20 @@ def _overdue_by_street(filters: list, at: datetime) -> dict[int, Counts]:
 
 def _timings(filters: list) -> list[Timing]:
     rows = db.session.execute(
-        select(Hazard.street_id, Hazard.received_at, Hazard.observed_at, Hazard.clock_offset_s, Hazard.acknowledged_at,
-               Hazard.ack_due_at, Hazard.closed_at)
-        .where(*filters, or_(Hazard.acknowledged_at.is_not(None), Hazard.closed_at.is_not(None))))
-    return [Timing(street, received, on_server_clock(observed, offset), *rest)
-            for street, received, observed, offset, *rest in rows]
+        select(
+            Hazard.street_id,
+            Hazard.received_at,
+            Hazard.observed_at,
+            Hazard.clock_offset_s,
+            Hazard.acknowledged_at,
+            Hazard.ack_due_at,
+            Hazard.closed_at,
+        ).where(*filters, or_(Hazard.acknowledged_at.is_not(None), Hazard.closed_at.is_not(None)))
+    )
+    return [
+        Timing(street, received, on_server_clock(observed, offset), *rest)
+        for street, received, observed, offset, *rest in rows
+    ]
 
 
 def _granted_streets(grant):
@@ -243,8 +275,16 @@ def _streets(grant, area: Area | None, seen: set[int]) -> list[tuple[int, str]]:
     return [tuple(row) for row in db.session.execute(stmt.order_by(Area.code))]
 
 
-def summarize(grant, user_id, first: date | None, last: date | None, *, area: Area | None = None,
-              level: str | None = None, now: datetime | None = None) -> dict:
+def summarize(
+    grant,
+    user_id,
+    first: date | None,
+    last: date | None,
+    *,
+    area: Area | None = None,
+    level: str | None = None,
+    now: datetime | None = None,
+) -> dict:
     """The summary of the hazards received in the period within the caller's scope, narrowed to `area`
     (a street or the district) and `level`, with those overdue at the period's end or now, whenever
     received: a total block and one block per street."""
@@ -268,8 +308,19 @@ def summarize(grant, user_id, first: date | None, last: date | None, *, area: Ar
         total.add(street_counts)
     for timing in timings:
         timings_by_street[timing.street_id].append(timing)
-    streets = [{"street_id": street_id, "street_name": name,
-                **block(counts.get(street_id, Counts()), timings_by_street[street_id])}
-               for street_id, name in _streets(grant, area, set(counts))]
-    return {"from_": first, "to": last, "area_id": area.id if area else None, "level": level,
-            "total": block(total, timings), "streets": streets}
+    streets = [
+        {
+            "street_id": street_id,
+            "street_name": name,
+            **block(counts.get(street_id, Counts()), timings_by_street[street_id]),
+        }
+        for street_id, name in _streets(grant, area, set(counts))
+    ]
+    return {
+        "from_": first,
+        "to": last,
+        "area_id": area.id if area else None,
+        "level": level,
+        "total": block(total, timings),
+        "streets": streets,
+    }

@@ -7,14 +7,26 @@
   clocks fire and `sweep()` hands over again whatever has not run: not sent while Redis was down, failed and due for
   a retry, abandoned by a killed worker, or lost with Redis. See docs/architecture.md "Background work".
 """
+
 from server.core.db import db
 from server.jobs.definition import Job, job
 from server.jobs.maintenance import periodic
 from server.jobs.pending import discard_after_rollback, later, run, run_after_commit, sweep
 from server.jobs.queues import QUEUES, queue, redis_connection
 
-__all__ = ["QUEUES", "Job", "discard_after_rollback", "job", "later", "periodic", "queue", "redis_connection", "run",
-           "run_after_commit", "sweep"]
+__all__ = [
+    "QUEUES",
+    "Job",
+    "discard_after_rollback",
+    "job",
+    "later",
+    "periodic",
+    "queue",
+    "redis_connection",
+    "run",
+    "run_after_commit",
+    "sweep",
+]
 
 periodic(sweep)
 # After a request's commit its work is handed over; after a rollback it is forgotten (core.api's boundary)

@@ -1,5 +1,6 @@
 """Declaring a job once, with its options (Redash's worker.py pattern): where it runs, how long it may take,
 and when a failure is tried again."""
+
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass

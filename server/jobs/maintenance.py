@@ -1,5 +1,6 @@
 """What every long-running process does in the background, whatever else is up: fire the hazard clocks that are due
 and hand over pending work again (`sweep`). Each task is safe to run in many processes at once."""
+
 import logging
 import threading
 import time

@@ -1,4 +1,5 @@
 """Pending work (待办任务): a job that a committed record needs, recorded in the same transaction as the record."""
+
 import uuid
 from datetime import datetime
 

@@ -8,6 +8,7 @@ A row is handed over (`dispatched_at`) right after its commit. It is handed over
 - its message is gone from Redis (flushed, or restarted without persistence) LOST_AFTER after it was sent.
 A job may therefore run more than once, never concurrently with itself (the claim), and must be idempotent.
 """
+
 import json
 import logging
 import uuid
@@ -44,6 +45,7 @@ def rq_job_id(pending_id: uuid.UUID, dispatch: int) -> str:
 
 # ---- recording ---------------------------------------------------------------------------------------------
 
+
 def later(func, *args) -> uuid.UUID:
     """Record that `func(*args)` must run, in the caller's transaction; it is handed over once that commits
     (`run_after_commit`). Asked again while pending, the same work is recorded once and made due now."""
@@ -51,8 +53,14 @@ def later(func, *args) -> uuid.UUID:
     args = list(args)
     pending_id = work_id(definition.name, args)
     now = utcnow()
-    row = {"id": pending_id, "name": definition.name, "args": args, "queue": definition.queue, "now": now,
-           "dispatched_at": now}
+    row = {
+        "id": pending_id,
+        "name": definition.name,
+        "args": args,
+        "queue": definition.queue,
+        "now": now,
+        "dispatched_at": now,
+    }
     dispatch = queries.record_pending(row)
     db.session.info.setdefault("pending_jobs", {})[pending_id] = (dispatch, definition)
     return pending_id
@@ -68,8 +76,10 @@ def run_after_commit():
         for pending_id in pending:
             _run_logged(pending_id)
         return
-    _send({pending_id: dispatch for pending_id, (dispatch, _definition) in pending.items()},
-          {pending_id: definition for pending_id, (_dispatch, definition) in pending.items()})
+    _send(
+        {pending_id: dispatch for pending_id, (dispatch, _definition) in pending.items()},
+        {pending_id: definition for pending_id, (_dispatch, definition) in pending.items()},
+    )
 
 
 def discard_after_rollback():
@@ -85,6 +95,7 @@ def _run_logged(pending_id: uuid.UUID):
 
 # ---- handing over -------------------------------------------------------------------------------------------
 
+
 def _send(dispatches: dict[uuid.UUID, int], definitions: dict[uuid.UUID, Job]) -> bool:
     """Queue a message per row on RQ, all in one round trip; on failure the rows wait for sweep()."""
     if not queues.reachable():
@@ -93,9 +104,17 @@ def _send(dispatches: dict[uuid.UUID, int], definitions: dict[uuid.UUID, Job]) -
     by_queue = defaultdict(list)
     for pending_id, dispatch in dispatches.items():
         definition = definitions[pending_id]
-        by_queue[definition.queue].append(Queue.prepare_data(
-            run, args=(str(pending_id),), job_id=rq_job_id(pending_id, dispatch), timeout=definition.timeout,
-            result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, description=definition.name))
+        by_queue[definition.queue].append(
+            Queue.prepare_data(
+                run,
+                args=(str(pending_id),),
+                job_id=rq_job_id(pending_id, dispatch),
+                timeout=definition.timeout,
+                result_ttl=RESULT_TTL,
+                failure_ttl=FAILURE_TTL,
+                description=definition.name,
+            )
+        )
     try:
         with queues.redis_connection().pipeline() as pipe:
             for name, messages in by_queue.items():
@@ -121,6 +140,7 @@ def _not_sent(ids: list[uuid.UUID]):
 
 # ---- running ---------------------------------------------------------------------------------------------------
 
+
 def run(pending_id: str) -> str:
     """The RQ job, and the inline call: claim the row, run its job, forget the row once the job is done.
 
@@ -135,9 +155,14 @@ def run(pending_id: str) -> str:
     # the attempt's claim: its timeout and a margin; past it, the worker that claimed it is gone (killed, lost power)
     lease = now + timedelta(seconds=definition.timeout + current_app.config["JOB_LEASE_MARGIN_SECONDS"])
     claimed = db.session.execute(
-        update(PendingJob).where(PendingJob.id == pending_id, PendingJob.state == "pending",
-                                 or_(PendingJob.lease_until.is_(None), PendingJob.lease_until < now))
-        .values(attempts=PendingJob.attempts + 1, lease_until=lease)).rowcount
+        update(PendingJob)
+        .where(
+            PendingJob.id == pending_id,
+            PendingJob.state == "pending",
+            or_(PendingJob.lease_until.is_(None), PendingJob.lease_until < now),
+        )
+        .values(attempts=PendingJob.attempts + 1, lease_until=lease)
+    ).rowcount
     db.session.commit()
     if not claimed:
         return "not due"
@@ -168,6 +193,7 @@ def _failed(pending_id: uuid.UUID, definition: Job, exc: Exception, now: datetim
 
 # ---- sweeping -----------------------------------------------------------------------------------------------------
 
+
 def sweep(now: datetime | None = None, limit: int = 500) -> int:
     """Hand over again every row that is due and not on its way (see the module's docstring). How many were."""
     now = now or utcnow()
@@ -175,10 +201,18 @@ def sweep(now: datetime | None = None, limit: int = 500) -> int:
         return 0  # Redis failed a moment ago: the rows wait, and this process does not knock again yet
     _give_up_abandoned(now)
     due = db.session.scalars(
-        select(PendingJob).where(PendingJob.state == "pending", PendingJob.not_before <= now, or_(
-            and_(PendingJob.dispatched_at.is_(None), PendingJob.lease_until.is_(None)),
-            PendingJob.lease_until < now))
-        .order_by(PendingJob.not_before).limit(limit).with_for_update(skip_locked=True)).all()
+        select(PendingJob)
+        .where(
+            PendingJob.state == "pending",
+            PendingJob.not_before <= now,
+            or_(
+                and_(PendingJob.dispatched_at.is_(None), PendingJob.lease_until.is_(None)), PendingJob.lease_until < now
+            ),
+        )
+        .order_by(PendingJob.not_before)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
     due += _lost(now, limit - len(due), skip={row.id for row in due})
     if not due:
         db.session.commit()
@@ -190,18 +224,25 @@ def sweep(now: datetime | None = None, limit: int = 500) -> int:
         for pending_id in ids:
             _run_logged(pending_id)
         return len(ids)
-    db.session.execute(update(PendingJob).where(PendingJob.id.in_(ids)).values(
-        dispatched_at=now, dispatches=PendingJob.dispatches + 1, lease_until=None))
-    dispatches = dict(db.session.execute(select(PendingJob.id, PendingJob.dispatches)
-                                         .where(PendingJob.id.in_(ids))).all())
+    db.session.execute(
+        update(PendingJob)
+        .where(PendingJob.id.in_(ids))
+        .values(dispatched_at=now, dispatches=PendingJob.dispatches + 1, lease_until=None)
+    )
+    dispatches = dict(
+        db.session.execute(select(PendingJob.id, PendingJob.dispatches).where(PendingJob.id.in_(ids))).all()
+    )
     db.session.commit()
     return len(ids) if _send(dispatches, definitions) else 0
 
 
 def _give_up_abandoned(now: datetime):
     """An abandoned attempt counts as a failed one: a job that kills its worker every time is not run forever."""
-    for row in db.session.scalars(select(PendingJob).where(
-            PendingJob.state == "pending", PendingJob.lease_until < now).with_for_update(skip_locked=True)).all():
+    for row in db.session.scalars(
+        select(PendingJob)
+        .where(PendingJob.state == "pending", PendingJob.lease_until < now)
+        .with_for_update(skip_locked=True)
+    ).all():
         definition = by_name(row.name)
         log.warning("job %s%s was abandoned (its worker stopped mid-job): attempt %d", row.name, row.args, row.attempts)
         if row.attempts >= definition.max_attempts:
@@ -216,9 +257,14 @@ def _lost(now: datetime, limit: int, skip: set) -> list[PendingJob]:
     if limit <= 0:
         return []
     candidates = db.session.scalars(
-        select(PendingJob).where(PendingJob.state == "pending", PendingJob.lease_until.is_(None),
-                                 PendingJob.dispatched_at < now - LOST_AFTER)
-        .order_by(PendingJob.dispatched_at).limit(limit).with_for_update(skip_locked=True)).all()
+        select(PendingJob)
+        .where(
+            PendingJob.state == "pending", PendingJob.lease_until.is_(None), PendingJob.dispatched_at < now - LOST_AFTER
+        )
+        .order_by(PendingJob.dispatched_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
     candidates = [row for row in candidates if row.id not in skip]
     if not candidates or not queues.enabled():
         return candidates
@@ -233,5 +279,8 @@ def _lost(now: datetime, limit: int, skip: set) -> list[PendingJob]:
         queues.note_unreachable()
         log.warning("could not ask Redis about %d job(s): %s", len(candidates), exc)
         return []
-    return [row for row, status in zip(candidates, statuses, strict=True)
-            if (status.decode() if status else None) not in WAITING]
+    return [
+        row
+        for row, status in zip(candidates, statuses, strict=True)
+        if (status.decode() if status else None) not in WAITING
+    ]

@@ -1,5 +1,6 @@
 """The pending jobs' hot SQL: recording work in the caller's transaction (every photo upload and every document asks
 for some), one upsert built once per dialect and run straight through the driver on PostgreSQL (core.db.fetch_hot)."""
+
 from sqlalchemy import bindparam
 
 from server.core.cache import memoised
@@ -18,13 +19,29 @@ def _record(dialect: str):
     table = PendingJob.__table__
     insert = conflict_insert(table, dialect)
     c = table.c
-    return insert.values(
-        id=bindparam("id", type_=c.id.type), name=bindparam("name", type_=c.name.type),
-        args=bindparam("args", type_=c.args.type), queue=bindparam("queue", type_=c.queue.type), state="pending",
-        attempts=0, not_before=bindparam("now", type_=c.not_before.type),
-        dispatched_at=bindparam("dispatched_at", type_=c.dispatched_at.type), dispatches=1, last_error="",
-        created_at=bindparam("now", type_=c.created_at.type),
-    ).on_conflict_do_update(index_elements=[table.c.id], set_={
-        "state": "pending", "attempts": 0, "not_before": insert.excluded.not_before,
-        "dispatched_at": insert.excluded.dispatched_at, "dispatches": table.c.dispatches + 1,
-    }).returning(table.c.dispatches)
+    return (
+        insert.values(
+            id=bindparam("id", type_=c.id.type),
+            name=bindparam("name", type_=c.name.type),
+            args=bindparam("args", type_=c.args.type),
+            queue=bindparam("queue", type_=c.queue.type),
+            state="pending",
+            attempts=0,
+            not_before=bindparam("now", type_=c.not_before.type),
+            dispatched_at=bindparam("dispatched_at", type_=c.dispatched_at.type),
+            dispatches=1,
+            last_error="",
+            created_at=bindparam("now", type_=c.created_at.type),
+        )
+        .on_conflict_do_update(
+            index_elements=[table.c.id],
+            set_={
+                "state": "pending",
+                "attempts": 0,
+                "not_before": insert.excluded.not_before,
+                "dispatched_at": insert.excluded.dispatched_at,
+                "dispatches": table.c.dispatches + 1,
+            },
+        )
+        .returning(table.c.dispatches)
+    )

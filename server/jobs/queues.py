@@ -1,4 +1,5 @@
 """Redis and its RQ queues: the messenger that tells a worker "run pending job <id>"; never the only copy."""
+
 import time
 
 from flask import current_app
@@ -23,7 +24,8 @@ def redis_connection() -> Redis:
     connection = app.extensions.get("redis")
     if connection is None:
         connection = app.extensions["redis"] = Redis.from_url(
-            app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5, health_check_interval=30)
+            app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5, health_check_interval=30
+        )
     return connection
 
 

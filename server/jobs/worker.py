@@ -1,5 +1,6 @@
 """The worker process (`flask jobs worker`): RQ's worker, kept alive through Redis outages, beside the maintenance
 round that fires the clocks and sweeps pending work whether or not Redis answers."""
+
 import logging
 import signal
 import threading
@@ -34,11 +35,15 @@ def run_worker(app: Flask, queue_names, *, burst: bool = False) -> None:
     while not stop.is_set():
         worker = None
         try:
-            connection = Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=5, socket_timeout=30,
-                                        health_check_interval=30)
+            connection = Redis.from_url(
+                app.config["REDIS_URL"], socket_connect_timeout=5, socket_timeout=30, health_check_interval=30
+            )
             connection.ping()
-            worker = SimpleWorker([Queue(name, connection=connection) for name in queue_names], connection=connection,
-                                  worker_ttl=WORKER_TTL_S)
+            worker = SimpleWorker(
+                [Queue(name, connection=connection) for name in queue_names],
+                connection=connection,
+                worker_ttl=WORKER_TTL_S,
+            )
             worker.max_connection_wait_time = MAX_WAIT_S  # RQ's own backoff, while it waits for a job, is 60 s
             wait = 1.0
             worker.work(burst=burst, with_scheduler=False, logging_level="INFO")

@@ -1,4 +1,5 @@
 """Service-level endpoints: health, the vocabularies the app shows, and the API docs' own assets."""
+
 from pathlib import Path
 
 import flask_swagger_ui
@@ -45,8 +46,11 @@ class Health(ApiView):
             try:
                 redis_connection().ping()
             except Exception:  # any failure to reach Redis means the same thing here
-                error(503, tr("任务队列（Redis）不可用", "The job queue (Redis) is unavailable"),
-                      headers={"Retry-After": "5"})
+                error(
+                    503,
+                    tr("任务队列（Redis）不可用", "The job queue (Redis) is unavailable"),
+                    headers={"Retry-After": "5"},
+                )
             jobs = "redis"
         return {"database": db.engine.dialect.name, "jobs": jobs}
 

@@ -3,6 +3,7 @@
 Above every domain it lists. A new vocabulary is a field of VocabulariesSchema and an entry of TABLES; the hazard
 loop describes itself (hazards.machine.vocabulary: its states, its actions with their forms, the record's events).
 """
+
 from marshmallow import fields
 
 from server.areas.models import LEVEL_NAMES
@@ -25,20 +26,26 @@ class FormFieldSchema(OutputSchema):
     zh = fields.String()
     en = fields.String()
     required = fields.Boolean()
-    parts = fields.List(fields.Nested(lambda: FormFieldSchema(exclude=("required",))),
-                        metadata={"description": "a plan's own fields"})
+    parts = fields.List(
+        fields.Nested(lambda: FormFieldSchema(exclude=("required",))), metadata={"description": "a plan's own fields"}
+    )
 
 
 class HazardActionSchema(OutputSchema):
     code = fields.String()
     zh = fields.String()
     en = fields.String()
-    from_ = fields.List(fields.String(), attribute="from", data_key="from",
-                        metadata={"description": "the states it applies from"})
+    from_ = fields.List(
+        fields.String(), attribute="from", data_key="from", metadata={"description": "the states it applies from"}
+    )
     to = fields.String(allow_none=True, metadata={"description": "the state it leads to; null: the state stays"})
     by = fields.List(fields.String(), metadata={"description": "the roles that may take it"})
-    fields_ = fields.List(fields.Nested(FormFieldSchema), attribute="fields", data_key="fields",
-                          metadata={"description": "its form, field by field"})
+    fields_ = fields.List(
+        fields.Nested(FormFieldSchema),
+        attribute="fields",
+        data_key="fields",
+        metadata={"description": "its form, field by field"},
+    )
 
 
 class VocabulariesSchema(OutputSchema):
@@ -53,8 +60,13 @@ class VocabulariesSchema(OutputSchema):
 
 
 # name in the answer → its table: code → (Chinese, English, anything else the domain keeps there)
-TABLES = {"roles": ROLES, "area_levels": LEVEL_NAMES, "site_types": SITE_TYPES, "risk_levels": RISK_LEVELS,
-          "sectors": SECTORS}
+TABLES = {
+    "roles": ROLES,
+    "area_levels": LEVEL_NAMES,
+    "site_types": SITE_TYPES,
+    "risk_levels": RISK_LEVELS,
+    "sectors": SECTORS,
+}
 
 
 def vocabularies() -> dict:

@@ -1,4 +1,5 @@
 """The inbox (待办): what needs each user's action, one row per user and thing."""
+
 import uuid
 from datetime import datetime
 

@@ -1,5 +1,6 @@
 """The inbox's SQL: who holds a role (the station's officers on every report, through the driver), and inbox rows
 inserted without the unit of work (core.db.insert_rows), several at once."""
+
 import uuid
 from collections import defaultdict
 
@@ -11,8 +12,9 @@ from server.people.models import RoleAssignment, User
 
 # Who holds a role, among the active users; narrowed by role and scope below.
 _ACTIVE_HOLDERS = select(RoleAssignment.user_id).join(User).where(User.is_active.is_(True))
-_STATION_OFFICERS = _ACTIVE_HOLDERS.where(RoleAssignment.role == "station_officer",
-                                          RoleAssignment.area_id == bindparam("street_id"))
+_STATION_OFFICERS = _ACTIVE_HOLDERS.where(
+    RoleAssignment.role == "station_officer", RoleAssignment.area_id == bindparam("street_id")
+)
 
 
 def station_officers(street_id: int) -> set[uuid.UUID]:
@@ -31,8 +33,11 @@ def holders_by(column, role: str, values: set) -> dict:
     if not values:
         return {}
     grouped = defaultdict(set)
-    for user_id, value in db.session.execute(select(RoleAssignment.user_id, column).join(User).where(
-            User.is_active.is_(True), RoleAssignment.role == role, column.in_(values))):
+    for user_id, value in db.session.execute(
+        select(RoleAssignment.user_id, column)
+        .join(User)
+        .where(User.is_active.is_(True), RoleAssignment.role == role, column.in_(values))
+    ):
         grouped[value].add(user_id)
     return grouped
 

@@ -1,4 +1,5 @@
 """The inbox: what needs the signed-in user's action, newest first."""
+
 import uuid
 
 from flask import g
@@ -17,8 +18,14 @@ blp = Blueprint("inbox", __name__, url_prefix="/api/v1/inbox", description="å¾…å
 
 
 def _view(note: Notification) -> dict:
-    return {"id": note.id, "kind": note.kind, "title": tr(*KINDS[note.kind]), "hazard_id": note.hazard_id,
-            "created_at": note.created_at, "read_at": note.read_at}
+    return {
+        "id": note.id,
+        "kind": note.kind,
+        "title": tr(*KINDS[note.kind]),
+        "hazard_id": note.hazard_id,
+        "created_at": note.created_at,
+        "read_at": note.read_at,
+    }
 
 
 @blp.route("")

@@ -1,4 +1,5 @@
 """The inbox on the wire."""
+
 from marshmallow import fields
 
 from server.core.api import OutputSchema, QuerySchema
@@ -6,8 +7,12 @@ from server.core.api import OutputSchema, QuerySchema
 
 class NotificationSchema(OutputSchema):
     id = fields.UUID()
-    kind = fields.String(metadata={"description": "new_report, ack_warning, ack_escalation, transferred, notice, "
-                                                  "deadline_near, overdue, reinspection_due, returned"})
+    kind = fields.String(
+        metadata={
+            "description": "new_report, ack_warning, ack_escalation, transferred, notice, "
+            "deadline_near, overdue, reinspection_due, returned"
+        }
+    )
     title = fields.String(metadata={"description": "in the client's language"})
     hazard_id = fields.UUID(allow_none=True)
     created_at = fields.AwareDateTime()

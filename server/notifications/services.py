@@ -1,4 +1,5 @@
 """Fanning out what needs action to the right people's inboxes, once per thing however often it is asked."""
+
 import uuid
 from typing import Protocol
 
@@ -27,8 +28,9 @@ def supervisors() -> set[uuid.UUID]:
 def enterprise_users(hazard: Hazard) -> set[uuid.UUID]:
     if hazard.enterprise_id is None:
         return set()
-    return queries.holders(RoleAssignment.role == "enterprise_user",
-                           RoleAssignment.enterprise_id == hazard.enterprise_id)
+    return queries.holders(
+        RoleAssignment.role == "enterprise_user", RoleAssignment.enterprise_id == hazard.enterprise_id
+    )
 
 
 def department_officers(hazard: Hazard) -> set[uuid.UUID]:

@@ -1,8 +1,28 @@
 """The paperwork (文书) of the hazard loop, 隐患整改意见书, 整改复查意见书 and 重大事故隐患挂牌督办通知书, typeset as
 A4 PDFs. A library: no app, no database; the hazard's documents (hazards/documents.py) number, render and keep them."""
-from server.paperwork.pdf import (ListingNotice, Party, Photo, RectificationNotice, RectificationPlan,
-                                  ReinspectionOpinion, Signature, render_listing_notice,
-                                  render_rectification_notice, render_reinspection_opinion)
 
-__all__ = ["ListingNotice", "Party", "Photo", "RectificationNotice", "RectificationPlan", "ReinspectionOpinion",
-           "Signature", "render_listing_notice", "render_rectification_notice", "render_reinspection_opinion"]
+from server.paperwork.pdf import (
+    ListingNotice,
+    Party,
+    Photo,
+    RectificationNotice,
+    RectificationPlan,
+    ReinspectionOpinion,
+    Signature,
+    render_listing_notice,
+    render_rectification_notice,
+    render_reinspection_opinion,
+)
+
+__all__ = [
+    "ListingNotice",
+    "Party",
+    "Photo",
+    "RectificationNotice",
+    "RectificationPlan",
+    "ReinspectionOpinion",
+    "Signature",
+    "render_listing_notice",
+    "render_rectification_notice",
+    "render_reinspection_opinion",
+]

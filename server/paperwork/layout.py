@@ -4,6 +4,7 @@ heading, the party, photos, signatures, the closing and the delivery receipt (�
 Chinese is set in reportlab's built-in CID font STSong-Light, which PDF readers supply, so no font
 file is embedded or needed (as in ``qr.labels``).
 """
+
 import functools
 import io
 from datetime import datetime
@@ -19,9 +20,19 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import paragraph
-from reportlab.platypus import (CondPageBreak, Flowable, HRFlowable, Image, KeepTogether, Paragraph,
-                                SimpleDocTemplate, Spacer, Table, TableStyle)
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    HRFlowable,
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+    paragraph,
+)
 
 from server.core.i18n import SHANGHAI
 
@@ -54,14 +65,14 @@ pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
 # else in the process that sets CJK paragraphs can only gain.
 _CHINESE_NO_LINE_START = "，；：！？”’》〉」』】〕％"
 for _module in (textsplit, paragraph):
-    _module.ALL_CANNOT_START += "".join(
-        sorted(set(_CHINESE_NO_LINE_START) - set(_module.ALL_CANNOT_START)))
+    _module.ALL_CANNOT_START += "".join(sorted(set(_CHINESE_NO_LINE_START) - set(_module.ALL_CANNOT_START)))
 
 
 def cjk_style(name: str, size: float = BODY_SIZE, **extra) -> ParagraphStyle:
     # wordWrap="CJK" breaks lines between any two characters: Chinese has no spaces.
-    return ParagraphStyle(name, **{"fontName": CJK_FONT, "fontSize": size, "leading": size * 1.7,
-                                   "wordWrap": "CJK", **extra})
+    return ParagraphStyle(
+        name, **{"fontName": CJK_FONT, "fontSize": size, "leading": size * 1.7, "wordWrap": "CJK", **extra}
+    )
 
 
 ORG = cjk_style("org", 16, alignment=TA_CENTER, leading=24)
@@ -109,8 +120,17 @@ class TextLine(Flowable):
     left for a handwritten date), and ``bold`` fills and strokes the glyphs (text render mode 2),
     since STSong-Light has no bold weight and no other font file is wanted."""
 
-    def __init__(self, text: str, size: float, *, bold: bool = False, align: str = "left",
-                 space_before: float = 0, space_after: float = 0, char_space: float = 0):
+    def __init__(
+        self,
+        text: str,
+        size: float,
+        *,
+        bold: bool = False,
+        align: str = "left",
+        space_before: float = 0,
+        space_after: float = 0,
+        char_space: float = 0,
+    ):
         super().__init__()
         self.text, self.size, self.bold, self.align = text, size, bold, align
         self.char_space = char_space
@@ -121,10 +141,8 @@ class TextLine(Flowable):
         return available_width, self.size * 1.4
 
     def draw(self):
-        text_width = (pdfmetrics.stringWidth(self.text, CJK_FONT, self.size)
-                      + self.char_space * (len(self.text) - 1))
-        x = {"left": 0, "center": (self.width - text_width) / 2,
-             "right": self.width - text_width}[self.align]
+        text_width = pdfmetrics.stringWidth(self.text, CJK_FONT, self.size) + self.char_space * (len(self.text) - 1)
+        x = {"left": 0, "center": (self.width - text_width) / 2, "right": self.width - text_width}[self.align]
         canvas = self.canv
         canvas.saveState()
         canvas.setLineWidth(self.size * 0.03)
@@ -152,15 +170,18 @@ def heading(org: str, title: str, number: str) -> list[Flowable]:
 def section(title: str, room: float) -> list[Flowable]:
     """A section heading, moved to the next page unless ``room`` is left below it for the start
     of the section (a heading alone at the foot of a page reads as a lost section)."""
-    return [CondPageBreak(room), TextLine(title, BODY_SIZE + 1, bold=True, space_before=6,
-                                          space_after=2)]
+    return [CondPageBreak(room), TextLine(title, BODY_SIZE + 1, bold=True, space_before=6, space_after=2)]
 
 
 def party_lines(party, label: str = "被检查单位") -> list[Flowable]:
     """The party (被检查单位, or 被督办单位 on a listing notice) and what identifies it; lines with
     nothing to say are left out."""
-    lines = [(label, party.name), ("统一社会信用代码", party.uscc), ("地址", party.address),
-             ("联系人及电话", party.contact)]
+    lines = [
+        (label, party.name),
+        ("统一社会信用代码", party.uscc),
+        ("地址", party.address),
+        ("联系人及电话", party.contact),
+    ]
     return [para(f"{label}：{value}", FIELD) for label, value in lines if value]
 
 
@@ -168,23 +189,39 @@ def field_table(fields) -> Table:
     """(label, value) pairs in a ruled two-column table, the label column narrow; splits between rows."""
     rows = [[para(label, CELL), para(value, CELL)] for label, value in fields]
     table = Table(rows, colWidths=[28 * mm, TEXT_WIDTH - 28 * mm], hAlign="LEFT")
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, black),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
     return table
 
 
 def photo_grid(photos) -> Table:
     """Thumbnails three to a row with numbered captions; the table splits between rows, so many
     photos flow onto more pages."""
-    cells = [[_photo_image(photo), para(f"图{number}　{photo.caption}", CAPTION)]
-             for number, photo in enumerate(photos, start=1)]
+    cells = [
+        [_photo_image(photo), para(f"图{number}　{photo.caption}", CAPTION)]
+        for number, photo in enumerate(photos, start=1)
+    ]
     cells += [""] * (-len(cells) % PHOTO_COLUMNS)
-    rows = [cells[start:start + PHOTO_COLUMNS] for start in range(0, len(cells), PHOTO_COLUMNS)]
+    rows = [cells[start : start + PHOTO_COLUMNS] for start in range(0, len(cells), PHOTO_COLUMNS)]
     table = Table(rows, colWidths=[TEXT_WIDTH / PHOTO_COLUMNS] * PHOTO_COLUMNS, hAlign="CENTER")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-                               ("TOPPADDING", (0, 0), (-1, -1), 4),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
     return table
 
 
@@ -210,24 +247,36 @@ def signature_table(signatures) -> Table:
     widths = [35 * mm, 20 * mm, SIGNATURE_BOX_WIDTH + 4 * mm, 34 * mm]
     widths.append(TEXT_WIDTH - sum(widths))
     table = Table(rows, colWidths=widths, hAlign="LEFT")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                               ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                               ("TOPPADDING", (0, 0), (-1, -1), 8),
-                               ("LINEBELOW", (2, 0), (2, -1), 0.5, black)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                ("TOPPADDING", (0, 0), (-1, -1), 8),
+                ("LINEBELOW", (2, 0), (2, -1), 0.5, black),
+            ]
+        )
+    )
     return table
 
 
 def _signature_row(signature) -> list:
-    signed = (fitted_image(signature.image_png, SIGNATURE_BOX_WIDTH, SIGNATURE_BOX_HEIGHT,
-                           what=f"the signature of {signature.name!r}")
-              if signature.image_png else "")
+    signed = (
+        fitted_image(
+            signature.image_png, SIGNATURE_BOX_WIDTH, SIGNATURE_BOX_HEIGHT, what=f"the signature of {signature.name!r}"
+        )
+        if signature.image_png
+        else ""
+    )
     certificate = f"证号：{signature.certificate_no}" if signature.certificate_no else ""
     # Right-aligned, so that printed dates and dates left to the pen end in 日 at the same place.
-    when = (para(chinese_date(signature.signed_at), CELL_RIGHT) if signature.signed_at
-            else hand_date(HAND_DATE_SHORT, align="right"))
-    return [para(f"{signature.role}：", CELL), para(signature.name, CELL), signed,
-            para(certificate, CELL), when]
+    when = (
+        para(chinese_date(signature.signed_at), CELL_RIGHT)
+        if signature.signed_at
+        else hand_date(HAND_DATE_SHORT, align="right")
+    )
+    return [para(f"{signature.role}：", CELL), para(signature.name, CELL), signed, para(certificate, CELL), when]
 
 
 def closing(signatures, org: str, issued_at: datetime, copies_note: str) -> list[Flowable]:
@@ -236,8 +285,13 @@ def closing(signatures, org: str, issued_at: datetime, copies_note: str) -> list
     block: list[Flowable] = [Spacer(1, 6 * mm)]
     if signatures:
         block.append(signature_table(signatures))
-    block += [Spacer(1, 10 * mm), para(f"{org}（印章）", CLOSING),
-              para(chinese_date(issued_at), CLOSING), Spacer(1, 4 * mm), para(copies_note, NOTE)]
+    block += [
+        Spacer(1, 10 * mm),
+        para(f"{org}（印章）", CLOSING),
+        para(chinese_date(issued_at), CLOSING),
+        Spacer(1, 4 * mm),
+        para(copies_note, NOTE),
+    ]
     return [KeepTogether(block)]
 
 
@@ -245,16 +299,27 @@ def delivery_receipt(title: str, number: str, party_name: str, party_label: str 
     """送达回执 below a dashed cut line; kept whole, so it starts a new page if it must."""
     label = [("文书名称", title), ("文书编号", number), ("受送达单位", party_name)]
     rows = [[para(name, CELL), para(value, CELL), "", ""] for name, value in label]
-    rows += [[para(f"{party_label}签收人：", CELL), "", para("签收时间：", CELL), hand_date()],
-             [para("送达人：", CELL), "", para("送达时间：", CELL), hand_date()]]
-    table = Table(rows, colWidths=[38 * mm, 44 * mm, 24 * mm, TEXT_WIDTH - 106 * mm],
-                  rowHeights=[None] * len(label) + [14 * mm, 14 * mm])
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, black),
-                               ("SPAN", (1, 0), (-1, 0)), ("SPAN", (1, 1), (-1, 1)),
-                               ("SPAN", (1, 2), (-1, 2)),
-                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    cut = HRFlowable(width="100%", thickness=0.5, color=RULE_GREY, dash=(4, 3), spaceBefore=12 * mm,
-                     spaceAfter=6 * mm)
+    rows += [
+        [para(f"{party_label}签收人：", CELL), "", para("签收时间：", CELL), hand_date()],
+        [para("送达人：", CELL), "", para("送达时间：", CELL), hand_date()],
+    ]
+    table = Table(
+        rows,
+        colWidths=[38 * mm, 44 * mm, 24 * mm, TEXT_WIDTH - 106 * mm],
+        rowHeights=[None] * len(label) + [14 * mm, 14 * mm],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, black),
+                ("SPAN", (1, 0), (-1, 0)),
+                ("SPAN", (1, 1), (-1, 1)),
+                ("SPAN", (1, 2), (-1, 2)),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    cut = HRFlowable(width="100%", thickness=0.5, color=RULE_GREY, dash=(4, 3), spaceBefore=12 * mm, spaceAfter=6 * mm)
     return [KeepTogether([cut, para("送达回执", RECEIPT_TITLE), table])]
 
 
@@ -277,8 +342,7 @@ class FooterCanvas(Canvas):
             self.__dict__.update(state)
             self.setFont(CJK_FONT, 9)
             self.setFillColor(GREY)
-            self.drawCentredString(PAGE_WIDTH / 2, MARGIN_BOTTOM / 2,
-                                   f"{self._footer}　第 {number} 页 共 {total} 页")
+            self.drawCentredString(PAGE_WIDTH / 2, MARGIN_BOTTOM / 2, f"{self._footer}　第 {number} 页 共 {total} 页")
             super().showPage()
         super().save()
 
@@ -288,8 +352,19 @@ def build_pdf(story: list[Flowable], *, title: str, number: str, author: str) ->
     document always gives the same bytes and its hash can stand as evidence."""
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM, invariant=True, pageCompression=1, title=f"{title} {number}",
-        author=author, subject=title, creator="江汉安全网格 SafeGrid", lang="zh-CN")
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN_X,
+        rightMargin=MARGIN_X,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        invariant=True,
+        pageCompression=1,
+        title=f"{title} {number}",
+        author=author,
+        subject=title,
+        creator="江汉安全网格 SafeGrid",
+        lang="zh-CN",
+    )
     document.build(story, canvasmaker=functools.partial(FooterCanvas, footer=f"{title}　{number}"))
     return buffer.getvalue()

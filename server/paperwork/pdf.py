@@ -5,16 +5,31 @@ A plain library: the caller gathers the facts (numbers, parties, photos, signatu
 dataclasses below and gets the PDF's bytes back. The same document always renders to the same
 bytes, so the PDF can be hashed into the evidence record.
 """
+
 from dataclasses import dataclass
 from datetime import datetime
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
-from server.paperwork.layout import (BODY_SIZE, TEXT_WIDTH, build_pdf, chinese_date,
-                                     chinese_datetime, cjk_style, closing, delivery_receipt,
-                                     field_table, heading, local_time, para, paragraphs, party_lines,
-                                     photo_grid, section)
+from server.paperwork.layout import (
+    BODY_SIZE,
+    TEXT_WIDTH,
+    build_pdf,
+    chinese_date,
+    chinese_datetime,
+    cjk_style,
+    closing,
+    delivery_receipt,
+    field_table,
+    heading,
+    local_time,
+    para,
+    paragraphs,
+    party_lines,
+    photo_grid,
+    section,
+)
 
 NOTICE_TITLE = "隐患整改意见书"
 OPINION_TITLE = "整改复查意见书"
@@ -28,7 +43,8 @@ NUMERALS = "一二三四五六七八九十"
 MAJOR_HAZARD_REMINDER = (
     "该隐患为重大事故隐患。你单位主要负责人应当组织制定并实施隐患治理方案，做到整改措施、责任、资金、"
     "时限和预案“五落实”；并将重大事故隐患的治理情况同时向负有安全生产监督管理职责的部门和本单位职工大会"
-    "或者职工代表大会报告（双报告）。")
+    "或者职工代表大会报告（双报告）。"
+)
 SAFETY_MEANWHILE = "整改期间，你单位应当采取必要的安全防范措施，防止事故发生。"
 CONCLUSION = cjk_style("conclusion", BODY_SIZE + 1)
 # What must fit below a section heading before it may start on this page: a few lines of text, or
@@ -179,9 +195,13 @@ def render_rectification_notice(notice: RectificationNotice) -> bytes:
     """The notice as an A4 PDF, with its photos, signature lines and delivery receipt."""
     story = [*heading(notice.issuer_org, NOTICE_TITLE, notice.number), *party_lines(notice.party)]
     story += _notice_opening(notice)
-    story += _numbered([("隐患情况", paragraphs(notice.description), TEXT_ROOM),
-                        ("整改要求", _requirements(notice), TEXT_ROOM),
-                        (*_photos("现场照片", notice.photos), PHOTO_ROOM)])
+    story += _numbered(
+        [
+            ("隐患情况", paragraphs(notice.description), TEXT_ROOM),
+            ("整改要求", _requirements(notice), TEXT_ROOM),
+            (*_photos("现场照片", notice.photos), PHOTO_ROOM),
+        ]
+    )
     story += closing(notice.signatures, notice.issuer_org, notice.issued_at, COPIES_NOTE)
     story += delivery_receipt(NOTICE_TITLE, notice.number, notice.party.name)
     return build_pdf(story, title=NOTICE_TITLE, number=notice.number, author=notice.issuer_org)
@@ -190,12 +210,20 @@ def render_rectification_notice(notice: RectificationNotice) -> bytes:
 def render_reinspection_opinion(opinion: ReinspectionOpinion) -> bytes:
     """The opinion as an A4 PDF: what was re-inspected, what was found, and the conclusion."""
     story = [*heading(opinion.issuer_org, OPINION_TITLE, opinion.number), *party_lines(opinion.party)]
-    story.append(para(f"根据《{NOTICE_TITLE}》（{opinion.notice_number}），本站于"
-                      f"{chinese_datetime(opinion.reinspected_at)}对你单位{opinion.site_name}的隐患整改"
-                      "情况进行了复查。"))
-    story += _numbered([("原隐患情况", paragraphs(opinion.hazard_summary), TEXT_ROOM),
-                        ("复查情况", paragraphs(opinion.findings) + _conclusion(opinion), TEXT_ROOM),
-                        (*_photos("复查照片", opinion.photos), PHOTO_ROOM)])
+    story.append(
+        para(
+            f"根据《{NOTICE_TITLE}》（{opinion.notice_number}），本站于"
+            f"{chinese_datetime(opinion.reinspected_at)}对你单位{opinion.site_name}的隐患整改"
+            "情况进行了复查。"
+        )
+    )
+    story += _numbered(
+        [
+            ("原隐患情况", paragraphs(opinion.hazard_summary), TEXT_ROOM),
+            ("复查情况", paragraphs(opinion.findings) + _conclusion(opinion), TEXT_ROOM),
+            (*_photos("复查照片", opinion.photos), PHOTO_ROOM),
+        ]
+    )
     story += closing(opinion.signatures, opinion.issuer_org, opinion.issued_at, COPIES_NOTE)
     story += delivery_receipt(OPINION_TITLE, opinion.number, opinion.party.name)
     return build_pdf(story, title=OPINION_TITLE, number=opinion.number, author=opinion.issuer_org)
@@ -206,49 +234,78 @@ def render_listing_notice(notice: ListingNotice) -> bytes:
     when, how it is de-listed; photos, signature lines and the delivery receipt."""
     story = [*heading(notice.issuer_org, LISTING_TITLE, notice.number), *party_lines(notice.party, LISTED_PARTY)]
     where = f"{notice.site_name}（地址：{notice.site_address}）" if notice.site_address else notice.site_name
-    story.append(para(f"你单位{where}存在的下列事故隐患，经认定为重大事故隐患。根据《中华人民共和国安全生产法》"
-                      "和《安全生产事故隐患排查治理暂行规定》，本局决定对该隐患实行挂牌督办。现将有关事项通知如下："))
-    found = para(f"发现时间：{chinese_datetime(notice.found_at)}；隐患类别：{notice.category}；"
-                 f"隐患等级：{notice.hazard_level}。")
-    story += _numbered([("隐患情况", [found, *paragraphs(notice.description)], TEXT_ROOM),
-                        ("督办事由", paragraphs(notice.reason), TEXT_ROOM),
-                        ("督办要求", _listing_requirements(notice), TEXT_ROOM),
-                        (*_photos("现场照片", notice.photos), PHOTO_ROOM)])
+    story.append(
+        para(
+            f"你单位{where}存在的下列事故隐患，经认定为重大事故隐患。根据《中华人民共和国安全生产法》"
+            "和《安全生产事故隐患排查治理暂行规定》，本局决定对该隐患实行挂牌督办。现将有关事项通知如下："
+        )
+    )
+    found = para(
+        f"发现时间：{chinese_datetime(notice.found_at)}；隐患类别：{notice.category}；隐患等级：{notice.hazard_level}。"
+    )
+    story += _numbered(
+        [
+            ("隐患情况", [found, *paragraphs(notice.description)], TEXT_ROOM),
+            ("督办事由", paragraphs(notice.reason), TEXT_ROOM),
+            ("督办要求", _listing_requirements(notice), TEXT_ROOM),
+            (*_photos("现场照片", notice.photos), PHOTO_ROOM),
+        ]
+    )
     story += closing(notice.signatures, notice.issuer_org, notice.issued_at, LISTING_COPIES_NOTE)
     story += delivery_receipt(LISTING_TITLE, notice.number, notice.party.name, LISTED_PARTY)
     return build_pdf(story, title=LISTING_TITLE, number=notice.number, author=notice.issuer_org)
 
 
 def _listing_requirements(notice: ListingNotice) -> list[Flowable]:
-    by_when = (f"你单位应当于{chinese_date(notice.deadline)}前完成整改。" if notice.deadline
-               else "你单位应当在隐患整改意见书规定的期限内完成整改。")
+    by_when = (
+        f"你单位应当于{chinese_date(notice.deadline)}前完成整改。"
+        if notice.deadline
+        else "你单位应当在隐患整改意见书规定的期限内完成整改。"
+    )
     flowables = [para(by_when + SAFETY_MEANWHILE)]
     if notice.plan is None:
-        flowables.append(para("你单位主要负责人应当立即组织制定重大事故隐患治理方案，做到整改措施、责任、资金、时限"
-                              "和预案“五落实”，并将方案报送本局。"))
+        flowables.append(
+            para(
+                "你单位主要负责人应当立即组织制定重大事故隐患治理方案，做到整改措施、责任、资金、时限"
+                "和预案“五落实”，并将方案报送本局。"
+            )
+        )
     else:
         plan = notice.plan
-        flowables += [para("你单位应当严格按照已报送的重大事故隐患治理方案，落实整改措施、责任、资金、时限和预案"
-                           "“五落实”："),
-                      field_table([("整改措施", plan.measures), ("整改责任人", plan.responsible_person),
-                                   ("整改资金", plan.funds), ("整改时限", chinese_date(plan.deadline)),
-                                   ("应急预案", plan.contingency_plan)])]
-    flowables.append(para("重大事故隐患的治理情况应当同时向本局和本单位职工大会或者职工代表大会报告。隐患整改完成后，"
-                          "你单位应当将整改情况书面报告本局，经复查验收合格后，由本局予以摘牌销号。"))
+        flowables += [
+            para("你单位应当严格按照已报送的重大事故隐患治理方案，落实整改措施、责任、资金、时限和预案“五落实”："),
+            field_table(
+                [
+                    ("整改措施", plan.measures),
+                    ("整改责任人", plan.responsible_person),
+                    ("整改资金", plan.funds),
+                    ("整改时限", chinese_date(plan.deadline)),
+                    ("应急预案", plan.contingency_plan),
+                ]
+            ),
+        ]
+    flowables.append(
+        para(
+            "重大事故隐患的治理情况应当同时向本局和本单位职工大会或者职工代表大会报告。隐患整改完成后，"
+            "你单位应当将整改情况书面报告本局，经复查验收合格后，由本局予以摘牌销号。"
+        )
+    )
     return flowables
 
 
 def _notice_opening(notice: RectificationNotice) -> list[Flowable]:
     where = f"{notice.site_name}（地址：{notice.site_address}）" if notice.site_address else notice.site_name
-    return [para(f"{chinese_datetime(notice.found_at)}，本站对你单位{where}进行安全检查，"
-                 "发现存在下列事故隐患："),
-            para(f"隐患类别：{notice.category}；隐患等级：{notice.hazard_level}。")]
+    return [
+        para(f"{chinese_datetime(notice.found_at)}，本站对你单位{where}进行安全检查，发现存在下列事故隐患："),
+        para(f"隐患类别：{notice.category}；隐患等级：{notice.hazard_level}。"),
+    ]
 
 
 def _requirements(notice: RectificationNotice) -> list[Flowable]:
     flowables = paragraphs(notice.requirements)
-    flowables.append(para(f"请于{chinese_date(notice.deadline)}前整改完毕，并将整改情况书面报告本站。"
-                          + SAFETY_MEANWHILE))
+    flowables.append(
+        para(f"请于{chinese_date(notice.deadline)}前整改完毕，并将整改情况书面报告本站。" + SAFETY_MEANWHILE)
+    )
     if notice.is_major:
         flowables.append(para(MAJOR_HAZARD_REMINDER))
     return flowables
@@ -259,13 +316,21 @@ def _conclusion(opinion: ReinspectionOpinion) -> list[Flowable]:
     if opinion.passed:
         text = "复查结论：已整改，同意销号。"
     else:
-        text = (f"复查结论：未按要求整改，责令于{chinese_date(opinion.new_deadline)}前继续整改，"
-                "并将整改情况书面报告本站。逾期仍未整改完毕的，将按规定予以督办。")
+        text = (
+            f"复查结论：未按要求整改，责令于{chinese_date(opinion.new_deadline)}前继续整改，"
+            "并将整改情况书面报告本站。逾期仍未整改完毕的，将按规定予以督办。"
+        )
     box = Table([[para(text, CONCLUSION)]], colWidths=[TEXT_WIDTH])
-    box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1, "black"),
-                             ("TOPPADDING", (0, 0), (-1, -1), 6),
-                             ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-                             ("LEFTPADDING", (0, 0), (-1, -1), 8)]))
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1, "black"),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+            ]
+        )
+    )
     return [Spacer(1, 3 * mm), box]
 
 

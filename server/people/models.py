@@ -36,7 +36,8 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     is_demo: Mapped[bool] = mapped_column(default=False)
 
     roles: Mapped[list["RoleAssignment"]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="RoleAssignment.role")
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="RoleAssignment.role"
+    )
 
     def __repr__(self):
         return f"<User {self.username}>"
@@ -52,7 +53,8 @@ class User(UUIDPrimaryKey, Timestamps, Base):
         areas = subtree_ids(grants.area_paths)
         enterprises = select(Enterprise.id).where(Enterprise.scope_clause(grants))
         held = select(RoleAssignment.user_id).where(
-            or_(RoleAssignment.area_id.in_(areas), RoleAssignment.enterprise_id.in_(enterprises)))
+            or_(RoleAssignment.area_id.in_(areas), RoleAssignment.enterprise_id.in_(enterprises))
+        )
         return cls.id.in_(held)
 
 
@@ -64,7 +66,8 @@ class RoleAssignment(UUIDPrimaryKey, Base):
         CheckConstraint(
             "(area_id IS NOT NULL AND enterprise_id IS NULL)"
             " OR (area_id IS NULL AND enterprise_id IS NOT NULL AND sector IS NULL)",
-            name="one_scope"),
+            name="one_scope",
+        ),
     )
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

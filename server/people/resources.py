@@ -1,4 +1,5 @@
 """Users: admins manage the people within their scope; supervisors may read them."""
+
 import uuid
 
 from sqlalchemy import or_, select
@@ -21,16 +22,28 @@ blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="用�
 def _check_identity(body, exclude=None):
     taken = services.identity_taken(body.get("username"), body.get("phone"), exclude)
     if taken:
-        error(409, tr("该{f}已被其他用户使用", "That {f_en} belongs to another user",
-                      f={"username": "用户名", "phone": "手机号"}[taken], f_en=taken), code=f"duplicate_{taken}")
+        error(
+            409,
+            tr(
+                "该{f}已被其他用户使用",
+                "That {f_en} belongs to another user",
+                f={"username": "用户名", "phone": "手机号"}[taken],
+                f_en=taken,
+            ),
+            code=f"duplicate_{taken}",
+        )
 
 
 def _set_roles(user, specs):
     services.replace_roles(user, specs, grants("users.manage"))
 
 
-_ACCOUNT_FIELD_NAMES = {"phone": ("手机号", "phone number"), "name": ("姓名", "name"),
-                        "is_active": ("启用状态", "active state"), "password": ("密码", "password")}
+_ACCOUNT_FIELD_NAMES = {
+    "phone": ("手机号", "phone number"),
+    "name": ("姓名", "name"),
+    "is_active": ("启用状态", "active state"),
+    "password": ("密码", "password"),
+}
 
 
 def _check_account_authority(user, body):
@@ -38,11 +51,17 @@ def _check_account_authority(user, body):
     every role the account holds; changing roles alone needs no more than today (only those in scope change)."""
     changes = services.account_changes(user, body)
     if changes and not services.covers_account(user, grants("users.manage")):
-        error(403, tr("该账户还持有您管辖范围以外的角色，{f}须由管辖其全部角色的管理员修改",
-                      "This account also holds roles outside your scope: its {f_en} must be changed by an admin "
-                      "whose scope covers all of them", f="、".join(_ACCOUNT_FIELD_NAMES[c][0] for c in changes),
-                      f_en=", ".join(_ACCOUNT_FIELD_NAMES[c][1] for c in changes)),
-              code="account_outside_scope")
+        error(
+            403,
+            tr(
+                "该账户还持有您管辖范围以外的角色，{f}须由管辖其全部角色的管理员修改",
+                "This account also holds roles outside your scope: its {f_en} must be changed by an admin "
+                "whose scope covers all of them",
+                f="、".join(_ACCOUNT_FIELD_NAMES[c][0] for c in changes),
+                f_en=", ".join(_ACCOUNT_FIELD_NAMES[c][1] for c in changes),
+            ),
+            code="account_outside_scope",
+        )
 
 
 @blp.route("")
@@ -56,15 +75,20 @@ class Users(ApiView):
         """用户列表 / List the users in your scope"""
         stmt = select(User).where(User.scope_clause(grants("users.view")))
         if "q" in query:
-            stmt = stmt.where(or_(User.name.contains(query["q"], autoescape=True),
-                                  User.username.contains(query["q"].lower(), autoescape=True),
-                                  User.phone.startswith(query["q"], autoescape=True)))
+            stmt = stmt.where(
+                or_(
+                    User.name.contains(query["q"], autoescape=True),
+                    User.username.contains(query["q"].lower(), autoescape=True),
+                    User.phone.startswith(query["q"], autoescape=True),
+                )
+            )
         if "role" in query:
             stmt = stmt.where(User.id.in_(select(RoleAssignment.user_id).where(RoleAssignment.role == query["role"])))
         if "area_id" in query:
             root = get_or_404(Area, query["area_id"])
-            stmt = stmt.where(User.id.in_(select(RoleAssignment.user_id).where(
-                RoleAssignment.area_id.in_(subtree_ids([root.path])))))
+            stmt = stmt.where(
+                User.id.in_(select(RoleAssignment.user_id).where(RoleAssignment.area_id.in_(subtree_ids([root.path]))))
+            )
         if "is_active" in query:
             stmt = stmt.where(User.is_active.is_(query["is_active"]))
         return paginate(stmt, pagination_parameters, order_by=(User.username,))
@@ -77,8 +101,13 @@ class Users(ApiView):
     def post(self, body):
         """新建用户 / Create a user with roles inside your scope"""
         _check_identity(body)
-        user = User(username=body["username"], phone=body.get("phone"), name=body["name"],
-                    password_hash=auth.hash_password(body["password"]), roles=[])
+        user = User(
+            username=body["username"],
+            phone=body.get("phone"),
+            name=body["name"],
+            password_hash=auth.hash_password(body["password"]),
+            roles=[],
+        )
         _set_roles(user, body["roles"])
         db.session.add(user)
         db.session.flush()

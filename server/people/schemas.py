@@ -1,4 +1,5 @@
 """Users and role assignments on the wire."""
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
@@ -10,8 +11,9 @@ from server.enterprises.models import SECTORS
 from server.enterprises.schemas import EnterpriseRefSchema
 
 PHONE = validate.Regexp(r"^1[3-9]\d{9}$", error="不是有效的手机号码 / Not a valid mainland mobile number")
-USERNAME = validate.Regexp(r"^[a-z0-9_.-]{3,32}$",
-                           error="用户名须为 3-32 位小写字母、数字或 _.- / 3-32 lowercase letters, digits or _.-")
+USERNAME = validate.Regexp(
+    r"^[a-z0-9_.-]{3,32}$", error="用户名须为 3-32 位小写字母、数字或 _.- / 3-32 lowercase letters, digits or _.-"
+)
 # the rules that need no account; where the account is known, auth.passwords.problems() checks them all
 PASSWORD = PasswordPolicy()
 

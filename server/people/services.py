@@ -1,4 +1,5 @@
 """Managing users and their role assignments, always within the admin's own scope."""
+
 from sqlalchemy import or_, select
 
 from server.areas.models import Area
@@ -29,7 +30,9 @@ def build_assignment(index: int, spec: dict, admin: Grants) -> RoleAssignment:
     area_id, enterprise_id, sector = spec.get("area_id"), spec.get("enterprise_id"), spec.get("sector")
     if kind == "enterprise":
         if enterprise_id is None or area_id is not None or sector is not None:
-            raise RoleError(index, "enterprise_id", "企业角色只需要 enterprise_id / an enterprise role takes only enterprise_id")
+            raise RoleError(
+                index, "enterprise_id", "企业角色只需要 enterprise_id / an enterprise role takes only enterprise_id"
+            )
         visible = Enterprise.scope_clause(admin)
         if db.session.scalar(select(Enterprise.id).where(Enterprise.id == enterprise_id, visible)) is None:
             raise RoleError(index, "enterprise_id", "企业不存在或不在您的范围内 / no such enterprise within your scope")
@@ -49,8 +52,12 @@ def build_assignment(index: int, spec: dict, admin: Grants) -> RoleAssignment:
 
 def assignment_in_scope(assignment: RoleAssignment, admin: Grants) -> bool:
     if assignment.enterprise_id is not None:
-        return db.session.scalar(select(Enterprise.id).where(
-            Enterprise.id == assignment.enterprise_id, Enterprise.scope_clause(admin))) is not None
+        return (
+            db.session.scalar(
+                select(Enterprise.id).where(Enterprise.id == assignment.enterprise_id, Enterprise.scope_clause(admin))
+            )
+            is not None
+        )
     return covers_area(admin, assignment.area)
 
 
@@ -60,8 +67,9 @@ ACCOUNT_FIELDS = ("phone", "name", "is_active", "password")
 
 def account_changes(user: User, body: dict) -> list[str]:
     """The account-wide fields an edit would change (a password is always a change; others only if they differ)."""
-    return [name for name in ACCOUNT_FIELDS
-            if name in body and (name == "password" or body[name] != getattr(user, name))]
+    return [
+        name for name in ACCOUNT_FIELDS if name in body and (name == "password" or body[name] != getattr(user, name))
+    ]
 
 
 def covers_account(user: User, admin: Grants) -> bool:

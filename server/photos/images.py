@@ -1,6 +1,7 @@
 """The image pipeline: open a photo within its format, decode it within the pixel cap, shrink, orient, bring its
 colours to sRGB and re-encode it as JPEG, with the watermark's text and drawing. Pillow only: no database, no app,
 no storage (the job in photos/tasks.py brings those)."""
+
 import io
 import logging
 import os
@@ -27,14 +28,25 @@ DISPLAY_SIDE, THUMB_SIDE = 1600, 320
 JPEG_OPTIONS = {"quality": 82, "progressive": True}
 THUMB_OPTIONS = {"quality": 82}
 T = Image.Transpose
-ORIENTATION = {2: T.FLIP_LEFT_RIGHT, 3: T.ROTATE_180, 4: T.FLIP_TOP_BOTTOM, 5: T.TRANSPOSE, 6: T.ROTATE_270,
-               7: T.TRANSVERSE, 8: T.ROTATE_90}  # as ImageOps.exif_transpose, applied after shrinking
+ORIENTATION = {
+    2: T.FLIP_LEFT_RIGHT,
+    3: T.ROTATE_180,
+    4: T.FLIP_TOP_BOTTOM,
+    5: T.TRANSPOSE,
+    6: T.ROTATE_270,
+    7: T.TRANSVERSE,
+    8: T.ROTATE_90,
+}  # as ImageOps.exif_transpose, applied after shrinking
 SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 # CJK fonts for the watermark, where Debian/Ubuntu (fonts-noto-cjk, fonts-wqy-*), macOS and Windows keep them
-CJK_FONTS = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-             "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-             "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-             "/System/Library/Fonts/PingFang.ttc", "C:/Windows/Fonts/msyh.ttc")
+CJK_FONTS = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/System/Library/Fonts/PingFang.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
+)
 
 
 class Undecodable(Exception):
@@ -138,6 +150,7 @@ def render(file, *, draft: bool = True, watermark=None, max_pixels: int | None =
 
 # ---- 水印照片: time, place and reporter on the display copy (PHOTO_WATERMARK) -------------------------
 
+
 @memoised(maxsize=4)
 def cjk_font_path(configured: str | None) -> str | None:
     """A font with Chinese glyphs: the configured one, a usual place, or what fontconfig knows; else None."""
@@ -147,7 +160,9 @@ def cjk_font_path(configured: str | None) -> str | None:
     if configured:
         log.warning("PHOTO_WATERMARK_FONT %s does not exist", configured)
     try:
-        found = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=10).stdout
+        found = subprocess.run(
+            ["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=10, check=False
+        ).stdout  # no font list, no font: the watermark does without
     except (OSError, subprocess.SubprocessError):
         found = ""
     paths = sorted(line.split(":")[0].strip() for line in found.splitlines() if line.strip())
@@ -161,8 +176,16 @@ def _font(path: str | None, size: int):
     return ImageFont.truetype(path, size) if path else ImageFont.load_default(size)
 
 
-def watermark_lines(*, taken_at: datetime | None, received_at: datetime, latitude: float | None,
-                    longitude: float | None, site_name: str | None, reporter: str, cjk: bool) -> list[str]:
+def watermark_lines(
+    *,
+    taken_at: datetime | None,
+    received_at: datetime,
+    latitude: float | None,
+    longitude: float | None,
+    site_name: str | None,
+    reporter: str,
+    cjk: bool,
+) -> list[str]:
     """The watermark's text. Without a CJK font only what Latin glyphs can show: time and coordinates."""
     when = (taken_at or received_at).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
     coordinates = f"{latitude:.5f}, {longitude:.5f}" if latitude is not None and longitude is not None else ""
@@ -180,7 +203,8 @@ def stamp(im: Image.Image, lines: list[str], font_path: str | None) -> None:
     box = (0, im.height - 2 * pad - step * len(lines), im.width, im.height)
     band = Image.blend(im.crop(box), Image.new("RGB", (box[2], box[3] - box[1]), "black"), 0.55)
     draw = ImageDraw.Draw(band)
-    for i, line in enumerate(lines):
+    for i, text in enumerate(lines):
+        line = text
         while len(line) > 1 and draw.textlength(line, font=font) > im.width - 2 * pad:
             line = line[:-1]  # too long for a narrow (portrait) picture: cut rather than overflow
         draw.text((pad, pad + i * step), line, font=font, fill="white")

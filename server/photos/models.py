@@ -1,4 +1,5 @@
 """Photos (照片) as evidence: the original's hash and metadata, its served copies, and the records citing it."""
+
 import uuid
 from datetime import datetime
 
@@ -75,9 +76,12 @@ class Photo(Base):
         own = cls.uploader_id == user_id
         if not places:
             return own
-        granted = (select(PhotoCitation.id)
-                   .where(PhotoCitation.photo_id == cls.id, PhotoCitation.granting(cls), or_(*places))
-                   .correlate_except(PhotoCitation).exists())
+        granted = (
+            select(PhotoCitation.id)
+            .where(PhotoCitation.photo_id == cls.id, PhotoCitation.granting(cls), or_(*places))
+            .correlate_except(PhotoCitation)
+            .exists()
+        )
         return or_(own, granted)
 
 

@@ -1,5 +1,6 @@
 """The photos' hot SQL: what every upload, every report citing photos and every answer showing them runs, each
 statement built once and run straight through the driver on PostgreSQL (core.db.fetch_hot, write_hot)."""
+
 import uuid
 
 from sqlalchemy import bindparam, insert, select
@@ -20,8 +21,9 @@ def add_photo(photo: Photo, same_or_conflict) -> tuple[Photo, bool]:
 
 
 # The photo these bytes arrived as first, if any.
-_FIRST_WITH_BYTES = (select(Photo.id).where(Photo.sha256 == bindparam("sha256"))
-                     .order_by(Photo.received_at, Photo.id).limit(1))
+_FIRST_WITH_BYTES = (
+    select(Photo.id).where(Photo.sha256 == bindparam("sha256")).order_by(Photo.received_at, Photo.id).limit(1)
+)
 
 
 def first_with_bytes(sha256: str) -> uuid.UUID | None:
@@ -39,11 +41,18 @@ def _citing(author_grants, author_id: uuid.UUID):
     """A citation's insert, built once per author: `vouched` when the photo is stored, not the author's, and
     within their own photos.view scope (own photos need no vouching: their citations grant them anyway)."""
     table = PhotoCitation.__table__
-    vouched = select(Photo.id).where(Photo.id == bindparam("cited", type_=table.c.photo_id.type),
-                                     Photo.uploader_id != author_id,
-                                     Photo.scope_clause(author_grants, author_id)).exists()
-    values = {column.key: bindparam(column.key, type_=column.type) for column in table.columns
-              if column.key != "vouched"}
+    vouched = (
+        select(Photo.id)
+        .where(
+            Photo.id == bindparam("cited", type_=table.c.photo_id.type),
+            Photo.uploader_id != author_id,
+            Photo.scope_clause(author_grants, author_id),
+        )
+        .exists()
+    )
+    values = {
+        column.key: bindparam(column.key, type_=column.type) for column in table.columns if column.key != "vouched"
+    }
     return insert(table).values(**values, vouched=vouched)
 
 

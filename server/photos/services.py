@@ -1,6 +1,7 @@
 """Receiving photos: the phone's digest checked, the type decided by the signature and checked by the structure
 (never decoded in the request), capture time and place read from EXIF, stored once by content; the records
 citing them, what a citation grants, and what state a photo is in for whoever asks."""
+
 import base64
 import binascii
 import hashlib
@@ -9,7 +10,7 @@ import logging
 import math
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from flask import current_app
 from PIL import ExifTags, Image
@@ -30,12 +31,26 @@ from server.storage import storage
 log = logging.getLogger("safegrid.photos")
 
 # What a body looks like: the allowed formats by their signatures, and the refused ones named in the message.
-SIGNATURES = ((b"%PDF-", "PDF"), (b"PK\x03\x04", "ZIP"), (b"GIF8", "GIF"), (b"BM", "BMP"), (b"II*\x00", "TIFF"),
-              (b"MM\x00*", "TIFF"), (b"\xff\xd8", "JPEG"), (b"\x89PNG", "PNG"))
+SIGNATURES = (
+    (b"%PDF-", "PDF"),
+    (b"PK\x03\x04", "ZIP"),
+    (b"GIF8", "GIF"),
+    (b"BM", "BMP"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"\xff\xd8", "JPEG"),
+    (b"\x89PNG", "PNG"),
+)
 HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
-KINDS = {"PDF": ("PDF 文档", "a PDF document"), "ZIP": ("ZIP 压缩包", "a ZIP archive"),
-         "GIF": ("GIF 图片", "a GIF image"), "BMP": ("BMP 图片", "a BMP image"), "TIFF": ("TIFF 图片", "a TIFF image"),
-         "text": ("文本", "text"), "unknown": ("无法识别的数据", "unrecognised data")}
+KINDS = {
+    "PDF": ("PDF 文档", "a PDF document"),
+    "ZIP": ("ZIP 压缩包", "a ZIP archive"),
+    "GIF": ("GIF 图片", "a GIF image"),
+    "BMP": ("BMP 图片", "a BMP image"),
+    "TIFF": ("TIFF 图片", "a TIFF image"),
+    "text": ("文本", "text"),
+    "unknown": ("无法识别的数据", "unrecognised data"),
+}
 DIGEST = re.compile(r":([A-Za-z0-9+/]*={0,2}):")
 OFFSET = re.compile(r"([+-])(\d{2}):(\d{2})")
 # What no phone's photo carries more of, in any format: EXIF within one JPEG APP1 segment (its thumbnail
@@ -54,6 +69,7 @@ class PhotoRefused(DomainError):
 
 # ---- what arrived --------------------------------------------------------------------------------------
 
+
 def digest_from_header(value: str | None) -> str | None:
     """The SHA-256 in an RFC 9530 Content-Digest / Repr-Digest field, as hex; None when the field is absent."""
     if not value:
@@ -68,11 +84,19 @@ def digest_from_header(value: str | None) -> str | None:
         except binascii.Error:
             digest = b""
         if len(digest) != 32:
-            raise PhotoRefused(400, "digest_malformed", "摘要头中的 sha-256 格式不正确，应为 sha-256=:<Base64>:",
-                               "The sha-256 in the digest field is malformed; expected sha-256=:<base64>:")
+            raise PhotoRefused(
+                400,
+                "digest_malformed",
+                "摘要头中的 sha-256 格式不正确，应为 sha-256=:<Base64>:",
+                "The sha-256 in the digest field is malformed; expected sha-256=:<base64>:",
+            )
         return digest.hex()
-    raise PhotoRefused(400, "digest_missing", "摘要头中缺少 sha-256（只接受 SHA-256）",
-                       "The digest field carries no sha-256 (the only algorithm accepted)")
+    raise PhotoRefused(
+        400,
+        "digest_missing",
+        "摘要头中缺少 sha-256（只接受 SHA-256）",
+        "The digest field carries no sha-256 (the only algorithm accepted)",
+    )
 
 
 def sniff(data: bytes) -> str:
@@ -89,8 +113,12 @@ def sniff(data: bytes) -> str:
 
 def too_many_pixels(max_pixels: int, size=None) -> PhotoRefused:
     zh, en = (f"{size[0]}×{size[1]}",) * 2 if size else ("远超上限", "far more")
-    return PhotoRefused(422, "too_many_pixels", f"照片像素过多（{zh}），上限为 {max_pixels / 1e6:g} 百万像素",
-                        f"The photo has too many pixels ({en}); the limit is {max_pixels / 1e6:g} megapixels")
+    return PhotoRefused(
+        422,
+        "too_many_pixels",
+        f"照片像素过多（{zh}），上限为 {max_pixels / 1e6:g} 百万像素",
+        f"The photo has too many pixels ({en}); the limit is {max_pixels / 1e6:g} megapixels",
+    )
 
 
 def examine(data: bytes, max_pixels: int) -> dict:
@@ -103,8 +131,12 @@ def examine(data: bytes, max_pixels: int) -> dict:
     kind = sniff(data)
     if kind not in FORMATS:
         zh, en = KINDS.get(kind, KINDS["unknown"])
-        raise PhotoRefused(415, "unsupported_image_type", f"只接受 JPEG、PNG、WebP 或 HEIC 照片，收到的是{zh}",
-                           f"Only JPEG, PNG, WebP or HEIC photos are accepted; this is {en}")
+        raise PhotoRefused(
+            415,
+            "unsupported_image_type",
+            f"只接受 JPEG、PNG、WebP 或 HEIC 照片，收到的是{zh}",
+            f"Only JPEG, PNG, WebP or HEIC photos are accepted; this is {en}",
+        )
     try:
         late_exif = structure.check(kind, data)
     except structure.Malformed as malformed:
@@ -131,8 +163,12 @@ def _header(kind: str, data: bytes, max_pixels: int) -> Image.Image:
 
 
 def damaged(kind: str) -> PhotoRefused:
-    return PhotoRefused(422, "damaged_image", f"照片不完整或已损坏，无法解码（{kind}）",
-                        f"The photo is truncated or damaged and cannot be decoded ({kind})")
+    return PhotoRefused(
+        422,
+        "damaged_image",
+        f"照片不完整或已损坏，无法解码（{kind}）",
+        f"The photo is truncated or damaged and cannot be decoded ({kind})",
+    )
 
 
 def _exif(kind: str, im: Image.Image, late_exif: bytes | None) -> Image.Exif:
@@ -141,11 +177,19 @@ def _exif(kind: str, im: Image.Image, late_exif: bytes | None) -> Image.Exif:
     profile's, within what phones write: both are parsed (by Pillow, and by littlecms in the copy job)."""
     raw = im.info.get("exif") or late_exif or b""
     if len(raw.removeprefix(b"Exif\x00\x00")) > MAX_EXIF:
-        raise PhotoRefused(422, "too_much_metadata", f"照片附带的元数据过多（{kind}：EXIF 超过 64 KiB）",
-                           f"The photo carries too much metadata ({kind}: EXIF over 64 KiB)")
+        raise PhotoRefused(
+            422,
+            "too_much_metadata",
+            f"照片附带的元数据过多（{kind}：EXIF 超过 64 KiB）",
+            f"The photo carries too much metadata ({kind}: EXIF over 64 KiB)",
+        )
     if len(im.info.get("icc_profile") or b"") > MAX_ICC:
-        raise PhotoRefused(422, "too_much_metadata", f"照片附带的元数据过多（{kind}：色彩配置文件超过 1 MiB）",
-                           f"The photo carries too much metadata ({kind}: colour profile over 1 MiB)")
+        raise PhotoRefused(
+            422,
+            "too_much_metadata",
+            f"照片附带的元数据过多（{kind}：色彩配置文件超过 1 MiB）",
+            f"The photo carries too much metadata ({kind}: colour profile over 1 MiB)",
+        )
     exif = Image.Exif()
     try:
         if raw:
@@ -174,18 +218,20 @@ def taken_at(exif: dict) -> datetime | None:
     """DateTimeOriginal at OffsetTimeOriginal; without an offset, read as Asia/Shanghai (phones here)."""
     raw = exif.get(ExifTags.Base.DateTimeOriginal)
     try:
-        local = datetime.strptime(str(raw).strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S")
+        # naive on purpose: EXIF's local time, given its zone below
+        local = datetime.strptime(str(raw).strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S")  # noqa: DTZ007
     except ValueError:
         return None
     offset = OFFSET.fullmatch(str(exif.get(ExifTags.Base.OffsetTimeOriginal, "")).strip("\x00 "))
     zone = SHANGHAI
     if offset and int(offset[2]) < 24 and int(offset[3]) < 60:
         zone = timezone((-1 if offset[1] == "-" else 1) * timedelta(hours=int(offset[2]), minutes=int(offset[3])))
-    return local.replace(tzinfo=zone).astimezone(timezone.utc)
+    return local.replace(tzinfo=zone).astimezone(UTC)
 
 
 def position(gps: dict) -> tuple[float | None, float | None]:
     """WGS-84 degrees from the GPS IFD; nothing for a missing, impossible or (0, 0) "no fix" position."""
+
     def degrees(dms, ref) -> float:
         value = sum(float(part) / 60**i for i, part in enumerate(dms))
         return -value if str(ref).strip("\x00 ").upper() in ("S", "W") else value
@@ -202,6 +248,7 @@ def position(gps: dict) -> tuple[float | None, float | None]:
 
 # ---- storing it ---------------------------------------------------------------------------------------
 
+
 def receive(photo_id: uuid.UUID, data: bytes, sha256: str, *, uploader_id: uuid.UUID) -> tuple[Photo, bool]:
     """Store a photo under the phone's id, or find it stored: (photo, whether it is new).
 
@@ -210,14 +257,24 @@ def receive(photo_id: uuid.UUID, data: bytes, sha256: str, *, uploader_id: uuid.
     """
     actual = hashlib.sha256(data).hexdigest()
     if actual != sha256.lower():
-        raise PhotoRefused(400, "digest_mismatch", "照片在传输中损坏（SHA-256 不符），请重新上传",
-                           "The photo arrived damaged (its SHA-256 does not match); send it again")
+        raise PhotoRefused(
+            400,
+            "digest_mismatch",
+            "照片在传输中损坏（SHA-256 不符），请重新上传",
+            "The photo arrived damaged (its SHA-256 does not match); send it again",
+        )
     if queries.photo_stored(photo_id):  # a retry: nothing is examined or stored again
         return _same_or_conflict(db.session.get(Photo, photo_id), actual, uploader_id), False
     found = examine(data, current_app.config["PHOTO_MAX_PIXELS"])
     # the photo these bytes arrived as first, if any: the same evidence sent again is recorded as such
-    photo = Photo(id=photo_id, sha256=actual, byte_size=len(data), uploader_id=uploader_id,
-                  duplicate_of=queries.first_with_bytes(actual), **found)
+    photo = Photo(
+        id=photo_id,
+        sha256=actual,
+        byte_size=len(data),
+        uploader_id=uploader_id,
+        duplicate_of=queries.first_with_bytes(actual),
+        **found,
+    )
     photo, created = queries.add_photo(photo, lambda stored: _same_or_conflict(stored, actual, uploader_id))
     if not created:
         return photo, False
@@ -232,11 +289,19 @@ def _same_or_conflict(existing: Photo, sha256: str, uploader_id: uuid.UUID) -> P
     """The photo stored under the id, if it is the uploader's own with these bytes. An id of someone else's
     photo is taken, whatever the bytes: nothing of that photo is told, not even whether they match."""
     if existing.uploader_id != uploader_id:
-        raise PhotoRefused(409, "id_taken", "该照片编号已被占用，请以新的编号上传", "This photo id is taken; "
-                           "send the photo under a new id")
+        raise PhotoRefused(
+            409,
+            "id_taken",
+            "该照片编号已被占用，请以新的编号上传",
+            "This photo id is taken; send the photo under a new id",
+        )
     if existing.sha256 != sha256:
-        raise PhotoRefused(409, "id_conflict", "该照片编号已用于另一张内容不同的照片",
-                           "This photo id belongs to a different photo (another SHA-256)")
+        raise PhotoRefused(
+            409,
+            "id_conflict",
+            "该照片编号已用于另一张内容不同的照片",
+            "This photo id belongs to a different photo (another SHA-256)",
+        )
     return existing
 
 
@@ -248,8 +313,16 @@ def request_variants(photo_id: uuid.UUID) -> None:
 
 # ---- records citing photos (called by the domains whose records carry photos) ----------------------------
 
-def cite(photo_ids, *, author: Identity, record_type: str, record_id: uuid.UUID, site_id: uuid.UUID | None = None,
-         grid_id: int) -> None:
+
+def cite(
+    photo_ids,
+    *,
+    author: Identity,
+    record_type: str,
+    record_id: uuid.UUID,
+    site_id: uuid.UUID | None = None,
+    grid_id: int,
+) -> None:
     """Record that a record, made or changed by `author`, cites these photos, arrived or not.
 
     A citation grants a photo to whoever's scope covers its grid or site only when its author uploaded the
@@ -259,13 +332,25 @@ def cite(photo_ids, *, author: Identity, record_type: str, record_id: uuid.UUID,
     instead would break the offline contract and tell which ids exist. Citing again adds nothing (the first
     citation stands).
     """
-    cited = set(db.session.scalars(select(PhotoCitation.photo_id).where(
-        PhotoCitation.record_type == record_type, PhotoCitation.record_id == record_id)))
+    cited = set(
+        db.session.scalars(
+            select(PhotoCitation.photo_id).where(
+                PhotoCitation.record_type == record_type, PhotoCitation.record_id == record_id
+            )
+        )
+    )
     _add_citations(set(photo_ids) - cited, author, record_type, record_id, site_id, grid_id)
 
 
-def cite_new_record(photo_ids, *, author: Identity, record_type: str, record_id: uuid.UUID,
-                    site_id: uuid.UUID | None = None, grid_id: int) -> None:
+def cite_new_record(
+    photo_ids,
+    *,
+    author: Identity,
+    record_type: str,
+    record_id: uuid.UUID,
+    site_id: uuid.UUID | None = None,
+    grid_id: int,
+) -> None:
     """`cite` for a record made in this transaction: nothing cites its photos yet, so nothing is looked for first
     (a report, the busiest write of all)."""
     _add_citations(set(photo_ids), author, record_type, record_id, site_id, grid_id)
@@ -275,10 +360,24 @@ def _add_citations(photo_ids: set, author: Identity, record_type, record_id, sit
     if not photo_ids:
         return
     now = utcnow()
-    queries.add_citations([{"id": uuid.uuid4(), "photo_id": photo_id, "cited": photo_id, "record_type": record_type,
-                            "record_id": record_id, "site_id": site_id, "grid_id": grid_id, "created_at": now,
-                            "author_id": author.user_id} for photo_id in sorted(photo_ids)],
-                          grants_for(author.roles, "photos.view"), author.user_id)
+    queries.add_citations(
+        [
+            {
+                "id": uuid.uuid4(),
+                "photo_id": photo_id,
+                "cited": photo_id,
+                "record_type": record_type,
+                "record_id": record_id,
+                "site_id": site_id,
+                "grid_id": grid_id,
+                "created_at": now,
+                "author_id": author.user_id,
+            }
+            for photo_id in sorted(photo_ids)
+        ],
+        grants_for(author.roles, "photos.view"),
+        author.user_id,
+    )
 
 
 def photo_states(photo_ids, viewer: Identity) -> dict[uuid.UUID, str]:

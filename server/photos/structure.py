@@ -6,6 +6,7 @@ header parsers then do in Python: its JPEG parser handles one marker, fill byte 
 keeps every APPn and COM; its PNG parser handles one chunk per loop and inflates compressed text. No pixel is
 decoded here: that is the copy job's, which marks a photo it cannot decode failed.
 """
+
 import re
 import struct
 import zlib
@@ -65,8 +66,11 @@ class Malformed(Exception):
 
 
 def damaged(kind: str, zh: str, en: str) -> Malformed:
-    return Malformed("damaged_image", f"照片不完整或已损坏，无法解码（{kind}：{zh}）",
-                     f"The photo is truncated or damaged and cannot be decoded ({kind}: {en})")
+    return Malformed(
+        "damaged_image",
+        f"照片不完整或已损坏，无法解码（{kind}：{zh}）",
+        f"The photo is truncated or damaged and cannot be decoded ({kind}: {en})",
+    )
 
 
 def truncated(kind: str) -> Malformed:
@@ -74,13 +78,19 @@ def truncated(kind: str) -> Malformed:
 
 
 def too_complex(kind: str, zh: str, en: str) -> Malformed:
-    return Malformed("image_too_complex", f"照片的结构异常（{kind}：{zh}），相机不会写出这样的文件",
-                     f"The photo's structure is abnormal ({kind}: {en}); no camera writes such a file")
+    return Malformed(
+        "image_too_complex",
+        f"照片的结构异常（{kind}：{zh}），相机不会写出这样的文件",
+        f"The photo's structure is abnormal ({kind}: {en}); no camera writes such a file",
+    )
 
 
 def too_much_metadata(kind: str, what: str, cap: int) -> Malformed:
-    return Malformed("too_much_metadata", f"照片附带的元数据过多（{kind}：{what} 超过 {_size(cap)}）",
-                     f"The photo carries too much metadata ({kind}: {what} over {_size(cap)})")
+    return Malformed(
+        "too_much_metadata",
+        f"照片附带的元数据过多（{kind}：{what} 超过 {_size(cap)}）",
+        f"The photo carries too much metadata ({kind}: {what} over {_size(cap)})",
+    )
 
 
 def _size(count: int) -> str:
@@ -94,6 +104,7 @@ def check(kind: str, data: bytes) -> bytes | None:
 
 
 # ---- JPEG ---------------------------------------------------------------------------------------------------
+
 
 def jpeg(data: bytes) -> None:
     """Segment by segment to the end-of-image marker, which is what a cut-off upload lacks (libjpeg would make
@@ -144,8 +155,11 @@ class _JpegWalk:
         self.stray += run.end() - position - 1
         self.segments += 1
         if self.stray > JPEG_MAX_STRAY:
-            raise too_complex("JPEG", f"标记之间的填充或杂散字节超过 {JPEG_MAX_STRAY} 个",
-                              f"more than {JPEG_MAX_STRAY} fill or stray bytes between segments")
+            raise too_complex(
+                "JPEG",
+                f"标记之间的填充或杂散字节超过 {JPEG_MAX_STRAY} 个",
+                f"more than {JPEG_MAX_STRAY} fill or stray bytes between segments",
+            )
         if self.segments > JPEG_MAX_SEGMENTS:
             raise too_complex("JPEG", f"标记段超过 {JPEG_MAX_SEGMENTS} 个", f"more than {JPEG_MAX_SEGMENTS} segments")
         self.position = run.end() + 1
@@ -155,7 +169,7 @@ class _JpegWalk:
         data, start = self.data, self.position
         if start + 2 > len(data):
             raise truncated("JPEG")
-        length = int.from_bytes(data[start:start + 2], "big")
+        length = int.from_bytes(data[start : start + 2], "big")
         end = start + length
         if length < 2:
             raise damaged("JPEG", "标记段长度无效", "a segment's length is invalid")
@@ -206,6 +220,7 @@ class _JpegWalk:
 
 # ---- PNG ------------------------------------------------------------------------------------------------------
 
+
 def png(data: bytes) -> bytes | None:
     """Chunk by chunk to IEND, every CRC checked, the image data not inflated. Returns the first eXIf's data."""
     if not data.startswith(PNG_SIGNATURE):
@@ -222,8 +237,10 @@ def png(data: bytes) -> bytes | None:
             raise damaged("PNG", "数据块头无效", "a chunk header is invalid")
         if end > len(data):
             raise truncated("PNG")
-        if zlib.crc32(view[position + 4:end - 4]) != int.from_bytes(view[end - 4:end], "big"):
-            raise damaged("PNG", f"{kind.decode()} 数据块校验和（CRC）不符", f"the CRC of a {kind.decode()} chunk is wrong")
+        if zlib.crc32(view[position + 4 : end - 4]) != int.from_bytes(view[end - 4 : end], "big"):
+            raise damaged(
+                "PNG", f"{kind.decode()} 数据块校验和（CRC）不符", f"the CRC of a {kind.decode()} chunk is wrong"
+            )
         chunks += 1
         if chunks > PNG_MAX_CHUNKS:
             raise too_complex("PNG", f"数据块超过 {PNG_MAX_CHUNKS} 个", f"more than {PNG_MAX_CHUNKS} chunks")
@@ -241,7 +258,7 @@ def png(data: bytes) -> bytes | None:
             after_image_data = image_data
             ancillary += 1
             metadata += length
-            body = view[position + 8:end - 4]
+            body = view[position + 8 : end - 4]
             if kind in (b"zTXt", b"iCCP") or (kind == b"iTXt" and _compressed_itxt(body)):
                 compressed += 1
             if kind == b"eXIf" and exif is None:
@@ -260,6 +277,7 @@ def _compressed_itxt(body: memoryview) -> bool:
 
 # ---- WebP -----------------------------------------------------------------------------------------------------
 
+
 def webp(data: bytes) -> None:
     """The RIFF container's length against the bytes, then chunk by chunk within it."""
     if len(data) < 20 or data[:4] != b"RIFF" or data[8:12] != b"WEBP":
@@ -269,7 +287,7 @@ def webp(data: bytes) -> None:
         raise truncated("WebP")
     position, chunks, metadata, image = 12, 0, 0, False
     while position + 8 <= riff_end:
-        fourcc, size = data[position:position + 4], int.from_bytes(data[position + 4:position + 8], "little")
+        fourcc, size = data[position : position + 4], int.from_bytes(data[position + 4 : position + 8], "little")
         end = position + 8 + size
         if end > riff_end:
             raise truncated("WebP")
@@ -289,6 +307,7 @@ def webp(data: bytes) -> None:
 
 
 # ---- HEIF (ISO-BMFF) --------------------------------------------------------------------------------------------
+
 
 def heif(data: bytes) -> None:
     """Box by box: the file's top-level boxes (ftyp first, then meta) and the item boxes inside meta."""

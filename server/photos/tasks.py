@@ -1,6 +1,7 @@
 """The variants job: a photo's display copy (1600 px) and thumbnail (320 px), re-encoded from its pixels by the image
 pipeline (photos/images.py), so that nothing of the original but the picture survives (no EXIF, comment, profile or
 appended bytes); and what the watermark says, from the photo's record."""
+
 import hashlib
 import logging
 import uuid
@@ -9,7 +10,6 @@ from functools import partial
 from flask import current_app
 from sqlalchemy import select, update
 
-from server.core.cache import memoised
 from server.core.db import db
 from server.jobs import job
 from server.people.models import User
@@ -22,8 +22,9 @@ from server.storage import Storage, storage
 log = logging.getLogger("safegrid.photos")
 
 
-def make_copies(store: Storage, original_key: str, *, draft: bool = True, watermark=None,
-                max_pixels: int | None = None) -> tuple[str, str]:
+def make_copies(
+    store: Storage, original_key: str, *, draft: bool = True, watermark=None, max_pixels: int | None = None
+) -> tuple[str, str]:
     """The pipeline: render an original's copies and store them by content; their SHA-256s."""
     with store.open(original_key) as file:
         copies = images.render(file, draft=draft, watermark=watermark, max_pixels=max_pixels)
@@ -48,8 +49,9 @@ def make_variants(photo_id: str) -> str:
     db.session.commit()
     try:
         mark = watermark_for(photo) if current_app.config["PHOTO_WATERMARK"] else None
-        photo.display_sha256, photo.thumb_sha256 = make_copies(storage(), photo.original_key, watermark=mark,
-                                                               max_pixels=current_app.config["PHOTO_MAX_PIXELS"])
+        photo.display_sha256, photo.thumb_sha256 = make_copies(
+            storage(), photo.original_key, watermark=mark, max_pixels=current_app.config["PHOTO_MAX_PIXELS"]
+        )
         photo.state = "ready"
         db.session.commit()
     except Undecodable as exc:  # failed for good: its bytes would fail again (a new upload asks again)
@@ -68,17 +70,28 @@ def make_variants(photo_id: str) -> str:
 
 # ---- 水印照片: time, place and reporter on the display copy (PHOTO_WATERMARK) -------------------------
 
+
 def watermark_for(photo: Photo):
     """What stamps this photo's display copy: the site of its first citation that grants it (not one by
     whoever cited its id), if any, and its reporter."""
-    site = db.session.scalars(select(Site).join(PhotoCitation, PhotoCitation.site_id == Site.id)
-                              .where(PhotoCitation.photo_id == photo.id, PhotoCitation.granting(photo))
-                              .order_by(PhotoCitation.created_at).limit(1)).first()
+    site = db.session.scalars(
+        select(Site)
+        .join(PhotoCitation, PhotoCitation.site_id == Site.id)
+        .where(PhotoCitation.photo_id == photo.id, PhotoCitation.granting(photo))
+        .order_by(PhotoCitation.created_at)
+        .limit(1)
+    ).first()
     latitude, longitude = photo.latitude, photo.longitude
     if latitude is None and site is not None:
         latitude, longitude = site.latitude, site.longitude
     font_path = images.cjk_font_path(current_app.config["PHOTO_WATERMARK_FONT"])
-    lines = images.watermark_lines(taken_at=photo.taken_at, received_at=photo.received_at, latitude=latitude,
-                                   longitude=longitude, site_name=site.name if site else None,
-                                   reporter=db.session.get(User, photo.uploader_id).name, cjk=font_path is not None)
+    lines = images.watermark_lines(
+        taken_at=photo.taken_at,
+        received_at=photo.received_at,
+        latitude=latitude,
+        longitude=longitude,
+        site_name=site.name if site else None,
+        reporter=db.session.get(User, photo.uploader_id).name,
+        cjk=font_path is not None,
+    )
     return partial(images.stamp, lines=lines, font_path=font_path)

@@ -1,4 +1,5 @@
 """Sites (场所): the places grid workers patrol, with or without an enterprise behind them."""
+
 import uuid
 
 from sqlalchemy import CheckConstraint, Float, ForeignKey, String, false, or_, select, true
@@ -73,7 +74,8 @@ class Site(UUIDPrimaryKey, Timestamps, Base):
         if grants.enterprise_ids:
             clauses.append(cls.enterprise_id.in_(grants.enterprise_ids))
         for sector, path in grants.sectors:
-            clauses.append(cls.enterprise_id.in_(
-                select(Enterprise.id).where(Enterprise.sector == sector)
-            ) & cls.grid_id.in_(subtree_ids([path])))
+            clauses.append(
+                cls.enterprise_id.in_(select(Enterprise.id).where(Enterprise.sector == sector))
+                & cls.grid_id.in_(subtree_ids([path]))
+            )
         return or_(*clauses) if clauses else false()

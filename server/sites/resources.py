@@ -1,4 +1,5 @@
 """Sites: listed and read within scope; created and edited by stations, supervisors and admins."""
+
 import json
 import uuid
 
@@ -31,8 +32,14 @@ def _save(site: Site, changes: dict, action: str) -> dict:
     if changes.get("enterprise_id") is not None:
         visible = Enterprise.scope_clause(grants("enterprises.view"))
         if db.session.scalar(select(Enterprise.id).where(Enterprise.id == changes["enterprise_id"], visible)) is None:
-            error(422, errors={"json": {"enterprise_id": [tr("企业不存在或不在您的范围内",
-                                                             "No such enterprise within your scope")]}})
+            error(
+                422,
+                errors={
+                    "json": {
+                        "enterprise_id": [tr("企业不存在或不在您的范围内", "No such enterprise within your scope")]
+                    }
+                },
+            )
     for key, value in changes.items():
         setattr(site, key, value)
     db.session.add(site)
@@ -40,8 +47,9 @@ def _save(site: Site, changes: dict, action: str) -> dict:
     view = services.site_view(site.id, Site.scope_clause(grants("sites.manage")))
     if view is None:
         error(422, tr("该场所将超出您的管理范围", "The site would be outside your scope"), code="outside_scope")
-    evidence.record("site", site.id, action, actor_id=g.identity.user_id,
-                    data=json.loads(json.dumps(changes, default=str)))
+    evidence.record(
+        "site", site.id, action, actor_id=g.identity.user_id, data=json.loads(json.dumps(changes, default=str))
+    )
     return view
 
 
@@ -55,11 +63,17 @@ class Sites(ApiView):
     def get(self, query, pagination_parameters):
         """场所列表 / List the sites in your scope, with filters"""
         area_path = get_or_404(Area, query["area_id"]).path if "area_id" in query else None
-        clauses = services.filtered(Site.scope_clause(grants("sites.view")), type=query.get("type"),
-                                    risk_level=query.get("risk_level"), enterprise_id=query.get("enterprise_id"),
-                                    area_path=area_path, q=query.get("q"))
-        total, page = services.site_page(clauses, offset=pagination_parameters.first_item,
-                                         limit=pagination_parameters.page_size)
+        clauses = services.filtered(
+            Site.scope_clause(grants("sites.view")),
+            type=query.get("type"),
+            risk_level=query.get("risk_level"),
+            enterprise_id=query.get("enterprise_id"),
+            area_path=area_path,
+            q=query.get("q"),
+        )
+        total, page = services.site_page(
+            clauses, offset=pagination_parameters.first_item, limit=pagination_parameters.page_size
+        )
         pagination_parameters.item_count = total
         return page
 

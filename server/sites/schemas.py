@@ -1,4 +1,5 @@
 """Sites on the wire."""
+
 from marshmallow import fields, validate
 
 from server.areas.schemas import AreaRefSchema
@@ -28,8 +29,9 @@ class SiteSchema(OutputSchema):
 class SiteCreateSchema(InputSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     type = fields.String(required=True, validate=validate.OneOf(list(SITE_TYPES)))
-    enterprise_id = fields.UUID(load_default=None, allow_none=True,
-                                metadata={"description": "none for public places: fire lanes, culverts…"})
+    enterprise_id = fields.UUID(
+        load_default=None, allow_none=True, metadata={"description": "none for public places: fire lanes, culverts…"}
+    )
     address = fields.String(load_default="", validate=validate.Length(max=300))
     latitude = fields.Float(required=True, allow_nan=False, validate=LATITUDE, metadata={"description": "WGS-84"})
     longitude = fields.Float(required=True, allow_nan=False, validate=LONGITUDE, metadata={"description": "WGS-84"})

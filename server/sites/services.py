@@ -1,5 +1,6 @@
 """Reading and saving sites. Reads go through one Core query shape, the site as the API shows it (sites.queries),
 since opening a site is the field app's most frequent request; writes go through the ORM."""
+
 import uuid
 
 from sqlalchemy import or_
@@ -15,8 +16,12 @@ def _as_view(row) -> dict:
     view = row._asdict()
     enterprise_id, enterprise_name = view.pop("enterprise_id"), view.pop("enterprise_name")
     view["enterprise"] = {"id": enterprise_id, "name": enterprise_name} if enterprise_id else None
-    view["grid"] = {"id": view.pop("grid_id"), "code": view.pop("grid_code"), "name": view.pop("grid_name"),
-                    "level": view.pop("grid_level")}
+    view["grid"] = {
+        "id": view.pop("grid_id"),
+        "code": view.pop("grid_code"),
+        "name": view.pop("grid_name"),
+        "level": view.pop("grid_level"),
+    }
     return view
 
 

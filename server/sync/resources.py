@@ -1,4 +1,5 @@
 """GET /sync/changes: what changed in the caller's scope since their cursor."""
+
 from flask import g
 
 from server.auth.permissions import login_required

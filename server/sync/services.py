@@ -11,6 +11,7 @@ current hazards in scope are sent page by page (keyset on the id); the changes a
 follow. A record changed while the snapshot was paged may come twice; the phone keeps the last.
 Records that leave the caller's scope are not announced: the phone starts over (no cursor) once a day.
 """
+
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -44,8 +45,13 @@ class BadCursor(DomainError, ValueError):
     status = 422
 
     def errors(self):
-        return {"query": {"cursor": [tr("无效的同步游标，请不带游标重新同步",
-                                        "Not a cursor this server gave; start over without one")]}}
+        return {
+            "query": {
+                "cursor": [
+                    tr("无效的同步游标，请不带游标重新同步", "Not a cursor this server gave; start over without one")
+                ]
+            }
+        }
 
 
 @dataclass(frozen=True)
@@ -86,8 +92,10 @@ def _snapshot(identity, cursor: Cursor, limit: int):
         stmt = select(Site.id).where(Site.scope_clause(grants("sites.view"))).order_by(Site.id)
         load = _sites
     else:
-        stmt = select(Hazard.id).where(_hazard_scope(identity), or_(
-            Hazard.state.notin_(("closed", "rejected", "merged")), Hazard.received_at >= utcnow() - RECENT))
+        stmt = select(Hazard.id).where(
+            _hazard_scope(identity),
+            or_(Hazard.state.notin_(("closed", "rejected", "merged")), Hazard.received_at >= utcnow() - RECENT),
+        )
         stmt, load = stmt.order_by(Hazard.id), _hazards
     if cursor.after is not None:
         stmt = stmt.where(stmt.selected_columns[0] > cursor.after)
@@ -105,11 +113,15 @@ def _snapshot(identity, cursor: Cursor, limit: int):
 def _since(identity, cursor: Cursor, limit: int):
     events = db.session.execute(
         select(Event.seq, Event.record_type, Event.record_id, Event.data)
-        .where(Event.seq > cursor.seq, Event.record_type.in_(FEED_RECORDS)).order_by(Event.seq).limit(SCAN)).all()
+        .where(Event.seq > cursor.seq, Event.record_type.in_(FEED_RECORDS))
+        .order_by(Event.seq)
+        .limit(SCAN)
+    ).all()
     touched: dict[tuple[str, str], int] = {}  # each record once, at its latest change
     for read, event in enumerate(events, 1):
-        key = ("site", event.data["site_id"]) if event.record_type == "site_tag" else (event.record_type,
-                                                                                        event.record_id)
+        key = (
+            ("site", event.data["site_id"]) if event.record_type == "site_tag" else (event.record_type, event.record_id)
+        )
         touched.pop(key, None)
         touched[key] = event.seq
         if len(touched) == limit:
@@ -118,8 +130,10 @@ def _since(identity, cursor: Cursor, limit: int):
     if not events:
         return [], cursor, False
     wanted = {kind: [uuid.UUID(record_id) for (k, record_id) in touched if k == kind] for kind in ("site", "hazard")}
-    loaded = {(change["kind"], str(change["id"])): change
-              for change in _sites(identity, wanted["site"]) + _hazards(identity, wanted["hazard"])}
+    loaded = {
+        (change["kind"], str(change["id"])): change
+        for change in _sites(identity, wanted["site"]) + _hazards(identity, wanted["hazard"])
+    }
     page = [loaded[key] for key in touched if key in loaded]  # in the order of their latest change
     return page, Cursor(events[-1].seq), len(events) == SCAN or len(touched) == limit
 
@@ -132,12 +146,22 @@ def _sites(identity, ids: list[uuid.UUID]) -> list[dict]:
     if not ids or grants("sites.view").empty:
         return []
     views = sites.site_views([Site.scope_clause(grants("sites.view")), Site.id.in_(ids)])
-    codes = dict(db.session.execute(select(SiteTag.site_id, SiteTag.code).where(
-        SiteTag.site_id.in_(ids), SiteTag.revoked_at.is_(None))).all())
+    codes = dict(
+        db.session.execute(
+            select(SiteTag.site_id, SiteTag.code).where(SiteTag.site_id.in_(ids), SiteTag.revoked_at.is_(None))
+        ).all()
+    )
     schema = SiteSchema()
     # the live tag's code rides along, so that a phone can tell which site a tag belongs to offline
-    return [{"kind": "site", "id": view["id"], "etag": None,
-             "data": {**schema.dump(view), "tag_code": codes.get(view["id"])}} for view in views]
+    return [
+        {
+            "kind": "site",
+            "id": view["id"],
+            "etag": None,
+            "data": {**schema.dump(view), "tag_code": codes.get(view["id"])},
+        }
+        for view in views
+    ]
 
 
 def _hazards(identity, ids: list[uuid.UUID]) -> list[dict]:
@@ -145,5 +169,7 @@ def _hazards(identity, ids: list[uuid.UUID]) -> list[dict]:
         return []
     found = db.session.scalars(select(Hazard).where(Hazard.id.in_(ids), _hazard_scope(identity))).all()
     schema = HazardSchema()
-    return [{"kind": "hazard", "id": hazard.id, "etag": etag(hazard), "data": schema.dump(view)}
-            for hazard, view in zip(found, hazards.views(found, identity), strict=True)]
+    return [
+        {"kind": "hazard", "id": hazard.id, "etag": etag(hazard), "data": schema.dump(view)}
+        for hazard, view in zip(found, hazards.views(found, identity), strict=True)
+    ]

@@ -1,4 +1,5 @@
 """Site tags (场所二维码): the signed QR code fixed at a site, one live tag per site at a time."""
+
 import uuid
 from datetime import datetime
 
@@ -18,8 +19,13 @@ class SiteTag(Base):
     __zh_name__ = "场所标签"
     __table_args__ = (
         # One live tag per site: reissuing revokes the old one first.
-        Index("uq_site_tags_live_site_id", "site_id", unique=True,
-              sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
+        Index(
+            "uq_site_tags_live_site_id",
+            "site_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
     )
 
     serial: Mapped[int] = mapped_column(primary_key=True)

@@ -1,4 +1,5 @@
 """Site tags: issue and revoke (stations), resolve a scanned or typed code, print label sheets."""
+
 import io
 import uuid
 from urllib.parse import quote
@@ -27,12 +28,31 @@ scan = FlaskBlueprint("scan", __name__)
 # why a code does not lead to a site → (status, code, Chinese, English)
 PROBLEMS = {
     "malformed": (404, "invalid_tag", "这不是江汉安全网格的场所码", "This is not a SafeGrid site code"),
-    "bad_signature": (404, "invalid_tag", "场所码校验失败：请核对是否输错", "The code does not check out: was it mistyped?"),
+    "bad_signature": (
+        404,
+        "invalid_tag",
+        "场所码校验失败：请核对是否输错",
+        "The code does not check out: was it mistyped?",
+    ),
     # also the answer for a real tag (live or revoked) whose site is outside the caller's scope
-    "unknown_tag": (404, "invalid_tag", "没有这个场所码，或它不在您的负责范围内",
-                    "No such site code, or its site is outside your scope"),
-    "unknown_key": (404, "retired_key", "该场所码的密钥已停用，请联系安监站换发", "This code's key is retired: ask the station for a new tag"),
-    "revoked": (410, "revoked_tag", "该场所码已作废，请联系安监站换发", "This tag was revoked: ask the station for a new one"),
+    "unknown_tag": (
+        404,
+        "invalid_tag",
+        "没有这个场所码，或它不在您的负责范围内",
+        "No such site code, or its site is outside your scope",
+    ),
+    "unknown_key": (
+        404,
+        "retired_key",
+        "该场所码的密钥已停用，请联系安监站换发",
+        "This code's key is retired: ask the station for a new tag",
+    ),
+    "revoked": (
+        410,
+        "revoked_tag",
+        "该场所码已作废，请联系安监站换发",
+        "This tag was revoked: ask the station for a new one",
+    ),
 }
 
 
@@ -42,8 +62,10 @@ class ResolvedTagSchema(OutputSchema):
 
 
 def _tag_view(tag: SiteTag) -> dict:
-    return {**{k: getattr(tag, k) for k in ("serial", "code", "site_id", "issued_at", "revoked_at", "revoke_reason")},
-            "url": services.url_of(tag)}
+    return {
+        **{k: getattr(tag, k) for k in ("serial", "code", "site_id", "issued_at", "revoked_at", "revoke_reason")},
+        "url": services.url_of(tag),
+    }
 
 
 def _site_to_manage(site_id: uuid.UUID) -> Site:
@@ -126,8 +148,9 @@ class ResolveTag(ApiView):
 class Labels(ApiView):
     @requires("sites.manage")
     @blp.arguments(LabelRequestSchema)
-    @blp.response(200, content_type="application/pdf",
-                  description="A4 label sheets; sites without a tag get one issued first")
+    @blp.response(
+        200, content_type="application/pdf", description="A4 label sheets; sites without a tag get one issued first"
+    )
     def post(self, body):
         """打印场所码标签 / Label sheets (A4 PDF) for an area or a list of sites in your scope"""
         stmt = select(Site).where(Site.scope_clause(grants("sites.manage"))).order_by(Site.grid_id, Site.name)

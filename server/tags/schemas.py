@@ -1,4 +1,5 @@
 """Tags and label sheets on the wire."""
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.core.api import AreaId, InputSchema, OutputSchema, QuerySchema
@@ -15,13 +16,17 @@ class TagSchema(OutputSchema):
 
 
 class TagQuerySchema(QuerySchema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=300),
-                         metadata={"description": "a typed code, or the whole URL a camera read"})
+    code = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=300),
+        metadata={"description": "a typed code, or the whole URL a camera read"},
+    )
 
 
 class TagRevokeSchema(InputSchema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=200),
-                           metadata={"description": "e.g. 丢失, 损坏"})
+    reason = fields.String(
+        required=True, validate=validate.Length(min=1, max=200), metadata={"description": "e.g. 丢失, 损坏"}
+    )
 
 
 class LabelRequestSchema(InputSchema):

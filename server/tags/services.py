@@ -1,4 +1,5 @@
 """Issuing, revoking and resolving site tags, and printing them on label sheets."""
+
 import uuid
 from dataclasses import dataclass
 
@@ -44,8 +45,16 @@ def live_tag(site_id: uuid.UUID) -> SiteTag | None:
 def revoke(tag: SiteTag, user_id: uuid.UUID | None, reason: str):
     tag.revoked_at, tag.revoked_by, tag.revoke_reason = utcnow(), user_id, reason
     db.session.flush()
-    evidence.record("site_tag", tag.serial, "revoke", actor_id=user_id, from_state="live", to_state="revoked",
-                    reason=reason, data={"site_id": str(tag.site_id), "code": tag.code})
+    evidence.record(
+        "site_tag",
+        tag.serial,
+        "revoke",
+        actor_id=user_id,
+        from_state="live",
+        to_state="revoked",
+        reason=reason,
+        data={"site_id": str(tag.site_id), "code": tag.code},
+    )
 
 
 def issue(site_id: uuid.UUID, user_id: uuid.UUID | None) -> SiteTag:
@@ -54,8 +63,14 @@ def issue(site_id: uuid.UUID, user_id: uuid.UUID | None) -> SiteTag:
     if current is not None:
         revoke(current, user_id, "reissued")
     tag = signed_tag(site_id, user_id)
-    evidence.record("site_tag", tag.serial, "issue", actor_id=user_id, to_state="live",
-                    data={"site_id": str(site_id), "code": tag.code})
+    evidence.record(
+        "site_tag",
+        tag.serial,
+        "issue",
+        actor_id=user_id,
+        to_state="live",
+        data={"site_id": str(site_id), "code": tag.code},
+    )
     return tag
 
 
@@ -96,14 +111,25 @@ def resolve(scanned: str) -> Resolution:
 def labels_for(sites: list[Site], user_id: uuid.UUID | None) -> list[qr.labels.Label]:
     """A label per site, issuing a tag first for every site that has none."""
     areas = {area.id: area for area in db.session.scalars(select(Area))}  # a few hundred rows, read once
-    live = {tag.site_id: tag for tag in db.session.scalars(
-        select(SiteTag).where(SiteTag.site_id.in_([s.id for s in sites]), SiteTag.revoked_at.is_(None)))}
+    live = {
+        tag.site_id: tag
+        for tag in db.session.scalars(
+            select(SiteTag).where(SiteTag.site_id.in_([s.id for s in sites]), SiteTag.revoked_at.is_(None))
+        )
+    }
     labels = []
     for site in sites:
         tag = live.get(site.id) or issue(site.id, user_id)
         above = {areas[i].level: areas[i].name for i in path_ids(areas[site.grid_id].path)}
-        labels.append(qr.labels.Label(site_name=site.name, code=tag.code, url=url_of(tag),
-                                      street=above.get("street", ""), community=above.get("community", "")))
+        labels.append(
+            qr.labels.Label(
+                site_name=site.name,
+                code=tag.code,
+                url=url_of(tag),
+                street=above.get("street", ""),
+                community=above.get("community", ""),
+            )
+        )
     return labels
 
 

@@ -1,4 +1,5 @@
 """The field app (现场端 PWA): the files Vite built into pwa/dist, served at / beside the API."""
+
 from flask import Blueprint, current_app, redirect, request, send_from_directory
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import PathConverter

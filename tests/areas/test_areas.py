@@ -1,4 +1,5 @@
 """The area tree: loaded from the plan's CSV, edited by admins, subtrees found by path."""
+
 from sqlalchemy import select
 
 from server.areas.models import Area
@@ -16,11 +17,15 @@ def test_the_district_and_its_streets_come_from_the_csv(app):
 
 def test_admin_adds_a_community_and_a_grid(login_as, world):
     admin = login_as("admin")  # street B
-    community = admin.post("/api/v1/areas", json={"code": "420103002T01", "name": "新社区", "level": "community",
-                                                 "parent_id": world["street_b"]})
+    community = admin.post(
+        "/api/v1/areas",
+        json={"code": "420103002T01", "name": "新社区", "level": "community", "parent_id": world["street_b"]},
+    )
     assert community.status_code == 201, community.json
-    grid = admin.post("/api/v1/areas", json={"code": "420103002T01G1", "name": "新网格一", "level": "grid",
-                                            "parent_id": community.json["id"]})
+    grid = admin.post(
+        "/api/v1/areas",
+        json={"code": "420103002T01G1", "name": "新网格一", "level": "grid", "parent_id": community.json["id"]},
+    )
     assert grid.status_code == 201
     assert grid.json["path"] == f"{community.json['path']}{grid.json['id']}/"
     within = admin.get(f"/api/v1/areas?within={world['street_b']}&page_size=100").json
@@ -30,21 +35,25 @@ def test_admin_adds_a_community_and_a_grid(login_as, world):
 
 def test_levels_must_nest(login_as, world):
     admin = login_as("district_admin")
-    grid_under_street = admin.post("/api/v1/areas", json={"code": "X1", "name": "错层", "level": "grid",
-                                                          "parent_id": world["street_a"]})
+    grid_under_street = admin.post(
+        "/api/v1/areas", json={"code": "X1", "name": "错层", "level": "grid", "parent_id": world["street_a"]}
+    )
     assert grid_under_street.status_code == 422
 
 
 def test_an_admin_of_one_street_cannot_build_in_another(login_as, world):
-    resp = login_as("admin").post("/api/v1/areas", json={"code": "X2", "name": "越界", "level": "community",
-                                                        "parent_id": world["street_a"]})
+    resp = login_as("admin").post(
+        "/api/v1/areas", json={"code": "X2", "name": "越界", "level": "community", "parent_id": world["street_a"]}
+    )
     assert resp.status_code == 422 and "parent_id" in resp.json["errors"]["json"]
 
 
 def test_moving_a_community_moves_its_grids_and_their_sites(app, login_as, world):
     admin = login_as("district_admin")
     url = f"/api/v1/areas/{world['comm_a']}"
-    moved = admin.patch(url, json={"parent_id": world["street_b"]}, headers={"If-Match": admin.get(url).headers["ETag"]})
+    moved = admin.patch(
+        url, json={"parent_id": world["street_b"]}, headers={"If-Match": admin.get(url).headers["ETag"]}
+    )
     assert moved.status_code == 200, moved.json
     with app.app_context():
         grid = db.session.get(Area, world["grid_a1"])
@@ -62,6 +71,7 @@ def test_an_area_cannot_move_under_itself(login_as, world):
 
 
 def test_codes_are_unique(login_as, world):
-    resp = login_as("district_admin").post("/api/v1/areas", json={"code": "420103001", "name": "重复", "level": "street",
-                                                                 "parent_id": world["district"]})
+    resp = login_as("district_admin").post(
+        "/api/v1/areas", json={"code": "420103001", "name": "重复", "level": "street", "parent_id": world["district"]}
+    )
     assert resp.status_code == 409 and resp.json["code"] == "duplicate_code"

@@ -1,4 +1,5 @@
 """Logging in and out: phone or username, argon2 passwords, hashed expiring tokens (abuse: test_login_abuse.py)."""
+
 from datetime import timedelta
 
 from sqlalchemy import select

@@ -1,6 +1,7 @@
 """Password guessing, as an attacker would try it, and what must stop them: throttled by address, by
 login and by both, without letting a stranger lock the owner out, and with no answer that tells a
 login that exists from one that does not."""
+
 import threading
 from datetime import timedelta
 
@@ -20,14 +21,20 @@ STRANGER, OWNER = "203.0.113.9", "198.51.100.7"
 
 
 def attempt(client, login, password="not the password", address=STRANGER, **headers):
-    return client.post(LOGIN, json={"login": login, "password": password}, headers=headers,
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        LOGIN, json={"login": login, "password": password}, headers=headers, environ_base={"REMOTE_ADDR": address}
+    )
 
 
 def refused(resp):
     """The throttle's one answer: 429 in the one error shape, with Retry-After, and no token."""
-    return (resp.status_code == 429 and resp.json["code"] == "too_many_attempts" and resp.json["status"] == 429
-            and set(resp.json) == {"code", "status", "message"} and int(resp.headers["Retry-After"]) > 0)
+    return (
+        resp.status_code == 429
+        and resp.json["code"] == "too_many_attempts"
+        and resp.json["status"] == 429
+        and set(resp.json) == {"code", "status", "message"}
+        and int(resp.headers["Retry-After"]) > 0
+    )
 
 
 @pytest.fixture
@@ -56,22 +63,33 @@ def checks(monkeypatch):
 
 def spellings(user):
     """The ways of typing one login that the throttle must count as one."""
-    return {"username": user.username, "upper": user.username.upper(), "padded": f"  {user.username} ",
-            "phone": user.phone, "padded phone": f" {user.phone}"}
+    return {
+        "username": user.username,
+        "upper": user.username.upper(),
+        "padded": f"  {user.username} ",
+        "phone": user.phone,
+        "padded phone": f" {user.phone}",
+    }
 
 
 # ---- a stranger who tries to lock the owner out ------------------------------------------------
 
-@pytest.mark.parametrize("spelled, addresses", [
-    (["username"], [STRANGER]),
-    (["phone"], [STRANGER]),
-    (["username", "upper", "padded"], [STRANGER]),  # the same login, however it is typed
-    (["phone", "padded phone"], [STRANGER]),
-    (["username"], ["2001:db8:1:2::10", "2001:db8:1:2::99", "2001:db8:1:2:ffff::1"]),  # one IPv6 /64
-    (["username"], ["::ffff:203.0.113.9", STRANGER]),  # IPv4, mapped into IPv6 or not
-], ids=["username", "phone", "respelled", "phone-respelled", "ipv6-neighbours", "ipv4-mapped"])
-def test_a_stranger_guessing_is_stopped_but_the_owner_elsewhere_still_signs_in(app, client, login_as, clock,
-                                                                               spelled, addresses):
+
+@pytest.mark.parametrize(
+    "spelled, addresses",
+    [
+        (["username"], [STRANGER]),
+        (["phone"], [STRANGER]),
+        (["username", "upper", "padded"], [STRANGER]),  # the same login, however it is typed
+        (["phone", "padded phone"], [STRANGER]),
+        (["username"], ["2001:db8:1:2::10", "2001:db8:1:2::99", "2001:db8:1:2:ffff::1"]),  # one IPv6 /64
+        (["username"], ["::ffff:203.0.113.9", STRANGER]),  # IPv4, mapped into IPv6 or not
+    ],
+    ids=["username", "phone", "respelled", "phone-respelled", "ipv6-neighbours", "ipv4-mapped"],
+)
+def test_a_stranger_guessing_is_stopped_but_the_owner_elsewhere_still_signs_in(
+    app, client, login_as, clock, spelled, addresses
+):
     user = login_as("station_officer").user
     logins = spellings(user)
     limit = app.config["LOGIN_MAX_FAILURES"]
@@ -86,8 +104,7 @@ def test_a_stranger_guessing_is_stopped_but_the_owner_elsewhere_still_signs_in(a
         assert attempt(client, login, TEST_PASSWORD, OWNER).status_code == 201
 
 
-def test_the_stranger_may_try_again_when_the_window_ends_and_a_success_starts_them_afresh(app, client, login_as,
-                                                                                         clock):
+def test_the_stranger_may_try_again_when_the_window_ends_and_a_success_starts_them_afresh(app, client, login_as, clock):
     user = login_as("grid_worker").user
     limit = app.config["LOGIN_MAX_FAILURES"]
     for _ in range(limit):
@@ -105,12 +122,15 @@ def test_the_stranger_may_try_again_when_the_window_ends_and_a_success_starts_th
 
 # ---- one address spraying many logins --------------------------------------------------------
 
+
 @pytest.mark.parametrize("targets", ["unknown", "known", "mixed"])
 def test_spraying_a_guess_at_each_of_many_logins_from_one_address_is_stopped(app, client, login_as, targets):
     per_client = app.config["LOGIN_MAX_FAILURES_PER_CLIENT"]
     victim = login_as("grid_worker").user
-    logins = [f"nobody{n}" if targets == "unknown" or (targets == "mixed" and n % 2) else login_as("grid_worker").user.phone
-              for n in range(per_client)]
+    logins = [
+        f"nobody{n}" if targets == "unknown" or (targets == "mixed" and n % 2) else login_as("grid_worker").user.phone
+        for n in range(per_client)
+    ]
     for login in logins:
         assert attempt(client, login, "123456789").status_code == 401
     assert refused(attempt(client, f"nobody{per_client}", "123456789"))
@@ -127,6 +147,7 @@ def test_successes_behind_one_shared_address_do_not_use_up_its_allowance(app, cl
 
 # ---- many addresses guessing at one login ------------------------------------------------------
 
+
 def test_distributed_guessing_gets_about_one_guess_per_address_past_the_login_limit(app, client, login_as, clock):
     user = login_as("supervisor").user
     per_account = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
@@ -135,7 +156,7 @@ def test_distributed_guessing_gets_about_one_guess_per_address_past_the_login_li
         assert attempt(client, user.username, address=address).status_code == 401
     assert refused(attempt(client, user.username, address=botnet[0]))  # failed here before: stopped
     assert refused(attempt(client, user.username, TEST_PASSWORD, botnet[1]))  # even with the right password
-    fresh = botnet[per_account:per_account + 10]
+    fresh = botnet[per_account : per_account + 10]
     for address in fresh:  # a clean record still gets its one guess…
         assert attempt(client, user.username, address=address).status_code == 401
     for address in fresh:  # …and no second one
@@ -178,15 +199,20 @@ def test_parallel_guesses_from_one_address_get_no_more_checks_than_the_limit(app
 
 # ---- nothing tells a login that exists from one that does not ----------------------------------
 
-@pytest.mark.parametrize("known", [
-    ("username", "not the password"),
-    ("phone", "not the password"),
-    ("inactive", "not the password"),
-    ("inactive", TEST_PASSWORD),  # the right password of a deactivated account
-])
+
+@pytest.mark.parametrize(
+    "known",
+    [
+        ("username", "not the password"),
+        ("phone", "not the password"),
+        ("inactive", "not the password"),
+        ("inactive", TEST_PASSWORD),  # the right password of a deactivated account
+    ],
+)
 @pytest.mark.parametrize("language", ["zh", "en"])
-def test_known_and_unknown_logins_answer_alike_attempt_after_attempt(app, client, login_as, clock, checks, known,
-                                                                    language):
+def test_known_and_unknown_logins_answer_alike_attempt_after_attempt(
+    app, client, login_as, clock, checks, known, language
+):
     which, password = known
     user = login_as("grid_worker", is_active=which != "inactive").user
     known_login = user.phone if which == "phone" else user.username
@@ -194,12 +220,17 @@ def test_known_and_unknown_logins_answer_alike_attempt_after_attempt(app, client
     answers = {}
     for login, address in ((known_login, "192.0.2.1"), (unknown_login, "192.0.2.2")):
         del checks[:]
-        answers[login] = [attempt(client, login, password, address, **{"Accept-Language": language})
-                          for _ in range(app.config["LOGIN_MAX_FAILURES"] + 2)]
+        answers[login] = [
+            attempt(client, login, password, address, **{"Accept-Language": language})
+            for _ in range(app.config["LOGIN_MAX_FAILURES"] + 2)
+        ]
         assert len(checks) == app.config["LOGIN_MAX_FAILURES"]  # one argon2 check per attempt, until refused
-    for mine, theirs in zip(answers[known_login], answers[unknown_login]):
-        assert (mine.status_code, mine.json, sorted(mine.headers.items())) == \
-               (theirs.status_code, theirs.json, sorted(theirs.headers.items()))
+    for mine, theirs in zip(answers[known_login], answers[unknown_login], strict=True):
+        assert (mine.status_code, mine.json, sorted(mine.headers.items())) == (
+            theirs.status_code,
+            theirs.json,
+            sorted(theirs.headers.items()),
+        )
     statuses = [resp.status_code for resp in answers[known_login]]
     assert statuses == [401] * app.config["LOGIN_MAX_FAILURES"] + [429, 429]
     assert ("Too many" in answers[known_login][-1].json["message"]) == (language == "en")
@@ -207,10 +238,10 @@ def test_known_and_unknown_logins_answer_alike_attempt_after_attempt(app, client
 
 # ---- a stolen token guessing the password at /me/password -------------------------------------
 
+
 def change(caller, current, new="a fresh passphrase 7", token=None):
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return caller.post("/api/v1/me/password", json={"current_password": current, "new_password": new},
-                       headers=headers)
+    return caller.post("/api/v1/me/password", json={"current_password": current, "new_password": new}, headers=headers)
 
 
 @pytest.mark.parametrize("stolen", [1, 2], ids=["one stolen token", "two stolen tokens"])

@@ -1,5 +1,6 @@
 """The password policy, wherever a password is set: an admin creating a user or resetting one's password,
 and a user changing their own. Weak passwords are refused with a reason per rule, in Chinese or English."""
+
 import pytest
 
 from server.demo.loader import DEMO_PASSWORD
@@ -36,20 +37,34 @@ TAKEN = [TEST_PASSWORD, DEMO_PASSWORD, "a fresh passphrase 7", "长江大桥1957
 
 
 def create(admin, world, password, language="zh"):
-    return admin.post("/api/v1/users", headers={"Accept-Language": language}, json={
-        "username": USERNAME, "phone": PHONE, "name": "李娜", "password": password,
-        "roles": [{"role": "grid_worker", "area_id": world["grid_b1"]}]})
+    return admin.post(
+        "/api/v1/users",
+        headers={"Accept-Language": language},
+        json={
+            "username": USERNAME,
+            "phone": PHONE,
+            "name": "李娜",
+            "password": password,
+            "roles": [{"role": "grid_worker", "area_id": world["grid_b1"]}],
+        },
+    )
 
 
 def reset(admin, user, password, language="zh"):
     url = f"/api/v1/users/{user.id}"
-    return admin.patch(url, json={"password": password},
-                       headers={"If-Match": admin.get(url).headers["ETag"], "Accept-Language": language})
+    return admin.patch(
+        url,
+        json={"password": password},
+        headers={"If-Match": admin.get(url).headers["ETag"], "Accept-Language": language},
+    )
 
 
 def change_own(caller, password, language="zh"):
-    return caller.post("/api/v1/me/password", json={"current_password": TEST_PASSWORD, "new_password": password},
-                       headers={"Accept-Language": language})
+    return caller.post(
+        "/api/v1/me/password",
+        json={"current_password": TEST_PASSWORD, "new_password": password},
+        headers={"Accept-Language": language},
+    )
 
 
 def refusal(resp, field):
@@ -91,8 +106,11 @@ def test_an_admin_changing_a_phone_and_the_password_together_is_checked_against_
     admin = login_as("district_admin")
     target = login_as("grid_worker")
     url = f"/api/v1/users/{target.user.id}"
-    resp = admin.patch(url, json={"phone": "13807100099", "password": "call 13807100099"},
-                       headers={"If-Match": admin.get(url).headers["ETag"]})
+    resp = admin.patch(
+        url,
+        json={"phone": "13807100099", "password": "call 13807100099"},
+        headers={"If-Match": admin.get(url).headers["ETag"]},
+    )
     assert "手机号" in refusal(resp, "password")
 
 

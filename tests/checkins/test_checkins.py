@@ -1,7 +1,8 @@
 """Check-ins: idempotent on the phone's id; far, revoked, forged and out-of-scope ones flagged, not dropped;
 a site outside the scanner's scope reads to them as an unknown tag."""
+
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -20,8 +21,14 @@ def issue(login_as, world, key="market_site", person="station_officer"):
 
 
 def checkin(code, *, at=SITE, accuracy=8.0, **changes):
-    body = {"id": uid(), "code": code, "observed_at": datetime(2026, 11, 29, 9, 30, tzinfo=SHANGHAI).isoformat(),
-            "latitude": at[0] if at else None, "longitude": at[1] if at else None, "accuracy_m": accuracy}
+    body = {
+        "id": uid(),
+        "code": code,
+        "observed_at": datetime(2026, 11, 29, 9, 30, tzinfo=SHANGHAI).isoformat(),
+        "latitude": at[0] if at else None,
+        "longitude": at[1] if at else None,
+        "accuracy_m": accuracy,
+    }
     return {**body, **changes}
 
 
@@ -49,12 +56,15 @@ def test_sending_it_again_returns_the_stored_check_in_and_no_second_one(login_as
     assert "latitude" in changed.json["message"] and set(changed.json["errors"]["json"]) == {"latitude"}
 
 
-@pytest.mark.parametrize("case,flags", [
-    ("far", ["far"]),
-    ("no_location", ["no_location"]),
-    ("revoked", ["revoked_tag"]),
-    ("forged", ["invalid_tag"]),
-])
+@pytest.mark.parametrize(
+    "case,flags",
+    [
+        ("far", ["far"]),
+        ("no_location", ["no_location"]),
+        ("revoked", ["revoked_tag"]),
+        ("forged", ["invalid_tag"]),
+    ],
+)
 def test_odd_check_ins_are_recorded_and_flagged(login_as, world, case, flags):
     tag = issue(login_as, world)
     worker = login_as("grid_worker")
@@ -78,7 +88,7 @@ def test_odd_check_ins_are_recorded_and_flagged(login_as, world, case, flags):
 
 def test_a_phone_whose_clock_is_off_has_its_check_in_time_corrected_and_flagged(login_as, world):
     tag, worker = issue(login_as, world), login_as("grid_worker")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     phone_now = now + timedelta(hours=2)  # its clock runs two hours fast
     body = checkin(tag["code"], observed_at=(phone_now - timedelta(minutes=1)).isoformat())
     resp = worker.post("/api/v1/checkins", json=body, headers={"Device-Time": phone_now.isoformat()})
@@ -88,7 +98,9 @@ def test_a_phone_whose_clock_is_off_has_its_check_in_time_corrected_and_flagged(
     assert abs(at_site - (now - timedelta(minutes=1))) < timedelta(seconds=10)
 
     within = checkin(tag["code"], observed_at=now.isoformat())  # a clock a minute off is not odd
-    resp = worker.post("/api/v1/checkins", json=within, headers={"Device-Time": (now + timedelta(minutes=1)).isoformat()})
+    resp = worker.post(
+        "/api/v1/checkins", json=within, headers={"Device-Time": (now + timedelta(minutes=1)).isoformat()}
+    )
     assert resp.status_code == 201 and resp.json["flags"] == [] and resp.json["clock_offset_s"] < 0
 
     beyond = checkin(tag["code"], observed_at="9999-12-31T23:00:00+00:00")  # cannot be put right: stands as sent
@@ -110,8 +122,13 @@ def test_the_station_sees_check_ins_at_its_sites_and_others_do_not(login_as, wor
 
 def test_bad_check_ins_are_clear_4xx(login_as):
     worker = login_as("grid_worker")
-    for body in ({"code": "X"}, checkin("A", observed_at="yesterday"), checkin("A", latitude=91),
-                 checkin("A", id="not-a-uuid"), checkin("A", observed_at="2026-11-29T09:30:00")):
+    for body in (
+        {"code": "X"},
+        checkin("A", observed_at="yesterday"),
+        checkin("A", latitude=91),
+        checkin("A", id="not-a-uuid"),
+        checkin("A", observed_at="2026-11-29T09:30:00"),
+    ):
         resp = worker.post("/api/v1/checkins", json=body)
         assert resp.status_code == 422, body
     assert uuid.UUID(checkin("A")["id"])
@@ -163,7 +180,7 @@ SCANS = [
 
 
 def scan(caller, code, at, clock):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     headers = {"Device-Time": (now + timedelta(hours=2)).isoformat()} if clock else {}
     return caller.post("/api/v1/checkins", json=checkin(code, at=at, accuracy=8.0 if at else None), headers=headers)
 
@@ -174,8 +191,9 @@ def code_of(codes, key):
 
 
 @pytest.mark.parametrize("key,at,clock,expected", SCANS)
-def test_a_check_in_at_a_site_outside_your_scope_reads_as_an_unknown_tag(app, login_as, codes, key, at, clock,
-                                                                          expected):
+def test_a_check_in_at_a_site_outside_your_scope_reads_as_an_unknown_tag(
+    app, login_as, codes, key, at, clock, expected
+):
     worker = login_as("grid_worker")
     made = scan(worker, code_of(codes, key), at, clock)
     assert made.status_code == 201, made.json
@@ -185,8 +203,10 @@ def test_a_check_in_at_a_site_outside_your_scope_reads_as_an_unknown_tag(app, lo
         assert (made.json["site"] or {}).get("name") == expected["site"]
         assert (made.json["distance_m"] is not None) == expected["distance"]
         assert made.json["flags"] == expected["flags"] + (["clock_off"] if clock else [])
-    again = worker.post("/api/v1/checkins", json={k: made.json[k] for k in ("id", "code", "observed_at", "latitude",
-                                                                              "longitude", "accuracy_m")})
+    again = worker.post(
+        "/api/v1/checkins",
+        json={k: made.json[k] for k in ("id", "code", "observed_at", "latitude", "longitude", "accuracy_m")},
+    )
     assert again.status_code == 200 and again.json == made.json  # the replay tells no more
     assert worker.get(f"/api/v1/checkins/{made.json['id']}").json == made.json
 
@@ -214,9 +234,14 @@ def test_those_who_may_see_the_site_see_the_truth(login_as, codes, key, at, flag
 def test_the_scanners_filters_do_not_find_the_hidden_site_either(login_as, world, codes):
     worker = login_as("grid_worker")
     made = scan(worker, codes["mall_site"]["live"], SITE, None).json
-    listed = {name: [c["id"] for c in worker.get("/api/v1/checkins", query_string=query).json]
-              for name, query in {"by_site": {"site_id": str(world["mall_site"])},
-                                  "flagged": {"flagged": "true"}, "unflagged": {"flagged": "false"}}.items()}
+    listed = {
+        name: [c["id"] for c in worker.get("/api/v1/checkins", query_string=query).json]
+        for name, query in {
+            "by_site": {"site_id": str(world["mall_site"])},
+            "flagged": {"flagged": "true"},
+            "unflagged": {"flagged": "false"},
+        }.items()
+    }
     assert listed == {"by_site": [], "flagged": [made["id"]], "unflagged": []}
 
 
@@ -245,8 +270,9 @@ TAKEN = {"code": "id_conflict", "status": 409, "message": "该打卡编号已被
 
 
 @pytest.mark.parametrize("whose,content,expected", ID_CONFLICTS)
-def test_an_id_already_used_answers_without_describing_someone_elses_check_in(login_as, codes, whose, content,
-                                                                               expected):
+def test_an_id_already_used_answers_without_describing_someone_elses_check_in(
+    login_as, codes, whose, content, expected
+):
     owner = login_as("grid_worker")
     body = checkin(codes["market_site"]["live"])
     assert owner.post("/api/v1/checkins", json=body).status_code == 201

@@ -1,4 +1,5 @@
 """The one cache (core.cache): a value read while a change dropped it is not kept as if it were current."""
+
 from server.core.cache import Cached
 from server.hazards.models import HazardCategory
 

@@ -1,5 +1,6 @@
 """The statements run through the driver (core.db.fetch_hot, write_hot) fail as SQLAlchemy's do: a broken
 constraint is the same error the app answers with a 409, and a lost connection is replaced, not reused."""
+
 import os
 
 import pytest
@@ -15,8 +16,13 @@ ONE = select(literal(1))
 
 def test_a_constraint_broken_through_the_driver_raises_what_the_app_answers_with_409(app):
     with app.app_context():
-        taken = {"code": db.session.scalars(select(HazardCategory.code)).first(), "name_zh": "火", "name_en": "Fire",
-                 "active": True, "position": 0}
+        taken = {
+            "code": db.session.scalars(select(HazardCategory.code)).first(),
+            "name_zh": "火",
+            "name_en": "Fire",
+            "active": True,
+            "position": 0,
+        }
         with pytest.raises(IntegrityError):
             db.write_hot(insert(HazardCategory.__table__), [taken])
         db.session.rollback()
@@ -52,17 +58,30 @@ def test_rows_inserted_in_bulk_are_stored_as_given_once_each_with_their_defaults
     users = [login_as("supervisor").user for _ in range(3)]
     with app.app_context():
         read = utcnow() - timedelta(hours=1)
-        rows = [{"user_id": user.id, "key": f"k:{n}", "kind": "overdue", "hazard_id": None,
-                 "read_at": read if n % 2 else None} for n in range(JSON_ROWS) for user in users]
+        rows = [
+            {
+                "user_id": user.id,
+                "key": f"k:{n}",
+                "kind": "overdue",
+                "hazard_id": None,
+                "read_at": read if n % 2 else None,
+            }
+            for n in range(JSON_ROWS)
+            for user in users
+        ]
         insert_rows(Notification, rows[:2], skip_conflicts_on=("user_id", "key"))
         insert_rows(Notification, rows, skip_conflicts_on=("user_id", "key"))  # the first two are there already
-        stored = db.session.execute(select(Notification.user_id, Notification.key, Notification.read_at,
-                                           Notification.id, Notification.created_at)
-                                    .where(Notification.user_id.in_([u.id for u in users]))).all()
-        assert sorted((s.user_id, s.key, s.read_at) for s in stored) == \
-            sorted((r["user_id"], r["key"], r["read_at"]) for r in rows)
+        stored = db.session.execute(
+            select(
+                Notification.user_id, Notification.key, Notification.read_at, Notification.id, Notification.created_at
+            ).where(Notification.user_id.in_([u.id for u in users]))
+        ).all()
+        assert sorted((s.user_id, s.key, s.read_at) for s in stored) == sorted(
+            (r["user_id"], r["key"], r["read_at"]) for r in rows
+        )
         assert len({s.id for s in stored}) == len(rows) and all(s.created_at > read for s in stored)
         with pytest.raises((ValueError, StatementError), match="naive datetime"):  # StatementError wraps it on SQLite
-            insert_rows(Notification, [dict(row, key=f"naive:{n}", read_at=datetime(2026, 1, 1))
-                                       for n, row in enumerate(rows)])
+            insert_rows(
+                Notification, [dict(row, key=f"naive:{n}", read_at=datetime(2026, 1, 1)) for n, row in enumerate(rows)]
+            )
         db.session.rollback()

@@ -1,4 +1,5 @@
 """A DomainError raised anywhere under a view is answered by the one handler, in the one shape, in either language."""
+
 from server.core.errors import DomainError
 
 
@@ -26,12 +27,20 @@ def test_a_domain_error_answers_in_the_one_shape_in_chinese_and_in_english(login
     caller, url = login_as("grid_worker"), f"/api/v1/sites/{world['market_site']}"
     zh = caller.get(url)
     assert zh.status_code == 409
-    assert zh.json == {"code": "site_closed", "status": 409, "message": "场所 M1 已停业",
-                       "errors": {"json": {"site_id": ["场所 M1 已停业"]}}}
+    assert zh.json == {
+        "code": "site_closed",
+        "status": 409,
+        "message": "场所 M1 已停业",
+        "errors": {"json": {"site_id": ["场所 M1 已停业"]}},
+    }
     en = caller.get(url, headers={"Accept-Language": "en"})
     assert en.status_code == 409
-    assert en.json == {"code": "site_closed", "status": 409, "message": "Site M1 has closed",
-                       "errors": {"json": {"site_id": ["Site M1 has closed"]}}}
+    assert en.json == {
+        "code": "site_closed",
+        "status": 409,
+        "message": "Site M1 has closed",
+        "errors": {"json": {"site_id": ["Site M1 has closed"]}},
+    }
 
 
 def test_a_domain_error_without_its_own_code_or_message_gets_the_status_own(login_as, world, monkeypatch):

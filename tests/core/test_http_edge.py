@@ -1,6 +1,7 @@
 """The HTTP edge: security headers on every kind of answer, no cache keeping the API's, a wrong method refused
 before any work (405 with Allow), and production answering only to its own host names, without its docs, and
 believing a proxy's X-Forwarded-* only when told to."""
+
 import base64
 import hashlib
 import re
@@ -16,9 +17,14 @@ from tests.conftest import TEST_PASSWORD, app_config
 from tests.photos.conftest import fetch, make_photo, put
 
 PUBLIC = "https://safegrid.example.cn"
-PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": "p" * 40, "QR_SIGNING_KEYS": "P:0123456789abcdef0123",
-              "DATABASE_URL": "postgresql://unused/safegrid", "REDIS_URL": "redis://unused:6379/0",
-              "PUBLIC_BASE_URL": PUBLIC}
+PRODUCTION = {
+    "APP_ENV": "production",
+    "SECRET_KEY": "p" * 40,
+    "QR_SIGNING_KEYS": "P:0123456789abcdef0123",
+    "DATABASE_URL": "postgresql://unused/safegrid",
+    "REDIS_URL": "redis://unused:6379/0",
+    "PUBLIC_BASE_URL": PUBLIC,
+}
 EDGE_SETTINGS = ("APP_ENV", "PUBLIC_BASE_URL", "ALLOWED_HOSTS", "TRUSTED_PROXY_HOPS", "API_DOCS")
 
 
@@ -59,8 +65,10 @@ API_ANSWERS = [
     ("a record, signed in", lambda c, w: c.get(f"/api/v1/sites/{w['market_site']}")),
     ("a list, signed in", lambda c, w: c.get("/api/v1/sites")),
     ("a public vocabulary", lambda c, w: c.client.get("/api/v1/vocabularies")),
-    ("the token a login hands out",
-     lambda c, w: c.client.post("/api/v1/auth/login", json={"login": c.user.username, "password": TEST_PASSWORD})),
+    (
+        "the token a login hands out",
+        lambda c, w: c.client.post("/api/v1/auth/login", json={"login": c.user.username, "password": TEST_PASSWORD}),
+    ),
     ("an error", lambda c, w: c.get(f"/api/v1/sites/{uuid.uuid4()}")),
     ("a method the path has not", lambda c, w: c.delete("/api/v1/sites")),
     ("a label sheet (PDF)", lambda c, w: c.post("/api/v1/labels", json={"site_ids": [str(w["market_site"])]})),
@@ -115,17 +123,29 @@ WRONG_METHODS = [
     ("post", "/api/v1/vocabularies", {"data": "name=x", "content_type": "text/plain"}, {"GET"}),
     ("put", "/api/v1/photos", {"data": b"\xff\xd8\xff\xe0 a JPEG", "content_type": "image/jpeg"}, {"POST"}),
     ("patch", "/api/v1/photos", {"data": {"id": A_PHOTO}, "content_type": "multipart/form-data"}, {"POST"}),
-    ("post", f"/api/v1/photos/{A_PHOTO}", {"data": b"\xff\xd8\xff\xe0 a JPEG", "content_type": "image/jpeg"},
-     {"GET", "PUT"}),
-    ("post", f"/api/v1/photos/{A_PHOTO}",
-     {"data": {"id": A_PHOTO}, "content_type": "multipart/form-data"}, {"GET", "PUT"}),
+    (
+        "post",
+        f"/api/v1/photos/{A_PHOTO}",
+        {"data": b"\xff\xd8\xff\xe0 a JPEG", "content_type": "image/jpeg"},
+        {"GET", "PUT"},
+    ),
+    (
+        "post",
+        f"/api/v1/photos/{A_PHOTO}",
+        {"data": {"id": A_PHOTO}, "content_type": "multipart/form-data"},
+        {"GET", "PUT"},
+    ),
 ]
 
 
-@pytest.mark.parametrize("method, path, sent, methods", WRONG_METHODS,
-                         ids=[f"{w[0]} {w[1][8:22]} {w[2].get('content_type', '')}" for w in WRONG_METHODS])
-def test_a_method_the_path_has_not_is_a_405_naming_those_it_has_whatever_the_body(login_as, method, path, sent,
-                                                                                   methods):
+@pytest.mark.parametrize(
+    "method, path, sent, methods",
+    WRONG_METHODS,
+    ids=[f"{w[0]} {w[1][8:22]} {w[2].get('content_type', '')}" for w in WRONG_METHODS],
+)
+def test_a_method_the_path_has_not_is_a_405_naming_those_it_has_whatever_the_body(
+    login_as, method, path, sent, methods
+):
     resp = getattr(login_as("grid_worker"), method)(path, **sent)
     assert resp.status_code == 405, resp.json  # not the 415 of a body that is not JSON
     assert resp.json["code"] == "method_not_allowed" and resp.json["status"] == 405
@@ -134,6 +154,7 @@ def test_a_method_the_path_has_not_is_a_405_naming_those_it_has_whatever_the_bod
 
 
 # ---- production -----------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", ["/api/docs", "/api/openapi.json", "/api/docs/static/swagger-ui-bundle.js"])
 def test_production_serves_no_api_docs_unless_told_to(edge_app, path):
@@ -171,23 +192,27 @@ def test_production_refuses_a_host_that_is_not_its_own(edge_app, host, allowed, 
     else:
         assert resp.status_code == 400 and resp.json["code"] == "bad_request" and resp.json["status"] == 400
         # before any other check: a body that is not JSON would have been a 415
-        assert client.post("/api/v1/sites", data="x", content_type="text/plain",
-                           base_url=f"https://{host}").status_code == 400
+        assert (
+            client.post("/api/v1/sites", data="x", content_type="text/plain", base_url=f"https://{host}").status_code
+            == 400
+        )
 
 
 def test_production_prints_tags_for_its_public_address_whatever_host_was_asked(edge_app, login_as, world):
     client = edge_app(ALLOWED_HOSTS="10.0.0.5").test_client()
     station = login_as("station_officer")
-    resp = client.post(f"/api/v1/sites/{world['market_site']}/tag", headers=station.headers(),
-                       base_url="http://10.0.0.5:8000")
+    resp = client.post(
+        f"/api/v1/sites/{world['market_site']}/tag", headers=station.headers(), base_url="http://10.0.0.5:8000"
+    )
     assert resp.status_code == 201, resp.json
     assert resp.json["url"].startswith("HTTPS://SAFEGRID.EXAMPLE.CN/S/")
 
 
 def peer(app):
     """The app with a view that says what it believes of the request's origin."""
-    app.add_url_rule("/edge-test/peer", "edge_test_peer",
-                     lambda: {"remote_addr": request.remote_addr, "scheme": request.scheme})
+    app.add_url_rule(
+        "/edge-test/peer", "edge_test_peer", lambda: {"remote_addr": request.remote_addr, "scheme": request.scheme}
+    )
     return app.test_client()
 
 
@@ -204,20 +229,25 @@ PROXIES = [
 
 @pytest.mark.parametrize("hops, scheme, headers, address, believed", PROXIES)
 def test_production_believes_a_proxy_only_when_told_to_and_then_sends_hsts_over_https(
-        edge_app, hops, scheme, headers, address, believed):
+    edge_app, hops, scheme, headers, address, believed
+):
     client = peer(edge_app(TRUSTED_PROXY_HOPS=hops))
     resp = client.get("/edge-test/peer", headers=headers, base_url=f"{scheme}://safegrid.example.cn")
     assert resp.json == {"remote_addr": address, "scheme": believed}
     assert resp.headers.get("Strict-Transport-Security") == (HSTS if believed == "https" else None)
 
 
-def test_the_embedded_default_never_sends_hsts_and_prints_tags_with_the_scheme_it_believes(edge_app, login_as,
-                                                                                          world, client):
+def test_the_embedded_default_never_sends_hsts_and_prints_tags_with_the_scheme_it_believes(
+    edge_app, login_as, world, client
+):
     assert "Strict-Transport-Security" not in client.get("/api/v1/health", base_url="https://localhost").headers
     station = login_as("station_officer")
     for hops, scheme in (("0", "HTTP"), ("1", "HTTPS")):
         behind_proxy = edge_app(APP_ENV="embedded", PUBLIC_BASE_URL="", TRUSTED_PROXY_HOPS=hops).test_client()
-        resp = behind_proxy.post(f"/api/v1/sites/{world['market_site']}/tag", headers=station.headers(FORWARDED),
-                                 base_url="http://safegrid.local")
+        resp = behind_proxy.post(
+            f"/api/v1/sites/{world['market_site']}/tag",
+            headers=station.headers(FORWARDED),
+            base_url="http://safegrid.local",
+        )
         assert resp.status_code == 201, resp.json
         assert resp.json["url"].startswith(f"{scheme}://SAFEGRID.LOCAL/S/")

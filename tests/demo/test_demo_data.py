@@ -1,4 +1,5 @@
 """The demo data: the plan's figures, loaded once however often it runs, and demo logins that see their beat."""
+
 import json
 from collections import Counter
 
@@ -20,14 +21,19 @@ TABLES = (Area, User, RoleAssignment, Enterprise, Site, SiteTag)
 def snapshot():
     """Row counts of every table the loader writes, and the latest edit of those that keep one."""
     rows = {model.__tablename__: db.session.scalar(select(func.count()).select_from(model)) for model in TABLES}
-    edits = {model.__tablename__: db.session.scalar(select(func.max(model.updated_at)))
-             for model in TABLES if hasattr(model, "updated_at")}
+    edits = {
+        model.__tablename__: db.session.scalar(select(func.max(model.updated_at)))
+        for model in TABLES
+        if hasattr(model, "updated_at")
+    }
     return rows, edits
 
 
 def not_demo_counts():
-    return {model.__tablename__: db.session.scalar(select(func.count()).select_from(model).where(~model.is_demo))
-            for model in (Area, User, Enterprise, Site)}
+    return {
+        model.__tablename__: db.session.scalar(select(func.count()).select_from(model).where(~model.is_demo))
+        for model in (Area, User, Enterprise, Site)
+    }
 
 
 def role_holders(role):
@@ -39,8 +45,7 @@ def test_load_adds_the_plans_figures_once(app):
         (rows_before, _), not_demo_before = snapshot(), not_demo_counts()
         counts = load()
         rows_after, edits_after = snapshot()
-        for name, table in (("areas", "areas"), ("users", "users"), ("enterprises", "enterprises"),
-                            ("sites", "sites")):
+        for name, table in (("areas", "areas"), ("users", "users"), ("enterprises", "enterprises"), ("sites", "sites")):
             assert counts[name] == rows_after[table] - rows_before[table] > 0
 
         site_types = Counter(db.session.scalars(select(Site.type).where(Site.is_demo)))
@@ -76,8 +81,11 @@ def test_demo_logins_see_only_their_own_beat(app, client):
         db.session.commit()
         grid_id = db.session.scalars(select(Area.id).where(Area.code == DEMO_GRID)).one()
         street = db.session.scalars(select(Area).where(Area.code == DEMO_STREET)).one()
-        street_grids = set(db.session.scalars(
-            select(Area.id).where(Area.level == "grid", Area.path.startswith(street.path, autoescape=True))))
+        street_grids = set(
+            db.session.scalars(
+                select(Area.id).where(Area.level == "grid", Area.path.startswith(street.path, autoescape=True))
+            )
+        )
 
     grid_sites = sites_seen_by(client, "demo-grid")
     assert len(grid_sites) >= 3

@@ -2,6 +2,7 @@
 starts it (gunicorn.conf.py), on the embedded default in a throwaway instance folder with the demo data,
 and nginx from deploy/nginx.conf rendered for free ports in front of it; and slow clients to send at them.
 Used by tests/deploy and bench/slow_clients.py."""
+
 import base64
 import http.client
 import json
@@ -46,8 +47,10 @@ def nginx() -> str:
     """Debian's nginx, which scripts/test installs (it lives in /usr/sbin, not always on PATH)."""
     path = shutil.which("nginx") or ("/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None)
     if not path:
-        raise NotReady("the deploy tests need Debian's nginx: ./scripts/test installs it "
-                       "(apt-get install --no-install-recommends nginx)")
+        raise NotReady(
+            "the deploy tests need Debian's nginx: ./scripts/test installs it "
+            "(apt-get install --no-install-recommends nginx)"
+        )
     return path
 
 
@@ -65,9 +68,29 @@ def render_nginx(values: dict) -> str:
 def make_certificate(folder: Path) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1 (openssl, which comes with Debian and with nginx's TLS)."""
     cert, key = folder / "cert.pem", folder / "key.pem"
-    done = subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                           "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,  # the returncode is looked at below
+    )
     if done.returncode:
         raise NotReady(f"openssl could not make a test certificate:\n{done.stderr}")
     return cert, key
@@ -100,15 +123,20 @@ def procfile_web() -> str:
 def instance_env(instance: Path, **settings) -> dict:
     """The environment that points wsgi:app (create_app() from the environment) at a prepared instance
     folder: its SQLite database, media and secrets; no Redis, so jobs run inline."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "REDIS_URL", "APP_ENV", "STORAGE_URL", "GUNICORN_CMD_ARGS")}
-    env.update({
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
-        "DATABASE_URL": f"sqlite:///{instance / 'safegrid.db'}",
-        "MEDIA_ROOT": str(instance / "media"),
-        "SECRET_KEY": (instance / "secret_key").read_text().strip(),
-        "QR_SIGNING_KEYS": "A:" + (instance / "qr_key_A").read_text().strip(),
-    })
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "APP_ENV", "STORAGE_URL", "GUNICORN_CMD_ARGS")
+    }
+    env.update(
+        {
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+            "DATABASE_URL": f"sqlite:///{instance / 'safegrid.db'}",
+            "MEDIA_ROOT": str(instance / "media"),
+            "SECRET_KEY": (instance / "secret_key").read_text().strip(),
+            "QR_SIGNING_KEYS": "A:" + (instance / "qr_key_A").read_text().strip(),
+        }
+    )
     env.update({name: str(value) for name, value in settings.items()})
     return env
 
@@ -134,9 +162,17 @@ class Nginx(Process):
         prefix.mkdir(parents=True, exist_ok=True)
         cert, key = make_certificate(prefix)
         self.port = free_port()
-        (prefix / "safegrid.conf").write_text(render_nginx({
-            "SERVER_NAME": "127.0.0.1", "LISTEN": f"127.0.0.1:{self.port}", "TLS_CERTIFICATE": cert,
-            "TLS_CERTIFICATE_KEY": key, "UPSTREAM": f"{upstream[0]}:{upstream[1]}"}))
+        (prefix / "safegrid.conf").write_text(
+            render_nginx(
+                {
+                    "SERVER_NAME": "127.0.0.1",
+                    "LISTEN": f"127.0.0.1:{self.port}",
+                    "TLS_CERTIFICATE": cert,
+                    "TLS_CERTIFICATE_KEY": key,
+                    "UPSTREAM": f"{upstream[0]}:{upstream[1]}",
+                }
+            )
+        )
         # As root, nginx's workers would change to a user who cannot write the temp folders here.
         user = "user root;" if os.geteuid() == 0 else ""
         (prefix / "nginx.conf").write_text(NGINX_MAIN.format(prefix=prefix, user=user))
@@ -166,8 +202,7 @@ def wait_until_healthy(process: Process, address, *, tls: bool, timeout=30):
         except OSError:
             time.sleep(0.1)
     process.stop()
-    raise NotReady(f"{process.log.name} did not answer /api/v1/health on {address}:\n"
-                   f"{process.log.read_text()[-3000:]}")
+    raise NotReady(f"{process.log.name} did not answer /api/v1/health on {address}:\n{process.log.read_text()[-3000:]}")
 
 
 def _client_tls() -> ssl.SSLContext:
@@ -217,9 +252,14 @@ def _parsed(content_type: str, body: bytes):
 
 
 def sign_in(address, login: str, *, tls: bool) -> str:
-    status, _, body = request(address, "POST", "/api/v1/auth/login", tls=tls,
-                              headers={"Content-Type": "application/json"},
-                              body=json.dumps({"login": login, "password": DEMO_PASSWORD}))
+    status, _, body = request(
+        address,
+        "POST",
+        "/api/v1/auth/login",
+        tls=tls,
+        headers={"Content-Type": "application/json"},
+        body=json.dumps({"login": login, "password": DEMO_PASSWORD}),
+    )
     if not 200 <= status < 300:
         raise NotReady(f"signing in as {login} answered {status}: {body}")
     return body["token"]
@@ -229,9 +269,11 @@ def slow_upload_head(token: str, length: int, host: str) -> bytes:
     """The head of a photo upload (PUT /api/v1/photos/<uuid>) announcing `length` bytes, complete and valid
     as far as the app looks before it reads the body (token, type, digest)."""
     digest = base64.b64encode(bytes(32)).decode()
-    return (f"PUT /api/v1/photos/{uuid.uuid4()} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
-            f"Content-Type: image/jpeg\r\nContent-Digest: sha-256=:{digest}:\r\nContent-Length: {length}\r\n"
-            "\r\n").encode()
+    return (
+        f"PUT /api/v1/photos/{uuid.uuid4()} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+        f"Content-Type: image/jpeg\r\nContent-Digest: sha-256=:{digest}:\r\nContent-Length: {length}\r\n"
+        "\r\n"
+    ).encode()
 
 
 class SlowUploads:
@@ -300,8 +342,14 @@ class SlowUploads:
         head, _, body = data.partition(b"\r\n\r\n")
         if head.startswith(b"HTTP/"):
             status = int(head.split(b" ", 2)[1])
-            content_type = next((line.partition(b":")[2].strip().decode() for line in head.split(b"\r\n")
-                                 if line.lower().startswith(b"content-type:")), "")
+            content_type = next(
+                (
+                    line.partition(b":")[2].strip().decode()
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-type:")
+                ),
+                "",
+            )
             self.answers[sock] = (status, _parsed(content_type, body))
         else:
             self.answers[sock] = None

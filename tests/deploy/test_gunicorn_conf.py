@@ -1,4 +1,5 @@
 """The web process as the Procfile starts it listens where only the proxy on its machine reaches it."""
+
 import runpy
 
 from server import PROJECT_ROOT

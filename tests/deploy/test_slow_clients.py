@@ -2,6 +2,7 @@
 of gunicorn as the Procfile starts it (gunicorn.conf.py). Fifty uploads trickling a byte a second never reach a
 worker, and health answers within a second throughout; without the proxy the app's body deadline cuts them off;
 errors nginx or gunicorn answer themselves come in the one JSON error shape."""
+
 import time
 
 import pytest
@@ -52,8 +53,14 @@ def test_health_answers_within_a_second_while_fifty_uploads_trickle_in(proxied):
 
 def test_without_the_proxy_the_app_cuts_a_trickling_upload_off_with_a_408(instance, tmp_path):
     # as ./scripts/serve runs it: threads, and the app's deadline, here a grace of one second
-    web = Gunicorn(instance, tmp_path / "gunicorn.log", WEB_CONCURRENCY=1, GUNICORN_CMD_ARGS="--threads 4",
-                   BODY_GRACE_S=1, BODY_MIN_RATE_BYTES_S=2000)
+    web = Gunicorn(
+        instance,
+        tmp_path / "gunicorn.log",
+        WEB_CONCURRENCY=1,
+        GUNICORN_CMD_ARGS="--threads 4",
+        BODY_GRACE_S=1,
+        BODY_MIN_RATE_BYTES_S=2000,
+    )
     try:
         token = sign_in(web.address, "demo-grid", tls=False)
         uploads = SlowUploads(web.address, token, count=3, tls=False)
@@ -86,8 +93,10 @@ def test_an_over_long_request_line_is_refused_in_the_one_shape(proxied, instance
 
 
 def test_a_body_over_the_cap_is_refused_before_it_is_sent(proxied):
-    head = (b"PUT /api/v1/photos/00000000-0000-4000-8000-000000000001 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            b"Content-Type: image/jpeg\r\nContent-Length: 20000000\r\n\r\n")
+    head = (
+        b"PUT /api/v1/photos/00000000-0000-4000-8000-000000000001 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: image/jpeg\r\nContent-Length: 20000000\r\n\r\n"
+    )
     status, _, body = raw_request(proxied.address, head, tls=True)
     assert status == 413
     assert_one_shape(413, body)

@@ -1,6 +1,7 @@
 """Browser tests of the field app: the real app under gunicorn with the demo data (tests/e2e/live.py),
 driven in the system's Chromium. ./scripts/test builds the field app and installs Chromium first.
 """
+
 import io
 import math
 from pathlib import Path
@@ -22,6 +23,7 @@ def _ready(check, *args):
 
 
 # ---- the server ---------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def demo_instance(tmp_path_factory) -> Path:
@@ -56,6 +58,7 @@ def live_server(start_live_server) -> str:
 
 # ---- the API, as the demo people --------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def api_as(playwright, live_server):
     """api_as("demo-grid") → a Playwright request context signed in as that demo account."""
@@ -69,7 +72,8 @@ def api_as(playwright, live_server):
             token = resp.json()["token"]
             anonymous.dispose()
             contexts[login] = playwright.request.new_context(
-                base_url=live_server, extra_http_headers={"Authorization": f"Bearer {token}"})
+                base_url=live_server, extra_http_headers={"Authorization": f"Bearer {token}"}
+            )
         return contexts[login]
 
     yield make
@@ -96,12 +100,15 @@ def demo_site(api_as) -> dict:
 def near(site: dict, metres: float = 30) -> dict:
     """A geolocation `metres` north-east of a site (WGS-84), within check-in distance."""
     step = metres / math.sqrt(2) / 111_320
-    return {"latitude": site["latitude"] + step,
-            "longitude": site["longitude"] + step / math.cos(math.radians(site["latitude"])),
-            "accuracy": 10}
+    return {
+        "latitude": site["latitude"] + step,
+        "longitude": site["longitude"] + step / math.cos(math.radians(site["latitude"])),
+        "accuracy": 10,
+    }
 
 
 # ---- the browser ----------------------------------------------------------------------------------
+
 
 def write_camera_video(path: Path, image: Image.Image) -> Path:
     """Write `image` centred on a white frame as an MJPEG (30 JPEG frames, one after the other), the
@@ -135,16 +142,28 @@ def tag_video(camera_video):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args, camera_video):
-    return {**browser_type_launch_args, "executable_path": _ready(live.chromium),
-            "args": [*live.CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                     f"--use-file-for-fake-video-capture={camera_video}"]}
+    return {
+        **browser_type_launch_args,
+        "executable_path": _ready(live.chromium),
+        "args": [
+            *live.CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={camera_video}",
+        ],
+    }
 
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args, live_server, demo_site):
     """Every page: a phone-sized screen in Chinese, at demo_site, with the camera and location allowed."""
-    return {**browser_context_args, **live.PHONE, "base_url": live_server,
-            "permissions": ["camera", "geolocation"], "geolocation": near(demo_site)}
+    return {
+        **browser_context_args,
+        **live.PHONE,
+        "base_url": live_server,
+        "permissions": ["camera", "geolocation"],
+        "geolocation": near(demo_site),
+    }
 
 
 # Reports each Content-Security-Policy violation of a page (a script, style, image or connection the policy

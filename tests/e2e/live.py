@@ -1,6 +1,7 @@
 """The real app for a browser to drive: gunicorn on the embedded default (SQLite, inline jobs) in a
 throwaway instance folder with the demo data, serving a built field app; the system's Chromium. Used by
 the e2e tests and by bench/pwa_shell.py."""
+
 import os
 import shutil
 import socket
@@ -17,11 +18,23 @@ from server import PROJECT_ROOT
 PWA_DIST = Path(os.environ.get("SAFEGRID_E2E_PWA_DIST") or PROJECT_ROOT / "pwa" / "dist")
 DEMO_PASSWORD = "safegrid-demo"
 # Flags that keep a headless Chromium quiet and off the network but for the pages it is sent to.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 # A browser context as a grid worker's phone: its screen, Chinese, the district's time zone.
-PHONE = {"viewport": {"width": 412, "height": 915}, "is_mobile": True, "has_touch": True, "locale": "zh-CN",
-         "timezone_id": "Asia/Shanghai"}
+PHONE = {
+    "viewport": {"width": 412, "height": 915},
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+    "timezone_id": "Asia/Shanghai",
+}
 
 
 class NotReady(RuntimeError):
@@ -32,15 +45,19 @@ def chromium() -> str:
     """The system's Chromium (Debian's package, which scripts/test installs), never a downloaded one."""
     path = shutil.which("chromium")
     if not path:
-        raise NotReady("the browser tests need Debian's chromium: ./scripts/test installs it "
-                       "(apt-get install --no-install-recommends chromium)")
+        raise NotReady(
+            "the browser tests need Debian's chromium: ./scripts/test installs it "
+            "(apt-get install --no-install-recommends chromium)"
+        )
     return path
 
 
 def check_built(dist: Path = PWA_DIST):
     if not (dist / "index.html").is_file():
-        raise NotReady(f"the field app is not built ({dist}/index.html is missing): ./scripts/test builds it, "
-                       "or run `cd pwa && npm ci && npm run build`")
+        raise NotReady(
+            f"the field app is not built ({dist}/index.html is missing): ./scripts/test builds it, "
+            "or run `cd pwa && npm ci && npm run build`"
+        )
 
 
 def _app_spec(instance: Path, dist: Path) -> str:
@@ -52,8 +69,13 @@ def prepare_demo_instance(instance: Path):
     """Migrate a new instance folder to head and load the demo data into it (about ten seconds)."""
     instance.mkdir(parents=True, exist_ok=True)
     for command in (["db", "upgrade"], ["demo", "load"]):
-        done = subprocess.run([sys.executable, "-m", "flask", "--app", _app_spec(instance, PWA_DIST), *command],
-                              cwd=PROJECT_ROOT, capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", _app_spec(instance, PWA_DIST), *command],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            check=False,  # the returncode is looked at below
+        )
         if done.returncode:
             raise NotReady(f"flask {' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
 
@@ -75,9 +97,24 @@ class LiveServer:
         self.log = instance / "gunicorn.log"
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--bind", self.url.removeprefix("http://"), "--workers",
-                 str(workers), "--threads", str(threads), "--access-logfile", "-", _app_spec(instance, dist)],
-                cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "--bind",
+                    self.url.removeprefix("http://"),
+                    "--workers",
+                    str(workers),
+                    "--threads",
+                    str(threads),
+                    "--access-logfile",
+                    "-",
+                    _app_spec(instance, dist),
+                ],
+                cwd=PROJECT_ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         self._wait_until_up()
 
     def _wait_until_up(self):
@@ -116,7 +153,8 @@ def wait_until_controlled(page):
     """Wait until the field app's service worker is installed (the shell precached), activated and in
     control of `page`; a worker that does not claim open pages controls them from the next load."""
     page.wait_for_function("""navigator.serviceWorker.ready.then(({active}) => active.state === "activated" ||
-        new Promise(done => active.addEventListener("statechange", () => active.state === "activated" && done(true))))""")
+        new Promise(done => active.addEventListener("statechange",
+                                                    () => active.state === "activated" && done(true))))""")
     if not page.evaluate("!!navigator.serviceWorker.controller"):
         page.reload()
     page.wait_for_function("!!navigator.serviceWorker.controller")

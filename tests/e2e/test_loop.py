@@ -1,6 +1,7 @@
 """The hazard loop in the field app, as its users live it: a grid worker with no signal scans a tag and
 reports with a photo, reloads, comes back online and the report arrives once; the station acknowledges
 and issues a notice, the enterprise rectifies with a photo, and the station closes it."""
+
 import io
 import re
 
@@ -20,8 +21,11 @@ WHAT = "消防通道堆放纸箱，安全出口被堵（端到端测试）"
 def market(api_as) -> dict:
     """The demo enterprise's site on demo-grid's beat, with its live tag."""
     theirs = {site["id"] for site in api_as("demo-enterprise").get("/api/v1/sites").json()}
-    site = next(site for site in api_as("demo-grid").get("/api/v1/sites", params={"page_size": 100}).json()
-                if site["id"] in theirs)
+    site = next(
+        site
+        for site in api_as("demo-grid").get("/api/v1/sites", params={"page_size": 100}).json()
+        if site["id"] in theirs
+    )
     return {**site, "tag": api_as("demo-grid").get(f"/api/v1/sites/{site['id']}/tag").json()}
 
 
@@ -53,8 +57,11 @@ def phone(browser, browser_context_args, market, csp):
 
 
 def reports_of(api, site_id) -> list[dict]:
-    return [h for h in api.get("/api/v1/hazards", params={"site_id": site_id, "page_size": 100}).json()
-            if h["description"] == WHAT]
+    return [
+        h
+        for h in api.get("/api/v1/hazards", params={"site_id": site_id, "page_size": 100}).json()
+        if h["description"] == WHAT
+    ]
 
 
 def outbox(page):
@@ -149,6 +156,11 @@ def test_a_report_made_offline_arrives_once_and_goes_round_the_loop(phone, marke
     assert report["state"] == "closed"
     timeline = api_as("demo-station").get(f"/api/v1/hazards/{report['id']}/timeline").json()
     assert [event["action"] for event in timeline] == [
-        "report", "acknowledge", "issue_notice", "submit_rectification", "close"]
+        "report",
+        "acknowledge",
+        "issue_notice",
+        "submit_rectification",
+        "close",
+    ]
     documents = api_as("demo-station").get(f"/api/v1/hazards/{report['id']}/documents").json()
     assert sorted(d["kind"] for d in documents) == ["rectification_notice", "reinspection_opinion"]

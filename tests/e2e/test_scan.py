@@ -1,4 +1,5 @@
 """Scanning a site's tag with the phone's camera: the app opens the site and checks the worker in there."""
+
 import pytest
 from playwright.sync_api import expect
 

@@ -1,4 +1,5 @@
 """The field app's shell in a real browser: Chinese, installable, and opening with no signal."""
+
 import io
 
 import pytest

@@ -1,4 +1,5 @@
 """A new release of the field app reaches a phone whose outbox still holds unsent work: nothing is lost."""
+
 import re
 import shutil
 
@@ -13,13 +14,15 @@ pytestmark = pytest.mark.e2e
 WHAT = "配电箱门未关闭（版本更新测试）"
 
 
-def test_an_app_update_keeps_the_outbox_and_sends_it_after(browser, browser_context_args, start_live_server,
-                                                           demo_site, tmp_path, csp):
+def test_an_app_update_keeps_the_outbox_and_sends_it_after(
+    browser, browser_context_args, start_live_server, demo_site, tmp_path, csp
+):
     release = tmp_path / "dist"
     shutil.copytree(live.PWA_DIST, release)
     url = start_live_server(release)
-    context = csp.watch(browser.new_context(**{**browser_context_args, "base_url": url,
-                                                "geolocation": near(demo_site)}))
+    context = csp.watch(
+        browser.new_context(**{**browser_context_args, "base_url": url, "geolocation": near(demo_site)})
+    )
     page = live.sign_in(context.new_page(), "/", "demo-grid")
     live.wait_until_controlled(page)
     expect(page.get_by_text(demo_site["name"]).first).to_be_visible()
@@ -47,9 +50,13 @@ def test_an_app_update_keeps_the_outbox_and_sends_it_after(browser, browser_cont
     context.set_offline(True)
     context.set_offline(False)
     expect(page.get_by_test_id("outbox-status").first).to_contain_text("全部已发送", timeout=30_000)
-    login = context.request.post(f"{url}/api/v1/auth/login",
-                                 data={"login": "demo-station", "password": live.DEMO_PASSWORD}).json()
-    hazards = context.request.get(f"{url}/api/v1/hazards", params={"site_id": demo_site["id"]},
-                                  headers={"Authorization": f"Bearer {login['token']}"}).json()
+    login = context.request.post(
+        f"{url}/api/v1/auth/login", data={"login": "demo-station", "password": live.DEMO_PASSWORD}
+    ).json()
+    hazards = context.request.get(
+        f"{url}/api/v1/hazards",
+        params={"site_id": demo_site["id"]},
+        headers={"Authorization": f"Bearer {login['token']}"},
+    ).json()
     assert [h["description"] for h in hazards].count(WHAT) == 1
     context.close()

@@ -1,4 +1,5 @@
 """Registering and editing enterprises; the unified social credit code is checked (GB 32100)."""
+
 import pytest
 
 from server.enterprises.uscc import check_character, problem
@@ -13,12 +14,15 @@ def test_known_codes_pass_the_check(code):
     assert problem(code) is None
 
 
-@pytest.mark.parametrize("code,why", [
-    ("91350100M000100Y44", "校验位"),  # last character changed
-    ("91350100M000100Y4", "18 位"),
-    ("91350100M000100I43", "不允许的字符"),  # I is not in the character set
-    ("9135A100M000100Y4X", "行政区划"),
-])
+@pytest.mark.parametrize(
+    "code,why",
+    [
+        ("91350100M000100Y44", "校验位"),  # last character changed
+        ("91350100M000100Y4", "18 位"),
+        ("91350100M000100I43", "不允许的字符"),  # I is not in the character set
+        ("9135A100M000100Y4X", "行政区划"),
+    ],
+)
 def test_bad_codes_say_what_is_wrong(code, why):
     assert why in problem(code)
 
@@ -30,9 +34,15 @@ def test_generated_codes_round_trip():
 
 
 def new_enterprise(world, **changes):
-    return {"name": "江汉测试加油站有限公司", "uscc": make_uscc(), "sector": "fuel_retail",
-            "area_id": world["street_a"], "above_designated_size": True,
-            "contacts": [{"name": "王强", "title": "安全负责人", "phone": "13907100000"}], **changes}
+    return {
+        "name": "江汉测试加油站有限公司",
+        "uscc": make_uscc(),
+        "sector": "fuel_retail",
+        "area_id": world["street_a"],
+        "above_designated_size": True,
+        "contacts": [{"name": "王强", "title": "安全负责人", "phone": "13907100000"}],
+        **changes,
+    }
 
 
 def test_station_registers_an_enterprise_in_its_street(login_as, world):
@@ -67,7 +77,9 @@ def test_the_same_code_twice_is_a_conflict(login_as, world):
 
 
 def test_a_station_cannot_register_an_enterprise_in_another_street(login_as, world):
-    resp = login_as("station_officer").post("/api/v1/enterprises", json=new_enterprise(world, area_id=world["street_b"]))
+    resp = login_as("station_officer").post(
+        "/api/v1/enterprises", json=new_enterprise(world, area_id=world["street_b"])
+    )
     assert resp.status_code == 422 and resp.json["code"] == "outside_scope"
 
 

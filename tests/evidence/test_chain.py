@@ -1,4 +1,5 @@
 """The event chain: every state change linked to the one before, and any later edit found by `verify`."""
+
 import os
 import threading
 
@@ -32,12 +33,19 @@ def append(n):
     return [evidence.record("test", f"r{i}", "touch", actor_id=None, reason=f"第{i}次") for i in range(n)]
 
 
-@pytest.mark.parametrize("tamper,broken_at,problem", [
-    (lambda events: update(Event).where(Event.seq == events[2].seq).values(reason="改过了"), 2, "content was changed"),
-    (lambda events: update(Event).where(Event.seq == events[1].seq).values(to_state="closed"), 1, "content"),
-    (lambda events: delete(Event).where(Event.seq == events[3].seq), 3, "missing"),
-    (lambda events: delete(Event).where(Event.seq == events[4].seq), 4, "removed"),
-])
+@pytest.mark.parametrize(
+    "tamper,broken_at,problem",
+    [
+        (
+            lambda events: update(Event).where(Event.seq == events[2].seq).values(reason="改过了"),
+            2,
+            "content was changed",
+        ),
+        (lambda events: update(Event).where(Event.seq == events[1].seq).values(to_state="closed"), 1, "content"),
+        (lambda events: delete(Event).where(Event.seq == events[3].seq), 3, "missing"),
+        (lambda events: delete(Event).where(Event.seq == events[4].seq), 4, "removed"),
+    ],
+)
 def test_verify_names_the_first_broken_link(app, tamper, broken_at, problem):
     with app.app_context():
         events = append(5)

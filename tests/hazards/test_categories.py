@@ -1,5 +1,6 @@
 """The categories a report may name: the bureau adds and retires them, and the reports follow at once in the process
 that changed them, within a minute in the others."""
+
 import pytest
 from sqlalchemy import update
 
@@ -47,7 +48,10 @@ def test_a_category_added_by_another_process_is_accepted_at_once(app, login_as, 
     worker = login_as("grid_worker")
     assert worker.post("/api/v1/hazards", json=report_body(world, category="gas")).status_code == 201  # codes read
     with app.app_context():
-        db.session.execute(HazardCategory.__table__.insert().values(code="lifts", name_zh="电梯安全", name_en="Lifts",
-                                                                    active=True, position=99))
+        db.session.execute(
+            HazardCategory.__table__.insert().values(
+                code="lifts", name_zh="电梯安全", name_en="Lifts", active=True, position=99
+            )
+        )
         db.session.commit()
     assert worker.post("/api/v1/hazards", json=report_body(world, category="lifts")).status_code == 201

@@ -1,6 +1,7 @@
 """The migration that gives each clock the state it holds in (c5d1f08e7a36), on clocks set before it: every kind
 gets the state the actions that set it left the hazard in, so a clock due after the upgrade fires or lapses as it
 would have before."""
+
 import uuid
 from datetime import timedelta
 
@@ -8,36 +9,68 @@ import pytest
 import sqlalchemy as sa
 
 from server.core.db import UTCDateTime
-from tests.migrations.test_migrations import empty_engine, migrate  # noqa: F401 (a fixture, and a helper)
+from tests.migrations.engines import migrate
 from tests.photos.test_citation_migration import NOW, areas, hazards, user
 
 pytestmark = pytest.mark.no_transaction
 BEFORE, REVISION = "b7e2c4a19d05", "c5d1f08e7a36"
-KINDS = {"ack_warning": "reported", "ack_escalation": "reported", "reinspection_overdue": "submitted",
-         "deadline_near": "rectifying", "overdue": "rectifying"}
+KINDS = {
+    "ack_warning": "reported",
+    "ack_escalation": "reported",
+    "reinspection_overdue": "submitted",
+    "deadline_near": "rectifying",
+    "overdue": "rectifying",
+}
 
 
 def test_clocks_set_before_the_rule_hold_in_the_state_their_kind_was_set_for(app, empty_engine):
     migrate(app, empty_engine, "upgrade", BEFORE)
-    clocks = sa.table("hazard_clocks", sa.column("id", sa.Uuid()), sa.column("hazard_id", sa.Uuid()),
-                      sa.column("kind"), sa.column("due_at", UTCDateTime()), sa.column("outcome"))
+    clocks = sa.table(
+        "hazard_clocks",
+        sa.column("id", sa.Uuid()),
+        sa.column("hazard_id", sa.Uuid()),
+        sa.column("kind"),
+        sa.column("due_at", UTCDateTime()),
+        sa.column("outcome"),
+    )
     ids = {kind: uuid.uuid4() for kind in KINDS}
     with empty_engine.begin() as conn:
         reporter, hazard = user(conn, "reporter"), uuid.uuid4()
-        conn.execute(areas.insert().values(id=1, code="G", name="网格", level="grid", path="/1/", is_demo=False,
-                                           created_at=NOW, updated_at=NOW))
-        conn.execute(hazards.insert().values(id=hazard, grid_id=1, street_id=1, category="fire", level="general",
-                                             description="d", source="patrol", photo_ids=[], reporter_id=reporter,
-                                             observed_at=NOW, received_at=NOW, state="rectifying", ack_due_at=NOW,
-                                             responsible_party="", version=1, created_at=NOW, updated_at=NOW))
+        conn.execute(
+            areas.insert().values(
+                id=1, code="G", name="网格", level="grid", path="/1/", is_demo=False, created_at=NOW, updated_at=NOW
+            )
+        )
+        conn.execute(
+            hazards.insert().values(
+                id=hazard,
+                grid_id=1,
+                street_id=1,
+                category="fire",
+                level="general",
+                description="d",
+                source="patrol",
+                photo_ids=[],
+                reporter_id=reporter,
+                observed_at=NOW,
+                received_at=NOW,
+                state="rectifying",
+                ack_due_at=NOW,
+                responsible_party="",
+                version=1,
+                created_at=NOW,
+                updated_at=NOW,
+            )
+        )
         for minutes, (kind, clock_id) in enumerate(ids.items()):
-            conn.execute(clocks.insert().values(id=clock_id, hazard_id=hazard, kind=kind, outcome="",
-                                                due_at=NOW + timedelta(minutes=minutes)))
+            conn.execute(
+                clocks.insert().values(
+                    id=clock_id, hazard_id=hazard, kind=kind, outcome="", due_at=NOW + timedelta(minutes=minutes)
+                )
+            )
     migrate(app, empty_engine, "upgrade", REVISION)
     with empty_engine.connect() as conn:
         states = dict(conn.execute(sa.text("SELECT kind, state FROM hazard_clocks")).all())
     assert states == KINDS
     migrate(app, empty_engine, "downgrade", BEFORE)
     assert "state" not in {c["name"] for c in sa.inspect(empty_engine).get_columns("hazard_clocks")}
-
-

@@ -1,7 +1,8 @@
 """The clocks, with a controlled clock and once through the maintenance round: warn at 20, escalate at 30,
 deadlines and supervision; each fires once, and only while it still applies. And the inbox they fill."""
+
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -52,8 +53,9 @@ def test_an_acknowledged_report_is_not_escalated(app, login_as, world):
     assert tick_at(app, received(app, hazard) + timedelta(hours=1)) == 0
     assert inbox(supervisor) == []
     with app.app_context():
-        outcomes = db.session.scalars(select(HazardClock.outcome).where(
-            HazardClock.hazard_id == uuid.UUID(hazard["id"]))).all()
+        outcomes = db.session.scalars(
+            select(HazardClock.outcome).where(HazardClock.hazard_id == uuid.UUID(hazard["id"]))
+        ).all()
     assert sorted(outcomes) == ["moot", "moot"]
 
 
@@ -81,7 +83,7 @@ def test_rectified_in_time_nothing_fires_and_the_station_is_asked_to_reinspect(a
     act(station, hazard["id"], "issue_notice", deadline=later(2), responsible_party="市场方")
     act(enterprise, hazard["id"], "submit_rectification", description="已整改", photo_ids=[str(uuid.uuid4())])
     assert ("reinspection_due", hazard["id"]) in inbox(station)
-    assert tick_at(app, datetime.now(timezone.utc) + timedelta(days=5)) == 1  # only the station's re-inspection
+    assert tick_at(app, datetime.now(UTC) + timedelta(days=5)) == 1  # only the station's re-inspection
     assert ("overdue", hazard["id"]) not in inbox(supervisor)
     assert ("reinspection_overdue", hazard["id"]) in inbox(supervisor)
 
@@ -101,13 +103,17 @@ def test_every_process_s_maintenance_round_fires_the_due_clocks(app, login_as, w
     supervisor = login_as("supervisor")
     hazard = report(login_as("grid_worker"), world)
     with app.app_context():
-        db.session.execute(HazardClock.__table__.update().where(HazardClock.hazard_id == uuid.UUID(hazard["id"]))
-                           .values(due_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
+        db.session.execute(
+            HazardClock.__table__.update()
+            .where(HazardClock.hazard_id == uuid.UUID(hazard["id"]))
+            .values(due_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
         db.session.commit()
     maintenance.run_once(app)  # what each web worker and each job worker does every few seconds
     with app.app_context():
-        fired = db.session.scalars(select(HazardClock.outcome).where(
-            HazardClock.hazard_id == uuid.UUID(hazard["id"]))).all()
+        fired = db.session.scalars(
+            select(HazardClock.outcome).where(HazardClock.hazard_id == uuid.UUID(hazard["id"]))
+        ).all()
     assert fired == ["fired", "fired"]
     assert ("ack_escalation", hazard["id"]) in inbox(supervisor)
 
@@ -150,7 +156,7 @@ def test_a_notice_without_a_deadline_gets_the_default_for_its_level(app, login_a
         hazard = report(login_as("grid_worker"), world, level=level)
         act(station, hazard["id"], "acknowledge")
         notice = act(station, hazard["id"], "issue_notice", responsible_party="市场方").json
-        given = datetime.fromisoformat(notice["deadline"]) - datetime.now(timezone.utc)
+        given = datetime.fromisoformat(notice["deadline"]) - datetime.now(UTC)
         assert timedelta(days=days, minutes=-1) < given <= timedelta(days=days)
         with app.app_context():
             recorded = evidence.timeline("hazard", hazard["id"])[-1].data["deadline"]
@@ -161,7 +167,7 @@ def test_a_rectification_not_reinspected_in_time_is_flagged_to_the_district(app,
     station, enterprise, supervisor = login_as("station_officer"), login_as("enterprise_user"), login_as("supervisor")
     hazard = report(login_as("grid_worker"), world)
     act(enterprise, hazard["id"], "self_rectify", description="已整改", photo_ids=[str(uuid.uuid4())])
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     assert tick_at(app, now + timedelta(days=2, hours=23)) == 0
     assert tick_at(app, now + timedelta(days=3, minutes=1)) == 1
     assert ("reinspection_overdue", hazard["id"]) in inbox(supervisor)

@@ -1,7 +1,8 @@
 """The hazard loop through the API, for each role: happy and unhappy paths, replays, scope, evidence."""
+
 import hashlib
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select, update
@@ -16,9 +17,19 @@ SHANGHAI = timezone(timedelta(hours=8))
 
 
 def report_body(world, **changes):
-    return {"id": uid(), "site_id": str(world["market_site"]), "category": "fire", "level": "general",
-            "description": "安全出口被杂物堵塞", "observed_at": datetime(2026, 11, 29, 9, 5, tzinfo=SHANGHAI).isoformat(),
-            "latitude": 30.5901, "longitude": 114.2702, "accuracy_m": 6.0, "photo_ids": [uid()], **changes}
+    return {
+        "id": uid(),
+        "site_id": str(world["market_site"]),
+        "category": "fire",
+        "level": "general",
+        "description": "安全出口被杂物堵塞",
+        "observed_at": datetime(2026, 11, 29, 9, 5, tzinfo=SHANGHAI).isoformat(),
+        "latitude": 30.5901,
+        "longitude": 114.2702,
+        "accuracy_m": 6.0,
+        "photo_ids": [uid()],
+        **changes,
+    }
 
 
 def report(caller, world, **changes):
@@ -30,12 +41,15 @@ def report(caller, world, **changes):
 def act(caller, hazard_id, action, *, change_id=None, if_match=None, **payload):
     url = f"/api/v1/hazards/{hazard_id}"
     etag = if_match or caller.get(url).headers.get("ETag")
-    return caller.post(f"{url}/transitions", json={"id": change_id or uid(), "action": action, **payload},
-                       headers={"If-Match": etag} if etag else {})
+    return caller.post(
+        f"{url}/transitions",
+        json={"id": change_id or uid(), "action": action, **payload},
+        headers={"If-Match": etag} if etag else {},
+    )
 
 
 def later(days=7):
-    return (datetime.now(timezone.utc) + timedelta(days=days)).isoformat()
+    return (datetime.now(UTC) + timedelta(days=days)).isoformat()
 
 
 def events_of(app, hazard_id):
@@ -66,12 +80,14 @@ def test_the_whole_loop_from_report_to_close(app, login_as, world):
     assert supervisor.get(f"/api/v1/hazards/{hazard['id']}").json["state"] == "closed"
 
     assert events_of(app, hazard["id"]) == [
-        ("report", None, "reported"), ("acknowledge", "reported", "acknowledged"),
-        ("issue_notice", "acknowledged", "rectifying"), ("submit_rectification", "rectifying", "submitted"),
-        ("close", "submitted", "closed")]
+        ("report", None, "reported"),
+        ("acknowledge", "reported", "acknowledged"),
+        ("issue_notice", "acknowledged", "rectifying"),
+        ("submit_rectification", "rectifying", "submitted"),
+        ("close", "submitted", "closed"),
+    ]
     timeline = station.get(f"/api/v1/hazards/{hazard['id']}/timeline").json
-    assert [e["action"] for e in timeline] == ["report", "acknowledge", "issue_notice", "submit_rectification",
-                                                "close"]
+    assert [e["action"] for e in timeline] == ["report", "acknowledge", "issue_notice", "submit_rectification", "close"]
     with app.app_context():
         assert evidence.verify()[1] is None
 
@@ -89,7 +105,9 @@ def test_replaying_every_create_and_change_three_times_changes_nothing_more(app,
         resp = act(station, body["id"], "acknowledge", change_id=change, if_match=etag)
         assert resp.status_code == 200 and resp.json["state"] == "acknowledged", (attempt, resp.json)
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Hazard).where(Hazard.id == uuid.UUID(body["id"]))) == 1
+        assert (
+            db.session.scalar(select(func.count()).select_from(Hazard).where(Hazard.id == uuid.UUID(body["id"]))) == 1
+        )
     assert events_of(app, body["id"]) == [("report", None, "reported"), ("acknowledge", "reported", "acknowledged")]
 
 
@@ -181,17 +199,26 @@ def test_the_30_minute_target_is_measured_from_arrival(app, login_as, world):
     assert datetime.fromisoformat(hazard["ack_due_at"]) - received == timedelta(minutes=30)
     assert not hazard["overdue_ack"]
     with app.app_context():
-        db.session.execute(update(Hazard).where(Hazard.id == uuid.UUID(hazard["id"]))
-                           .values(ack_due_at=datetime.now(timezone.utc) - timedelta(minutes=1)))
+        db.session.execute(
+            update(Hazard)
+            .where(Hazard.id == uuid.UUID(hazard["id"]))
+            .values(ack_due_at=datetime.now(UTC) - timedelta(minutes=1))
+        )
         db.session.commit()
     late = station.get("/api/v1/hazards", query_string={"overdue_ack": "true"}).json
     assert [h["id"] for h in late] == [hazard["id"]] and late[0]["overdue_ack"]
 
 
-@pytest.mark.parametrize("changes,field", [
-    ({"category": "nonsense"}, "category"), ({"level": "huge"}, "level"), ({"site_id": None}, "site_id"),
-    ({"observed_at": "2026-11-29T09:05:00"}, "observed_at"), ({"photo_ids": ["x"]}, "photo_ids"),
-])
+@pytest.mark.parametrize(
+    "changes,field",
+    [
+        ({"category": "nonsense"}, "category"),
+        ({"level": "huge"}, "level"),
+        ({"site_id": None}, "site_id"),
+        ({"observed_at": "2026-11-29T09:05:00"}, "observed_at"),
+        ({"photo_ids": ["x"]}, "photo_ids"),
+    ],
+)
 def test_bad_reports_are_clear_4xx_and_leave_nothing(app, login_as, world, changes, field):
     resp = login_as("grid_worker").post("/api/v1/hazards", json=report_body(world, **changes))
     assert resp.status_code == 422 and field in resp.json["errors"]["json"], resp.json
@@ -204,19 +231,24 @@ def test_replaying_every_step_of_the_loop_three_times_leaves_one_event_per_chang
     body = report_body(world)
     for _ in range(3):
         assert worker.post("/api/v1/hazards", json=body).status_code in (200, 201)
-    steps = [(station, "acknowledge", {}),
-             (station, "issue_notice", {"deadline": later(), "responsible_party": "市场方"}),
-             (enterprise, "submit_rectification", {"description": "已整改", "photo_ids": [uid()]}),
-             (station, "close", {"result": "复查合格"})]
+    steps = [
+        (station, "acknowledge", {}),
+        (station, "issue_notice", {"deadline": later(), "responsible_party": "市场方"}),
+        (enterprise, "submit_rectification", {"description": "已整改", "photo_ids": [uid()]}),
+        (station, "close", {"result": "复查合格"}),
+    ]
     for caller, action, payload in steps:
         etag, change = caller.get(f"/api/v1/hazards/{body['id']}").headers["ETag"], uid()
         for _ in range(3):  # the same change, as a phone with a flaky connection sends it
             resp = act(caller, body["id"], action, change_id=change, if_match=etag, **payload)
             assert resp.status_code == 200, (action, resp.json)
     assert events_of(app, body["id"]) == [
-        ("report", None, "reported"), ("acknowledge", "reported", "acknowledged"),
-        ("issue_notice", "acknowledged", "rectifying"), ("submit_rectification", "rectifying", "submitted"),
-        ("close", "submitted", "closed")]
+        ("report", None, "reported"),
+        ("acknowledge", "reported", "acknowledged"),
+        ("issue_notice", "acknowledged", "rectifying"),
+        ("submit_rectification", "rectifying", "submitted"),
+        ("close", "submitted", "closed"),
+    ]
     documents = station.get(f"/api/v1/hazards/{body['id']}/documents").json
     assert [d["kind"] for d in documents] == ["rectification_notice", "reinspection_opinion"]
     notices = [n for n in enterprise.get("/api/v1/inbox").json if n["kind"] == "notice"]
@@ -229,8 +261,13 @@ def test_each_answer_carries_the_etag_for_the_next_change_without_a_read(login_a
     assert created.status_code == 201 and created.headers["ETag"]
     acked = act(station, created.json["id"], "acknowledge", if_match=created.headers["ETag"])
     assert acked.status_code == 200, acked.json
-    notice = act(station, created.json["id"], "issue_notice", responsible_party="测试农贸市场有限公司",
-                 if_match=acked.headers["ETag"])
+    notice = act(
+        station,
+        created.json["id"],
+        "issue_notice",
+        responsible_party="测试农贸市场有限公司",
+        if_match=acked.headers["ETag"],
+    )
     assert notice.status_code == 200, notice.json
     assert notice.headers["ETag"] == station.get(f"/api/v1/hazards/{created.json['id']}").headers["ETag"]
     stale = act(station, created.json["id"], "close", result="合格", if_match=acked.headers["ETag"])
@@ -244,7 +281,8 @@ def test_a_hazard_etag_is_a_hash_of_its_id_and_version_and_stays_so(login_as, wo
     hazard_id = created.json["id"]
 
     def pinned(version):
-        return '"%s"' % hashlib.sha1(f'{{"hazard": "{hazard_id}", "version": {version}}}'.encode()).hexdigest()
+        digest = hashlib.sha1(f'{{"hazard": "{hazard_id}", "version": {version}}}'.encode()).hexdigest()
+        return f'"{digest}"'
 
     assert created.headers["ETag"] == station.get(f"/api/v1/hazards/{hazard_id}").headers["ETag"] == pinned(1)
     acked = act(station, hazard_id, "acknowledge", if_match=pinned(1))
@@ -266,7 +304,7 @@ def test_the_answer_to_a_report_is_the_hazard_as_stored(login_as, world):
 
 def test_a_phone_whose_clock_is_off_is_measured_by_its_device_time_and_its_observation_corrected(login_as, world):
     worker = login_as("grid_worker")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     phone_now = now - timedelta(minutes=10)  # its clock runs 10 minutes slow
     body = report_body(world, observed_at=(phone_now - timedelta(minutes=5)).astimezone(SHANGHAI).isoformat())
     sent = worker.post("/api/v1/hazards", json=body, headers={"Device-Time": phone_now.isoformat()})
@@ -277,8 +315,9 @@ def test_a_phone_whose_clock_is_off_is_measured_by_its_device_time_and_its_obser
     assert abs(seen - (now - timedelta(minutes=5))) < timedelta(seconds=10)
 
     # sent again later (the answer was lost): the same report, measured when it first arrived
-    again = worker.post("/api/v1/hazards", json=body,
-                        headers={"Device-Time": (phone_now + timedelta(minutes=3)).isoformat()})
+    again = worker.post(
+        "/api/v1/hazards", json=body, headers={"Device-Time": (phone_now + timedelta(minutes=3)).isoformat()}
+    )
     assert again.status_code == 200 and again.json["clock_offset_s"] == sent.json["clock_offset_s"]
 
 

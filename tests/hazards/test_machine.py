@@ -1,4 +1,5 @@
 """The state machine, exhaustively: every action from every state, by every role, written out by hand."""
+
 import itertools
 
 import pytest
@@ -36,25 +37,44 @@ ALLOWED = {
 }
 # What must hold of the hazard beyond its state (written out, like ALLOWED).
 NEEDS = {
-    "submit_plan": {"major"}, "record_dual_report": {"major"}, "list": {"major", "not_listed"},
+    "submit_plan": {"major"},
+    "record_dual_report": {"major"},
+    "list": {"major", "not_listed"},
     "request_extension": {"major", "no_extension_yet", "before_deadline"},
-    "decide_extension": {"extension_pending"}, "delist": {"listed"},
+    "decide_extension": {"extension_pending"},
+    "delist": {"listed"},
 }
 WHO = {
-    "acknowledge": {"station_officer"}, "reject": {"station_officer"}, "merge": {"station_officer"},
+    "acknowledge": {"station_officer"},
+    "reject": {"station_officer"},
+    "merge": {"station_officer"},
     "transfer": {"station_officer"},
     "issue_notice": {"station_officer", "enforcement_officer", "department_officer"},
     "submit_rectification": {"enterprise_user", "station_officer"},
     "self_rectify": {"enterprise_user"},
     "close": {"station_officer", "enforcement_officer", "department_officer"},
     "return": {"station_officer", "enforcement_officer", "department_officer"},
-    "submit_plan": {"enterprise_user", "station_officer"}, "record_dual_report": {"enterprise_user"},
-    "list": {"supervisor"}, "request_extension": {"enterprise_user"},
-    "decide_extension": {"supervisor", "station_officer"}, "delist": {"supervisor"},
+    "submit_plan": {"enterprise_user", "station_officer"},
+    "record_dual_report": {"enterprise_user"},
+    "list": {"supervisor"},
+    "request_extension": {"enterprise_user"},
+    "decide_extension": {"supervisor", "station_officer"},
+    "delist": {"supervisor"},
 }
-EVERYTHING = {"reason": "r", "duplicate_of": "x", "sector": "market", "deadline": "d", "responsible_party": "p",
-              "description": "d", "photo_ids": ["p"], "result": "ok", "plan": {"measures": "m"}, "approved": False,
-              "regulator_reported_at": "t", "workers_congress_reported_at": "t"}
+EVERYTHING = {
+    "reason": "r",
+    "duplicate_of": "x",
+    "sector": "market",
+    "deadline": "d",
+    "responsible_party": "p",
+    "description": "d",
+    "photo_ids": ["p"],
+    "result": "ok",
+    "plan": {"measures": "m"},
+    "approved": False,
+    "regulator_reported_at": "t",
+    "workers_congress_reported_at": "t",
+}
 
 
 def test_the_machine_has_exactly_the_actions_and_states_of_the_table():
@@ -75,8 +95,9 @@ def test_every_action_from_every_state(state, action):
     else:
         with pytest.raises(machine.InvalidTransition) as refused:
             machine.check(state, action, roles, EVERYTHING, facts)
-        assert refused.value.allowed == sorted(a for (s, a) in ALLOWED
-                                               if s == state and WHO[a] & roles and needs(a) <= facts)
+        assert refused.value.allowed == sorted(
+            a for (s, a) in ALLOWED if s == state and WHO[a] & roles and needs(a) <= facts
+        )
 
 
 @pytest.mark.parametrize("action,fact", [(a, f) for a, facts in NEEDS.items() for f in facts])
@@ -96,14 +117,26 @@ def test_every_action_by_every_role(action, role):
             machine.check(state, action, {role}, EVERYTHING, needs(action))
 
 
-@pytest.mark.parametrize("action,required", [
-    ("reject", ["reason"]), ("merge", ["reason", "duplicate_of"]), ("transfer", ["reason", "sector"]),
-    ("issue_notice", ["responsible_party"]), ("submit_rectification", ["description", "photo_ids"]),
-    ("self_rectify", ["description", "photo_ids"]), ("close", ["result"]), ("return", ["result", "deadline"]),
-    ("acknowledge", []), ("submit_plan", ["plan"]),
-    ("record_dual_report", ["regulator_reported_at", "workers_congress_reported_at"]), ("list", ["reason"]),
-    ("request_extension", ["deadline", "reason"]), ("decide_extension", ["approved", "reason"]), ("delist", ["reason"]),
-])
+@pytest.mark.parametrize(
+    "action,required",
+    [
+        ("reject", ["reason"]),
+        ("merge", ["reason", "duplicate_of"]),
+        ("transfer", ["reason", "sector"]),
+        ("issue_notice", ["responsible_party"]),
+        ("submit_rectification", ["description", "photo_ids"]),
+        ("self_rectify", ["description", "photo_ids"]),
+        ("close", ["result"]),
+        ("return", ["result", "deadline"]),
+        ("acknowledge", []),
+        ("submit_plan", ["plan"]),
+        ("record_dual_report", ["regulator_reported_at", "workers_congress_reported_at"]),
+        ("list", ["reason"]),
+        ("request_extension", ["deadline", "reason"]),
+        ("decide_extension", ["approved", "reason"]),
+        ("delist", ["reason"]),
+    ],
+)
 def test_what_each_action_requires(action, required):
     state = next(s for (s, a) in ALLOWED if a == action)
     role = sorted(WHO[action])[0]

@@ -1,25 +1,31 @@
 """Major hazards (重大隐患): forwarded to the district, planned, dual-reported, listed, extended once,
 de-listed; and the numbered documents of the loop, rendered after the change and downloadable in scope."""
+
 import io
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
 from server.core.db import db
-from server.paperwork.layout import chinese_date
 from server.enterprises.models import Enterprise
 from server.hazards.models import HazardDocument
+from server.paperwork.layout import chinese_date
 from server.photos.models import Photo
 from tests.conftest import uid
-from tests.paperwork.test_pdf import text_of
 from tests.hazards.test_loop import act, events_of, later, report
+from tests.paperwork.test_pdf import text_of
 from tests.photos.conftest import make_photo, put
 
-PLAN = {"measures": "更换燃气管道并加装泄漏报警", "responsible_person": "王强", "funds": "5万元",
-        "deadline": later(20), "contingency_plan": "停用燃气灶具，设置警戒"}
+PLAN = {
+    "measures": "更换燃气管道并加装泄漏报警",
+    "responsible_person": "王强",
+    "funds": "5万元",
+    "deadline": later(20),
+    "contingency_plan": "停用燃气灶具，设置警戒",
+}
 
 
 def inbox(caller):
@@ -49,16 +55,32 @@ def test_a_major_hazard_from_listing_to_de_listing(app, login_as, world):
     assert approved.json["extension_decision"] == "approved"
     assert approved.json["deadline"] == approved.json["extension_until"] != datetime.fromisoformat(deadline).isoformat()
 
-    dual = act(enterprise, hazard["id"], "record_dual_report", regulator_reported_at=later(0),
-               workers_congress_reported_at=later(0))
+    dual = act(
+        enterprise,
+        hazard["id"],
+        "record_dual_report",
+        regulator_reported_at=later(0),
+        workers_congress_reported_at=later(0),
+    )
     assert dual.json["regulator_reported_at"] and dual.json["workers_congress_reported_at"]
     act(enterprise, hazard["id"], "submit_rectification", description="管道已更换", photo_ids=[uid()])
     act(station, hazard["id"], "close", result="验收合格")
     delisted = act(supervisor, hazard["id"], "delist", reason="整改验收合格，摘牌销号")
     assert delisted.json["delisted_at"] and delisted.json["state"] == "closed"
     assert [a for a, _, _ in events_of(app, hazard["id"])] == [
-        "report", "acknowledge", "forward", "submit_plan", "list", "issue_notice", "request_extension",
-        "decide_extension", "record_dual_report", "submit_rectification", "close", "delist"]
+        "report",
+        "acknowledge",
+        "forward",
+        "submit_plan",
+        "list",
+        "issue_notice",
+        "request_extension",
+        "decide_extension",
+        "record_dual_report",
+        "submit_rectification",
+        "close",
+        "delist",
+    ]
 
 
 def test_major_hazard_actions_do_not_apply_to_a_general_one(login_as, world):
@@ -74,7 +96,9 @@ def test_a_refused_extension_keeps_the_deadline(login_as, world):
     station, enterprise, supervisor = login_as("station_officer"), login_as("enterprise_user"), login_as("supervisor")
     hazard = report(login_as("grid_worker"), world, level="major")
     act(station, hazard["id"], "acknowledge")
-    deadline = act(station, hazard["id"], "issue_notice", deadline=later(5), responsible_party="市场方").json["deadline"]
+    deadline = act(station, hazard["id"], "issue_notice", deadline=later(5), responsible_party="市场方").json[
+        "deadline"
+    ]
     act(enterprise, hazard["id"], "request_extension", deadline=later(9), reason="材料未到")
     refused = act(supervisor, hazard["id"], "decide_extension", approved=False, reason="不予延期")
     assert refused.json["extension_decision"] == "refused" and refused.json["deadline"] == deadline
@@ -86,8 +110,14 @@ def test_the_notice_and_the_opinion_are_numbered_and_rendered(login_as, world):
     station, enterprise = login_as("station_officer"), login_as("enterprise_user")
     hazard = report(login_as("grid_worker"), world)
     act(station, hazard["id"], "acknowledge")
-    act(station, hazard["id"], "issue_notice", deadline=later(7), responsible_party="测试农贸市场有限公司",
-        requirements="清理安全出口杂物，保持畅通")
+    act(
+        station,
+        hazard["id"],
+        "issue_notice",
+        deadline=later(7),
+        responsible_party="测试农贸市场有限公司",
+        requirements="清理安全出口杂物，保持畅通",
+    )
     act(enterprise, hazard["id"], "submit_rectification", description="已清理", photo_ids=[uid()])
     act(station, hazard["id"], "return", result="仍有堆放", deadline=later(3))
     listed = enterprise.get(f"/api/v1/hazards/{hazard['id']}/documents").json
@@ -120,8 +150,9 @@ def test_the_opinion_shows_the_reinspection_photos_even_those_whose_copies_are_n
         db.session.commit()
     act(station, hazard["id"], "return", result="仍有堆放", deadline=later(3), photo_ids=[ready, queued, never_sent])
 
-    [opinion] = [d for d in station.get(f"/api/v1/hazards/{hazard['id']}/documents").json
-                 if d["kind"] == "reinspection_opinion"]
+    [opinion] = [
+        d for d in station.get(f"/api/v1/hazards/{hazard['id']}/documents").json if d["kind"] == "reinspection_opinion"
+    ]
     reader = PdfReader(io.BytesIO(station.get(f"/api/v1/hazards/{hazard['id']}/documents/{opinion['id']}.pdf").data))
     assert "复查照片（共2张）" in text_of(reader)  # the one never sent is left out, not waited for
     images = [image for page in reader.pages for image in page.images]
@@ -158,7 +189,7 @@ def test_the_deadline_must_be_in_the_future(login_as, world):
     station = login_as("station_officer")
     hazard = report(login_as("grid_worker"), world)
     act(station, hazard["id"], "acknowledge")
-    past = (datetime.now(timezone.utc) - timedelta(days=1)).isoformat()
+    past = (datetime.now(UTC) - timedelta(days=1)).isoformat()
     resp = act(station, hazard["id"], "issue_notice", deadline=past, responsible_party="x")
     assert resp.status_code == 422 and "deadline" in resp.json["errors"]["json"]
 
@@ -171,13 +202,20 @@ def test_listing_issues_the_notice_as_a_pdf_numbered_as_the_hazard_and_downloada
     worker, station = login_as("grid_worker"), login_as("station_officer")
     enterprise, supervisor = login_as("enterprise_user"), login_as("supervisor")
     photo_id = uid()
-    hazard = report(worker, world, level="major", category="gas", photo_ids=[photo_id],
-                    description="燃气软管老化开裂，未装可燃气体报警装置")
+    hazard = report(
+        worker,
+        world,
+        level="major",
+        category="gas",
+        photo_ids=[photo_id],
+        description="燃气软管老化开裂，未装可燃气体报警装置",
+    )
     assert put(worker, make_photo(), photo_id).status_code == 201  # arrives; its thumbnail goes on the notice
     act(station, hazard["id"], "acknowledge")
     act(enterprise, hazard["id"], "submit_plan", plan=PLAN)
-    deadline = act(station, hazard["id"], "issue_notice", deadline=later(10),
-                   responsible_party="测试农贸市场有限公司").json["deadline"]
+    deadline = act(
+        station, hazard["id"], "issue_notice", deadline=later(10), responsible_party="测试农贸市场有限公司"
+    ).json["deadline"]
     listed = act(supervisor, hazard["id"], "list", reason="重大燃气隐患，区级挂牌督办").json
 
     [document] = listing_notices(enterprise, hazard["id"])
@@ -189,12 +227,26 @@ def test_listing_issues_the_notice_as_a_pdf_numbered_as_the_hazard_and_downloada
     text = text_of(reader)
     with app.app_context():
         uscc = db.session.get(Enterprise, world["market"]).uscc
-    for expected in ["江汉区应急管理局", "重大事故隐患挂牌督办通知书", document["number"],
-                     "被督办单位：测试农贸市场有限公司", f"统一社会信用代码：{uscc}", "测试农贸市场",
-                     "隐患类别：燃气安全", "隐患等级：重大隐患", "燃气软管老化开裂", "重大燃气隐患，区级挂牌督办",
-                     f"你单位应当于{chinese_date(datetime.fromisoformat(deadline))}前完成整改",
-                     "整改措施更换燃气管道并加装泄漏报警", "整改责任人王强", "整改资金5万元", "摘牌销号",
-                     f"督办人员：{supervisor.user.name}", "送达回执", "现场照片（共1张）"]:
+    for expected in [
+        "江汉区应急管理局",
+        "重大事故隐患挂牌督办通知书",
+        document["number"],
+        "被督办单位：测试农贸市场有限公司",
+        f"统一社会信用代码：{uscc}",
+        "测试农贸市场",
+        "隐患类别：燃气安全",
+        "隐患等级：重大隐患",
+        "燃气软管老化开裂",
+        "重大燃气隐患，区级挂牌督办",
+        f"你单位应当于{chinese_date(datetime.fromisoformat(deadline))}前完成整改",
+        "整改措施更换燃气管道并加装泄漏报警",
+        "整改责任人王强",
+        "整改资金5万元",
+        "摘牌销号",
+        f"督办人员：{supervisor.user.name}",
+        "送达回执",
+        "现场照片（共1张）",
+    ]:
         assert expected in text, expected
     assert len([image for page in reader.pages for image in page.images]) == 1  # the photo's thumbnail
 
@@ -216,9 +268,14 @@ def test_replaying_the_listing_leaves_one_notice_and_one_number(app, login_as, w
     [document] = listing_notices(supervisor, hazard["id"])
     assert document["number"] == answers[0].json["listing_number"]
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(HazardDocument)
-                                 .where(HazardDocument.kind == "listing_notice",
-                                        HazardDocument.number == document["number"])) == 1
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(HazardDocument)
+                .where(HazardDocument.kind == "listing_notice", HazardDocument.number == document["number"])
+            )
+            == 1
+        )
     pdf = supervisor.get(f"/api/v1/hazards/{hazard['id']}/documents/{document['id']}.pdf")
     text = text_of(PdfReader(io.BytesIO(pdf.data)))
     assert "应当在隐患整改意见书规定的期限内完成整改" in text and "立即组织制定重大事故隐患治理方案" in text

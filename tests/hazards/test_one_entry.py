@@ -1,17 +1,24 @@
 """The machine is the one source of the loop: an action added in one entry of hazards.machine.MACHINE is offered,
 checked, applied, recorded, timed and described to the phone, with nothing else changed."""
+
 from datetime import datetime, timedelta
 
 import pytest
 
 from server.hazards import clocks, effects, machine
-from tests.hazards.test_loop import act, events_of, later, report
 from tests.conftest import uid
+from tests.hazards.test_loop import act, events_of, later, report
 
 REOPEN = machine.Action(
-    zh="重新整改", en="Reopen", from_=frozenset({"closed"}), to="rectifying", by=frozenset({"station_officer"}),
-    requires=("result", "deadline"), effect=effects.set_deadline,
-    starts=(clocks.start_deadline, effects.notify_returned))
+    zh="重新整改",
+    en="Reopen",
+    from_=frozenset({"closed"}),
+    to="rectifying",
+    by=frozenset({"station_officer"}),
+    requires=("result", "deadline"),
+    effect=effects.set_deadline,
+    starts=(clocks.start_deadline, effects.notify_returned),
+)
 
 
 @pytest.fixture
@@ -39,7 +46,9 @@ def test_an_action_added_in_one_entry_works_end_to_end(app, login_as, world, reo
     described = {a["code"]: a for a in station.get("/api/v1/vocabularies").json["hazard_actions"]}["reopen"]
     assert (described["zh"], described["from"], described["to"]) == ("重新整改", ["closed"], "rectifying")
     assert [(f["name"], f["kind"], f["required"], f["zh"]) for f in described["fields"]] == [
-        ("result", "textarea", True, "复查结果"), ("deadline", "date", True, "整改期限")]
+        ("result", "textarea", True, "复查结果"),
+        ("deadline", "date", True, "整改期限"),
+    ]
 
     missing = act(station, hazard["id"], "reopen", result="复发")
     assert missing.status_code == 422 and "deadline" in missing.json["errors"]["json"]

@@ -1,6 +1,7 @@
 """The supervisors' summary: counts, closure rate, overdue, medians and the 30-minute share, by street and scope."""
+
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -23,8 +24,11 @@ def set_times(app, hazard_id, *, received=BASE, observed_before=0, acknowledged=
     """Put a hazard's clocks at known values: received at `received`, the rest in minutes after it. Its
     recorded events move to `received` too, so that its history agrees with it (the overdue counts of a
     past period are read from the history)."""
-    values = {"received_at": received, "ack_due_at": received + timedelta(minutes=30),
-              "observed_at": received - timedelta(minutes=observed_before)}
+    values = {
+        "received_at": received,
+        "ack_due_at": received + timedelta(minutes=30),
+        "observed_at": received - timedelta(minutes=observed_before),
+    }
     if acknowledged is not None:
         values["acknowledged_at"] = received + timedelta(minutes=acknowledged)
     if closed is not None:
@@ -36,15 +40,19 @@ def set_times(app, hazard_id, *, received=BASE, observed_before=0, acknowledged=
         for event in events(hazard_id):
             event.at = received
             if deadline is not None:  # the deadline set, and the one in force after each change that has one
-                moved = {key: deadline.astimezone(timezone.utc).isoformat() for key in ("deadline", "deadline_in_force")
-                         if event.data.get(key)}
+                moved = {
+                    key: deadline.astimezone(UTC).isoformat()
+                    for key in ("deadline", "deadline_in_force")
+                    if event.data.get(key)
+                }
                 event.data = {**event.data, **moved}
         db.session.commit()
 
 
 def events(hazard_id) -> list[Event]:
-    return db.session.scalars(select(Event).where(Event.record_type == "hazard", Event.record_id == hazard_id)
-                              .order_by(Event.seq)).all()
+    return db.session.scalars(
+        select(Event).where(Event.record_type == "hazard", Event.record_id == hazard_id).order_by(Event.seq)
+    ).all()
 
 
 def rewrite_history(app, hazard_id, times, deadlines=()):
@@ -58,7 +66,7 @@ def rewrite_history(app, hazard_id, times, deadlines=()):
         for event, moment in zip(recorded, times, strict=True):
             event.at = when[event.action] = moment
             if event.action in ("issue_notice", "return"):
-                in_force = next(set_deadlines).astimezone(timezone.utc).isoformat()
+                in_force = next(set_deadlines).astimezone(UTC).isoformat()
                 event.data = {**event.data, "deadline": in_force}
             if "deadline_in_force" in event.data:
                 event.data = {**event.data, "deadline_in_force": in_force}
@@ -107,8 +115,13 @@ def march(app, login_as, world):
     set_times(app, waiting)
     set_times(app, rejected)
     set_times(app, acknowledged_b, observed_before=0, acknowledged=20)
-    return {"closed": closed, "rectifying": rectifying, "waiting": waiting, "rejected": rejected,
-            "acknowledged_b": acknowledged_b}
+    return {
+        "closed": closed,
+        "rectifying": rectifying,
+        "waiting": waiting,
+        "rejected": rejected,
+        "acknowledged_b": acknowledged_b,
+    }
 
 
 def test_a_street_block_counts_states_closure_overdue_and_times(login_as, world, march):
@@ -126,7 +139,8 @@ def test_a_street_block_counts_states_closure_overdue_and_times(login_as, world,
 
 
 def test_times_from_the_observation_are_on_the_servers_clock_where_the_phone_said_how_far_off_its_was(
-        app, login_as, world, march):
+    app, login_as, world, march
+):
     with app.app_context():  # the phone that reported the closed one ran 20 minutes fast (Device-Time)
         db.session.get(Hazard, uuid.UUID(march["closed"])).clock_offset_s = -1200.0
         db.session.commit()
@@ -154,19 +168,18 @@ def test_street_b_and_the_total_add_up_across_streets(login_as, world, march):
 def test_a_supervisor_sees_every_street_of_the_district_quiet_ones_with_zeros(app, login_as, world, march):
     body = get_summary(login_as("supervisor"), **MARCH)
     with app.app_context():
-        streets = db.session.execute(select(Area.id, Area.name).where(Area.level == "street")
-                                     .order_by(Area.code)).all()
+        streets = db.session.execute(select(Area.id, Area.name).where(Area.level == "street").order_by(Area.code)).all()
     assert [(s["street_id"], s["street_name"]) for s in body["streets"]] == [tuple(s) for s in streets]
     quiet = [s for s in body["streets"] if s["street_id"] not in (world["street_a"], world["street_b"])]
-    assert quiet and all(s["reported"] == 0 and s["closure_rate"] is None and s["by_state"] == states()
-                         for s in quiet)
+    assert quiet and all(s["reported"] == 0 and s["closure_rate"] is None and s["by_state"] == states() for s in quiet)
 
 
 def test_a_station_officer_sees_only_their_street(login_as, world, march):
     body = get_summary(login_as("station_officer"), **MARCH)
     assert [s["street_id"] for s in body["streets"]] == [world["street_a"]]
-    assert body["total"]["reported"] == 4 and body["total"] == {k: v for k, v in body["streets"][0].items()
-                                                                if k not in ("street_id", "street_name")}
+    assert body["total"]["reported"] == 4 and body["total"] == {
+        k: v for k, v in body["streets"][0].items() if k not in ("street_id", "street_name")
+    }
     # asking for another street narrows their scope to nothing; it does not widen it
     other = get_summary(login_as("station_officer"), area_id=world["street_b"], **MARCH)
     assert other["streets"] == [] and other["total"]["reported"] == 0
@@ -206,7 +219,7 @@ def test_the_default_period_is_the_last_30_days(app, login_as, world):
     worker = login_as("grid_worker")
     report(worker, world)  # received now: inside the default period
     old = report(worker, world)["id"]
-    set_times(app, old, received=datetime.now(timezone.utc) - timedelta(days=31))
+    set_times(app, old, received=datetime.now(UTC) - timedelta(days=31))
     body = get_summary(login_as("supervisor"))
     today = datetime.now(SHANGHAI).date()
     assert (body["from"], body["to"]) == ((today - timedelta(days=29)).isoformat(), today.isoformat())
@@ -216,6 +229,7 @@ def test_the_default_period_is_the_last_30_days(app, login_as, world):
 
 
 # ---- overdue: at the period's end (or now), whenever received -----------------------------------------------
+
 
 def rectifying(station, hazard_id):
     act(station, hazard_id, "acknowledge")
@@ -229,16 +243,21 @@ def rectify_and_close(caller, hazard_id):
 
 def test_overdue_now_counts_hazards_received_before_the_period_and_not_those_closed(app, login_as, world):
     worker, station, supervisor = login_as("grid_worker"), login_as("station_officer"), login_as("supervisor")
-    long_ago = datetime.now(timezone.utc) - timedelta(days=60)
+    long_ago = datetime.now(UTC) - timedelta(days=60)
     late, closed, in_time = (report(worker, world)["id"] for _ in range(3))
     for hazard_id in (late, closed, in_time):
         rectifying(station, hazard_id)
     rectify_and_close(station, closed)
     past_deadline = long_ago + timedelta(days=7)  # well before the default period's first day
-    rewrite_history(app, late, [long_ago, long_ago + timedelta(minutes=10), long_ago + timedelta(hours=1)],
-                    [past_deadline])
-    rewrite_history(app, closed, [long_ago + timedelta(minutes=m) for m in (0, 10, 60)]
-                    + [past_deadline + timedelta(days=d) for d in (1, 2)], [past_deadline])
+    rewrite_history(
+        app, late, [long_ago, long_ago + timedelta(minutes=10), long_ago + timedelta(hours=1)], [past_deadline]
+    )
+    rewrite_history(
+        app,
+        closed,
+        [long_ago + timedelta(minutes=m) for m in (0, 10, 60)] + [past_deadline + timedelta(days=d) for d in (1, 2)],
+        [past_deadline],
+    )
     total = get_summary(supervisor)["total"]
     assert total["reported"] == 1  # only the one with a deadline to come was received in the period
     assert total["overdue_rectification"] == 1  # the late one, received 60 days ago; closed is closed
@@ -251,7 +270,8 @@ def test_a_past_period_counts_what_was_overdue_at_its_end(app, login_as, world):
     was overdue at the end of March (midnight, 1 April, Shanghai)."""
     worker, station, enterprise = login_as("grid_worker"), login_as("station_officer"), login_as("enterprise_user")
     still_late, fixed_in_april, fixed_in_march, returned_in_april, february = (
-        report(worker, world)["id"] for _ in range(5))
+        report(worker, world)["id"] for _ in range(5)
+    )
     for hazard_id in (still_late, fixed_in_april, fixed_in_march, returned_in_april, february):
         rectifying(station, hazard_id)
     for hazard_id in (fixed_in_april, fixed_in_march):
@@ -264,8 +284,12 @@ def test_a_past_period_counts_what_was_overdue_at_its_end(app, login_as, world):
     rewrite_history(app, still_late, notice, [day(13)])
     rewrite_history(app, fixed_in_april, notice + [day(5, 4), day(6, 4)], [day(13)])
     rewrite_history(app, fixed_in_march, notice + [day(12), day(2, 4)], [day(13)])
-    rewrite_history(app, returned_in_april, notice + [day(3, 4), day(5, 4)],
-                    [day(13), datetime.now(timezone.utc) + timedelta(days=3)])
+    rewrite_history(
+        app,
+        returned_in_april,
+        notice + [day(3, 4), day(5, 4)],
+        [day(13), datetime.now(UTC) + timedelta(days=3)],
+    )
     rewrite_history(app, february, [day(2, 2), day(2, 2), day(3, 2)], [day(20, 2)])  # received before March
 
     supervisor = login_as("supervisor")
@@ -293,10 +317,18 @@ def test_a_past_period_counts_the_reports_still_waiting_for_acknowledgement_at_i
 
 def test_an_empty_period_gives_zeros_and_nulls(login_as, world, march):
     total = get_summary(login_as("supervisor"), **{"from": "2025-01-01", "to": "2025-01-31"})["total"]
-    assert total == {"reported": 0, "by_state": states(), "closed": 0, "closure_rate": None,
-                     "overdue_rectification": 0, "overdue_acknowledgement": 0,
-                     "median_minutes_to_acknowledge": None, "median_minutes_to_acknowledge_from_observed": None,
-                     "median_minutes_to_close": None, "acknowledged_within_target": None}
+    assert total == {
+        "reported": 0,
+        "by_state": states(),
+        "closed": 0,
+        "closure_rate": None,
+        "overdue_rectification": 0,
+        "overdue_acknowledgement": 0,
+        "median_minutes_to_acknowledge": None,
+        "median_minutes_to_acknowledge_from_observed": None,
+        "median_minutes_to_close": None,
+        "acknowledged_within_target": None,
+    }
 
 
 @pytest.mark.parametrize("person", ["grid_worker", "enterprise_user", "expert"])
@@ -308,16 +340,19 @@ def test_without_a_login_401(client):
     assert client.get(URL).status_code == 401
 
 
-@pytest.mark.parametrize("params,field", [
-    ({"from": "2026-03-02", "to": "2026-03-01"}, "from"),
-    ({"from": "2025-01-01", "to": "2026-01-02"}, "to"),  # 367 days
-    ({"from": "2026-02-30"}, "from"),
-    ({"to": "9999-12-31"}, "to"),
-    ({"from": "2099-01-01"}, "from"),  # after today, the default end
-    ({"level": "huge"}, "level"),
-    ({"area_id": "0"}, "area_id"),
-    ({"state": "reported"}, "state"),  # not a parameter of the summary
-])
+@pytest.mark.parametrize(
+    "params,field",
+    [
+        ({"from": "2026-03-02", "to": "2026-03-01"}, "from"),
+        ({"from": "2025-01-01", "to": "2026-01-02"}, "to"),  # 367 days
+        ({"from": "2026-02-30"}, "from"),
+        ({"to": "9999-12-31"}, "to"),
+        ({"from": "2099-01-01"}, "from"),  # after today, the default end
+        ({"level": "huge"}, "level"),
+        ({"area_id": "0"}, "area_id"),
+        ({"state": "reported"}, "state"),  # not a parameter of the summary
+    ],
+)
 def test_bad_queries_are_422_naming_the_parameter(login_as, params, field):
     resp = login_as("supervisor").get(URL, query_string=params)
     assert resp.status_code == 422 and field in resp.json["errors"]["query"], resp.json
@@ -333,6 +368,7 @@ def test_a_year_is_allowed_a_grid_is_not_an_area_to_summarize_and_an_unknown_are
 
 # ---- the arithmetic, without the database --------------------------------------------------------------
 
+
 def test_the_overdue_counts_are_taken_at_the_period_end_or_now_whichever_comes_first():
     end = datetime(2026, 4, 1, 0, 0, tzinfo=SHANGHAI)
     assert summary.overdue_at(end, end + timedelta(days=200)) == end
@@ -341,42 +377,64 @@ def test_the_overdue_counts_are_taken_at_the_period_end_or_now_whichever_comes_f
 
 def test_replaying_a_history_gives_the_state_and_the_deadline_in_force():
     def deadline(d):
-        return {"deadline": datetime(2026, 3, d, tzinfo=timezone.utc).isoformat()}
+        return {"deadline": datetime(2026, 3, d, tzinfo=UTC).isoformat()}
 
-    notice = [("report", "reported", {}), ("acknowledge", "acknowledged", {}),
-              ("issue_notice", "rectifying", deadline(13))]
+    notice = [
+        ("report", "reported", {}),
+        ("acknowledge", "acknowledged", {}),
+        ("issue_notice", "rectifying", deadline(13)),
+    ]
     assert summary.replay([]) == (None, None)
     assert summary.replay(notice[:2]) == ("acknowledged", None)
-    assert summary.replay(notice) == ("rectifying", datetime(2026, 3, 13, tzinfo=timezone.utc))
+    assert summary.replay(notice) == ("rectifying", datetime(2026, 3, 13, tzinfo=UTC))
     asked = [*notice, ("request_extension", "rectifying", deadline(20))]
     assert summary.replay(asked)[1].day == 13  # asked, not yet granted
     assert summary.replay([*asked, ("decide_extension", "rectifying", {"approved": False})])[1].day == 13
     assert summary.replay([*asked, ("decide_extension", "rectifying", {"approved": True})])[1].day == 20
     returned = [*notice, ("submit_rectification", "submitted", {}), ("return", "rectifying", deadline(25))]
-    assert summary.replay(returned[:-1]) == ("submitted", datetime(2026, 3, 13, tzinfo=timezone.utc))
+    assert summary.replay(returned[:-1]) == ("submitted", datetime(2026, 3, 13, tzinfo=UTC))
     assert summary.replay(returned)[1].day == 25
 
 
-@pytest.mark.parametrize("state,deadline_day,late", [
-    ("rectifying", 13, (1, 0)), ("rectifying", 31, (0, 0)), ("submitted", 13, (0, 0)), ("closed", 13, (0, 0)),
-    ("reported", None, (0, 1)), ("acknowledged", None, (0, 0)), (None, None, (0, 0)),
-])
+@pytest.mark.parametrize(
+    "state,deadline_day,late",
+    [
+        ("rectifying", 13, (1, 0)),
+        ("rectifying", 31, (0, 0)),
+        ("submitted", 13, (0, 0)),
+        ("closed", 13, (0, 0)),
+        ("reported", None, (0, 1)),
+        ("acknowledged", None, (0, 0)),
+        (None, None, (0, 0)),
+    ],
+)
 def test_what_counts_as_overdue_at_a_moment(state, deadline_day, late):
-    at = datetime(2026, 3, 20, tzinfo=timezone.utc)
-    deadline = datetime(2026, 3, deadline_day, tzinfo=timezone.utc) if deadline_day else None
+    at = datetime(2026, 3, 20, tzinfo=UTC)
+    deadline = datetime(2026, 3, deadline_day, tzinfo=UTC) if deadline_day else None
     counted = summary.overdue(state, deadline, at - timedelta(days=1), at)
     assert (counted.overdue_rectification, counted.overdue_acknowledgement) == late
 
+
 def timing(ack=None, close=None, observed_before=0, street=1):
-    received = datetime(2026, 3, 10, 1, 0, tzinfo=timezone.utc)
+    received = datetime(2026, 3, 10, 1, 0, tzinfo=UTC)
     at = lambda m: None if m is None else received + timedelta(minutes=m)  # noqa: E731
-    return summary.Timing(street, received, received - timedelta(minutes=observed_before), at(ack),
-                          received + timedelta(minutes=30), at(close))
+    return summary.Timing(
+        street,
+        received,
+        received - timedelta(minutes=observed_before),
+        at(ack),
+        received + timedelta(minutes=30),
+        at(close),
+    )
 
 
 def test_a_block_from_counts_and_times():
     counts = summary.Counts(states(closed=2, submitted=1, merged=1), overdue_rectification=0)
-    times = [timing(ack=30), timing(ack=31, close=200), timing(close=60)]  # the last rectified itself, never acknowledged
+    times = [
+        timing(ack=30),
+        timing(ack=31, close=200),
+        timing(close=60),
+    ]  # the last rectified itself, never acknowledged
     result = summary.block(counts, times)
     assert result["reported"] == 4 and result["closure_rate"] == round(2 / 3, 4)
     assert result["median_minutes_to_acknowledge"] == 30.5 and result["median_minutes_to_close"] == 130.0
@@ -388,17 +446,20 @@ def test_closure_rate_is_null_when_nothing_entered_the_loop():
     assert summary.closure_rate(states()) is None
 
 
-@pytest.mark.parametrize("first,last,expected", [
-    (None, None, (date(2026, 10, 31), date(2026, 11, 29))),
-    (None, date(2026, 3, 31), (date(2026, 3, 2), date(2026, 3, 31))),
-    (date(2026, 11, 1), None, (date(2026, 11, 1), date(2026, 11, 29))),
-    (date(2024, 1, 1), date(2024, 12, 31), (date(2024, 1, 1), date(2024, 12, 31))),  # 366 days
-])
+@pytest.mark.parametrize(
+    "first,last,expected",
+    [
+        (None, None, (date(2026, 10, 31), date(2026, 11, 29))),
+        (None, date(2026, 3, 31), (date(2026, 3, 2), date(2026, 3, 31))),
+        (date(2026, 11, 1), None, (date(2026, 11, 1), date(2026, 11, 29))),
+        (date(2024, 1, 1), date(2024, 12, 31), (date(2024, 1, 1), date(2024, 12, 31))),  # 366 days
+    ],
+)
 def test_periods_and_their_defaults(first, last, expected):
     assert summary.resolve_period(first, last, date(2026, 11, 29)) == expected
 
 
 def test_a_period_is_bounded_by_shanghai_midnights():
     start, end = summary.bounds(date(2026, 3, 10), date(2026, 3, 10))
-    assert start == datetime(2026, 3, 9, 16, 0, tzinfo=timezone.utc)
-    assert end == datetime(2026, 3, 10, 16, 0, tzinfo=timezone.utc)
+    assert start == datetime(2026, 3, 9, 16, 0, tzinfo=UTC)
+    assert end == datetime(2026, 3, 10, 16, 0, tzinfo=UTC)

@@ -1,5 +1,6 @@
 """Pending work: recorded with the transaction that needs it, handed over once it commits, tried again until it has
 run; inline without Redis, through a real RQ worker with it, and never lost when Redis is not there."""
+
 import uuid
 from datetime import timedelta
 

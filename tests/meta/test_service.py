@@ -1,4 +1,5 @@
 """The service as a whole: docs, health, vocabularies, and what an unexpected failure looks like."""
+
 import logging
 import re
 
@@ -20,8 +21,15 @@ def test_the_api_docs_are_served_without_any_cdn(client):
 def test_the_openapi_document_describes_the_api(client):
     spec = client.get("/api/openapi.json").json
     assert spec["openapi"].startswith("3.1")
-    for path in ("/api/v1/auth/login", "/api/v1/me", "/api/v1/sites", "/api/v1/sites/{site_id}",
-                 "/api/v1/enterprises", "/api/v1/users", "/api/v1/areas"):
+    for path in (
+        "/api/v1/auth/login",
+        "/api/v1/me",
+        "/api/v1/sites",
+        "/api/v1/sites/{site_id}",
+        "/api/v1/enterprises",
+        "/api/v1/users",
+        "/api/v1/areas",
+    ):
         assert path in spec["paths"], path
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     site_get = spec["paths"]["/api/v1/sites/{site_id}"]["get"]
@@ -64,7 +72,7 @@ def test_the_document_states_the_limits_the_server_applies(client):
                     assert param["schema"]["maximum"] == MAX_PAGE, where  # beyond it, a 422
             for media in op.get("requestBody", {}).get("content", {}).values():
                 strings += _input_strings(spec, media["schema"], where)
-            for status, answer in op["responses"].items():
+            for answer in op["responses"].values():
                 if "X-Pagination" in answer.get("headers", {}):  # sent as a string holding JSON
                     header = spec["components"]["headers"]["PAGINATION"]
                     assert list(header["content"]) == ["application/json"], where
@@ -86,8 +94,14 @@ def test_health_says_what_answers(client, app):
 def test_vocabularies_name_every_code_in_chinese_and_english(client):
     vocab = client.get("/api/v1/vocabularies").json
     assert {"code": "grid_worker", "zh": "社区网格员", "en": "Grid worker"} in vocab["roles"]
-    assert {t["code"] for t in vocab["site_types"]} >= {"gas_station", "mall", "market", "fire_lane",
-                                                         "culvert_underpass", "residential_compound"}
+    assert {t["code"] for t in vocab["site_types"]} >= {
+        "gas_station",
+        "mall",
+        "market",
+        "fire_lane",
+        "culvert_underpass",
+        "residential_compound",
+    }
     assert [t["code"] for t in vocab["area_levels"]] == ["district", "street", "community", "grid"]
 
 
@@ -102,8 +116,10 @@ def test_an_unexpected_failure_is_a_logged_500_in_the_error_shape(app, login_as,
     assert resp.status_code == 500
     assert resp.json == {"code": "internal_error", "status": 500, "message": "服务器内部错误"}
     assert "disk on fire" not in resp.get_data(as_text=True)  # no internals leak to the client
-    assert any("disk on fire" in (r.exc_text or "") or r.exc_info and "disk on fire" in str(r.exc_info[1])
-               for r in caplog.records)
+    assert any(
+        "disk on fire" in (r.exc_text or "") or (r.exc_info and "disk on fire" in str(r.exc_info[1]))
+        for r in caplog.records
+    )
 
 
 @pytest.mark.parametrize("method", ["get", "head"])

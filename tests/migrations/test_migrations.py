@@ -1,53 +1,19 @@
 """The migrations build exactly the models' schema on an empty database, and tear it down again."""
+
 import os
-import secrets
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 
-from server.core.db import Base, make_engine
+from server.core.db import Base
 from server.migrate import alembic_config
 from server.models import import_all_models
+from tests.migrations.engines import migrate
 
 pytestmark = pytest.mark.no_transaction
-
-
-def _sqlite(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'migrate.db'}")
-    yield engine
-    engine.dispose()
-
-
-def _postgresql(_tmp_path):
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        pytest.skip("TEST_DATABASE_URL is not set: the PostgreSQL leg of .ci/run runs this")
-    url = make_url(url).set(drivername="postgresql+psycopg")
-    schema = f"m_{secrets.token_hex(4)}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    engine = make_engine(url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False))
-    yield engine
-    engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_engine(request, tmp_path):
-    yield from {"sqlite": _sqlite, "postgresql": _postgresql}[request.param](tmp_path)
-
-
-def migrate(app, engine, action, target):
-    with engine.begin() as conn:
-        getattr(command, action)(alembic_config(app, connection=conn), target)
 
 
 def differences(engine):
@@ -70,14 +36,24 @@ def test_area_paths_compare_byte_by_byte_so_subtrees_are_ranges(app, empty_engin
     migrate(app, empty_engine, "upgrade", "head")
     if empty_engine.dialect.name == "postgresql":
         with empty_engine.connect() as conn:
-            collation = conn.execute(text("SELECT collation_name FROM information_schema.columns "
-                                          "WHERE table_name = 'areas' AND column_name = 'path' "
-                                          "AND table_schema = current_schema()")).scalar_one()
+            collation = conn.execute(
+                text(
+                    "SELECT collation_name FROM information_schema.columns "
+                    "WHERE table_name = 'areas' AND column_name = 'path' "
+                    "AND table_schema = current_schema()"
+                )
+            ).scalar_one()
         assert collation == "C"
     with empty_engine.begin() as conn:
-        conn.execute(text("INSERT INTO areas (id, code, name, level, path, is_demo, created_at, updated_at) VALUES "
-                          + ", ".join(f"({i}, 'c{i}', 'n', 'grid', '{p}', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                                      for i, p in enumerate(["/1/", "/1/2/", "/1/2/9/", "/1/20/", "/1/2a/", "/1/3/"], 1))))
+        conn.execute(
+            text(
+                "INSERT INTO areas (id, code, name, level, path, is_demo, created_at, updated_at) VALUES "
+                + ", ".join(
+                    f"({i}, 'c{i}', 'n', 'grid', '{p}', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    for i, p in enumerate(["/1/", "/1/2/", "/1/2/9/", "/1/20/", "/1/2a/", "/1/3/"], 1)
+                )
+            )
+        )
         within = conn.execute(text("SELECT path FROM areas WHERE path >= '/1/2/' AND path < '/1/20' ORDER BY path"))
         assert within.scalars().all() == ["/1/2/", "/1/2/9/"]
 

@@ -1,5 +1,6 @@
 """Who may change an account: a change to the whole account (password, deactivation, phone, name) needs an
 admin whose scope covers every role it holds; one role is changed by whoever's scope holds that role."""
+
 import pytest
 
 from server.core.db import db
@@ -12,8 +13,10 @@ ACCOUNTS = {
     "worker_in_b": [("grid_worker", {"area_id": "grid_b1"})],
     "worker_in_a": [("grid_worker", {"area_id": "grid_a1"})],
     "supervisor_and_station_b": [("supervisor", {"area_id": "district"}), ("station_officer", {"area_id": "street_b"})],
-    "department_and_worker_b": [("department_officer", {"area_id": "district", "sector": "market"}),
-                                ("grid_worker", {"area_id": "grid_b1"})],
+    "department_and_worker_b": [
+        ("department_officer", {"area_id": "district", "sector": "market"}),
+        ("grid_worker", {"area_id": "grid_b1"}),
+    ],
     "mall_lead_and_worker_a": [("enterprise_user", {"enterprise_id": "mall"}), ("grid_worker", {"area_id": "grid_a1"})],
     "workers_in_a_and_b": [("grid_worker", {"area_id": "grid_a1"}), ("grid_worker", {"area_id": "grid_b1"})],
 }
@@ -24,15 +27,23 @@ ADMINS = {"admin_b": "street_b", "admin_a": "street_a", "district_admin": "distr
 # (account, admin) → the answer to an account-wide change: allowed, 403 (it holds roles beyond the admin's
 # scope) or 404 (none of its roles is in the admin's scope: the account is not there for them).
 AUTHORITY = {
-    ("worker_in_b", "admin_b"): 200, ("worker_in_b", "admin_a"): 404, ("worker_in_b", "district_admin"): 200,
-    ("worker_in_a", "admin_b"): 404, ("worker_in_a", "admin_a"): 200, ("worker_in_a", "district_admin"): 200,
-    ("supervisor_and_station_b", "admin_b"): 403, ("supervisor_and_station_b", "admin_a"): 404,
+    ("worker_in_b", "admin_b"): 200,
+    ("worker_in_b", "admin_a"): 404,
+    ("worker_in_b", "district_admin"): 200,
+    ("worker_in_a", "admin_b"): 404,
+    ("worker_in_a", "admin_a"): 200,
+    ("worker_in_a", "district_admin"): 200,
+    ("supervisor_and_station_b", "admin_b"): 403,
+    ("supervisor_and_station_b", "admin_a"): 404,
     ("supervisor_and_station_b", "district_admin"): 200,
-    ("department_and_worker_b", "admin_b"): 403, ("department_and_worker_b", "admin_a"): 404,
+    ("department_and_worker_b", "admin_b"): 403,
+    ("department_and_worker_b", "admin_a"): 404,
     ("department_and_worker_b", "district_admin"): 200,
-    ("mall_lead_and_worker_a", "admin_b"): 403, ("mall_lead_and_worker_a", "admin_a"): 403,  # the mall is B's
+    ("mall_lead_and_worker_a", "admin_b"): 403,
+    ("mall_lead_and_worker_a", "admin_a"): 403,  # the mall is B's
     ("mall_lead_and_worker_a", "district_admin"): 200,
-    ("workers_in_a_and_b", "admin_b"): 403, ("workers_in_a_and_b", "admin_a"): 403,
+    ("workers_in_a_and_b", "admin_b"): 403,
+    ("workers_in_a_and_b", "admin_a"): 403,
     ("workers_in_a_and_b", "district_admin"): 200,
 }
 
@@ -130,8 +141,9 @@ ROLE_EDITS = {
 
 def held(user_json) -> set:
     names = {str(WORLD[key]): key for key in ("district", "street_a", "street_b", "grid_a1", "grid_b1", "mall")}
-    return {(r["role"], names[str(r["area"]["id"]) if r["area"] else r["enterprise"]["id"]])
-            for r in user_json["roles"]}
+    return {
+        (r["role"], names[str(r["area"]["id"]) if r["area"] else r["enterprise"]["id"]]) for r in user_json["roles"]
+    }
 
 
 @pytest.mark.parametrize("account_name,admin_name", list(AUTHORITY))
@@ -164,8 +176,16 @@ def test_an_edit_that_sends_the_current_details_back_is_only_a_role_change(sign_
     account = sign_in(ACCOUNTS["supervisor_and_station_b"])
     admin = sign_in([("admin", {"area_id": "street_b"})])
     me = account.get("/api/v1/me").json
-    resp = patch(admin, account, {"name": me["name"], "phone": me["phone"], "is_active": True,
-                                  "roles": [{"role": "expert", "area_id": WORLD["street_b"]}]})
+    resp = patch(
+        admin,
+        account,
+        {
+            "name": me["name"],
+            "phone": me["phone"],
+            "is_active": True,
+            "roles": [{"role": "expert", "area_id": WORLD["street_b"]}],
+        },
+    )
     assert resp.status_code == 200, resp.json
     assert held(resp.json) == {("supervisor", "district"), ("expert", "street_b")}
 

@@ -1,5 +1,6 @@
 """Photo fixtures: real images made in code (JPEG, PNG, WebP and HEIC, with EXIF orientation, capture time
 and GPS set through Pillow's Exif API), a private media directory per test, and upload helpers."""
+
 import base64
 import hashlib
 import io
@@ -26,8 +27,9 @@ def scene(size=(400, 300)) -> Image.Image:
     draw = ImageDraw.Draw(im)
     draw.rectangle((0, 0, size[0] // 5, size[1] // 5), fill=RED)
     rng = random.Random()
-    draw.rectangle((size[0] // 3, size[1] // 3, size[0] // 2, size[1] // 2),
-                   fill=tuple(rng.randrange(40, 200) for _ in range(3)))
+    draw.rectangle(
+        (size[0] // 3, size[1] // 3, size[0] // 2, size[1] // 2), fill=tuple(rng.randrange(40, 200) for _ in range(3))
+    )
     return im
 
 
@@ -37,8 +39,13 @@ def dms(value: float) -> tuple[float, float, float]:
     return float(degrees), float(minutes), float(seconds)
 
 
-def exif(orientation: int | None = None, *, taken: str | None = TAKEN, offset: str | None = "+08:00",
-         gps: tuple[float, float] | None = GPS) -> Image.Exif:
+def exif(
+    orientation: int | None = None,
+    *,
+    taken: str | None = TAKEN,
+    offset: str | None = "+08:00",
+    gps: tuple[float, float] | None = GPS,
+) -> Image.Exif:
     data = Image.Exif()
     if orientation:
         data[ExifTags.Base.Orientation] = orientation
@@ -70,14 +77,21 @@ def digest(data: bytes) -> dict:
 def put(caller, data: bytes, photo_id=None, *, headers=None, content_type="image/jpeg"):
     """Upload the raw body with its Content-Digest (unless headers say otherwise)."""
     photo_id = photo_id or uuid.uuid4()
-    return caller.put(f"/api/v1/photos/{photo_id}", data=data, content_type=content_type,
-                      headers=digest(data) if headers is None else headers)
+    return caller.put(
+        f"/api/v1/photos/{photo_id}",
+        data=data,
+        content_type=content_type,
+        headers=digest(data) if headers is None else headers,
+    )
 
 
 def post(caller, data: bytes, photo_id=None, *, sha256=None, filename="photo.jpg", content_type="image/jpeg"):
     """Upload as a multipart form: id, sha256 and file."""
-    form = {"id": str(photo_id or uuid.uuid4()), "sha256": sha256 or hashlib.sha256(data).hexdigest(),
-            "file": (io.BytesIO(data), filename, content_type)}
+    form = {
+        "id": str(photo_id or uuid.uuid4()),
+        "sha256": sha256 or hashlib.sha256(data).hexdigest(),
+        "file": (io.BytesIO(data), filename, content_type),
+    }
     return caller.post("/api/v1/photos", data=form, content_type="multipart/form-data")
 
 

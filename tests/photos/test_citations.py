@@ -2,8 +2,9 @@
 covers the citing record, only when the citer uploaded it or could already see it. A citer who learned or guessed
 someone else's photo id gets nothing through it, nor do the offices reading the citing record; and the answers that
 could leak a photo id (duplicate_of) or its content (a 409 on its id) say nothing of someone else's photo."""
+
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -14,9 +15,15 @@ READERS = ["citer", "station_officer", "enterprise_user", "department_officer", 
 
 
 def report(caller, photo_ids, *, site="market_site") -> dict:
-    body = {"id": str(uuid.uuid4()), "site_id": str(WORLD[site]), "category": "fire", "level": "general",
-            "description": "安全出口被杂物堵塞", "observed_at": datetime.now(timezone.utc).isoformat(),
-            "photo_ids": [str(p) for p in photo_ids]}
+    body = {
+        "id": str(uuid.uuid4()),
+        "site_id": str(WORLD[site]),
+        "category": "fire",
+        "level": "general",
+        "description": "安全出口被杂物堵塞",
+        "observed_at": datetime.now(UTC).isoformat(),
+        "photo_ids": [str(p) for p in photo_ids],
+    }
     response = caller.post("/api/v1/hazards", json=body)
     assert response.status_code == 201, response.json  # accepted whatever it cites: refusing would tell
     return response.json
@@ -87,8 +94,7 @@ SCENARIOS = {
 
 @pytest.mark.parametrize("reader", READERS)
 @pytest.mark.parametrize("scenario", list(SCENARIOS), ids=lambda scenario: scenario.__name__)
-def test_a_citation_grants_a_photo_only_when_its_citer_uploaded_it_or_could_see_it(login_as, call_as, scenario,
-                                                                                   reader):
+def test_a_citation_grants_a_photo_only_when_its_citer_uploaded_it_or_could_see_it(login_as, call_as, scenario, reader):
     photo_id, citer = scenario(login_as, call_as)
     caller = citer if reader == "citer" else login_as(reader)
     visible = reader in SCENARIOS[scenario]
@@ -115,8 +121,11 @@ def test_the_uploader_always_sees_their_photo_whoever_cited_it(login_as, call_as
 
 def transition(caller, hazard_id, action, **payload):
     url = f"/api/v1/hazards/{hazard_id}"
-    response = caller.post(f"{url}/transitions", json={"id": str(uuid.uuid4()), "action": action, **payload},
-                           headers={"If-Match": caller.get(url).headers["ETag"]})
+    response = caller.post(
+        f"{url}/transitions",
+        json={"id": str(uuid.uuid4()), "action": action, **payload},
+        headers={"If-Match": caller.get(url).headers["ETag"]},
+    )
     assert response.status_code == 200, response.json
     return response.json
 
@@ -126,7 +135,7 @@ def test_a_change_citing_photos_grants_them_by_the_same_rule(login_as, call_as, 
     station, enterprise = login_as("station_officer"), login_as("enterprise_user")
     hazard = report(login_as("grid_worker"), [])
     transition(station, hazard["id"], "acknowledge")
-    deadline = (datetime.now(timezone.utc) + timedelta(days=7)).isoformat()
+    deadline = (datetime.now(UTC) + timedelta(days=7)).isoformat()
     transition(station, hazard["id"], "issue_notice", deadline=deadline, responsible_party="测试农贸市场有限公司")
     proof = put(enterprise if whose == "own" else call_as("grid_worker", "grid_b1"), make_photo()).json["id"]
     transition(enterprise, hazard["id"], "submit_rectification", description="已清理", photo_ids=[proof])
@@ -134,6 +143,7 @@ def test_a_change_citing_photos_grants_them_by_the_same_rule(login_as, call_as, 
 
 
 # ---- duplicate_of and reused ----------------------------------------------------------------------------------
+
 
 def test_duplicate_of_names_only_a_photo_the_viewer_may_see_and_reuse_is_always_told(login_as, call_as):
     data = make_photo()
@@ -153,6 +163,7 @@ def test_duplicate_of_names_only_a_photo_the_viewer_may_see_and_reuse_is_always_
 
 
 # ---- an id taken ---------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("send", [put, post], ids=["put", "form"])
 def test_someone_elses_photo_id_is_taken_and_nothing_of_that_photo_is_told(login_as, call_as, media, send):

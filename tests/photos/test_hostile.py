@@ -1,6 +1,7 @@
 """Hostile uploads (tests/photos/hostile.py): each is refused with a clear 4xx in the one error shape, leaving no
 record and no blob, or stored once and judged by its copies job (ready, or failed for bytes that are no picture).
 What each costs the request is measured by bench/hostile_uploads.py, not here."""
+
 import uuid
 
 import pytest
@@ -42,8 +43,9 @@ def test_a_hostile_upload_is_refused_clearly_or_stored_and_judged_by_its_copies_
 
 
 # Small files: werkzeug's test client spools a larger form to a temporary file it never closes
-@pytest.mark.parametrize("name", ["jpeg-300-app-segments", "png-bad-crc", "heic-5000-boxes",
-                                  "jpeg-cut-before-eoi", "png-idat-not-zlib"])
+@pytest.mark.parametrize(
+    "name", ["jpeg-300-app-segments", "png-bad-crc", "heic-5000-boxes", "jpeg-cut-before-eoi", "png-idat-not-zlib"]
+)
 def test_the_form_upload_answers_the_same(login_as, media, name):
     hostile = BY_NAME[name]
     response = post(login_as("grid_worker"), hostile.data(), content_type="application/octet-stream")
@@ -54,8 +56,9 @@ def test_the_form_upload_answers_the_same(login_as, media, name):
 def test_a_refusal_says_what_is_wrong_in_the_callers_language(login_as):
     data = BY_NAME["jpeg-14mib-of-empty-comments"].data()
     english = put(login_as("grid_worker"), data, headers={**digest(data), "Accept-Language": "en"})
-    assert english.json["message"] == ("The photo's structure is abnormal (JPEG: more than 256 segments); "
-                                       "no camera writes such a file")
+    assert english.json["message"] == (
+        "The photo's structure is abnormal (JPEG: more than 256 segments); no camera writes such a file"
+    )
     chinese = put(login_as("grid_worker"), BY_NAME["png-10mib-text-chunk"].data())
     assert chinese.json["message"] == "照片附带的元数据过多（PNG：附属数据块 超过 4 MiB）"
 
@@ -72,15 +75,18 @@ def test_exif_after_a_pngs_image_data_is_read_without_decoding_it(login_as):
     assert (photo["width"], photo["height"]) == (48, 64)  # 64×48, turned a quarter by its EXIF
 
 
-
 @pytest.mark.parametrize("fault,pending", [("bytes", 0), ("moment", 1)])
 def test_a_photo_that_cannot_be_decoded_is_failed_for_good_and_a_passing_fault_is_tried_again(
-        app, login_as, monkeypatch, fault, pending):
+    app, login_as, monkeypatch, fault, pending
+):
     if fault == "moment":  # the store, say, failing while the job ran
         monkeypatch.setattr(tasks, "make_copies", lambda *a, **k: (_ for _ in ()).throw(OSError("disk on fire")))
     photo = put(login_as("grid_worker"), BY_NAME["png-idat-not-zlib"].data()).json
     assert photo["state"] == "failed"
     with app.app_context():
-        left = db.session.scalar(select(func.count()).select_from(PendingJob).where(
-            PendingJob.name == "server.photos.tasks:make_variants", PendingJob.state == "pending"))
+        left = db.session.scalar(
+            select(func.count())
+            .select_from(PendingJob)
+            .where(PendingJob.name == "server.photos.tasks:make_variants", PendingJob.state == "pending")
+        )
     assert left == pending

@@ -1,5 +1,6 @@
 """What is refused, and how: decompression bombs, damaged files and things that are not photos get a clear 4xx
 and leave nothing behind; a JPEG/ZIP polyglot is a JPEG, whose served copies carry none of the ZIP."""
+
 import io
 import struct
 import zipfile
@@ -13,19 +14,24 @@ from tests.photos.conftest import blobs, digest, fetch, make_photo, post, put
 
 def png_claiming(width: int, height: int) -> bytes:
     """A PNG whose header claims a huge size, with a few rows of data: opened, it would decompress to GBs."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     rows = zlib.compress(b"\x00" * (1 + 3 * width) * 4)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", rows) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", rows)
+        + chunk(b"IEND", b"")
+    )
 
 
 def jpeg_claiming(width: int, height: int) -> bytes:
     """A real JPEG with its frame header (SOF0) rewritten to claim another size."""
     data = bytearray(make_photo(metadata=False))
     sof = data.index(b"\xff\xc0")
-    data[sof + 5:sof + 9] = struct.pack(">HH", height, width)
+    data[sof + 5 : sof + 9] = struct.pack(">HH", height, width)
     return bytes(data)
 
 
@@ -44,12 +50,16 @@ def refused(caller, media, response, status, code):
     return response.json["message"]
 
 
-@pytest.mark.parametrize("make", [
-    lambda: png_claiming(60_000, 60_000),  # beyond twice Pillow's own cap: its DecompressionBombError
-    lambda: jpeg_claiming(65_000, 65_000),
-    lambda: blank_png(10_000, 9_500),  # 95 MP: Pillow's DecompressionBombWarning, an error here
-    lambda: blank_png(8_000, 7_000),  # 56 MP: over our 50 MP cap only
-], ids=["png-header-60000x60000", "jpeg-header-65000x65000", "png-95mp-warning", "png-56mp"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: png_claiming(60_000, 60_000),  # beyond twice Pillow's own cap: its DecompressionBombError
+        lambda: jpeg_claiming(65_000, 65_000),
+        lambda: blank_png(10_000, 9_500),  # 95 MP: Pillow's DecompressionBombWarning, an error here
+        lambda: blank_png(8_000, 7_000),  # 56 MP: over our 50 MP cap only
+    ],
+    ids=["png-header-60000x60000", "jpeg-header-65000x65000", "png-95mp-warning", "png-56mp"],
+)
 def test_a_decompression_bomb_is_refused_before_it_is_decoded(login_as, media, make):
     caller = login_as("grid_worker")
     data = make()
@@ -83,8 +93,13 @@ def test_a_jpeg_missing_only_its_last_bytes_is_refused(login_as, media):
 
 def test_a_text_file_named_jpg_is_not_a_photo(login_as, media):
     caller = login_as("grid_worker")
-    message = refused(caller, media, post(caller, "巡查记录：消防通道被占用\n".encode(), filename="IMG_0002.jpg"),
-                      415, "unsupported_image_type")
+    message = refused(
+        caller,
+        media,
+        post(caller, "巡查记录：消防通道被占用\n".encode(), filename="IMG_0002.jpg"),
+        415,
+        "unsupported_image_type",
+    )
     assert "收到的是文本" in message
 
 

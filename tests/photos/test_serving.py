@@ -1,5 +1,6 @@
 """Serving photos: only to their uploader and to those whose scope covers a record citing them (404 for
 everyone else), at content-addressed URLs with long-lived private caching; the original to offices only."""
+
 import hashlib
 import uuid
 
@@ -15,8 +16,14 @@ def cite(app, author, photo_id, *, grid, site=None, record_id=None):
     """A record made by `author` (a Caller) citing the photo, at the grid or site."""
     who = identity(app, author)
     with app.app_context():
-        services.cite([uuid.UUID(str(photo_id))], author=who, record_type="checkin",
-                      record_id=record_id or uuid.uuid4(), site_id=WORLD[site] if site else None, grid_id=WORLD[grid])
+        services.cite(
+            [uuid.UUID(str(photo_id))],
+            author=who,
+            record_type="checkin",
+            record_id=record_id or uuid.uuid4(),
+            site_id=WORLD[site] if site else None,
+            grid_id=WORLD[grid],
+        )
         db.session.commit()
 
 
@@ -28,8 +35,11 @@ def states(app, viewer, *photo_ids):
 
 def sees(caller, photo) -> bool:
     """Whether the caller gets the photo, its display copy and its thumbnail (all or none)."""
-    codes = {caller.get(f"/api/v1/photos/{photo['id']}").status_code,
-             fetch(caller, photo["urls"]["display"]).status_code, fetch(caller, photo["urls"]["thumb"]).status_code}
+    codes = {
+        caller.get(f"/api/v1/photos/{photo['id']}").status_code,
+        fetch(caller, photo["urls"]["display"]).status_code,
+        fetch(caller, photo["urls"]["thumb"]).status_code,
+    }
     assert len(codes) == 1, codes
     return codes == {200}
 
@@ -63,8 +73,7 @@ def test_a_photo_is_seen_within_the_scope_of_a_record_citing_it(app, login_as, c
         assert caller.get(f"/api/v1/photos/{photo['id']}").json == absent.json  # out of scope reads as absent
 
 
-def test_the_uploader_sees_their_photo_and_a_worker_of_another_grid_only_once_it_is_cited_there(app, login_as,
-                                                                                                   call_as):
+def test_the_uploader_sees_their_photo_and_a_worker_of_another_grid_only_once_it_is_cited_there(app, login_as, call_as):
     uploader = login_as("grid_worker")
     photo = put(uploader, make_photo()).json
     neighbour = call_as("grid_worker", "grid_a2")

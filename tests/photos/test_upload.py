@@ -1,5 +1,6 @@
 """Uploading photos: real JPEG, PNG, WebP and HEIC files, turned the way their EXIF says, with their capture
 time and place kept; idempotent on the phone's id, stored once by content, checked against the digest."""
+
 import base64
 import hashlib
 import io
@@ -124,12 +125,15 @@ def test_repr_digest_is_accepted_as_well(login_as):
     assert response.status_code == 201
 
 
-@pytest.mark.parametrize("headers,code", [
-    ({}, "digest_missing"),
-    ({"Content-Digest": "sha-512=:AAAA:"}, "digest_missing"),
-    ({"Content-Digest": "sha-256=:not base64!:"}, "digest_malformed"),
-    ({"Content-Digest": "sha-256=:" + base64.b64encode(b"x" * 32).decode() + ":"}, "digest_mismatch"),
-])
+@pytest.mark.parametrize(
+    "headers,code",
+    [
+        ({}, "digest_missing"),
+        ({"Content-Digest": "sha-512=:AAAA:"}, "digest_missing"),
+        ({"Content-Digest": "sha-256=:not base64!:"}, "digest_malformed"),
+        ({"Content-Digest": "sha-256=:" + base64.b64encode(b"x" * 32).decode() + ":"}, "digest_mismatch"),
+    ],
+)
 def test_the_digest_is_required_and_checked(login_as, media, headers, code):
     caller = login_as("grid_worker")
     photo_id = uuid.uuid4()
@@ -144,8 +148,12 @@ def test_a_damaged_form_upload_says_so(login_as):
     response = post(caller, make_photo(), sha256="0" * 64)
     assert response.status_code == 400 and response.json["code"] == "digest_mismatch"
     assert "损坏" in response.json["message"]
-    english = caller.post("/api/v1/photos", headers={"Accept-Language": "en"}, content_type="multipart/form-data",
-                          data={"id": str(uuid.uuid4()), "sha256": "0" * 64, "file": (io.BytesIO(b"x"), "a.jpg")})
+    english = caller.post(
+        "/api/v1/photos",
+        headers={"Accept-Language": "en"},
+        content_type="multipart/form-data",
+        data={"id": str(uuid.uuid4()), "sha256": "0" * 64, "file": (io.BytesIO(b"x"), "a.jpg")},
+    )
     assert "damaged" in english.json["message"]
 
 

@@ -1,8 +1,9 @@
 """The variants job: run inline by default and by an RQ worker with Redis; a failure never loses the upload;
 the watermark (水印) on display copies when configured, in Latin letters when no CJK font is installed."""
+
 import io
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from PIL import Image, ImageCms
@@ -70,6 +71,7 @@ def test_with_redis_the_copies_are_made_by_a_worker(redis_app, login_as):
 
 # ---- 水印 ---------------------------------------------------------------------------------------------------
 
+
 def test_the_watermark_is_a_band_on_the_display_copy_only(app, login_as, monkeypatch):
     monkeypatch.setitem(app.config, "PHOTO_WATERMARK", True)
     caller = login_as("grid_worker")
@@ -81,17 +83,29 @@ def test_the_watermark_is_a_band_on_the_display_copy_only(app, login_as, monkeyp
 
 
 def test_without_a_cjk_font_the_watermark_shows_time_and_coordinates():
-    lines = images.watermark_lines(taken_at=datetime(2026, 11, 3, 1, 15, tzinfo=timezone.utc),
-                                   received_at=datetime(2026, 11, 3, 2, 0, tzinfo=timezone.utc),
-                                   latitude=30.59, longitude=114.27, site_name="测试农贸市场", reporter="张三",
-                                   cjk=False)
+    lines = images.watermark_lines(
+        taken_at=datetime(2026, 11, 3, 1, 15, tzinfo=UTC),
+        received_at=datetime(2026, 11, 3, 2, 0, tzinfo=UTC),
+        latitude=30.59,
+        longitude=114.27,
+        site_name="测试农贸市场",
+        reporter="张三",
+        cjk=False,
+    )
     assert lines == ["2026-11-03 09:15 UTC+8 (taken)", "30.59000, 114.27000"]
     assert all(line.isascii() for line in lines)
 
 
 def test_with_a_cjk_font_the_watermark_names_the_place_and_the_reporter():
-    lines = images.watermark_lines(taken_at=None, received_at=datetime(2026, 11, 3, 2, 0, tzinfo=timezone.utc),
-                                   latitude=None, longitude=None, site_name="测试农贸市场", reporter="张三", cjk=True)
+    lines = images.watermark_lines(
+        taken_at=None,
+        received_at=datetime(2026, 11, 3, 2, 0, tzinfo=UTC),
+        latitude=None,
+        longitude=None,
+        site_name="测试农贸市场",
+        reporter="张三",
+        cjk=True,
+    )
     assert lines == ["上传 2026-11-03 10:00  上报人 张三", "测试农贸市场"]
 
 
@@ -101,8 +115,14 @@ def test_the_watermark_takes_the_place_from_the_citing_record_when_the_photo_has
     put(uploader, make_photo("PNG", metadata=False), photo_id)
     author = identity(app, uploader)
     with app.app_context():
-        services.cite([photo_id], author=author, record_type="checkin", record_id=uuid.uuid4(),
-                      site_id=WORLD["market_site"], grid_id=WORLD["grid_a1"])
+        services.cite(
+            [photo_id],
+            author=author,
+            record_type="checkin",
+            record_id=uuid.uuid4(),
+            site_id=WORLD["market_site"],
+            grid_id=WORLD["grid_a1"],
+        )
         lines = tasks.watermark_for(db.session.get(Photo, photo_id)).keywords["lines"]
     assert lines[1] == "30.59000, 114.27000"  # the market's own position
 
@@ -111,8 +131,14 @@ def test_the_watermark_takes_no_place_from_a_citation_by_someone_else(app, login
     monkeypatch.setattr(images, "cjk_font_path", lambda configured: None)
     photo_id, attacker = uuid.uuid4(), identity(app, login_as("grid_worker"))
     with app.app_context():  # cited, before it arrives, by one who learned its id
-        services.cite([photo_id], author=attacker, record_type="hazard", record_id=uuid.uuid4(),
-                      site_id=WORLD["market_site"], grid_id=WORLD["grid_a1"])
+        services.cite(
+            [photo_id],
+            author=attacker,
+            record_type="hazard",
+            record_id=uuid.uuid4(),
+            site_id=WORLD["market_site"],
+            grid_id=WORLD["grid_a1"],
+        )
         db.session.commit()
     put(login_as("grid_worker"), make_photo("PNG", metadata=False), photo_id)
     with app.app_context():

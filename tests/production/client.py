@@ -1,10 +1,11 @@
 """A phone's and an office's requests against a running instance, over real HTTP (requests)."""
+
 import base64
 import hashlib
 import io
 import random
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import requests
 from PIL import Image, ImageDraw
@@ -16,8 +17,9 @@ def photo_bytes(seed: int | None = None) -> bytes:
     """A small JPEG whose pixels (and so bytes) are its own."""
     rng = random.Random(seed)
     im = Image.new("RGB", (320, 240), tuple(rng.randrange(256) for _ in range(3)))
-    ImageDraw.Draw(im).rectangle((rng.randrange(200), rng.randrange(150), 300, 220),
-                                 fill=tuple(rng.randrange(256) for _ in range(3)))
+    ImageDraw.Draw(im).rectangle(
+        (rng.randrange(200), rng.randrange(150), 300, 220), fill=tuple(rng.randrange(256) for _ in range(3))
+    )
     out = io.BytesIO()
     im.save(out, "JPEG", quality=80)
     return out.getvalue()
@@ -49,15 +51,25 @@ class Client:
     def upload(self, data: bytes) -> str:
         photo_id = str(uuid.uuid4())
         digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
-        answer = self.http.put(f"{self.base}/api/v1/photos/{photo_id}", data=data, timeout=30,
-                               headers={"Content-Type": "image/jpeg", "Content-Digest": f"sha-256=:{digest}:"})
+        answer = self.http.put(
+            f"{self.base}/api/v1/photos/{photo_id}",
+            data=data,
+            timeout=30,
+            headers={"Content-Type": "image/jpeg", "Content-Digest": f"sha-256=:{digest}:"},
+        )
         assert answer.status_code == 201, answer.text
         return photo_id
 
     def report(self, site_id: str, photo_ids: list[str]) -> dict:
-        body = {"id": str(uuid.uuid4()), "site_id": site_id, "category": "fire", "level": "general",
-                "description": "消防通道被占用", "observed_at": datetime.now(timezone.utc).isoformat(),
-                "photo_ids": photo_ids}
+        body = {
+            "id": str(uuid.uuid4()),
+            "site_id": site_id,
+            "category": "fire",
+            "level": "general",
+            "description": "消防通道被占用",
+            "observed_at": datetime.now(UTC).isoformat(),
+            "photo_ids": photo_ids,
+        }
         answer = self.post("/api/v1/hazards", json=body)
         assert answer.status_code == 201, answer.text
         return answer.json()
@@ -65,8 +77,11 @@ class Client:
     def act(self, hazard_id: str, action: str, etag: str | None = None, change_id: str | None = None, **payload):
         if etag is None:
             etag = self.get(f"/api/v1/hazards/{hazard_id}").headers["ETag"]
-        return self.post(f"/api/v1/hazards/{hazard_id}/transitions", headers={"If-Match": etag},
-                         json={"id": change_id or str(uuid.uuid4()), "action": action, **payload})
+        return self.post(
+            f"/api/v1/hazards/{hazard_id}/transitions",
+            headers={"If-Match": etag},
+            json={"id": change_id or str(uuid.uuid4()), "action": action, **payload},
+        )
 
     def first_site(self) -> str:
         return self.get("/api/v1/sites", params={"page_size": 1}).json()[0]["id"]

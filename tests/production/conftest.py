@@ -1,10 +1,12 @@
 """The production layout (tests/production/layout.py), started once for the tests of this folder: they need
 PostgreSQL and Redis binaries, so they run in the PostgreSQL leg."""
+
 import os
 
 import pytest
 
 from tests.production.layout import Layout
+
 
 @pytest.fixture(scope="session")
 def layout():

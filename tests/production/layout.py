@@ -3,6 +3,7 @@ schema of the run's database, migrated, with the demo data), a private Redis on 
 flush and start again (never the machine's own), gunicorn instances and job workers as the Procfile runs them.
 
 Nothing here is mocked: the processes are the project's own commands, talking over real sockets."""
+
 import os
 import secrets
 import shutil
@@ -43,13 +44,24 @@ class PrivateRedis:
         self.start()
 
     def start(self):
-        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                   "--dir", str(self.folder)]
+        command = [
+            "redis-server",
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(self.folder),
+        ]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(self.answers, 10, what="the private Redis answering")
 
     def answers(self) -> bool:
-        done = subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True)
+        done = subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True, check=False)
         return done.stdout.strip() == "PONG"
 
     def stop(self):
@@ -84,18 +96,35 @@ class Layout:
     """The database, a private Redis, `web` gunicorn instances and `workers` job workers, all on one schema and one
     media folder. `env` is what every process gets (tests may add to it before starting more)."""
 
-    def __init__(self, base_url: str, *, web: int = 1, workers: int = 2, maintenance_seconds: int = 1,
-                 lease_margin_seconds: int = 2, web_workers: int = 2, extra_env: dict | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        web: int = 1,
+        workers: int = 2,
+        maintenance_seconds: int = 1,
+        lease_margin_seconds: int = 2,
+        web_workers: int = 2,
+        extra_env: dict | None = None,
+    ):
         self.base_url = base_url
         self.folder = Path(tempfile.mkdtemp(prefix="safegrid-layout-"))
         self.schema, self.database_url = private_schema(base_url)
         self.redis = PrivateRedis(self.folder)
-        self.env = {**os.environ, "DATABASE_URL": self.database_url, "REDIS_URL": self.redis.url,
-                    "MEDIA_ROOT": str(self.folder / "media"), "SECRET_KEY": secrets.token_hex(16),
-                    "QR_SIGNING_KEYS": "A:" + secrets.token_hex(16), "ARGON2_TIME_COST": "1",
-                    "ARGON2_MEMORY_KIB": "1024", "MAINTENANCE_SECONDS": str(maintenance_seconds),
-                    "JOB_LEASE_MARGIN_SECONDS": str(lease_margin_seconds), "PYTHONUNBUFFERED": "1",
-                    **(extra_env or {})}
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": self.redis.url,
+            "MEDIA_ROOT": str(self.folder / "media"),
+            "SECRET_KEY": secrets.token_hex(16),
+            "QR_SIGNING_KEYS": "A:" + secrets.token_hex(16),
+            "ARGON2_TIME_COST": "1",
+            "ARGON2_MEMORY_KIB": "1024",
+            "MAINTENANCE_SECONDS": str(maintenance_seconds),
+            "JOB_LEASE_MARGIN_SECONDS": str(lease_margin_seconds),
+            "PYTHONUNBUFFERED": "1",
+            **(extra_env or {}),
+        }
         for name in ("TEST_DATABASE_URL", "TEST_REDIS_URL", "SAFEGRID_TEST_LEG"):
             self.env.pop(name, None)
         self.logs: list = []
@@ -119,23 +148,44 @@ class Layout:
         return f"server:create_app({ {'INSTANCE_PATH': str(instance), 'PWA_DIST': str(self.folder / 'no-pwa')}!r})"
 
     def flask(self, *command: str, input: str | None = None) -> str:
-        done = subprocess.run([sys.executable, "-m", "flask", "--app", self._spec(), *command], cwd=PROJECT_ROOT,
-                              env=self.env, capture_output=True, text=True, input=input)
+        done = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", self._spec(), *command],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            input=input,
+            check=False,  # the returncode is looked at below
+        )
         if done.returncode:
             raise RuntimeError(f"flask {' '.join(command)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
         return done.stdout
 
     def _log(self, name: str):
-        log = open(self.folder / f"{name}.log", "wb")
+        log = open(self.folder / f"{name}.log", "wb")  # noqa: SIM115 (a server's log, closed when the layout stops)
         self.logs.append(log)
         return log
 
     def start_web(self, workers: int = 2) -> str:
         port = free_port()
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-             "--access-logfile", "-", self._spec()], cwd=PROJECT_ROOT, env=self.env,
-            stdout=self._log(f"web-{port}"), stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--access-logfile",
+                "-",
+                self._spec(),
+            ],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=self._log(f"web-{port}"),
+            stderr=subprocess.STDOUT,
+        )
         url = f"http://127.0.0.1:{port}"
         self.webs.append(process)
         self.urls.append(url)
@@ -154,9 +204,13 @@ class Layout:
 
     def start_worker(self) -> subprocess.Popen:
         # as the Procfile's worker line (without nice: the tests want it prompt)
-        process = subprocess.Popen([sys.executable, "-m", "flask", "--app", self._spec(), "jobs", "worker"],
-                                   cwd=PROJECT_ROOT, env=self.env, stdout=self._log(f"worker-{len(self.workers)}"),
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", self._spec(), "jobs", "worker"],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=self._log(f"worker-{len(self.workers)}"),
+            stderr=subprocess.STDOUT,
+        )
         self.workers.append(process)
         return process
 
@@ -169,8 +223,10 @@ class Layout:
         return create_engine(make_url(self.database_url).set(drivername="postgresql+psycopg"))
 
     def log_tail(self, chars: int = 4000) -> str:
-        return "\n".join(f"--- {path.name}\n{path.read_text(errors='replace')[-chars:]}"
-                         for path in sorted(self.folder.glob("*.log")))
+        return "\n".join(
+            f"--- {path.name}\n{path.read_text(errors='replace')[-chars:]}"
+            for path in sorted(self.folder.glob("*.log"))
+        )
 
     def close(self):
         for process in self.webs + self.workers:

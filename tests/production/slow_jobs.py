@@ -1,5 +1,6 @@
 """A job for the fault tests, imported by the workers by its name: it holds its first attempt long enough to be
 killed mid-job, and finishes the next."""
+
 import os
 import time
 from pathlib import Path

@@ -1,6 +1,7 @@
 """Faults injected into the production layout (two gunicorn instances, two job workers, PostgreSQL, a private Redis):
 Redis stopped, flushed; workers killed with SIGKILL mid-job and mid-tick. Nothing a committed record needs is lost,
 and the clocks keep firing whatever died."""
+
 import subprocess
 import tempfile
 import time
@@ -29,13 +30,17 @@ def scalar(layout, sql: str, **params):
 
 
 def photos_ready(layout, ids) -> bool:
-    return scalar(layout, "SELECT count(*) FROM photos WHERE state = 'ready' AND id = ANY(:ids)",
-                  ids=[uuid.UUID(i) for i in ids]) == len(ids)
+    return scalar(
+        layout, "SELECT count(*) FROM photos WHERE state = 'ready' AND id = ANY(:ids)", ids=[uuid.UUID(i) for i in ids]
+    ) == len(ids)
 
 
 def documents_ready(layout, hazard_ids) -> bool:
-    return scalar(layout, "SELECT count(*) FROM hazard_documents WHERE state = 'ready' AND hazard_id = ANY(:ids)",
-                  ids=[uuid.UUID(i) for i in hazard_ids]) == len(hazard_ids)
+    return scalar(
+        layout,
+        "SELECT count(*) FROM hazard_documents WHERE state = 'ready' AND hazard_id = ANY(:ids)",
+        ids=[uuid.UUID(i) for i in hazard_ids],
+    ) == len(hazard_ids)
 
 
 def notice(station: Client, hazard_id: str):
@@ -57,22 +62,33 @@ def test_work_committed_while_redis_is_down_is_all_done_once_it_is_back(layout):
     assert not photos_ready(layout, photos[:1]) and not documents_ready(layout, hazards[:1])
     assert scalar(layout, "SELECT count(*) FROM pending_jobs WHERE dispatched_at IS NULL") == 16
     layout.redis.start()
-    wait_for(lambda: photos_ready(layout, photos) and documents_ready(layout, hazards[:4]), 60,
-             what="every photo's copies and every notice's PDF after Redis came back")
+    wait_for(
+        lambda: photos_ready(layout, photos) and documents_ready(layout, hazards[:4]),
+        60,
+        what="every photo's copies and every notice's PDF after Redis came back",
+    )
     assert scalar(layout, "SELECT count(*) FROM pending_jobs") == 0
 
 
 def test_a_job_whose_worker_is_killed_mid_job_is_done_by_another(layout):
     folder = Path(tempfile.mkdtemp(prefix="safegrid-hold-"))
-    layout.flask("shell", input=(  # what a request does: record the job, commit, hand it over
-        "from server import jobs\nfrom server.core.db import db\nfrom tests.production.slow_jobs import hold\n"
-        f"jobs.later(hold, {str(folder)!r}); db.session.commit(); jobs.run_after_commit()\n"))
-    started = wait_for(lambda: (folder / "started").exists() and (folder / "started").read_text(), 20,
-                       what="a worker starting the job")
+    layout.flask(
+        "shell",
+        input=(  # what a request does: record the job, commit, hand it over
+            "from server import jobs\nfrom server.core.db import db\nfrom tests.production.slow_jobs import hold\n"
+            f"jobs.later(hold, {str(folder)!r}); db.session.commit(); jobs.run_after_commit()\n"
+        ),
+    )
+    started = wait_for(
+        lambda: (folder / "started").exists() and (folder / "started").read_text(), 20, what="a worker starting the job"
+    )
     [holder] = [worker for worker in layout.workers if worker.pid == int(started)]
     layout.kill(holder)
-    done = wait_for(lambda: (folder / "done").exists() and (folder / "done").read_text(), 30,
-                    what="another worker taking the job over")
+    done = wait_for(
+        lambda: (folder / "done").exists() and (folder / "done").read_text(),
+        30,
+        what="another worker taking the job over",
+    )
     assert int(done) != holder.pid
     layout.workers.remove(holder)
     layout.start_worker()
@@ -81,14 +97,22 @@ def test_a_job_whose_worker_is_killed_mid_job_is_done_by_another(layout):
 def make_due(layout, hazard_id: str):
     engine = layout.engine()
     with engine.begin() as conn:
-        conn.execute(text("UPDATE hazard_clocks SET due_at = :due WHERE hazard_id = :id"),
-                     {"due": utcnow() - timedelta(seconds=1), "id": uuid.UUID(hazard_id)})
+        conn.execute(
+            text("UPDATE hazard_clocks SET due_at = :due WHERE hazard_id = :id"),
+            {"due": utcnow() - timedelta(seconds=1), "id": uuid.UUID(hazard_id)},
+        )
     engine.dispose()
 
 
 def clocks_fired(layout, hazard_id: str) -> bool:
-    return scalar(layout, "SELECT count(*) FROM hazard_clocks WHERE hazard_id = :id AND fired_at IS NULL",
-                  id=uuid.UUID(hazard_id)) == 0
+    return (
+        scalar(
+            layout,
+            "SELECT count(*) FROM hazard_clocks WHERE hazard_id = :id AND fired_at IS NULL",
+            id=uuid.UUID(hazard_id),
+        )
+        == 0
+    )
 
 
 @pytest.mark.parametrize("death", ["a worker killed", "Redis flushed", "Redis stopped", "every worker killed"])
@@ -122,8 +146,11 @@ def test_health_with_redis_stopped_is_a_503_that_says_when_to_ask_again(layout):
         layout.redis.start()
     assert down.status_code == 503 and down.json()["code"] == "unavailable"
     assert "Redis" in down.json()["message"] and 0 < int(down.headers["Retry-After"]) <= 60
-    wait_for(lambda: requests.get(f"{layout.urls[0]}/api/v1/health", timeout=10).status_code == 200, 20,
-             what="health answering again once Redis is back")
+    wait_for(
+        lambda: requests.get(f"{layout.urls[0]}/api/v1/health", timeout=10).status_code == 200,
+        20,
+        what="health answering again once Redis is back",
+    )
 
 
 def test_a_worker_outlives_a_redis_outage_and_works_after_it(layout):

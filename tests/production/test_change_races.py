@@ -1,5 +1,6 @@
 """The same change sent to two instances at once (a phone's retry through another route, two tabs): one applies it,
 the other answers as a replay does — the changed hazard, its new ETag — never a 5xx, never the hazard as it was."""
+
 import threading
 import uuid
 
@@ -60,8 +61,10 @@ def test_two_different_changes_at_once_one_wins_and_the_other_is_told_it_is_stal
         start.wait()
         answers[i] = client.act(hazard["id"], action, etag=etag, **payload)
 
-    threads = [threading.Thread(target=send, args=(0, station, "acknowledge", {})),
-               threading.Thread(target=send, args=(1, other, "reject", {"reason": "不属实"}))]
+    threads = [
+        threading.Thread(target=send, args=(0, station, "acknowledge", {})),
+        threading.Thread(target=send, args=(1, other, "reject", {"reason": "不属实"})),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -82,8 +85,12 @@ def test_two_edits_of_a_site_at_once_one_is_stored_and_the_other_told_it_is_stal
 
     def send(i, client):
         start.wait()
-        answers[i] = client.http.patch(f"{client.base}/api/v1/sites/{site_id}", json={"address": f"江汉路{attempt}-{i}号"},
-                                       headers={"If-Match": etag}, timeout=30)
+        answers[i] = client.http.patch(
+            f"{client.base}/api/v1/sites/{site_id}",
+            json={"address": f"江汉路{attempt}-{i}号"},
+            headers={"If-Match": etag},
+            timeout=30,
+        )
 
     threads = [threading.Thread(target=send, args=(i, client)) for i, client in enumerate((station, other))]
     for thread in threads:

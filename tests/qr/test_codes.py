@@ -1,4 +1,5 @@
 """Site tag codes: signing, verifying, hand-typing, key rotation, and the URL in the QR code."""
+
 import re
 
 import pytest
@@ -64,7 +65,7 @@ def test_every_single_character_typo_is_refused(serial):
     compact = sign(serial, both).replace("-", "")
     for position, original in enumerate(compact):
         for typo in ALPHABET.replace(original, ""):
-            mistyped = compact[:position] + typo + compact[position + 1:]
+            mistyped = compact[:position] + typo + compact[position + 1 :]
             expected = {"bad_signature"} if position or typo == "B" else {"unknown_key"}
             assert refusal(mistyped, both) in expected, (mistyped, position)
 
@@ -72,7 +73,7 @@ def test_every_single_character_typo_is_refused(serial):
 def test_swapping_two_neighbouring_characters_is_refused():
     compact = sign(4_321_987, ONLY_A).replace("-", "")
     for position in range(1, CODE_LENGTH - 1):
-        swapped = compact[:position] + compact[position + 1] + compact[position] + compact[position + 2:]
+        swapped = compact[:position] + compact[position + 1] + compact[position] + compact[position + 2 :]
         if swapped != compact:
             assert refusal(swapped, ONLY_A) == "bad_signature"
 
@@ -88,35 +89,42 @@ def test_a_hand_typed_code_is_read_the_way_crockford_base32_intends():
         f"  {code}  ",
         code.replace("0", "O").replace("1", "I"),
         code.replace("0", "o").replace("1", "l").lower(),
-        code.translate(str.maketrans("0123456789ABCDEFGHJKMNPQRSTVWXYZ-",
-                                     "０１２３４５６７８９ＡＢＣＤＥＦＧＨＪＫＭＮＰＱＲＳＴＶＷＸＹＺ－")),
+        code.translate(
+            str.maketrans(
+                "0123456789ABCDEFGHJKMNPQRSTVWXYZ-",
+                "０１２３４５６７８９ＡＢＣＤＥＦＧＨＪＫＭＮＰＱＲＳＴＶＷＸＹＺ－",
+            )
+        ),
     ]
     for variant in typed:
         assert verify(variant, ONLY_A) == tag, variant
         assert normalize(variant) == code
 
 
-@pytest.mark.parametrize("make_bad", [
-    lambda code: "",
-    lambda code: "-- --",
-    lambda code: "A",
-    lambda code: code[:-1],
-    lambda code: code + "0",
-    lambda code: code[:-1] + "U",
-    lambda code: code[:-1] + "u",
-    lambda code: code[:-1] + "!",
-    lambda code: code[:-1] + "*",
-    lambda code: code[:-1] + "é",
-    lambda code: code[:-1] + "码",
-    lambda code: code[:-1] + "🙂",
-    lambda code: code[:-1] + "\x00",
-    lambda code: code.replace("-", "_"),
-    lambda code: "场所码场所码场所码场所码场所码",
-    lambda code: code * 1000,
-    lambda code: None,
-    lambda code: 12345,
-    lambda code: code.encode(),
-])
+@pytest.mark.parametrize(
+    "make_bad",
+    [
+        lambda code: "",
+        lambda code: "-- --",
+        lambda code: "A",
+        lambda code: code[:-1],
+        lambda code: code + "0",
+        lambda code: code[:-1] + "U",
+        lambda code: code[:-1] + "u",
+        lambda code: code[:-1] + "!",
+        lambda code: code[:-1] + "*",
+        lambda code: code[:-1] + "é",
+        lambda code: code[:-1] + "码",
+        lambda code: code[:-1] + "🙂",
+        lambda code: code[:-1] + "\x00",
+        lambda code: code.replace("-", "_"),
+        lambda code: "场所码场所码场所码场所码场所码",
+        lambda code: code * 1000,
+        lambda code: None,
+        lambda code: 12345,
+        lambda code: code.encode(),
+    ],
+)
 def test_malformed_input_is_refused_as_malformed_and_nothing_else(make_bad):
     assert refusal(make_bad(sign(123_456, ONLY_A)), ONLY_A) == "malformed"
 
@@ -161,18 +169,21 @@ def test_the_first_listed_key_signs_and_secrets_stay_out_of_logs():
     assert SECRET_B not in repr(keyring) and SECRET_B not in str(keyring)
 
 
-@pytest.mark.parametrize("spec, message", [
-    ("", "kid:secret"),
-    ("A", "kid:secret"),
-    (f"A:{SECRET_A},", "kid:secret"),
-    ("A:too-short", "at least 16"),
-    (f"a:{SECRET_A}", "key id 'a'"),
-    (f"U:{SECRET_A}", "key id 'U'"),
-    (f"I:{SECRET_A}", "key id 'I'"),
-    (f"AB:{SECRET_A}", "key id 'AB'"),
-    (f":{SECRET_A}", "key id ''"),
-    (f"A:{SECRET_A},A:{SECRET_B}", "listed twice"),
-])
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("", "kid:secret"),
+        ("A", "kid:secret"),
+        (f"A:{SECRET_A},", "kid:secret"),
+        ("A:too-short", "at least 16"),
+        (f"a:{SECRET_A}", "key id 'a'"),
+        (f"U:{SECRET_A}", "key id 'U'"),
+        (f"I:{SECRET_A}", "key id 'I'"),
+        (f"AB:{SECRET_A}", "key id 'AB'"),
+        (f":{SECRET_A}", "key id ''"),
+        (f"A:{SECRET_A},A:{SECRET_B}", "listed twice"),
+    ],
+)
 def test_a_bad_key_list_is_refused_with_a_reason(spec, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         parse_keys(spec)
@@ -185,15 +196,21 @@ def test_key_ids_are_the_alphabet_the_server_configuration_accepts():
 def test_the_tag_url_is_upper_case_so_the_qr_code_can_use_alphanumeric_mode():
     code = sign(9, ONLY_A)
     assert tag_url("https://safegrid.example.cn", code) == f"HTTPS://SAFEGRID.EXAMPLE.CN/S/{code}"
-    assert tag_url("https://safegrid.example.cn:8443/", code.lower()) == \
-        f"HTTPS://SAFEGRID.EXAMPLE.CN:8443/S/{code}"
+    assert tag_url("https://safegrid.example.cn:8443/", code.lower()) == f"HTTPS://SAFEGRID.EXAMPLE.CN:8443/S/{code}"
     # A path below the host is case-sensitive, so it is kept as it is.
     assert tag_url("https://gov.example.cn/safegrid/", code) == f"HTTPS://GOV.EXAMPLE.CN/safegrid/S/{code}"
 
 
-@pytest.mark.parametrize("base_url", ["safegrid.example.cn", "ftp://safegrid.example.cn",
-                                      "https://", "https://safegrid.example.cn/?x=1",
-                                      "https://safegrid.example.cn/#top"])
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "safegrid.example.cn",
+        "ftp://safegrid.example.cn",
+        "https://",
+        "https://safegrid.example.cn/?x=1",
+        "https://safegrid.example.cn/#top",
+    ],
+)
 def test_a_tag_url_needs_a_plain_http_base_url(base_url):
     with pytest.raises(ValueError, match="base URL"):
         tag_url(base_url, sign(9, ONLY_A))
@@ -201,20 +218,32 @@ def test_a_tag_url_needs_a_plain_http_base_url(base_url):
 
 def test_the_code_is_read_back_from_either_form_of_the_url():
     code = sign(9, ONLY_A)
-    for url in (tag_url("https://safegrid.example.cn", code),
-                f"https://safegrid.example.cn/s/{code.lower()}",
-                f"https://safegrid.example.cn/S/{code}/",
-                f"https://safegrid.example.cn/S/{code.replace('-', '%2D')}",
-                f"https://gov.example.cn/safegrid/s/{code}?from=wechat"):
+    for url in (
+        tag_url("https://safegrid.example.cn", code),
+        f"https://safegrid.example.cn/s/{code.lower()}",
+        f"https://safegrid.example.cn/S/{code}/",
+        f"https://safegrid.example.cn/S/{code.replace('-', '%2D')}",
+        f"https://gov.example.cn/safegrid/s/{code}?from=wechat",
+    ):
         assert code_from_url(url) == code, url
         assert verify(code_from_url(url), ONLY_A) == Tag("A", 9)
 
 
-@pytest.mark.parametrize("url", ["", "https://safegrid.example.cn/", "https://safegrid.example.cn/S/",
-                                 "https://safegrid.example.cn/x/A0000-01ESP-AT849",
-                                 "https://safegrid.example.cn/A0000-01ESP-AT849",
-                                 "https://safegrid.example.cn/S/A0000-01ESP-AT84", "http://[::1/S/x",
-                                 "微信扫码", None, 42])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        "https://safegrid.example.cn/",
+        "https://safegrid.example.cn/S/",
+        "https://safegrid.example.cn/x/A0000-01ESP-AT849",
+        "https://safegrid.example.cn/A0000-01ESP-AT849",
+        "https://safegrid.example.cn/S/A0000-01ESP-AT84",
+        "http://[::1/S/x",
+        "微信扫码",
+        None,
+        42,
+    ],
+)
 def test_a_url_without_a_code_is_malformed(url):
     with pytest.raises(InvalidCode) as refused:
         code_from_url(url)

@@ -1,4 +1,5 @@
 """Label sheets: A4 pages of tags whose QR codes decode to the code printed beside them."""
+
 import io
 
 import pytest
@@ -12,9 +13,18 @@ from qr.codes import code_from_url, parse_keys, sign, tag_url, verify
 from qr.labels import Label, label_sheet_pdf
 
 KEYS = parse_keys("A:jianghan-tag-key-A-2024")
-SITE_NAMES = ["武汉国际广场购物中心", "中石化江汉区新华路加油站（第二站）", "民意四路农贸市场",
-              "汉口火车站北广场地下商业街东区消防控制室及配套设施管理处", "万松园雪松路美食街",
-              "花楼街社区居民楼3栋", "江汉路步行街", "唐家墩燃气调压站", "宝丰路小学", "泛海城市广场"]
+SITE_NAMES = [
+    "武汉国际广场购物中心",
+    "中石化江汉区新华路加油站（第二站）",
+    "民意四路农贸市场",
+    "汉口火车站北广场地下商业街东区消防控制室及配套设施管理处",
+    "万松园雪松路美食街",
+    "花楼街社区居民楼3栋",
+    "江汉路步行街",
+    "唐家墩燃气调压站",
+    "宝丰路小学",
+    "泛海城市广场",
+]
 A4_WIDTH, A4_HEIGHT = 595.28, 841.89
 
 
@@ -28,8 +38,15 @@ def make_labels(names=SITE_NAMES, street="花楼水塔街道", community="统一
     labels = []
     for serial, name in enumerate(names, start=100):
         code = sign(serial, KEYS)
-        labels.append(Label(site_name=name, code=code, url=tag_url("https://safegrid.example.cn", code),
-                            street=street, community=community))
+        labels.append(
+            Label(
+                site_name=name,
+                code=code,
+                url=tag_url("https://safegrid.example.cn", code),
+                street=street,
+                community=community,
+            )
+        )
     return labels
 
 
@@ -45,6 +62,7 @@ def placed_texts(page):
     def visit(text, cm, tm, font, size):
         if text.strip():
             found.append((text.strip(), tm[4], tm[5], font["/BaseFont"].lstrip("/"), size))
+
     page.extract_text(visitor_text=visit)
     return found
 
@@ -96,13 +114,13 @@ def test_every_qr_code_decodes_to_the_url_of_the_code_printed_beside_it():
     reader = read_pdf(label_sheet_pdf(labels))
     checked = set()
     for page in reader.pages:
-        codes = [(text, x, y) for text, x, y, _, _ in placed_texts(page)
-                 if text in {label.code for label in labels}]
+        codes = [(text, x, y) for text, x, y, _, _ in placed_texts(page) if text in {label.code for label in labels}]
         for decoded, left, bottom, size in placed_images(page):
             assert size >= 45 * mm  # QR image with quiet zone; the symbol itself is about 40 mm
             [url] = decoded
-            [beside] = [code for code, x, y in codes
-                        if left + size < x < left + size + 50 * mm and bottom < y < bottom + size]
+            [beside] = [
+                code for code, x, y in codes if left + size < x < left + size + 50 * mm and bottom < y < bottom + size
+            ]
             assert code_from_url(url) == beside
             assert verify(beside, KEYS).serial >= 100
             checked.add(url)
@@ -112,8 +130,9 @@ def test_every_qr_code_decodes_to_the_url_of_the_code_printed_beside_it():
 def test_no_text_runs_past_its_label_even_for_a_very_long_name():
     long_name = "江汉区民族街道前进四路与中山大道交汇处东北角老旧小区改造工程临时建筑管理处"
     absurd_name = long_name * 3
-    labels = make_labels([long_name, absurd_name], street="民族街道（含原花楼水塔片区）",
-                         community="前进四路社区居民委员会第三网格")
+    labels = make_labels(
+        [long_name, absurd_name], street="民族街道（含原花楼水塔片区）", community="前进四路社区居民委员会第三网格"
+    )
     page = read_pdf(label_sheet_pdf(labels)).pages[0]
     texts = placed_texts(page)
     for text, x, _, font, size in texts:
@@ -123,6 +142,7 @@ def test_no_text_runs_past_its_label_even_for_a_very_long_name():
 
     def name_lines(left):  # the site name is the only text at the label's left text edge
         return [text for text, x, _, font, _ in texts if font == "STSong-Light" and abs(x - left) < 1]
+
     first, second = name_lines(14 * mm)  # wrapped onto two lines, nothing lost
     assert first + second == long_name
     shown = name_lines(A4_WIDTH / 2 + 4 * mm)

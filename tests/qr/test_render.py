@@ -1,4 +1,5 @@
 """QR codes of tag URLs, read back by a real decoder (zxing-cpp) as a phone would read them."""
+
 import io
 import xml.etree.ElementTree as ET
 
@@ -64,11 +65,10 @@ def test_a_small_blurred_tilted_faded_photo_still_decodes():
     assert found.text == URL
 
 
-def cover_centre(image: Image.Image, modules: int, share: float, border: int = 4,
-                 box: int = 10) -> Image.Image:
+def cover_centre(image: Image.Image, modules: int, share: float, border: int = 4, box: int = 10) -> Image.Image:
     """Paste a white patch over ``share`` of the symbol's area, like a sticker or a scrape."""
     covered = image.convert("L")
-    side = int(modules * box * share ** 0.5)
+    side = int(modules * box * share**0.5)
     left, top = border * box + int(modules * box * 0.3), border * box + int(modules * box * 0.35)
     ImageDraw.Draw(covered).rectangle([left, top, left + side, top + side], fill=255)
     return covered

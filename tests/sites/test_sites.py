@@ -2,8 +2,15 @@
 
 
 def new_site(world, **changes):
-    return {"name": "滑坡村涵洞", "type": "culvert_underpass", "address": "江汉区新华路下穿通道",
-            "latitude": 30.5931, "longitude": 114.2675, "grid_id": world["grid_a2"], **changes}
+    return {
+        "name": "滑坡村涵洞",
+        "type": "culvert_underpass",
+        "address": "江汉区新华路下穿通道",
+        "latitude": 30.5931,
+        "longitude": 114.2675,
+        "grid_id": world["grid_a2"],
+        **changes,
+    }
 
 
 def test_a_public_place_needs_no_enterprise(login_as, world):

@@ -1,5 +1,6 @@
 """Storage fixtures: an S3-protocol server of the run's own (moto's, on 127.0.0.1), a fresh bucket per
 test, and each store under the one contract."""
+
 import os
 import secrets
 import socket
@@ -11,9 +12,14 @@ from server.storage import LocalStorage, S3Storage, s3_client
 
 # What boto3 reads besides the arguments given to it: credentials of the test's own, and nothing of the
 # machine's (no ~/.aws profile, no instance metadata service asked for a role).
-AWS_ENV = {"AWS_ACCESS_KEY_ID": "safegrid-test", "AWS_SECRET_ACCESS_KEY": "safegrid-test-secret",
-           "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
-           "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
+AWS_ENV = {
+    "AWS_ACCESS_KEY_ID": "safegrid-test",
+    "AWS_SECRET_ACCESS_KEY": "safegrid-test-secret",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+}
 
 
 @pytest.fixture(scope="session", autouse=True)

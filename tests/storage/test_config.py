@@ -1,34 +1,42 @@
 """Choosing the store: STORAGE_URL names an S3 bucket (and prefix); settings no store could be used with stop
 the app from starting, in production as in the embedded default, and say which setting is wrong."""
+
 import pytest
 
 from server.config import ConfigError, load_config
 from tests.core.test_config import PRODUCTION
 
-S3 = {"STORAGE_URL": "s3://safegrid-photos", "S3_ENDPOINT_URL": "https://s3.oss-cn-hangzhou.aliyuncs.com",
-      "S3_REGION": "cn-hangzhou", "S3_ADDRESSING": "virtual"}
+S3 = {
+    "STORAGE_URL": "s3://safegrid-photos",
+    "S3_ENDPOINT_URL": "https://s3.oss-cn-hangzhou.aliyuncs.com",
+    "S3_REGION": "cn-hangzhou",
+    "S3_ADDRESSING": "virtual",
+}
 
 
-@pytest.mark.parametrize("settings,refused", [
-    ({"STORAGE_URL": "safegrid-photos"}, "STORAGE_URL"),
-    ({"STORAGE_URL": "https://safegrid-photos.s3.amazonaws.com"}, "STORAGE_URL"),
-    ({"STORAGE_URL": "s3://"}, "STORAGE_URL"),
-    ({"STORAGE_URL": "s3://Safegrid_Photos"}, "STORAGE_URL"),
-    ({"STORAGE_URL": "s3://ab"}, "STORAGE_URL"),
-    ({"STORAGE_URL": "s3://safegrid..photos"}, "STORAGE_URL"),
-    ({"STORAGE_URL": "s3://AKIAEXAMPLE:secret@safegrid-photos"}, "STORAGE_URL"),  # credentials belong elsewhere
-    ({"STORAGE_URL": "s3://safegrid-photos:9000"}, "STORAGE_URL"),
-    ({"STORAGE_URL": "s3://safegrid-photos/../media"}, "STORAGE_URL"),
-    ({"STORAGE_URL": "s3://safegrid-photos/.hidden"}, "STORAGE_URL"),
-    ({"STORAGE_URL": "s3://safegrid-photos/Media"}, "STORAGE_URL"),
-    ({"STORAGE_URL": "s3://safegrid-photos?versioning=on"}, "STORAGE_URL"),
-    ({"S3_ENDPOINT_URL": "minio:9000"}, "S3_ENDPOINT_URL"),
-    ({"S3_ENDPOINT_URL": "ftp://minio:9000"}, "S3_ENDPOINT_URL"),
-    ({"S3_ENDPOINT_URL": "https://minio:nine"}, "S3_ENDPOINT_URL"),
-    ({"S3_ENDPOINT_URL": "https://key:secret@minio:9000"}, "S3_ENDPOINT_URL"),
-    ({"S3_ENDPOINT_URL": "https://minio:9000/?x=1"}, "S3_ENDPOINT_URL"),
-    ({"S3_ADDRESSING": "sideways"}, "S3_ADDRESSING"),
-])
+@pytest.mark.parametrize(
+    "settings,refused",
+    [
+        ({"STORAGE_URL": "safegrid-photos"}, "STORAGE_URL"),
+        ({"STORAGE_URL": "https://safegrid-photos.s3.amazonaws.com"}, "STORAGE_URL"),
+        ({"STORAGE_URL": "s3://"}, "STORAGE_URL"),
+        ({"STORAGE_URL": "s3://Safegrid_Photos"}, "STORAGE_URL"),
+        ({"STORAGE_URL": "s3://ab"}, "STORAGE_URL"),
+        ({"STORAGE_URL": "s3://safegrid..photos"}, "STORAGE_URL"),
+        ({"STORAGE_URL": "s3://AKIAEXAMPLE:secret@safegrid-photos"}, "STORAGE_URL"),  # credentials belong elsewhere
+        ({"STORAGE_URL": "s3://safegrid-photos:9000"}, "STORAGE_URL"),
+        ({"STORAGE_URL": "s3://safegrid-photos/../media"}, "STORAGE_URL"),
+        ({"STORAGE_URL": "s3://safegrid-photos/.hidden"}, "STORAGE_URL"),
+        ({"STORAGE_URL": "s3://safegrid-photos/Media"}, "STORAGE_URL"),
+        ({"STORAGE_URL": "s3://safegrid-photos?versioning=on"}, "STORAGE_URL"),
+        ({"S3_ENDPOINT_URL": "minio:9000"}, "S3_ENDPOINT_URL"),
+        ({"S3_ENDPOINT_URL": "ftp://minio:9000"}, "S3_ENDPOINT_URL"),
+        ({"S3_ENDPOINT_URL": "https://minio:nine"}, "S3_ENDPOINT_URL"),
+        ({"S3_ENDPOINT_URL": "https://key:secret@minio:9000"}, "S3_ENDPOINT_URL"),
+        ({"S3_ENDPOINT_URL": "https://minio:9000/?x=1"}, "S3_ENDPOINT_URL"),
+        ({"S3_ADDRESSING": "sideways"}, "S3_ADDRESSING"),
+    ],
+)
 @pytest.mark.parametrize("app_env", ["production", "embedded"])
 def test_a_store_that_cannot_be_used_stops_the_app_from_starting(tmp_path, settings, refused, app_env):
     env = {**(PRODUCTION if app_env == "production" else {}), **S3, **settings}

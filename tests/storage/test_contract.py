@@ -1,5 +1,6 @@
 """What every store promises, the local directory and the S3 bucket alike: whole blobs by key, written
 whole or not at all, never changed by a second write of "the same" key, never outside the store's root."""
+
 import io
 import os
 
@@ -73,8 +74,20 @@ def test_put_once_never_replaces_a_stored_blob_with_other_bytes(store):
         assert file.read() == b"the evidence"
 
 
-@pytest.mark.parametrize("key", ["../escape", "/etc/passwd", "originals/../../x", ".hidden", "a//b", "Upper/x", "",
-                                 "originals/ab/cdef/", "originals\\ab"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "../escape",
+        "/etc/passwd",
+        "originals/../../x",
+        ".hidden",
+        "a//b",
+        "Upper/x",
+        "",
+        "originals/ab/cdef/",
+        "originals\\ab",
+    ],
+)
 @pytest.mark.parametrize("operation", ["put", "put_once", "open", "exists", "size", "delete"])
 def test_keys_never_leave_the_root(store, key, operation):
     arguments = (key, b"x") if operation.startswith("put") else (key,)

@@ -1,5 +1,6 @@
 """Photos kept in an S3 bucket: uploaded, copied and served from it by any instance, none of them using its
 own disk; a store that is down fails an upload cleanly (503, nothing stored) and the phone's retry succeeds."""
+
 import hashlib
 import json
 import os
@@ -56,24 +57,36 @@ def test_an_upload_is_stored_copied_and_served_from_the_bucket(login_as, use_sto
     assert answer.status_code == 201 and answer.json["state"] == "ready", answer.json
     photo = answer.json
     display, thumb = copy_sha(photo, "display"), copy_sha(photo, "thumb")
-    assert objects(store) == sorted([f"originals/{photo['sha256'][:2]}/{photo['sha256'][2:]}",
-                                     f"display/{display[:2]}/{display[2:]}", f"thumb/{thumb[:2]}/{thumb[2:]}"])
-    for url, sha in ((photo["urls"]["display"], display), (photo["urls"]["thumb"], thumb),
-                     (photo["urls"]["original"], photo["sha256"])):
+    assert objects(store) == sorted(
+        [
+            f"originals/{photo['sha256'][:2]}/{photo['sha256'][2:]}",
+            f"display/{display[:2]}/{display[2:]}",
+            f"thumb/{thumb[:2]}/{thumb[2:]}",
+        ]
+    )
+    for url, sha in (
+        (photo["urls"]["display"], display),
+        (photo["urls"]["thumb"], thumb),
+        (photo["urls"]["original"], photo["sha256"]),
+    ):
         served = fetch(caller, url)
         assert served.status_code == 200 and hashlib.sha256(served.data).hexdigest() == sha
         assert served.content_length == len(served.data)
     assert fetch(caller, photo["urls"]["original"]).data == data
 
 
-def test_an_upload_while_the_store_is_down_is_a_503_that_stores_nothing_and_the_retry_succeeds(app, login_as,
-                                                                                             use_store, s3_store):
+def test_an_upload_while_the_store_is_down_is_a_503_that_stores_nothing_and_the_retry_succeeds(
+    app, login_as, use_store, s3_store
+):
     caller, data, photo_id = login_as("grid_worker"), make_photo(), uuid.uuid4()
     use_store(down())
     refused = put(caller, data, photo_id, headers={**digest(data), "Accept-Language": "en"})
     assert refused.status_code == 503 and refused.headers["Retry-After"] == "5"
-    assert refused.json == {"code": "storage_unavailable", "status": 503,
-                            "message": "File storage is unavailable; retry later"}
+    assert refused.json == {
+        "code": "storage_unavailable",
+        "status": 503,
+        "message": "File storage is unavailable; retry later",
+    }
     assert caller.get(f"/api/v1/photos/{photo_id}").status_code == 404
     with app.app_context():
         assert db.session.get(Photo, photo_id) is None  # no row for a photo that is not stored
@@ -94,6 +107,7 @@ def test_a_photo_asked_for_while_the_store_is_down_is_a_503_not_a_500(login_as, 
 
 # ---- two instances, one database, one bucket -----------------------------------------------------------------
 
+
 class Instance:
     """The app in gunicorn, as a second machine runs it: configured by its environment, with its own instance
     folder and its own empty MEDIA_ROOT, on the test run's database."""
@@ -108,7 +122,11 @@ class Instance:
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", spec],
-                cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, env={"PATH": os.environ["PATH"], **env})
+                cwd=PROJECT_ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={"PATH": os.environ["PATH"], **env},
+            )
         self._wait_until_up()
 
     def _wait_until_up(self):
@@ -118,8 +136,12 @@ class Instance:
 
     def call(self, method: str, path: str, token: str, data: bytes | None = None, headers=None) -> tuple[int, bytes]:
         """(status, body) of a request to this instance."""
-        request = urllib.request.Request(f"{self.url}{path}", data=data, method=method,
-                                         headers={"Authorization": f"Bearer {token}", **(headers or {})})
+        request = urllib.request.Request(
+            f"{self.url}{path}",
+            data=data,
+            method=method,
+            headers={"Authorization": f"Bearer {token}", **(headers or {})},
+        )
         try:
             with urllib.request.urlopen(request, timeout=30) as answer:
                 return answer.status, answer.read()
@@ -138,14 +160,20 @@ class InProcess:
         self.client = client
 
     def call(self, method: str, path: str, token: str, data: bytes | None = None, headers=None) -> tuple[int, bytes]:
-        answer = self.client.open(path, method=method, data=data, buffered=True,
-                                  headers={"Authorization": f"Bearer {token}", **(headers or {})})
+        answer = self.client.open(
+            path,
+            method=method,
+            data=data,
+            buffered=True,
+            headers={"Authorization": f"Bearer {token}", **(headers or {})},
+        )
         return answer.status_code, answer.data
 
 
 def upload(instance, token: str, photo_id: uuid.UUID, data: bytes) -> dict:
-    status, body = instance.call("PUT", f"/api/v1/photos/{photo_id}", token, data,
-                                 {"Content-Type": "image/jpeg", **digest(data)})
+    status, body = instance.call(
+        "PUT", f"/api/v1/photos/{photo_id}", token, data, {"Content-Type": "image/jpeg", **digest(data)}
+    )
     photo = json.loads(body)
     assert status == 201 and photo["state"] == "ready", photo
     return photo
@@ -156,8 +184,11 @@ def served(instance, token: str, photo_id: uuid.UUID) -> dict:
     status, body = instance.call("GET", f"/api/v1/photos/{photo_id}", token)
     assert status == 200, body
     photo, files = json.loads(body), {}
-    for name, sha in (("display", copy_sha(photo, "display")), ("thumb", copy_sha(photo, "thumb")),
-                      ("original", photo["sha256"])):
+    for name, sha in (
+        ("display", copy_sha(photo, "display")),
+        ("thumb", copy_sha(photo, "thumb")),
+        ("original", photo["sha256"]),
+    ):
         status, files[name] = instance.call("GET", photo["urls"][name], token)
         assert status == 200 and hashlib.sha256(files[name]).hexdigest() == sha, (name, status)
     return files
@@ -170,8 +201,12 @@ def files_under(root: Path) -> list:
 @pytest.fixture
 def s3_configured(app, s3_endpoint, bucket, tmp_path):
     """The test app configured as a production instance would be: STORAGE_URL, and a MEDIA_ROOT of its own."""
-    settings = {"STORAGE_URL": f"s3://{bucket}", "S3_ENDPOINT_URL": s3_endpoint, "S3_ADDRESSING": "path",
-                "MEDIA_ROOT": str(tmp_path / "media-one")}
+    settings = {
+        "STORAGE_URL": f"s3://{bucket}",
+        "S3_ENDPOINT_URL": s3_endpoint,
+        "S3_ADDRESSING": "path",
+        "MEDIA_ROOT": str(tmp_path / "media-one"),
+    }
     saved = {name: app.config.get(name) for name in settings}, app.extensions.pop("storage", None)
     app.config.update(settings)
     yield settings
@@ -183,15 +218,24 @@ def s3_configured(app, s3_endpoint, bucket, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.no_transaction
-def test_a_photo_uploaded_through_one_instance_is_served_by_the_other(app, client, database_url, s3_configured,
-                                                                     tmp_path):
+def test_a_photo_uploaded_through_one_instance_is_served_by_the_other(
+    app, client, database_url, s3_configured, tmp_path
+):
     with app.app_context():
         officer = make_user("station_officer", area_id=WORLD["street_a"])
         token, user_id = issue_token(officer), officer.id
         db.session.commit()
     photo_ids = [uuid.uuid4(), uuid.uuid4()]
-    second = Instance(tmp_path / "two", {**AWS_ENV, **s3_configured, "MEDIA_ROOT": str(tmp_path / "media-two"),
-                                         "DATABASE_URL": database_url, "SECRET_KEY": app.config["SECRET_KEY"]})
+    second = Instance(
+        tmp_path / "two",
+        {
+            **AWS_ENV,
+            **s3_configured,
+            "MEDIA_ROOT": str(tmp_path / "media-two"),
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": app.config["SECRET_KEY"],
+        },
+    )
     first = InProcess(client)
     try:
         for uploader, server, photo_id in ((first, second, photo_ids[0]), (second, first, photo_ids[1])):

@@ -1,6 +1,7 @@
 """The S3 store beyond the shared promises: its prefix, its conditional writes (and a store without them),
 and a store that is down, misnamed or cut off mid-download, which is an outage (503), never a missing or
 truncated blob."""
+
 import http.server
 import threading
 
@@ -13,8 +14,11 @@ from server.storage import BlobNotFound, LocalStorage, S3Storage, StorageUnavail
 from tests.storage.conftest import closed_port, objects
 
 # Ways a store without conditional writes may answer a PUT with If-None-Match: *
-REFUSALS = {"not implemented": (501, "NotImplemented"), "invalid argument": (400, "InvalidArgument"),
-            "412 for a key it does not hold": (412, "PreconditionFailed")}
+REFUSALS = {
+    "not implemented": (501, "NotImplemented"),
+    "invalid argument": (400, "InvalidArgument"),
+    "412 for a key it does not hold": (412, "PreconditionFailed"),
+}
 
 
 def test_blobs_live_under_the_prefix_and_two_prefixes_are_two_stores(s3, bucket):
@@ -58,14 +62,20 @@ def test_a_store_without_conditional_writes_still_never_replaces_a_stored_blob(s
 
 def one_attempt(endpoint: str, bucket: str) -> S3Storage:
     """A store at `endpoint` whose client does not retry (the app's retries three times, with pauses)."""
-    client = boto3.session.Session().client("s3", endpoint_url=endpoint,
-                                            config=Config(retries={"total_max_attempts": 1}, connect_timeout=2))
+    client = boto3.session.Session().client(
+        "s3", endpoint_url=endpoint, config=Config(retries={"total_max_attempts": 1}, connect_timeout=2)
+    )
     return S3Storage(client, bucket)
 
 
-OPERATIONS = [("put", ("originals/ab/cdef", b"x")), ("put_once", ("originals/ab/cdef", b"x")),
-              ("open", ("originals/ab/cdef",)), ("exists", ("originals/ab/cdef",)),
-              ("size", ("originals/ab/cdef",)), ("delete", ("originals/ab/cdef",))]
+OPERATIONS = [
+    ("put", ("originals/ab/cdef", b"x")),
+    ("put_once", ("originals/ab/cdef", b"x")),
+    ("open", ("originals/ab/cdef",)),
+    ("exists", ("originals/ab/cdef",)),
+    ("size", ("originals/ab/cdef",)),
+    ("delete", ("originals/ab/cdef",)),
+]
 
 
 @pytest.fixture(scope="module")
@@ -80,9 +90,10 @@ def test_a_store_that_is_down_is_an_outage_not_a_missing_blob(down_store, operat
     assert raised.value.code == 503 and raised.value.data["code"] == "storage_unavailable"
 
 
-@pytest.mark.parametrize("operation,arguments", [("put", ("originals/ab/cdef", b"x")),
-                                                 ("put_once", ("originals/ab/cdef", b"x")),
-                                                 ("open", ("originals/ab/cdef",))])
+@pytest.mark.parametrize(
+    "operation,arguments",
+    [("put", ("originals/ab/cdef", b"x")), ("put_once", ("originals/ab/cdef", b"x")), ("open", ("originals/ab/cdef",))],
+)
 def test_a_bucket_that_does_not_exist_is_an_outage_not_a_missing_blob(s3, operation, arguments):
     with pytest.raises(StorageUnavailable, match="NoSuchBucket"):
         getattr(S3Storage(s3, "safegrid-no-such-bucket"), operation)(*arguments)

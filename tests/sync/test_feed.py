@@ -1,4 +1,5 @@
 """The delta feed: a phone's first sync brings its scope, later ones only what changed, once each."""
+
 from tests.hazards.test_loop import act, report
 
 FEED = "/api/v1/sync/changes"
@@ -43,8 +44,13 @@ def test_later_syncs_bring_each_changed_record_once_in_its_latest_state(login_as
     assert ids(changes, "hazard") == [hazard["id"]]
     assert changes[0]["data"]["state"] == "acknowledged"
     # the ETag the feed gave is good for the next change, as a phone that synced offline would send it
-    notice = act(station, hazard["id"], "issue_notice", responsible_party="测试农贸市场有限公司",
-                 if_match=f'"{sync(station, None)[0][-1]["etag"]}"')
+    notice = act(
+        station,
+        hazard["id"],
+        "issue_notice",
+        responsible_party="测试农贸市场有限公司",
+        if_match=f'"{sync(station, None)[0][-1]["etag"]}"',
+    )
     assert notice.status_code == 200, notice.json
     assert [c["data"]["state"] for c in sync(worker, cursor)[0]] == ["rectifying"]
 
@@ -70,8 +76,11 @@ def test_a_new_tag_or_an_edit_sends_the_site_again_with_its_live_tag_code(login_
     assert [(c["kind"], c["data"]["tag_code"]) for c in changes] == [("site", tag.json["code"])]
 
     site = admin.get(f"/api/v1/sites/{world['market_site']}")
-    edited = admin.patch(f"/api/v1/sites/{world['market_site']}", json={"address": "江汉区新址1号"},
-                         headers={"If-Match": site.headers["ETag"]})
+    edited = admin.patch(
+        f"/api/v1/sites/{world['market_site']}",
+        json={"address": "江汉区新址1号"},
+        headers={"If-Match": site.headers["ETag"]},
+    )
     assert edited.status_code == 200, edited.json
     admin.post(f"/api/v1/sites/{world['mall_site']}/tag")  # another grid's
     changes, _, _ = sync(worker, cursor)

@@ -1,4 +1,5 @@
 """Site tags through the API: issue, resolve a scan or a typed code, revoke, reissue, rotate keys."""
+
 import io
 
 import pytest
@@ -41,7 +42,7 @@ def test_one_changed_character_is_refused(login_as, world):
     code = issue(login_as("station_officer"), world["market_site"])["code"]
     worker = login_as("grid_worker")
     for position in (0, 3, 8, len(code) - 1):
-        wrong = code[:position] + ("7" if code[position] != "7" else "8") + code[position + 1:]
+        wrong = code[:position] + ("7" if code[position] != "7" else "8") + code[position + 1 :]
         resp = resolve(worker, wrong)
         assert resp.status_code == 404 and resp.json["code"] in ("invalid_tag", "retired_key"), wrong
     assert "输错" in resolve(worker, code[:-1] + ("X" if code[-1] != "X" else "Y")).json["message"]
@@ -139,6 +140,7 @@ def test_the_cli_prints_a_street_of_labels(app, tmp_path, world):
 
 # ---- out of scope reads exactly like absent: the attacker's attempts ------------------------------------
 
+
 @pytest.fixture
 def tags(login_as, world):
     """For the market (street A) and the mall (street B): a revoked tag and the live one that replaced it."""
@@ -175,8 +177,11 @@ def code_for(case, app, tags, inside, outside):
 
 
 # (person, a site in their scope, a site outside it)
-RESOLVERS = [("grid_worker", "market_site", "mall_site"), ("station_officer_b", "mall_site", "market_site"),
-             ("enterprise_user", "market_site", "mall_site")]
+RESOLVERS = [
+    ("grid_worker", "market_site", "mall_site"),
+    ("station_officer_b", "mall_site", "market_site"),
+    ("enterprise_user", "market_site", "mall_site"),
+]
 # the code scanned → the answer; "absent" means the very answer a code for a tag never issued gets
 RESOLVE = [
     ("absent", (404, "invalid_tag")),
@@ -192,8 +197,9 @@ RESOLVE = [
 
 @pytest.mark.parametrize("person,inside,outside", RESOLVERS)
 @pytest.mark.parametrize("case,expected", RESOLVE)
-def test_resolving_a_tag_outside_your_scope_reads_as_no_tag(app, login_as, world, tags, person, inside, outside,
-                                                            case, expected):
+def test_resolving_a_tag_outside_your_scope_reads_as_no_tag(
+    app, login_as, world, tags, person, inside, outside, case, expected
+):
     caller = login_as(person)
     resp = resolve(caller, code_for(case, app, tags, inside, outside))
     if expected == "absent":
@@ -233,8 +239,9 @@ BY_SERIAL = [
 
 
 @pytest.mark.parametrize("person,site,state,theirs", BY_SERIAL)
-def test_a_tag_by_serial_outside_your_sites_reads_as_never_issued(app, client, login_as, world, tags, person, site,
-                                                                  state, theirs):
+def test_a_tag_by_serial_outside_your_sites_reads_as_never_issued(
+    app, client, login_as, world, tags, person, site, state, theirs
+):
     caller = station_also_working_in_b(app, client, world) if person == "also_in_b" else login_as(person)
     tag = tags[site][state]
     url, absent = f"/api/v1/tags/{tag['serial']}", f"/api/v1/tags/{NEVER_ISSUED}"
