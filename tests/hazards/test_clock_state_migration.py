@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from server.core.db import UTCDateTime
 from tests.migrations.engines import migrate
-from tests.photos.test_citation_migration import NOW, areas, hazards, user
+from tests.photos.test_citation_migration import NOW, a_grid, a_hazard, user
 
 pytestmark = pytest.mark.no_transaction
 BEFORE, REVISION = "b7e2c4a19d05", "c5d1f08e7a36"
@@ -35,33 +35,8 @@ def test_clocks_set_before_the_rule_hold_in_the_state_their_kind_was_set_for(app
     )
     ids = {kind: uuid.uuid4() for kind in KINDS}
     with empty_engine.begin() as conn:
-        reporter, hazard = user(conn, "reporter"), uuid.uuid4()
-        conn.execute(
-            areas.insert().values(
-                id=1, code="G", name="网格", level="grid", path="/1/", is_demo=False, created_at=NOW, updated_at=NOW
-            )
-        )
-        conn.execute(
-            hazards.insert().values(
-                id=hazard,
-                grid_id=1,
-                street_id=1,
-                category="fire",
-                level="general",
-                description="d",
-                source="patrol",
-                photo_ids=[],
-                reporter_id=reporter,
-                observed_at=NOW,
-                received_at=NOW,
-                state="rectifying",
-                ack_due_at=NOW,
-                responsible_party="",
-                version=1,
-                created_at=NOW,
-                updated_at=NOW,
-            )
-        )
+        a_grid(conn)
+        hazard = a_hazard(conn, user(conn, "reporter"))
         for minutes, (kind, clock_id) in enumerate(ids.items()):
             conn.execute(
                 clocks.insert().values(

@@ -139,16 +139,48 @@ def event(conn, seq, hazard_id, actor_id, attachments):
     )
 
 
-def a_world_cited_before_the_rule(conn) -> dict:
-    """A hazard citing a stored photo (someone else's), a photo its reporter sent later, a proof photo the
-    enterprise cited in a change, and a photo cited with no event naming it."""
-    uploader, reporter, enterprise = user(conn, "uploader"), user(conn, "reporter"), user(conn, "enterprise")
+def a_grid(conn) -> int:
     conn.execute(
         areas.insert().values(
             id=1, code="G", name="网格", level="grid", path="/1/", is_demo=False, created_at=NOW, updated_at=NOW
         )
     )
-    stored, reported, proof, unnamed, hazard = (uuid.uuid4() for _ in range(5))
+    return 1
+
+
+def a_hazard(conn, reporter_id, photo_ids=()) -> uuid.UUID:
+    """A hazard being rectified in grid 1, as the tables stood before these migrations."""
+    hazard_id = uuid.uuid4()
+    conn.execute(
+        hazards.insert().values(
+            id=hazard_id,
+            grid_id=1,
+            street_id=1,
+            category="fire",
+            level="general",
+            description="d",
+            source="patrol",
+            photo_ids=[str(p) for p in photo_ids],
+            reporter_id=reporter_id,
+            observed_at=NOW,
+            received_at=NOW,
+            state="rectifying",
+            ack_due_at=NOW,
+            responsible_party="",
+            version=3,
+            created_at=NOW,
+            updated_at=NOW,
+        )
+    )
+    return hazard_id
+
+
+def a_world_cited_before_the_rule(conn) -> dict:
+    """A hazard citing a stored photo (someone else's), a photo its reporter sent later, a proof photo the
+    enterprise cited in a change, and a photo cited with no event naming it."""
+    uploader, reporter, enterprise = user(conn, "uploader"), user(conn, "reporter"), user(conn, "enterprise")
+    a_grid(conn)
+    stored, reported, proof, unnamed = (uuid.uuid4() for _ in range(4))
     conn.execute(
         photos.insert().values(
             id=stored,
@@ -162,27 +194,7 @@ def a_world_cited_before_the_rule(conn) -> dict:
             state="ready",
         )
     )
-    conn.execute(
-        hazards.insert().values(
-            id=hazard,
-            grid_id=1,
-            street_id=1,
-            category="fire",
-            level="general",
-            description="d",
-            source="patrol",
-            photo_ids=[str(stored), str(reported)],
-            reporter_id=reporter,
-            observed_at=NOW,
-            received_at=NOW,
-            state="rectifying",
-            ack_due_at=NOW,
-            responsible_party="",
-            version=3,
-            created_at=NOW,
-            updated_at=NOW,
-        )
-    )
+    hazard = a_hazard(conn, reporter, [stored, reported])
     event(conn, 1, hazard, reporter, [stored, reported])
     event(conn, 2, hazard, enterprise, [proof])
     return {
@@ -219,11 +231,7 @@ def test_a_citation_with_no_author_to_be_found_stops_the_upgrade(app, empty_engi
     migrate(app, empty_engine, "upgrade", BEFORE)
     with empty_engine.begin() as conn:
         user(conn, "someone")
-        conn.execute(
-            areas.insert().values(
-                id=1, code="G", name="网格", level="grid", path="/1/", is_demo=False, created_at=NOW, updated_at=NOW
-            )
-        )
+        a_grid(conn)
         cite(conn, uuid.uuid4(), "checkin", uuid.uuid4())
     with pytest.raises(RuntimeError, match="no author to be found"):
         migrate(app, empty_engine, "upgrade", REVISION)
