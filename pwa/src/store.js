@@ -23,6 +23,14 @@ export const subscribe = (fn) => { listeners.add(fn); return () => listeners.del
 const emit = () => listeners.forEach((fn) => fn());
 export function setState(patch) { Object.assign(state, patch); emit(); }
 
+let flashes = 0;
+/** A short message (已保存，待发送。) for `ms`: its own timer clears it, never a newer one shown since. */
+export function flash(text, ms = 8000) {
+  const mine = ++flashes;
+  setState({ flash: text });
+  setTimeout(() => { if (flashes === mine) setState({ flash: null }); }, ms);
+}
+
 const channel = typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel(CHANNEL_NAME) : null;
 export const outbox = createOutbox({ transport, userId: () => currentSession()?.user?.id, onSent, channel });
 export const sync = createSync({ fetchJSON: get });

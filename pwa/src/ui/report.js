@@ -5,7 +5,7 @@ import { t } from '../i18n/index.js';
 import { localIso } from '../lib/clock.js';
 import { position } from '../lib/geo.js';
 import { navigate } from '../router.js';
-import { reportHazard, setState, state } from '../store.js';
+import { flash, reportHazard, state } from '../store.js';
 import { categoryName } from './parts.js';
 import { PhotoPicker } from './photo-picker.js';
 
@@ -33,8 +33,7 @@ export function Report({ siteId, code }) {
     await reportHazard({ siteId: site?.id, gridId: site ? null : ownGrid(), category, level, description: text,
       photos, fix: photos[0]?.position || fix, observedAt });
     photos.forEach((p) => URL.revokeObjectURL(p.previewUrl));
-    setState({ flash: t('savedQueued') });
-    setTimeout(() => setState({ flash: null }), 8000);
+    flash(t('savedQueued'));
     navigate(site ? `/site/${site.id}` : `/site/-/${code}`, { replace: true });
   }
 
