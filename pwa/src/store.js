@@ -14,7 +14,8 @@ import { currentLang } from './i18n/index.js';
 
 export const state = {
   ready: false, session: null, needLogin: false, online: navigator.onLine,
-  sites: [], hazards: [], notifications: [], items: [], outbox: { queued: 0, attention: 0, sent: 0, total: 0 },
+  sites: [], hazards: [], notifications: [], items: [],
+  outbox: { queued: 0, attention: 0, sent: 0, total: 0, records: { queued: 0, attention: 0, sent: 0, total: 0 } },
   categories: [], vocab: null, sync: null, syncing: false, syncError: null, checkins: {}, flash: null,
   update: null, persisted: null,
 };

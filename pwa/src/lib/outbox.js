@@ -9,11 +9,13 @@
  * retry. Nothing is ever dropped except by the user's own hand.
  */
 import { withDB } from './db.js';
+import { countRecords } from './records.js';
 
 /** The BroadcastChannel by which the page and the service worker tell each other the outbox changed. */
 export const CHANNEL_NAME = 'safegrid-outbox';
 const STATE_KEY = 'outbox';
-const FRESH = { failures: 0, nextAttemptAt: 0, paused: null, sent: 0 };
+// sent: items sent in this batch; sentRecords: of those, the records (not their photos), for the status line.
+const FRESH = { failures: 0, nextAttemptAt: 0, paused: null, sent: 0, sentRecords: 0 };
 const RETRY_LATER = new Set([408, 425, 429]);
 
 /** Seconds to wait after the n-th failure in a row. */
@@ -61,7 +63,7 @@ export function createOutbox({
       if (await box.get(item.id)) { await tx.done; return false; }
       const last = await box.index('seq').openCursor(null, 'prev');
       const state = { ...FRESH, ...(await tx.objectStore('meta').get(STATE_KEY)) };
-      if ((await box.count()) === 0) state.sent = 0; // a new batch: progress counts from here
+      if ((await box.count()) === 0) Object.assign(state, { sent: 0, sentRecords: 0 }); // a new batch: progress counts from here
       await box.put({ ...item, seq: (last?.value.seq ?? 0) + 1, status: 'queued', attempts: 0,
         createdAt: now(), userId: item.userId ?? userId() });
       await tx.objectStore('meta').put(state, STATE_KEY);
@@ -115,7 +117,8 @@ export function createOutbox({
         const tx = db.transaction(['outbox', 'meta'], 'readwrite');
         await tx.objectStore('outbox').delete(item.id);
         const state = { ...FRESH, ...(await tx.objectStore('meta').get(STATE_KEY)) };
-        await tx.objectStore('meta').put({ ...state, sent: state.sent + 1, failures: 0, nextAttemptAt: 0 }, STATE_KEY);
+        const sentRecords = state.sentRecords + (item.kind === 'photo' ? 0 : 1);
+        await tx.objectStore('meta').put({ ...state, sent: state.sent + 1, sentRecords, failures: 0, nextAttemptAt: 0 }, STATE_KEY);
         await tx.done;
       });
       try { await onSent(item, body, response); } catch (error) { log('outbox: after-send hook failed', error); }
@@ -202,13 +205,17 @@ export function createOutbox({
     return flush({ force: true });
   }
 
-  /** Counts for the UI: "sent/total 已发送", what waits, what needs attention, why it is stopped. */
+  /**
+   * Counts for the UI: items (queued, attention, sent, total: what the replay acts on), `records` (the
+   * same in records with their photos inside: what the status line shows), why it is stopped.
+   */
   async function status() {
     const [items, state] = await withDB(async (db) => [await db.getAll('outbox'), await readState(db)]);
     const queued = items.filter((i) => i.status === 'queued').length;
     const attention = items.length - queued;
     return { queued, attention, sent: state.sent, total: state.sent + items.length, sending: sendingId,
-      paused: state.paused, nextAttemptAt: state.nextAttemptAt, failures: state.failures };
+      paused: state.paused, nextAttemptAt: state.nextAttemptAt, failures: state.failures,
+      records: countRecords(items, state.sentRecords) };
   }
 
   const subscribe = (fn) => { listeners.add(fn); return () => listeners.delete(fn); };

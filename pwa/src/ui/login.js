@@ -2,6 +2,7 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
+import { groupRecords } from '../lib/records.js';
 import { login, state } from '../store.js';
 
 export function Login({ relogin = false }) {
@@ -9,7 +10,7 @@ export function Login({ relogin = false }) {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
-  const others = state.items.filter((i) => i.userId && i.userId !== state.session?.user?.id).length;
+  const others = groupRecords(state.items.filter((i) => i.userId && i.userId !== state.session?.user?.id)).length;
 
   async function submit(event) {
     event.preventDefault();

@@ -8,8 +8,10 @@ import { actionName, stateName } from '../lib/loop.js';
 import { seenAt } from '../lib/view.js';
 import { state } from '../store.js';
 
+/** The header's outbox line, in records (a report with its photos is one): progress, and why it waits. */
 export function OutboxStatus({ compact = false }) {
-  const { queued, attention, sent, total, sending, paused, nextAttemptAt } = state.outbox;
+  const { sending, paused, nextAttemptAt, records } = state.outbox;
+  const { queued, attention, sent, total } = records;
   let detail = '';
   if (paused) detail = t('outboxPaused');
   else if (sending) detail = t('outboxSending');

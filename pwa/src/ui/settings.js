@@ -8,7 +8,7 @@ import { rolesOf } from './home.js';
 
 export function Settings() {
   const user = state.session.user;
-  const waiting = state.outbox.queued + state.outbox.attention;
+  const waiting = state.outbox.records.queued + state.outbox.records.attention;
   const change = (lang) => { setLang(lang); setLanguage(lang); reload(); };
   const signOut = () => { if (!waiting || confirm(t('signOutQueued', { n: waiting }))) logout(); };
   return html`<main id="main">
