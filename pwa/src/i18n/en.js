@@ -13,6 +13,8 @@ export default {
   discardItem: 'Discard', confirmDiscard: 'Discard this record? It will not be sent.', serverSaid: 'The server said: {msg}',
   kindPhoto: 'Photo', kindHazard: 'Hazard report', kindCheckin: 'Check-in', kindTransition: 'Action',
   queued: 'Queued', needsAttention: 'Needs attention',
+  photosProgress: 'Photos {sent}/{total} sent', photosWaiting: 'Photos waiting: {n}', queuedPhotoAlt: 'Queued photo {n}', refusedPhoto: 'Photo {n}: ',
+  outboxOfflineHint: 'Waiting for the network: everything is sent by itself once connected.',
   todayWork: "Today's work", mySites: 'Sites in my grid', openHazards: 'Open hazards', inbox: 'Messages',
   noSites: 'No sites yet (they appear after a sync).', noHazards: 'No hazards.', noMessages: 'No messages.',
   scan: 'Scan', enterCode: 'Enter code', open: 'Open', codeHint: 'A site code has 15 characters, e.g. A000C-1S446-C88C2',

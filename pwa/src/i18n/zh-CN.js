@@ -16,6 +16,8 @@ export default {
   discardItem: '放弃此条', confirmDiscard: '确定放弃这条记录吗？它不会被发送。', serverSaid: '服务器答复：{msg}',
   kindPhoto: '照片', kindHazard: '隐患报告', kindCheckin: '到场打卡', kindTransition: '操作',
   queued: '待发送', needsAttention: '需要处理',
+  photosProgress: '照片 {sent}/{total} 已发送', photosWaiting: '{n} 张照片待发送', queuedPhotoAlt: '待发送照片 {n}', refusedPhoto: '照片 {n}：',
+  outboxOfflineHint: '等待网络：恢复连接后会自动发送，无需操作。',
   // home
   todayWork: '今日工作', mySites: '我的网格场所', openHazards: '未办结隐患', inbox: '消息',
   noSites: '暂无场所（联网同步后显示）。', noHazards: '暂无隐患。', noMessages: '暂无消息。',

@@ -6,9 +6,9 @@ import { markRead, state, syncNow } from '../store.js';
 import { navigate } from '../router.js';
 import { compactCode } from '../lib/tags.js';
 import { OPEN_STATES } from '../lib/view.js';
-import { HazardList, OutboxStatus, Section } from './parts.js';
+import { HazardList, Section } from './parts.js';
 import { Summary } from './summary.js';
-import { OutboxLists } from './outbox.js';
+import { OutboxAttention } from './outbox.js';
 
 export const rolesOf = (user) => new Set((user?.roles || []).map((r) => r.role));
 
@@ -95,8 +95,7 @@ export function Home() {
   const roles = rolesOf(state.session.user);
   return html`<main id="main">
     <h1 tabindex="-1">${t('todayWork')}</h1>
-    <${OutboxStatus} />
-    <${OutboxLists} hideEmpty />
+    <${OutboxAttention} />
     <${SyncLine} />
     ${roles.has('grid_worker') && html`<${GridWorker} />`}
     ${roles.has('station_officer') && html`<${Station} />`}
