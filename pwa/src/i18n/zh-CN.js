@@ -36,7 +36,9 @@ export default {
   description: '隐患描述', descriptionHint: '可不填，默认为类别名称', takePhoto: '拍照', photos: '照片',
   removePhoto: '删除照片 {n}', save: '保存', saving: '正在保存…', savedQueued: '已保存，待发送。',
   chooseCategory: '请选择隐患类别。', photoFailed: '照片处理失败：{msg}', location: '位置',
-  locationNone: '未获取到位置', locationAcc: '精度 {m} 米', photoAlt: '隐患照片 {n}',
+  locationNone: '未获取到位置', photoAlt: '隐患照片 {n}',
+  locationNear: '距场所约 {d}（精度 ±{acc} 米）', locationFixed: '已定位（精度 ±{acc} 米）', locationGrid: '网格：{grid}',
+  metres: '{n} 米', kilometres: '{n} 公里',
   // hazard
   hazardTitle: '隐患详情', state: '状态', observedAt: '发现时间', receivedAt: '收到时间', deadline: '整改期限',
   responsibleParty: '责任单位', ackCountdown: '受理剩余 {m} 分', ackOverdue: '已超时 {m} 分',
