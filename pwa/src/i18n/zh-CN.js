@@ -62,7 +62,10 @@ export default {
   // settings
   settingsTitle: '设置', language: '界面语言', account: '账号', signOut: '退出登录',
   signOutQueued: '还有 {n} 条未发送。退出后它们会保留，重新登录后继续发送。确定退出吗？', storage: '存储',
-  storagePersisted: '已申请持久存储：浏览器不会自动清除待发送内容。', storageNotPersisted: '浏览器未授予持久存储。',
+  storagePersisted: '已申请持久存储：浏览器不会自动清除待发送内容。', storageNotPersisted: '浏览器未授予持久存储：手机空间不足时，浏览器可能清除尚未发送的记录。',
+  storageAdvice: '请将本应用添加到主屏幕（浏览器菜单中的“添加到主屏幕”或“安装应用”），从主屏幕打开后点“再次申请”。在此之前，有待发送的记录时请保持本应用打开，直到显示“{allSent}”。',
+  storageAdviceInstalled: '请清理手机存储空间后点“再次申请”。在此之前，有待发送的记录时请保持本应用打开，直到显示“{allSent}”。',
+  storageRetry: '再次申请', storageStillNot: '浏览器仍未授予持久存储。',
   clockOffset: '手机时钟与服务器相差 {s} 秒', version: '版本 {v}',
   updateReady: '有新版本可用', update: '更新', updateWaiting: '正在等待发送完成…',
   // roles
