@@ -46,6 +46,7 @@ export default {
   summaryTitle: 'Hazards (last 30 days)', street: 'Street', reported: 'Reported', closureRate: 'Closure rate', overdue: 'Overdue',
   ackWithin30: 'Acknowledged within 30 min', overdueAck: 'Unacknowledged past 30 min', total: 'Total', summaryOffline: 'Offline: figures from {time}.',
   chartTitle: 'Closure rate by street', noData: 'No data',
+  summaryByStreet: 'By street',
   settingsTitle: 'Settings', language: 'Language', account: 'Account', signOut: 'Sign out',
   signOutQueued: '{n} records are not sent yet. They are kept and sent after you sign in again. Sign out?', storage: 'Storage',
   storagePersisted: 'Persistent storage granted: the browser will not clear queued records by itself.', storageNotPersisted: 'The browser did not grant persistent storage: when the phone runs low on space, it may clear records not yet sent.',

@@ -59,6 +59,7 @@ export default {
   summaryTitle: '隐患统计（近 30 天）', street: '街道', reported: '上报', closureRate: '办结率', overdue: '逾期',
   ackWithin30: '30 分钟内受理', overdueAck: '超时未受理', total: '合计', summaryOffline: '离线：显示 {time} 的数据。',
   chartTitle: '各街道办结率', noData: '暂无数据',
+  summaryByStreet: '各街道统计',
   // settings
   settingsTitle: '设置', language: '界面语言', account: '账号', signOut: '退出登录',
   signOutQueued: '还有 {n} 条未发送。退出后它们会保留，重新登录后继续发送。确定退出吗？', storage: '存储',
