@@ -1,6 +1,7 @@
 /** The interface language: zh-CN by default, English on request, remembered on the phone. */
 import zh from './zh-CN.js';
 import en from './en.js';
+import { timeParts } from '../lib/dates.js';
 
 const MESSAGES = { 'zh-CN': zh, en };
 const KEY = 'safegrid.lang';
@@ -23,11 +24,17 @@ export function t(key, params = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => (params[name] ?? ''));
 }
 
-/** A server time shown in Asia/Shanghai, whatever zone the phone is set to. */
-export function formatTime(iso, { date = true } = {}) {
+/**
+ * A server time shown in Asia/Shanghai, whatever zone the phone is set to: "14:05" today, "12/01 14:05"
+ * on another day, "2025/12/30 14:05" in another year; `year: true` always shows the year (deadlines),
+ * `date: false` never shows the date (a time that is today's by construction).
+ */
+export function formatTime(iso, { date = true, year = false, now = Date.now() } = {}) {
   if (!iso) return '';
+  const parts = date ? timeParts(iso, { now, year }) : { date: false, year: false };
   return new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', {
     timeZone: 'Asia/Shanghai', hour12: false, hour: '2-digit', minute: '2-digit',
-    ...(date ? { month: '2-digit', day: '2-digit' } : {}),
+    ...(parts.date ? { month: '2-digit', day: '2-digit' } : {}),
+    ...(parts.year ? { year: 'numeric' } : {}),
   });
 }

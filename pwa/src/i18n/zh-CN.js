@@ -38,7 +38,9 @@ export default {
   description: '隐患描述', descriptionHint: '可不填，默认为类别名称', takePhoto: '拍照', photos: '照片',
   removePhoto: '删除照片 {n}', save: '保存', saving: '正在保存…', savedQueued: '已保存，待发送。',
   chooseCategory: '请选择隐患类别。', photoFailed: '照片处理失败：{msg}', location: '位置',
-  locationNone: '未获取到位置', locationAcc: '精度 {m} 米', photoAlt: '隐患照片 {n}',
+  locationNone: '未获取到位置', photoAlt: '隐患照片 {n}',
+  locationNear: '距场所约 {d}（精度 ±{acc} 米）', locationFixed: '已定位（精度 ±{acc} 米）', locationGrid: '网格：{grid}',
+  metres: '{n} 米', kilometres: '{n} 公里',
   // hazard
   hazardTitle: '隐患详情', state: '状态', observedAt: '发现时间', receivedAt: '收到时间', deadline: '整改期限',
   responsibleParty: '责任单位', ackCountdown: '受理剩余 {m} 分', ackOverdue: '已超时 {m} 分',
@@ -59,10 +61,14 @@ export default {
   summaryTitle: '隐患统计（近 30 天）', street: '街道', reported: '上报', closureRate: '办结率', overdue: '逾期',
   ackWithin30: '30 分钟内受理', overdueAck: '超时未受理', total: '合计', summaryOffline: '离线：显示 {time} 的数据。',
   chartTitle: '各街道办结率', noData: '暂无数据',
+  summaryByStreet: '各街道统计',
   // settings
   settingsTitle: '设置', language: '界面语言', account: '账号', signOut: '退出登录',
   signOutQueued: '还有 {n} 条未发送。退出后它们会保留，重新登录后继续发送。确定退出吗？', storage: '存储',
-  storagePersisted: '已申请持久存储：浏览器不会自动清除待发送内容。', storageNotPersisted: '浏览器未授予持久存储。',
+  storagePersisted: '已申请持久存储：浏览器不会自动清除待发送内容。', storageNotPersisted: '浏览器未授予持久存储：手机空间不足时，浏览器可能清除尚未发送的记录。',
+  storageAdvice: '请将本应用添加到主屏幕（浏览器菜单中的“添加到主屏幕”或“安装应用”），从主屏幕打开后点“再次申请”。在此之前，有待发送的记录时请保持本应用打开，直到显示“{allSent}”。',
+  storageAdviceInstalled: '请清理手机存储空间后点“再次申请”。在此之前，有待发送的记录时请保持本应用打开，直到显示“{allSent}”。',
+  storageRetry: '再次申请', storageStillNot: '浏览器仍未授予持久存储。',
   clockOffset: '手机时钟与服务器相差 {s} 秒', version: '版本 {v}',
   updateReady: '有新版本可用', update: '更新', updateWaiting: '正在等待发送完成…',
   // roles

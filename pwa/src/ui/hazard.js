@@ -132,7 +132,7 @@ export function Hazard({ id }) {
       <dt>${t('observedAt')}</dt><dd>${formatTime(seenAt(hazard))}</dd>
       ${hazard.received_at && html`<dt>${t('receivedAt')}</dt><dd>${formatTime(hazard.received_at)}</dd>`}
       ${hazard.responsible_party && html`<dt>${t('responsibleParty')}</dt><dd>${hazard.responsible_party}</dd>`}
-      ${hazard.deadline && html`<dt>${t('deadline')}</dt><dd>${formatTime(hazard.deadline)}</dd>`}
+      ${hazard.deadline && html`<dt>${t('deadline')}</dt><dd>${formatTime(hazard.deadline, { year: true })}</dd>`}
     </dl>
     ${(hazard.photos || []).length > 0 && html`<ul class="thumbs" aria-label=${t('photos')}>
       ${hazard.photos.map((p, i) => html`<li key=${p.id}><${Photo} id=${p.id} n=${i + 1} /></li>`)}</ul>`}

@@ -7,7 +7,7 @@ import { navigate } from '../router.js';
 import { compactCode } from '../lib/tags.js';
 import { OPEN_STATES } from '../lib/view.js';
 import { HazardList, Section } from './parts.js';
-import { Summary } from './summary.js';
+import { SummaryHeadline } from './summary.js';
 import { OutboxAttention } from './outbox.js';
 
 export const rolesOf = (user) => new Set((user?.roles || []).map((r) => r.role));
@@ -100,7 +100,7 @@ export function Home() {
     ${roles.has('grid_worker') && html`<${GridWorker} />`}
     ${roles.has('station_officer') && html`<${Station} />`}
     ${roles.has('enterprise_user') && html`<${Enterprise} />`}
-    ${(roles.has('supervisor') || roles.has('admin')) && html`<${Summary} embedded />`}
+    ${(roles.has('supervisor') || roles.has('admin')) && html`<${SummaryHeadline} />`}
     ${['department_officer', 'enforcement_officer', 'expert', 'supervisor', 'admin'].some((r) => roles.has(r))
       && !roles.has('station_officer') && html`<${Officer} />`}
     <${Inbox} />

@@ -3,14 +3,15 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { localIso } from '../lib/clock.js';
-import { position } from '../lib/geo.js';
+import { position, whereText } from '../lib/geo.js';
 import { navigate } from '../router.js';
 import { flash, reportHazard, state } from '../store.js';
 import { categoryName } from './parts.js';
 import { PhotoPicker } from './photo-picker.js';
 
 /** The grid to report in when there is no known site: the reporter's own grid. */
-const ownGrid = () => state.session.user.roles.find((r) => r.area?.level === 'grid')?.area?.id ?? null;
+const ownGridArea = () => state.session.user.roles.find((r) => r.area?.level === 'grid')?.area ?? null;
+const ownGrid = () => ownGridArea()?.id ?? null;
 
 export function Report({ siteId, code }) {
   const site = siteId && siteId !== '-' ? state.sites.find((s) => s.id === siteId) : null;
@@ -59,7 +60,8 @@ export function Report({ siteId, code }) {
       <label for="report-description">${t('description')}</label>
       <textarea id="report-description" rows="3" maxlength="2000" placeholder=${t('descriptionHint')}
         value=${description} onInput=${(e) => setDescription(e.currentTarget.value)}></textarea>
-      <p class="muted small">${t('location')}: ${fix ? `${fix.latitude.toFixed(5)}, ${fix.longitude.toFixed(5)} · ${t('locationAcc', { m: Math.round(fix.accuracy_m) })}` : t('locationNone')}</p>
+      <p class="muted small" data-testid="report-location">${t('location')}: ${whereText({ fix: photos[0]?.position || fix, site,
+        gridName: ownGridArea()?.name })}</p>
       ${error && html`<p role="alert" class="error">${error}</p>`}
       <button type="submit" class="primary huge" disabled=${busy}>${busy ? t('saving') : t('save')}</button>
     </form>
