@@ -48,13 +48,27 @@ function DocumentLink({ hazardId, document: doc }) {
     ${error && html`<p role="alert" class="error">${error}</p>`}`;
 }
 
-/** The documents of a hazard, read again whenever it changes (each step may issue one). Online only. */
+/** How often, and how many times, to read the list again while a document is still being rendered (by a job). */
+const PENDING_POLL_MS = 5000;
+const PENDING_POLLS = 12;
+
+/** The documents of a hazard, read again whenever it changes (each step may issue one), and every few seconds
+ * for a minute while one is still being rendered. Online only. */
 export function Documents({ id }) {
   const [documents, setDocuments] = useState(null);
   const version = state.hazards.find((h) => h.id === id)?.version;
   useEffect(() => {
-    if (!state.online) return;
-    get(`hazards/${id}/documents`).then(setDocuments).catch(() => setDocuments(null));
+    if (!state.online) return undefined;
+    let timer = null;
+    let polls = 0;
+    let gone = false;
+    const read = () => get(`hazards/${id}/documents`).then((found) => {
+      if (gone) return;
+      setDocuments(found);
+      if (found.some((d) => d.state === 'pending') && polls++ < PENDING_POLLS) timer = setTimeout(read, PENDING_POLL_MS);
+    }).catch(() => { if (!gone) setDocuments(null); });
+    read();
+    return () => { gone = true; clearTimeout(timer); };
   }, [id, version]);
   if (!documents) return html`<p class="muted">${t('documentsOffline')}</p>`;
   if (!documents.length) return html`<p class="muted">${t('noDocuments')}</p>`;
