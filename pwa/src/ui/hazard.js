@@ -49,11 +49,12 @@ function Field({ field, action, values, set, hazard, decision }) {
   const hint = hintOf(field, hazard);
   const described = hint ? `${id}-hint` : undefined;
   let control;
-  if (kind === 'textarea') control = html`<textarea id=${id} rows="3" required=${required} value=${value} onInput=${onInput}></textarea>`;
-  else if (kind === 'date') {
+  if (kind === 'textarea') {
+    control = html`<textarea id=${id} rows="3" required=${required} value=${value} onInput=${onInput}
+      aria-describedby=${described}></textarea>`;
+  } else if (kind === 'date') {
     control = html`<input id=${id} type="date" required=${required} value=${value} onInput=${onInput} aria-describedby=${described} />`;
-  }
-  else if (kind === 'sector') {
+  } else if (kind === 'sector') {
     control = html`<select id=${id} required=${required} value=${value} onChange=${onInput}>
       <option value="">${t('chooseDuplicate')}</option>
       ${(state.vocab?.sectors || []).map((s) => html`<option value=${s.code}>${document.documentElement.lang === 'en' ? s.en : s.zh}</option>`)}
