@@ -39,6 +39,9 @@ class Field:
     zh: str
     en: str
     parts: tuple = ()  # a plan's own fields (五落实), as (name, Field)
+    # the answers offered, as (value, zh, en): the phone asks for one of them explicitly, and the record names the
+    # one given by its name here (a decision is never a checkbox left unticked)
+    choices: tuple = ()
 
 
 FIELDS = {
@@ -65,7 +68,12 @@ FIELDS = {
     ),
     "regulator_reported_at": Field("date", "报告监管部门日期", "Reported to the regulator on"),
     "workers_congress_reported_at": Field("date", "报告职代会日期", "Reported to the workers' congress on"),
-    "approved": Field("bool", "批准延期", "Approve the extension"),
+    "approved": Field(
+        "bool",
+        "审批结果",
+        "Decision",
+        choices=((True, "准予延期", "Grant the extension"), (False, "不予延期", "Refuse the extension")),
+    ),
 }
 # What of a change goes into its event's data: every field but the reason or result (the event's reason) and the
 # photos (its attachments).
@@ -102,7 +110,7 @@ class Action:
     """One action of the loop. `to` None: the state stays (a transfer changes who handles it, not where it is).
     `effect(hazard, body, identity)` changes the hazard before it moves; each of `starts` runs after the event
     is recorded (clocks, notices, documents). `accepts`: what the form also offers, not required; `labels`: a
-    field's name on this action's form where it differs from FIELDS'."""
+    field's name on this action's form where it differs from FIELDS'; `hints`: a line of help under a field."""
 
     zh: str
     en: str
@@ -115,6 +123,7 @@ class Action:
     effect: Callable | None = None
     starts: tuple = ()
     labels: dict | None = None
+    hints: dict | None = None
 
     @property
     def fields(self) -> tuple:
@@ -167,7 +176,7 @@ MACHINE = {
         by=OFFICERS,
         requires=("responsible_party",),
         accepts=("deadline", "requirements"),  # the deadline defaults by level
-        labels={"deadline": ("整改期限（不填则按等级默认）", "Deadline (empty: the default for the level)")},
+        hints={"deadline": ("不填则按等级默认", "Empty: the default for the level")},
         effect=effects.issue_notice,
         starts=(effects.rectification_notice, clocks.start_deadline, effects.notify_enterprise),
     ),
@@ -253,6 +262,7 @@ MACHINE = {
         by=frozenset({"enterprise_user"}),
         requires=("deadline", "reason"),
         when=(major, no_extension_yet, before_deadline),
+        labels={"deadline": ("延期至", "Extend to")},  # the deadline asked for, not the one in force
         effect=effects.request_extension,
         starts=(effects.notify_extension,),
     ),
@@ -285,6 +295,11 @@ RECORD_ACTIONS = {  # shown with the event's reason after them ("督办：整改
     "forward": ("上报", "Forwarded"),
     "escalate": ("超时上报", "Escalated"),
     "supervise": ("督办", "Supervised"),
+}
+# The facts a hazard's page shows beside its state, by the name of their condition: the hazard's `flags`.
+FLAGS = {
+    "listed": ("挂牌督办", "Listed for supervision"),
+    "extension_pending": ("延期待审批", "Extension awaiting a decision"),
 }
 
 
@@ -355,7 +370,7 @@ def check(state: str, action: str, roles: set[str], payload: dict, facts=()) -> 
 # ---- as the field app reads it (/api/v1/vocabularies) -----------------------------------------------------------
 
 
-def _field(name: str, field: Field, label: tuple | None = None, required: bool | None = None) -> dict:
+def _field(name: str, field: Field, label: tuple | None = None, required: bool | None = None, hint=None) -> dict:
     zh, en = label or (field.zh, field.en)
     out = {
         "name": name,
@@ -363,13 +378,28 @@ def _field(name: str, field: Field, label: tuple | None = None, required: bool |
         "zh": zh,
         "en": en,
         "parts": [_field(part, sub) for part, sub in field.parts],
+        "choices": [{"value": value, "zh": czh, "en": cen} for value, czh, cen in field.choices],
+        "hint": {"zh": hint[0], "en": hint[1]} if hint else None,
     }
     return out if required is None else {**out, "required": required}
 
 
+def _form(action: Action) -> list[dict]:
+    labels, hints = action.labels or {}, action.hints or {}
+    return [
+        _field(name, FIELDS[name], labels.get(name), name in action.requires, hints.get(name)) for name in action.fields
+    ]
+
+
+def flags(facts) -> list[str]:
+    """The facts of a hazard its page shows beside its state (FLAGS), in FLAGS' order."""
+    return [name for name in FLAGS if name in facts]
+
+
 def vocabulary() -> dict:
     """The loop for the phone: each state's name, and each action's name, where it applies from and leads, and
-    the form it asks for (fields in order, with their kind and name); the names of what else the record shows."""
+    the form it asks for (fields in order, with their kind, name, answers offered and help); the names of what else
+    the record shows, of the hazard's fields as its page shows them, and of the flags beside its state."""
     return {
         "hazard_states": [{"code": code, "zh": zh, "en": en} for code, (zh, en) in STATES.items()],
         "hazard_actions": [
@@ -380,11 +410,11 @@ def vocabulary() -> dict:
                 "from": sorted(a.from_),
                 "to": a.to,
                 "by": sorted(a.by),
-                "fields": [
-                    _field(name, FIELDS[name], (a.labels or {}).get(name), name in a.requires) for name in a.fields
-                ],
+                "fields": _form(a),
             }
             for code, a in MACHINE.items()
         ],
         "record_actions": [{"code": code, "zh": zh, "en": en} for code, (zh, en) in RECORD_ACTIONS.items()],
+        "hazard_fields": [_field(name, field) for name, field in FIELDS.items()],
+        "hazard_flags": [{"code": code, "zh": zh, "en": en} for code, (zh, en) in FLAGS.items()],
     }

@@ -34,6 +34,12 @@ SOURCES = {
     "self_report": ("企业自查", "Enterprise self-inspection"),
     "other": ("其他", "Other"),
 }
+# The loop's documents (文书), by kind: HazardDocument.kind.
+DOCUMENT_KINDS = {
+    "rectification_notice": ("隐患整改意见书", "Rectification notice"),
+    "reinspection_opinion": ("整改复查意见书", "Re-inspection opinion"),
+    "listing_notice": ("重大事故隐患挂牌督办通知书", "Listing notice for a major hazard"),
+}
 # The taxonomy every deployment starts with; categories are rows, so the bureau can add and retire them.
 DEFAULT_CATEGORIES = [
     ("fire", "消防安全", "Fire"),

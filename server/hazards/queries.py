@@ -8,6 +8,7 @@ from server.core.cache import memoised
 from server.core.db import add_once, db, insert_rows, stored
 from server.enterprises.models import Enterprise
 from server.hazards.models import Hazard, HazardCategory, HazardClock
+from server.people.models import User
 from server.sites.models import Site
 
 
@@ -59,3 +60,10 @@ def active_category_codes() -> frozenset[str]:
 def add_clocks(rows: list[dict]) -> None:
     """Set clocks without looking for them first: for a hazard new in this transaction, which has none yet."""
     insert_rows(HazardClock, rows)
+
+
+def user_names(ids) -> dict:
+    """The names of these users, by id (the hazards' reporters): one query, none for no ids."""
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(list(ids)))).all())

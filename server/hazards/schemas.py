@@ -92,6 +92,7 @@ class HazardSchema(PhoneTimeSchema):
     source = fields.String()
     photos = fields.List(fields.Nested(PhotoStateSchema))
     reporter_id = fields.UUID()
+    reporter_name = fields.String(allow_none=True, metadata={"description": "who reported it (上报人)"})
     received_at = fields.AwareDateTime()
     enterprise_id = fields.UUID(allow_none=True)
     sector = fields.String(allow_none=True)
@@ -113,6 +114,10 @@ class HazardSchema(PhoneTimeSchema):
     extension_decision = fields.String(allow_none=True)
     version = fields.Integer()
     allowed_actions = fields.List(fields.String(), metadata={"description": "what you may do next"})
+    flags = fields.List(
+        fields.String(),
+        metadata={"description": "what its page shows beside its state: listed, extension_pending (vocabularies)"},
+    )
 
 
 class EventSchema(OutputSchema):

@@ -265,21 +265,26 @@ def view(hazard: Hazard, identity: Identity) -> dict:
 
 
 def views(found: list[Hazard], identity: Identity) -> list[dict]:
-    """Several hazards as the API shows them, with one query for all their photos and one for the roles the
-    caller may act in on each."""
+    """Several hazards as the API shows them, with one query for all their photos, one for the roles the
+    caller may act in on each and one for their reporters' names."""
     states = photos.photo_states(_uuids(photo_id for hazard in found for photo_id in hazard.photo_ids), identity)
     roles = roles_covering(Hazard, identity.roles, [hazard.id for hazard in found])
+    names = queries.user_names({hazard.reporter_id for hazard in found})
     now = utcnow()
-    return [
-        {
-            **{column.key: getattr(hazard, column.key) for column in Hazard.__table__.columns},
-            "photos": [{"id": photo_id, "state": states[uuid.UUID(photo_id)]} for photo_id in hazard.photo_ids],
-            "allowed_actions": machine.allowed_actions(hazard.state, roles[hazard.id], machine.facts(hazard)),
-            "observed_at_server": hazard.observed_at_server,
-            "overdue_ack": hazard.ack_overdue(now),
-        }
-        for hazard in found
-    ]
+    return [_view(hazard, states, roles[hazard.id], names, now) for hazard in found]
+
+
+def _view(hazard: Hazard, states, roles, names, now) -> dict:
+    facts = machine.facts(hazard)
+    return {
+        **{column.key: getattr(hazard, column.key) for column in Hazard.__table__.columns},
+        "photos": [{"id": photo_id, "state": states[uuid.UUID(photo_id)]} for photo_id in hazard.photo_ids],
+        "allowed_actions": machine.allowed_actions(hazard.state, roles, facts),
+        "flags": machine.flags(facts),
+        "reporter_name": names.get(hazard.reporter_id),
+        "observed_at_server": hazard.observed_at_server,
+        "overdue_ack": hazard.ack_overdue(now),
+    }
 
 
 def likely_duplicates(hazard: Hazard, scope, *, days: int = 14, metres: float = 100) -> list[Hazard]:

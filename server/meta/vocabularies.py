@@ -11,11 +11,23 @@ from server.auth.scope import ROLES
 from server.core.api import OutputSchema
 from server.enterprises.models import SECTORS
 from server.hazards import machine
+from server.hazards.models import DOCUMENT_KINDS
 from server.sites.models import RISK_LEVELS, SITE_TYPES
 
 
 class TermSchema(OutputSchema):
     code = fields.String()
+    zh = fields.String()
+    en = fields.String()
+
+
+class ChoiceSchema(OutputSchema):
+    value = fields.Raw(metadata={"description": "what the change sends for it"})
+    zh = fields.String()
+    en = fields.String()
+
+
+class HintSchema(OutputSchema):
     zh = fields.String()
     en = fields.String()
 
@@ -29,6 +41,11 @@ class FormFieldSchema(OutputSchema):
     parts = fields.List(
         fields.Nested(lambda: FormFieldSchema(exclude=("required",))), metadata={"description": "a plan's own fields"}
     )
+    choices = fields.List(
+        fields.Nested(ChoiceSchema),
+        metadata={"description": "the answers offered, each asked for explicitly; the record names the one given"},
+    )
+    hint = fields.Nested(HintSchema, allow_none=True, metadata={"description": "a line of help under the field"})
 
 
 class HazardActionSchema(OutputSchema):
@@ -57,6 +74,14 @@ class VocabulariesSchema(OutputSchema):
     hazard_states = fields.List(fields.Nested(TermSchema))
     hazard_actions = fields.List(fields.Nested(HazardActionSchema), metadata={"description": "the loop (隐患闭环)"})
     record_actions = fields.List(fields.Nested(TermSchema), metadata={"description": "other events of a record"})
+    hazard_fields = fields.List(
+        fields.Nested(lambda: FormFieldSchema(exclude=("required",))),
+        metadata={"description": "the hazard's fields as its page names them (a form may name one otherwise)"},
+    )
+    hazard_flags = fields.List(
+        fields.Nested(TermSchema), metadata={"description": "what a hazard's `flags` shows beside its state"}
+    )
+    document_kinds = fields.List(fields.Nested(TermSchema), metadata={"description": "the loop's documents (文书)"})
 
 
 # name in the answer → its table: code → (Chinese, English, anything else the domain keeps there)
@@ -66,6 +91,7 @@ TABLES = {
     "site_types": SITE_TYPES,
     "risk_levels": RISK_LEVELS,
     "sectors": SECTORS,
+    "document_kinds": DOCUMENT_KINDS,
 }
 
 

@@ -152,3 +152,16 @@ def test_allowed_actions_depend_on_the_roles_held():
     assert machine.allowed_actions("reported", {"grid_worker"}) == []
     assert machine.allowed_actions("reported", {"enterprise_user"}) == ["self_rectify"]
     assert machine.allowed_actions("reported", {"station_officer"}) == ["acknowledge", "merge", "reject", "transfer"]
+
+
+def test_the_flags_shown_beside_a_state_are_conditions_the_actions_name():
+    named = {condition.name for action in machine.MACHINE.values() for condition in action.when}
+    assert set(machine.FLAGS) <= named
+    assert machine.flags({"extension_pending", "major", "listed"}) == ["listed", "extension_pending"]
+
+
+def test_a_decision_offers_its_answers_and_a_form_names_its_fields_as_the_action_needs():
+    forms = {a["code"]: {f["name"]: f for f in a["fields"]} for a in machine.vocabulary()["hazard_actions"]}
+    assert [c["value"] for c in forms["decide_extension"]["approved"]["choices"]] == [True, False]
+    assert forms["request_extension"]["deadline"]["zh"] == "延期至"  # not 整改期限, the deadline in force
+    assert all(f["choices"] == [] for form in forms.values() for name, f in form.items() if name != "approved")

@@ -18,6 +18,7 @@ from tests.conftest import uid
 from tests.hazards.test_loop import act, events_of, later, report
 from tests.paperwork.test_pdf import text_of
 from tests.photos.conftest import make_photo, put
+from tests.sync.test_feed import sync
 
 PLAN = {
     "measures": "更换燃气管道并加装泄漏报警",
@@ -104,6 +105,41 @@ def test_a_refused_extension_keeps_the_deadline(login_as, world):
     assert refused.json["extension_decision"] == "refused" and refused.json["deadline"] == deadline
     shorter = act(login_as("enterprise_user"), hazard["id"], "request_extension", deadline=later(1), reason="x")
     assert shorter.status_code == 409  # one request only, and it has been decided
+
+
+def test_a_major_hazard_shows_what_was_asked_and_decided(login_as, world):
+    """What its page reads: who reported it, the flags beside its state, the extension as asked and as decided, in
+    the vocabulary's words (the new date is 延期至; approve and refuse are two answers, named on the record)."""
+    worker, station = login_as("grid_worker"), login_as("station_officer")
+    enterprise, supervisor = login_as("enterprise_user"), login_as("supervisor")
+    hazard = report(worker, world, level="major")
+    assert hazard["flags"] == [] and hazard["reporter_name"] == worker.get("/api/v1/me").json["name"]
+    act(station, hazard["id"], "acknowledge")
+    act(station, hazard["id"], "issue_notice", deadline=later(5), responsible_party="市场方")
+    assert act(supervisor, hazard["id"], "list", reason="挂牌").json["flags"] == ["listed"]
+    asked = act(enterprise, hazard["id"], "request_extension", deadline=later(9), reason="材料未到")
+    assert asked.json["flags"] == ["listed", "extension_pending"]
+    decided = act(supervisor, hazard["id"], "decide_extension", approved=True, reason="同意")
+    assert decided.json["flags"] == ["listed"]
+    [synced] = [change["data"] for change in sync(enterprise)[0] if change["id"] == hazard["id"]]
+    assert synced["flags"] == ["listed"] and synced["reporter_name"] == hazard["reporter_name"]
+
+    vocab = enterprise.get("/api/v1/vocabularies").json
+    forms = {a["code"]: {f["name"]: f for f in a["fields"]} for a in vocab["hazard_actions"]}
+    assert forms["request_extension"]["deadline"]["zh"] == "延期至"
+    decision = forms["decide_extension"]["approved"]
+    assert [(c["value"], c["zh"]) for c in decision["choices"]] == [(True, "准予延期"), (False, "不予延期")]
+    assert forms["issue_notice"]["deadline"]["hint"]["zh"] and forms["reject"]["reason"]["hint"] is None
+    assert {f["code"] for f in vocab["hazard_flags"]} == {"listed", "extension_pending"}
+    assert {k["code"] for k in vocab["document_kinds"]} == {
+        "rectification_notice",
+        "reinspection_opinion",
+        "listing_notice",
+    }
+    assert [p["name"] for p in {f["name"]: f for f in vocab["hazard_fields"]}["plan"]["parts"]] == list(PLAN)
+    timeline = {e["action"]: e for e in enterprise.get(f"/api/v1/hazards/{hazard['id']}/timeline").json}
+    assert timeline["decide_extension"]["data"]["approved"] is True  # the answer given, named by the vocabulary
+    assert timeline["request_extension"]["data"]["deadline"] == asked.json["extension_until"]
 
 
 def test_the_notice_and_the_opinion_are_numbered_and_rendered(login_as, world):

@@ -38,3 +38,11 @@ export function formatTime(iso, { date = true, year = false, now = Date.now() } 
     ...(parts.year ? { year: 'numeric' } : {}),
   });
 }
+
+/** A server date (a day: a deadline, the day a report was filed) in Asia/Shanghai, with its year. */
+export function formatDate(iso) {
+  if (!iso) return '';
+  return new Date(iso).toLocaleDateString(lang === 'en' ? 'en-GB' : 'zh-CN', {
+    timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',
+  });
+}

@@ -48,6 +48,14 @@ export default {
   pendingAction: '“{action}”待发送，发送后才能继续操作。', pendingAttention: '“{action}”未成功：{msg}',
   conflict: '该隐患已被他人更新（当前状态：{state}）。请查看最新状态后再操作。', refresh: '刷新',
   confirmAction: '确认{action}', photoPending: '照片待上传', photoLocal: '照片在手机上待发送',
+  // hazard: who, where, the major-hazard record, documents, photos
+  reporter: '上报人', openSite: '查看场所', majorTitle: '重大隐患治理', notYet: '尚未报送', notListed: '未挂牌',
+  listingNumber: '督办编号', listedAt: '挂牌时间', delistedAt: '摘牌时间', extensionAsked: '申请延期至',
+  noExtension: '未申请延期', currentDeadline: '当前整改期限：{d}', chooseOne: '请选择“{field}”。',
+  documents: '文书', noDocuments: '暂无文书。', documentsOffline: '联网后显示文书。', documentPending: '正在生成',
+  documentFailed: '文书生成失败', openFailed: '无法打开：{msg}', opening: '正在打开…', aDocument: '文书', aField: '项目',
+  openPhoto: '查看照片 {n}（共 {total} 张）', photoViewer: '照片', photoOf: '第 {n} 张，共 {total} 张',
+  prevPhoto: '上一张', nextPhoto: '下一张', close: '关闭', loadingPhoto: '正在载入照片…', photoUnavailable: '照片暂时无法显示',
   // the loop's actions, states and form fields are named by the server's vocabularies (lib/loop.js)
   anAction: '操作', aState: '状态未知', f_photo_ids_required: '请至少拍一张照片。', st_queued: '待发送',
   chooseDuplicate: '请选择', required: '必填',

@@ -55,15 +55,11 @@ export async function readError(response) {
   return new ApiError(response.status, body);
 }
 
-/** JSON call: resolves {data, response}; rejects with ApiError (status 0 when the network failed). */
-export async function call(path, { method = 'GET', json, headers = {} } = {}) {
+/** A 2xx answer of the API, or a rejection with ApiError (status 0 when the network failed). */
+async function request(path, init) {
   let response;
   try {
-    response = await rawFetch(path.startsWith('/') ? path : `${API}/${path}`, {
-      method,
-      headers: json === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
-      body: json === undefined ? undefined : JSON.stringify(json),
-    });
+    response = await rawFetch(path.startsWith('/') ? path : `${API}/${path}`, init);
   } catch (error) {
     throw new ApiError(0, { message: String(error?.message || error) });
   }
@@ -72,9 +68,22 @@ export async function call(path, { method = 'GET', json, headers = {} } = {}) {
     if (response.status === 401 && session) reportUnauthorized();
     throw error;
   }
+  return response;
+}
+
+/** JSON call: resolves {data, response}; rejects with ApiError (status 0 when the network failed). */
+export async function call(path, { method = 'GET', json, headers = {} } = {}) {
+  const response = await request(path, {
+    method,
+    headers: json === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
+    body: json === undefined ? undefined : JSON.stringify(json),
+  });
   const data = response.status === 204 ? null : await response.json();
   return { data, response };
 }
+
+/** A file the API serves to the signed-in only (a document's PDF), as a Blob: a plain link would carry no token. */
+export const fetchBlob = async (path) => (await request(path, {})).blob();
 
 export const get = async (path) => (await call(path)).data;
 

@@ -26,9 +26,52 @@ export function stateName(vocab, code) {
   return term ? named(term) : t('aState');
 }
 
+/** A field as the screens use it: its name on screen, its parts' and answers' names, its line of help. */
+const labelled = (f) => ({
+  ...f, label: named(f), parts: (f.parts || []).map(labelled),
+  choices: (f.choices || []).map((c) => ({ ...c, label: named(c) })), hint: f.hint ? named(f.hint) : '',
+});
+
 /** The form of an action: its fields, in order, each with its kind, name on screen and whether it is required. */
-export const formOf = (vocab, action) => (actionsOf(vocab).get(action)?.fields || [])
-  .map((f) => ({ ...f, label: named(f), parts: (f.parts || []).map((p) => ({ ...p, label: named(p) })) }));
+export const formOf = (vocab, action) => (actionsOf(vocab).get(action)?.fields || []).map(labelled);
+
+/** A field of the hazard as its page names it (a form may name it otherwise: 延期至 for a deadline asked for). */
+export function hazardField(vocab, name) {
+  const field = (vocab?.hazard_fields || []).find((f) => f.name === name);
+  return field ? labelled(field) : { name, label: t('aField'), parts: [], choices: [], hint: '' };
+}
+
+/** The name of the answer `value` of a field that offers choices (准予延期), or null. */
+export const choiceName = (field, value) => field.choices.find((c) => c.value === value)?.label ?? null;
+
+/** The names of the flags the server set on a hazard (挂牌督办, 延期待审批), to show beside its state. */
+export const flagNames = (vocab, hazard) => (hazard.flags || [])
+  .map((code) => (vocab?.hazard_flags || []).find((f) => f.code === code))
+  .filter(Boolean).map(named);
+
+/** The name of a kind of document (隐患整改意见书). */
+export function documentName(vocab, kind) {
+  const term = (vocab?.document_kinds || []).find((k) => k.code === kind);
+  return term ? named(term) : t('aDocument');
+}
+
+/**
+ * What a step of the record decided, as its action's form names it: the answer chosen (审批延期 → 准予延期) and the
+ * dates set (申请延期 → 延期至 2026/12/20). `formatDate` shows a date.
+ */
+export function eventDetails(vocab, event, formatDate) {
+  const data = event.data || {};
+  const out = [];
+  for (const field of formOf(vocab, event.action)) {
+    const value = data[field.name];
+    if (value == null) continue;
+    if (field.choices.length) {
+      const name = choiceName(field, value);
+      if (name) out.push(name);
+    } else if (field.kind === 'date') out.push(`${field.label} ${formatDate(value)}`);
+  }
+  return out;
+}
 
 /** A date picked on the phone, as the end of that day in Asia/Shanghai (deadlines are "by that day"). */
 const endOfDay = (day) => (day ? `${day}T23:59:00+08:00` : undefined);

@@ -1,33 +1,60 @@
 /**
- * 隐患详情: the hazard, its photos and history, and the actions the server says the user may take
- * next (allowed_actions). Each action is queued with If-Match; a 412 shows the conflict, a 409 the reason.
+ * 隐患详情: the hazard (who reported it, where, its major-hazard record), its photos, documents and history, and the
+ * actions the server says the user may take next (allowed_actions). Each action is queued with If-Match; a 412
+ * shows the conflict, a 409 the reason.
  */
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
-import { formatTime, t } from '../i18n/index.js';
+import { formatDate, formatTime, t } from '../i18n/index.js';
 import { get } from '../lib/api.js';
-import { actionName, actionsOf, changeBody, formOf } from '../lib/loop.js';
+import { actionName, actionsOf, changeBody, eventDetails, formOf } from '../lib/loop.js';
 import { seenAt } from '../lib/view.js';
 import { outbox, refreshOne, state, transition } from '../store.js';
-import { categoryName, Countdown, Photo, siteName, StateBadge, stateLabel } from './parts.js';
+import { Documents } from './documents.js';
+import { MajorHazard } from './major-hazard.js';
+import { categoryName, Countdown, siteName, StateBadge, stateLabel } from './parts.js';
+import { PhotoGallery } from './photo-viewer.js';
 import { PhotoPicker } from './photo-picker.js';
 
-function Field({ action, name, kind, label, required, parts, values, set, hazard }) {
+/** The help under a field: the server's, and for a new deadline the one in force now. */
+function hintOf({ name, kind, hint }, hazard) {
+  const current = kind === 'date' && name === 'deadline' && hazard.deadline
+    ? t('currentDeadline', { d: formatTime(hazard.deadline, { year: true }) }) : '';
+  return [current, hint].filter(Boolean).join(' · ');
+}
+
+function Choices({ id, label, choices, required, name, values, set }) {
+  return html`<fieldset><legend>${label}</legend><div class="tiles two">
+    ${choices.map((c, i) => html`<div class="tile" key=${i}><input id=${`${id}-${i}`} type="radio" name=${id}
+      required=${required} checked=${values[name] === c.value} onChange=${() => set(name, c.value)} />
+      <label for=${`${id}-${i}`}>${c.label}</label></div>`)}
+  </div></fieldset>`;
+}
+
+function Field({ field, action, values, set, hazard, decision }) {
+  const { name, kind, label, required, parts, choices } = field;
   const id = `f-${action}-${name}`;
   if (kind === 'plan') {
-    return parts.map((p) => html`<${Field} key=${p.name} action=${action} name=${`${name}.${p.name}`} kind=${p.kind}
-      label=${p.label} required=${required} values=${values} set=${set} hazard=${hazard} />`);
+    return parts.map((p) => html`<${Field} key=${p.name} field=${{ ...p, name: `${name}.${p.name}`, required }}
+      action=${action} values=${values} set=${set} hazard=${hazard} />`);
   }
+  if (field === decision) return null; // its answers are the form's buttons
   const value = values[name] ?? '';
   const onInput = (e) => set(name, e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value);
   if (kind === 'photos') return html`<${PhotoPicker} id=${id} label=${label} photos=${values.photos || []} setPhotos=${(p) => set('photos', p)} />`;
+  if (choices.length) return html`<${Choices} id=${id} label=${label} choices=${choices} required=${required} name=${name} values=${values} set=${set} />`;
   if (kind === 'bool') {
     return html`<div class="check"><input id=${id} type="checkbox" checked=${!!values[name]} onChange=${onInput} /><label for=${id}>${label}</label></div>`;
   }
+  const hint = hintOf(field, hazard);
+  const described = hint ? `${id}-hint` : undefined;
   let control;
-  if (kind === 'textarea') control = html`<textarea id=${id} rows="3" required=${required} value=${value} onInput=${onInput}></textarea>`;
-  else if (kind === 'date') control = html`<input id=${id} type="date" required=${required} value=${value} onInput=${onInput} />`;
-  else if (kind === 'sector') {
+  if (kind === 'textarea') {
+    control = html`<textarea id=${id} rows="3" required=${required} value=${value} onInput=${onInput}
+      aria-describedby=${described}></textarea>`;
+  } else if (kind === 'date') {
+    control = html`<input id=${id} type="date" required=${required} value=${value} onInput=${onInput} aria-describedby=${described} />`;
+  } else if (kind === 'sector') {
     control = html`<select id=${id} required=${required} value=${value} onChange=${onInput}>
       <option value="">${t('chooseDuplicate')}</option>
       ${(state.vocab?.sectors || []).map((s) => html`<option value=${s.code}>${document.documentElement.lang === 'en' ? s.en : s.zh}</option>`)}
@@ -39,8 +66,8 @@ function Field({ action, name, kind, label, required, parts, values, set, hazard
       <option value="">${t('chooseDuplicate')}</option>
       ${others.map((h) => html`<option value=${h.id}>${categoryName(h.category)} · ${siteName(h.site_id) || ''} · ${formatTime(seenAt(h))}</option>`)}
     </select>`;
-  } else control = html`<input id=${id} required=${required} value=${value} onInput=${onInput} />`;
-  return html`<label for=${id}>${label}</label>${control}`;
+  } else control = html`<input id=${id} required=${required} value=${value} onInput=${onInput} aria-describedby=${described} />`;
+  return html`<label for=${id}>${label}</label>${control}${hint && html`<p id=${described} class="hint">${hint}</p>`}`;
 }
 
 function ActionForm({ hazard, action, onDone }) {
@@ -50,13 +77,18 @@ function ActionForm({ hazard, action, onDone }) {
   const [busy, setBusy] = useState(false);
   const set = (name, value) => setValues((v) => ({ ...v, [name]: value }));
   const form = formOf(state.vocab, action);
+  // A decision (准予延期 / 不予延期): its answers are the form's buttons, so that what is sent is what was pressed.
+  const decision = form.find((f) => f.kind === 'bool' && f.choices.length);
   const photosRequired = form.some((f) => f.kind === 'photos' && f.required);
   async function submit(event) {
     event.preventDefault();
+    const chosen = decision && decision.choices[Number(event.submitter?.dataset.choice)];
+    if (decision && !chosen) { setError(t('chooseOne', { field: decision.label })); return; }
     if (photosRequired && !(values.photos || []).length) { setError(t('f_photo_ids_required')); return; }
     setBusy(true);
     try {
-      await transition(hazard, changeBody(action, form, values), values.photos || []);
+      const given = decision ? { ...values, [decision.name]: chosen.value } : values;
+      await transition(hazard, changeBody(action, form, given), values.photos || []);
       onDone();
     } catch (e) {
       setError(e.message);
@@ -65,10 +97,14 @@ function ActionForm({ hazard, action, onDone }) {
   }
   const name = actionName(state.vocab, action);
   return html`<form class="stack action-form" onSubmit=${submit} aria-label=${name}>
-    ${form.map((f) => html`<${Field} key=${f.name} action=${action} name=${f.name} kind=${f.kind} label=${f.label}
-      required=${f.required} parts=${f.parts} values=${values} set=${set} hazard=${hazard} />`)}
+    ${decision && html`<button type="submit" disabled hidden aria-hidden="true"></button>`}
+    ${form.map((f) => html`<${Field} key=${f.name} field=${f} action=${action} values=${values} set=${set} hazard=${hazard}
+      decision=${decision} />`)}
     ${error && html`<p role="alert" class="error">${error}</p>`}
-    <button type="submit" class="primary" disabled=${busy}>${t('confirmAction', { action: name })}</button>
+    ${decision
+    ? html`<div class="inline decision" role="group" aria-label=${decision.label}>${decision.choices.map((c, i) => html`
+        <button key=${i} type="submit" data-choice=${i} class=${c.value === false ? 'danger' : 'primary'} disabled=${busy}>${c.label}</button>`)}</div>`
+    : html`<button type="submit" class="primary" disabled=${busy}>${t('confirmAction', { action: name })}</button>`}
   </form>`;
 }
 
@@ -115,29 +151,35 @@ function Timeline({ id }) {
   if (!events) return html`<p class="muted">${t('noTimeline')}</p>`;
   return html`<ol class="timeline">${events.map((e) => html`<li key=${e.seq}>
     <span>${formatTime(e.at)}</span> ${actionName(state.vocab, e.action)}
+    ${eventDetails(state.vocab, e, formatDate).map((d) => ` · ${d}`)}
     ${e.to_state && e.to_state !== e.from_state ? ` → ${stateLabel(e.to_state)}` : ''}${e.reason ? `：${e.reason}` : ''}</li>`)}</ol>`;
 }
 
 export function Hazard({ id }) {
   const hazard = state.hazards.find((h) => h.id === id);
   if (!hazard) return html`<main id="main"><h1 tabindex="-1">${t('hazardTitle')}</h1><p class="muted">${t('noHazards')}</p></main>`;
+  const site = hazard.site_id ? state.sites.find((s) => s.id === hazard.site_id) : null;
   return html`<main id="main">
     <h1 tabindex="-1">${categoryName(hazard.category)}${hazard.level === 'major' ? ` · ${t('levelMajor')}` : ''}</h1>
     <p><${StateBadge} hazard=${hazard} />
       ${hazard.state === 'reported' && hazard.ack_due_at && html` <${Countdown} due=${hazard.ack_due_at} />`}</p>
     <${Pending} hazard=${hazard} />
     <dl class="facts">
-      ${siteName(hazard.site_id) && html`<dt>${t('siteTitle')}</dt><dd><a href=${`#/site/${hazard.site_id}`}>${siteName(hazard.site_id)}</a></dd>`}
+      ${site && html`<dt>${t('siteTitle')}</dt><dd><a class="site-link" href=${`#/site/${site.id}`}>${site.name}</a></dd>
+        ${site.address && html`<dt>${t('address')}</dt><dd>${site.address}</dd>`}`}
       <dt>${t('description')}</dt><dd>${hazard.description}</dd>
+      ${hazard.reporter_name && html`<dt>${t('reporter')}</dt><dd>${hazard.reporter_name}</dd>`}
       <dt>${t('observedAt')}</dt><dd>${formatTime(seenAt(hazard))}</dd>
       ${hazard.received_at && html`<dt>${t('receivedAt')}</dt><dd>${formatTime(hazard.received_at)}</dd>`}
       ${hazard.responsible_party && html`<dt>${t('responsibleParty')}</dt><dd>${hazard.responsible_party}</dd>`}
       ${hazard.deadline && html`<dt>${t('deadline')}</dt><dd>${formatTime(hazard.deadline, { year: true })}</dd>`}
     </dl>
-    ${(hazard.photos || []).length > 0 && html`<ul class="thumbs" aria-label=${t('photos')}>
-      ${hazard.photos.map((p, i) => html`<li key=${p.id}><${Photo} id=${p.id} n=${i + 1} /></li>`)}</ul>`}
+    <${PhotoGallery} photos=${hazard.photos || []} />
+    ${hazard.level === 'major' && html`<${MajorHazard} hazard=${hazard} />`}
     <h2>${t('actions')}</h2>
     <${Actions} hazard=${hazard} />
+    <h2>${t('documents')}</h2>
+    <${Documents} id=${hazard.id} />
     <h2>${t('timeline')}</h2>
     <${Timeline} id=${hazard.id} />
   </main>`;

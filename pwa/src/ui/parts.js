@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { formatTime, t } from '../i18n/index.js';
 import { serverNow } from '../lib/clock.js';
 import { call } from '../lib/api.js';
-import { actionName, stateName } from '../lib/loop.js';
+import { actionName, flagNames, stateName } from '../lib/loop.js';
 import { seenAt } from '../lib/view.js';
 import { state } from '../store.js';
 
@@ -30,6 +30,7 @@ export const stateLabel = (s) => stateName(state.vocab, s);
 export function StateBadge({ hazard }) {
   const p = hazard.pending;
   return html`<span class=${`badge st-${hazard.state}`}>${stateLabel(hazard.state)}</span>
+    ${flagNames(state.vocab, hazard).map((name) => html` <span key=${name} class="badge flag">${name}</span>`)}
     ${p && p.action !== 'report' && html` <span class=${`badge ${p.status === 'attention' ? 'st-attention' : 'st-queued'}`}>
       ${actionName(state.vocab, p.action)} · ${p.status === 'attention' ? t('needsAttention') : t('queued')}</span>`}
     ${p && p.action === 'report' && p.status === 'attention' && html` <span class="badge st-attention">${t('needsAttention')}</span>`}`;
@@ -67,24 +68,36 @@ export function HazardList({ hazards, empty = t('noHazards') }) {
   return html`<ul class="list">${hazards.map((h) => html`<${HazardRow} key=${h.id} hazard=${h} />`)}</ul>`;
 }
 
-/** A photo: from the outbox while it waits on the phone, else the server's thumbnail (fetched with the token). */
-export function Photo({ id, n }) {
-  const [src, setSrc] = useState(null);
+/**
+ * A photo's picture as a blob: URL: from the outbox while it waits on the phone, else the server's `copy` (thumb,
+ * 320 px, or display, 1600 px) fetched with the token. {src: null until it is there, local, failed}.
+ */
+export function usePhotoUrl(id, copy) {
+  const [shown, setShown] = useState({ src: null, failed: false });
   const local = state.items.find((i) => i.id === id && i.kind === 'photo');
   useEffect(() => {
     let url = null;
     let gone = false;
+    setShown({ src: null, failed: false });
     (async () => {
       let blob;
       if (local) blob = new Blob([local.bytes], { type: 'image/jpeg' });
       else if (state.online) {
         const photo = (await call(`photos/${id}`).catch(() => null))?.data;
-        if (photo?.urls?.thumb) blob = await (await fetch(photo.urls.thumb, { headers: { Authorization: `Bearer ${state.session.token}` } })).blob();
+        const address = photo?.urls?.[copy];
+        if (address) blob = await (await fetch(address, { headers: { Authorization: `Bearer ${state.session.token}` } })).blob();
       }
-      if (blob && !gone) { url = URL.createObjectURL(blob); setSrc(url); }
-    })().catch(() => {});
+      if (gone) return;
+      if (blob) { url = URL.createObjectURL(blob); setShown({ src: url, failed: false }); } else setShown({ src: null, failed: true });
+    })().catch(() => { if (!gone) setShown({ src: null, failed: true }); });
     return () => { gone = true; if (url) URL.revokeObjectURL(url); };
-  }, [id, !!local]);
+  }, [id, copy, !!local]);
+  return { ...shown, local: !!local };
+}
+
+/** A photo's thumbnail (96 px): from the outbox while it waits on the phone, else the server's. */
+export function Photo({ id, n }) {
+  const { src, local } = usePhotoUrl(id, 'thumb');
   const alt = t('photoAlt', { n });
   return src ? html`<img class="thumb" src=${src} alt=${alt} width="96" height="96" />`
     : html`<span class="thumb placeholder" role="img" aria-label=${`${alt}: ${local ? t('photoLocal') : t('photoPending')}`}>${local ? t('queued') : '…'}</span>`;
