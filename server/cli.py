@@ -59,7 +59,7 @@ def revision(message):
 
 @demo_cli.command("load")
 def load_demo():
-    """Load the district, demo communities, grids, people, enterprises and sites (idempotent)."""
+    """Load the district, demo communities, grids, people, enterprises, sites and a year of hazards (idempotent)."""
     if current_app.config["APP_ENV"] == "production":
         # the demo accounts' password is in the README: in production they would be open doors
         raise click.UsageError(

@@ -82,6 +82,22 @@ def record(
 def record_many(changes: list[dict]) -> list[Event]:
     """Append several events (each given as `record`'s arguments) in order, under one lock of the head and with
     one move of it: a clock tick's batch of escalations costs one round trip, not one each."""
+    now = utcnow()
+    return _append(changes, lambda _change: now)
+
+
+def record_past(changes: list[dict]) -> list[Event]:
+    """Append events that happened before now, each at its own `at` (`record`'s arguments and "at"), in order.
+
+    For the demo data's history only (server.demo.history), which writes a year of the loop in one go: every
+    other event is recorded as it happens, at the server's time. The events are hashed and linked like any
+    other, so the chain verifies; their `at` may be earlier than that of events already on it."""
+    return _append(changes, lambda change: change["at"])
+
+
+def _append(changes: list[dict], at_of) -> list[Event]:
+    if not changes:
+        return []
     db.session.flush()  # what the caller changed goes in before the lock is taken, not while it is held
     head = queries.lock_head()
     if head is None:  # the migration seeds the head; a database made by create_all starts it here
@@ -89,7 +105,7 @@ def record_many(changes: list[dict]) -> list[Event]:
         db.session.flush()
         head = queries.lock_head()
     seq, prev_hash = head
-    events, at = [], utcnow()
+    events = []
     for change in changes:
         seq += 1
         event = Event(
@@ -100,7 +116,7 @@ def record_many(changes: list[dict]) -> list[Event]:
             from_state=change.get("from_state"),
             to_state=change.get("to_state"),
             actor_id=change["actor_id"],
-            at=at,
+            at=at_of(change),
             reason=change.get("reason") or "",
             attachments=[str(a) for a in change.get("attachments") or ()],
             data=change.get("data") or {},
