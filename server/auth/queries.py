@@ -16,7 +16,7 @@ from server.people.models import RoleAssignment, User
 
 _T, _U, _R, _A = AuthToken.__table__, User.__table__, RoleAssignment.__table__, Area.__table__
 _IDENTITY = (
-    select(_T.c.id, _T.c.user_id, _R.c.role, _A.c.path, _R.c.enterprise_id, _R.c.sector)
+    select(_T.c.id, _T.c.user_id, _U.c.name, _R.c.role, _A.c.path, _R.c.enterprise_id, _R.c.sector)
     .select_from(
         _T.join(_U, _U.c.id == _T.c.user_id).join(_R, _R.c.user_id == _U.c.id).outerjoin(_A, _A.c.id == _R.c.area_id)
     )
@@ -31,7 +31,7 @@ _IDENTITY = (
 
 def live_token_roles(digest: str, now: datetime) -> list:
     """For the live token with this digest, of an active user: a row per role the user holds (the token's id, the
-    user's, the role with its area's path, enterprise and sector); none for any other token."""
+    user's id and name, the role with its area's path, enterprise and sector); none for any other token."""
     return db.fetch_hot(_IDENTITY, {"digest": digest, "now": now})
 
 

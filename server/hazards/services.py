@@ -266,10 +266,11 @@ def view(hazard: Hazard, identity: Identity) -> dict:
 
 def views(found: list[Hazard], identity: Identity) -> list[dict]:
     """Several hazards as the API shows them, with one query for all their photos, one for the roles the
-    caller may act in on each and one for their reporters' names."""
+    caller may act in on each and, for hazards others reported, one for their reporters' names."""
     states = photos.photo_states(_uuids(photo_id for hazard in found for photo_id in hazard.photo_ids), identity)
     roles = roles_covering(Hazard, identity.roles, [hazard.id for hazard in found])
-    names = queries.user_names({hazard.reporter_id for hazard in found})
+    others = {hazard.reporter_id for hazard in found} - {identity.user_id}  # the caller's own name is known
+    names = {identity.user_id: identity.name, **queries.user_names(others)}
     now = utcnow()
     return [_view(hazard, states, roles[hazard.id], names, now) for hazard in found]
 
