@@ -138,6 +138,8 @@ class Layout:
                 self.start_web(web_workers)
             for _ in range(workers):
                 self.start_worker()
+            if workers:  # start settled: the demo data's own jobs (its listing notices' PDFs) done, not mid-way
+                wait_for(lambda: self.pending_jobs() == 0, 120, what="the demo data's jobs")
         except BaseException:
             self.close()
             raise
@@ -221,6 +223,14 @@ class Layout:
 
     def engine(self):
         return create_engine(make_url(self.database_url).set(drivername="postgresql+psycopg"))
+
+    def pending_jobs(self) -> int:
+        engine = self.engine()
+        try:
+            with engine.connect() as conn:
+                return conn.execute(text("SELECT count(*) FROM pending_jobs")).scalar()
+        finally:
+            engine.dispose()
 
     def log_tail(self, chars: int = 4000) -> str:
         return "\n".join(
