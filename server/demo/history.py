@@ -40,8 +40,8 @@ from server.core.i18n import SHANGHAI
 from server.core.time import utcnow
 from server.enterprises.models import Enterprise
 from server.evidence import services as evidence
-from server.hazards import documents
-from server.hazards.clocks import EFFECTS
+from server.hazards import documents, machine
+from server.hazards.clocks import EFFECTS, deadline_clocks
 from server.hazards.effects import jsonable
 from server.hazards.models import Hazard, HazardClock, HazardDocument
 from server.jobs import later
@@ -222,7 +222,6 @@ class _Planner:
         self.next_id = first_id
         self.ack_target = timedelta(minutes=config["HAZARD_ACK_MINUTES"])
         self.deadline_days = config["HAZARD_DEADLINE_DAYS"]
-        self.warning = timedelta(hours=config["HAZARD_DEADLINE_WARNING_HOURS"])
         self.reinspection = timedelta(days=config["HAZARD_REINSPECTION_DAYS"])
         self.hazards: list[dict] = []
         self.events: list[tuple] = []  # (at, order, change)
@@ -375,28 +374,20 @@ class _Planner:
                 self.listings.append((step.at, row, body["reason"], step.actor))
 
     def _effect(self, row, step) -> str | None:
-        """What the action does to the row (hazards.effects), and the state it leads to (hazards.machine)."""
+        """What the action does to the row, as hazards.effects does it but at the step's past time; the state it
+        leads to is the machine's."""
         body, at = step.body, step.at
         match step.action:
             case "acknowledge":
                 row["acknowledged_at"] = at
-                return "acknowledged"
-            case "reject":
-                return "rejected"
             case "merge":
                 row["merged_into_id"] = uuid.UUID(body["duplicate_of"])
-                return "merged"
             case "issue_notice":
                 row["deadline"], row["responsible_party"] = body["deadline"], body["responsible_party"]
-                return "rectifying"
-            case "submit_rectification" | "self_rectify":
-                return "submitted"
             case "close":
                 row["closed_at"] = at
-                return "closed"
             case "return":
                 row["deadline"] = body["deadline"]
-                return "rectifying"
             case "submit_plan":
                 row["plan"] = body["plan"]
             case "record_dual_report":
@@ -412,7 +403,7 @@ class _Planner:
                     row["deadline"] = row["extension_until"]
             case "delist":
                 row["delisted_at"] = at
-        return None
+        return machine.MACHINE[step.action].to
 
     def _event(self, at, order, record_id, action, actor, from_state, to_state, reason, data, client_id):
         change = dict(
@@ -439,7 +430,7 @@ class _Planner:
     def _deadline_clocks(self, row, steps):
         """The deadline's clocks (clocks.start_deadline), unless set already: a refused extension keeps them."""
         deadline = row["deadline"]
-        for kind, due_at in (("deadline_near", deadline - self.warning), ("overdue", deadline)):
+        for kind, due_at in deadline_clocks(deadline).items():
             if not any(
                 c["hazard_id"] == row["id"] and c["kind"] == kind and c["due_at"] == due_at for c in self.clocks[-8:]
             ):
@@ -495,25 +486,17 @@ class _Planner:
 
 
 def _as_of(row, steps, at) -> tuple[str, datetime | None]:
-    """The hazard's state and deadline in force just after `at`, from its steps (those up to `at`)."""
+    """The hazard's state (where the machine's actions led it) and deadline in force just after `at`, from its
+    steps (those up to `at`)."""
     state, deadline, asked = "reported", None, None
     for step in steps:
         if step.at > at:
             break
         body = step.body
+        state = machine.MACHINE[step.action].to or state
         match step.action:
-            case "acknowledge":
-                state = "acknowledged"
-            case "reject":
-                state = "rejected"
-            case "merge":
-                state = "merged"
             case "issue_notice" | "return":
-                state, deadline = "rectifying", body["deadline"]
-            case "submit_rectification" | "self_rectify":
-                state = "submitted"
-            case "close":
-                state = "closed"
+                deadline = body["deadline"]
             case "request_extension":
                 asked = body["deadline"]
             case "decide_extension" if body["approved"]:

@@ -59,7 +59,7 @@ def start_acknowledgement(hazard: Hazard):
     )
 
 
-def _deadline_clocks(deadline: datetime) -> dict[str, datetime]:
+def deadline_clocks(deadline: datetime) -> dict[str, datetime]:
     """The clocks of a deadline and when they are due: a warning ahead of it, and overdue (逾期) at it."""
     lead = timedelta(hours=current_app.config["HAZARD_DEADLINE_WARNING_HOURS"])
     return {"deadline_near": deadline - lead, "overdue": deadline}
@@ -67,7 +67,7 @@ def _deadline_clocks(deadline: datetime) -> dict[str, datetime]:
 
 def start_deadline(hazard: Hazard, *_change):
     """The clocks of the hazard's deadline (an action's start: called with the change, which it does not need)."""
-    for kind, due_at in _deadline_clocks(hazard.deadline).items():
+    for kind, due_at in deadline_clocks(hazard.deadline).items():
         start(hazard, kind, due_at)
 
 
@@ -82,7 +82,7 @@ def _applies(clock, hazard) -> bool:
     if hazard.state != clock.state:
         return False
     if clock.kind in ("deadline_near", "overdue"):
-        return hazard.deadline is not None and _deadline_clocks(hazard.deadline)[clock.kind] == clock.due_at
+        return hazard.deadline is not None and deadline_clocks(hazard.deadline)[clock.kind] == clock.due_at
     return True
 
 
