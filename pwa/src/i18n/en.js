@@ -67,4 +67,7 @@ export default {
   role_grid_worker: 'Grid worker', role_station_officer: 'Safety station', role_enterprise_user: 'Enterprise', role_supervisor: 'District bureau',
   role_department_officer: 'Department', role_enforcement_officer: 'Enforcement', role_expert: 'Expert', role_admin: 'Administrator',
   hazardsInScope: 'Hazards in scope ({n})', minutes: '{m} min',
+  // a hazard not on the phone yet
+  loadingHazard: 'Loading this hazard…', hazardNotFound: 'This hazard does not exist or is outside your scope.',
+  hazardNotLoaded: 'This hazard cannot be loaded right now; try again later.', hazardNotHereOffline: 'This hazard is not on this phone yet; it can be seen once online.',
 };

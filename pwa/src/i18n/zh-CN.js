@@ -83,4 +83,7 @@ export default {
   role_grid_worker: '网格员', role_station_officer: '安监站', role_enterprise_user: '企业', role_supervisor: '区应急管理局',
   role_department_officer: '行业部门', role_enforcement_officer: '执法人员', role_expert: '专家', role_admin: '管理员',
   hazardsInScope: '范围内的隐患（{n}）', minutes: '{m} 分钟',
+  // a hazard not on the phone yet
+  loadingHazard: '正在读取这条隐患…', hazardNotFound: '找不到这条隐患，或它不在您的管辖范围内。',
+  hazardNotLoaded: '暂时无法读取这条隐患，请稍后再试。', hazardNotHereOffline: '这条隐患还未同步到本机，联网后即可查看。',
 };

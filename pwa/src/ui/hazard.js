@@ -155,9 +155,21 @@ function Timeline({ id }) {
     ${e.to_state && e.to_state !== e.from_state ? ` → ${stateLabel(e.to_state)}` : ''}${e.reason ? `：${e.reason}` : ''}</li>`)}</ol>`;
 }
 
+/** A hazard not on this phone yet (a link from a message or a list, before the sync brought it): read it from the
+ * server when online, then it is kept like any other; else say why it cannot be shown. */
+function MissingHazard({ id }) {
+  const [problem, setProblem] = useState(null);
+  useEffect(() => {
+    if (!state.online) { setProblem('hazardNotHereOffline'); return; }
+    refreshOne(id).catch((err) => setProblem(err?.status === 404 ? 'hazardNotFound' : 'hazardNotLoaded'));
+  }, [id, state.online]);
+  return html`<main id="main"><h1 tabindex="-1">${t('hazardTitle')}</h1>
+    <p class="muted" role="status">${t(problem || 'loadingHazard')}</p></main>`;
+}
+
 export function Hazard({ id }) {
   const hazard = state.hazards.find((h) => h.id === id);
-  if (!hazard) return html`<main id="main"><h1 tabindex="-1">${t('hazardTitle')}</h1><p class="muted">${t('noHazards')}</p></main>`;
+  if (!hazard) return html`<${MissingHazard} id=${id} />`;
   const site = hazard.site_id ? state.sites.find((s) => s.id === hazard.site_id) : null;
   return html`<main id="main">
     <h1 tabindex="-1">${categoryName(hazard.category)}${hazard.level === 'major' ? ` · ${t('levelMajor')}` : ''}</h1>
