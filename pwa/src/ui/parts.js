@@ -8,15 +8,28 @@ import { actionName, flagNames, stateName } from '../lib/loop.js';
 import { seenAt } from '../lib/view.js';
 import { state } from '../store.js';
 
+/** Whole seconds until `at` (ms), re-rendering each second until then: a retry's countdown counts down. */
+export function useSecondsUntil(at) {
+  const [, tick] = useState(0);
+  const left = at > Date.now() ? Math.ceil((at - Date.now()) / 1000) : 0;
+  useEffect(() => {
+    if (!left) return undefined;
+    const timer = setTimeout(() => tick((n) => n + 1), 1000);
+    return () => clearTimeout(timer);
+  });
+  return left;
+}
+
 /** The header's outbox line, in records (a report with its photos is one): progress, and why it waits. */
 export function OutboxStatus({ compact = false }) {
   const { sending, paused, nextAttemptAt, records } = state.outbox;
   const { queued, attention, sent, total } = records;
+  const retryIn = useSecondsUntil(nextAttemptAt);
   let detail = '';
   if (paused) detail = t('outboxPaused');
   else if (sending) detail = t('outboxSending');
   else if (queued && !state.online) detail = t('outboxWaitingNet');
-  else if (queued && nextAttemptAt > Date.now()) detail = t('outboxRetryIn', { s: Math.ceil((nextAttemptAt - Date.now()) / 1000) });
+  else if (queued && retryIn) detail = t('outboxRetryIn', { s: retryIn });
   const main = queued + attention === 0 ? t('outboxAllSent') : t('outboxProgress', { sent, total });
   return html`<a href="#/outbox" class=${`outbox-status${attention ? ' warn' : ''}${compact ? ' compact' : ''}`}
       data-testid="outbox-status">
