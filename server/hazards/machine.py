@@ -44,7 +44,7 @@ class Field:
     # the answers offered, as (value, zh, en): the phone asks for one of them explicitly, and the record names the
     # one given by its name here (a decision is never a checkbox left unticked)
     choices: tuple = ()
-    # an officer: the role of the colleague picked (from /api/v1/users/colleagues?role=…), sent as their id
+    # an officer: the role of the colleague picked (from /api/v1/colleagues?role=…), sent as their id
     role: str | None = None
 
 
@@ -250,7 +250,7 @@ MACHINE = {
     "invite_expert": Action(
         zh="邀请专家",
         en="Invite an expert",
-        from_=frozenset({"reported", "acknowledged", "rectifying", "submitted"}),
+        from_=frozenset({"acknowledged", "rectifying", "submitted"}),
         to=None,
         by=frozenset({"station_officer", "supervisor"}),
         requires=("expert",),
@@ -262,7 +262,7 @@ MACHINE = {
     "record_finding": Action(
         zh="专家意见",
         en="Expert finding",
-        from_=frozenset({"reported", "acknowledged", "rectifying", "submitted"}),
+        from_=frozenset({"acknowledged", "rectifying", "submitted"}),
         to=None,
         by=frozenset({"expert"}),  # where invited: services.roles_here
         requires=("finding",),

@@ -65,8 +65,8 @@ class TransitionSchema(InputSchema):
     regulator_reported_at = fields.AwareDateTime()
     workers_congress_reported_at = fields.AwareDateTime()
     approved = fields.Boolean(metadata={"description": "the extension: approved or refused"})
-    co_signer = fields.UUID(metadata={"description": "the second officer signing an order (users/colleagues)"})
-    expert = fields.UUID(metadata={"description": "the expert invited (users/colleagues)"})
+    co_signer = fields.UUID(metadata={"description": "the second officer signing an order (/api/v1/colleagues)"})
+    expert = fields.UUID(metadata={"description": "the expert invited (/api/v1/colleagues)"})
     finding = fields.String(validate=validate.Length(min=1, max=2000), metadata={"description": "专家意见"})
 
     @ma.post_load

@@ -50,7 +50,7 @@ class FormFieldSchema(OutputSchema):
     hint = fields.Nested(HintSchema, allow_none=True, metadata={"description": "a line of help under the field"})
     role = fields.String(
         allow_none=True,
-        metadata={"description": "an officer: the role of the colleague picked (/api/v1/users/colleagues?role=)"},
+        metadata={"description": "an officer: the role of the colleague picked (/api/v1/colleagues?role=)"},
     )
 
 

@@ -25,6 +25,10 @@ from server.people.schemas import (
 )
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="用户与角色 / Users and roles")
+# a path of its own: beside /users/<uuid:…> (whose malformed ids are a 404 of their own), a PATCH to it would be one
+colleagues = Blueprint(
+    "colleagues", __name__, url_prefix="/api/v1/colleagues", description="同事 / Colleagues to pick on a form"
+)
 
 
 def _check_identity(body, exclude=None):
@@ -124,13 +128,13 @@ class Users(ApiView):
         return user
 
 
-@blp.route("/colleagues")
+@colleagues.route("")
 class Colleagues(ApiView):
     @login_required
-    @blp.etag
-    @blp.arguments(ColleagueQuerySchema, location="query")
-    @blp.response(200, ColleagueSchema(many=True))
-    @blp.paginate()
+    @colleagues.etag
+    @colleagues.arguments(ColleagueQuerySchema, location="query")
+    @colleagues.response(200, ColleagueSchema(many=True))
+    @colleagues.paginate()
     def get(self, query, pagination_parameters):
         """同事 / Others holding a role where you work (to pick a second signing officer or an expert to invite)"""
         stmt = services.colleagues(query["role"], grants_for(g.identity.roles), g.identity.user_id)

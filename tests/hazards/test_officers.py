@@ -216,20 +216,20 @@ def test_colleagues_lists_those_in_scope_with_their_certificate_numbers_only(app
     issuer, second = officers
     elsewhere = login_as("expert")  # street B
     station = login_as("station_officer")  # street A
-    listed = issuer.get("/api/v1/users/colleagues", query_string={"role": "enforcement_officer"}).json
+    listed = issuer.get("/api/v1/colleagues", query_string={"role": "enforcement_officer"}).json
     mine = {c["id"]: c for c in listed}
     assert str(second.user.id) in mine and str(issuer.user.id) not in mine  # a colleague is someone else
     assert set(mine[str(second.user.id)]) == {"id", "name", "certificate_no"}
     assert mine[str(second.user.id)]["certificate_no"] == "42010300000102"
     # a street's station sees the district's officers and its street's experts, not another street's
     assert str(issuer.user.id) in {
-        c["id"] for c in station.get("/api/v1/users/colleagues", query_string={"role": "enforcement_officer"}).json
+        c["id"] for c in station.get("/api/v1/colleagues", query_string={"role": "enforcement_officer"}).json
     }
-    experts = station.get("/api/v1/users/colleagues", query_string={"role": "expert"}).json
+    experts = station.get("/api/v1/colleagues", query_string={"role": "expert"}).json
     assert str(elsewhere.user.id) not in {c["id"] for c in experts}
-    assert station.get("/api/v1/users/colleagues", query_string={"role": "admin"}).status_code == 422
-    assert station.get("/api/v1/users/colleagues").status_code == 422
-    assert app.test_client().get("/api/v1/users/colleagues?role=expert").status_code == 401
+    assert station.get("/api/v1/colleagues", query_string={"role": "admin"}).status_code == 422
+    assert station.get("/api/v1/colleagues").status_code == 422
+    assert app.test_client().get("/api/v1/colleagues?role=expert").status_code == 401
 
 
 def test_admins_give_certificate_numbers(login_as, world):
