@@ -79,7 +79,7 @@ FIELDS = {
         choices=((True, "准予延期", "Grant the extension"), (False, "不予延期", "Refuse the extension")),
     ),
     "co_signer": Field("officer", "第二执法人员", "Second signing officer", role="enforcement_officer"),
-    "expert": Field("officer", "邀请专家", "Expert", role="expert"),
+    "expert": Field("officer", "受邀专家", "Expert invited", role="expert"),
     "finding": Field("textarea", "专家意见", "Expert finding"),
 }
 # The fields whose text is the event's reason (what the record shows after the action's name).
@@ -268,6 +268,7 @@ MACHINE = {
         requires=("finding",),
         accepts=("photo_ids",),
         labels={"photo_ids": ("现场照片", "Photos")},
+        effect=effects.record_finding,
     ),
     # major hazards only
     "submit_plan": Action(

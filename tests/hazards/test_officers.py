@@ -186,6 +186,7 @@ def test_a_station_invites_an_expert_who_then_records_a_finding(app, login_as, w
     photo = uid()
     found = act(expert, acknowledged["id"], "record_finding", finding="疏散通道宽度不足1.4米", photo_ids=[photo])
     assert found.status_code == 200 and found.json["state"] == "acknowledged"
+    assert found.json["version"] > seen["version"]  # its page reads the record again
     timeline = station.get(f"/api/v1/hazards/{acknowledged['id']}/timeline").json
     invite, finding = timeline[-2], timeline[-1]
     assert invite["action"] == "invite_expert" and invite["data"]["expert_name"] == "赵专家"

@@ -67,4 +67,13 @@ export default {
   role_grid_worker: 'Grid worker', role_station_officer: 'Safety station', role_enterprise_user: 'Enterprise', role_supervisor: 'District bureau',
   role_department_officer: 'Department', role_enforcement_officer: 'Enforcement', role_expert: 'Expert', role_admin: 'Administrator',
   hazardsInScope: 'Hazards in scope ({n})', minutes: '{m} min',
+  // officers and experts (enforcement orders, colleagues to pick, invitations)
+  myOrders: 'Orders I signed ({n})', noOrders: 'No enforcement order of yours is open.', orderable: 'Hazards you may order rectified ({n})',
+  noOrderable: 'No hazard in your scope can be ordered rectified now.', shownFirst: 'Only the first {n} are shown.',
+  orderDeadline: 'Deadline {d}', orderOverdue: 'Overdue by {n} d',
+  invitedTo: 'Hazards I am invited to ({n})', noInvitations: 'No invitations.',
+  listNeedsNetwork: 'This list needs a connection.', listKept: 'Offline: the list as read at {time}.',
+  pickNeedsNetwork: 'Choosing a person needs a connection: reopen this form when online.', loadingColleagues: 'Reading who can be chosen…',
+  noColleagues: 'No one to choose in your scope', certificateNo: 'certificate {no}', noCertificate: 'no certificate number (cannot sign)',
+  colleaguesKept: 'Offline: the people as read at {time}.',
 };

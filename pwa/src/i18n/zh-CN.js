@@ -83,4 +83,13 @@ export default {
   role_grid_worker: '网格员', role_station_officer: '安监站', role_enterprise_user: '企业', role_supervisor: '区应急管理局',
   role_department_officer: '行业部门', role_enforcement_officer: '执法人员', role_expert: '专家', role_admin: '管理员',
   hazardsInScope: '范围内的隐患（{n}）', minutes: '{m} 分钟',
+  // officers and experts (enforcement orders, colleagues to pick, invitations)
+  myOrders: '我签发的责令整改（{n}）', noOrders: '没有未办结的责令限期整改。', orderable: '可责令限期整改的隐患（{n}）',
+  noOrderable: '范围内暂无可责令限期整改的隐患。', shownFirst: '仅显示前 {n} 条。',
+  orderDeadline: '整改期限 {d}', orderOverdue: '已逾期 {n} 天',
+  invitedTo: '邀请我参与的隐患（{n}）', noInvitations: '暂无邀请。',
+  listNeedsNetwork: '需要联网才能读取此列表。', listKept: '离线：显示 {time} 读取的列表。',
+  pickNeedsNetwork: '需要联网才能读取可选人员，请联网后重新打开此表单。', loadingColleagues: '正在读取可选人员…',
+  noColleagues: '范围内没有可选人员', certificateNo: '执法证号 {no}', noCertificate: '未登记执法证号（不能签发）',
+  colleaguesKept: '离线：显示 {time} 读取的人员名单。',
 };
