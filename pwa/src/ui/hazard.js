@@ -95,8 +95,9 @@ function Field({ field, action, values, set, hazard, decision }) {
 }
 
 function ActionForm({ hazard, action, onDone }) {
-  const [values, setValues] = useState(() => (action === 'issue_notice'
-    ? { responsible_party: state.sites.find((s) => s.id === hazard.site_id)?.enterprise?.name || '' } : {}));
+  const [values, setValues] = useState(() => (['issue_notice', 'order_rectification'].includes(action)
+    ? { responsible_party: hazard.responsible_party || state.sites.find((s) => s.id === hazard.site_id)?.enterprise?.name || '' }
+    : {}));
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const set = (name, value) => setValues((v) => ({ ...v, [name]: value }));

@@ -10,7 +10,7 @@ import { hazardIds } from '../lib/kept.js';
 import { state } from '../store.js';
 import { categoryName, HazardList, Section, siteName, StateBadge } from './parts.js';
 
-const SHOWN = 30; // the hazards one may order: a district's can be many, the rest are a search away
+const SHOWN = 10; // the hazards one may order: a district's can be many, the rest are a search away
 const DAY = 86_400_000;
 
 /**
