@@ -94,7 +94,6 @@ def test_an_enforcement_officer_orders_rectification_signed_by_two_and_prints_th
     assert picker.locator("option", has_text=me["name"]).count() == 0  # one does not co-sign one's own order
     picker.select_option(label=f"{second['name']} · 执法证号 420103000002")  # named with their number
     assert picker.bounding_box()["height"] >= 44
-    page.screenshot(path="/tmp/officers-order-form-360.png", full_page=True)
     form.get_by_role("button", name="确认责令限期整改").click()
     expect(page.locator("main .badge").filter(has_text="整改中").first).to_be_visible(timeout=15_000)
 
@@ -120,7 +119,6 @@ def test_an_enforcement_officer_orders_rectification_signed_by_two_and_prints_th
     row = orders.get_by_role("link").filter(has_text=re.compile("整改期限"))
     expect(row.first).to_be_visible()
     expect(orders).to_contain_text(deadline.replace("-", "/"))
-    page.screenshot(path="/tmp/officers-home-360.png", full_page=True)
     row.first.click()
     expect(page.get_by_text(hazard["description"])).to_be_visible()
 
@@ -140,7 +138,6 @@ def test_a_station_invites_an_expert_who_records_a_finding(screen_as, api_as):
     page = screen_as("demo-expert", PHONE_360)
     invited = page.locator("section[aria-labelledby=h-invited]")
     expect(invited.get_by_role("heading")).to_have_text(re.compile(r"邀请我参与的隐患（[1-9]\d*）"))
-    page.screenshot(path="/tmp/officers-expert-home-360.png", full_page=True)
     invited.get_by_role("link").filter(has_text=hazard["description"]).click()
     expect(page.get_by_text(hazard["description"])).to_be_visible()
     assert page.get_by_role("button", name="责令限期整改").count() == 0  # an expert enforces nothing
@@ -151,4 +148,3 @@ def test_a_station_invites_an_expert_who_records_a_finding(screen_as, api_as):
     expect(page.locator("ol.timeline")).to_contain_text(
         "专家意见：线路绝缘层老化开裂，建议更换整段线路并加装漏电保护", timeout=15_000
     )
-    page.screenshot(path="/tmp/officers-finding-360.png", full_page=True)
