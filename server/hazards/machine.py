@@ -3,6 +3,8 @@
 reported → acknowledged (受理) | rejected | merged → rectifying (整改中, a notice with a deadline)
 → submitted (整改完成待复查, with proof) → closed (销号) | back to rectifying.
 An enterprise may also rectify its own hazard straight away (自查自改): reported → submitted.
+Enforcement officers alone order rectification by law (责令限期整改, two officers signing with their certificate
+numbers); a station invites experts, who record their findings (专家意见) and never enforce.
 
 Each action is one entry of MACHINE: where it applies from, where it leads, who may take it (roles, within their
 scope), what its form asks for, what must hold of the hazard, what it does to the hazard and what it starts.
@@ -35,13 +37,15 @@ OFFICERS = frozenset({"station_officer", "enforcement_officer", "department_offi
 class Field:
     """One thing an action's form asks for: how the phone asks it (`kind`) and its name on screen."""
 
-    kind: str  # text, textarea, date, bool, photos, sector, hazard, plan
+    kind: str  # text, textarea, date, bool, photos, sector, hazard, plan, officer
     zh: str
     en: str
     parts: tuple = ()  # a plan's own fields (五落实), as (name, Field)
     # the answers offered, as (value, zh, en): the phone asks for one of them explicitly, and the record names the
     # one given by its name here (a decision is never a checkbox left unticked)
     choices: tuple = ()
+    # an officer: the role of the colleague picked (from /api/v1/colleagues?role=…), sent as their id
+    role: str | None = None
 
 
 FIELDS = {
@@ -74,10 +78,17 @@ FIELDS = {
         "Decision",
         choices=((True, "准予延期", "Grant the extension"), (False, "不予延期", "Refuse the extension")),
     ),
+    "co_signer": Field("officer", "第二执法人员", "Second signing officer", role="enforcement_officer"),
+    "expert": Field("officer", "受邀专家", "Expert invited", role="expert"),
+    "finding": Field("textarea", "专家意见", "Expert finding"),
 }
-# What of a change goes into its event's data: every field but the reason or result (the event's reason) and the
-# photos (its attachments).
-RECORDED = tuple(name for name in FIELDS if name not in ("reason", "result", "photo_ids"))
+# The fields whose text is the event's reason (what the record shows after the action's name).
+REASONS = ("reason", "result", "finding")
+# What of a change goes into its event's data: every field but the reason (REASONS) and the photos (its
+# attachments), and the name of each officer picked as it was then (the effect puts it in the change).
+RECORDED = tuple(name for name in FIELDS if name not in (*REASONS, "photo_ids")) + tuple(
+    f"{name}_name" for name, field in FIELDS.items() if field.kind == "officer"
+)
 
 
 @dataclass(frozen=True)
@@ -221,6 +232,43 @@ MACHINE = {
         labels={"photo_ids": ("复查照片", "Re-inspection photos")},
         effect=effects.set_deadline,
         starts=(effects.reinspection_opinion, clocks.start_deadline, effects.notify_returned),
+    ),
+    # by law, enforcement officers only: two sign, each with their certificate number (执法证号)
+    "order_rectification": Action(
+        zh="责令限期整改",
+        en="Order rectification",
+        from_=frozenset({"acknowledged", "rectifying"}),
+        to="rectifying",
+        by=frozenset({"enforcement_officer"}),
+        requires=("deadline", "requirements", "co_signer"),
+        accepts=("responsible_party",),
+        hints={"co_signer": ("须为持有执法证的另一名执法人员", "Another enforcement officer with a certificate")},
+        effect=effects.order_rectification,
+        starts=(effects.enforcement_order, clocks.start_deadline, effects.notify_ordered),
+    ),
+    # experts join by invitation, and may then record findings; they enforce nothing
+    "invite_expert": Action(
+        zh="邀请专家",
+        en="Invite an expert",
+        from_=frozenset({"acknowledged", "rectifying", "submitted"}),
+        to=None,
+        by=frozenset({"station_officer", "supervisor"}),
+        requires=("expert",),
+        accepts=("reason",),
+        labels={"reason": ("邀请事项", "What to look at")},
+        effect=effects.invite_expert,
+        starts=(effects.notify_invited,),
+    ),
+    "record_finding": Action(
+        zh="专家意见",
+        en="Expert finding",
+        from_=frozenset({"acknowledged", "rectifying", "submitted"}),
+        to=None,
+        by=frozenset({"expert"}),  # where invited: services.roles_here
+        requires=("finding",),
+        accepts=("photo_ids",),
+        labels={"photo_ids": ("现场照片", "Photos")},
+        effect=effects.record_finding,
     ),
     # major hazards only
     "submit_plan": Action(
@@ -380,6 +428,7 @@ def _field(name: str, field: Field, label: tuple | None = None, required: bool |
         "parts": [_field(part, sub) for part, sub in field.parts],
         "choices": [{"value": value, "zh": czh, "en": cen} for value, czh, cen in field.choices],
         "hint": {"zh": hint[0], "en": hint[1]} if hint else None,
+        "role": field.role,
     }
     return out if required is None else {**out, "required": required}
 

@@ -39,6 +39,7 @@ DOCUMENT_KINDS = {
     "rectification_notice": ("隐患整改意见书", "Rectification notice"),
     "reinspection_opinion": ("整改复查意见书", "Re-inspection opinion"),
     "listing_notice": ("重大事故隐患挂牌督办通知书", "Listing notice for a major hazard"),
+    "enforcement_order": ("责令限期整改指令书", "Enforcement order"),
 }
 # The taxonomy every deployment starts with; categories are rows, so the bureau can add and retire them.
 DEFAULT_CATEGORIES = [
@@ -183,6 +184,17 @@ class HazardDocument(UUIDPrimaryKey, Base):
     data: Mapped[dict] = mapped_column(JSON, default=dict)  # what the transition decided, as it was then
     state: Mapped[str] = mapped_column(String(16), default="pending")  # pending | ready | failed
     sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class HazardInvitation(Base):
+    """邀请专家: an expert invited to a hazard, who may then record findings on it (专家意见)."""
+
+    __tablename__ = "hazard_invitations"
+
+    hazard_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hazards.id"), primary_key=True)
+    expert_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    invited_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

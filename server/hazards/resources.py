@@ -15,7 +15,7 @@ from server.core.errors import error
 from server.core.i18n import tr
 from server.core.time import utcnow
 from server.evidence import services as evidence
-from server.hazards import documents, services, summary
+from server.hazards import documents, queries, services, summary
 from server.hazards.etags import etag, etag_data
 from server.hazards.models import Hazard, HazardDocument, active_categories
 from server.hazards.schemas import (
@@ -30,6 +30,9 @@ from server.hazards.schemas import (
     TransitionSchema,
 )
 from server.sites.models import Site
+
+# where the loop ends: a hazard in none of these is open
+ENDED = ("closed", "rejected", "merged")
 
 blp = Blueprint("hazards", __name__, url_prefix="/api/v1", description="隐患闭环 / The hazard loop")
 
@@ -94,6 +97,13 @@ class Hazards(ApiView):
         if query.get("overdue_ack") is not None:
             late = Hazard.ack_overdue(utcnow())
             stmt = stmt.where(late if query["overdue_ack"] else ~late)
+        if query.get("open") is not None:
+            ended = Hazard.state.in_(ENDED)
+            stmt = stmt.where(~ended if query["open"] else ended)
+        if "ordered_by" in query:
+            stmt = stmt.where(Hazard.id.in_(queries.ordered_by(g.identity.user_id)))
+        if "invited" in query:
+            stmt = stmt.where(Hazard.id.in_(queries.invited_to(g.identity.user_id)))
         page = paginate(stmt, pagination_parameters, order_by=(Hazard.received_at.desc(), Hazard.id))
         return services.views(page, g.identity)
 
@@ -169,7 +179,7 @@ class Documents(ApiView):
     @requires("hazards.view")
     @blp.response(200, DocumentSchema(many=True))
     def get(self, hazard_id: uuid.UUID):
-        """隐患文书 / The hazard's numbered documents: rectification notices, re-inspection opinions, listing notices"""
+        """隐患文书 / The hazard's numbered documents: notices, re-inspection opinions, listing notices, orders"""
         hazard = get_or_404(Hazard, hazard_id, clause=_scope())
         return db.session.scalars(
             select(HazardDocument).where(HazardDocument.hazard_id == hazard.id).order_by(HazardDocument.created_at)

@@ -65,6 +65,9 @@ class TransitionSchema(InputSchema):
     regulator_reported_at = fields.AwareDateTime()
     workers_congress_reported_at = fields.AwareDateTime()
     approved = fields.Boolean(metadata={"description": "the extension: approved or refused"})
+    co_signer = fields.UUID(metadata={"description": "the second officer signing an order (/api/v1/colleagues)"})
+    expert = fields.UUID(metadata={"description": "the expert invited (/api/v1/colleagues)"})
+    finding = fields.String(validate=validate.Length(min=1, max=2000), metadata={"description": "专家意见"})
 
     @ma.post_load
     def _plan_as_record(self, data, **_kwargs):
@@ -138,7 +141,7 @@ class DocumentSchema(OutputSchema):
     kind = fields.String(
         metadata={
             "description": "rectification_notice (隐患整改意见书) | reinspection_opinion "
-            "(整改复查意见书) | listing_notice (挂牌督办通知书)"
+            "(整改复查意见书) | listing_notice (挂牌督办通知书) | enforcement_order (责令限期整改指令书)"
         }
     )
     number = fields.String()
@@ -160,6 +163,12 @@ class HazardQuerySchema(QuerySchema):
     site_id = fields.UUID()
     area_id = AreaId()
     overdue_ack = fields.Boolean(metadata={"description": "reported and past the 30-minute target"})
+    open = fields.Boolean(metadata={"description": "true: not closed, rejected or merged; false: one of those"})
+    ordered_by = fields.String(
+        validate=validate.OneOf(["me"]),
+        metadata={"description": "me: those with an enforcement order (责令限期整改指令书) you issued or co-signed"},
+    )
+    invited = fields.String(validate=validate.OneOf(["me"]), metadata={"description": "me: those you are invited to"})
 
 
 # ---- the supervisors' summary (隐患统计概览) ----

@@ -34,7 +34,9 @@ class HintSchema(OutputSchema):
 
 class FormFieldSchema(OutputSchema):
     name = fields.String()
-    kind = fields.String(metadata={"description": "text, textarea, date, bool, photos, sector, hazard or plan"})
+    kind = fields.String(
+        metadata={"description": "text, textarea, date, bool, photos, sector, hazard, plan or officer"}
+    )
     zh = fields.String()
     en = fields.String()
     required = fields.Boolean()
@@ -46,6 +48,10 @@ class FormFieldSchema(OutputSchema):
         metadata={"description": "the answers offered, each asked for explicitly; the record names the one given"},
     )
     hint = fields.Nested(HintSchema, allow_none=True, metadata={"description": "a line of help under the field"})
+    role = fields.String(
+        allow_none=True,
+        metadata={"description": "an officer: the role of the colleague picked (/api/v1/colleagues?role=)"},
+    )
 
 
 class HazardActionSchema(OutputSchema):

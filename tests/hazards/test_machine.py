@@ -21,6 +21,14 @@ ALLOWED = {
     ("reported", "self_rectify"): "submitted",
     ("submitted", "close"): "closed",
     ("submitted", "return"): "rectifying",
+    ("acknowledged", "order_rectification"): "rectifying",
+    ("rectifying", "order_rectification"): "rectifying",
+    ("acknowledged", "invite_expert"): "acknowledged",
+    ("rectifying", "invite_expert"): "rectifying",
+    ("submitted", "invite_expert"): "submitted",
+    ("acknowledged", "record_finding"): "acknowledged",
+    ("rectifying", "record_finding"): "rectifying",
+    ("submitted", "record_finding"): "submitted",
     # major hazards: the state stays, given the facts below
     ("acknowledged", "submit_plan"): "acknowledged",
     ("rectifying", "submit_plan"): "rectifying",
@@ -54,6 +62,9 @@ WHO = {
     "self_rectify": {"enterprise_user"},
     "close": {"station_officer", "enforcement_officer", "department_officer"},
     "return": {"station_officer", "enforcement_officer", "department_officer"},
+    "order_rectification": {"enforcement_officer"},  # by law, and no one else
+    "invite_expert": {"station_officer", "supervisor"},
+    "record_finding": {"expert"},  # and where invited (tests/hazards/test_officers.py)
     "submit_plan": {"enterprise_user", "station_officer"},
     "record_dual_report": {"enterprise_user"},
     "list": {"supervisor"},
@@ -74,6 +85,10 @@ EVERYTHING = {
     "approved": False,
     "regulator_reported_at": "t",
     "workers_congress_reported_at": "t",
+    "requirements": "q",
+    "co_signer": "u",
+    "expert": "u",
+    "finding": "f",
 }
 
 
@@ -135,6 +150,9 @@ def test_every_action_by_every_role(action, role):
         ("request_extension", ["deadline", "reason"]),
         ("decide_extension", ["approved", "reason"]),
         ("delist", ["reason"]),
+        ("order_rectification", ["deadline", "requirements", "co_signer"]),
+        ("invite_expert", ["expert"]),
+        ("record_finding", ["finding"]),
     ],
 )
 def test_what_each_action_requires(action, required):

@@ -135,6 +135,7 @@ def test_a_major_hazard_shows_what_was_asked_and_decided(login_as, world):
         "rectification_notice",
         "reinspection_opinion",
         "listing_notice",
+        "enforcement_order",
     }
     assert [p["name"] for p in {f["name"]: f for f in vocab["hazard_fields"]}["plan"]["parts"]] == list(PLAN)
     timeline = {e["action"]: e for e in enterprise.get(f"/api/v1/hazards/{hazard['id']}/timeline").json}

@@ -70,4 +70,13 @@ export default {
   // a hazard not on the phone yet
   loadingHazard: 'Loading this hazard…', hazardNotFound: 'This hazard does not exist or is outside your scope.',
   hazardNotLoaded: 'This hazard cannot be loaded right now; try again later.', hazardNotHereOffline: 'This hazard is not on this phone yet; it can be seen once online.',
+  // officers and experts (enforcement orders, colleagues to pick, invitations)
+  myOrders: 'Orders I signed ({n})', noOrders: 'No enforcement order of yours is open.', orderable: 'Hazards you may order rectified ({n})',
+  noOrderable: 'No hazard in your scope can be ordered rectified now.', shownFirst: 'Only the first {n} are shown.',
+  orderDeadline: 'Deadline {d}', orderOverdue: 'Overdue by {n} d',
+  invitedTo: 'Hazards I am invited to ({n})', noInvitations: 'No invitations.',
+  listNeedsNetwork: 'This list needs a connection.', listKept: 'Offline: the list as read at {time}.',
+  pickNeedsNetwork: 'Choosing a person needs a connection: reopen this form when online.', loadingColleagues: 'Reading who can be chosen…',
+  noColleagues: 'No one to choose in your scope', certificateNo: 'certificate {no}', noCertificate: 'no certificate number (cannot sign)',
+  colleaguesKept: 'Offline: the people as read at {time}.',
 };

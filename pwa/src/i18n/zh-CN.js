@@ -86,4 +86,13 @@ export default {
   // a hazard not on the phone yet
   loadingHazard: '正在读取这条隐患…', hazardNotFound: '找不到这条隐患，或它不在您的管辖范围内。',
   hazardNotLoaded: '暂时无法读取这条隐患，请稍后再试。', hazardNotHereOffline: '这条隐患还未同步到本机，联网后即可查看。',
+  // officers and experts (enforcement orders, colleagues to pick, invitations)
+  myOrders: '我签发的责令整改（{n}）', noOrders: '没有未办结的责令限期整改。', orderable: '可责令限期整改的隐患（{n}）',
+  noOrderable: '范围内暂无可责令限期整改的隐患。', shownFirst: '仅显示前 {n} 条。',
+  orderDeadline: '整改期限 {d}', orderOverdue: '已逾期 {n} 天',
+  invitedTo: '邀请我参与的隐患（{n}）', noInvitations: '暂无邀请。',
+  listNeedsNetwork: '需要联网才能读取此列表。', listKept: '离线：显示 {time} 读取的列表。',
+  pickNeedsNetwork: '需要联网才能读取可选人员，请联网后重新打开此表单。', loadingColleagues: '正在读取可选人员…',
+  noColleagues: '范围内没有可选人员', certificateNo: '执法证号 {no}', noCertificate: '未登记执法证号（不能签发）',
+  colleaguesKept: '离线：显示 {time} 读取的人员名单。',
 };

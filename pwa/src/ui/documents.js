@@ -1,5 +1,5 @@
 /**
- * A hazard's documents (文书: 隐患整改意见书, 整改复查意见书, 挂牌督办通知书), each a link to its PDF. The PDF is served
+ * A hazard's documents (文书: 隐患整改意见书, 整改复查意见书, 挂牌督办通知书, 责令限期整改指令书), each a link to its PDF. The PDF is served
  * to the signed-in only, so the link fetches it with the token and hands it to the browser as a file, which the
  * phone opens in its PDF viewer (a blob: page of our own would be held to the app's Content-Security-Policy).
  */

@@ -9,6 +9,8 @@ import { OPEN_STATES } from '../lib/view.js';
 import { HazardList, Section } from './parts.js';
 import { SummaryHeadline } from './summary.js';
 import { OutboxAttention } from './outbox.js';
+import { EnforcementHome } from './home-enforcement.js';
+import { ExpertHome } from './home-expert.js';
 
 export const rolesOf = (user) => new Set((user?.roles || []).map((r) => r.role));
 
@@ -101,7 +103,9 @@ export function Home() {
     ${roles.has('station_officer') && html`<${Station} />`}
     ${roles.has('enterprise_user') && html`<${Enterprise} />`}
     ${(roles.has('supervisor') || roles.has('admin')) && html`<${SummaryHeadline} />`}
-    ${['department_officer', 'enforcement_officer', 'expert', 'supervisor', 'admin'].some((r) => roles.has(r))
+    ${roles.has('enforcement_officer') && html`<${EnforcementHome} />`}
+    ${roles.has('expert') && html`<${ExpertHome} />`}
+    ${['department_officer', 'supervisor', 'admin'].some((r) => roles.has(r))
       && !roles.has('station_officer') && html`<${Officer} />`}
     <${Inbox} />
   </main>`;
