@@ -1,7 +1,7 @@
 """The hazards' hot SQL: what every report and every read of hazards runs, each statement built once and run
 straight through the driver on PostgreSQL (core.db.fetch_hot); the services ask for it by what it is."""
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 
 from server.areas.models import Area
 from server.core.cache import memoised
@@ -35,6 +35,15 @@ def _placement(site_scope):
         .join(Area, Area.id == Site.grid_id)
         .outerjoin(Enterprise, Enterprise.id == Site.enterprise_id)
         .where(Site.id == bindparam("site_id"), site_scope)
+    )
+
+
+def matching(text: str):
+    """Hazards whose description, site name or responsible party contains `text` (its % and _ taken literally)."""
+    return or_(
+        Hazard.description.icontains(text, autoescape=True),
+        Hazard.responsible_party.icontains(text, autoescape=True),
+        Hazard.site_id.in_(select(Site.id).where(Site.name.icontains(text, autoescape=True))),
     )
 
 

@@ -15,7 +15,7 @@ from server.core.errors import error
 from server.core.i18n import tr
 from server.core.time import utcnow
 from server.evidence import services as evidence
-from server.hazards import documents, services, summary
+from server.hazards import documents, queries, services, summary
 from server.hazards.etags import etag, etag_data
 from server.hazards.models import Hazard, HazardDocument, active_categories
 from server.hazards.schemas import (
@@ -85,17 +85,28 @@ class Hazards(ApiView):
     @blp.paginate()
     def get(self, query, pagination_parameters):
         """隐患列表 / Hazards in your scope, newest first (a station's triage queue: state=reported)"""
-        stmt = select(Hazard).where(_scope())
-        for name in ("state", "level", "category", "site_id"):
-            if name in query:
-                stmt = stmt.where(getattr(Hazard, name) == query[name])
-        if "area_id" in query:
-            stmt = stmt.where(Hazard.grid_id.in_(subtree_ids([get_or_404(Area, query["area_id"]).path])))
-        if query.get("overdue_ack") is not None:
-            late = Hazard.ack_overdue(utcnow())
-            stmt = stmt.where(late if query["overdue_ack"] else ~late)
+        stmt = select(Hazard).where(_scope(), *_filters(query))
         page = paginate(stmt, pagination_parameters, order_by=(Hazard.received_at.desc(), Hazard.id))
         return services.views(page, g.identity)
+
+
+def _filters(query: dict) -> list:
+    """The list's filters as SQL clauses, each a yes or no where it is a boolean."""
+    named = ("state", "level", "category", "site_id")
+    clauses = [getattr(Hazard, name) == query[name] for name in named if name in query]
+    if "area_id" in query:
+        clauses.append(Hazard.grid_id.in_(subtree_ids([get_or_404(Area, query["area_id"]).path])))
+    if "q" in query:
+        clauses.append(queries.matching(query["q"]))
+    now = utcnow()
+    facts = {
+        "overdue_ack": Hazard.ack_overdue(now),
+        "overdue": Hazard.rectification_overdue(now),
+        "listed": Hazard.listed(),
+        "transferred": Hazard.transferred_at.is_not(None),
+    }
+    clauses += [fact if query[name] else ~fact for name, fact in facts.items() if query.get(name) is not None]
+    return clauses
 
 
 @blp.route("/hazards/<uuid:hazard_id>")

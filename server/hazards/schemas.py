@@ -96,6 +96,9 @@ class HazardSchema(PhoneTimeSchema):
     received_at = fields.AwareDateTime()
     enterprise_id = fields.UUID(allow_none=True)
     sector = fields.String(allow_none=True)
+    transferred_at = fields.AwareDateTime(
+        allow_none=True, metadata={"description": "when a station last transferred it (移送) to its sector"}
+    )
     state = fields.String(metadata={"description": ", ".join(STATES)})
     ack_due_at = fields.AwareDateTime(metadata={"description": "30 minutes after it reached the server"})
     acknowledged_at = fields.AwareDateTime(allow_none=True)
@@ -160,6 +163,13 @@ class HazardQuerySchema(QuerySchema):
     site_id = fields.UUID()
     area_id = AreaId()
     overdue_ack = fields.Boolean(metadata={"description": "reported and past the 30-minute target"})
+    q = fields.String(
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "text in its description, its site's name or its responsible party"},
+    )
+    overdue = fields.Boolean(metadata={"description": "being rectified past its deadline (逾期): the summary's count"})
+    listed = fields.Boolean(metadata={"description": "listed (挂牌督办) and not de-listed, open or closed"})
+    transferred = fields.Boolean(metadata={"description": "transferred (移送) to its sector's department"})
 
 
 # ---- the supervisors' summary (隐患统计概览) ----

@@ -56,7 +56,13 @@ class HazardActionSchema(OutputSchema):
         fields.String(), attribute="from", data_key="from", metadata={"description": "the states it applies from"}
     )
     to = fields.String(allow_none=True, metadata={"description": "the state it leads to; null: the state stays"})
-    by = fields.List(fields.String(), metadata={"description": "the roles that may take it"})
+    by = fields.List(
+        fields.String(),
+        metadata={
+            "description": "the roles that may take it (some only where the hazard meets a condition: a "
+            "department acknowledges only what was transferred to it; a hazard's `allowed_actions` say)"
+        },
+    )
     fields_ = fields.List(
         fields.Nested(FormFieldSchema),
         attribute="fields",
