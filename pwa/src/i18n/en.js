@@ -85,4 +85,5 @@ export default {
   stepWaiting: 'With the safety station ({n})',
   listedHazards: 'Major hazards listed for supervision ({n})', noListed: 'No listed hazards.', findOverdue: 'Overdue hazards',
   extensionsToDecide: 'Extensions to decide ({n})',
+  filtersTitle: 'Filters', filtersN: 'Filters ({n})',
 };

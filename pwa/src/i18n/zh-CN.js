@@ -98,4 +98,5 @@ export default {
   stepSelfRectify: '可自查自改（{n}）', stepReinspection: '已提交，待复查（{n}）', stepWaiting: '待安监站处理（{n}）',
   listedHazards: '挂牌督办的重大隐患（{n}）', noListed: '暂无挂牌督办的隐患。', findOverdue: '逾期隐患',
   extensionsToDecide: '待审批延期（{n}）',
+  filtersTitle: '筛选', filtersN: '筛选（{n}）',
 };

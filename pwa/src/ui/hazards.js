@@ -7,7 +7,7 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { currentLang, t } from '../i18n/index.js';
 import { get } from '../lib/api.js';
-import { filterHazards, filtersQuery, readFilters } from '../lib/filters.js';
+import { FILTERS, filterHazards, filtersQuery, readFilters } from '../lib/filters.js';
 import { flagNames } from '../lib/loop.js';
 import { navigate } from '../router.js';
 import { getMeta, setMeta, state } from '../store.js';
@@ -54,11 +54,11 @@ const flagName = (code, fallback) => flagNames(state.vocab, { flags: [code] })[0
 
 export function Hazards({ query }) {
   const filters = readFilters(query);
-  const [all, setAll] = useState(false);
+  const chosen = FILTERS.filter((name) => name !== 'q' && filters[name] !== undefined).length;
+  const [open, setOpen] = useState(chosen > 0);
   const streets = useStreets();
   const set = (name) => (value) => navigate(`/hazards?${filtersQuery({ ...filters, [name]: value })}`, { replace: true });
   const found = filterHazards(state.hazards, filters, { siteName });
-  const shown = all ? found : found.slice(0, SHOWN);
 
   const here = (key) => new Set(state.hazards.map((h) => h[key]).filter((v) => v != null));
   const siteIds = here('site_id');
@@ -74,28 +74,30 @@ export function Hazards({ query }) {
         <input id="hz-q" type="search" autocomplete="off" value=${filters.q ?? ''} placeholder=${t('searchHazardsHint')}
           onInput=${(e) => set('q')(e.currentTarget.value || undefined)} />
       </div>
-      <${Choice} id="hz-state" label=${t('hazardState')} value=${filters.state} set=${set('state')}
-        options=${(state.vocab?.hazard_states || []).map((s) => [s.code, named(s)])} />
-      <${Choice} id="hz-level" label=${t('level')} value=${filters.level} set=${set('level')}
-        options=${['general', 'major'].map((code) => [code, levelName(code)])} />
-      <${Choice} id="hz-category" label=${t('category')} value=${filters.category} set=${set('category')}
-        options=${state.categories.map((c) => [c.code, currentLang() === 'en' ? c.name_en : c.name_zh])} />
-      ${sites.length > 1 && html`<${Choice} id="hz-site" label=${t('siteTitle')} value=${filters.site_id}
-        set=${set('site_id')} options=${sites} />`}
-      ${(streetOptions.length > 1 || filters.area_id) && html`<${Choice} id="hz-street" label=${t('street')}
-        value=${filters.area_id} set=${set('area_id')} options=${streetOptions} />`}
-      <div class="flags">
-        <${Flag} id="hz-overdue" label=${t('overdue')} checked=${filters.overdue} set=${set('overdue')} />
-        <${Flag} id="hz-listed" label=${flagName('listed', t('listedFilter'))} checked=${filters.listed} set=${set('listed')} />
-        <${Flag} id="hz-transferred" label=${flagName('transferred', t('transferredFilter'))} checked=${filters.transferred}
-          set=${set('transferred')} />
+      <button type="button" class="filter-toggle" aria-expanded=${open} aria-controls="hz-more"
+        onClick=${() => setOpen(!open)}>${chosen ? t('filtersN', { n: chosen }) : t('filtersTitle')}</button>
+      <div id="hz-more" class=${`more${open ? ' open' : ''}`}>
+        <${Choice} id="hz-state" label=${t('hazardState')} value=${filters.state} set=${set('state')}
+          options=${(state.vocab?.hazard_states || []).map((s) => [s.code, named(s)])} />
+        <${Choice} id="hz-level" label=${t('level')} value=${filters.level} set=${set('level')}
+          options=${['general', 'major'].map((code) => [code, levelName(code)])} />
+        <${Choice} id="hz-category" label=${t('category')} value=${filters.category} set=${set('category')}
+          options=${state.categories.map((c) => [c.code, currentLang() === 'en' ? c.name_en : c.name_zh])} />
+        ${sites.length > 1 && html`<${Choice} id="hz-site" label=${t('siteTitle')} value=${filters.site_id}
+          set=${set('site_id')} options=${sites} />`}
+        ${(streetOptions.length > 1 || filters.area_id) && html`<${Choice} id="hz-street" label=${t('street')}
+          value=${filters.area_id} set=${set('area_id')} options=${streetOptions} />`}
+        <div class="flags">
+          <${Flag} id="hz-overdue" label=${t('overdue')} checked=${filters.overdue} set=${set('overdue')} />
+          <${Flag} id="hz-listed" label=${flagName('listed', t('listedFilter'))} checked=${filters.listed} set=${set('listed')} />
+          <${Flag} id="hz-transferred" label=${flagName('transferred', t('transferredFilter'))} checked=${filters.transferred}
+            set=${set('transferred')} />
+        </div>
       </div>
-      ${any && html`<button type="button" class="link" onClick=${() => navigate('/hazards', { replace: true })}>${t('clearFilters')}</button>`}
+      ${any && html`<button type="button" class="link clear" onClick=${() => navigate('/hazards', { replace: true })}>${t('clearFilters')}</button>`}
     </form>
     <p class="muted small" role="status" aria-live="polite">${t('foundN', { n: found.length })} · ${t('searchedOnPhone')}</p>
-    <${HazardList} hazards=${shown} clock="both" empty=${any ? t('noHazardsFound') : t('noHazards')} />
-    ${found.length > shown.length && html`<button type="button" class="link" onClick=${() => setAll(true)}>
-      ${t('showAll', { n: found.length })}</button>`}
+    <${HazardList} hazards=${found} clock="both" limit=${SHOWN} empty=${any ? t('noHazardsFound') : t('noHazards')} />
   </main>`;
 }
 

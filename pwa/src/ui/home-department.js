@@ -59,7 +59,7 @@ export function DepartmentHome() {
     <${Section} id="h-transferred" title=${t('transferredToUs', { n: transferred.length })}>
       <${HazardList} hazards=${transferred} clock="deadline" detail=${canDo} empty=${t('noTransferred')} /><//>
     <${Section} id="h-sector" title=${t('sectorHazards', { n: others.length })}>
-      <${HazardList} hazards=${others} clock="deadline" detail=${canDo} /><//>
+      <${HazardList} hazards=${others} clock="deadline" detail=${canDo} limit=${10} /><//>
     <${Section} id="h-sector-sites" title=${t('sectorSites', { n: state.sites.length })}>
       <${SiteList} sites=${state.sites} id="sector-sites" /><//>
     <${Section} id="h-sector-enterprises" title=${t('sectorEnterprises')}><${Enterprises} /><//>`;

@@ -23,7 +23,7 @@ export function SupervisorHome() {
     <${SummaryHeadline} />
     <div class="inline">
       <${FindHazards} />
-      <a class="button" href="#/hazards?overdue=true">${t('findOverdue')}</a>
+      <a class="button find" href="#/hazards?overdue=true">${t('findOverdue')}</a>
     </div>
     <${Section} id="h-listed" title=${t('listedHazards', { n: listed.length })}>
       <${HazardList} hazards=${[...toDelist, ...open]} clock="deadline" detail=${canDo} empty=${t('noListed')} /><//>

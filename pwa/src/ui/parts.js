@@ -56,8 +56,9 @@ export function Countdown({ due }) {
 export function Deadline({ due }) {
   const days = Math.ceil((Date.parse(due) - serverNow()) / 86_400_000);
   const late = days <= 0 && Date.parse(due) < serverNow();
-  return html`<span class=${`countdown${late ? ' late' : days <= 2 ? ' soon' : ''}`}>
-    ${t('deadlineOn', { d: formatDate(due) })} · ${late ? t('deadlineOverdue', { n: Math.max(1, 1 - days) }) : t('deadlineLeft', { n: days })}</span>`;
+  const tone = `countdown${late ? ' late' : days <= 2 ? ' soon' : ''}`;
+  const left = late ? t('deadlineOverdue', { n: Math.max(1, 1 - days) }) : t('deadlineLeft', { n: days });
+  return html`<span class=${tone}>${t('deadlineOn', { d: formatDate(due) })}</span>${' '}<span class=${tone}>${left}</span>`;
 }
 
 export function categoryName(code) {
@@ -88,10 +89,15 @@ export function HazardRow({ hazard, clock = 'ack', detail, onOpen }) {
   </a></li>`;
 }
 
-export function HazardList({ hazards, empty = t('noHazards'), clock, detail, onOpen }) {
+/** Hazards as rows; `limit`: how many show before a button shows them all. */
+export function HazardList({ hazards, empty = t('noHazards'), clock, detail, onOpen, limit = Infinity }) {
+  const [all, setAll] = useState(false);
   if (!hazards.length) return html`<p class="muted">${empty}</p>`;
-  return html`<ul class="list">${hazards.map((h) => html`<${HazardRow} key=${h.id} hazard=${h} clock=${clock}
-    detail=${detail} onOpen=${onOpen} />`)}</ul>`;
+  const shown = all ? hazards : hazards.slice(0, limit);
+  return html`<ul class="list">${shown.map((h) => html`<${HazardRow} key=${h.id} hazard=${h} clock=${clock}
+    detail=${detail} onOpen=${onOpen} />`)}</ul>
+    ${shown.length < hazards.length && html`<button type="button" class="link" onClick=${() => setAll(true)}>
+      ${t('showAll', { n: hazards.length })}</button>`}`;
 }
 
 /** What the user may do about a hazard, named (可操作：受理、下达整改意见), or null if nothing. */

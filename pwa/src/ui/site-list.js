@@ -5,7 +5,7 @@ import { t } from '../i18n/index.js';
 import { findSites } from '../lib/filters.js';
 
 const SEARCH_FROM = 6; // fewer sites are read at a glance
-const SHOWN = 50;
+const SHOWN = 20;
 
 export function SiteList({ sites, id = 'sites' }) {
   const [typed, setTyped] = useState('');
