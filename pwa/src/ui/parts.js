@@ -37,7 +37,8 @@ export function levelName(code) {
 export function StateBadge({ hazard }) {
   const p = hazard.pending;
   return html`<span class=${`badge st-${hazard.state}`}>${stateLabel(hazard.state)}</span>
-    ${flagNames(state.vocab, hazard).map((name) => html` <span key=${name} class="badge flag">${name}</span>`)}
+    ${(hazard.flags || []).map((code) => [code, flagNames(state.vocab, { flags: [code] })[0]]).filter(([, name]) => name)
+    .map(([code, name]) => html` <span key=${code} class=${`badge flag flag-${code}`}>${name}</span>`)}
     ${p && p.action !== 'report' && html` <span class=${`badge ${p.status === 'attention' ? 'st-attention' : 'st-queued'}`}>
       ${actionName(state.vocab, p.action)} · ${p.status === 'attention' ? t('needsAttention') : t('queued')}</span>`}
     ${p && p.action === 'report' && p.status === 'attention' && html` <span class="badge st-attention">${t('needsAttention')}</span>`}`;
