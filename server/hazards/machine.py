@@ -351,7 +351,7 @@ class MissingRequirements(DomainError):
 
 
 def facts(hazard) -> set[str]:
-    """The names of the conditions the actions name (`when`) that hold of the hazard now."""
+    """The names of the conditions the actions name (`when`, `also_by`) that hold of the hazard now."""
     conditions = set().union(*(action.conditions for action in MACHINE.values()))
     return {condition.name for condition in conditions if condition(hazard)}
 
