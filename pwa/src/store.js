@@ -110,7 +110,7 @@ async function clearCaches() {
   await withDB(async (db) => {
     const tx = db.transaction(['sites', 'hazards', 'notifications', 'tags', 'meta'], 'readwrite');
     for (const store of ['sites', 'hazards', 'notifications', 'tags']) await tx.objectStore(store).clear();
-    for (const key of ['sync', 'checkins', 'summary', ...KEPT_KEYS]) await tx.objectStore('meta').delete(key);
+    for (const key of ['sync', 'checkins', 'summary', 'enterprises', ...KEPT_KEYS]) await tx.objectStore('meta').delete(key);
     await tx.done;
   });
   await globalThis.caches?.delete('safegrid-photos-v1');

@@ -54,7 +54,9 @@ def merge(hazard, body, _identity):
 
 
 def transfer(hazard, body, _identity):
+    """移送: the sector's department sees it from now on, and may acknowledge it (hazards.machine `transferred`)."""
     hazard.sector = body["sector"]
+    hazard.transferred_at = utcnow()
 
 
 def issue_notice(hazard, body, identity):

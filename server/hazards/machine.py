@@ -102,13 +102,10 @@ class Condition:
         return bool(self.holds(hazard))
 
 
-def _listed(hazard) -> bool:
-    return hazard.listed_at is not None and hazard.delisted_at is None
-
-
 major = Condition("major", lambda h: h.level == "major")
-listed = Condition("listed", _listed)
-not_listed = Condition("not_listed", lambda h: not _listed(h))
+listed = Condition("listed", lambda h: h.listed())
+not_listed = Condition("not_listed", lambda h: not h.listed())
+transferred = Condition("transferred", lambda h: h.transferred_at is not None)
 no_extension_yet = Condition("no_extension_yet", lambda h: h.extension_until is None)
 extension_pending = Condition(
     "extension_pending", lambda h: h.extension_until is not None and h.extension_decision is None
@@ -119,15 +116,18 @@ before_deadline = Condition("before_deadline", lambda h: h.deadline is not None 
 @dataclass(frozen=True, kw_only=True)
 class Action:
     """One action of the loop. `to` None: the state stays (a transfer changes who handles it, not where it is).
-    `effect(hazard, body, identity)` changes the hazard before it moves; each of `starts` runs after the event
-    is recorded (clocks, notices, documents). `accepts`: what the form also offers, not required; `labels`: a
-    field's name on this action's form where it differs from FIELDS'; `hints`: a line of help under a field."""
+    `also_by`: roles that may take it too, each only where its own conditions hold of the hazard (a department
+    acknowledges what a station transferred to it). `effect(hazard, body, identity)` changes the hazard before it
+    moves; each of `starts` runs after the event is recorded (clocks, notices, documents). `accepts`: what the form
+    also offers, not required; `labels`: a field's name on this action's form where it differs from FIELDS';
+    `hints`: a line of help under a field."""
 
     zh: str
     en: str
     from_: frozenset
     to: str | None
     by: frozenset
+    also_by: dict | None = None  # role → (Condition, ...)
     requires: tuple = ()
     accepts: tuple = ()
     when: tuple = ()
@@ -135,6 +135,16 @@ class Action:
     starts: tuple = ()
     labels: dict | None = None
     hints: dict | None = None
+
+    @property
+    def conditions(self) -> set:
+        """Every condition it names: its own (`when`) and those of the roles it admits only sometimes."""
+        return set(self.when).union(*(self.also_by or {}).values())
+
+    def takers(self, facts) -> frozenset:
+        """The roles that may take it on a hazard with `facts`: `by`, and those of `also_by` whose conditions hold."""
+        sometimes = {role for role, when in (self.also_by or {}).items() if {c.name for c in when} <= set(facts)}
+        return self.by | sometimes
 
     @property
     def fields(self) -> tuple:
@@ -149,6 +159,7 @@ MACHINE = {
         from_=frozenset({"reported"}),
         to="acknowledged",
         by=frozenset({"station_officer"}),
+        also_by={"department_officer": (transferred,)},
         effect=effects.acknowledge,
         starts=(effects.forward_major,),
     ),
@@ -348,6 +359,7 @@ RECORD_ACTIONS = {  # shown with the event's reason after them ("督办：整改
 FLAGS = {
     "listed": ("挂牌督办", "Listed for supervision"),
     "extension_pending": ("延期待审批", "Extension awaiting a decision"),
+    "transferred": ("已移送行业部门", "Transferred to its sector's department"),
 }
 
 
@@ -387,8 +399,8 @@ class MissingRequirements(DomainError):
 
 
 def facts(hazard) -> set[str]:
-    """The names of the conditions the actions name (`when`) that hold of the hazard now."""
-    conditions = {condition for action in MACHINE.values() for condition in action.when}
+    """The names of the conditions the actions name (`when`, `also_by`) that hold of the hazard now."""
+    conditions = set().union(*(action.conditions for action in MACHINE.values()))
     return {condition.name for condition in conditions if condition(hazard)}
 
 
@@ -398,7 +410,7 @@ def _applies(action: Action, state: str, facts) -> bool:
 
 def allowed_actions(state: str, roles: set[str], facts=()) -> list[str]:
     """The actions someone holding `roles` may take from `state` given the hazard's facts (scope aside)."""
-    return sorted(name for name, a in MACHINE.items() if _applies(a, state, facts) and a.by & roles)
+    return sorted(name for name, a in MACHINE.items() if _applies(a, state, facts) and a.takers(facts) & roles)
 
 
 def check(state: str, action: str, roles: set[str], payload: dict, facts=()) -> Action:
@@ -407,7 +419,7 @@ def check(state: str, action: str, roles: set[str], payload: dict, facts=()) -> 
     step = MACHINE[action]
     if not _applies(step, state, facts):
         raise InvalidTransition(state, allowed_actions(state, roles, facts))
-    if not step.by & roles:
+    if not step.takers(facts) & roles:
         raise NotPermitted(action)
     missing = [name for name in step.requires if payload.get(name) in (None, "", [])]
     if missing:
@@ -458,7 +470,7 @@ def vocabulary() -> dict:
                 "en": a.en,
                 "from": sorted(a.from_),
                 "to": a.to,
-                "by": sorted(a.by),
+                "by": sorted(a.by | set(a.also_by or {})),
                 "fields": _form(a),
             }
             for code, a in MACHINE.items()

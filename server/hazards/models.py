@@ -96,6 +96,8 @@ class Hazard(Timestamps, Base):
     # the enterprise answerable for it (the site's, or the reporter's own for a self-report)
     enterprise_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
     sector: Mapped[str | None] = mapped_column(String(32), index=True)  # 管行业必须管安全
+    # when a station last transferred it (移送) to the department of its sector: it then waits for that department too
+    transferred_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     state: Mapped[str] = mapped_column(String(24), default="reported", index=True)
     ack_due_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the 30-minute target, from received_at
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -129,6 +131,24 @@ class Hazard(Timestamps, Base):
     def ack_overdue(self, now):
         """Still waiting for acknowledgement past the 30-minute target (in Python and in SQL alike)."""
         return (self.state == "reported") & (self.ack_due_at < now)
+
+    @hybrid_method
+    def rectification_overdue(self, now):
+        """Being rectified past its deadline (逾期), in Python and in SQL alike: the summary counts these."""
+        return self.state == "rectifying" and self.deadline is not None and self.deadline < now
+
+    @rectification_overdue.expression
+    def rectification_overdue(cls, now):
+        return (cls.state == "rectifying") & cls.deadline.is_not(None) & (cls.deadline < now)
+
+    @hybrid_method
+    def listed(self):
+        """Listed for supervision (挂牌督办) and not de-listed yet, open or closed."""
+        return self.listed_at is not None and self.delisted_at is None
+
+    @listed.expression
+    def listed(cls):
+        return cls.listed_at.is_not(None) & cls.delisted_at.is_(None)
 
     @classmethod
     @memoised

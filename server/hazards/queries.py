@@ -38,6 +38,15 @@ def _placement(site_scope):
     )
 
 
+def matching(text: str):
+    """Hazards whose description, site name or responsible party contains `text` (its % and _ taken literally)."""
+    return or_(
+        Hazard.description.icontains(text, autoescape=True),
+        Hazard.responsible_party.icontains(text, autoescape=True),
+        Hazard.site_id.in_(select(Site.id).where(Site.name.icontains(text, autoescape=True))),
+    )
+
+
 def area_within(area_id, area_scope):
     """The area (id, level, path), with whether the scope covers it (`covered`); None if there is no such area."""
     rows = db.fetch_hot(_area_within(area_scope), {"area_id": area_id})

@@ -99,6 +99,9 @@ class HazardSchema(PhoneTimeSchema):
     received_at = fields.AwareDateTime()
     enterprise_id = fields.UUID(allow_none=True)
     sector = fields.String(allow_none=True)
+    transferred_at = fields.AwareDateTime(
+        allow_none=True, metadata={"description": "when a station last transferred it (移送) to its sector"}
+    )
     state = fields.String(metadata={"description": ", ".join(STATES)})
     ack_due_at = fields.AwareDateTime(metadata={"description": "30 minutes after it reached the server"})
     acknowledged_at = fields.AwareDateTime(allow_none=True)
@@ -169,6 +172,13 @@ class HazardQuerySchema(QuerySchema):
         metadata={"description": "me: those with an enforcement order (责令限期整改指令书) you issued or co-signed"},
     )
     invited = fields.String(validate=validate.OneOf(["me"]), metadata={"description": "me: those you are invited to"})
+    q = fields.String(
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "text in its description, its site's name or its responsible party"},
+    )
+    overdue = fields.Boolean(metadata={"description": "being rectified past its deadline (逾期): the summary's count"})
+    listed = fields.Boolean(metadata={"description": "listed (挂牌督办) and not de-listed, open or closed"})
+    transferred = fields.Boolean(metadata={"description": "transferred (移送) to its sector's department"})
 
 
 # ---- the supervisors' summary (隐患统计概览) ----

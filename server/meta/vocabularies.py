@@ -11,7 +11,7 @@ from server.auth.scope import ROLES
 from server.core.api import OutputSchema
 from server.enterprises.models import SECTORS
 from server.hazards import machine
-from server.hazards.models import DOCUMENT_KINDS
+from server.hazards.models import DOCUMENT_KINDS, LEVELS
 from server.sites.models import RISK_LEVELS, SITE_TYPES
 
 
@@ -62,7 +62,13 @@ class HazardActionSchema(OutputSchema):
         fields.String(), attribute="from", data_key="from", metadata={"description": "the states it applies from"}
     )
     to = fields.String(allow_none=True, metadata={"description": "the state it leads to; null: the state stays"})
-    by = fields.List(fields.String(), metadata={"description": "the roles that may take it"})
+    by = fields.List(
+        fields.String(),
+        metadata={
+            "description": "the roles that may take it (some only where the hazard meets a condition: a "
+            "department acknowledges only what was transferred to it; a hazard's `allowed_actions` say)"
+        },
+    )
     fields_ = fields.List(
         fields.Nested(FormFieldSchema),
         attribute="fields",
@@ -77,6 +83,7 @@ class VocabulariesSchema(OutputSchema):
     site_types = fields.List(fields.Nested(TermSchema))
     risk_levels = fields.List(fields.Nested(TermSchema))
     sectors = fields.List(fields.Nested(TermSchema))
+    hazard_levels = fields.List(fields.Nested(TermSchema), metadata={"description": "一般 and 重大"})
     hazard_states = fields.List(fields.Nested(TermSchema))
     hazard_actions = fields.List(fields.Nested(HazardActionSchema), metadata={"description": "the loop (隐患闭环)"})
     record_actions = fields.List(fields.Nested(TermSchema), metadata={"description": "other events of a record"})
@@ -98,6 +105,7 @@ TABLES = {
     "risk_levels": RISK_LEVELS,
     "sectors": SECTORS,
     "document_kinds": DOCUMENT_KINDS,
+    "hazard_levels": LEVELS,
 }
 
 

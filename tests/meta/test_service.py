@@ -103,6 +103,7 @@ def test_vocabularies_name_every_code_in_chinese_and_english(client):
         "residential_compound",
     }
     assert [t["code"] for t in vocab["area_levels"]] == ["district", "street", "community", "grid"]
+    assert [(t["code"], t["zh"]) for t in vocab["hazard_levels"]] == [("general", "一般隐患"), ("major", "重大隐患")]
 
 
 def test_an_unexpected_failure_is_a_logged_500_in_the_error_shape(app, login_as, world, monkeypatch, caplog):
