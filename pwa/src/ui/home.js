@@ -9,6 +9,7 @@ import { OPEN_STATES } from '../lib/view.js';
 import { HazardList, Section } from './parts.js';
 import { SummaryHeadline } from './summary.js';
 import { OutboxAttention } from './outbox.js';
+import { AdminHome } from './home-admin.js';
 
 export const rolesOf = (user) => new Set((user?.roles || []).map((r) => r.role));
 
@@ -101,7 +102,8 @@ export function Home() {
     ${roles.has('station_officer') && html`<${Station} />`}
     ${roles.has('enterprise_user') && html`<${Enterprise} />`}
     ${(roles.has('supervisor') || roles.has('admin')) && html`<${SummaryHeadline} />`}
-    ${['department_officer', 'enforcement_officer', 'expert', 'supervisor', 'admin'].some((r) => roles.has(r))
+    ${roles.has('admin') && html`<${AdminHome} />`}
+    ${['department_officer', 'enforcement_officer', 'expert', 'supervisor'].some((r) => roles.has(r))
       && !roles.has('station_officer') && html`<${Officer} />`}
     <${Inbox} />
   </main>`;
