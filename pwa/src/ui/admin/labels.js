@@ -44,8 +44,8 @@ export function Labels() {
     <form class="stack admin-form" onSubmit=${print} noValidate>
       <fieldset class="tiles two"><legend>${t('adminLabelsFor')}</legend>
         ${[['area', t('adminLabelsArea')], ['sites', t('adminLabelsSites')]].map(([value, label]) => html`<span class="tile" key=${value}>
-          <input type="radio" name="label-mode" id=${`label-${value}`} checked=${mode === value} onChange=${() => { setMode(value); setErrors({}); }} />
-          <label for=${`label-${value}`}>${label}</label></span>`)}
+          <input type="radio" name="label-mode" id=${`label-mode-${value}`} checked=${mode === value} onChange=${() => { setMode(value); setErrors({}); }} />
+          <label for=${`label-mode-${value}`}>${label}</label></span>`)}
       </fieldset>
       ${mode === 'area'
         ? html`<${AreaPicker} id="label-area" label=${t('adminArea')} levels=${['street', 'community', 'grid']} value=${areaId}
