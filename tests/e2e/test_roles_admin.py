@@ -14,6 +14,12 @@ from tests.e2e import live
 pytestmark = pytest.mark.e2e
 
 
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    """The smallest phone the app is made for: 360 x 640."""
+    return {**browser_context_args, "viewport": {"width": 360, "height": 640}}
+
+
 def can_sign_in(page, login: str, password: str) -> bool:
     return page.request.post("/api/v1/auth/login", data={"login": login, "password": password}).ok
 

@@ -192,4 +192,5 @@ export default {
   adminSwitchOffOf: 'Switch off “{name}”',
   adminSwitchOnOf: 'Switch on “{name}”',
   adminSwitchedOff: 'Switched off',
+  adminFilters: 'Filters', adminFiltersOn: 'on',
 };

@@ -208,4 +208,5 @@ export default {
   adminSwitchOffOf: '停用“{name}”',
   adminSwitchOnOf: '启用“{name}”',
   adminSwitchedOff: '已停用',
+  adminFilters: '筛选', adminFiltersOn: '已筛选',
 };

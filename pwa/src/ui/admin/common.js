@@ -59,20 +59,29 @@ export async function send(path, method, json, etag) {
   return { data, etag: response.headers.get('ETag') };
 }
 
+/** A desk's screen (the filters start open there, folded on a phone). */
+export const wide = () => !!globalThis.matchMedia?.('(min-width: 48rem)').matches;
+
+/** A message the API gives in both languages at once ("校验位不正确 / the check character is wrong"), in ours. */
+function ourLanguage(message) {
+  const parts = String(message).split(' / ');
+  return parts.length === 2 ? parts[currentLang() === 'en' ? 1 : 0] : message;
+}
+
 /** The API's refusal as messages by field ("roles.0.area_id"), and what belongs to no field, under "". */
 export function refusal(error, fields = []) {
   if (!error) return {};
   const found = {};
   const walk = (node, at) => {
-    if (Array.isArray(node)) found[at] = node.join(' ');
+    if (Array.isArray(node)) found[at] = node.map(ourLanguage).join(' ');
     else if (node && typeof node === 'object') Object.entries(node).forEach(([k, v]) => walk(v, at ? `${at}.${k}` : k));
   };
   walk(error.errors?.json || error.errors?.query || {}, '');
   const dup = /^duplicate_(\w+)$/.exec(error.code || '');
-  if (dup && fields.includes(dup[1])) found[dup[1]] = error.message;
+  if (dup && fields.includes(dup[1])) found[dup[1]] = ourLanguage(error.message);
   if (error.status === 412) found[''] = t('adminStale');
   else if (error.status === 0) found[''] = t('adminOffline');
-  else if (!Object.keys(found).some((k) => fields.includes(k) || k.includes('.'))) found[''] = error.message;
+  else if (!Object.keys(found).some((k) => fields.includes(k) || k.includes('.'))) found[''] = ourLanguage(error.message);
   return found;
 }
 
@@ -128,7 +137,7 @@ export function AreaPicker({ id, label, levels, value, onChange, error, current 
   const options = current && !found.some((a) => a.id === current.id) ? [current, ...found] : found;
   return html`<fieldset class="field picker">
     <legend>${label}</legend>
-    ${levels.length > 1 && html`<div class="tiles two">${levels.map((l) => html`<span class="tile" key=${l}>
+    ${levels.length > 1 && html`<div class=${`tiles n${levels.length}`}>${levels.map((l) => html`<span class="tile" key=${l}>
       <input type="radio" name=${`${id}-level`} id=${`${id}-level-${l}`} checked=${level === l} onChange=${() => setLevel(l)} />
       <label for=${`${id}-level-${l}`}>${termName('area_levels', l)}</label></span>`)}</div>`}
     <label for=${`${id}-q`} class="small">${t('adminAreaSearch')}</label>

@@ -15,12 +15,12 @@ export function Enterprises() {
     <${AdminHeading} title=${t('adminEnterprises')} />
     <div class="actions"><a class="button primary" href="#/admin/enterprises/new">${t('adminNewEnterprise')}</a>
       <a class="button" href="#/admin/sites">${t('adminSites')}</a></div>
-    <form class="filters" role="search" onSubmit=${(e) => e.preventDefault()}>
+    <form class="search-line" role="search" onSubmit=${(e) => e.preventDefault()}>
       <${Field} id="ent-q" label=${t('adminSearchEnterprises')}>
         <input id="ent-q" type="search" value=${q} onInput=${(e) => setQ(e.currentTarget.value)} /><//>
     </form>
     <${ListState} page=${page} empty=${t('adminNoEnterprises')} />
-    <ul class="list">${(page.items || []).map((x) => html`<li key=${x.id} class="row"><a href=${`#/admin/enterprises/${x.id}`}>
+    <ul class="list cards">${(page.items || []).map((x) => html`<li key=${x.id} class="row"><a href=${`#/admin/enterprises/${x.id}`}>
       <span class="row-title">${x.name}</span>
       <span class="row-desc">${termName('sectors', x.sector)} · ${x.area?.name || ''} · ${x.uscc}</span></a></li>`)}</ul>
     <${MoreButton} page=${page} />

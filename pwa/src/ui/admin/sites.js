@@ -17,12 +17,12 @@ export function Sites() {
     <${AdminHeading} title=${t('adminSites')} />
     <div class="actions"><a class="button primary" href="#/admin/sites/new">${t('adminNewSite')}</a>
       <a class="button" href="#/admin/enterprises">${t('adminEnterprises')}</a></div>
-    <form class="filters" role="search" onSubmit=${(e) => e.preventDefault()}>
+    <form class="search-line" role="search" onSubmit=${(e) => e.preventDefault()}>
       <${Field} id="site-q" label=${t('adminSearchSites')}>
         <input id="site-q" type="search" value=${q} onInput=${(e) => setQ(e.currentTarget.value)} /><//>
     </form>
     <${ListState} page=${page} empty=${t('noSites')} />
-    <ul class="list">${(page.items || []).map((s) => html`<li key=${s.id} class="row"><a href=${`#/admin/sites/${s.id}`}>
+    <ul class="list cards">${(page.items || []).map((s) => html`<li key=${s.id} class="row"><a href=${`#/admin/sites/${s.id}`}>
       <span class="row-title">${s.name}</span>
       <span class="row-desc">${termName('site_types', s.type)} · ${s.grid?.name || ''} · ${s.address}</span></a></li>`)}</ul>
     <${MoreButton} page=${page} />

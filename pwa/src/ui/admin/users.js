@@ -5,7 +5,7 @@ import { t } from '../../i18n/index.js';
 import { navigate } from '../../router.js';
 import {
   AdminHeading, AreaPicker, EnterprisePicker, Field, FormMessage, ListState, MoreButton, query, refusal,
-  send, termName, terms, usePaged, useRecord,
+  send, termName, terms, usePaged, useRecord, wide,
 } from './common.js';
 
 /** A role as held ({role, area, enterprise, sector}) in words: 社区网格员 · 民意街道… */
@@ -23,9 +23,13 @@ export function Users() {
   return html`<main id="main" class="wide">
     <${AdminHeading} title=${t('adminUsers')} />
     <a class="button primary" href="#/admin/users/new">${t('adminNewUser')}</a>
-    <form class="filters" role="search" onSubmit=${(e) => e.preventDefault()}>
+    <form class="search-line" role="search" onSubmit=${(e) => e.preventDefault()}>
       <${Field} id="user-q" label=${t('adminSearchUsers')}>
         <input id="user-q" type="search" value=${q} onInput=${(e) => setQ(e.currentTarget.value)} /><//>
+    </form>
+    <details class="more-filters" open=${wide()}>
+      <summary>${t('adminFilters')}${role || active || areaId ? ` · ${t('adminFiltersOn')}` : ''}</summary>
+      <div class="filters">
       <${Field} id="user-role" label=${t('adminRole')}>
         <select id="user-role" value=${role} onChange=${(e) => setRole(e.currentTarget.value)}>
           <option value="">${t('adminAll')}</option>
@@ -38,9 +42,10 @@ export function Users() {
         </select><//>
       <${AreaPicker} id="user-area" label=${t('adminArea')} levels=${['street', 'community', 'grid']} value=${areaId}
         onChange=${(id) => setAreaId(id)} />
-    </form>
+      </div>
+    </details>
     <${ListState} page=${page} empty=${t('adminNoUsers')} />
-    <ul class="list">${(page.items || []).map((u) => html`<li key=${u.id} class="row"><a href=${`#/admin/users/${u.id}`}>
+    <ul class="list cards">${(page.items || []).map((u) => html`<li key=${u.id} class="row"><a href=${`#/admin/users/${u.id}`}>
       <span class="row-title">${u.name}${!u.is_active && html` <span class="badge st-attention">${t('adminInactive')}</span>`}</span>
       <span class="row-desc">${u.username}${u.phone ? ` · ${u.phone}` : ''}</span>
       <span class="small">${u.roles.map(roleText).join('；')}</span></a></li>`)}</ul>
