@@ -123,7 +123,7 @@ export const adminAreas = () => (state.session.user.roles || []).filter((r) => r
  * `value` is an area id; `onChange(id, area)`.
  */
 export function AreaPicker({ id, label, levels, value, onChange, error, current }) {
-  const [level, setLevel] = useState(levels[0]);
+  const [level, setLevel] = useState(levels.includes(current?.level) ? current.level : levels[0]);
   const [q, setQ] = useState('');
   const [found, setFound] = useState([]);
   const root = adminAreas()[0];
