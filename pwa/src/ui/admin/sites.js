@@ -111,6 +111,7 @@ function SiteTag({ site }) {
   const [errors, setErrors] = useState({});
   const [done, setDone] = useState(null);
   const [busy, setBusy] = useState(false);
+  const [revoked, setRevoked] = useState(false); // the tag the admin just revoked: the site has no live one now
   const none = tag.error?.status === 404;
   async function act(work, message) {
     setBusy(true); setDone(null);
@@ -118,18 +119,20 @@ function SiteTag({ site }) {
   }
   const issue = () => {
     if (!none && !confirm(t('adminReissueConfirm'))) return;
+    setRevoked(false);
     act(() => send(`sites/${site.id}/tag`, 'POST', undefined), none ? t('adminTagIssued') : t('adminTagReissued'));
   };
   const revoke = (e) => {
     e.preventDefault();
-    act(() => send(`tags/${tag.data.serial}`, 'DELETE', { reason }, tag.etag), t('adminTagRevoked'));
+    act(async () => { await send(`tags/${tag.data.serial}`, 'DELETE', { reason }, tag.etag); setRevoked(true); setReason(''); },
+      t('adminTagRevoked'));
   };
   const live = tag.data && !tag.data.revoked_at;
   return html`<section aria-labelledby="h-tag"><h2 id="h-tag">${t('adminTag')}</h2>
     <${FormMessage} errors=${errors} done=${done} />
     ${live ? html`<dl class="facts"><dt>${t('adminTagCode')}</dt><dd class="tag-code">${tag.data.code}</dd>
         <dt>${t('adminTagIssuedAt')}</dt><dd>${formatTime(tag.data.issued_at, { year: true })}</dd></dl>`
-      : html`<p class="muted">${none || !tag.data ? t('adminNoTag') : t('adminTagIsRevoked')}</p>`}
+      : html`<p class="muted">${revoked ? t('adminTagIsRevoked') : t('adminNoTag')}</p>`}
     <div class="actions">
       <button type="button" onClick=${issue} disabled=${busy}>${live ? t('adminReissue') : t('adminIssue')}</button>
       <button type="button" onClick=${() => act(() => printLabels({ site_ids: [site.id] }), t('adminLabelsReady'))} disabled=${busy}>

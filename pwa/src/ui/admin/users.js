@@ -147,8 +147,9 @@ function UserEditor({ record }) {
   const [errors, setErrors] = useState({});
   const [done, setDone] = useState(null);
   const [busy, setBusy] = useState(false);
-  async function patch(body, message) {
-    setBusy(true); setDone(null);
+  const [part, setPart] = useState('details'); // which of the three forms was sent: its answer shows under it
+  async function patch(body, message, which) {
+    setBusy(true); setDone(null); setPart(which);
     try {
       const { data, etag } = await send(`users/${user.id}`, 'PATCH', body, record.etag);
       setErrors({});
@@ -161,17 +162,16 @@ function UserEditor({ record }) {
   const save = (e) => {
     e.preventDefault();
     const sent = roles.map(wire);
-    patch({ name: form.name, phone: form.phone.trim() || null, ...(JSON.stringify(sent) === held ? {} : { roles: sent }) }, t('adminSaved'));
+    patch({ name: form.name, phone: form.phone.trim() || null, ...(JSON.stringify(sent) === held ? {} : { roles: sent }) }, t('adminSaved'), 'details');
   };
-  const reset = (e) => { e.preventDefault(); patch({ password }, t('adminPasswordReset')); };
+  const reset = (e) => { e.preventDefault(); patch({ password }, t('adminPasswordReset'), 'password'); };
   const toggle = () => {
     if (user.is_active && !confirm(t('adminDeactivateConfirm', { name: user.name }))) return;
-    patch({ is_active: !user.is_active }, user.is_active ? t('adminDeactivated') : t('adminReactivated'));
+    patch({ is_active: !user.is_active }, user.is_active ? t('adminDeactivated') : t('adminReactivated'), 'account');
   };
   return html`<main id="main" class="wide">
     <${AdminHeading} title=${user.name} back="#/admin/users" />
     <p class="muted">${user.username}${!user.is_active && html` · <span class="badge st-attention">${t('adminInactive')}</span>`}</p>
-    <${FormMessage} errors=${errors} done=${done} />
     <form class="stack admin-form" onSubmit=${save} noValidate>
       <${Field} id="eu-name" label=${t('adminName')} error=${errors.name}>
         <input id="eu-name" maxlength="50" value=${form.name} onInput=${(e) => setForm({ ...form, name: e.currentTarget.value })} /><//>
@@ -180,16 +180,19 @@ function UserEditor({ record }) {
       <${RolesEditor} roles=${roles} setRoles=${setRoles} errors=${errors} />
       <p class="muted small">${t('adminRolesKept')}</p>
       <button type="submit" class="primary big" disabled=${busy}>${t('adminSave')}</button>
+      ${part === 'details' && html`<${FormMessage} errors=${errors} done=${done} />`}
     </form>
     <h2>${t('adminResetPassword')}</h2>
     <form class="stack admin-form" onSubmit=${reset} noValidate>
       <${Field} id="eu-password" label=${t('adminNewPassword')} error=${errors.password} hint=${t('adminPasswordHint')}>
         <input id="eu-password" type="text" autocomplete="new-password" value=${password} onInput=${(e) => setPassword(e.currentTarget.value)} /><//>
       <button type="submit" disabled=${busy || !password}>${t('adminResetPassword')}</button>
+      ${part === 'password' && html`<${FormMessage} errors=${errors} done=${done} />`}
     </form>
     <h2>${t('adminAccount')}</h2>
     <p class="small muted">${user.is_active ? t('adminDeactivateHint') : t('adminReactivateHint')}</p>
     <button type="button" class=${user.is_active ? 'danger' : 'primary'} onClick=${toggle} disabled=${busy}>
       ${user.is_active ? t('adminDeactivate') : t('adminReactivate')}</button>
+    ${part === 'account' && html`<${FormMessage} errors=${errors} done=${done} />`}
   </main>`;
 }
