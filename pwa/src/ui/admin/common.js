@@ -3,7 +3,10 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { currentLang, t } from '../../i18n/index.js';
 import { call } from '../../lib/api.js';
+import { refusal } from '../../lib/refusal.js';
 import { state } from '../../store.js';
+
+export { refusal };
 
 /** A term of the vocabularies (roles, sectors, site types…) by its code: its name, never the code. */
 export function termName(table, code) {
@@ -61,29 +64,6 @@ export async function send(path, method, json, etag) {
 
 /** A desk's screen (the filters start open there, folded on a phone). */
 export const wide = () => !!globalThis.matchMedia?.('(min-width: 48rem)').matches;
-
-/** A message the API gives in both languages at once ("校验位不正确 / the check character is wrong"), in ours. */
-function ourLanguage(message) {
-  const parts = String(message).split(' / ');
-  return parts.length === 2 ? parts[currentLang() === 'en' ? 1 : 0] : message;
-}
-
-/** The API's refusal as messages by field ("roles.0.area_id"), and what belongs to no field, under "". */
-export function refusal(error, fields = []) {
-  if (!error) return {};
-  const found = {};
-  const walk = (node, at) => {
-    if (Array.isArray(node)) found[at] = node.map(ourLanguage).join(' ');
-    else if (node && typeof node === 'object') Object.entries(node).forEach(([k, v]) => walk(v, at ? `${at}.${k}` : k));
-  };
-  walk(error.errors?.json || error.errors?.query || {}, '');
-  const dup = /^duplicate_(\w+)$/.exec(error.code || '');
-  if (dup && fields.includes(dup[1])) found[dup[1]] = ourLanguage(error.message);
-  if (error.status === 412) found[''] = t('adminStale');
-  else if (error.status === 0) found[''] = t('adminOffline');
-  else if (!Object.keys(found).some((k) => fields.includes(k) || k.includes('.'))) found[''] = ourLanguage(error.message);
-  return found;
-}
 
 /** A labelled field with its error beside it (aria-describedby), the input given as children. */
 export function Field({ id, label, error, hint, children }) {
