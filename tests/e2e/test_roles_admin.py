@@ -113,3 +113,20 @@ def test_a_category_the_admin_adds_is_offered_in_the_grid_workers_report_form(
     phone.goto(f"/#/report/{demo_site['id']}")
     expect(phone.get_by_label(name)).to_be_visible()
     worker.close()
+
+
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+  'main a, main button, main select, main summary, main .tile label,'
+  + 'main input:not([type=checkbox]):not([type=radio])')]
+  .filter((el) => el.getClientRects().length)
+  .filter((el) => el.getBoundingClientRect().height < 44)
+  .map((el) => `${el.tagName} ${el.textContent.trim() || el.id}`)"""
+
+
+@pytest.mark.parametrize("path", ["/", "users", "users/new", "sites", "enterprises/new", "labels", "categories"])
+def test_every_admin_control_is_a_44px_target_on_a_phone(page, sign_in, path):
+    sign_in("demo-admin")
+    page.goto("/#/" if path == "/" else f"/#/admin/{path}")
+    expect(page.locator("main h1")).to_be_visible()
+    expect(page.locator("main").get_by_text("正在载入…")).to_have_count(0)
+    assert page.evaluate(SMALL_TARGETS) == []
