@@ -16,6 +16,7 @@ import { Outbox } from './ui/outbox.js';
 import { Settings } from './ui/settings.js';
 import { Summary } from './ui/summary.js';
 import { OutboxStatus } from './ui/parts.js';
+import { AdminScreen } from './ui/admin/index.js';
 
 function screen(route) {
   const [a, b] = route.params;
@@ -30,6 +31,7 @@ function screen(route) {
     case 'outbox': return html`<${Outbox} />`;
     case 'settings': return html`<${Settings} />`;
     case 'summary': return html`<${Summary} />`;
+    case 'admin': return html`<${AdminScreen} key=${route.params.join('/')} section=${a} id=${b} />`;
     default: return html`<${Home} />`;
   }
 }

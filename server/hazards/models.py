@@ -60,6 +60,7 @@ class HazardCategory(Base):
     """隐患类别: an editable list; a retired category stays on the hazards that used it."""
 
     __tablename__ = "hazard_categories"
+    __zh_name__ = "隐患类别"
 
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     name_zh: Mapped[str] = mapped_column(String(50))

@@ -15,11 +15,14 @@ from server.core.errors import error
 from server.core.i18n import tr
 from server.core.time import utcnow
 from server.evidence import services as evidence
-from server.hazards import documents, queries, services, summary
+from server.hazards import categories, documents, queries, services, summary
 from server.hazards.etags import etag, etag_data
-from server.hazards.models import Hazard, HazardDocument, active_categories
+from server.hazards.models import Hazard, HazardCategory, HazardDocument
 from server.hazards.schemas import (
+    CategoryCreateSchema,
+    CategoryQuerySchema,
     CategorySchema,
+    CategoryUpdateSchema,
     DocumentSchema,
     EventSchema,
     HazardCreateSchema,
@@ -58,10 +61,43 @@ def _answer(hazard: Hazard) -> dict:
 class Categories(ApiView):
     @requires("hazards.view")
     @blp.etag
+    @blp.arguments(CategoryQuerySchema, location="query")
     @blp.response(200, CategorySchema(many=True))
-    def get(self):
-        """隐患类别 / The hazard categories in use"""
-        return db.session.scalars(active_categories()).all()
+    def get(self, query):
+        """隐患类别 / The hazard categories in use (all=true: the switched-off ones too, for admins)"""
+        if query["all"] and grants("categories.manage").empty:
+            error(403, tr("只有系统管理员能查看已停用的类别", "Only admins see the switched-off categories"))
+        return categories.listed(include_inactive=query["all"])
+
+    @requires("categories.manage")
+    @blp.etag
+    @blp.arguments(CategoryCreateSchema)
+    @blp.response(201, CategorySchema)
+    @blp.alt_response(409, description="the name or the code is taken")
+    def post(self, body):
+        """新增隐患类别 / Add a category: offered to reports at once"""
+        return categories.create(body)
+
+
+@blp.route("/hazard-categories/<string:code>")
+class CategoryByCode(ApiView):
+    @requires("categories.manage")
+    @blp.etag
+    @blp.response(200, CategorySchema)
+    def get(self, code: str):
+        """一个隐患类别 / One category, switched off or not"""
+        return get_or_404(HazardCategory, code)
+
+    @requires("categories.manage")
+    @blp.etag
+    @blp.arguments(CategoryUpdateSchema)
+    @blp.response(200, CategorySchema)
+    @blp.alt_response(409, description="another category has that name")
+    def patch(self, body, code: str):
+        """修改隐患类别 / Rename, reorder, switch off or on (If-Match: the ETag you read)"""
+        category = get_or_404(HazardCategory, code, lock=True)  # checked against the version it replaces
+        blp.check_etag(category, CategorySchema)
+        return categories.update(category, body)
 
 
 @blp.route("/hazards")

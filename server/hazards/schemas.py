@@ -157,6 +157,43 @@ class CategorySchema(OutputSchema):
     code = fields.String()
     name_zh = fields.String()
     name_en = fields.String()
+    active = fields.Boolean(metadata={"description": "offered to new reports; a switched-off one stays on old ones"})
+    position = fields.Integer(metadata={"description": "its place in the report form, smallest first"})
+
+
+class CategoryQuerySchema(QuerySchema):
+    all = fields.Boolean(load_default=False, metadata={"description": "the switched-off ones too (admins only)"})
+
+
+CATEGORY_CODE = validate.Regexp(
+    r"^[a-z][a-z0-9_]{1,31}$", error="代码须为 2-32 位小写字母、数字或下划线 / 2-32 lowercase letters, digits or _"
+)
+
+
+def _name(max_length: int, **kwargs):
+    return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
+
+
+class _CategoryNames(InputSchema):
+    @ma.pre_load
+    def _strip(self, data, **_kwargs):
+        if isinstance(data, dict):
+            data = {k: v.strip() if isinstance(v, str) and k.startswith("name_") else v for k, v in data.items()}
+        return data
+
+
+class CategoryCreateSchema(_CategoryNames):
+    code = fields.String(validate=CATEGORY_CODE, metadata={"description": "made up when left out"})
+    name_zh = _name(50, required=True)
+    name_en = _name(80, metadata={"description": "the Chinese name when left out"})
+    position = fields.Integer(validate=validate.Range(min=0, max=9999), metadata={"description": "last when left out"})
+
+
+class CategoryUpdateSchema(_CategoryNames):
+    name_zh = _name(50)
+    name_en = _name(80)
+    active = fields.Boolean()
+    position = fields.Integer(validate=validate.Range(min=0, max=9999))
 
 
 class HazardQuerySchema(QuerySchema):

@@ -12,6 +12,7 @@ from server.core.api import OutputSchema
 from server.enterprises.models import SECTORS
 from server.hazards import machine
 from server.hazards.models import DOCUMENT_KINDS, LEVELS
+from server.people.models import ROLE_AREA_LEVELS
 from server.sites.models import RISK_LEVELS, SITE_TYPES
 
 
@@ -19,6 +20,11 @@ class TermSchema(OutputSchema):
     code = fields.String()
     zh = fields.String()
     en = fields.String()
+
+
+class RoleTermSchema(TermSchema):
+    scope = fields.String(metadata={"description": "held within: area, sector (in an area) or enterprise"})
+    area_levels = fields.List(fields.String(), metadata={"description": "the area levels it may be given at"})
 
 
 class ChoiceSchema(OutputSchema):
@@ -78,7 +84,7 @@ class HazardActionSchema(OutputSchema):
 
 
 class VocabulariesSchema(OutputSchema):
-    roles = fields.List(fields.Nested(TermSchema))
+    roles = fields.List(fields.Nested(RoleTermSchema), metadata={"description": "with what a role is given within"})
     area_levels = fields.List(fields.Nested(TermSchema))
     site_types = fields.List(fields.Nested(TermSchema))
     risk_levels = fields.List(fields.Nested(TermSchema))
@@ -97,9 +103,8 @@ class VocabulariesSchema(OutputSchema):
     document_kinds = fields.List(fields.Nested(TermSchema), metadata={"description": "the loop's documents (文书)"})
 
 
-# name in the answer → its table: code → (Chinese, English, anything else the domain keeps there)
+# name in the answer → its table: code → (Chinese, English, anything else the domain keeps there); roles have their own
 TABLES = {
-    "roles": ROLES,
     "area_levels": LEVEL_NAMES,
     "site_types": SITE_TYPES,
     "risk_levels": RISK_LEVELS,
@@ -110,7 +115,14 @@ TABLES = {
 
 
 def vocabularies() -> dict:
-    return {**{name: _terms(table) for name, table in TABLES.items()}, **machine.vocabulary()}
+    return {
+        **{name: _terms(table) for name, table in TABLES.items()},
+        "roles": [
+            {"code": code, "zh": zh, "en": en, "scope": scope, "area_levels": list(ROLE_AREA_LEVELS.get(code, ()))}
+            for code, (zh, en, scope) in ROLES.items()
+        ],
+        **machine.vocabulary(),
+    }
 
 
 def _terms(table):

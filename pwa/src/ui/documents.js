@@ -11,7 +11,7 @@ import { documentName } from '../lib/loop.js';
 import { state } from '../store.js';
 
 /** Give `blob` to the browser as the file `name`: saved, or opened by the viewer the phone has for it. */
-function saveFile(blob, name) {
+export function saveFile(blob, name) {
   const url = URL.createObjectURL(blob);
   const link = Object.assign(document.createElement('a'), { href: url, download: name });
   document.body.append(link);

@@ -16,6 +16,7 @@ import { EnterpriseHome } from './home-enterprise.js';
 import { SupervisorHome } from './home-supervisor.js';
 import { EnforcementHome } from './home-enforcement.js';
 import { ExpertHome } from './home-expert.js';
+import { AdminHome } from './home-admin.js';
 
 export const rolesOf = (user) => new Set((user?.roles || []).map((r) => r.role));
 
@@ -82,11 +83,6 @@ function Station() {
     <${Section} id="h-rectifying" title=${t('rectifyingList', { n: by('rectifying').length })}><${HazardList} hazards=${by('rectifying')} /><//>`;
 }
 
-function Officer() {
-  const open = state.hazards.filter((h) => OPEN_STATES.has(h.state));
-  return html`<${FindHazards} /><${Section} id="h-scope" title=${t('hazardsInScope', { n: open.length })}><${HazardList} hazards=${open} /><//>`;
-}
-
 export function Home() {
   const roles = rolesOf(state.session.user);
   return html`<main id="main">
@@ -101,8 +97,7 @@ export function Home() {
     ${roles.has('enforcement_officer') && html`<${EnforcementHome} />`}
     ${roles.has('expert') && html`<${ExpertHome} />`}
     ${roles.has('admin') && !roles.has('supervisor') && html`<${SummaryHeadline} />`}
-    ${roles.has('admin') && !['station_officer', 'department_officer', 'supervisor'].some((r) => roles.has(r))
-      && html`<${Officer} />`}
+    ${roles.has('admin') && html`<${AdminHome} />`}
     <${Inbox} />
   </main>`;
 }
