@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  filterHazards, filtersQuery, findSites, isListed, isOverdue, isTransferred, matchesFilters, readFilters,
+  filterHazards, filtersQuery, findEnterprises, findSites, isListed, isOverdue, isTransferred, matchesFilters, readFilters,
 } from '../src/lib/filters.js';
 
 const NOW = Date.parse('2026-12-03T12:00:00Z');
@@ -91,5 +91,15 @@ describe('finding sites', () => {
     expect(findSites(sites, '有限公司').map((s) => s.name)).toEqual(['民族街农贸市场']);
     expect(findSites(sites, 'huALOU').map((s) => s.name)).toEqual(['花楼街消防通道']);
     expect(findSites(sites, '')).toHaveLength(2);
+  });
+});
+
+describe('finding enterprises', () => {
+  const enterprises = [{ name: '武汉市江汉区常青农贸市场管理有限公司', address: '常青路 218 号' },
+    { name: '武汉楚天石化加油站有限公司', address: '建设大道 1 号' }];
+  it('by name or address', () => {
+    expect(findEnterprises(enterprises, '加油站').map((e) => e.address)).toEqual(['建设大道 1 号']);
+    expect(findEnterprises(enterprises, '常青路').map((e) => e.address)).toEqual(['常青路 218 号']);
+    expect(findEnterprises(enterprises, '医院')).toEqual([]);
   });
 });

@@ -224,4 +224,5 @@ export default {
   adminSwitchOnOf: 'Switch on “{name}”',
   adminSwitchedOff: 'Switched off',
   adminFilters: 'Filters', adminFiltersOn: 'on',
+  searchEnterprises: 'Search enterprises by name or address', noEnterprisesFound: 'No enterprise matches.',
 };

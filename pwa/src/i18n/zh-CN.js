@@ -237,4 +237,5 @@ export default {
   adminSwitchOnOf: '启用“{name}”',
   adminSwitchedOff: '已停用',
   adminFilters: '筛选', adminFiltersOn: '已筛选',
+  searchEnterprises: '搜索企业名称或地址', noEnterprisesFound: '没有符合条件的企业。',
 };

@@ -69,3 +69,6 @@ export const filterHazards = (hazards, filters, options) => hazards.filter((h) =
 
 /** The sites whose name, address or enterprise contains what was typed. */
 export const findSites = (sites, typed) => sites.filter((s) => containsText([s.name, s.address, s.enterprise?.name], typed));
+
+/** The enterprises whose name or address contains what was typed. */
+export const findEnterprises = (enterprises, typed) => enterprises.filter((e) => containsText([e.name, e.address], typed));

@@ -11,7 +11,7 @@ import { departmentLists } from '../lib/next-steps.js';
 import { getMeta, setMeta, state } from '../store.js';
 import { FindHazards } from './hazards.js';
 import { canDo, HazardList, Section } from './parts.js';
-import { SiteList } from './site-list.js';
+import { EnterpriseList, SiteList } from './site-list.js';
 
 /** The sectors the user answers for, named. */
 function sectorNames() {
@@ -44,10 +44,7 @@ function useEnterprises() {
 function Enterprises() {
   const enterprises = useEnterprises();
   if (enterprises == null) return html`<p class="muted">${t('enterprisesOffline')}</p>`;
-  if (!enterprises.length) return html`<p class="muted">${t('noEnterprises')}</p>`;
-  return html`<ul class="list">${enterprises.map((e) => html`<li key=${e.id} class="row item">
-    <span class="row-title">${e.name}${e.above ? html` <span class="badge">${t('aboveSize')}</span>` : ''}</span>
-    ${e.address && html`<span class="row-desc">${e.address}</span>`}</li>`)}</ul>`;
+  return html`<${EnterpriseList} enterprises=${enterprises} id="sector-enterprises" />`;
 }
 
 export function DepartmentHome() {
