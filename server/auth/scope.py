@@ -45,6 +45,10 @@ PERMISSIONS = {
     "hazards.summary": frozenset(
         {"supervisor", "admin", "station_officer", "department_officer", "enforcement_officer"}
     ),
+    # inspections: scoped as the hazards are (a site's areas, its enterprise, its sector), and each one's inspectors
+    "inspections.view": ALL_ROLES,
+    "inspections.submit": ALL_ROLES,
+    "templates.manage": frozenset({"admin", "department_officer"}),  # an officer: their own sector's templates
 }
 
 

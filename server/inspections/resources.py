@@ -1,0 +1,211 @@
+"""Inspections: checklist templates (versioned) and the inspections submitted from the phone."""
+
+import uuid
+
+from flask import g
+from sqlalchemy import select
+
+from server.auth.permissions import requires
+from server.auth.scope import grants
+from server.core.api import DEVICE_TIME_DOC, ApiView, Blueprint, answer_with, device_time, get_or_404, paginate
+from server.core.db import db
+from server.evidence import services as evidence
+from server.hazards.schemas import EventSchema
+from server.inspections import services
+from server.inspections.models import Inspection, InspectionHazard, InspectionTemplate
+from server.inspections.schemas import (
+    CorrectionSchema,
+    InspectionCreateSchema,
+    InspectionQuerySchema,
+    InspectionSchema,
+    RevisionSchema,
+    TemplateCreateSchema,
+    TemplateEditSchema,
+    TemplateQuerySchema,
+    TemplateSchema,
+)
+from server.sites.models import Site
+
+blp = Blueprint("inspections", __name__, url_prefix="/api/v1", description="检查表与检查 / Checklists and inspections")
+
+
+def _template_scope():
+    return InspectionTemplate.scope_clause(grants("inspections.view"), grants("templates.manage"))
+
+
+def _manageable(template_id) -> InspectionTemplate:
+    """A template the caller may edit, locked; one they may only read answers 403, one they may not see 404."""
+    template = get_or_404(InspectionTemplate, template_id, clause=_template_scope(), lock=True)
+    manage = InspectionTemplate.manage_clause(grants("templates.manage"))
+    if db.session.scalar(select(InspectionTemplate.id).where(InspectionTemplate.id == template.id, manage)) is None:
+        raise services.Refused(403, "template_outside_scope", None, "没有权限修改该检查表", "You may not edit this checklist")
+    return template
+
+
+def _inspection_scope():
+    return Inspection.scope_clause(grants("inspections.view"), g.identity.user_id)
+
+
+def _site_scope():
+    return Site.scope_clause(grants("sites.view"))
+
+
+@blp.route("/inspection-templates")
+class Templates(ApiView):
+    @requires("inspections.view")
+    @blp.etag
+    @blp.arguments(TemplateQuerySchema, location="query")
+    @blp.response(200, TemplateSchema(many=True))
+    @blp.paginate()
+    def get(self, query, pagination_parameters):
+        """检查表 / Checklist versions: published and archived ones, and the drafts you may edit"""
+        stmt = select(InspectionTemplate).where(_template_scope())
+        for name in ("kind", "state", "family_id"):
+            if name in query:
+                stmt = stmt.where(getattr(InspectionTemplate, name) == query[name])
+        found = paginate(
+            stmt, pagination_parameters, order_by=(InspectionTemplate.name, InspectionTemplate.number.desc())
+        )
+        if "site_type" in query:  # kept in JSON: filtered on the page
+            found = [t for t in found if not t.site_types or query["site_type"] in t.site_types]
+        return [services.template_view(t) for t in found]
+
+    @requires("templates.manage")
+    @blp.arguments(TemplateCreateSchema)
+    @blp.response(201, TemplateSchema)
+    def post(self, body):
+        """新建检查表 / A new checklist, as the draft of its first version"""
+        return services.template_view(services.create_template(g.identity, body, grants("templates.manage")))
+
+
+@blp.route("/inspection-templates/<uuid:template_id>")
+class TemplateById(ApiView):
+    @requires("inspections.view")
+    @blp.etag
+    @blp.response(200, TemplateSchema)
+    def get(self, template_id: uuid.UUID):
+        """一个检查表版本 / One checklist version, with its sections and items"""
+        return services.template_view(get_or_404(InspectionTemplate, template_id, clause=_template_scope()))
+
+    @requires("templates.manage")
+    @blp.etag
+    @blp.arguments(TemplateEditSchema)
+    @blp.response(200, TemplateSchema)
+    @blp.alt_response(201, schema=TemplateSchema, success=True, description="a published version: its next draft")
+    @blp.alt_response(409, description="archived, or the next version's draft exists already")
+    def patch(self, body, template_id: uuid.UUID):
+        """修改检查表 / Change a draft; a change to a published version makes the next version's draft"""
+        template = _manageable(template_id)
+        blp.check_etag(services.template_view(template), TemplateSchema)
+        changed, created = services.edit_template(g.identity, template, body, grants("templates.manage"))
+        if created:
+            answer_with(201)
+        return services.template_view(changed)
+
+
+@blp.route("/inspection-templates/<uuid:template_id>/publish")
+class Publish(ApiView):
+    @requires("templates.manage")
+    @blp.response(200, TemplateSchema)
+    def post(self, template_id: uuid.UUID):
+        """发布 / Publish a draft; the version published before it is archived (inspections on it still submit)"""
+        template = _manageable(template_id)
+        services.publish(g.identity, template)
+        return services.template_view(template)
+
+
+@blp.route("/inspection-templates/<uuid:template_id>/archive")
+class Archive(ApiView):
+    @requires("templates.manage")
+    @blp.response(200, TemplateSchema)
+    def post(self, template_id: uuid.UUID):
+        """归档 / Archive a published version: no new inspection starts on it"""
+        template = _manageable(template_id)
+        services.archive(g.identity, template)
+        return services.template_view(template)
+
+
+@blp.route("/inspections")
+class Inspections(ApiView):
+    @requires("inspections.submit")
+    @blp.arguments(InspectionCreateSchema)
+    @blp.response(201, InspectionSchema)
+    @blp.alt_response(200, schema=InspectionSchema, success=True, description="already submitted under this id")
+    @blp.alt_response(409, description="the id is taken by an inspection with other content")
+    @blp.doc(parameters=[DEVICE_TIME_DOC])
+    def post(self, body):
+        """提交检查 / Submit an inspection (client id): scored by the server, failed items made hazards"""
+        inspection, created = services.submit(g.identity, body, _site_scope(), device_time=device_time())
+        if not created:
+            answer_with(200)
+        return services.views([inspection], g.identity)[0]
+
+    @requires("inspections.view")
+    @blp.etag
+    @blp.arguments(InspectionQuerySchema, location="query")
+    @blp.response(200, InspectionSchema(many=True))
+    @blp.paginate()
+    def get(self, query, pagination_parameters):
+        """检查记录 / Inspections in your scope and your own, newest first"""
+        stmt = select(Inspection).where(_inspection_scope())
+        for name in ("site_id", "template_id", "mode"):
+            if name in query:
+                stmt = stmt.where(getattr(Inspection, name) == query[name])
+        if "family_id" in query:
+            family = select(InspectionTemplate.id).where(InspectionTemplate.family_id == query["family_id"])
+            stmt = stmt.where(Inspection.template_id.in_(family))
+        if "hazard_id" in query:
+            stmt = stmt.where(
+                Inspection.id.in_(
+                    select(InspectionHazard.inspection_id).where(InspectionHazard.hazard_id == query["hazard_id"])
+                )
+            )
+        if "flagged" in query:
+            stmt = stmt.where(Inspection.flags != [] if query["flagged"] else Inspection.flags == [])
+        page = paginate(stmt, pagination_parameters, order_by=(Inspection.received_at.desc(), Inspection.id))
+        return services.views(page, g.identity)
+
+
+@blp.route("/inspections/<uuid:inspection_id>")
+class InspectionById(ApiView):
+    @requires("inspections.view")
+    @blp.etag
+    @blp.response(200, InspectionSchema)
+    def get(self, inspection_id: uuid.UUID):
+        """一次检查 / One inspection: answers, the server's score and how it was reached, its hazards"""
+        return services.views([get_or_404(Inspection, inspection_id, clause=_inspection_scope())], g.identity)[0]
+
+
+@blp.route("/inspections/<uuid:inspection_id>/corrections")
+class Corrections(ApiView):
+    @requires("inspections.submit")
+    @blp.arguments(CorrectionSchema)
+    @blp.response(201, InspectionSchema)
+    @blp.alt_response(200, schema=InspectionSchema, success=True, description="this correction was made already")
+    @blp.doc(parameters=[DEVICE_TIME_DOC])
+    def post(self, body, inspection_id: uuid.UUID):
+        """更正检查 / Correct the answers: a new revision, scored again; the earlier ones stay on record"""
+        inspection = get_or_404(Inspection, inspection_id, clause=_inspection_scope(), lock=True)
+        _revision, created = services.correct(g.identity, inspection, body, _site_scope(), device_time=device_time())
+        if not created:
+            answer_with(200)
+        return services.views([inspection], g.identity)[0]
+
+
+@blp.route("/inspections/<uuid:inspection_id>/revisions")
+class Revisions(ApiView):
+    @requires("inspections.view")
+    @blp.response(200, RevisionSchema(many=True))
+    def get(self, inspection_id: uuid.UUID):
+        """检查记录的各版本 / Every revision: the submission, then each correction with its reason"""
+        return services.revisions_of(get_or_404(Inspection, inspection_id, clause=_inspection_scope()))
+
+
+@blp.route("/inspections/<uuid:inspection_id>/timeline")
+class Timeline(ApiView):
+    @requires("inspections.view")
+    @blp.response(200, EventSchema(many=True))
+    def get(self, inspection_id: uuid.UUID):
+        """检查的记录 / The inspection's events on the chain: its submission and corrections"""
+        inspection = get_or_404(Inspection, inspection_id, clause=_inspection_scope())
+        return evidence.timeline("inspection", inspection.id)

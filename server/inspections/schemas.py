@@ -1,0 +1,259 @@
+"""Inspections and their templates on the wire."""
+
+import marshmallow as ma
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from server.core.api import InputSchema, OutputSchema, QuerySchema
+from server.enterprises.models import SECTORS
+from server.hazards.models import LEVELS
+from server.inspections.models import FLAGS, KINDS, MODES, TEMPLATE_STATES
+from server.inspections.scoring import ANSWER_TYPES, CRITICAL, FAIL_REQUIRES, SCORED
+from server.sites.models import SITE_TYPES
+
+KEY = validate.Regexp(r"^[A-Za-z0-9_.-]{1,64}$", error="1-64 个字母、数字或 _.- / 1-64 letters, digits or _.-")
+SCORE = validate.Range(min=0, max=10_000)
+
+
+class OptionSchema(InputSchema):
+    key = fields.String(required=True, validate=KEY)
+    label = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    score = fields.Float(required=True, allow_nan=False, validate=SCORE)
+    fail = fields.Boolean(load_default=None, metadata={"description": "a failing answer (default: a score of 0)"})
+
+    @ma.post_load
+    def _fail_by_default_at_zero(self, data, **_kwargs):
+        return {**data, "fail": data["score"] == 0 if data["fail"] is None else data["fail"]}
+
+
+class ProposedHazardSchema(InputSchema):
+    category = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    level = fields.String(load_default="general", validate=validate.OneOf(list(LEVELS)))
+
+
+class ItemSchema(InputSchema):
+    key = fields.String(validate=KEY, metadata={"description": "stable across versions; made by the server if left out"})
+    text = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    method = fields.String(load_default="", validate=validate.Length(max=1000), metadata={"description": "检查方法"})
+    basis = fields.String(load_default="", validate=validate.Length(max=1000), metadata={"description": "依据"})
+    answer_type = fields.String(required=True, validate=validate.OneOf(list(ANSWER_TYPES)))
+    max_score = fields.Float(load_default=0, allow_nan=False, validate=SCORE)
+    options = fields.List(fields.Nested(OptionSchema), validate=validate.Length(max=20))
+    unit = fields.String(validate=validate.Length(max=20))
+    min = fields.Float(allow_nan=False, allow_none=True, metadata={"description": "passing range, inclusive"})
+    max = fields.Float(allow_nan=False, allow_none=True)
+    na_allowed = fields.Boolean(load_default=True)
+    required = fields.Boolean(load_default=True)
+    critical = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(list(CRITICAL)))
+    fail_requires = fields.List(fields.String(validate=validate.OneOf(list(FAIL_REQUIRES))), load_default=list)
+    hazard = fields.Nested(ProposedHazardSchema, load_default=None, allow_none=True)
+
+    @validates_schema
+    def _consistent(self, data, **_kwargs):
+        kind = data["answer_type"]
+        if kind == "choice":
+            if len(data.get("options") or []) < 2:
+                raise ValidationError("单选至少两个选项 / a choice needs two options or more", "options")
+            if len({o["key"] for o in data["options"]}) != len(data["options"]):
+                raise ValidationError("选项编号重复 / option keys repeat", "options")
+        elif data.get("options"):
+            raise ValidationError("只有单选有选项 / only a choice has options", "options")
+        if kind == "number":
+            low, high = data.get("min"), data.get("max")
+            if low is None and high is None:
+                raise ValidationError("数值项须给出合格范围 / give the passing range", "min")
+            if low is not None and high is not None and low > high:
+                raise ValidationError("下限大于上限 / min is above max", "min")
+        if kind not in SCORED and (data.get("max_score") or data.get("critical")):
+            raise ValidationError("文字和拍照项不计分 / text and photo items score nothing", "max_score")
+
+
+class SectionSchema(InputSchema):
+    key = fields.String(validate=KEY)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    items = fields.List(fields.Nested(ItemSchema), required=True, validate=validate.Length(max=500))
+
+
+class TemplateEditSchema(InputSchema):
+    kind = fields.String(validate=validate.OneOf(list(KINDS)))
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    description = fields.String(validate=validate.Length(max=2000))
+    site_types = fields.List(fields.String(validate=validate.OneOf(list(SITE_TYPES))), validate=validate.Length(max=20))
+    sectors = fields.List(fields.String(validate=validate.OneOf(list(SECTORS))), validate=validate.Length(max=20))
+    owner_sector = fields.String(allow_none=True, validate=validate.OneOf(list(SECTORS)))
+    pass_mark = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=100))
+    sections = fields.List(fields.Nested(SectionSchema), validate=validate.Length(max=50))
+
+    @validates_schema
+    def _keys_unique(self, data, **_kwargs):
+        sections = data.get("sections") or []
+        for what, keys in (
+            ("sections", [s.get("key") for s in sections]),
+            ("items", [i.get("key") for s in sections for i in s["items"]]),
+        ):
+            given = [k for k in keys if k]
+            if len(set(given)) != len(given):
+                raise ValidationError(f"编号重复 / {what}' keys repeat", "sections")
+
+
+class TemplateCreateSchema(TemplateEditSchema):
+    kind = fields.String(required=True, validate=validate.OneOf(list(KINDS)))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    sections = fields.List(fields.Nested(SectionSchema), load_default=list, validate=validate.Length(max=50))
+
+
+class TemplateQuerySchema(QuerySchema):
+    kind = fields.String(validate=validate.OneOf(list(KINDS)))
+    state = fields.String(validate=validate.OneOf(list(TEMPLATE_STATES)))
+    family_id = fields.UUID()
+    site_type = fields.String(validate=validate.OneOf(list(SITE_TYPES)))
+
+
+class TemplateSchema(OutputSchema):
+    id = fields.UUID()
+    family_id = fields.UUID()
+    number = fields.Integer(metadata={"description": "the version number within the family"})
+    state = fields.String(metadata={"description": ", ".join(TEMPLATE_STATES)})
+    kind = fields.String()
+    name = fields.String()
+    description = fields.String()
+    site_types = fields.List(fields.String())
+    sectors = fields.List(fields.String())
+    owner_sector = fields.String(allow_none=True)
+    pass_mark = fields.Float(allow_none=True)
+    max_score = fields.Float()
+    item_count = fields.Integer()
+    sections = fields.List(fields.Dict())
+    published_at = fields.AwareDateTime(allow_none=True)
+    archived_at = fields.AwareDateTime(allow_none=True)
+    is_demo = fields.Boolean()
+    version = fields.Integer()
+
+
+# ---- inspections ---------------------------------------------------------------------------------------
+
+
+class AnswerSchema(InputSchema):
+    item = fields.String(required=True, validate=KEY)
+    value = fields.Raw(
+        load_default=None,
+        metadata={"description": "pass | fail | na; an option's key; a number; text; null for a photo item"},
+    )
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+    photo_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=20))
+    raise_hazard = fields.Boolean(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "a failing item made a hazard: true or false; null follows the item's proposal"},
+    )
+    hazard_level = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(list(LEVELS)))
+
+    @validates_schema
+    def _plain_value(self, data, **_kwargs):
+        value = data.get("value")
+        if isinstance(value, (dict, list)) or (isinstance(value, str) and len(value) > 2000):
+            raise ValidationError("应为文字、数值或空 / a string, a number or null", "value")
+        if isinstance(value, float) and value != value:  # pragma: no cover (strict JSON refuses NaN before this)
+            raise ValidationError("not a number", "value")
+
+
+def _answers_once(answers):
+    items = [a["item"] for a in answers]
+    if len(set(items)) != len(items):
+        raise ValidationError("每个检查项只答一次 / one answer per item")
+
+
+class AcknowledgementSchema(InputSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    signature_photo_id = fields.UUID(required=True, metadata={"description": "the signature drawn on the phone"})
+
+
+class InspectionCreateSchema(InputSchema):
+    id = fields.UUID(required=True, metadata={"description": "made on the phone; sending it again is safe"})
+    template_id = fields.UUID(required=True, metadata={"description": "the version the inspection was made on"})
+    site_id = fields.UUID(required=True)
+    mode = fields.String(required=True, validate=validate.OneOf(list(MODES)))
+    started_at = fields.AwareDateTime(required=True, metadata={"description": "the phone's clock"})
+    finished_at = fields.AwareDateTime(required=True, metadata={"description": "the phone's clock"})
+    checkin_id = fields.UUID(load_default=None, allow_none=True, metadata={"description": "proves presence"})
+    co_inspector_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=10))
+    expert_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=10))
+    answers = fields.List(
+        fields.Nested(AnswerSchema), required=True, validate=[validate.Length(max=1000), _answers_once]
+    )
+    acknowledgement = fields.Nested(AcknowledgementSchema, load_default=None, allow_none=True)
+
+    @validates_schema
+    def _in_order(self, data, **_kwargs):
+        if data["finished_at"] < data["started_at"]:
+            raise ValidationError("结束时间早于开始时间 / finished before it started", "finished_at")
+
+
+class CorrectionSchema(InputSchema):
+    id = fields.UUID(required=True, metadata={"description": "made on the phone; a replay is found, not repeated"})
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    answers = fields.List(
+        fields.Nested(AnswerSchema), required=True, validate=[validate.Length(max=1000), _answers_once]
+    )
+
+
+class InspectionQuerySchema(QuerySchema):
+    site_id = fields.UUID()
+    template_id = fields.UUID()
+    family_id = fields.UUID()
+    mode = fields.String(validate=validate.OneOf(list(MODES)))
+    hazard_id = fields.UUID(metadata={"description": "the inspection a hazard came from"})
+    flagged = fields.Boolean()
+
+
+class InspectorSchema(OutputSchema):
+    user_id = fields.UUID()
+    name = fields.String(allow_none=True)
+    role = fields.String()
+
+
+class LinkedHazardSchema(OutputSchema):
+    item = fields.String()
+    hazard_id = fields.UUID()
+
+
+class InspectionSchema(OutputSchema):
+    id = fields.UUID()
+    template_id = fields.UUID()
+    template_name = fields.String()
+    template_number = fields.Integer()
+    site_id = fields.UUID()
+    site_name = fields.String(allow_none=True)
+    grid_id = fields.Integer()
+    enterprise_id = fields.UUID(allow_none=True)
+    sector = fields.String(allow_none=True)
+    mode = fields.String()
+    inspectors = fields.List(fields.Nested(InspectorSchema))
+    started_at = fields.AwareDateTime()
+    finished_at = fields.AwareDateTime()
+    clock_offset_s = fields.Float(allow_none=True)
+    started_at_server = fields.AwareDateTime()
+    finished_at_server = fields.AwareDateTime()
+    received_at = fields.AwareDateTime()
+    checkin_id = fields.UUID(allow_none=True)
+    flags = fields.List(fields.String(), metadata={"description": ", ".join(FLAGS)})
+    acknowledgement = fields.Dict(allow_none=True)
+    revision = fields.Integer()
+    answers = fields.List(fields.Dict())
+    photos = fields.List(fields.Dict(), metadata={"description": "every photo cited, with its state"})
+    score = fields.Dict(metadata={"description": "the server's computation on the template version used"})
+    explanation = fields.List(fields.String(), metadata={"description": "how the score was reached"})
+    points = fields.Float()
+    max_points = fields.Float()
+    percentage = fields.Float(allow_none=True)
+    passed = fields.Boolean(allow_none=True)
+    hazards = fields.List(fields.Nested(LinkedHazardSchema))
+
+
+class RevisionSchema(OutputSchema):
+    id = fields.UUID()
+    number = fields.Integer()
+    reason = fields.String()
+    author_id = fields.UUID()
+    created_at = fields.AwareDateTime()
+    answers = fields.List(fields.Dict())
+    score = fields.Dict()
