@@ -111,6 +111,7 @@ class Inspection(Base):
     # No foreign key: the check-in may not have arrived (then it is flagged checkin_not_found, as it was then)
     checkin_id: Mapped[uuid.UUID | None] = mapped_column()
     flags: Mapped[list] = mapped_column(JSON, default=list)
+    flagged: Mapped[bool] = mapped_column(default=False, index=True)  # flags != [], for the supervisors' filter
     acknowledgement: Mapped[dict | None] = mapped_column(JSON)  # {name, signature_photo_id}: 被检查单位确认
     # the current revision's score, kept in columns for lists and rankings (the revision holds the whole)
     revision: Mapped[int] = mapped_column(Integer, default=1)

@@ -161,7 +161,7 @@ class Inspections(ApiView):
                 )
             )
         if "flagged" in query:
-            stmt = stmt.where(Inspection.flags != [] if query["flagged"] else Inspection.flags == [])
+            stmt = stmt.where(Inspection.flagged.is_(query["flagged"]))
         page = paginate(stmt, pagination_parameters, order_by=(Inspection.received_at.desc(), Inspection.id))
         return services.views(page, g.identity)
 

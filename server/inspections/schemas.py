@@ -236,6 +236,7 @@ class InspectionSchema(OutputSchema):
     received_at = fields.AwareDateTime()
     checkin_id = fields.UUID(allow_none=True)
     flags = fields.List(fields.String(), metadata={"description": ", ".join(FLAGS)})
+    flagged = fields.Boolean()
     acknowledgement = fields.Dict(allow_none=True)
     revision = fields.Integer()
     answers = fields.List(fields.Dict())

@@ -290,6 +290,7 @@ def submit(identity: Identity, body: dict, site_scope, device_time: datetime | N
         **_score_columns(result),
     )
     inspection.flags = _flags(inspection, body["checkin_id"], identity)
+    inspection.flagged = bool(inspection.flags)
     inspection, created = add_once(inspection, lambda stored: _same_or_conflict(stored, identity, body))
     if not created:
         return inspection, False
