@@ -89,7 +89,21 @@ def _register_blueprints(app: Flask, api: Api):
     from server.tags.resources import blp as tags, scan
     from server.web import web as field_app
 
-    for blp in (auth, areas, users, enterprises, sites, tags, checkins, photos, hazards, inspections, inbox, sync, meta):
+    for blp in (
+        auth,
+        areas,
+        users,
+        enterprises,
+        sites,
+        tags,
+        checkins,
+        photos,
+        hazards,
+        inspections,
+        inbox,
+        sync,
+        meta,
+    ):
         api.register_blueprint(blp)
     if app.config["API_DOCS"]:
         app.register_blueprint(docs_assets)

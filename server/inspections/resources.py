@@ -38,7 +38,9 @@ def _manageable(template_id) -> InspectionTemplate:
     template = get_or_404(InspectionTemplate, template_id, clause=_template_scope(), lock=True)
     manage = InspectionTemplate.manage_clause(grants("templates.manage"))
     if db.session.scalar(select(InspectionTemplate.id).where(InspectionTemplate.id == template.id, manage)) is None:
-        raise services.Refused(403, "template_outside_scope", None, "没有权限修改该检查表", "You may not edit this checklist")
+        raise services.Refused(
+            403, "template_outside_scope", None, "没有权限修改该检查表", "You may not edit this checklist"
+        )
     return template
 
 

@@ -31,7 +31,9 @@ class ProposedHazardSchema(InputSchema):
 
 
 class ItemSchema(InputSchema):
-    key = fields.String(validate=KEY, metadata={"description": "stable across versions; made by the server if left out"})
+    key = fields.String(
+        validate=KEY, metadata={"description": "stable across versions; made by the server if left out"}
+    )
     text = fields.String(required=True, validate=validate.Length(min=1, max=1000))
     method = fields.String(load_default="", validate=validate.Length(max=1000), metadata={"description": "检查方法"})
     basis = fields.String(load_default="", validate=validate.Length(max=1000), metadata={"description": "依据"})

@@ -97,7 +97,9 @@ def problems(sections: list[dict], answers: dict[str, dict]) -> list[Problem]:
     """What is wrong with the answers against the template version: unknown items, missing required answers,
     values the item's type does not take, and failing answers without the photo or note the item requires."""
     items = {item["key"]: item for section in sections for item in section["items"]}
-    found = [Problem(key, "检查表中没有该检查项", "No such item in the checklist") for key in answers if key not in items]
+    found = [
+        Problem(key, "检查表中没有该检查项", "No such item in the checklist") for key in answers if key not in items
+    ]
     for key, item in items.items():
         answer = answers.get(key)
         if answer is None:
@@ -153,7 +155,9 @@ def score(sections: list[dict], answers: dict[str, dict], pass_mark: float | Non
             if result == "fail":
                 failed.append(item["key"])
                 if item.get("critical"):
-                    critical_failures.append({"item": item["key"], "scope": item["critical"], "section": section["key"]})
+                    critical_failures.append(
+                        {"item": item["key"], "scope": item["critical"], "section": section["key"]}
+                    )
                     zeroed |= item["critical"] == "section"
             lines.append(
                 {

@@ -214,7 +214,9 @@ def publish(identity: Identity, template: InspectionTemplate):
 
 def archive(identity: Identity, template: InspectionTemplate):
     if template.state != "published":
-        raise Refused(409, "not_published", None, "只有已发布的检查表可以归档", "Only a published checklist is archived")
+        raise Refused(
+            409, "not_published", None, "只有已发布的检查表可以归档", "Only a published checklist is archived"
+        )
     template.state, template.archived_at = "archived", utcnow()
     db.session.flush()
     _record(template, "archive", identity, from_state="published")
@@ -322,10 +324,14 @@ def correct(identity: Identity, inspection: Inspection, body: dict, site_scope, 
     replayed = db.session.get(InspectionRevision, body["id"])
     if replayed is not None:
         if replayed.inspection_id != inspection.id or replayed.answers != answers_sent:
-            raise Refused(409, "id_conflict", None, "该更正编号已用于另一项更正", "This id belongs to another correction")
+            raise Refused(
+                409, "id_conflict", None, "该更正编号已用于另一项更正", "This id belongs to another correction"
+            )
         return replayed, False
     if not db.session.get(InspectionInspector, (inspection.id, identity.user_id)):
-        raise Refused(403, "not_an_inspector", None, "只有检查人员可以更正检查记录", "Only its inspectors may correct it")
+        raise Refused(
+            403, "not_an_inspector", None, "只有检查人员可以更正检查记录", "Only its inspectors may correct it"
+        )
     template = db.session.get(InspectionTemplate, inspection.template_id)
     answers = _checked(template, answers_sent)
     result = scoring.score(template.sections, answers, template.pass_mark)
@@ -391,7 +397,9 @@ def _same_or_conflict(existing: Inspection, identity: Identity, body: dict) -> I
     if existing.inspector_id != identity.user_id:
         raise IdTaken
     first = db.session.scalars(
-        select(InspectionRevision).where(InspectionRevision.inspection_id == existing.id, InspectionRevision.number == 1)
+        select(InspectionRevision).where(
+            InspectionRevision.inspection_id == existing.id, InspectionRevision.number == 1
+        )
     ).one()
     people = dict(
         db.session.execute(
@@ -435,8 +443,12 @@ def _site(site_id, site_scope) -> tuple[Site, str | None]:
     """The site, if within the caller's scope, and its enterprise's sector (管行业必须管安全)."""
     site = db.session.scalars(select(Site).where(Site.id == site_id, site_scope)).first()
     if site is None:
-        raise Refused(422, "validation_error", "site_id", "场所不存在或不在您的范围内", "No such site within your scope")
-    sector = site.enterprise_id and db.session.scalar(select(Enterprise.sector).where(Enterprise.id == site.enterprise_id))
+        raise Refused(
+            422, "validation_error", "site_id", "场所不存在或不在您的范围内", "No such site within your scope"
+        )
+    sector = site.enterprise_id and db.session.scalar(
+        select(Enterprise.sector).where(Enterprise.id == site.enterprise_id)
+    )
     return site, sector or None
 
 
@@ -463,14 +475,18 @@ def _check_mode(identity: Identity, mode: str):
 def _inspectors(identity: Identity, body: dict) -> list[tuple]:
     """The lead (the caller), co-inspectors (active users) and invited experts (active users holding the role)."""
     people = [(identity.user_id, "lead")]
-    wanted = {uuid.UUID(u): "co" for u in body["co_inspector_ids"]} | {uuid.UUID(u): "expert" for u in body["expert_ids"]}
+    wanted = {uuid.UUID(u): "co" for u in body["co_inspector_ids"]} | {
+        uuid.UUID(u): "expert" for u in body["expert_ids"]
+    }
     wanted.pop(identity.user_id, None)
     if not wanted:
         return people
     active = set(db.session.scalars(select(User.id).where(User.id.in_(list(wanted)), User.is_active.is_(True))))
     experts = set(
         db.session.scalars(
-            select(RoleAssignment.user_id).where(RoleAssignment.user_id.in_(list(wanted)), RoleAssignment.role == "expert")
+            select(RoleAssignment.user_id).where(
+                RoleAssignment.user_id.in_(list(wanted)), RoleAssignment.role == "expert"
+            )
         )
     )
     for user_id, role in wanted.items():
@@ -645,9 +661,7 @@ def views(found: list[Inspection], identity: Identity) -> list[dict]:
     links: dict = {}
     for link in db.session.scalars(select(InspectionHazard).where(InspectionHazard.inspection_id.in_(ids))):
         links.setdefault(link.inspection_id, []).append({"item": link.item, "hazard_id": link.hazard_id})
-    cited = {
-        i.id: _photo_ids(revisions[i.id].answers, i.acknowledgement) for i in found
-    }
+    cited = {i.id: _photo_ids(revisions[i.id].answers, i.acknowledgement) for i in found}
     states = photos.photo_states([uuid.UUID(p) for ps in cited.values() for p in ps], identity)
     order = {"lead": 0, "co": 1, "expert": 2}
     return [

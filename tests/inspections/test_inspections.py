@@ -146,8 +146,12 @@ def test_answers_that_cannot_be_scored_are_refused_item_by_item(login_as, world,
 
 @pytest.mark.parametrize(
     ("where", "flags"),
-    [("none", ["no_checkin"]), ("far", ["checkin_far"]), ("elsewhere", ["checkin_elsewhere"]), ("unknown", [
-        "checkin_not_found"])],
+    [
+        ("none", ["no_checkin"]),
+        ("far", ["checkin_far"]),
+        ("elsewhere", ["checkin_elsewhere"]),
+        ("unknown", ["checkin_not_found"]),
+    ],
 )
 def test_presence_not_proven_is_flagged_not_refused(login_as, world, template, where, flags):
     station = login_as("station_officer")  # sees both sites of street A
@@ -262,7 +266,10 @@ def test_an_inspection_out_of_scope_reads_as_absent(login_as, world, template):
     other = login_as("station_officer_b")
     for path in ("", "/revisions", "/timeline"):
         assert other.get(f"{URL}/{got['id']}{path}").status_code == 404
-    assert other.post(f"{URL}/{got['id']}/corrections", json={"id": uid(), "reason": "x", "answers": []}).status_code == 404
+    assert (
+        other.post(f"{URL}/{got['id']}/corrections", json={"id": uid(), "reason": "x", "answers": []}).status_code
+        == 404
+    )
     worker_elsewhere = login_as("grid_worker")  # grid A1: the fire lane is in A2
     refused = worker_elsewhere.post(URL, json=inspection_body(template, world["fire_lane"]))
     assert refused.status_code == 422 and "site_id" in refused.json["errors"]["json"]

@@ -33,7 +33,12 @@ def test_na_leaves_both_the_points_and_the_maximum(template):
     result = score(template, exits="na")
     assert (result["points"], result["max"], result["percentage"]) == (20, 20, 100.0)
     assert result["sections"][0]["items"][0] == {
-        "item": "exits", "outcome": "na", "points": None, "max": None, "critical": None, "scored": True
+        "item": "exits",
+        "outcome": "na",
+        "points": None,
+        "max": None,
+        "critical": None,
+        "scored": True,
     }
 
 

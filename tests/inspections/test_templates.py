@@ -38,8 +38,11 @@ def test_editing_a_published_version_makes_the_next_one_and_publishing_it_archiv
     admin.post(f"{URL}/{second.json['id']}/publish")
     states = {t["number"]: t["state"] for t in admin.get(URL, query_string={"family_id": first["family_id"]}).json}
     assert states == {1: "archived", 2: "published"}
-    frozen = admin.patch(f"{URL}/{first['id']}", json={"name": "x"}, headers={"If-Match": admin.get(
-        f"{URL}/{first['id']}").headers["ETag"]})
+    frozen = admin.patch(
+        f"{URL}/{first['id']}",
+        json={"name": "x"},
+        headers={"If-Match": admin.get(f"{URL}/{first['id']}").headers["ETag"]},
+    )
     assert frozen.status_code == 409 and frozen.json["code"] == "template_archived"
 
 
@@ -79,7 +82,10 @@ def test_only_admins_and_departments_manage_templates(login_as, person):
         ({"site_types": ["moon"]}, "site_types"),
         ({"sections": [{"title": "a", "items": [{"text": "b", "answer_type": "choice", "options": []}]}]}, "sections"),
         ({"sections": [{"title": "a", "items": [{"text": "b", "answer_type": "number", "max_score": 1}]}]}, "sections"),
-        ({"sections": [{"title": "a", "items": [{"text": "b", "answer_type": "text", "critical": "whole"}]}]}, "sections"),
+        (
+            {"sections": [{"title": "a", "items": [{"text": "b", "answer_type": "text", "critical": "whole"}]}]},
+            "sections",
+        ),
         (
             {"sections": [{"title": "a", "items": [{"key": "x", "text": "b", "answer_type": "text"}] * 2}]},
             "sections",
@@ -92,9 +98,12 @@ def test_a_checklist_that_cannot_work_is_refused_with_the_field(login_as, change
 
 
 def test_a_proposed_hazard_names_a_category_in_use(login_as):
-    sections = [{"title": "a", "items": [
-        {"text": "b", "answer_type": "pass_fail_na", "max_score": 1, "hazard": {"category": "nosuch"}}
-    ]}]
+    sections = [
+        {
+            "title": "a",
+            "items": [{"text": "b", "answer_type": "pass_fail_na", "max_score": 1, "hazard": {"category": "nosuch"}}],
+        }
+    ]
     refused = login_as("admin").post(URL, json=template_body(sections=sections))
     assert refused.status_code == 422 and "nosuch" in refused.json["message"] + str(refused.json["errors"])
 
