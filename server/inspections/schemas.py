@@ -10,6 +10,25 @@ from server.inspections.models import FLAGS, KINDS, MODES, TEMPLATE_STATES
 from server.inspections.scoring import ANSWER_TYPES, CRITICAL, FAIL_REQUIRES, SCORED
 from server.sites.models import SITE_TYPES
 
+
+class Flag(fields.Boolean):
+    """true or false, as JSON writes them: not 1, "yes" or "true" (a checklist's rules are not guessed at)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+class Number(fields.Float):
+    """A JSON number, not a string holding one."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.make_error("invalid", input=value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 KEY = validate.Regexp(r"^[A-Za-z0-9_.-]{1,64}$", error="1-64 个字母、数字或 _.- / 1-64 letters, digits or _.-")
 SCORE = validate.Range(min=0, max=10_000)
 
@@ -17,8 +36,8 @@ SCORE = validate.Range(min=0, max=10_000)
 class OptionSchema(InputSchema):
     key = fields.String(required=True, validate=KEY)
     label = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    score = fields.Float(required=True, allow_nan=False, validate=SCORE)
-    fail = fields.Boolean(load_default=None, metadata={"description": "a failing answer (default: a score of 0)"})
+    score = Number(required=True, allow_nan=False, validate=SCORE)
+    fail = Flag(load_default=None, metadata={"description": "a failing answer (default: a score of 0)"})
 
     @ma.post_load
     def _fail_by_default_at_zero(self, data, **_kwargs):
@@ -38,13 +57,13 @@ class ItemSchema(InputSchema):
     method = fields.String(load_default="", validate=validate.Length(max=1000), metadata={"description": "检查方法"})
     basis = fields.String(load_default="", validate=validate.Length(max=1000), metadata={"description": "依据"})
     answer_type = fields.String(required=True, validate=validate.OneOf(list(ANSWER_TYPES)))
-    max_score = fields.Float(load_default=0, allow_nan=False, validate=SCORE)
+    max_score = Number(load_default=0, allow_nan=False, validate=SCORE)
     options = fields.List(fields.Nested(OptionSchema), validate=validate.Length(max=20))
     unit = fields.String(validate=validate.Length(max=20))
-    min = fields.Float(allow_nan=False, allow_none=True, metadata={"description": "passing range, inclusive"})
-    max = fields.Float(allow_nan=False, allow_none=True)
-    na_allowed = fields.Boolean(load_default=True)
-    required = fields.Boolean(load_default=True)
+    min = Number(allow_nan=False, allow_none=True, metadata={"description": "passing range, inclusive"})
+    max = Number(allow_nan=False, allow_none=True)
+    na_allowed = Flag(load_default=True)
+    required = Flag(load_default=True)
     critical = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(list(CRITICAL)))
     fail_requires = fields.List(fields.String(validate=validate.OneOf(list(FAIL_REQUIRES))), load_default=list)
     hazard = fields.Nested(ProposedHazardSchema, load_default=None, allow_none=True)
@@ -82,7 +101,7 @@ class TemplateEditSchema(InputSchema):
     site_types = fields.List(fields.String(validate=validate.OneOf(list(SITE_TYPES))), validate=validate.Length(max=20))
     sectors = fields.List(fields.String(validate=validate.OneOf(list(SECTORS))), validate=validate.Length(max=20))
     owner_sector = fields.String(allow_none=True, validate=validate.OneOf(list(SECTORS)))
-    pass_mark = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=100))
+    pass_mark = Number(allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=100))
     sections = fields.List(fields.Nested(SectionSchema), validate=validate.Length(max=50))
 
     @validates_schema
@@ -142,7 +161,7 @@ class AnswerSchema(InputSchema):
     )
     note = fields.String(load_default="", validate=validate.Length(max=2000))
     photo_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=20))
-    raise_hazard = fields.Boolean(
+    raise_hazard = Flag(
         load_default=None,
         allow_none=True,
         metadata={"description": "a failing item made a hazard: true or false; null follows the item's proposal"},
