@@ -117,3 +117,24 @@ def test_keys_left_out_are_made_and_an_empty_checklist_is_not_published(login_as
     refused = admin.post(f"{URL}/{empty['id']}/publish")
     assert refused.status_code == 422 and refused.json["errors"]["json"]["sections"]
     assert admin.post(f"{URL}/{made['id']}/archive").json["code"] == "not_published"
+
+
+def test_the_field_app_names_kinds_modes_and_answers_from_the_vocabularies(login_as):
+    words = login_as("grid_worker").get("/api/v1/vocabularies").json
+    assert {t["code"]: t["zh"] for t in words["template_kinds"]} == {
+        "patrol": "巡查",
+        "assessment": "考核",
+        "self_check": "自查",
+        "enforcement": "执法检查",
+    }
+    assert [t["zh"] for t in words["inspection_modes"]] == [
+        "日常巡查",
+        "企业自查",
+        "交叉考核",
+        "四不两直",
+        "双随机抽查",
+        "专家检查",
+    ]
+    assert {t["code"] for t in words["answer_types"]} == {"pass_fail_na", "choice", "number", "text", "photo"}
+    assert {t["code"]: t["zh"] for t in words["critical_scopes"]}["whole"] == "否决整张检查表"
+    assert "no_checkin" in {t["code"] for t in words["inspection_flags"]}
