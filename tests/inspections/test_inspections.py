@@ -273,3 +273,10 @@ def test_an_inspection_out_of_scope_reads_as_absent(login_as, world, template):
     worker_elsewhere = login_as("grid_worker")  # grid A1: the fire lane is in A2
     refused = worker_elsewhere.post(URL, json=inspection_body(template, world["fire_lane"]))
     assert refused.status_code == 422 and "site_id" in refused.json["errors"]["json"]
+
+
+def test_the_inspector_may_decline_an_items_proposed_hazard(login_as, world, template):
+    body = inspection_body(template, world["market_site"], answers=answers(exits="fail"))
+    body["answers"][0].update(photo_ids=[uid()], raise_hazard=False)  # e.g. the same hazard is open already
+    got = submit(login_as("grid_worker"), body)
+    assert got["hazards"] == [] and got["score"]["failed_items"] == ["exits"] and got["points"] == 20
