@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from server.core.db import db
+from server.demo import checklists
 from server.evidence import services as evidence
 from tests.conftest import uid
 from tests.inspections.factory import answers, inspection_body, published
@@ -280,3 +282,21 @@ def test_the_inspector_may_decline_an_items_proposed_hazard(login_as, world, tem
     body["answers"][0].update(photo_ids=[uid()], raise_hazard=False)  # e.g. the same hazard is open already
     got = submit(login_as("grid_worker"), body)
     assert got["hazards"] == [] and got["score"]["failed_items"] == ["exits"] and got["points"] == 20
+
+
+def test_the_demo_community_patrol_is_published_once_and_runs_end_to_end(app, login_as, world):
+    with app.app_context():
+        assert checklists.add() == 1 and checklists.add() == 0
+        db.session.commit()
+    station = login_as("station_officer")
+    patrol = next(t for t in station.get("/api/v1/inspection-templates").json if t["is_demo"])
+    assert patrol["name"].endswith("（演示）") and (patrol["max_score"], patrol["item_count"]) == (100, 11)
+    items = [item for section in patrol["sections"] for item in section["items"] if item["answer_type"] != "text"]
+    sent = [{"item": item["key"], "value": "pass"} for item in items]
+    by_key = {a["item"]: a for a in sent}
+    by_key["hydrant"]["value"] = 0.05  # no water pressure
+    by_key["hydrant"]["photo_ids"] = [uid()]
+    by_key["wiring"]["value"] = "minor"
+    got = submit(station, inspection_body(patrol, world["fire_lane"], answers=sent))
+    assert (got["points"], got["max_points"], got["passed"]) == (85, 100, True)
+    assert [link["item"] for link in got["hazards"]] == ["hydrant"]
