@@ -584,20 +584,24 @@ def _cite_and_raise(identity, inspection, template, site, answers, result, site_
         db.session.scalars(select(InspectionHazard.item).where(InspectionHazard.inspection_id == inspection.id))
     )
     items = {item["key"]: item for section in template.sections for item in section["items"]}
-    made = []
+    made, active = [], None
     for key in result["failed_items"]:
         item, answer = items[key], answers[key]
         wanted = answer.get("raise_hazard")
         if key in linked or not (wanted or (wanted is None and item.get("hazard"))):
             continue
         proposal = item.get("hazard") or {"category": "other", "level": "general"}
+        if active is None:
+            active = set(db.session.scalars(select(HazardCategory.code).where(HazardCategory.active.is_(True))))
+        # a category retired since the version was published: the hazard is still reported, as "other"
+        category = proposal["category"] if proposal["category"] in active else "other"
         note = (answer.get("note") or "").strip()
         hazard, _new = hazards.report(
             identity,
             {
                 "id": uuid.uuid5(HAZARD_IDS, f"{inspection.id}:{key}"),
                 "site_id": site.id,
-                "category": proposal["category"],
+                "category": category,
                 "level": answer.get("hazard_level") or proposal["level"],
                 "description": (f"{item['text']}：{note}" if note else item["text"])[:2000],
                 "source": HAZARD_SOURCE.get(inspection.mode, "inspection"),

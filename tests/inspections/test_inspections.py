@@ -8,6 +8,7 @@ import pytest
 from server.core.db import db
 from server.demo import checklists
 from server.evidence import services as evidence
+from server.hazards.models import HazardCategory
 from tests.conftest import uid
 from tests.inspections.factory import answers, inspection_body, published
 
@@ -300,3 +301,15 @@ def test_the_demo_community_patrol_is_published_once_and_runs_end_to_end(app, lo
     got = submit(station, inspection_body(patrol, world["fire_lane"], answers=sent))
     assert (got["points"], got["max_points"], got["passed"]) == (85, 100, True)
     assert [link["item"] for link in got["hazards"]] == ["hydrant"]
+
+
+def test_a_category_retired_since_the_version_was_published_still_reports_the_hazard_as_other(app, login_as, world):
+    template = published(login_as("admin"))
+    with app.app_context():
+        db.session.get(HazardCategory, "fire").active = False
+        db.session.commit()
+    body = inspection_body(template, world["market_site"], answers=answers(exits="fail"))
+    body["answers"][0]["photo_ids"] = [uid()]
+    worker = login_as("grid_worker")
+    got = submit(worker, body)
+    assert worker.get(f"/api/v1/hazards/{got['hazards'][0]['hazard_id']}").json["category"] == "other"
