@@ -9,15 +9,19 @@ from server.auth.permissions import requires
 from server.auth.scope import grants
 from server.core.api import DEVICE_TIME_DOC, ApiView, Blueprint, answer_with, device_time, get_or_404, paginate
 from server.core.db import db
+from server.core.errors import error
+from server.core.i18n import tr
 from server.evidence import services as evidence
 from server.hazards.schemas import EventSchema
-from server.inspections import services
+from server.inspections import rankings, services
 from server.inspections.models import Inspection, InspectionHazard, InspectionTemplate
 from server.inspections.schemas import (
     CorrectionSchema,
     InspectionCreateSchema,
     InspectionQuerySchema,
     InspectionSchema,
+    RankingQuerySchema,
+    RankingSchema,
     RevisionSchema,
     TemplateCreateSchema,
     TemplateEditSchema,
@@ -211,3 +215,24 @@ class Timeline(ApiView):
         """检查的记录 / The inspection's events on the chain: its submission and corrections"""
         inspection = get_or_404(Inspection, inspection_id, clause=_inspection_scope())
         return evidence.timeline("inspection", inspection.id)
+
+
+@blp.route("/inspection-rankings")
+class Rankings(ApiView):
+    @requires("inspections.view")
+    @blp.etag
+    @blp.arguments(RankingQuerySchema, location="query")
+    @blp.response(200, RankingSchema)
+    def get(self, query):
+        """月度排名 / A checklist's monthly ranking of the units it assesses, with the 约谈 flags (bottom group two
+        months running); every unit is ranked, those in your scope are listed"""
+        template = rankings.latest_version(query["family_id"])
+        if template is None:
+            error(404, tr("未找到该检查表", "No such checklist"))
+        return rankings.month_ranking(
+            template,
+            query["month"],
+            Site.scope_clause(grants("sites.view")),
+            bottom=query.get("bottom"),
+            share=query.get("bottom_share"),
+        )

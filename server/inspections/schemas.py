@@ -1,5 +1,7 @@
 """Inspections and their templates on the wire."""
 
+from datetime import date
+
 import marshmallow as ma
 from marshmallow import ValidationError, fields, validate, validates_schema
 
@@ -279,3 +281,53 @@ class RevisionSchema(OutputSchema):
     created_at = fields.AwareDateTime()
     answers = fields.List(fields.Dict())
     score = fields.Dict()
+
+
+# ---- rankings ----------------------------------------------------------------------------------------------
+
+
+class RankingQuerySchema(QuerySchema):
+    family_id = fields.UUID(required=True, metadata={"description": "the checklist (every version of it)"})
+    month = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^20[0-9]{2}-(0[1-9]|1[0-2])$", error="应为 YYYY-MM / give the month as YYYY-MM"),
+        metadata={"description": "YYYY-MM, in Asia/Shanghai"},
+    )
+    bottom = fields.Integer(validate=validate.Range(min=1, max=1000), metadata={"description": "the last N"})
+    bottom_share = fields.Float(
+        validate=validate.Range(min=0, max=1, min_inclusive=False), metadata={"description": "or a share of them"}
+    )
+
+    @validates_schema
+    def _one_bottom(self, data, **_kwargs):
+        if "bottom" in data and "bottom_share" in data:
+            raise ValidationError("bottom 与 bottom_share 二选一 / give bottom or bottom_share", "bottom")
+
+    @ma.post_load
+    def _as_date(self, data, **_kwargs):
+        year, month = data["month"].split("-")
+        return {**data, "month": date(int(year), int(month), 1)}
+
+
+class RankedUnitSchema(OutputSchema):
+    site_id = fields.UUID()
+    site_name = fields.String()
+    enterprise_name = fields.String(allow_none=True)
+    assessed = fields.Boolean(metadata={"description": "false: 未考核, no assessment this month"})
+    assessments = fields.Integer()
+    score = fields.Float(allow_none=True, metadata={"description": "the mean percentage of the month's assessments"})
+    rank = fields.Integer(allow_none=True, metadata={"description": "ties share a rank"})
+    bottom = fields.Boolean(metadata={"description": "in the bottom group this month"})
+    previous_rank = fields.Integer(allow_none=True)
+    previous_bottom = fields.Boolean()
+    summon = fields.Boolean(metadata={"description": "in the bottom group two months running: 约谈"})
+
+
+class RankingSchema(OutputSchema):
+    family_id = fields.UUID()
+    template_id = fields.UUID(metadata={"description": "the version that names it now"})
+    template_name = fields.String()
+    month = fields.String()
+    ranked = fields.Integer(metadata={"description": "how many units were assessed, in your view or not"})
+    bottom_size = fields.Integer()
+    units = fields.List(fields.Nested(RankedUnitSchema), metadata={"description": "ranked first, then 未考核"})

@@ -297,11 +297,17 @@ def submit(identity: Identity, body: dict, site_scope, device_time: datetime | N
     if not created:
         return inspection, False
     db.session.add_all(InspectionInspector(inspection_id=inspection.id, user_id=u, role=r) for u, r in people)
-    revision = InspectionRevision(
-        id=inspection.id, inspection_id=inspection.id, number=1, answers=body["answers"], score=result, reason=""
+    db.session.add(
+        InspectionRevision(
+            id=inspection.id,
+            inspection_id=inspection.id,
+            number=1,
+            answers=body["answers"],
+            score=result,
+            reason="",
+            author_id=identity.user_id,
+        )
     )
-    revision.author_id = identity.user_id
-    db.session.add(revision)
     db.session.flush()
     made = _cite_and_raise(identity, inspection, template, site, answers, result, site_scope, device_time)
     evidence.record(
