@@ -116,3 +116,31 @@ def _units(template: InspectionTemplate, scored: set, visible):
         .outerjoin(Enterprise, Enterprise.id == Site.enterprise_id)
         .where(or_(*applies), visible)
     ).all()
+
+
+def history(template: InspectionTemplate, site_id, last: date, months: int, *, bottom=None, share=None) -> list[dict]:
+    """One unit's months up to `last`, oldest first: its score, rank among those ranked, and its flags."""
+    wanted = [last]
+    for _ in range(months):  # one month more than shown: the first one's 约谈 needs the month before it
+        wanted.insert(0, previous(wanted[0]))
+    entries, low_before = [], False
+    for n, month in enumerate(wanted):
+        scores = queries.monthly_means(template.family_id, *month_bounds(month))
+        ranks = ranked({k: v[0] for k, v in scores.items()}, bottom_size(len(scores), bottom, share))
+        rank, low = ranks.get(site_id, (None, False))
+        mean, count = scores.get(site_id, (None, 0))
+        if n:
+            entries.append(
+                {
+                    "month": f"{month.year:04d}-{month.month:02d}",
+                    "assessed": count > 0,
+                    "assessments": count,
+                    "score": mean,
+                    "rank": rank,
+                    "ranked": len(scores),
+                    "bottom": low,
+                    "summon": low and low_before,
+                }
+            )
+        low_before = low
+    return entries

@@ -20,6 +20,7 @@ from server.inspections.schemas import (
     InspectionCreateSchema,
     InspectionQuerySchema,
     InspectionSchema,
+    RankingHistoryQuerySchema,
     RankingQuerySchema,
     RankingSchema,
     RevisionSchema,
@@ -27,6 +28,7 @@ from server.inspections.schemas import (
     TemplateEditSchema,
     TemplateQuerySchema,
     TemplateSchema,
+    UnitMonthSchema,
 )
 from server.sites.models import Site
 
@@ -226,13 +228,37 @@ class Rankings(ApiView):
     def get(self, query):
         """月度排名 / A checklist's monthly ranking of the units it assesses, with the 约谈 flags (bottom group two
         months running); every unit is ranked, those in your scope are listed"""
-        template = rankings.latest_version(query["family_id"])
-        if template is None:
-            error(404, tr("未找到该检查表", "No such checklist"))
         return rankings.month_ranking(
-            template,
+            _ranked_checklist(query["family_id"]),
             query["month"],
             Site.scope_clause(grants("sites.view")),
             bottom=query.get("bottom"),
             share=query.get("bottom_share"),
         )
+
+
+@blp.route("/inspection-rankings/history")
+class RankingHistory(ApiView):
+    @requires("inspections.view")
+    @blp.etag
+    @blp.arguments(RankingHistoryQuerySchema, location="query")
+    @blp.response(200, UnitMonthSchema(many=True))
+    def get(self, query):
+        """单位考核历史 / One unit's months on a checklist, oldest first: score, rank, bottom group, 约谈"""
+        template = _ranked_checklist(query["family_id"])
+        get_or_404(Site, query["site_id"], clause=Site.scope_clause(grants("sites.view")))
+        return rankings.history(
+            template,
+            query["site_id"],
+            query["month"],
+            query["months"],
+            bottom=query.get("bottom"),
+            share=query.get("bottom_share"),
+        )
+
+
+def _ranked_checklist(family_id) -> InspectionTemplate:
+    template = rankings.latest_version(family_id)
+    if template is None:
+        error(404, tr("未找到该检查表", "No such checklist"))
+    return template

@@ -309,6 +309,27 @@ class RankingQuerySchema(QuerySchema):
         return {**data, "month": date(int(year), int(month), 1)}
 
 
+class RankingHistoryQuerySchema(RankingQuerySchema):
+    site_id = fields.UUID(required=True)
+    months = fields.Integer(load_default=12, validate=validate.Range(min=1, max=36))
+    month = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^20[0-9]{2}-(0[1-9]|1[0-2])$", error="应为 YYYY-MM / give the month as YYYY-MM"),
+        metadata={"description": "the last month shown, YYYY-MM"},
+    )
+
+
+class UnitMonthSchema(OutputSchema):
+    month = fields.String()
+    assessed = fields.Boolean()
+    assessments = fields.Integer()
+    score = fields.Float(allow_none=True)
+    rank = fields.Integer(allow_none=True)
+    ranked = fields.Integer()
+    bottom = fields.Boolean()
+    summon = fields.Boolean()
+
+
 class RankedUnitSchema(OutputSchema):
     site_id = fields.UUID()
     site_name = fields.String()

@@ -95,6 +95,22 @@ def test_a_unit_in_the_bottom_group_two_months_running_is_flagged_for_summons(lo
     b = next(row for row in got["units"] if row["site_name"] == "排名测试市场B")
     assert (b["previous_rank"], b["previous_bottom"]) == (3, True)
 
+    history = officer.get(
+        "/api/v1/inspection-rankings/history",
+        query_string={
+            "family_id": template["family_id"],
+            "site_id": str(markets["B"]),
+            "month": "2026-11",
+            "months": 3,
+            "bottom": 1,
+        },
+    ).json
+    assert [(m["month"], m["rank"], m["ranked"], m["bottom"], m["summon"]) for m in history] == [
+        ("2026-09", None, 0, False, False),  # 未考核
+        ("2026-10", 3, 3, True, False),
+        ("2026-11", 4, 4, True, True),
+    ]
+
     other_street = login_as("station_officer_b").get(
         "/api/v1/inspection-rankings", query_string={"family_id": template["family_id"], "month": "2026-11"}
     )
@@ -103,6 +119,11 @@ def test_a_unit_in_the_bottom_group_two_months_running_is_flagged_for_summons(lo
         "/api/v1/inspection-rankings", query_string={"family_id": template["family_id"], "month": "2026-11"}
     )
     assert [(row["site_name"], row["rank"]) for row in own.json["units"]] == [("测试农贸市场", 1)]
+    hidden = login_as("enterprise_user").get(
+        "/api/v1/inspection-rankings/history",
+        query_string={"family_id": template["family_id"], "site_id": str(markets["B"]), "month": "2026-11"},
+    )
+    assert hidden.status_code == 404  # another unit's history: not found
 
 
 @pytest.mark.parametrize(
