@@ -190,6 +190,7 @@ class Corrections(ApiView):
     @blp.arguments(CorrectionSchema)
     @blp.response(201, InspectionSchema)
     @blp.alt_response(200, schema=InspectionSchema, success=True, description="this correction was made already")
+    @blp.alt_response(412, description="`based_on` is not the current revision: `errors.current` says which is")
     @blp.doc(parameters=[DEVICE_TIME_DOC])
     def post(self, body, inspection_id: uuid.UUID):
         """更正检查 / Correct the answers: a new revision, scored again; the earlier ones stay on record"""

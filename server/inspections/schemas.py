@@ -213,6 +213,11 @@ class InspectionCreateSchema(InputSchema):
 
 class CorrectionSchema(InputSchema):
     id = fields.UUID(required=True, metadata={"description": "made on the phone; a replay is found, not repeated"})
+    based_on = fields.Integer(
+        required=True,
+        validate=validate.Range(min=1, max=10_000),
+        metadata={"description": "the revision it corrects: the current one, else 412 with the current"},
+    )
     reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
     answers = fields.List(
         fields.Nested(AnswerSchema), required=True, validate=[validate.Length(max=1000), _answers_once]

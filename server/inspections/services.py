@@ -64,6 +64,20 @@ class Conflict(DomainError):
         return {"json": {f: ["differs"] for f in self.fields}}
 
 
+class Stale(DomainError):
+    """A correction of a revision that is no longer the current one: `errors.current` says which is."""
+
+    status, code = 412, "precondition_failed"
+    zh, en = "检查记录已被他人更正，请刷新后重试", "The inspection was corrected since you read it; reload and retry"
+
+    def __init__(self, current: int):
+        super().__init__(current)
+        self.current = current
+
+    def errors(self):
+        return {"current": {"revision": self.current}}
+
+
 # ---- templates ------------------------------------------------------------------------------------------
 
 
@@ -334,6 +348,8 @@ def correct(identity: Identity, inspection: Inspection, body: dict, site_scope, 
                 409, "id_conflict", None, "该更正编号已用于另一项更正", "This id belongs to another correction"
             )
         return replayed, False
+    if body["based_on"] != inspection.revision:  # corrected by someone else since the phone read it
+        raise Stale(inspection.revision)
     if not db.session.get(InspectionInspector, (inspection.id, identity.user_id)):
         raise Refused(
             403, "not_an_inspector", None, "只有检查人员可以更正检查记录", "Only its inspectors may correct it"

@@ -246,7 +246,7 @@ def test_an_inspection_is_seen_as_a_hazard_at_its_site_would_be(login_as, world,
 def test_a_correction_is_a_new_revision_on_record_and_makes_the_hazard_it_asks_for(app, login_as, world, template):
     worker, station = login_as("grid_worker"), login_as("station_officer")
     first = submit(worker, inspection_body(template, world["market_site"]))
-    correction = {"id": uid(), "reason": "漏记电动车充电问题", "answers": answers(ebikes="fail")}
+    correction = {"id": uid(), "based_on": 1, "reason": "漏记电动车充电问题", "answers": answers(ebikes="fail")}
     correction["answers"][3].update(note="一楼大厅充电", raise_hazard=True)
     got = worker.post(f"{URL}/{first['id']}/corrections", json=correction)
     assert got.status_code == 201, got.json
@@ -259,7 +259,9 @@ def test_a_correction_is_a_new_revision_on_record_and_makes_the_hazard_it_asks_f
         (2, 0, "漏记电动车充电问题"),
     ]
     assert [e["action"] for e in worker.get(f"{URL}/{first['id']}/timeline").json] == ["submit", "correct"]
-    refused = station.post(f"{URL}/{first['id']}/corrections", json={**correction, "id": uid()})
+    stale = worker.post(f"{URL}/{first['id']}/corrections", json={**correction, "id": uid()})
+    assert stale.status_code == 412 and stale.json["errors"]["current"] == {"revision": 2}
+    refused = station.post(f"{URL}/{first['id']}/corrections", json={**correction, "id": uid(), "based_on": 2})
     assert refused.status_code == 403 and refused.json["code"] == "not_an_inspector"
     assert len(station.get(URL, query_string={"hazard_id": got.json["hazards"][0]["hazard_id"]}).json) == 1
 
@@ -270,7 +272,9 @@ def test_an_inspection_out_of_scope_reads_as_absent(login_as, world, template):
     for path in ("", "/revisions", "/timeline"):
         assert other.get(f"{URL}/{got['id']}{path}").status_code == 404
     assert (
-        other.post(f"{URL}/{got['id']}/corrections", json={"id": uid(), "reason": "x", "answers": []}).status_code
+        other.post(
+            f"{URL}/{got['id']}/corrections", json={"id": uid(), "based_on": 1, "reason": "x", "answers": []}
+        ).status_code
         == 404
     )
     worker_elsewhere = login_as("grid_worker")  # grid A1: the fire lane is in A2
