@@ -138,3 +138,13 @@ def test_the_field_app_names_kinds_modes_and_answers_from_the_vocabularies(login
     assert {t["code"] for t in words["answer_types"]} == {"pass_fail_na", "choice", "number", "text", "photo"}
     assert {t["code"]: t["zh"] for t in words["critical_scopes"]}["whole"] == "否决整张检查表"
     assert "no_checkin" in {t["code"] for t in words["inspection_flags"]}
+
+
+def test_the_checklists_for_a_kind_of_site_are_those_naming_it_or_none(login_as):
+    admin = login_as("admin")
+    markets = published(admin, site_types=["market"])
+    anywhere = published(admin, site_types=[], name="通用巡查表")
+    published(admin, site_types=["gas_station"], name="加油站考核表")
+    found = admin.get(URL, query_string={"site_type": "market"})
+    assert {t["id"] for t in found.json} == {markets["id"], anywhere["id"]}
+    assert found.headers["X-Pagination"] and '"total": 2' in found.headers["X-Pagination"]
