@@ -1,7 +1,8 @@
 """Inspections: checklist templates (versions of a family), inspections with their inspectors, their revisions
-(a correction adds one, none is changed) and the hazards their failed items became.
+(a correction adds one, none is changed), the hazards their failed items became, and the summonses (约谈) of
+confirmed monthly rankings.
 
-Reviewed by hand: five new tables, nothing existing changes; a check-in is cited without a foreign key (it may
+Reviewed by hand: six new tables, nothing existing changes; a check-in is cited without a foreign key (it may
 arrive after the inspection that cites it).
 
 Revision ID: fe83d4e8586d
@@ -145,8 +146,45 @@ def upgrade():
     with op.batch_alter_table("inspection_revisions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_inspection_revisions_inspection_id"), ["inspection_id"], unique=False)
 
+    op.create_table(
+        "summonses",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("family_id", sa.Uuid(), nullable=False),
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("site_id", sa.Uuid(), nullable=False),
+        sa.Column("grid_id", sa.Integer(), nullable=False),
+        sa.Column("enterprise_id", sa.Uuid(), nullable=True),
+        sa.Column("sector", sa.String(length=32), nullable=True),
+        sa.Column("rank", sa.Integer(), nullable=False),
+        sa.Column("previous_rank", sa.Integer(), nullable=False),
+        sa.Column("ranked", sa.Integer(), nullable=False),
+        sa.Column("score", sa.Float(), nullable=False),
+        sa.Column("confirmed_by", sa.Uuid(), nullable=False),
+        sa.Column("created_at", server.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["confirmed_by"], ["users.id"], name=op.f("fk_summonses_confirmed_by_users")),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"], ["enterprises.id"], name=op.f("fk_summonses_enterprise_id_enterprises")
+        ),
+        sa.ForeignKeyConstraint(["grid_id"], ["areas.id"], name=op.f("fk_summonses_grid_id_areas")),
+        sa.ForeignKeyConstraint(["site_id"], ["sites.id"], name=op.f("fk_summonses_site_id_sites")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_summonses")),
+        sa.UniqueConstraint("family_id", "month", "site_id", name=op.f("uq_summonses_family_id_month_site_id")),
+    )
+    with op.batch_alter_table("summonses", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_summonses_enterprise_id"), ["enterprise_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_summonses_family_id"), ["family_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_summonses_grid_id"), ["grid_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_summonses_site_id"), ["site_id"], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table("summonses", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_summonses_site_id"))
+        batch_op.drop_index(batch_op.f("ix_summonses_grid_id"))
+        batch_op.drop_index(batch_op.f("ix_summonses_family_id"))
+        batch_op.drop_index(batch_op.f("ix_summonses_enterprise_id"))
+
+    op.drop_table("summonses")
     with op.batch_alter_table("inspection_revisions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_inspection_revisions_inspection_id"))
 

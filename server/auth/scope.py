@@ -49,6 +49,8 @@ PERMISSIONS = {
     "inspections.view": ALL_ROLES,
     "inspections.submit": ALL_ROLES,
     "templates.manage": frozenset({"admin", "department_officer"}),  # an officer: their own sector's templates
+    # confirming a month's ranking, which puts its 约谈 on record: a department for its own sector's checklists
+    "rankings.confirm": frozenset({"supervisor", "admin", "department_officer"}),
 }
 
 

@@ -185,3 +185,41 @@ class InspectionHazard(Base):
     hazard_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hazards.id"), primary_key=True)
     inspection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inspections.id"), index=True)
     item: Mapped[str] = mapped_column(String(64))
+
+
+class Summons(Base):
+    """约谈: a unit ranked in a checklist's bottom group two months running, as confirmed for a month; on the record,
+    once per checklist, month and unit."""
+
+    __tablename__ = "summonses"
+    __zh_name__ = "约谈"
+    __table_args__ = (UniqueConstraint("family_id", "month", "site_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    family_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM, Asia/Shanghai
+    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"), index=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
+    enterprise_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    sector: Mapped[str | None] = mapped_column(String(32))
+    rank: Mapped[int] = mapped_column(Integer)
+    previous_rank: Mapped[int] = mapped_column(Integer)
+    ranked: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+    confirmed_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @classmethod
+    @memoised
+    def scope_clause(cls, grants):
+        """Visible as an inspection at its site would be (its grid's areas, its enterprise, its sector)."""
+        if grants.everywhere:
+            return true()
+        clauses = []
+        if grants.area_paths:
+            clauses.append(cls.grid_id.in_(subtree_ids(grants.area_paths)))
+        if grants.enterprise_ids:
+            clauses.append(cls.enterprise_id.in_(grants.enterprise_ids))
+        for sector, path in grants.sectors:
+            clauses.append((cls.sector == sector) & cls.grid_id.in_(subtree_ids([path])))
+        return or_(*clauses) if clauses else false()

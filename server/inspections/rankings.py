@@ -11,13 +11,14 @@ import math
 from datetime import UTC, date, datetime
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, true
 
 from server.core.db import db
 from server.core.i18n import SHANGHAI
 from server.enterprises.models import Enterprise
+from server.evidence import services as evidence
 from server.inspections import queries
-from server.inspections.models import InspectionTemplate
+from server.inspections.models import InspectionTemplate, Summons
 from server.sites.models import Site
 
 
@@ -144,3 +145,64 @@ def history(template: InspectionTemplate, site_id, last: date, months: int, *, b
             )
         low_before = low
     return entries
+
+
+def confirm(template: InspectionTemplate, month: date, actor_id, *, bottom=None, share=None) -> list[Summons]:
+    """Put the month's 约谈 on record: one Summons (and its event) per unit flagged, over every unit whoever confirms;
+    confirming again adds only what was not there (a correction may have changed the ranking since)."""
+    ranking = month_ranking(template, month, true(), bottom=bottom, share=share)
+    present = set(
+        db.session.scalars(
+            select(Summons.site_id).where(Summons.family_id == template.family_id, Summons.month == ranking["month"])
+        )
+    )
+    flagged = [unit for unit in ranking["units"] if unit["summon"] and unit["site_id"] not in present]
+    places = {
+        row.id: row
+        for row in db.session.execute(
+            select(Site.id, Site.grid_id, Site.enterprise_id, Enterprise.sector)
+            .outerjoin(Enterprise, Enterprise.id == Site.enterprise_id)
+            .where(Site.id.in_([unit["site_id"] for unit in flagged]))
+        )
+    }
+    made = []
+    for unit in flagged:
+        place = places[unit["site_id"]]
+        summons = Summons(
+            family_id=template.family_id,
+            month=ranking["month"],
+            site_id=unit["site_id"],
+            grid_id=place.grid_id,
+            enterprise_id=place.enterprise_id,
+            sector=place.sector,
+            rank=unit["rank"],
+            previous_rank=unit["previous_rank"],
+            ranked=ranking["ranked"],
+            score=unit["score"],
+            confirmed_by=actor_id,
+        )
+        db.session.add(summons)
+        made.append(summons)
+    db.session.flush()
+    evidence.record_many(
+        [
+            {
+                "record_type": "summons",
+                "record_id": summons.id,
+                "action": "flag",
+                "actor_id": actor_id,
+                "to_state": "flagged",
+                "data": {
+                    "family_id": str(summons.family_id),
+                    "month": summons.month,
+                    "site_id": str(summons.site_id),
+                    "rank": summons.rank,
+                    "previous_rank": summons.previous_rank,
+                    "ranked": summons.ranked,
+                    "score": summons.score,
+                },
+            }
+            for summons in made
+        ]
+    )
+    return made

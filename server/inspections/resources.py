@@ -14,8 +14,9 @@ from server.core.i18n import tr
 from server.evidence import services as evidence
 from server.hazards.schemas import EventSchema
 from server.inspections import rankings, services
-from server.inspections.models import Inspection, InspectionHazard, InspectionTemplate
+from server.inspections.models import Inspection, InspectionHazard, InspectionTemplate, Summons
 from server.inspections.schemas import (
+    ConfirmSchema,
     CorrectionSchema,
     InspectionCreateSchema,
     InspectionQuerySchema,
@@ -24,6 +25,8 @@ from server.inspections.schemas import (
     RankingQuerySchema,
     RankingSchema,
     RevisionSchema,
+    SummonsQuerySchema,
+    SummonsSchema,
     TemplateCreateSchema,
     TemplateEditSchema,
     TemplateQuerySchema,
@@ -264,3 +267,44 @@ def _ranked_checklist(family_id) -> InspectionTemplate:
     if template is None:
         error(404, tr("未找到该检查表", "No such checklist"))
     return template
+
+
+@blp.route("/summonses")
+class Summonses(ApiView):
+    @requires("rankings.confirm")
+    @blp.arguments(ConfirmSchema)
+    @blp.response(200, SummonsSchema(many=True))
+    def post(self, body):
+        """确认月度排名 / Confirm a checklist's month: each unit in the bottom group two months running is put on
+        record for 约谈 (once; confirming again adds only what is new); answers the month's summonses you may see"""
+        template = _ranked_checklist(body["family_id"])
+        confirm_clause = InspectionTemplate.manage_clause(grants("rankings.confirm"))
+        owned = select(InspectionTemplate.id).where(InspectionTemplate.id == template.id, confirm_clause)
+        if db.session.scalar(owned) is None:
+            error(403, tr("只能确认本行业的考核排名", "You may confirm your own sector's rankings only"))
+        rankings.confirm(
+            template, body["month"], g.identity.user_id, bottom=body.get("bottom"), share=body.get("bottom_share")
+        )
+        month = f"{body['month'].year:04d}-{body['month'].month:02d}"
+        return db.session.scalars(
+            select(Summons)
+            .where(Summons.family_id == template.family_id, Summons.month == month, _summons_scope())
+            .order_by(Summons.rank.desc(), Summons.site_id)
+        ).all()
+
+    @requires("inspections.view")
+    @blp.etag
+    @blp.arguments(SummonsQuerySchema, location="query")
+    @blp.response(200, SummonsSchema(many=True))
+    @blp.paginate()
+    def get(self, query, pagination_parameters):
+        """约谈 / The units put on record for 约谈 in your scope, newest month first"""
+        stmt = select(Summons).where(_summons_scope())
+        for name in ("family_id", "month"):
+            if name in query:
+                stmt = stmt.where(getattr(Summons, name) == query[name])
+        return paginate(stmt, pagination_parameters, order_by=(Summons.month.desc(), Summons.rank.desc(), Summons.id))
+
+
+def _summons_scope():
+    return Summons.scope_clause(grants("inspections.view"))

@@ -291,13 +291,28 @@ class RevisionSchema(OutputSchema):
 # ---- rankings ----------------------------------------------------------------------------------------------
 
 
+class Month(fields.String):
+    """A month, YYYY-MM (Asia/Shanghai), read as its first day."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            validate=validate.Regexp(r"^20[0-9]{2}-(0[1-9]|1[0-2])$", error="应为 YYYY-MM / give the month as YYYY-MM"),
+            **kwargs,
+        )
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        for check in self.validators:
+            check(text)
+        return date(int(text[:4]), int(text[5:7]), 1)
+
+    def _validate(self, value):  # checked on the text above: the date it makes is not a string
+        pass
+
+
 class RankingQuerySchema(QuerySchema):
     family_id = fields.UUID(required=True, metadata={"description": "the checklist (every version of it)"})
-    month = fields.String(
-        required=True,
-        validate=validate.Regexp(r"^20[0-9]{2}-(0[1-9]|1[0-2])$", error="应为 YYYY-MM / give the month as YYYY-MM"),
-        metadata={"description": "YYYY-MM, in Asia/Shanghai"},
-    )
+    month = Month(required=True, metadata={"description": "YYYY-MM, in Asia/Shanghai"})
     bottom = fields.Integer(validate=validate.Range(min=1, max=1000), metadata={"description": "the last N"})
     bottom_share = fields.Float(
         validate=validate.Range(min=0, max=1, min_inclusive=False), metadata={"description": "or a share of them"}
@@ -308,20 +323,43 @@ class RankingQuerySchema(QuerySchema):
         if "bottom" in data and "bottom_share" in data:
             raise ValidationError("bottom 与 bottom_share 二选一 / give bottom or bottom_share", "bottom")
 
-    @ma.post_load
-    def _as_date(self, data, **_kwargs):
-        year, month = data["month"].split("-")
-        return {**data, "month": date(int(year), int(month), 1)}
-
 
 class RankingHistoryQuerySchema(RankingQuerySchema):
     site_id = fields.UUID(required=True)
     months = fields.Integer(load_default=12, validate=validate.Range(min=1, max=36))
-    month = fields.String(
-        required=True,
-        validate=validate.Regexp(r"^20[0-9]{2}-(0[1-9]|1[0-2])$", error="应为 YYYY-MM / give the month as YYYY-MM"),
-        metadata={"description": "the last month shown, YYYY-MM"},
-    )
+    month = Month(required=True, metadata={"description": "the last month shown, YYYY-MM"})
+
+
+class ConfirmSchema(InputSchema):
+    family_id = fields.UUID(required=True)
+    month = Month(required=True, metadata={"description": "YYYY-MM, in Asia/Shanghai"})
+    bottom = fields.Integer(strict=True, validate=validate.Range(min=1, max=1000))
+    bottom_share = Number(validate=validate.Range(min=0, max=1, min_inclusive=False))
+
+    @validates_schema
+    def _one_bottom(self, data, **_kwargs):
+        if "bottom" in data and "bottom_share" in data:
+            raise ValidationError("bottom 与 bottom_share 二选一 / give bottom or bottom_share", "bottom")
+
+
+class SummonsQuerySchema(QuerySchema):
+    family_id = fields.UUID()
+    month = fields.String(validate=validate.Regexp(r"^20[0-9]{2}-(0[1-9]|1[0-2])$"))
+
+
+class SummonsSchema(OutputSchema):
+    id = fields.UUID()
+    family_id = fields.UUID()
+    month = fields.String()
+    site_id = fields.UUID()
+    enterprise_id = fields.UUID(allow_none=True)
+    sector = fields.String(allow_none=True)
+    rank = fields.Integer()
+    previous_rank = fields.Integer()
+    ranked = fields.Integer()
+    score = fields.Float()
+    confirmed_by = fields.UUID()
+    created_at = fields.AwareDateTime()
 
 
 class UnitMonthSchema(OutputSchema):

@@ -6,9 +6,10 @@ import pytest
 
 from server.areas.models import Area
 from server.core.db import db
+from server.evidence import services as evidence
 from server.inspections.rankings import bottom_size, ranked
 from tests.conftest import make_site, uid
-from tests.inspections.factory import answers, inspection_body, published
+from tests.inspections.factory import answers, inspection_body, published, template_body
 
 SHANGHAI = timezone(timedelta(hours=8))
 
@@ -57,7 +58,7 @@ def assess(caller, template, site, at, **values):
     return sent.json["percentage"]
 
 
-def test_a_unit_in_the_bottom_group_two_months_running_is_flagged_for_summons(login_as, markets):
+def test_a_unit_in_the_bottom_group_two_months_running_is_flagged_for_summons(app, login_as, markets):
     admin, officer = login_as("admin"), login_as("station_officer")
     template = published(admin, kind="assessment", site_types=["market"])
     october, november = datetime(2026, 10, 15, 10, tzinfo=SHANGHAI), datetime(2026, 11, 15, 10, tzinfo=SHANGHAI)
@@ -125,6 +126,22 @@ def test_a_unit_in_the_bottom_group_two_months_running_is_flagged_for_summons(lo
     )
     assert hidden.status_code == 404  # another unit's history: not found
 
+    # the month confirmed: B is put on record for 约谈, once, and seen where its site is seen
+    month = {"family_id": template["family_id"], "month": "2026-11", "bottom": 1}
+    assert login_as("department_officer").post("/api/v1/summonses", json=month).status_code == 403  # not its own
+    assert login_as("enterprise_user").post("/api/v1/summonses", json=month).status_code == 403
+    supervisor = login_as("supervisor")
+    confirmed = supervisor.post("/api/v1/summonses", json=month)
+    assert confirmed.status_code == 200, confirmed.json
+    assert [(s["site_id"], s["rank"], s["previous_rank"], s["ranked"]) for s in confirmed.json] == [
+        (str(markets["B"]), 4, 3, 4)
+    ]
+    assert [s["id"] for s in supervisor.post("/api/v1/summonses", json=month).json] == [confirmed.json[0]["id"]]
+    assert [s["id"] for s in officer.get("/api/v1/summonses").json] == [confirmed.json[0]["id"]]
+    assert login_as("station_officer_b").get("/api/v1/summonses").json == []
+    with app.app_context():
+        assert [e.action for e in evidence.timeline("summons", confirmed.json[0]["id"])] == ["flag"]
+
 
 @pytest.mark.parametrize(
     "query",
@@ -149,3 +166,13 @@ def test_a_checklist_never_published_has_no_ranking(login_as):
     draft = admin.post("/api/v1/inspection-templates", json={"kind": "assessment", "name": "草稿"}).json
     got = admin.get("/api/v1/inspection-rankings", query_string={"family_id": draft["family_id"], "month": "2026-11"})
     assert got.status_code == 404
+
+
+def test_a_department_confirms_its_own_sectors_checklists(login_as):
+    department = login_as("department_officer")
+    own = department.post(
+        "/api/v1/inspection-templates", json={**template_body(kind="assessment"), "site_types": ["market"]}
+    ).json
+    department.post(f"/api/v1/inspection-templates/{own['id']}/publish")
+    confirmed = department.post("/api/v1/summonses", json={"family_id": own["family_id"], "month": "2026-11"})
+    assert confirmed.status_code == 200 and confirmed.json == []  # nobody assessed: nobody summoned
