@@ -13,8 +13,9 @@ from server.core.errors import error
 from server.core.i18n import tr
 from server.evidence import services as evidence
 from server.hazards.schemas import EventSchema
-from server.inspections import rankings, services
+from server.inspections import rankings, services, templates
 from server.inspections.models import Inspection, InspectionHazard, InspectionTemplate, Summons
+from server.inspections.refusals import Refused
 from server.inspections.schemas import (
     ConfirmSchema,
     CorrectionSchema,
@@ -47,9 +48,7 @@ def _manageable(template_id) -> InspectionTemplate:
     template = get_or_404(InspectionTemplate, template_id, clause=_template_scope(), lock=True)
     manage = InspectionTemplate.manage_clause(grants("templates.manage"))
     if db.session.scalar(select(InspectionTemplate.id).where(InspectionTemplate.id == template.id, manage)) is None:
-        raise services.Refused(
-            403, "template_outside_scope", None, "没有权限修改该检查表", "You may not edit this checklist"
-        )
+        raise Refused(403, "template_outside_scope", None, "没有权限修改该检查表", "You may not edit this checklist")
     return template
 
 
@@ -80,14 +79,14 @@ class Templates(ApiView):
         found = paginate(
             stmt, pagination_parameters, order_by=(InspectionTemplate.name, InspectionTemplate.number.desc())
         )
-        return [services.template_view(t) for t in found]
+        return [templates.template_view(t) for t in found]
 
     @requires("templates.manage")
     @blp.arguments(TemplateCreateSchema)
     @blp.response(201, TemplateSchema)
     def post(self, body):
         """新建检查表 / A new checklist, as the draft of its first version"""
-        return services.template_view(services.create_template(g.identity, body, grants("templates.manage")))
+        return templates.template_view(templates.create_template(g.identity, body, grants("templates.manage")))
 
 
 @blp.route("/inspection-templates/<uuid:template_id>")
@@ -97,7 +96,7 @@ class TemplateById(ApiView):
     @blp.response(200, TemplateSchema)
     def get(self, template_id: uuid.UUID):
         """一个检查表版本 / One checklist version, with its sections and items"""
-        return services.template_view(get_or_404(InspectionTemplate, template_id, clause=_template_scope()))
+        return templates.template_view(get_or_404(InspectionTemplate, template_id, clause=_template_scope()))
 
     @requires("templates.manage")
     @blp.etag
@@ -108,11 +107,11 @@ class TemplateById(ApiView):
     def patch(self, body, template_id: uuid.UUID):
         """修改检查表 / Change a draft; a change to a published version makes the next version's draft"""
         template = _manageable(template_id)
-        blp.check_etag(services.template_view(template), TemplateSchema)
-        changed, created = services.edit_template(g.identity, template, body, grants("templates.manage"))
+        blp.check_etag(templates.template_view(template), TemplateSchema)
+        changed, created = templates.edit_template(g.identity, template, body, grants("templates.manage"))
         if created:
             answer_with(201)
-        return services.template_view(changed)
+        return templates.template_view(changed)
 
 
 @blp.route("/inspection-templates/<uuid:template_id>/publish")
@@ -122,8 +121,8 @@ class Publish(ApiView):
     def post(self, template_id: uuid.UUID):
         """发布 / Publish a draft; the version published before it is archived (inspections on it still submit)"""
         template = _manageable(template_id)
-        services.publish(g.identity, template)
-        return services.template_view(template)
+        templates.publish(g.identity, template)
+        return templates.template_view(template)
 
 
 @blp.route("/inspection-templates/<uuid:template_id>/archive")
@@ -133,8 +132,8 @@ class Archive(ApiView):
     def post(self, template_id: uuid.UUID):
         """归档 / Archive a published version: no new inspection starts on it"""
         template = _manageable(template_id)
-        services.archive(g.identity, template)
-        return services.template_view(template)
+        templates.archive(g.identity, template)
+        return templates.template_view(template)
 
 
 @blp.route("/inspections")

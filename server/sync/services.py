@@ -28,7 +28,7 @@ from server.hazards import services as hazards
 from server.hazards.etags import etag  # the ETag a transition must send back as If-Match
 from server.hazards.models import Hazard
 from server.hazards.schemas import HazardSchema
-from server.inspections import services as inspections
+from server.inspections import templates as checklists
 from server.inspections.models import InspectionTemplate
 from server.inspections.schemas import TemplateSchema
 from server.sites import services as sites
@@ -195,5 +195,5 @@ def _templates(identity, ids: list[uuid.UUID]) -> list[dict]:
     ).all()
     schema = TemplateSchema()
     return [
-        {"kind": "template", "id": t.id, "etag": None, "data": schema.dump(inspections.template_view(t))} for t in found
+        {"kind": "template", "id": t.id, "etag": None, "data": schema.dump(checklists.template_view(t))} for t in found
     ]
