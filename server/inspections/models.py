@@ -33,6 +33,16 @@ MODES = {
 # the hazard's source (hazards.models.SOURCES) for a failed item found in each mode
 HAZARD_SOURCE = {"routine_patrol": "patrol", "self_check": "self_report"}
 INSPECTOR_ROLES = {"lead": ("检查人", "Inspector"), "co": ("协同检查人", "Co-inspector"), "expert": ("专家", "Expert")}
+# The events the inspections put on the record (evidence), by action: of an inspection, a template, a summons.
+EVENTS = {
+    "submit": ("提交检查", "Submitted"),
+    "correct": ("更正检查", "Corrected"),
+    "create": ("新建检查表", "Checklist created"),
+    "edit": ("修改检查表", "Checklist edited"),
+    "publish": ("发布检查表", "Checklist published"),
+    "archive": ("归档检查表", "Checklist archived"),
+    "flag": ("列入约谈", "Summoned"),
+}
 # Why an inspection is flagged for a supervisor's eye: nothing odd is refused, it is recorded.
 FLAGS = {
     "no_checkin": ("未到场打卡", "No check-in at the site"),

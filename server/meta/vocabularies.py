@@ -93,6 +93,9 @@ class VocabulariesSchema(OutputSchema):
     critical_scopes = fields.List(fields.Nested(TermSchema), metadata={"description": "否决项: what failing it fails"})
     fail_requirements = fields.List(fields.Nested(TermSchema), metadata={"description": "what a failing answer needs"})
     inspection_flags = fields.List(fields.Nested(TermSchema))
+    inspection_events = fields.List(
+        fields.Nested(TermSchema), metadata={"description": "the events of inspections, checklists and summonses"}
+    )
 
 
 # name in the answer → its table: code → (Chinese, English, anything else the domain keeps there)
@@ -112,6 +115,7 @@ TABLES = {
     "critical_scopes": scoring.CRITICAL,
     "fail_requirements": scoring.FAIL_REQUIRES,
     "inspection_flags": inspections.FLAGS,
+    "inspection_events": inspections.EVENTS,
 }
 
 

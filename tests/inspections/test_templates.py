@@ -138,6 +138,7 @@ def test_the_field_app_names_kinds_modes_and_answers_from_the_vocabularies(login
     assert {t["code"] for t in words["answer_types"]} == {"pass_fail_na", "choice", "number", "text", "photo"}
     assert {t["code"]: t["zh"] for t in words["critical_scopes"]}["whole"] == "否决整张检查表"
     assert "no_checkin" in {t["code"] for t in words["inspection_flags"]}
+    assert {t["code"]: t["zh"] for t in words["inspection_events"]}["flag"] == "列入约谈"
 
 
 def test_the_checklists_for_a_kind_of_site_are_those_naming_it_or_none(login_as):
