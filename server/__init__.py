@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask, api: Api):
     from server.checkins.resources import blp as checkins
     from server.enterprises.resources import blp as enterprises
     from server.hazards.resources import blp as hazards
+    from server.inspections.resources import blp as inspections
     from server.meta.resources import blp as meta, docs_assets
     from server.notifications.resources import blp as inbox
     from server.people.resources import blp as users, colleagues
@@ -88,7 +89,22 @@ def _register_blueprints(app: Flask, api: Api):
     from server.tags.resources import blp as tags, scan
     from server.web import web as field_app
 
-    for blp in (auth, areas, users, colleagues, enterprises, sites, tags, checkins, photos, hazards, inbox, sync, meta):
+    for blp in (
+        auth,
+        areas,
+        users,
+        colleagues,
+        enterprises,
+        sites,
+        tags,
+        checkins,
+        photos,
+        hazards,
+        inspections,
+        inbox,
+        sync,
+        meta,
+    ):
         api.register_blueprint(blp)
     if app.config["API_DOCS"]:
         app.register_blueprint(docs_assets)

@@ -186,6 +186,8 @@ def load_config(instance_path: Path, env=None) -> dict:
             "major": _int(env, "HAZARD_DEADLINE_DAYS_MAJOR", 30),
         },
         "HAZARD_REINSPECTION_DAYS": _int(env, "HAZARD_REINSPECTION_DAYS", 3),
+        # the bottom group of a checklist's monthly ranking: the last this many units (twice in a row: 约谈)
+        "RANKING_BOTTOM_N": _int(env, "RANKING_BOTTOM_N", 3),
         # how often each process fires due clocks and hands over pending work (web processes, with Redis, a third
         # as often as the workers)
         "MAINTENANCE_SECONDS": _int(env, "MAINTENANCE_SECONDS", 10),

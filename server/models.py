@@ -8,6 +8,7 @@ def import_all_models():
     from server.enterprises import models as _enterprises  # noqa: F401
     from server.evidence import models as _evidence  # noqa: F401
     from server.hazards import models as _hazards  # noqa: F401
+    from server.inspections import models as _inspections  # noqa: F401
     from server.jobs import models as _jobs  # noqa: F401
     from server.notifications import models as _notifications  # noqa: F401
     from server.people import models as _people  # noqa: F401

@@ -39,6 +39,7 @@ LAYERS = (
     "server.photos",
     "server.notifications",
     "server.hazards",
+    "server.inspections",  # scored checklists: their failed items are reported as hazards
     "server.sync",
     "server.meta",  # health, and the vocabularies of every domain
     # the application: the factory and what it loads

@@ -6,6 +6,7 @@ from server.core.db import db
 from server.people.models import RoleAssignment
 from tests.conftest import PEOPLE, uid
 from tests.hazards.test_loop import act, later, report, report_body
+from tests.inspections.factory import inspection_body, published
 from tests.photos.conftest import make_photo, put
 from tests.sync.test_feed import sync
 
@@ -173,6 +174,10 @@ LOOP_TABLE = [
     ("station_officer_b", "inbox", "mall", True),
     ("station_officer", "inbox", "mall", False),
     ("expert", "inbox", "mall", False),
+    # inspections, each by another user: seen as a hazard at its site would be (the lane's was never transferred)
+    *[(person, "inspections", "market", seen) for person, seen in IN_STREET_A.items()],
+    *[(person, "inspections", "lane", seen) for person, seen in {**LANE, "department_officer": False}.items()],
+    *[(person, "inspections", "mall", seen) for person, seen in MALL.items()],
 ]
 
 # (person, hazard, allowed actions; None: the hazard reads as absent): the roles one acts in are those held where
@@ -237,7 +242,17 @@ def loop_world(login_as, world):
     )
     assert checkin.status_code == 201, checkin.json
     thumb = reporter.get(f"/api/v1/photos/{photo}").json["urls"]["thumb"]
+    checklist = published(login_as("district_admin"), site_types=[])
+    inspections = {
+        key: inspector.post("/api/v1/inspections", json=inspection_body(checklist, world[site])).json["id"]
+        for key, site, inspector in (
+            ("market", "market_site", reporter),
+            ("lane", "fire_lane", station),
+            ("mall", "mall_site", station_b),
+        )
+    }
     return people, {
+        "inspections": inspections,
         "market": market,
         "lane": lane,
         "mall": mall,
@@ -311,7 +326,13 @@ def _sees_changes(caller, records, key):
     return records[key] in snapshot
 
 
+def _sees_inspections(caller, records, key):
+    target = records["inspections"][key]
+    return _one_and_listed(caller, f"/api/v1/inspections/{target}", "/api/v1/inspections", target)
+
+
 SEES = {
+    "inspections": _sees_inspections,
     "hazards": _sees_hazards,
     "photos": _sees_photos,
     "checkins": _sees_checkins,

@@ -46,6 +46,12 @@ PERMISSIONS = {
         {"supervisor", "admin", "station_officer", "department_officer", "enforcement_officer"}
     ),
     "categories.manage": frozenset({"admin"}),  # the hazard categories (隐患类别) every report chooses from
+    # inspections: scoped as the hazards are (a site's areas, its enterprise, its sector), and each one's inspectors
+    "inspections.view": ALL_ROLES,
+    "inspections.submit": ALL_ROLES,
+    "templates.manage": frozenset({"admin", "department_officer"}),  # an officer: their own sector's templates
+    # confirming a month's ranking, which puts its 约谈 on record: a department for its own sector's checklists
+    "rankings.confirm": frozenset({"supervisor", "admin", "department_officer"}),
 }
 
 

@@ -1,5 +1,5 @@
 """Demo data (演示数据): communities, grids, people, enterprises and sites of a plausible Jianghan District,
-and a year of hazards at those sites (server.demo.history).
+a year of hazards at those sites (server.demo.history) and the checklists (server.demo.checklists).
 
 Everything is first planned from fixed seeds, without looking at the database; then only what is
 missing is added, found by natural keys (area code, username, USCC, site name + grid). So a second
@@ -16,7 +16,7 @@ from server.areas.models import Area
 from server.areas.services import check_placement, load_areas_csv
 from server.auth.services import hash_password
 from server.core.db import db
-from server.demo import history, names
+from server.demo import checklists, history, names
 from server.enterprises.models import SECTORS, Enterprise
 from server.enterprises.uscc import check_character
 from server.hazards.services import ensure_categories
@@ -127,6 +127,7 @@ def load() -> dict[str, int]:
     counts["tags"] = add_tags()
     db.session.flush()
     counts["hazards"] = history.add()  # a year of the loop at those sites, once
+    counts["templates"] = checklists.add()  # the community patrol checklist
     return counts
 
 

@@ -12,6 +12,7 @@ from server.core.api import OutputSchema
 from server.enterprises.models import SECTORS
 from server.hazards import machine
 from server.hazards.models import DOCUMENT_KINDS, LEVELS
+from server.inspections import models as inspections, scoring
 from server.people.models import ROLE_AREA_LEVELS
 from server.sites.models import RISK_LEVELS, SITE_TYPES
 
@@ -101,6 +102,19 @@ class VocabulariesSchema(OutputSchema):
         fields.Nested(TermSchema), metadata={"description": "what a hazard's `flags` shows beside its state"}
     )
     document_kinds = fields.List(fields.Nested(TermSchema), metadata={"description": "the loop's documents (文书)"})
+    # inspections (检查): their templates, modes, answers, and what flags them
+    template_kinds = fields.List(fields.Nested(TermSchema))
+    template_states = fields.List(fields.Nested(TermSchema))
+    inspection_modes = fields.List(fields.Nested(TermSchema))
+    inspector_roles = fields.List(fields.Nested(TermSchema))
+    answer_types = fields.List(fields.Nested(TermSchema))
+    answer_outcomes = fields.List(fields.Nested(TermSchema))
+    critical_scopes = fields.List(fields.Nested(TermSchema), metadata={"description": "否决项: what failing it fails"})
+    fail_requirements = fields.List(fields.Nested(TermSchema), metadata={"description": "what a failing answer needs"})
+    inspection_flags = fields.List(fields.Nested(TermSchema))
+    inspection_events = fields.List(
+        fields.Nested(TermSchema), metadata={"description": "the events of inspections, checklists and summonses"}
+    )
 
 
 # name in the answer → its table: code → (Chinese, English, anything else the domain keeps there); roles have their own
@@ -111,6 +125,16 @@ TABLES = {
     "sectors": SECTORS,
     "document_kinds": DOCUMENT_KINDS,
     "hazard_levels": LEVELS,
+    "template_kinds": inspections.KINDS,
+    "template_states": inspections.TEMPLATE_STATES,
+    "inspection_modes": inspections.MODES,
+    "inspector_roles": inspections.INSPECTOR_ROLES,
+    "answer_types": scoring.ANSWER_TYPES,
+    "answer_outcomes": scoring.OUTCOMES,
+    "critical_scopes": scoring.CRITICAL,
+    "fail_requirements": scoring.FAIL_REQUIRES,
+    "inspection_flags": inspections.FLAGS,
+    "inspection_events": inspections.EVENTS,
 }
 
 

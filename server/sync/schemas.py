@@ -14,7 +14,7 @@ class FeedQuerySchema(QuerySchema):
 
 
 class ChangeSchema(OutputSchema):
-    kind = fields.String(metadata={"description": "site or hazard"})
+    kind = fields.String(metadata={"description": "site, hazard or template (a checklist version)"})
     id = fields.UUID()
     etag = fields.String(allow_none=True, metadata={"description": "a hazard's version: send it as If-Match"})
     data = fields.Dict(

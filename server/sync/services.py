@@ -28,17 +28,21 @@ from server.hazards import services as hazards
 from server.hazards.etags import etag  # the ETag a transition must send back as If-Match
 from server.hazards.models import Hazard
 from server.hazards.schemas import HazardSchema
+from server.inspections import templates as checklists
+from server.inspections.models import InspectionTemplate
+from server.inspections.schemas import TemplateSchema
 from server.sites import services as sites
 from server.sites.models import Site
 from server.sites.schemas import SiteSchema
 from server.tags.models import SiteTag
 
-FEED_RECORDS = ("hazard", "site", "site_tag")
+FEED_RECORDS = ("hazard", "site", "site_tag", "inspection_template")
 SCAN = 2000  # events read per call: most of them concern other users' scopes and are passed over
 # the snapshot's hazards: the open ones, those received this recently, and those still listed (挂牌督办) though closed,
 # which wait for the district to de-list them
 RECENT = timedelta(days=30)
-PHASES = ("sites", "hazards")
+PHASES = ("sites", "hazards", "templates")
+KINDS = {"site": "site", "hazard": "hazard", "inspection_template": "template"}  # a record's kind in the feed
 
 
 class BadCursor(DomainError, ValueError):
@@ -93,6 +97,9 @@ def _snapshot(identity, cursor: Cursor, limit: int):
     if cursor.phase == "sites":
         stmt = select(Site.id).where(Site.scope_clause(grants("sites.view"))).order_by(Site.id)
         load = _sites
+    elif cursor.phase == "templates":  # the checklists one may start an inspection on
+        stmt = select(InspectionTemplate.id).where(InspectionTemplate.state == "published")
+        stmt, load = stmt.order_by(InspectionTemplate.id), _templates
     else:
         stmt = select(Hazard.id).where(
             _hazard_scope(identity),
@@ -135,12 +142,15 @@ def _since(identity, cursor: Cursor, limit: int):
             break
     if not events:
         return [], cursor, False
-    wanted = {kind: [uuid.UUID(record_id) for (k, record_id) in touched if k == kind] for kind in ("site", "hazard")}
+    wanted = {kind: [uuid.UUID(record_id) for (k, record_id) in touched if k == kind] for kind in KINDS}
     loaded = {
         (change["kind"], str(change["id"])): change
-        for change in _sites(identity, wanted["site"]) + _hazards(identity, wanted["hazard"])
+        for change in _sites(identity, wanted["site"])
+        + _hazards(identity, wanted["hazard"])
+        + _templates(identity, wanted["inspection_template"])
     }
-    page = [loaded[key] for key in touched if key in loaded]  # in the order of their latest change
+    # in the order of their latest change
+    page = [loaded[(KINDS[kind], record_id)] for kind, record_id in touched if (KINDS[kind], record_id) in loaded]
     return page, Cursor(events[-1].seq), len(events) == SCAN or len(touched) == limit
 
 
@@ -178,4 +188,18 @@ def _hazards(identity, ids: list[uuid.UUID]) -> list[dict]:
     return [
         {"kind": "hazard", "id": hazard.id, "etag": etag(hazard), "data": schema.dump(view)}
         for hazard, view in zip(found, hazards.views(found, identity), strict=True)
+    ]
+
+
+def _templates(identity, ids: list[uuid.UUID]) -> list[dict]:
+    """Checklist versions as published or archived (a phone drops an archived one it holds no inspection on);
+    drafts stay with their editors."""
+    if not ids or grants("inspections.view").empty:
+        return []
+    found = db.session.scalars(
+        select(InspectionTemplate).where(InspectionTemplate.id.in_(ids), InspectionTemplate.state != "draft")
+    ).all()
+    schema = TemplateSchema()
+    return [
+        {"kind": "template", "id": t.id, "etag": None, "data": schema.dump(checklists.template_view(t))} for t in found
     ]

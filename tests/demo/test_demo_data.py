@@ -71,7 +71,16 @@ def test_load_adds_the_plans_figures_once(app):
         assert set(tags) == set(db.session.scalars(select(Site.id).where(Site.is_demo)))
         assert all(resolve(code).tag.site_id == site_id for site_id, code in tags.items())
 
-        assert load() == {"areas": 0, "users": 0, "enterprises": 0, "sites": 0, "tags": 0, "hazards": 0}
+        assert counts["templates"] == 1
+        assert load() == {
+            "areas": 0,
+            "users": 0,
+            "enterprises": 0,
+            "sites": 0,
+            "tags": 0,
+            "hazards": 0,
+            "templates": 0,
+        }
         assert snapshot() == (rows_after, edits_after)
 
 

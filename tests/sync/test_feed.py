@@ -63,7 +63,7 @@ def test_a_small_limit_pages_without_losing_or_repeating(login_as, world):
     assert ids(changes, "hazard") == reported and calls == 3
     first, _, calls = sync(worker, None, limit=2)  # the snapshot pages too
     assert ids(first, "hazard") == sorted(reported) and ids(first, "site") == [str(world["market_site"])]
-    assert calls == 5  # 1 site, 2 + 2 + 1 hazards, then the changes made since the snapshot began: none
+    assert calls == 6  # 1 site, 2 + 2 + 1 hazards, 1 of templates (none), then the changes since the snapshot: none
 
 
 def test_a_new_tag_or_an_edit_sends_the_site_again_with_its_live_tag_code(login_as, world):
