@@ -16,7 +16,20 @@ import { Outbox } from './ui/outbox.js';
 import { Settings } from './ui/settings.js';
 import { Summary } from './ui/summary.js';
 import { OutboxStatus } from './ui/parts.js';
-import { AdminScreen } from './ui/admin/index.js';
+
+let admin = null; // the admin's screens, once loaded
+/** The admin's screens: few users need them, so they load when first opened, not with every phone's first screen
+ * (precached like the rest, so they open offline too). */
+function AdminScreen(props) {
+  const [loaded, setLoaded] = useState(admin);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    if (!loaded) import('./ui/admin/index.js').then((m) => { admin = m; setLoaded(m); }).catch(() => setFailed(true));
+  }, []);
+  if (loaded) return html`<${loaded.AdminScreen} ...${props} />`;
+  return html`<main id="main"><h1 tabindex="-1">${t('adminTitle')}</h1>
+    <p class="muted" role="status">${failed ? t('screenNotLoaded') : t('screenLoading')}</p></main>`;
+}
 
 function screen(route) {
   const [a, b] = route.params;

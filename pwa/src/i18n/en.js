@@ -225,4 +225,5 @@ export default {
   adminSwitchedOff: 'Switched off',
   adminFilters: 'Filters', adminFiltersOn: 'on',
   searchEnterprises: 'Search enterprises by name or address', noEnterprisesFound: 'No enterprise matches.',
+  screenLoading: 'Opening…', screenNotLoaded: 'This screen cannot be opened right now; try again online.',
 };

@@ -238,4 +238,5 @@ export default {
   adminSwitchedOff: '已停用',
   adminFilters: '筛选', adminFiltersOn: '已筛选',
   searchEnterprises: '搜索企业名称或地址', noEnterprisesFound: '没有符合条件的企业。',
+  screenLoading: '正在打开…', screenNotLoaded: '此页面暂时无法打开，请联网后重试。',
 };
