@@ -30,6 +30,11 @@ export default [
     languageOptions: { globals: { ...globals.browser, __APP_VERSION__: 'readonly' } },
   },
   {
+    // index.html's classic script, run before the app's module (public/ is copied into dist as is).
+    files: ['public/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser } },
+  },
+  {
     // No window or document here; the lib/ modules it imports run in the page and in the worker.
     files: ['src/sw.js'],
     languageOptions: { globals: { ...globals.serviceworker } },

@@ -1,9 +1,20 @@
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url)));
 const api = process.env.SAFEGRID_API || 'http://127.0.0.1:8123';
+const dist = new URL('./dist/', import.meta.url);
+
+// Each precached file with the SHA-384 of what the build wrote: the service worker's install fetches it with
+// this integrity, so a download cut short (or a proxy's page in its place) is refused, never cached.
+const withIntegrity = async (entries) => ({
+  manifest: entries.map((entry) => ({
+    ...entry,
+    integrity: `sha384-${createHash('sha384').update(readFileSync(new URL(entry.url, dist))).digest('base64')}`,
+  })),
+});
 
 export default defineConfig({
   base: '/',
@@ -24,6 +35,7 @@ export default defineConfig({
         // The shell, the lazily loaded QR decoder (so scanning works offline too) and the icons.
         globPatterns: ['**/*.{js,css,html,png,webmanifest}'],
         rollupFormat: 'iife',
+        manifestTransforms: [withIntegrity],
       },
       manifest: {
         name: '江汉安全网格',

@@ -15,6 +15,7 @@ import { Outbox } from './ui/outbox.js';
 import { Settings } from './ui/settings.js';
 import { Summary } from './ui/summary.js';
 import { OutboxStatus } from './ui/parts.js';
+import { OfflineStatus } from './ui/offline-status.js';
 
 function screen(route) {
   const [a, b] = route.params;
@@ -70,6 +71,7 @@ export function App() {
       <${OutboxStatus} compact />
     </header>
     <${UpdatePrompt} />
+    <div class="offline-banner"><${OfflineStatus} once /></div>
     ${screen(route)}
     <nav class="bottom" aria-label=${t('mainNav')}>
       ${links.map(([name, href, label]) => html`<a key=${name} href=${href}

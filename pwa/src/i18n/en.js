@@ -67,4 +67,9 @@ export default {
   role_grid_worker: 'Grid worker', role_station_officer: 'Safety station', role_enterprise_user: 'Enterprise', role_supervisor: 'District bureau',
   role_department_officer: 'Department', role_enforcement_officer: 'Enforcement', role_expert: 'Expert', role_admin: 'Administrator',
   hazardsInScope: 'Hazards in scope ({n})', minutes: '{m} min',
+  // offline readiness and sign-in through a bad network (issue 13: network)
+  offlineTitle: 'Offline use', offlinePreparing: 'Getting ready for offline use…', offlineReady: 'Ready for offline use',
+  offlineRetrying: 'Offline preparation failed; trying again', offlineUnsupported: 'This browser cannot keep the app offline: open it in the phone’s own browser or Chrome.',
+  signingInRetry: 'Poor network: sign-in attempt {n}…', loginNetworkFailed: 'Poor network: sign-in did not finish. Move to better signal and tap “Sign in” again.',
+  loginFailedUnknown: 'Sign-in did not succeed; please try again.',
 };

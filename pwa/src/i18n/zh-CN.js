@@ -83,4 +83,9 @@ export default {
   role_grid_worker: '网格员', role_station_officer: '安监站', role_enterprise_user: '企业', role_supervisor: '区应急管理局',
   role_department_officer: '行业部门', role_enforcement_officer: '执法人员', role_expert: '专家', role_admin: '管理员',
   hazardsInScope: '范围内的隐患（{n}）', minutes: '{m} 分钟',
+  // offline readiness and sign-in through a bad network (issue 13: network)
+  offlineTitle: '离线使用', offlinePreparing: '正在准备离线使用…', offlineReady: '已可离线使用',
+  offlineRetrying: '离线准备失败，正在重试', offlineUnsupported: '此浏览器不支持离线使用，请用手机自带浏览器或 Chrome 打开。',
+  signingInRetry: '网络不稳定，正在第 {n} 次尝试登录…', loginNetworkFailed: '网络不稳定，登录未完成。请到信号好的地方再点“登录”。',
+  loginFailedUnknown: '登录未成功，请再试一次。',
 };
