@@ -30,9 +30,9 @@ export default [
     languageOptions: { globals: { ...globals.browser, __APP_VERSION__: 'readonly' } },
   },
   {
-    // index.html's classic script, run before the app's module (public/ is copied into dist as is).
-    files: ['public/**/*.js'],
-    languageOptions: { sourceType: 'script', globals: { ...globals.browser } },
+    // index.html's inline classic script (vite.config.js puts it there), run before the app's module.
+    files: ['src/boot.js'],
+    languageOptions: { sourceType: 'script' },
   },
   {
     // No window or document here; the lib/ modules it imports run in the page and in the worker.

@@ -16,6 +16,13 @@ const withIntegrity = async (entries) => ({
   })),
 });
 
+// src/boot.js inline in index.html, where a bad network cannot separate it from the page.
+const inlineBoot = {
+  name: 'safegrid-inline-boot',
+  transformIndexHtml: (page) => page.replace('<!-- boot: src/boot.js, inlined by vite.config.js -->',
+    `<script>${readFileSync(new URL('./src/boot.js', import.meta.url), 'utf8').replace(/^\s*\/\/.*\n/gm, '').trim()}</script>`),
+};
+
 export default defineConfig({
   base: '/',
   define: { __APP_VERSION__: JSON.stringify(version) },
@@ -25,6 +32,7 @@ export default defineConfig({
     proxy: { '/api': api, '^/[sS]/': api },
   },
   plugins: [
+    inlineBoot,
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src',

@@ -71,7 +71,7 @@ export function App() {
       <${OutboxStatus} compact />
     </header>
     <${UpdatePrompt} />
-    <div class="offline-banner"><${OfflineStatus} once /></div>
+    ${route.name !== 'settings' && html`<div class="offline-banner"><${OfflineStatus} once /></div>`}
     ${screen(route)}
     <nav class="bottom" aria-label=${t('mainNav')}>
       ${links.map(([name, href, label]) => html`<a key=${name} href=${href}

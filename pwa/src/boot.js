@@ -1,7 +1,8 @@
 // The first start's safety net, before the service worker holds the shell: a stylesheet or the app's
 // module whose download failed (a dropped or cut answer) is loaded again with back-off, under a new URL
-// so that the browser does not reuse the failure. A classic script in a file of its own, as the
-// Content-Security-Policy allows no inline code; index.html names it before the tags Vite adds.
+// so that the browser does not reuse the failure. Inline in index.html (vite.config.js puts it there,
+// before the tags Vite adds), as only what arrives with the page cannot itself be lost on the way; the
+// server's Content-Security-Policy allows it by its hash (server/web).
 (() => {
   const TRIES = 6;
   const tries = {};
