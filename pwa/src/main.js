@@ -12,7 +12,7 @@ import { navigate } from './router.js';
 import { codeFromInput, compactCode } from './lib/tags.js';
 import { installShell } from './lib/install.js';
 import { backoff } from './lib/retry.js';
-import { hasOfflineData } from './ui/offline-status.js';
+import { hasOfflineData } from './lib/readiness.js';
 
 setLang(currentLang());
 

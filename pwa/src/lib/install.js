@@ -4,7 +4,7 @@
  * reload. Reports the shell's state, and a new version waiting for the user's 更新.
  *
  * shell: 'installing' (the worker is fetching the shell), 'ready' (it is active and controls this page,
- * so the shell is cached whole), 'retrying' (the last try failed; another is scheduled), 'unsupported'.
+ * so the shell is cached whole), 'retrying' (tries have failed; another is scheduled), 'unsupported'.
  */
 import { backoff } from './retry.js';
 
@@ -27,7 +27,7 @@ export function installShell({ onShell, onUpdate, url = '/sw.js', container = gl
 
   function failed() {
     if (stopped) return;
-    onShell('retrying');
+    onShell(failures > 0 ? 'retrying' : 'installing'); // one blip is retried quietly: say it from the second
     clearTimeout(timer);
     timer = setTimeout(attempt, backoff(failures, timing));
     failures += 1;

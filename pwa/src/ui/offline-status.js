@@ -1,25 +1,11 @@
-/** Whether the app is ready for offline use, as the phone finds it: the shell installed, and once signed in the data. */
+/** Whether the app is ready for offline use (lib/readiness.js), in a line: 已可离线使用, or what it still waits for. */
 import { html } from 'htm/preact';
 import { useEffect, useReducer } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { state } from '../store.js';
+import { offlineReadiness } from '../lib/readiness.js';
 
 const SHOWN_KEY = 'safegrid.offlineReadyShown';
-
-/** What the screens need offline after sign-in: one whole pull of the feed, and the categories and vocabularies. */
-export const hasOfflineData = (state) => !!(state.sync?.lastSyncAt && state.categories.length && state.vocab);
-
-/**
- * 'ready' (the service worker controls the page, so the shell is cached whole, and a signed-in user's data
- * is on the phone), 'preparing', 'retrying' (a try failed; another is on its way) or 'unsupported'.
- */
-export function offlineReadiness(state) {
-  if (state.shell === 'unsupported') return 'unsupported';
-  const data = !state.session || hasOfflineData(state);
-  if (state.shell === 'ready' && data) return 'ready';
-  if (state.shell === 'retrying' || (!data && state.offlineDataTries > 1)) return 'retrying';
-  return 'preparing';
-}
 
 const MESSAGES = { ready: 'offlineReady', preparing: 'offlinePreparing', retrying: 'offlineRetrying',
   unsupported: 'offlineUnsupported' };
