@@ -102,7 +102,7 @@ export const isTransient = (error) => error.status === 0 || [502, 503, 504].incl
  * onRetry(attempt) before each new try. For a request that may safely reach the server twice: a read, or
  * a sign-in (a second token is harmless, and a successful sign-in gives its throttle count back).
  */
-export async function callPatiently(path, options = {}, { tries = 4, timeoutMs = 20_000, onRetry, wait } = {}) {
+export async function callPatiently(path, options = {}, { tries = 5, timeoutMs = 20_000, onRetry, wait } = {}) {
   return retrying(async () => {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
