@@ -59,6 +59,7 @@ def test_a_first_start_through_a_lossy_network_ends_signed_in_and_usable_offline
     # The cut stylesheet and module load again: the login form, styled.
     expect(page.get_by_label("手机号或用户名")).to_be_visible(timeout=30_000)
     assert styled(page)
+    expect(page.get_by_test_id("offline-status")).to_have_text(re.compile("正在准备离线使用…|已可离线使用"))
     page.get_by_label("手机号或用户名").fill("demo-grid")
     page.get_by_label("密码").fill(live.DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
