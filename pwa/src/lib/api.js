@@ -103,6 +103,8 @@ export const isTransient = (error) => error.status === 0 || [502, 503, 504].incl
  * a sign-in (a second token is harmless, and a successful sign-in gives its throttle count back).
  */
 export async function callPatiently(path, options = {}, { tries = 5, timeoutMs = 20_000, onRetry, wait } = {}) {
+  // With no network at all there is no point in waiting: the phone says so at once.
+  const retryable = (error) => isTransient(error) && globalThis.navigator?.onLine !== false;
   return retrying(async () => {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -111,7 +113,7 @@ export async function callPatiently(path, options = {}, { tries = 5, timeoutMs =
     } finally {
       clearTimeout(timer);
     }
-  }, { tries, retryable: isTransient, onRetry, wait });
+  }, { tries, retryable, onRetry, wait });
 }
 
 /** A file the API serves to the signed-in only (a document's PDF), as a Blob: a plain link would carry no token. */
