@@ -13,10 +13,11 @@ precaching is not throttled (CDP throttles the page). The baseline, measured in 
 page served by the same server (a copy of the build with blank.html added) on the same profile.
 --lighthouse also runs Lighthouse 12 (installed with npm into the temp directory, never into the
 project) on the login screen and, signed in as demo-grid, on the home screen, a site, the report form,
-"mine", the outbox and any --screen given, and prints their accessibility and best-practices scores
-with the audits that failed.
+"mine", the outbox and any --screen given (as demo-grid, or as the login named before it), and prints
+their accessibility and best-practices scores with the audits that failed.
 
-Run: .venv/bin/python bench/pwa_shell.py [--runs 3] [--lighthouse [--screen '#/summary' ...]]
+Run: .venv/bin/python bench/pwa_shell.py [--runs 3] [--lighthouse [--no-times] [--screen '#/summary'
+     --screen 'demo-admin=#/admin' ...]]
 Needs the built field app (pwa/dist: ./scripts/serve or ./scripts/test builds it) and Debian's chromium;
 --lighthouse needs npm. Prints figures; asserts nothing.
 """
@@ -192,8 +193,18 @@ def audit(binary: Path, url: str, port: int) -> dict:
         return json.load(open(report.name))
 
 
-def print_lighthouse(playwright, base: str, home: str, screens: list[str]):
-    binary = lighthouse_bin()
+def links_on(page) -> dict:
+    """The first site's and the first hazard's id on the screen, for the {site} and {hazard} of a screen."""
+    found = {}
+    for name in ("site", "hazard"):
+        link = page.locator(f"a[href^='#/{name}/']").first
+        if link.count():
+            found[name] = link.get_attribute("href").removeprefix(f"#/{name}/")
+    return found
+
+
+def audit_signed_in(playwright, binary: Path, base: str, login: str, screens: list[str], ready: str) -> list:
+    """Lighthouse on `screens` (with {site} and {hazard} filled from the home screen), signed in as `login`."""
     port = live.free_port()
     with tempfile.TemporaryDirectory() as profile:
         # the profile's own context is the one Lighthouse's new tabs open in, so they share the login
@@ -203,20 +214,35 @@ def print_lighthouse(playwright, base: str, home: str, screens: list[str]):
             args=[*live.CHROMIUM_ARGS, f"--remote-debugging-port={port}"],
             **live.PHONE,
         )
-        pages = [("login", base + "/")]
         try:
-            results = [(name, audit(binary, url, port)) for name, url in pages]
-            page = live.sign_in(context.pages[0] if context.pages else context.new_page(), base + "/", "demo-grid")
-            page.locator(home).first.wait_for(state="visible")
-            site = page.locator("a[href^='#/site/']").first.get_attribute("href").removeprefix("#/site/")
-            screens = [*GRID_WORKER_SCREENS, *screens]
-            for name, url in [
-                ("home (demo-grid)", base + "/"),
-                *((s, f"{base}/{s.format(site=site)}") for s in screens),
-            ]:
-                results.append((name, audit(binary, url, port)))
+            page = live.sign_in(context.pages[0] if context.pages else context.new_page(), base + "/", login)
+            page.locator(ready).first.wait_for(state="visible")
+            page.wait_for_timeout(2000)  # the first sync
+            fill = links_on(page)
+            return [(f"{s or 'home'} ({login})", audit(binary, f"{base}/{s.format(**fill)}", port)) for s in screens]
         finally:
             context.close()
+
+
+def print_lighthouse(playwright, base: str, home: str, screens: list[str]):
+    """The login screen, demo-grid's main screens, and each --screen ('#/x' as demo-grid, 'login=#/x' as login)."""
+    binary = lighthouse_bin()
+    port = live.free_port()
+    with tempfile.TemporaryDirectory() as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=live.chromium(), args=[*live.CHROMIUM_ARGS, f"--remote-debugging-port={port}"]
+        )
+        try:
+            results = [("login", audit(binary, base + "/", port))]
+        finally:
+            context.close()
+    by_login = {"demo-grid": ["", *GRID_WORKER_SCREENS]}
+    for screen in screens:
+        login, _, path = screen.rpartition("=")
+        by_login.setdefault(login or "demo-grid", []).append(path)
+    for login, paths in by_login.items():
+        ready = home if login == "demo-grid" else "main h1"
+        results += audit_signed_in(playwright, binary, base, login, paths, ready)
     print("Lighthouse 12 (its mobile defaults), scores out of 100:")
     for name, report in results:
         scores = {key: round(cat["score"] * 100) for key, cat in report["categories"].items()}
@@ -225,7 +251,7 @@ def print_lighthouse(playwright, base: str, home: str, screens: list[str]):
             for a in report["audits"].values()
             if a.get("scoreDisplayMode") == "binary" and a.get("score") == 0
         ]
-        print(f"  {name:<28} accessibility {scores['accessibility']:3}  best practices {scores['best-practices']:3}")
+        print(f"  {name:<40} accessibility {scores['accessibility']:3}  best practices {scores['best-practices']:3}")
         for title in failed:
             print(f"      failed: {title}")
 
@@ -239,8 +265,10 @@ def main():
         "--screen",
         action="append",
         default=[],
-        help="another screen for Lighthouse, e.g. '#/hazard/<id>' ({site} is a site's id)",
+        help="another screen for Lighthouse: '#/x' as demo-grid, 'demo-admin=#/admin' as another login "
+        "({site}, {hazard}: the first site's and hazard's id on that login's home screen)",
     )
+    parser.add_argument("--no-times", action="store_true", help="skip the timings (with --lighthouse)")
     args = parser.parse_args()
     live.check_built()
     print_sizes(live.PWA_DIST)
@@ -255,7 +283,8 @@ def main():
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=live.chromium(), args=live.CHROMIUM_ARGS)
-                print_times(browser, server.url, args.runs, args.home)
+                if not args.no_times:
+                    print_times(browser, server.url, args.runs, args.home)
                 browser.close()
                 if args.lighthouse:
                     print_lighthouse(playwright, server.url, args.home, args.screen)

@@ -81,14 +81,14 @@ def _register_blueprints(app: Flask, api: Api):
     from server.hazards.resources import blp as hazards
     from server.meta.resources import blp as meta, docs_assets
     from server.notifications.resources import blp as inbox
-    from server.people.resources import blp as users
+    from server.people.resources import blp as users, colleagues
     from server.photos.resources import blp as photos
     from server.sites.resources import blp as sites
     from server.sync.resources import blp as sync
     from server.tags.resources import blp as tags, scan
     from server.web import web as field_app
 
-    for blp in (auth, areas, users, enterprises, sites, tags, checkins, photos, hazards, inbox, sync, meta):
+    for blp in (auth, areas, users, colleagues, enterprises, sites, tags, checkins, photos, hazards, inbox, sync, meta):
         api.register_blueprint(blp)
     if app.config["API_DOCS"]:
         app.register_blueprint(docs_assets)

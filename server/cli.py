@@ -12,7 +12,7 @@ from server.core.db import db
 from server.demo.loader import load
 from server.evidence.services import verify
 from server.hazards.clocks import tick
-from server.jobs import QUEUES, sweep
+from server.jobs import QUEUES, run_after_commit, sweep
 from server.jobs.worker import run_worker
 from server.migrate import alembic_config
 from server.sites.models import Site
@@ -67,6 +67,7 @@ def load_demo():
         )
     counts = load()
     db.session.commit()
+    run_after_commit()  # the load's own jobs (its listing notices) now, as a request's commit does
     for name, count in counts.items():
         click.echo(f"{name}: {count} added")
 

@@ -178,20 +178,20 @@ LOOP_TABLE = [
 # (person, hazard, allowed actions; None: the hazard reads as absent): the roles one acts in are those held where
 # the hazard is, so a role's actions appear only within its scope
 ACTIONS_TABLE = [
-    ("station_officer", "market", ["submit_rectification"]),
+    ("station_officer", "market", ["invite_expert", "submit_rectification"]),
     ("enterprise_user", "market", ["submit_rectification"]),  # its own enterprise's
     ("grid_worker", "market", []),
-    ("enforcement_officer", "market", []),
+    ("enforcement_officer", "market", ["order_rectification"]),  # by law, theirs alone
     ("department_officer", "market", []),
-    ("supervisor", "market", []),
+    ("supervisor", "market", ["invite_expert"]),
     ("district_admin", "market", []),
     ("station_officer_b", "market", None),
     ("expert", "market", None),
     ("admin", "market", None),
-    ("station_officer", "lane", ["issue_notice", "merge", "transfer"]),
-    ("enforcement_officer", "lane", ["issue_notice"]),
+    ("station_officer", "lane", ["invite_expert", "issue_notice", "merge", "transfer"]),
+    ("enforcement_officer", "lane", ["issue_notice", "order_rectification"]),
     ("department_officer", "lane", ["issue_notice"]),  # the sector it was transferred to
-    ("supervisor", "lane", []),
+    ("supervisor", "lane", ["invite_expert"]),
     ("grid_worker", "lane", None),
     ("enterprise_user", "lane", None),
     ("station_officer_b", "mall", ["acknowledge", "merge", "reject", "transfer"]),

@@ -4,7 +4,8 @@ import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
 import { t } from './i18n/index.js';
 import { useRoute } from './router.js';
 import { outbox, state, subscribe } from './store.js';
-import { rolesOf, Home } from './ui/home.js';
+import { OFFICE_ROLES, rolesOf, Home } from './ui/home.js';
+import { Hazards } from './ui/hazards.js';
 import { Login } from './ui/login.js';
 import { Scan, TagOpen } from './ui/scan.js';
 import { Site } from './ui/site.js';
@@ -15,6 +16,7 @@ import { Outbox } from './ui/outbox.js';
 import { Settings } from './ui/settings.js';
 import { Summary } from './ui/summary.js';
 import { OutboxStatus } from './ui/parts.js';
+import { AdminScreen } from './ui/admin/index.js';
 import { OfflineStatus } from './ui/offline-status.js';
 
 function screen(route) {
@@ -25,10 +27,12 @@ function screen(route) {
     case 'site': return html`<${Site} key=${a + b} id=${a} code=${b} />`;
     case 'report': return html`<${Report} key=${a + b} siteId=${a} code=${b} />`;
     case 'hazard': return html`<${Hazard} key=${a} id=${a} />`;
+    case 'hazards': return html`<${Hazards} query=${route.query} />`;
     case 'mine': return html`<${Mine} />`;
     case 'outbox': return html`<${Outbox} />`;
     case 'settings': return html`<${Settings} />`;
     case 'summary': return html`<${Summary} />`;
+    case 'admin': return html`<${AdminScreen} key=${route.params.join('/')} section=${a} id=${b} />`;
     default: return html`<${Home} />`;
   }
 }
@@ -62,6 +66,7 @@ export function App() {
   const roles = rolesOf(state.session.user);
   const links = [['home', '#/', t('navHome')],
     ...(roles.has('grid_worker') || roles.has('enterprise_user') ? [['mine', '#/mine', t('navMine')]] : []),
+    ...(OFFICE_ROLES.some((r) => roles.has(r)) ? [['hazards', '#/hazards', t('navHazards')]] : []),
     ...(roles.has('supervisor') || roles.has('admin') ? [['summary', '#/summary', t('navSummary')]] : []),
     ['outbox', '#/outbox', t('navOutbox')], ['settings', '#/settings', t('navSettings')]];
   return html`

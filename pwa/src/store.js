@@ -6,6 +6,7 @@ import { SYNC_TAG } from './lib/background-sync.js';
 import { applySent, recordCheckin, refreshHazard } from './lib/sent.js';
 import { bareEtag, createSync } from './lib/sync.js';
 import { mergeHazards } from './lib/view.js';
+import { KEPT_KEYS } from './lib/kept.js';
 import { loadClockOffset, localIso } from './lib/clock.js';
 import { compactCode, serialOf } from './lib/tags.js';
 import { position } from './lib/geo.js';
@@ -111,7 +112,7 @@ async function clearCaches() {
   await withDB(async (db) => {
     const tx = db.transaction(['sites', 'hazards', 'notifications', 'tags', 'meta'], 'readwrite');
     for (const store of ['sites', 'hazards', 'notifications', 'tags']) await tx.objectStore(store).clear();
-    for (const key of ['sync', 'checkins', 'summary']) await tx.objectStore('meta').delete(key);
+    for (const key of ['sync', 'checkins', 'summary', 'enterprises', ...KEPT_KEYS]) await tx.objectStore('meta').delete(key);
     await tx.done;
   });
   await globalThis.caches?.delete('safegrid-photos-v1');

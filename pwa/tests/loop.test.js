@@ -26,6 +26,9 @@ const VOCAB = {
     { code: 'issue_notice', zh: '下达整改意见', en: 'Issue notice', from: ['acknowledged'], to: 'rectifying',
       fields: [{ name: 'deadline', kind: 'date', required: false, zh: '整改期限', en: 'Deadline', parts: [], choices: [],
         hint: { zh: '不填则按等级默认', en: 'Empty: the default for the level' } }] },
+    { code: 'order_rectification', zh: '责令限期整改', en: 'Order rectification', from: ['acknowledged'], to: 'rectifying',
+      fields: [{ name: 'co_signer', kind: 'officer', role: 'enforcement_officer', required: true, zh: '第二执法人员',
+        en: 'Second signing officer', parts: [], choices: [], hint: null }] },
   ],
   hazard_fields: [{ name: 'regulator_reported_at', kind: 'date', zh: '报告监管部门日期', en: 'Reported to the regulator on', parts: [], choices: [], hint: null }],
   hazard_flags: [{ code: 'listed', zh: '挂牌督办', en: 'Listed for supervision' }, { code: 'extension_pending', zh: '延期待审批', en: 'Extension awaiting a decision' }],
@@ -76,6 +79,10 @@ describe('what a hazard\'s page and record show, as the server names it', () => 
     expect(eventDetails(VOCAB, asked, day)).toEqual(['延期至 2026-12-20']);
     expect(eventDetails(VOCAB, { action: 'report', data: { level: 'major' } }, day)).toEqual([]);
     expect(eventDetails(VOCAB, { action: 'decide_extension' }, day)).toEqual([]);
+    // the colleague picked, by the name the record keeps beside the id, never by the id
+    const ordered = { action: 'order_rectification', data: { co_signer: 'u-1', co_signer_name: '许静' } };
+    expect(eventDetails(VOCAB, ordered, day)).toEqual(['第二执法人员 许静']);
+    expect(eventDetails(VOCAB, { action: 'order_rectification', data: { co_signer: 'u-1' } }, day)).toEqual([]);
     setLang('en');
     expect(eventDetails(VOCAB, decided, day)).toEqual(['Refuse the extension']);
     setLang('zh-CN');

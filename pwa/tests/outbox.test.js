@@ -162,8 +162,11 @@ describe('outbox', () => {
     await box.enqueue(report('mine'));
     me = 'u2';
     await box.enqueue(report('theirs'));
+    // what the header counts is this account's own: u1's report is not "waiting" for u2
+    expect(await box.status()).toMatchObject({ queued: 1, total: 1, others: 1 });
     await box.flush();
     expect(calls.map((i) => i.id)).toEqual(['theirs']);
+    expect(await box.status()).toMatchObject({ queued: 0, others: 1 });
     me = 'u1';
     await box.flush();
     expect(calls.map((i) => i.id)).toEqual(['theirs', 'mine']);

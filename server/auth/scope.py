@@ -45,6 +45,7 @@ PERMISSIONS = {
     "hazards.summary": frozenset(
         {"supervisor", "admin", "station_officer", "department_officer", "enforcement_officer"}
     ),
+    "categories.manage": frozenset({"admin"}),  # the hazard categories (隐患类别) every report chooses from
 }
 
 

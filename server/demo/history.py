@@ -276,6 +276,7 @@ class _Planner:
             "clock_offset_s": offset,
             "enterprise_id": place.enterprise_id,
             "sector": place.sector,
+            "transferred_at": None,
             "state": "reported",
             "ack_due_at": received + self.ack_target,
             "acknowledged_at": None,
@@ -382,6 +383,8 @@ class _Planner:
                 row["acknowledged_at"] = at
             case "merge":
                 row["merged_into_id"] = uuid.UUID(body["duplicate_of"])
+            case "transfer":
+                row["sector"], row["transferred_at"] = body["sector"], at
             case "issue_notice":
                 row["deadline"], row["responsible_party"] = body["deadline"], body["responsible_party"]
             case "close":

@@ -99,6 +99,7 @@ class PlannedPerson:
     area_code: str | None = None
     uscc: str | None = None
     sector: str | None = None
+    certificate_no: str | None = None  # 执法证号, an enforcement officer's
 
 
 def load() -> dict[str, int]:
@@ -309,6 +310,8 @@ def plan_people(rng, grid_codes, enterprises, demo_market_uscc) -> list[PlannedP
         short = role.removesuffix("_officer")
         for k in range(1, count + 1):
             staff(f"demo-{short}" if k == 1 else f"{short}-{k}", role, DISTRICT)
+            if role == "enforcement_officer":  # two sign every enforcement order, each with their number
+                people[-1].certificate_no = f"4201030{k:05d}"
     for enterprise in enterprises:
         if enterprise.has_account:
             username = "demo-enterprise" if enterprise.uscc == demo_market_uscc else f"ent-{enterprise.uscc.lower()}"
@@ -325,6 +328,13 @@ def plan_people(rng, grid_codes, enterprises, demo_market_uscc) -> list[PlannedP
 
 
 # ---- adding what is missing --------------------------------------------------------------------------
+
+
+def _give_certificates(planned) -> None:
+    """Demo officers loaded before they had certificate numbers get them; a number already given stays."""
+    numbers = {p.username: p.certificate_no for p in planned}
+    for user in db.session.scalars(select(User).where(User.username.in_(numbers), User.certificate_no.is_(None))):
+        user.certificate_no = numbers[user.username]
 
 
 def add_areas(planned, areas) -> int:
@@ -405,6 +415,7 @@ def add_tags() -> int:
 def add_people(planned, areas, enterprise_ids) -> int:
     existing = set(db.session.scalars(select(User.username)))
     new = [p for p in planned if p.username not in existing]
+    _give_certificates([p for p in planned if p.certificate_no and p.username in existing])
     if not new:
         return 0
     taken_phones = set(db.session.scalars(select(User.phone).where(User.phone.is_not(None))))
@@ -416,6 +427,7 @@ def add_people(planned, areas, enterprise_ids) -> int:
             name=p.name,
             password_hash=password_hash,
             is_demo=True,
+            certificate_no=p.certificate_no,
             phone=None if p.phone in taken_phones else p.phone,  # someone real has it: leave it out
             roles=[
                 RoleAssignment(

@@ -28,6 +28,7 @@ NUMBERS = {
     "rectification_notice": "江汉安隐改〔{year}〕第{n:04d}号",
     "reinspection_opinion": "江汉安复查〔{year}〕第{n:04d}号",
     "listing_notice": "江汉安督〔{year}〕第{n:04d}号",
+    "enforcement_order": "江汉应急责改〔{year}〕第{n:04d}号",
 }
 
 
@@ -84,6 +85,7 @@ SIGNERS = {
     "rectification_notice": ("检查人员", "被检查单位负责人"),
     "reinspection_opinion": ("检查人员", "被检查单位负责人"),
     "listing_notice": ("督办人员", "被督办单位负责人"),
+    "enforcement_order": ("执法人员", "被检查单位负责人"),
 }
 DISTRICT_BUREAU = "江汉区应急管理局"
 
@@ -222,6 +224,36 @@ def _listing(document: HazardDocument) -> bytes:
     )
 
 
+def _order(document: HazardDocument) -> bytes:
+    """Both officers sign with the certificate numbers they held when the order was issued (its data)."""
+    hazard, site, _street, party, signatures = _parts(document)
+    category = db.session.get(HazardCategory, hazard.category)
+    co_signer = db.session.get(User, uuid.UUID(document.data["co_signer_id"]))
+    issuer, party_line = signatures
+    officers = [
+        pdf.Signature(issuer.role, issuer.name, document.data["issuer_certificate_no"], document.created_at),
+        pdf.Signature(issuer.role, co_signer.name, document.data["co_signer_certificate_no"], document.created_at),
+    ]
+    return pdf.render_enforcement_order(
+        pdf.EnforcementOrder(
+            number=document.number,
+            issuer_org=DISTRICT_BUREAU,
+            party=party,
+            site_name=site.name if site else "",
+            site_address=site.address if site else "",
+            found_at=hazard.observed_at_server,
+            hazard_level=LEVELS[hazard.level][0],
+            category=category.name_zh,
+            description=hazard.description,
+            requirements=document.data["requirements"],
+            deadline=datetime.fromisoformat(document.data["deadline"]),
+            photos=_photos(hazard, hazard.photo_ids, "现场照片"),
+            signatures=[*officers, party_line],
+            issued_at=document.created_at,
+        )
+    )
+
+
 def _plan(plan: dict | None):
     if not plan:
         return None
@@ -238,4 +270,9 @@ def _moment(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-RENDERERS = {"rectification_notice": _notice, "reinspection_opinion": _opinion, "listing_notice": _listing}
+RENDERERS = {
+    "rectification_notice": _notice,
+    "reinspection_opinion": _opinion,
+    "listing_notice": _listing,
+    "enforcement_order": _order,
+}

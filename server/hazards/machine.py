@@ -3,6 +3,8 @@
 reported → acknowledged (受理) | rejected | merged → rectifying (整改中, a notice with a deadline)
 → submitted (整改完成待复查, with proof) → closed (销号) | back to rectifying.
 An enterprise may also rectify its own hazard straight away (自查自改): reported → submitted.
+Enforcement officers alone order rectification by law (责令限期整改, two officers signing with their certificate
+numbers); a station invites experts, who record their findings (专家意见) and never enforce.
 
 Each action is one entry of MACHINE: where it applies from, where it leads, who may take it (roles, within their
 scope), what its form asks for, what must hold of the hazard, what it does to the hazard and what it starts.
@@ -35,13 +37,15 @@ OFFICERS = frozenset({"station_officer", "enforcement_officer", "department_offi
 class Field:
     """One thing an action's form asks for: how the phone asks it (`kind`) and its name on screen."""
 
-    kind: str  # text, textarea, date, bool, photos, sector, hazard, plan
+    kind: str  # text, textarea, date, bool, photos, sector, hazard, plan, officer
     zh: str
     en: str
     parts: tuple = ()  # a plan's own fields (五落实), as (name, Field)
     # the answers offered, as (value, zh, en): the phone asks for one of them explicitly, and the record names the
     # one given by its name here (a decision is never a checkbox left unticked)
     choices: tuple = ()
+    # an officer: the role of the colleague picked (from /api/v1/colleagues?role=…), sent as their id
+    role: str | None = None
 
 
 FIELDS = {
@@ -74,10 +78,17 @@ FIELDS = {
         "Decision",
         choices=((True, "准予延期", "Grant the extension"), (False, "不予延期", "Refuse the extension")),
     ),
+    "co_signer": Field("officer", "第二执法人员", "Second signing officer", role="enforcement_officer"),
+    "expert": Field("officer", "受邀专家", "Expert invited", role="expert"),
+    "finding": Field("textarea", "专家意见", "Expert finding"),
 }
-# What of a change goes into its event's data: every field but the reason or result (the event's reason) and the
-# photos (its attachments).
-RECORDED = tuple(name for name in FIELDS if name not in ("reason", "result", "photo_ids"))
+# The fields whose text is the event's reason (what the record shows after the action's name).
+REASONS = ("reason", "result", "finding")
+# What of a change goes into its event's data: every field but the reason (REASONS) and the photos (its
+# attachments), and the name of each officer picked as it was then (the effect puts it in the change).
+RECORDED = tuple(name for name in FIELDS if name not in (*REASONS, "photo_ids")) + tuple(
+    f"{name}_name" for name, field in FIELDS.items() if field.kind == "officer"
+)
 
 
 @dataclass(frozen=True)
@@ -91,13 +102,10 @@ class Condition:
         return bool(self.holds(hazard))
 
 
-def _listed(hazard) -> bool:
-    return hazard.listed_at is not None and hazard.delisted_at is None
-
-
 major = Condition("major", lambda h: h.level == "major")
-listed = Condition("listed", _listed)
-not_listed = Condition("not_listed", lambda h: not _listed(h))
+listed = Condition("listed", lambda h: h.listed())
+not_listed = Condition("not_listed", lambda h: not h.listed())
+transferred = Condition("transferred", lambda h: h.transferred_at is not None)
 no_extension_yet = Condition("no_extension_yet", lambda h: h.extension_until is None)
 extension_pending = Condition(
     "extension_pending", lambda h: h.extension_until is not None and h.extension_decision is None
@@ -108,15 +116,18 @@ before_deadline = Condition("before_deadline", lambda h: h.deadline is not None 
 @dataclass(frozen=True, kw_only=True)
 class Action:
     """One action of the loop. `to` None: the state stays (a transfer changes who handles it, not where it is).
-    `effect(hazard, body, identity)` changes the hazard before it moves; each of `starts` runs after the event
-    is recorded (clocks, notices, documents). `accepts`: what the form also offers, not required; `labels`: a
-    field's name on this action's form where it differs from FIELDS'; `hints`: a line of help under a field."""
+    `also_by`: roles that may take it too, each only where its own conditions hold of the hazard (a department
+    acknowledges what a station transferred to it). `effect(hazard, body, identity)` changes the hazard before it
+    moves; each of `starts` runs after the event is recorded (clocks, notices, documents). `accepts`: what the form
+    also offers, not required; `labels`: a field's name on this action's form where it differs from FIELDS';
+    `hints`: a line of help under a field."""
 
     zh: str
     en: str
     from_: frozenset
     to: str | None
     by: frozenset
+    also_by: dict | None = None  # role → (Condition, ...)
     requires: tuple = ()
     accepts: tuple = ()
     when: tuple = ()
@@ -124,6 +135,16 @@ class Action:
     starts: tuple = ()
     labels: dict | None = None
     hints: dict | None = None
+
+    @property
+    def conditions(self) -> set:
+        """Every condition it names: its own (`when`) and those of the roles it admits only sometimes."""
+        return set(self.when).union(*(self.also_by or {}).values())
+
+    def takers(self, facts) -> frozenset:
+        """The roles that may take it on a hazard with `facts`: `by`, and those of `also_by` whose conditions hold."""
+        sometimes = {role for role, when in (self.also_by or {}).items() if {c.name for c in when} <= set(facts)}
+        return self.by | sometimes
 
     @property
     def fields(self) -> tuple:
@@ -138,6 +159,7 @@ MACHINE = {
         from_=frozenset({"reported"}),
         to="acknowledged",
         by=frozenset({"station_officer"}),
+        also_by={"department_officer": (transferred,)},
         effect=effects.acknowledge,
         starts=(effects.forward_major,),
     ),
@@ -222,6 +244,43 @@ MACHINE = {
         effect=effects.set_deadline,
         starts=(effects.reinspection_opinion, clocks.start_deadline, effects.notify_returned),
     ),
+    # by law, enforcement officers only: two sign, each with their certificate number (执法证号)
+    "order_rectification": Action(
+        zh="责令限期整改",
+        en="Order rectification",
+        from_=frozenset({"acknowledged", "rectifying"}),
+        to="rectifying",
+        by=frozenset({"enforcement_officer"}),
+        requires=("deadline", "requirements", "co_signer"),
+        accepts=("responsible_party",),
+        hints={"co_signer": ("须为持有执法证的另一名执法人员", "Another enforcement officer with a certificate")},
+        effect=effects.order_rectification,
+        starts=(effects.enforcement_order, clocks.start_deadline, effects.notify_ordered),
+    ),
+    # experts join by invitation, and may then record findings; they enforce nothing
+    "invite_expert": Action(
+        zh="邀请专家",
+        en="Invite an expert",
+        from_=frozenset({"acknowledged", "rectifying", "submitted"}),
+        to=None,
+        by=frozenset({"station_officer", "supervisor"}),
+        requires=("expert",),
+        accepts=("reason",),
+        labels={"reason": ("邀请事项", "What to look at")},
+        effect=effects.invite_expert,
+        starts=(effects.notify_invited,),
+    ),
+    "record_finding": Action(
+        zh="专家意见",
+        en="Expert finding",
+        from_=frozenset({"acknowledged", "rectifying", "submitted"}),
+        to=None,
+        by=frozenset({"expert"}),  # where invited: services.roles_here
+        requires=("finding",),
+        accepts=("photo_ids",),
+        labels={"photo_ids": ("现场照片", "Photos")},
+        effect=effects.record_finding,
+    ),
     # major hazards only
     "submit_plan": Action(
         zh="报送整改方案（五落实）",
@@ -300,6 +359,7 @@ RECORD_ACTIONS = {  # shown with the event's reason after them ("督办：整改
 FLAGS = {
     "listed": ("挂牌督办", "Listed for supervision"),
     "extension_pending": ("延期待审批", "Extension awaiting a decision"),
+    "transferred": ("已移送行业部门", "Transferred to its sector's department"),
 }
 
 
@@ -339,8 +399,8 @@ class MissingRequirements(DomainError):
 
 
 def facts(hazard) -> set[str]:
-    """The names of the conditions the actions name (`when`) that hold of the hazard now."""
-    conditions = {condition for action in MACHINE.values() for condition in action.when}
+    """The names of the conditions the actions name (`when`, `also_by`) that hold of the hazard now."""
+    conditions = set().union(*(action.conditions for action in MACHINE.values()))
     return {condition.name for condition in conditions if condition(hazard)}
 
 
@@ -350,7 +410,7 @@ def _applies(action: Action, state: str, facts) -> bool:
 
 def allowed_actions(state: str, roles: set[str], facts=()) -> list[str]:
     """The actions someone holding `roles` may take from `state` given the hazard's facts (scope aside)."""
-    return sorted(name for name, a in MACHINE.items() if _applies(a, state, facts) and a.by & roles)
+    return sorted(name for name, a in MACHINE.items() if _applies(a, state, facts) and a.takers(facts) & roles)
 
 
 def check(state: str, action: str, roles: set[str], payload: dict, facts=()) -> Action:
@@ -359,7 +419,7 @@ def check(state: str, action: str, roles: set[str], payload: dict, facts=()) -> 
     step = MACHINE[action]
     if not _applies(step, state, facts):
         raise InvalidTransition(state, allowed_actions(state, roles, facts))
-    if not step.by & roles:
+    if not step.takers(facts) & roles:
         raise NotPermitted(action)
     missing = [name for name in step.requires if payload.get(name) in (None, "", [])]
     if missing:
@@ -380,6 +440,7 @@ def _field(name: str, field: Field, label: tuple | None = None, required: bool |
         "parts": [_field(part, sub) for part, sub in field.parts],
         "choices": [{"value": value, "zh": czh, "en": cen} for value, czh, cen in field.choices],
         "hint": {"zh": hint[0], "en": hint[1]} if hint else None,
+        "role": field.role,
     }
     return out if required is None else {**out, "required": required}
 
@@ -409,7 +470,7 @@ def vocabulary() -> dict:
                 "en": a.en,
                 "from": sorted(a.from_),
                 "to": a.to,
-                "by": sorted(a.by),
+                "by": sorted(a.by | set(a.also_by or {})),
                 "fields": _form(a),
             }
             for code, a in MACHINE.items()

@@ -39,6 +39,7 @@ DOCUMENT_KINDS = {
     "rectification_notice": ("隐患整改意见书", "Rectification notice"),
     "reinspection_opinion": ("整改复查意见书", "Re-inspection opinion"),
     "listing_notice": ("重大事故隐患挂牌督办通知书", "Listing notice for a major hazard"),
+    "enforcement_order": ("责令限期整改指令书", "Enforcement order"),
 }
 # The taxonomy every deployment starts with; categories are rows, so the bureau can add and retire them.
 DEFAULT_CATEGORIES = [
@@ -59,6 +60,7 @@ class HazardCategory(Base):
     """隐患类别: an editable list; a retired category stays on the hazards that used it."""
 
     __tablename__ = "hazard_categories"
+    __zh_name__ = "隐患类别"
 
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     name_zh: Mapped[str] = mapped_column(String(50))
@@ -95,6 +97,8 @@ class Hazard(Timestamps, Base):
     # the enterprise answerable for it (the site's, or the reporter's own for a self-report)
     enterprise_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
     sector: Mapped[str | None] = mapped_column(String(32), index=True)  # 管行业必须管安全
+    # when a station last transferred it (移送) to the department of its sector: it then waits for that department too
+    transferred_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     state: Mapped[str] = mapped_column(String(24), default="reported", index=True)
     ack_due_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the 30-minute target, from received_at
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -128,6 +132,24 @@ class Hazard(Timestamps, Base):
     def ack_overdue(self, now):
         """Still waiting for acknowledgement past the 30-minute target (in Python and in SQL alike)."""
         return (self.state == "reported") & (self.ack_due_at < now)
+
+    @hybrid_method
+    def rectification_overdue(self, now):
+        """Being rectified past its deadline (逾期), in Python and in SQL alike: the summary counts these."""
+        return self.state == "rectifying" and self.deadline is not None and self.deadline < now
+
+    @rectification_overdue.expression
+    def rectification_overdue(cls, now):
+        return (cls.state == "rectifying") & cls.deadline.is_not(None) & (cls.deadline < now)
+
+    @hybrid_method
+    def listed(self):
+        """Listed for supervision (挂牌督办) and not de-listed yet, open or closed."""
+        return self.listed_at is not None and self.delisted_at is None
+
+    @listed.expression
+    def listed(cls):
+        return cls.listed_at.is_not(None) & cls.delisted_at.is_(None)
 
     @classmethod
     @memoised
@@ -183,6 +205,17 @@ class HazardDocument(UUIDPrimaryKey, Base):
     data: Mapped[dict] = mapped_column(JSON, default=dict)  # what the transition decided, as it was then
     state: Mapped[str] = mapped_column(String(16), default="pending")  # pending | ready | failed
     sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class HazardInvitation(Base):
+    """邀请专家: an expert invited to a hazard, who may then record findings on it (专家意见)."""
+
+    __tablename__ = "hazard_invitations"
+
+    hazard_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hazards.id"), primary_key=True)
+    expert_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    invited_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

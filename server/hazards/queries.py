@@ -1,13 +1,13 @@
 """The hazards' hot SQL: what every report and every read of hazards runs, each statement built once and run
 straight through the driver on PostgreSQL (core.db.fetch_hot); the services ask for it by what it is."""
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 
 from server.areas.models import Area
 from server.core.cache import memoised
 from server.core.db import add_once, db, insert_rows, stored
 from server.enterprises.models import Enterprise
-from server.hazards.models import Hazard, HazardCategory, HazardClock
+from server.hazards.models import Hazard, HazardCategory, HazardClock, HazardDocument, HazardInvitation
 from server.people.models import User
 from server.sites.models import Site
 
@@ -35,6 +35,15 @@ def _placement(site_scope):
         .join(Area, Area.id == Site.grid_id)
         .outerjoin(Enterprise, Enterprise.id == Site.enterprise_id)
         .where(Site.id == bindparam("site_id"), site_scope)
+    )
+
+
+def matching(text: str):
+    """Hazards whose description, site name or responsible party contains `text` (its % and _ taken literally)."""
+    return or_(
+        Hazard.description.icontains(text, autoescape=True),
+        Hazard.responsible_party.icontains(text, autoescape=True),
+        Hazard.site_id.in_(select(Site.id).where(Site.name.icontains(text, autoescape=True))),
     )
 
 
@@ -67,3 +76,33 @@ def user_names(ids) -> dict:
     if not ids:
         return {}
     return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(list(ids)))).all())
+
+
+def invited(expert_id, hazard_ids) -> set:
+    """Which of these hazards the expert is invited to (邀请专家)."""
+    if not hazard_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(HazardInvitation.hazard_id).where(
+                HazardInvitation.expert_id == expert_id, HazardInvitation.hazard_id.in_(hazard_ids)
+            )
+        )
+    )
+
+
+def invited_to(expert_id):
+    """A subquery of the ids of the hazards the expert is invited to."""
+    return select(HazardInvitation.hazard_id).where(HazardInvitation.expert_id == expert_id)
+
+
+def ordered_by(officer_id):
+    """A subquery of the ids of the hazards with an enforcement order the officer issued or co-signed."""
+    officer = str(officer_id)
+    return select(HazardDocument.hazard_id).where(
+        HazardDocument.kind == "enforcement_order",
+        or_(
+            HazardDocument.data["issuer_id"].as_string() == officer,
+            HazardDocument.data["co_signer_id"].as_string() == officer,
+        ),
+    )

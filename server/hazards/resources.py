@@ -15,11 +15,14 @@ from server.core.errors import error
 from server.core.i18n import tr
 from server.core.time import utcnow
 from server.evidence import services as evidence
-from server.hazards import documents, services, summary
+from server.hazards import categories, documents, queries, services, summary
 from server.hazards.etags import etag, etag_data
-from server.hazards.models import Hazard, HazardDocument, active_categories
+from server.hazards.models import Hazard, HazardCategory, HazardDocument
 from server.hazards.schemas import (
+    CategoryCreateSchema,
+    CategoryQuerySchema,
     CategorySchema,
+    CategoryUpdateSchema,
     DocumentSchema,
     EventSchema,
     HazardCreateSchema,
@@ -30,6 +33,9 @@ from server.hazards.schemas import (
     TransitionSchema,
 )
 from server.sites.models import Site
+
+# where the loop ends: a hazard in none of these is open
+ENDED = ("closed", "rejected", "merged")
 
 blp = Blueprint("hazards", __name__, url_prefix="/api/v1", description="隐患闭环 / The hazard loop")
 
@@ -55,10 +61,43 @@ def _answer(hazard: Hazard) -> dict:
 class Categories(ApiView):
     @requires("hazards.view")
     @blp.etag
+    @blp.arguments(CategoryQuerySchema, location="query")
     @blp.response(200, CategorySchema(many=True))
-    def get(self):
-        """隐患类别 / The hazard categories in use"""
-        return db.session.scalars(active_categories()).all()
+    def get(self, query):
+        """隐患类别 / The hazard categories in use (all=true: the switched-off ones too, for admins)"""
+        if query["all"] and grants("categories.manage").empty:
+            error(403, tr("只有系统管理员能查看已停用的类别", "Only admins see the switched-off categories"))
+        return categories.listed(include_inactive=query["all"])
+
+    @requires("categories.manage")
+    @blp.etag
+    @blp.arguments(CategoryCreateSchema)
+    @blp.response(201, CategorySchema)
+    @blp.alt_response(409, description="the name or the code is taken")
+    def post(self, body):
+        """新增隐患类别 / Add a category: offered to reports at once"""
+        return categories.create(body)
+
+
+@blp.route("/hazard-categories/<string:code>")
+class CategoryByCode(ApiView):
+    @requires("categories.manage")
+    @blp.etag
+    @blp.response(200, CategorySchema)
+    def get(self, code: str):
+        """一个隐患类别 / One category, switched off or not"""
+        return get_or_404(HazardCategory, code)
+
+    @requires("categories.manage")
+    @blp.etag
+    @blp.arguments(CategoryUpdateSchema)
+    @blp.response(200, CategorySchema)
+    @blp.alt_response(409, description="another category has that name")
+    def patch(self, body, code: str):
+        """修改隐患类别 / Rename, reorder, switch off or on (If-Match: the ETag you read)"""
+        category = get_or_404(HazardCategory, code, lock=True)  # checked against the version it replaces
+        blp.check_etag(category, CategorySchema)
+        return categories.update(category, body)
 
 
 @blp.route("/hazards")
@@ -85,17 +124,33 @@ class Hazards(ApiView):
     @blp.paginate()
     def get(self, query, pagination_parameters):
         """隐患列表 / Hazards in your scope, newest first (a station's triage queue: state=reported)"""
-        stmt = select(Hazard).where(_scope())
-        for name in ("state", "level", "category", "site_id"):
-            if name in query:
-                stmt = stmt.where(getattr(Hazard, name) == query[name])
-        if "area_id" in query:
-            stmt = stmt.where(Hazard.grid_id.in_(subtree_ids([get_or_404(Area, query["area_id"]).path])))
-        if query.get("overdue_ack") is not None:
-            late = Hazard.ack_overdue(utcnow())
-            stmt = stmt.where(late if query["overdue_ack"] else ~late)
+        stmt = select(Hazard).where(_scope(), *_filters(query))
         page = paginate(stmt, pagination_parameters, order_by=(Hazard.received_at.desc(), Hazard.id))
         return services.views(page, g.identity)
+
+
+def _filters(query: dict) -> list:
+    """The list's filters as SQL clauses, each a yes or no where it is a boolean."""
+    named = ("state", "level", "category", "site_id")
+    clauses = [getattr(Hazard, name) == query[name] for name in named if name in query]
+    if "area_id" in query:
+        clauses.append(Hazard.grid_id.in_(subtree_ids([get_or_404(Area, query["area_id"]).path])))
+    if "q" in query:
+        clauses.append(queries.matching(query["q"]))
+    now = utcnow()
+    facts = {
+        "overdue_ack": Hazard.ack_overdue(now),
+        "overdue": Hazard.rectification_overdue(now),
+        "listed": Hazard.listed(),
+        "transferred": Hazard.transferred_at.is_not(None),
+        "open": ~Hazard.state.in_(ENDED),
+    }
+    clauses += [fact if query[name] else ~fact for name, fact in facts.items() if query.get(name) is not None]
+    if "ordered_by" in query:  # me: the only value
+        clauses.append(Hazard.id.in_(queries.ordered_by(g.identity.user_id)))
+    if "invited" in query:
+        clauses.append(Hazard.id.in_(queries.invited_to(g.identity.user_id)))
+    return clauses
 
 
 @blp.route("/hazards/<uuid:hazard_id>")
@@ -169,7 +224,7 @@ class Documents(ApiView):
     @requires("hazards.view")
     @blp.response(200, DocumentSchema(many=True))
     def get(self, hazard_id: uuid.UUID):
-        """隐患文书 / The hazard's numbered documents: rectification notices, re-inspection opinions, listing notices"""
+        """隐患文书 / The hazard's numbered documents: notices, re-inspection opinions, listing notices, orders"""
         hazard = get_or_404(Hazard, hazard_id, clause=_scope())
         return db.session.scalars(
             select(HazardDocument).where(HazardDocument.hazard_id == hazard.id).order_by(HazardDocument.created_at)

@@ -65,6 +65,9 @@ class TransitionSchema(InputSchema):
     regulator_reported_at = fields.AwareDateTime()
     workers_congress_reported_at = fields.AwareDateTime()
     approved = fields.Boolean(metadata={"description": "the extension: approved or refused"})
+    co_signer = fields.UUID(metadata={"description": "the second officer signing an order (/api/v1/colleagues)"})
+    expert = fields.UUID(metadata={"description": "the expert invited (/api/v1/colleagues)"})
+    finding = fields.String(validate=validate.Length(min=1, max=2000), metadata={"description": "专家意见"})
 
     @ma.post_load
     def _plan_as_record(self, data, **_kwargs):
@@ -96,6 +99,9 @@ class HazardSchema(PhoneTimeSchema):
     received_at = fields.AwareDateTime()
     enterprise_id = fields.UUID(allow_none=True)
     sector = fields.String(allow_none=True)
+    transferred_at = fields.AwareDateTime(
+        allow_none=True, metadata={"description": "when a station last transferred it (移送) to its sector"}
+    )
     state = fields.String(metadata={"description": ", ".join(STATES)})
     ack_due_at = fields.AwareDateTime(metadata={"description": "30 minutes after it reached the server"})
     acknowledged_at = fields.AwareDateTime(allow_none=True)
@@ -138,7 +144,7 @@ class DocumentSchema(OutputSchema):
     kind = fields.String(
         metadata={
             "description": "rectification_notice (隐患整改意见书) | reinspection_opinion "
-            "(整改复查意见书) | listing_notice (挂牌督办通知书)"
+            "(整改复查意见书) | listing_notice (挂牌督办通知书) | enforcement_order (责令限期整改指令书)"
         }
     )
     number = fields.String()
@@ -151,6 +157,43 @@ class CategorySchema(OutputSchema):
     code = fields.String()
     name_zh = fields.String()
     name_en = fields.String()
+    active = fields.Boolean(metadata={"description": "offered to new reports; a switched-off one stays on old ones"})
+    position = fields.Integer(metadata={"description": "its place in the report form, smallest first"})
+
+
+class CategoryQuerySchema(QuerySchema):
+    all = fields.Boolean(load_default=False, metadata={"description": "the switched-off ones too (admins only)"})
+
+
+CATEGORY_CODE = validate.Regexp(
+    r"^[a-z][a-z0-9_]{1,31}$", error="代码须为 2-32 位小写字母、数字或下划线 / 2-32 lowercase letters, digits or _"
+)
+
+
+def _name(max_length: int, **kwargs):
+    return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
+
+
+class _CategoryNames(InputSchema):
+    @ma.pre_load
+    def _strip(self, data, **_kwargs):
+        if isinstance(data, dict):
+            data = {k: v.strip() if isinstance(v, str) and k.startswith("name_") else v for k, v in data.items()}
+        return data
+
+
+class CategoryCreateSchema(_CategoryNames):
+    code = fields.String(validate=CATEGORY_CODE, metadata={"description": "made up when left out"})
+    name_zh = _name(50, required=True)
+    name_en = _name(80, metadata={"description": "the Chinese name when left out"})
+    position = fields.Integer(validate=validate.Range(min=0, max=9999), metadata={"description": "last when left out"})
+
+
+class CategoryUpdateSchema(_CategoryNames):
+    name_zh = _name(50)
+    name_en = _name(80)
+    active = fields.Boolean()
+    position = fields.Integer(validate=validate.Range(min=0, max=9999))
 
 
 class HazardQuerySchema(QuerySchema):
@@ -160,6 +203,19 @@ class HazardQuerySchema(QuerySchema):
     site_id = fields.UUID()
     area_id = AreaId()
     overdue_ack = fields.Boolean(metadata={"description": "reported and past the 30-minute target"})
+    open = fields.Boolean(metadata={"description": "true: not closed, rejected or merged; false: one of those"})
+    ordered_by = fields.String(
+        validate=validate.OneOf(["me"]),
+        metadata={"description": "me: those with an enforcement order (责令限期整改指令书) you issued or co-signed"},
+    )
+    invited = fields.String(validate=validate.OneOf(["me"]), metadata={"description": "me: those you are invited to"})
+    q = fields.String(
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "text in its description, its site's name or its responsible party"},
+    )
+    overdue = fields.Boolean(metadata={"description": "being rectified past its deadline (逾期): the summary's count"})
+    listed = fields.Boolean(metadata={"description": "listed (挂牌督办) and not de-listed, open or closed"})
+    transferred = fields.Boolean(metadata={"description": "transferred (移送) to its sector's department"})
 
 
 # ---- the supervisors' summary (隐患统计概览) ----

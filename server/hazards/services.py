@@ -215,8 +215,18 @@ def _placed(body: dict, site_scope, identity: Identity) -> dict:
 
 def roles_here(identity: Identity, hazard: Hazard) -> set[str]:
     """The caller's roles whose scope covers this hazard: the roles they may act in on it (Hazard.scope_clause's
-    rule, asked in SQL: auth.queries.roles_covering)."""
-    return roles_covering(Hazard, identity.roles, [hazard.id])[hazard.id]
+    rule, asked in SQL: auth.queries.roles_covering), an expert's only where invited."""
+    return acting_roles(identity, [hazard.id])[hazard.id]
+
+
+def acting_roles(identity: Identity, ids) -> dict:
+    """For each hazard (by id), the roles the caller may act in on it: those whose scope covers it, but an expert
+    acts only on the hazards they are invited to (邀请专家), in one query more, asked only of experts."""
+    roles = roles_covering(Hazard, identity.roles, ids)
+    if not any("expert" in held for held in roles.values()):
+        return roles
+    invited = queries.invited(identity.user_id, list(roles))
+    return {hazard_id: held if hazard_id in invited else held - {"expert"} for hazard_id, held in roles.items()}
 
 
 def transition(identity: Identity, hazard: Hazard, body: dict) -> None:
@@ -238,7 +248,7 @@ def transition(identity: Identity, hazard: Hazard, body: dict) -> None:
         actor_id=identity.user_id,
         from_state=from_state,
         to_state=hazard.state,
-        reason=body.get("reason") or body.get("result") or "",
+        reason=next((body[k] for k in machine.REASONS if body.get(k)), ""),
         attachments=proof,
         client_id=body["id"],
         data={**data, "deadline_in_force": jsonable(hazard.deadline) if hazard.deadline else None},
@@ -268,7 +278,7 @@ def views(found: list[Hazard], identity: Identity) -> list[dict]:
     """Several hazards as the API shows them, with one query for all their photos, one for the roles the
     caller may act in on each and, for hazards others reported, one for their reporters' names."""
     states = photos.photo_states(_uuids(photo_id for hazard in found for photo_id in hazard.photo_ids), identity)
-    roles = roles_covering(Hazard, identity.roles, [hazard.id for hazard in found])
+    roles = acting_roles(identity, [hazard.id for hazard in found])
     others = {hazard.reporter_id for hazard in found} - {identity.user_id}  # the caller's own name is known
     names = {identity.user_id: identity.name, **queries.user_names(others)}
     now = utcnow()

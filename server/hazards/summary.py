@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy import case, false, func, or_, select
 
 from server.areas.models import Area, path_ids, subtree_ids
 from server.core.db import db
@@ -198,7 +198,7 @@ def _count_by_street(filters: list) -> dict[int, Counts]:
 def _late(at: datetime):
     """(overdue rectification, overdue acknowledgement) of a hazard row as it stands, 1 or 0, at `at`."""
     return (
-        case((and_(Hazard.state == "rectifying", Hazard.deadline < at), 1), else_=0),
+        case((Hazard.rectification_overdue(at), 1), else_=0),
         case((Hazard.ack_overdue(at), 1), else_=0),
     )
 

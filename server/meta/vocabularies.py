@@ -11,7 +11,8 @@ from server.auth.scope import ROLES
 from server.core.api import OutputSchema
 from server.enterprises.models import SECTORS
 from server.hazards import machine
-from server.hazards.models import DOCUMENT_KINDS
+from server.hazards.models import DOCUMENT_KINDS, LEVELS
+from server.people.models import ROLE_AREA_LEVELS
 from server.sites.models import RISK_LEVELS, SITE_TYPES
 
 
@@ -19,6 +20,11 @@ class TermSchema(OutputSchema):
     code = fields.String()
     zh = fields.String()
     en = fields.String()
+
+
+class RoleTermSchema(TermSchema):
+    scope = fields.String(metadata={"description": "held within: area, sector (in an area) or enterprise"})
+    area_levels = fields.List(fields.String(), metadata={"description": "the area levels it may be given at"})
 
 
 class ChoiceSchema(OutputSchema):
@@ -34,7 +40,9 @@ class HintSchema(OutputSchema):
 
 class FormFieldSchema(OutputSchema):
     name = fields.String()
-    kind = fields.String(metadata={"description": "text, textarea, date, bool, photos, sector, hazard or plan"})
+    kind = fields.String(
+        metadata={"description": "text, textarea, date, bool, photos, sector, hazard, plan or officer"}
+    )
     zh = fields.String()
     en = fields.String()
     required = fields.Boolean()
@@ -46,6 +54,10 @@ class FormFieldSchema(OutputSchema):
         metadata={"description": "the answers offered, each asked for explicitly; the record names the one given"},
     )
     hint = fields.Nested(HintSchema, allow_none=True, metadata={"description": "a line of help under the field"})
+    role = fields.String(
+        allow_none=True,
+        metadata={"description": "an officer: the role of the colleague picked (/api/v1/colleagues?role=)"},
+    )
 
 
 class HazardActionSchema(OutputSchema):
@@ -56,7 +68,13 @@ class HazardActionSchema(OutputSchema):
         fields.String(), attribute="from", data_key="from", metadata={"description": "the states it applies from"}
     )
     to = fields.String(allow_none=True, metadata={"description": "the state it leads to; null: the state stays"})
-    by = fields.List(fields.String(), metadata={"description": "the roles that may take it"})
+    by = fields.List(
+        fields.String(),
+        metadata={
+            "description": "the roles that may take it (some only where the hazard meets a condition: a "
+            "department acknowledges only what was transferred to it; a hazard's `allowed_actions` say)"
+        },
+    )
     fields_ = fields.List(
         fields.Nested(FormFieldSchema),
         attribute="fields",
@@ -66,11 +84,12 @@ class HazardActionSchema(OutputSchema):
 
 
 class VocabulariesSchema(OutputSchema):
-    roles = fields.List(fields.Nested(TermSchema))
+    roles = fields.List(fields.Nested(RoleTermSchema), metadata={"description": "with what a role is given within"})
     area_levels = fields.List(fields.Nested(TermSchema))
     site_types = fields.List(fields.Nested(TermSchema))
     risk_levels = fields.List(fields.Nested(TermSchema))
     sectors = fields.List(fields.Nested(TermSchema))
+    hazard_levels = fields.List(fields.Nested(TermSchema), metadata={"description": "一般 and 重大"})
     hazard_states = fields.List(fields.Nested(TermSchema))
     hazard_actions = fields.List(fields.Nested(HazardActionSchema), metadata={"description": "the loop (隐患闭环)"})
     record_actions = fields.List(fields.Nested(TermSchema), metadata={"description": "other events of a record"})
@@ -84,19 +103,26 @@ class VocabulariesSchema(OutputSchema):
     document_kinds = fields.List(fields.Nested(TermSchema), metadata={"description": "the loop's documents (文书)"})
 
 
-# name in the answer → its table: code → (Chinese, English, anything else the domain keeps there)
+# name in the answer → its table: code → (Chinese, English, anything else the domain keeps there); roles have their own
 TABLES = {
-    "roles": ROLES,
     "area_levels": LEVEL_NAMES,
     "site_types": SITE_TYPES,
     "risk_levels": RISK_LEVELS,
     "sectors": SECTORS,
     "document_kinds": DOCUMENT_KINDS,
+    "hazard_levels": LEVELS,
 }
 
 
 def vocabularies() -> dict:
-    return {**{name: _terms(table) for name, table in TABLES.items()}, **machine.vocabulary()}
+    return {
+        **{name: _terms(table) for name, table in TABLES.items()},
+        "roles": [
+            {"code": code, "zh": zh, "en": en, "scope": scope, "area_levels": list(ROLE_AREA_LEVELS.get(code, ()))}
+            for code, (zh, en, scope) in ROLES.items()
+        ],
+        **machine.vocabulary(),
+    }
 
 
 def _terms(table):

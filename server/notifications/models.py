@@ -22,6 +22,8 @@ KINDS = {
     "reinspection_overdue": ("整改已提交，复查逾期", "A re-inspection is overdue"),
     "major_forwarded": ("重大隐患报告", "A major hazard reported to the district"),
     "extension_requested": ("重大隐患延期申请待审批", "A major hazard's extension request to decide"),
+    "ordered": ("收到责令限期整改指令书", "An enforcement order for you"),
+    "invited": ("邀请您对隐患提出专家意见", "You are invited to give a finding on a hazard"),
 }
 
 

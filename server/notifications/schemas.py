@@ -10,7 +10,7 @@ class NotificationSchema(OutputSchema):
     kind = fields.String(
         metadata={
             "description": "new_report, ack_warning, ack_escalation, transferred, notice, "
-            "deadline_near, overdue, reinspection_due, returned"
+            "deadline_near, overdue, reinspection_due, returned, ordered, invited"
         }
     )
     title = fields.String(metadata={"description": "in the client's language"})

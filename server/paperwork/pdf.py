@@ -1,5 +1,5 @@
 """The documents of the hazard loop as A4 PDFs: 隐患整改意见书 (rectification notice), 整改复查意见书
-(re-inspection opinion) and 重大事故隐患挂牌督办通知书 (listing notice).
+(re-inspection opinion), 重大事故隐患挂牌督办通知书 (listing notice) and 责令限期整改指令书 (enforcement order).
 
 A plain library: the caller gathers the facts (numbers, parties, photos, signatures) into the
 dataclasses below and gets the PDF's bytes back. The same document always renders to the same
@@ -34,6 +34,12 @@ from server.paperwork.layout import (
 NOTICE_TITLE = "隐患整改意见书"
 OPINION_TITLE = "整改复查意见书"
 LISTING_TITLE = "重大事故隐患挂牌督办通知书"
+ORDER_TITLE = "责令限期整改指令书"
+ORDER_COPIES_NOTE = "本文书一式两份：一份由执法机关存档，一份交被检查单位。"
+# what an administrative decision must tell its party (行政复议法 Art. 20, 行政诉讼法 Art. 46)
+APPEAL = (
+    "你单位如不服本指令，可以在收到本指令之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。"
+)
 COPIES_NOTE = "本文书一式两份：一份由检查单位存档，一份交被检查单位。"
 LISTING_COPIES_NOTE = "本文书一式三份：本局、被督办单位和属地街道安全生产监督管理站各执一份。"
 LISTED_PARTY = "被督办单位"
@@ -191,6 +197,36 @@ class ListingNotice:
             raise ValueError("a listing notice must describe the hazard and say why it is listed")
 
 
+@dataclass(frozen=True)
+class EnforcementOrder:
+    """责令限期整改指令书: the district bureau's legal order, signed by two enforcement officers, each with a
+    certificate number (执法证号)."""
+
+    number: str
+    issuer_org: str
+    party: Party
+    site_name: str
+    site_address: str
+    found_at: datetime
+    hazard_level: str
+    category: str
+    description: str
+    requirements: str
+    deadline: datetime
+    photos: list[Photo]
+    signatures: list[Signature]  # the two officers first, then the party's line
+    issued_at: datetime
+
+    def __post_init__(self):
+        for moment in (self.found_at, self.deadline, self.issued_at):
+            local_time(moment)
+        officers = [s for s in self.signatures if s.certificate_no]
+        if len(officers) < 2:
+            raise ValueError("an enforcement order is signed by two officers with their certificate numbers")
+        if not self.requirements.strip():
+            raise ValueError("an enforcement order must say what must be done")
+
+
 def render_rectification_notice(notice: RectificationNotice) -> bytes:
     """The notice as an A4 PDF, with its photos, signature lines and delivery receipt."""
     story = [*heading(notice.issuer_org, NOTICE_TITLE, notice.number), *party_lines(notice.party)]
@@ -254,6 +290,35 @@ def render_listing_notice(notice: ListingNotice) -> bytes:
     story += closing(notice.signatures, notice.issuer_org, notice.issued_at, LISTING_COPIES_NOTE)
     story += delivery_receipt(LISTING_TITLE, notice.number, notice.party.name, LISTED_PARTY)
     return build_pdf(story, title=LISTING_TITLE, number=notice.number, author=notice.issuer_org)
+
+
+def render_enforcement_order(order: EnforcementOrder) -> bytes:
+    """The order as an A4 PDF: the hazard found, what must be done by when, the party's remedies, both officers'
+    signatures with their certificate numbers, and the delivery receipt."""
+    story = [*heading(order.issuer_org, ORDER_TITLE, order.number), *party_lines(order.party)]
+    where = f"{order.site_name}（地址：{order.site_address}）" if order.site_address else order.site_name
+    story.append(
+        para(
+            f"{chinese_datetime(order.found_at)}，经检查，你单位{where}存在下列事故隐患，违反了有关安全生产的法律、"
+            "法规、规章和国家标准或者行业标准的规定："
+        )
+    )
+    found = para(f"隐患类别：{order.category}；隐患等级：{order.hazard_level}。")
+    demand = para(
+        "根据《中华人民共和国安全生产法》第六十五条的规定，现责令你单位于"
+        f"{chinese_date(order.deadline)}前整改完毕，并将整改情况书面报告本局。" + SAFETY_MEANWHILE
+    )
+    story += _numbered(
+        [
+            ("隐患情况", [found, *paragraphs(order.description)], TEXT_ROOM),
+            ("整改要求", [*paragraphs(order.requirements), demand], TEXT_ROOM),
+            (*_photos("现场照片", order.photos), PHOTO_ROOM),
+        ]
+    )
+    story.append(para(APPEAL))
+    story += closing(order.signatures, order.issuer_org, order.issued_at, ORDER_COPIES_NOTE)
+    story += delivery_receipt(ORDER_TITLE, order.number, order.party.name)
+    return build_pdf(story, title=ORDER_TITLE, number=order.number, author=order.issuer_org)
 
 
 def _listing_requirements(notice: ListingNotice) -> list[Flowable]:

@@ -34,6 +34,8 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # 执法证号: an enforcement officer signs an enforcement order (责令限期整改指令书) with it
+    certificate_no: Mapped[str | None] = mapped_column(String(32))
 
     roles: Mapped[list["RoleAssignment"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="RoleAssignment.role"

@@ -2,21 +2,33 @@
 
 import uuid
 
+from flask import g
 from sqlalchemy import or_, select
 
 from server.areas.models import Area, subtree_ids
 from server.auth import services as auth
-from server.auth.permissions import requires
-from server.auth.scope import grants
+from server.auth.permissions import login_required, requires
+from server.auth.scope import grants, grants_for
 from server.core.api import ApiView, Blueprint, get_or_404, paginate
 from server.core.db import db
 from server.core.errors import error
 from server.core.i18n import tr
 from server.people import services
 from server.people.models import RoleAssignment, User
-from server.people.schemas import UserCreateSchema, UserQuerySchema, UserSchema, UserUpdateSchema
+from server.people.schemas import (
+    ColleagueQuerySchema,
+    ColleagueSchema,
+    UserCreateSchema,
+    UserQuerySchema,
+    UserSchema,
+    UserUpdateSchema,
+)
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="用户与角色 / Users and roles")
+# a path of its own: beside /users/<uuid:…> (whose malformed ids are a 404 of their own), a PATCH to it would be one
+colleagues = Blueprint(
+    "colleagues", __name__, url_prefix="/api/v1/colleagues", description="同事 / Colleagues to pick on a form"
+)
 
 
 def _check_identity(body, exclude=None):
@@ -43,6 +55,7 @@ _ACCOUNT_FIELD_NAMES = {
     "name": ("姓名", "name"),
     "is_active": ("启用状态", "active state"),
     "password": ("密码", "password"),
+    "certificate_no": ("执法证号", "certificate number"),
 }
 
 
@@ -106,12 +119,26 @@ class Users(ApiView):
             phone=body.get("phone"),
             name=body["name"],
             password_hash=auth.hash_password(body["password"]),
+            certificate_no=body.get("certificate_no"),
             roles=[],
         )
         _set_roles(user, body["roles"])
         db.session.add(user)
         db.session.flush()
         return user
+
+
+@colleagues.route("")
+class Colleagues(ApiView):
+    @login_required
+    @colleagues.etag
+    @colleagues.arguments(ColleagueQuerySchema, location="query")
+    @colleagues.response(200, ColleagueSchema(many=True))
+    @colleagues.paginate()
+    def get(self, query, pagination_parameters):
+        """同事 / Others holding a role where you work (to pick a second signing officer or an expert to invite)"""
+        stmt = services.colleagues(query["role"], grants_for(g.identity.roles), g.identity.user_id)
+        return paginate(stmt, pagination_parameters, order_by=(User.name, User.id))
 
 
 @blp.route("/<uuid:user_id>")
@@ -135,7 +162,7 @@ class UserById(ApiView):
         _check_account_authority(user, body)
         blp.check_etag(user, UserSchema)
         _check_identity(body, exclude=user)
-        for key in ("phone", "name", "is_active"):
+        for key in ("phone", "name", "is_active", "certificate_no"):
             if key in body:
                 setattr(user, key, body[key])
         if "roles" in body:

@@ -14,6 +14,9 @@ PHONE = validate.Regexp(r"^1[3-9]\d{9}$", error="不是有效的手机号码 / N
 USERNAME = validate.Regexp(
     r"^[a-z0-9_.-]{3,32}$", error="用户名须为 3-32 位小写字母、数字或 _.- / 3-32 lowercase letters, digits or _.-"
 )
+CERTIFICATE = validate.Regexp(
+    r"^[0-9A-Za-z-]{4,32}$", error="执法证号须为 4-32 位字母、数字或 - / 4-32 letters, digits or -"
+)
 # the rules that need no account; where the account is known, auth.passwords.problems() checks them all
 PASSWORD = PasswordPolicy()
 
@@ -31,6 +34,7 @@ class UserSchema(OutputSchema):
     phone = fields.String(allow_none=True)
     name = fields.String()
     is_active = fields.Boolean()
+    certificate_no = fields.String(allow_none=True, metadata={"description": "执法证号"})
     roles = fields.List(fields.Nested(RoleAssignmentSchema))
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
@@ -48,6 +52,7 @@ class UserCreateSchema(InputSchema):
     phone = fields.String(allow_none=True, validate=PHONE)
     name = fields.String(required=True, validate=validate.Length(min=1, max=50))
     password = fields.String(required=True, load_only=True, validate=PASSWORD)
+    certificate_no = fields.String(allow_none=True, validate=CERTIFICATE, metadata={"description": "执法证号"})
     roles = fields.List(fields.Nested(RoleInputSchema), required=True, validate=validate.Length(min=1, max=20))
 
     @ma.pre_load
@@ -68,6 +73,7 @@ class UserUpdateSchema(InputSchema):
     name = fields.String(validate=validate.Length(min=1, max=50))
     is_active = fields.Boolean()
     password = fields.String(load_only=True, validate=PASSWORD)
+    certificate_no = fields.String(allow_none=True, validate=CERTIFICATE, metadata={"description": "执法证号"})
     roles = fields.List(fields.Nested(RoleInputSchema), validate=validate.Length(max=20))
 
 
@@ -76,3 +82,15 @@ class UserQuerySchema(QuerySchema):
     role = fields.String(validate=validate.OneOf(list(ROLES)))
     area_id = AreaId()
     is_active = fields.Boolean()
+
+
+class ColleagueSchema(OutputSchema):
+    """Someone to pick on a form (a second signing officer, an expert to invite): no more than that needs."""
+
+    id = fields.UUID()
+    name = fields.String()
+    certificate_no = fields.String(allow_none=True, metadata={"description": "执法证号"})
+
+
+class ColleagueQuerySchema(QuerySchema):
+    role = fields.String(required=True, validate=validate.OneOf(["enforcement_officer", "expert"]))

@@ -1,8 +1,8 @@
 """Managing users and their role assignments, always within the admin's own scope."""
 
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 
-from server.areas.models import Area
+from server.areas.models import Area, path_ids, subtree_ids
 from server.auth.scope import ROLES, Grants, covers_area
 from server.core.db import db
 from server.core.errors import DomainError
@@ -62,7 +62,7 @@ def assignment_in_scope(assignment: RoleAssignment, admin: Grants) -> bool:
 
 
 # What applies to the whole account rather than to one role: it needs authority over every role held.
-ACCOUNT_FIELDS = ("phone", "name", "is_active", "password")
+ACCOUNT_FIELDS = ("phone", "name", "is_active", "password", "certificate_no")
 
 
 def account_changes(user: User, body: dict) -> list[str]:
@@ -103,3 +103,17 @@ def identity_taken(username: str | None = None, phone: str | None = None, exclud
     if other is None:
         return None
     return "username" if username and other.username == username else "phone"
+
+
+def colleagues(role: str, scope: Grants, caller_id):
+    """Those other than the caller who hold `role` in an area that overlaps the caller's areas (above, at or below
+    them): a district's officers for a street's station, a street's for the district."""
+    held = select(RoleAssignment.user_id).where(RoleAssignment.role == role)
+    if not scope.everywhere:
+        if not scope.area_paths:
+            return select(User).where(false())
+        above = {area_id for path in scope.area_paths for area_id in path_ids(path)}
+        held = held.where(
+            or_(RoleAssignment.area_id.in_(subtree_ids(scope.area_paths)), RoleAssignment.area_id.in_(above))
+        )
+    return select(User).where(User.id.in_(held), User.is_active.is_(True), User.id != caller_id)

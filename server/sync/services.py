@@ -35,7 +35,9 @@ from server.tags.models import SiteTag
 
 FEED_RECORDS = ("hazard", "site", "site_tag")
 SCAN = 2000  # events read per call: most of them concern other users' scopes and are passed over
-RECENT = timedelta(days=30)  # the snapshot's hazards: the open ones and those received this recently
+# the snapshot's hazards: the open ones, those received this recently, and those still listed (挂牌督办) though closed,
+# which wait for the district to de-list them
+RECENT = timedelta(days=30)
 PHASES = ("sites", "hazards")
 
 
@@ -94,7 +96,11 @@ def _snapshot(identity, cursor: Cursor, limit: int):
     else:
         stmt = select(Hazard.id).where(
             _hazard_scope(identity),
-            or_(Hazard.state.notin_(("closed", "rejected", "merged")), Hazard.received_at >= utcnow() - RECENT),
+            or_(
+                Hazard.state.notin_(("closed", "rejected", "merged")),
+                Hazard.received_at >= utcnow() - RECENT,
+                Hazard.listed(),
+            ),
         )
         stmt, load = stmt.order_by(Hazard.id), _hazards
     if cursor.after is not None:

@@ -117,3 +117,21 @@ def test_production_refuses_to_load_the_demo_accounts_whose_password_is_public(a
     assert result.exit_code != 0 and "production" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User).where(User.username == "demo-admin")) == 0
+
+
+def test_the_demo_enforcement_officers_have_certificate_numbers_given_once(app):
+    with app.app_context():
+        load()
+        held = select(RoleAssignment.user_id).where(RoleAssignment.role == "enforcement_officer")
+        officers = {u.username: u for u in db.session.scalars(select(User).where(User.is_demo, User.id.in_(held)))}
+        assert {name: u.certificate_no for name, u in officers.items()} == {
+            "demo-enforcement": "420103000001",
+            "enforcement-2": "420103000002",
+        }  # two, to sign an order together
+        # loaded before numbers were given (or one changed by an admin since): the missing one is given, none changed
+        officers["demo-enforcement"].certificate_no = None
+        officers["enforcement-2"].certificate_no = "42010399999999"
+        db.session.flush()
+        assert load()["users"] == 0
+        assert officers["demo-enforcement"].certificate_no == "420103000001"
+        assert officers["enforcement-2"].certificate_no == "42010399999999"

@@ -152,3 +152,18 @@ def test_loading_twice_adds_no_history(app):
         assert load()["hazards"] == 0
         assert [db.session.scalar(select(func.count()).select_from(m)) for m in (Hazard, Event, HazardClock)] == counted
         assert db.session.scalar(select(func.max(Event.seq))) == head
+
+
+def test_the_demo_loads_listing_notices_ready_to_open_not_waiting_for_a_sweep(app, client):
+    """`flask demo load` hands over its own jobs when it commits, as a request does: a supervisor opening a listed
+    hazard right after the first start finds its 挂牌督办通知书 ready, not 正在生成 for a minute."""
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        states = Counter(db.session.scalars(select(HazardDocument.state)))
+    assert states and set(states) == {"ready"}, states
+    headers = token_of(client, "demo-supervisor")
+    with app.app_context():
+        document = db.session.scalars(select(HazardDocument)).first()
+    pdf = client.get(f"/api/v1/hazards/{document.hazard_id}/documents/{document.id}.pdf", headers=headers)
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF"), pdf.status_code

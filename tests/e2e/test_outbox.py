@@ -90,3 +90,30 @@ def test_reports_made_offline_wait_with_their_photos_and_go_once_online(sign_in,
     mine = [h for h in hazards.json() if h["description"].startswith(what)]
     assert sorted(h["description"] for h in mine) == [f"{what} {n}" for n in (1, 2, 3)]
     assert all(len(h["photos"]) == 2 for h in mine)
+
+
+def test_the_wait_before_the_next_try_counts_down_by_itself(sign_in, demo_site):
+    """The server refuses for a while (503): the outbox line says when it tries again, and that figure goes down
+    second by second with nothing else happening, rather than standing still until something else changes."""
+    page = sign_in("demo-grid")
+    page.route(re.compile(r".*/api/v1/hazards$"), lambda route: route.fulfill(status=503, body="busy"))
+    beat = page.get_by_role("region", name="我的网格场所")
+    beat.get_by_role("link", name=re.compile(re.escape(demo_site["name"]))).first.click()
+    page.get_by_role("link", name="报告隐患").click()
+    page.get_by_label("消防安全").check()
+    page.get_by_label("隐患描述").fill(f"安全出口锁闭（重试测试 {uuid.uuid4().hex[:6]}）")
+    page.get_by_role("button", name="保存").click()
+
+    status = page.get_by_test_id("outbox-status")
+    retry = re.compile(r"(\d+) 秒后重试")
+    expect(status).to_contain_text(retry, timeout=30_000)
+    seconds = []  # read a little more often than once a second: three falling figures in a row count down
+    for _ in range(14):
+        found = retry.search(status.inner_text())
+        if found and (not seconds or int(found.group(1)) != seconds[-1]):
+            seconds.append(int(found.group(1)))
+        if len(seconds) >= 3 and seconds[-3] > seconds[-2] > seconds[-1]:
+            break
+        page.wait_for_timeout(900)
+    else:
+        pytest.fail(f"the wait did not count down: {seconds}")

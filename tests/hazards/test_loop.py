@@ -140,7 +140,7 @@ def test_a_stale_change_is_412_with_the_current_state_and_an_invalid_one_409_wit
     assert late.status_code == 412 and late.json["errors"]["current"]["state"] == "acknowledged"
     wrong = act(station, hazard["id"], "close", result="x")
     assert wrong.status_code == 409 and wrong.json["code"] == "invalid_transition"
-    assert wrong.json["errors"]["allowed"] == ["issue_notice", "merge", "transfer"]
+    assert wrong.json["errors"]["allowed"] == ["invite_expert", "issue_notice", "merge", "transfer"]
     missing = station.post(f"/api/v1/hazards/{hazard['id']}/transitions", json={"id": uid(), "action": "reject"})
     assert missing.status_code == 428
 

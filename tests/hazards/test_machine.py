@@ -21,6 +21,14 @@ ALLOWED = {
     ("reported", "self_rectify"): "submitted",
     ("submitted", "close"): "closed",
     ("submitted", "return"): "rectifying",
+    ("acknowledged", "order_rectification"): "rectifying",
+    ("rectifying", "order_rectification"): "rectifying",
+    ("acknowledged", "invite_expert"): "acknowledged",
+    ("rectifying", "invite_expert"): "rectifying",
+    ("submitted", "invite_expert"): "submitted",
+    ("acknowledged", "record_finding"): "acknowledged",
+    ("rectifying", "record_finding"): "rectifying",
+    ("submitted", "record_finding"): "submitted",
     # major hazards: the state stays, given the facts below
     ("acknowledged", "submit_plan"): "acknowledged",
     ("rectifying", "submit_plan"): "rectifying",
@@ -44,6 +52,8 @@ NEEDS = {
     "decide_extension": {"extension_pending"},
     "delist": {"listed"},
 }
+# Roles that may also take an action, only where a fact holds of the hazard (written out, like ALLOWED).
+ALSO_WHO = {"acknowledge": {"department_officer": {"transferred"}}}
 WHO = {
     "acknowledge": {"station_officer"},
     "reject": {"station_officer"},
@@ -54,6 +64,9 @@ WHO = {
     "self_rectify": {"enterprise_user"},
     "close": {"station_officer", "enforcement_officer", "department_officer"},
     "return": {"station_officer", "enforcement_officer", "department_officer"},
+    "order_rectification": {"enforcement_officer"},  # by law, and no one else
+    "invite_expert": {"station_officer", "supervisor"},
+    "record_finding": {"expert"},  # and where invited (tests/hazards/test_officers.py)
     "submit_plan": {"enterprise_user", "station_officer"},
     "record_dual_report": {"enterprise_user"},
     "list": {"supervisor"},
@@ -74,6 +87,10 @@ EVERYTHING = {
     "approved": False,
     "regulator_reported_at": "t",
     "workers_congress_reported_at": "t",
+    "requirements": "q",
+    "co_signer": "u",
+    "expert": "u",
+    "finding": "f",
 }
 
 
@@ -117,6 +134,22 @@ def test_every_action_by_every_role(action, role):
             machine.check(state, action, {role}, EVERYTHING, needs(action))
 
 
+@pytest.mark.parametrize("action,role,facts", [(a, r, f) for a, who in ALSO_WHO.items() for r, f in who.items()])
+def test_a_role_admitted_only_where_a_fact_holds_needs_it(action, role, facts):
+    state = next(s for (s, a) in ALLOWED if a == action)
+    assert action in machine.allowed_actions(state, {role}, facts)
+    machine.check(state, action, {role}, EVERYTHING, facts)
+    with pytest.raises(machine.NotPermitted):
+        machine.check(state, action, {role}, EVERYTHING, set())
+    assert action not in machine.allowed_actions(state, {role}, set())
+
+
+def test_only_the_roles_of_the_table_are_admitted_where_a_fact_holds():
+    assert {a: {r: {c.name for c in w} for r, w in (s.also_by or {}).items()} for a, s in machine.MACHINE.items()} == {
+        a: ALSO_WHO.get(a, {}) for a in machine.MACHINE
+    }
+
+
 @pytest.mark.parametrize(
     "action,required",
     [
@@ -135,6 +168,9 @@ def test_every_action_by_every_role(action, role):
         ("request_extension", ["deadline", "reason"]),
         ("decide_extension", ["approved", "reason"]),
         ("delist", ["reason"]),
+        ("order_rectification", ["deadline", "requirements", "co_signer"]),
+        ("invite_expert", ["expert"]),
+        ("record_finding", ["finding"]),
     ],
 )
 def test_what_each_action_requires(action, required):
@@ -155,7 +191,7 @@ def test_allowed_actions_depend_on_the_roles_held():
 
 
 def test_the_flags_shown_beside_a_state_are_conditions_the_actions_name():
-    named = {condition.name for action in machine.MACHINE.values() for condition in action.when}
+    named = {condition.name for action in machine.MACHINE.values() for condition in action.conditions}
     assert set(machine.FLAGS) <= named
     assert machine.flags({"extension_pending", "major", "listed"}) == ["listed", "extension_pending"]
 

@@ -130,11 +130,12 @@ def test_a_major_hazard_shows_what_was_asked_and_decided(login_as, world):
     decision = forms["decide_extension"]["approved"]
     assert [(c["value"], c["zh"]) for c in decision["choices"]] == [(True, "准予延期"), (False, "不予延期")]
     assert forms["issue_notice"]["deadline"]["hint"]["zh"] and forms["reject"]["reason"]["hint"] is None
-    assert {f["code"] for f in vocab["hazard_flags"]} == {"listed", "extension_pending"}
+    assert {f["code"] for f in vocab["hazard_flags"]} == {"listed", "extension_pending", "transferred"}
     assert {k["code"] for k in vocab["document_kinds"]} == {
         "rectification_notice",
         "reinspection_opinion",
         "listing_notice",
+        "enforcement_order",
     }
     assert [p["name"] for p in {f["name"]: f for f in vocab["hazard_fields"]}["plan"]["parts"]] == list(PLAN)
     timeline = {e["action"]: e for e in enterprise.get(f"/api/v1/hazards/{hazard['id']}/timeline").json}

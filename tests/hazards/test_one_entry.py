@@ -56,7 +56,10 @@ def test_an_action_added_in_one_entry_works_end_to_end(app, login_as, world, reo
     deadline = later(3)
     reopened = act(station, hazard["id"], "reopen", result="复发", deadline=deadline)
     assert reopened.status_code == 200 and reopened.json["state"] == "rectifying"
-    assert reopened.json["allowed_actions"] == ["submit_rectification"]  # the station's, rectifying again
+    assert reopened.json["allowed_actions"] == [
+        "invite_expert",
+        "submit_rectification",
+    ]  # the station's, rectifying again
     assert events_of(app, hazard["id"])[-1] == ("reopen", "closed", "rectifying")
     assert [n["kind"] for n in enterprise.get("/api/v1/inbox").json].count("returned") == 1
 

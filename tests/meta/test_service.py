@@ -93,7 +93,15 @@ def test_health_says_what_answers(client, app):
 
 def test_vocabularies_name_every_code_in_chinese_and_english(client):
     vocab = client.get("/api/v1/vocabularies").json
-    assert {"code": "grid_worker", "zh": "社区网格员", "en": "Grid worker"} in vocab["roles"]
+    roles = {r["code"]: r for r in vocab["roles"]}
+    assert roles["grid_worker"] == {
+        "code": "grid_worker",
+        "zh": "社区网格员",
+        "en": "Grid worker",
+        "scope": "area",
+        "area_levels": ["community", "grid"],  # what an admin's form offers for it
+    }
+    assert roles["enterprise_user"]["scope"] == "enterprise" and roles["enterprise_user"]["area_levels"] == []
     assert {t["code"] for t in vocab["site_types"]} >= {
         "gas_station",
         "mall",
@@ -103,6 +111,7 @@ def test_vocabularies_name_every_code_in_chinese_and_english(client):
         "residential_compound",
     }
     assert [t["code"] for t in vocab["area_levels"]] == ["district", "street", "community", "grid"]
+    assert [(t["code"], t["zh"]) for t in vocab["hazard_levels"]] == [("general", "一般隐患"), ("major", "重大隐患")]
 
 
 def test_an_unexpected_failure_is_a_logged_500_in_the_error_shape(app, login_as, world, monkeypatch, caplog):

@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
 from server.paperwork import (
+    EnforcementOrder,
     ListingNotice,
     Party,
     Photo,
@@ -382,3 +383,27 @@ def test_only_a_major_hazard_is_listed_and_only_with_a_reason():
         make_listing(reason=" ")
     with pytest.raises(ValueError, match="timezone-aware"):
         make_listing(plan=RectificationPlan("措施", "王", "1万元", datetime(2026, 12, 20), "预案"))
+
+
+def test_an_enforcement_order_needs_two_officers_with_certificate_numbers():
+    at = datetime(2026, 12, 3, 10, 0, tzinfo=SHANGHAI)
+    fields = dict(
+        number="江汉应急责改〔2026〕第0001号",
+        issuer_org="江汉区应急管理局",
+        party=Party(name="测试物业公司"),
+        site_name="测试小区",
+        site_address="",
+        found_at=at,
+        hazard_level="一般隐患",
+        category="消防安全",
+        description="疏散通道堵塞",
+        requirements="立即清理",
+        deadline=at,
+        photos=[],
+        issued_at=at,
+    )
+    one = [Signature("执法人员", "李静", "420103000001", at), Signature("执法人员", "许静", "", at)]
+    with pytest.raises(ValueError, match="two officers"):
+        EnforcementOrder(**fields, signatures=one)
+    two = [Signature("执法人员", "李静", "420103000001", at), Signature("执法人员", "许静", "420103000002", at)]
+    assert EnforcementOrder(**fields, signatures=two).signatures == two

@@ -56,8 +56,9 @@ export function documentName(vocab, kind) {
 }
 
 /**
- * What a step of the record decided, as its action's form names it: the answer chosen (审批延期 → 准予延期) and the
- * dates set (申请延期 → 延期至 2026/12/20). `formatDate` shows a date.
+ * What a step of the record decided, as its action's form names it: the answer chosen (审批延期 → 准予延期), the
+ * dates set (申请延期 → 延期至 2026/12/20) and the colleague picked, by the name the record keeps (第二执法人员 王某).
+ * `formatDate` shows a date.
  */
 export function eventDetails(vocab, event, formatDate) {
   const data = event.data || {};
@@ -69,6 +70,7 @@ export function eventDetails(vocab, event, formatDate) {
       const name = choiceName(field, value);
       if (name) out.push(name);
     } else if (field.kind === 'date') out.push(`${field.label} ${formatDate(value)}`);
+    else if (field.kind === 'officer' && data[`${field.name}_name`]) out.push(`${field.label} ${data[`${field.name}_name`]}`);
   }
   return out;
 }

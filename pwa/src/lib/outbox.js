@@ -76,13 +76,16 @@ export function createOutbox({
 
   const list = () => withDB(async (db) => db.getAllFromIndex('outbox', 'seq'));
 
+  /** Whether the account signed in now sends `item`: another account's items wait for it to sign in. */
+  const ours = (item, me = userId()) => !item.userId || !me || item.userId === me;
+
   async function nextQueued() {
     return withDB(async (db) => {
       let cursor = await db.transaction('outbox').store.index('seq').openCursor();
       const me = userId();
       while (cursor) {
         const item = cursor.value;
-        if (item.status === 'queued' && (!item.userId || !me || item.userId === me)) return item;
+        if (item.status === 'queued' && ours(item, me)) return item;
         cursor = await cursor.continue();
       }
       return null;
@@ -209,13 +212,15 @@ export function createOutbox({
    * Counts for the UI: items (queued, attention, sent, total: what the replay acts on), `records` (the
    * same in records with their photos inside: what the status line shows), why it is stopped.
    */
+  /** What this account has waiting (another account's items are not counted: they wait for it, `others`). */
   async function status() {
-    const [items, state] = await withDB(async (db) => [await db.getAll('outbox'), await readState(db)]);
+    const [all, state] = await withDB(async (db) => [await db.getAll('outbox'), await readState(db)]);
+    const items = all.filter((i) => ours(i));
     const queued = items.filter((i) => i.status === 'queued').length;
     const attention = items.length - queued;
     return { queued, attention, sent: state.sent, total: state.sent + items.length, sending: sendingId,
       paused: state.paused, nextAttemptAt: state.nextAttemptAt, failures: state.failures,
-      records: countRecords(items, state.sentRecords) };
+      records: countRecords(items, state.sentRecords), others: all.length - items.length };
   }
 
   const subscribe = (fn) => { listeners.add(fn); return () => listeners.delete(fn); };

@@ -1,5 +1,5 @@
 /**
- * A hazard's documents (文书: 隐患整改意见书, 整改复查意见书, 挂牌督办通知书), each a link to its PDF. The PDF is served
+ * A hazard's documents (文书: 隐患整改意见书, 整改复查意见书, 挂牌督办通知书, 责令限期整改指令书), each a link to its PDF. The PDF is served
  * to the signed-in only, so the link fetches it with the token and hands it to the browser as a file, which the
  * phone opens in its PDF viewer (a blob: page of our own would be held to the app's Content-Security-Policy).
  */
@@ -11,7 +11,7 @@ import { documentName } from '../lib/loop.js';
 import { state } from '../store.js';
 
 /** Give `blob` to the browser as the file `name`: saved, or opened by the viewer the phone has for it. */
-function saveFile(blob, name) {
+export function saveFile(blob, name) {
   const url = URL.createObjectURL(blob);
   const link = Object.assign(document.createElement('a'), { href: url, download: name });
   document.body.append(link);

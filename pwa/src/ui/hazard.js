@@ -8,6 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { formatDate, formatTime, t } from '../i18n/index.js';
 import { get } from '../lib/api.js';
 import { actionName, actionsOf, changeBody, eventDetails, formOf } from '../lib/loop.js';
+import { colleagues } from '../lib/kept.js';
 import { seenAt } from '../lib/view.js';
 import { outbox, refreshOne, state, transition } from '../store.js';
 import { Documents } from './documents.js';
@@ -29,6 +30,27 @@ function Choices({ id, label, choices, required, name, values, set }) {
       required=${required} checked=${values[name] === c.value} onChange=${() => set(name, c.value)} />
       <label for=${`${id}-${i}`}>${c.label}</label></div>`)}
   </div></fieldset>`;
+}
+
+/**
+ * A colleague to pick (kind "officer": a second signing officer, an expert to invite), from those holding the
+ * field's role where the user works: read online and kept, so that offline the list last read is offered. An
+ * enforcement officer without a certificate number cannot sign, so is shown but cannot be picked.
+ */
+function OfficerPicker({ id, field, value, onChange, described }) {
+  const [found, setFound] = useState(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    colleagues(field.role).then(setFound).catch(() => setFailed(true));
+  }, [field.role]);
+  if (failed) return html`<p id=${id} class="notice warn" role="status">${t('pickNeedsNetwork')}</p>`;
+  if (!found) return html`<p id=${id} class="muted">${t('loadingColleagues')}</p>`;
+  const signs = field.role === 'enforcement_officer';
+  return html`<select id=${id} required=${field.required} value=${value} onChange=${onChange} aria-describedby=${described}>
+      <option value="">${found.value.length ? t('chooseDuplicate') : t('noColleagues')}</option>
+      ${found.value.map((c) => html`<option key=${c.id} value=${c.id} disabled=${signs && !c.certificate_no}>
+        ${c.name}${signs ? ` · ${c.certificate_no ? t('certificateNo', { no: c.certificate_no }) : t('noCertificate')}` : ''}</option>`)}
+    </select>${found.stale && html`<p class="muted small">${t('colleaguesKept', { time: formatTime(found.at) })}</p>`}`;
 }
 
 function Field({ field, action, values, set, hazard, decision }) {
@@ -59,6 +81,8 @@ function Field({ field, action, values, set, hazard, decision }) {
       <option value="">${t('chooseDuplicate')}</option>
       ${(state.vocab?.sectors || []).map((s) => html`<option value=${s.code}>${document.documentElement.lang === 'en' ? s.en : s.zh}</option>`)}
     </select>`;
+  } else if (kind === 'officer') {
+    control = html`<${OfficerPicker} id=${id} field=${field} value=${value} onChange=${onInput} described=${described} />`;
   } else if (kind === 'hazard') {
     const others = state.hazards.filter((h) => h.id !== hazard.id && h.street_id === hazard.street_id
       && !['rejected', 'merged', 'queued'].includes(h.state));
@@ -71,8 +95,9 @@ function Field({ field, action, values, set, hazard, decision }) {
 }
 
 function ActionForm({ hazard, action, onDone }) {
-  const [values, setValues] = useState(() => (action === 'issue_notice'
-    ? { responsible_party: state.sites.find((s) => s.id === hazard.site_id)?.enterprise?.name || '' } : {}));
+  const [values, setValues] = useState(() => (['issue_notice', 'order_rectification'].includes(action)
+    ? { responsible_party: hazard.responsible_party || state.sites.find((s) => s.id === hazard.site_id)?.enterprise?.name || '' }
+    : {}));
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const set = (name, value) => setValues((v) => ({ ...v, [name]: value }));
@@ -155,9 +180,21 @@ function Timeline({ id }) {
     ${e.to_state && e.to_state !== e.from_state ? ` → ${stateLabel(e.to_state)}` : ''}${e.reason ? `：${e.reason}` : ''}</li>`)}</ol>`;
 }
 
+/** A hazard not on this phone yet (a link from a message or a list, before the sync brought it): read it from the
+ * server when online, then it is kept like any other; else say why it cannot be shown. */
+function MissingHazard({ id }) {
+  const [problem, setProblem] = useState(null);
+  useEffect(() => {
+    if (!state.online) { setProblem('hazardNotHereOffline'); return; }
+    refreshOne(id).catch((err) => setProblem(err?.status === 404 ? 'hazardNotFound' : 'hazardNotLoaded'));
+  }, [id, state.online]);
+  return html`<main id="main"><h1 tabindex="-1">${t('hazardTitle')}</h1>
+    <p class="muted" role="status">${t(problem || 'loadingHazard')}</p></main>`;
+}
+
 export function Hazard({ id }) {
   const hazard = state.hazards.find((h) => h.id === id);
-  if (!hazard) return html`<main id="main"><h1 tabindex="-1">${t('hazardTitle')}</h1><p class="muted">${t('noHazards')}</p></main>`;
+  if (!hazard) return html`<${MissingHazard} id=${id} />`;
   const site = hazard.site_id ? state.sites.find((s) => s.id === hazard.site_id) : null;
   return html`<main id="main">
     <h1 tabindex="-1">${categoryName(hazard.category)}${hazard.level === 'major' ? ` · ${t('levelMajor')}` : ''}</h1>

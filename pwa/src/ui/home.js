@@ -9,8 +9,19 @@ import { OPEN_STATES } from '../lib/view.js';
 import { HazardList, Section } from './parts.js';
 import { SummaryHeadline } from './summary.js';
 import { OutboxAttention } from './outbox.js';
+import { SiteList } from './site-list.js';
+import { FindHazards } from './hazards.js';
+import { DepartmentHome } from './home-department.js';
+import { EnterpriseHome } from './home-enterprise.js';
+import { SupervisorHome } from './home-supervisor.js';
+import { EnforcementHome } from './home-enforcement.js';
+import { ExpertHome } from './home-expert.js';
+import { AdminHome } from './home-admin.js';
 
 export const rolesOf = (user) => new Set((user?.roles || []).map((r) => r.role));
+
+/** The roles that work from an office over many hazards: they get the hazard list (隐患查询). */
+export const OFFICE_ROLES = ['station_officer', 'department_officer', 'enforcement_officer', 'expert', 'supervisor', 'admin'];
 
 function CodeEntry() {
   const [code, setCode] = useState('');
@@ -31,12 +42,6 @@ function CodeEntry() {
     <p id="tag-code-hint" class="muted small">${t('codeHint')}</p>
     ${error && html`<p role="alert" class="error">${error}</p>`}
   </form>`;
-}
-
-function SiteList({ sites }) {
-  if (!sites.length) return html`<p class="muted">${t('noSites')}</p>`;
-  return html`<ul class="list">${sites.map((s) => html`<li key=${s.id} class="row">
-    <a href=${`#/site/${s.id}`}><span class="row-title">${s.name}</span><span class="row-desc">${s.address}</span></a></li>`)}</ul>`;
 }
 
 function Inbox() {
@@ -63,7 +68,7 @@ function GridWorker() {
   return html`
     <a href="#/scan" class="button primary huge">${t('scan')}</a>
     <${CodeEntry} />
-    <${Section} id="h-sites" title=${t('mySites')}><${SiteList} sites=${state.sites} /><//>
+    <${Section} id="h-sites" title=${t('mySites')}><${SiteList} sites=${state.sites} id="my-sites" /><//>
     <${Section} id="h-open" title=${t('openHazards')}><${HazardList} hazards=${open} /><//>`;
 }
 
@@ -72,23 +77,10 @@ function Station() {
   // Oldest first: the report closest to its 30-minute limit is at the top.
   const triage = by('reported').sort((a, b) => String(a.ack_due_at).localeCompare(String(b.ack_due_at)));
   return html`
+    <${FindHazards} />
     <${Section} id="h-triage" title=${t('triageQueue', { n: triage.length })}><${HazardList} hazards=${triage} /><//>
     <${Section} id="h-reinspect" title=${t('reinspectQueue', { n: by('submitted').length })}><${HazardList} hazards=${by('submitted')} /><//>
     <${Section} id="h-rectifying" title=${t('rectifyingList', { n: by('rectifying').length })}><${HazardList} hazards=${by('rectifying')} /><//>`;
-}
-
-function Enterprise() {
-  const notices = state.hazards.filter((h) => h.state === 'rectifying');
-  const toHandle = state.hazards.filter((h) => ['queued', 'reported', 'acknowledged'].includes(h.state));
-  return html`
-    <${Section} id="h-notices" title=${t('notices', { n: notices.length })}><${HazardList} hazards=${notices} /><//>
-    <${Section} id="h-tohandle" title=${t('toRectify', { n: toHandle.length })}><${HazardList} hazards=${toHandle} /><//>
-    <${Section} id="h-own" title=${t('ownSites')}><${SiteList} sites=${state.sites} /><//>`;
-}
-
-function Officer() {
-  const open = state.hazards.filter((h) => OPEN_STATES.has(h.state));
-  return html`<${Section} id="h-scope" title=${t('hazardsInScope', { n: open.length })}><${HazardList} hazards=${open} /><//>`;
 }
 
 export function Home() {
@@ -99,10 +91,13 @@ export function Home() {
     <${SyncLine} />
     ${roles.has('grid_worker') && html`<${GridWorker} />`}
     ${roles.has('station_officer') && html`<${Station} />`}
-    ${roles.has('enterprise_user') && html`<${Enterprise} />`}
-    ${(roles.has('supervisor') || roles.has('admin')) && html`<${SummaryHeadline} />`}
-    ${['department_officer', 'enforcement_officer', 'expert', 'supervisor', 'admin'].some((r) => roles.has(r))
-      && !roles.has('station_officer') && html`<${Officer} />`}
+    ${roles.has('enterprise_user') && html`<${EnterpriseHome} />`}
+    ${roles.has('department_officer') && html`<${DepartmentHome} />`}
+    ${roles.has('supervisor') && html`<${SupervisorHome} />`}
+    ${roles.has('enforcement_officer') && html`<${EnforcementHome} />`}
+    ${roles.has('expert') && html`<${ExpertHome} />`}
+    ${roles.has('admin') && !roles.has('supervisor') && html`<${SummaryHeadline} />`}
+    ${roles.has('admin') && html`<${AdminHome} />`}
     <${Inbox} />
   </main>`;
 }

@@ -6,7 +6,7 @@ import { actionName } from '../lib/loop.js';
 import { groupRecords } from '../lib/records.js';
 import { groupedCode } from '../lib/tags.js';
 import { outbox, state } from '../store.js';
-import { Section, categoryName, siteName } from './parts.js';
+import { Section, categoryName, siteName, useSecondsUntil } from './parts.js';
 
 /** A hazard in a few words: its category, and its description where it says more. */
 function hazardWords(hazard) {
@@ -88,9 +88,9 @@ export function OutboxAttention() {
 /** Why what is queued waits: offline it goes by itself when the network is back; online the user may push it. */
 function Waiting() {
   const { nextAttemptAt, sending } = state.outbox;
+  const retryIn = useSecondsUntil(nextAttemptAt);
   if (!state.online) return html`<p class="notice" role="status">${t('outboxOfflineHint')}</p>`;
-  const why = sending ? t('outboxSending')
-    : nextAttemptAt > Date.now() ? t('outboxRetryIn', { s: Math.ceil((nextAttemptAt - Date.now()) / 1000) }) : '';
+  const why = sending ? t('outboxSending') : retryIn ? t('outboxRetryIn', { s: retryIn }) : '';
   return html`<div class="inline">
     <button type="button" class="primary" onClick=${() => outbox.retry()}>${t('retryNow')}</button>
     ${why && html`<span class="muted">${why}</span>`}

@@ -1,22 +1,35 @@
 /** Small pieces shared by the screens: the outbox line, hazard rows, state badges, countdowns, photos. */
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
-import { formatTime, t } from '../i18n/index.js';
+import { currentLang, formatDate, formatTime, t } from '../i18n/index.js';
 import { serverNow } from '../lib/clock.js';
 import { call } from '../lib/api.js';
-import { actionName, flagNames, stateName } from '../lib/loop.js';
+import { actionName, actionsOf, flagNames, stateName } from '../lib/loop.js';
 import { seenAt } from '../lib/view.js';
 import { state } from '../store.js';
+
+/** Whole seconds until `at` (ms), re-rendering each second until then: a retry's countdown counts down. */
+export function useSecondsUntil(at) {
+  const [, tick] = useState(0);
+  const left = at > Date.now() ? Math.ceil((at - Date.now()) / 1000) : 0;
+  useEffect(() => {
+    if (!left) return undefined;
+    const timer = setTimeout(() => tick((n) => n + 1), 1000);
+    return () => clearTimeout(timer);
+  });
+  return left;
+}
 
 /** The header's outbox line, in records (a report with its photos is one): progress, and why it waits. */
 export function OutboxStatus({ compact = false }) {
   const { sending, paused, nextAttemptAt, records } = state.outbox;
   const { queued, attention, sent, total } = records;
+  const retryIn = useSecondsUntil(nextAttemptAt);
   let detail = '';
   if (paused) detail = t('outboxPaused');
   else if (sending) detail = t('outboxSending');
   else if (queued && !state.online) detail = t('outboxWaitingNet');
-  else if (queued && nextAttemptAt > Date.now()) detail = t('outboxRetryIn', { s: Math.ceil((nextAttemptAt - Date.now()) / 1000) });
+  else if (queued && retryIn) detail = t('outboxRetryIn', { s: retryIn });
   const main = queued + attention === 0 ? t('outboxAllSent') : t('outboxProgress', { sent, total });
   return html`<a href="#/outbox" class=${`outbox-status${attention ? ' warn' : ''}${compact ? ' compact' : ''}`}
       data-testid="outbox-status">
@@ -27,10 +40,18 @@ export function OutboxStatus({ compact = false }) {
 
 export const stateLabel = (s) => stateName(state.vocab, s);
 
+/** A hazard level's name (一般隐患, 重大隐患), from the vocabularies. */
+export function levelName(code) {
+  const term = (state.vocab?.hazard_levels || []).find((l) => l.code === code);
+  if (term) return currentLang() === 'en' ? term.en : term.zh;
+  return code === 'major' ? t('levelMajor') : t('levelGeneral');
+}
+
 export function StateBadge({ hazard }) {
   const p = hazard.pending;
   return html`<span class=${`badge st-${hazard.state}`}>${stateLabel(hazard.state)}</span>
-    ${flagNames(state.vocab, hazard).map((name) => html` <span key=${name} class="badge flag">${name}</span>`)}
+    ${(hazard.flags || []).map((code) => [code, flagNames(state.vocab, { flags: [code] })[0]]).filter(([, name]) => name)
+    .map(([code, name]) => html` <span key=${code} class=${`badge flag flag-${code}`}>${name}</span>`)}
     ${p && p.action !== 'report' && html` <span class=${`badge ${p.status === 'attention' ? 'st-attention' : 'st-queued'}`}>
       ${actionName(state.vocab, p.action)} · ${p.status === 'attention' ? t('needsAttention') : t('queued')}</span>`}
     ${p && p.action === 'report' && p.status === 'attention' && html` <span class="badge st-attention">${t('needsAttention')}</span>`}`;
@@ -45,6 +66,15 @@ export function Countdown({ due }) {
     ${left >= 0 ? t('ackCountdown', { m: left }) : t('ackOverdue', { m: -left })}</span>`;
 }
 
+/** The rectification deadline (整改期限) and the days left of it, or how many days past it, on the server's clock. */
+export function Deadline({ due }) {
+  const days = Math.ceil((Date.parse(due) - serverNow()) / 86_400_000);
+  const late = days <= 0 && Date.parse(due) < serverNow();
+  const tone = `countdown${late ? ' late' : days <= 2 ? ' soon' : ''}`;
+  const left = late ? t('deadlineOverdue', { n: Math.max(1, 1 - days) }) : t('deadlineLeft', { n: days });
+  return html`<span class=${tone}>${t('deadlineOn', { d: formatDate(due) })}</span>${' '}<span class=${tone}>${left}</span>`;
+}
+
 export function categoryName(code) {
   const c = state.categories.find((x) => x.code === code);
   return c ? (document.documentElement.lang === 'en' ? c.name_en : c.name_zh) : code;
@@ -52,20 +82,43 @@ export function categoryName(code) {
 
 export const siteName = (id) => state.sites.find((s) => s.id === id)?.name;
 
-export function HazardRow({ hazard }) {
+/**
+ * One hazard in a list. `clock`: which of its clocks the row shows: the station's 30 minutes to acknowledge (ack),
+ * the rectification deadline (deadline: for those who rectify or follow rectification), or both. `detail(hazard)`:
+ * a line of what comes next; `onOpen(hazard)`: called as it is opened.
+ */
+export function HazardRow({ hazard, clock = 'ack', detail, onOpen }) {
   const where = siteName(hazard.site_id) || '';
-  return html`<li class="row"><a href=${`#/hazard/${hazard.id}`}>
-    <span class="row-title">${categoryName(hazard.category)}${hazard.level === 'major' ? ` · ${t('levelMajor')}` : ''}${where ? ` · ${where}` : ''}</span>
+  const ack = clock !== 'deadline' && hazard.state === 'reported' && hazard.ack_due_at && !hazard.pending;
+  const deadline = clock !== 'ack' && hazard.state === 'rectifying' && hazard.deadline && !hazard.pending;
+  const next = detail?.(hazard);
+  return html`<li class="row"><a href=${`#/hazard/${hazard.id}`} onClick=${onOpen && (() => onOpen(hazard))}>
+    <span class="row-title">${categoryName(hazard.category)}${hazard.level === 'major' ? ` · ${levelName('major')}` : ''}${where ? ` · ${where}` : ''}</span>
     <span class="row-meta"><${StateBadge} hazard=${hazard} />
-      ${hazard.state === 'reported' && hazard.ack_due_at && !hazard.pending && html` <${Countdown} due=${hazard.ack_due_at} />`}
+      ${ack && html` <${Countdown} due=${hazard.ack_due_at} />`}
+      ${deadline && html` <${Deadline} due=${hazard.deadline} />`}
       <span class="muted"> ${formatTime(seenAt(hazard))}</span></span>
     ${hazard.description && html`<span class="row-desc">${hazard.description}</span>`}
+    ${next && html`<span class="row-next">${next}</span>`}
   </a></li>`;
 }
 
-export function HazardList({ hazards, empty = t('noHazards') }) {
+/** Hazards as rows; `limit`: how many show before a button shows them all. */
+export function HazardList({ hazards, empty = t('noHazards'), clock, detail, onOpen, limit = Infinity }) {
+  const [all, setAll] = useState(false);
   if (!hazards.length) return html`<p class="muted">${empty}</p>`;
-  return html`<ul class="list">${hazards.map((h) => html`<${HazardRow} key=${h.id} hazard=${h} />`)}</ul>`;
+  const shown = all ? hazards : hazards.slice(0, limit);
+  return html`<ul class="list">${shown.map((h) => html`<${HazardRow} key=${h.id} hazard=${h} clock=${clock}
+    detail=${detail} onOpen=${onOpen} />`)}</ul>
+    ${shown.length < hazards.length && html`<button type="button" class="link" onClick=${() => setAll(true)}>
+      ${t('showAll', { n: hazards.length })}</button>`}`;
+}
+
+/** What the user may do about a hazard, named (可操作：受理、下达整改意见), or null if nothing. */
+export function canDo(hazard) {
+  const known = actionsOf(state.vocab);
+  const names = (hazard.allowed_actions || []).filter((a) => known.has(a)).map((a) => actionName(state.vocab, a));
+  return names.length ? t('canDo', { actions: names.join('、') }) : null;
 }
 
 /**

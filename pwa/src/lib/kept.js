@@ -1,0 +1,30 @@
+/**
+ * Lists read online and kept for offline use (IndexedDB meta, cleared at sign-out): the colleagues a form offers
+ * to pick (a second signing officer, an expert to invite), and the hazards a role's home lists by a filter the sync
+ * feed does not carry (the orders one signed, the hazards one is invited to). Offline, the copy last read.
+ */
+import { get } from './api.js';
+import { meta } from './db.js';
+
+/** The keys in meta these lists live under (store.js clears them at sign-out). */
+export const KEPT_KEYS = ['colleagues', 'hazardLists'];
+
+/** `read()` now, kept under key/name; failing that (offline), the copy kept: {value, at, stale}. */
+async function kept(key, name, read) {
+  const all = (await meta.get(key)) || {};
+  try {
+    const value = await read();
+    await meta.set(key, { ...all, [name]: { value, at: new Date().toISOString() } });
+    return { value, at: null, stale: false };
+  } catch (error) {
+    if (all[name]) return { ...all[name], stale: true };
+    throw error;
+  }
+}
+
+/** Others holding `role` where the user works: [{id, name, certificate_no}]. */
+export const colleagues = (role) => kept('colleagues', role, () => get(`colleagues?role=${role}&page_size=100`));
+
+/** The ids of the hazards in scope matching a list filter (`ordered_by=me&open=true`). */
+export const hazardIds = (filter) => kept('hazardLists', filter,
+  async () => (await get(`hazards?${filter}&page_size=100`)).map((h) => h.id));
