@@ -9,7 +9,7 @@ const SHOWN_KEY = 'safegrid.offlineReadyShown';
 
 const MESSAGES = { ready: 'offlineReady', preparing: 'offlinePreparing', retrying: 'offlineRetrying',
   unsupported: 'offlineUnsupported' };
-const LOOKS = { ready: 'flash', preparing: 'notice', retrying: 'notice warn', unsupported: 'notice warn' };
+const LOOKS = { ready: 'notice ok', preparing: 'notice', retrying: 'notice warn', unsupported: 'notice warn' };
 
 /**
  * The state in a line. `once`: only until this phone was first ready for offline use, and for a moment
@@ -29,6 +29,7 @@ export function OfflineStatus({ once = false }) {
     return undefined;
   }, [once, readiness, left > 0]);
   if (once && left <= 0) return null;
-  return html`<p class=${`small ${LOOKS[readiness]}`} role="status" data-testid="offline-status" data-state=${readiness}>
+  // Read out as it changes (aria-live), but no role="status": a screen's own status stays the only one.
+  return html`<p class=${`small ${LOOKS[readiness]}`} aria-live="polite" data-testid="offline-status" data-state=${readiness}>
     ${t(MESSAGES[readiness])}</p>`;
 }
