@@ -30,6 +30,11 @@ export default [
     languageOptions: { globals: { ...globals.browser, __APP_VERSION__: 'readonly' } },
   },
   {
+    // index.html's inline classic script (vite.config.js puts it there), run before the app's module.
+    files: ['src/boot.js'],
+    languageOptions: { sourceType: 'script' },
+  },
+  {
     // No window or document here; the lib/ modules it imports run in the page and in the worker.
     files: ['src/sw.js'],
     languageOptions: { globals: { ...globals.serviceworker } },

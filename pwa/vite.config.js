@@ -1,9 +1,27 @@
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url)));
 const api = process.env.SAFEGRID_API || 'http://127.0.0.1:8123';
+const dist = new URL('./dist/', import.meta.url);
+
+// Each precached file with the SHA-384 of what the build wrote: the service worker's install fetches it with
+// this integrity, so a download cut short (or a proxy's page in its place) is refused, never cached.
+const withIntegrity = async (entries) => ({
+  manifest: entries.map((entry) => ({
+    ...entry,
+    integrity: `sha384-${createHash('sha384').update(readFileSync(new URL(entry.url, dist))).digest('base64')}`,
+  })),
+});
+
+// src/boot.js inline in index.html, where a bad network cannot separate it from the page.
+const inlineBoot = {
+  name: 'safegrid-inline-boot',
+  transformIndexHtml: (page) => page.replace('<!-- boot: src/boot.js, inlined by vite.config.js -->',
+    `<script>${readFileSync(new URL('./src/boot.js', import.meta.url), 'utf8').replace(/^\s*\/\/.*\n/gm, '').trim()}</script>`),
+};
 
 export default defineConfig({
   base: '/',
@@ -14,6 +32,7 @@ export default defineConfig({
     proxy: { '/api': api, '^/[sS]/': api },
   },
   plugins: [
+    inlineBoot,
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src',
@@ -24,6 +43,7 @@ export default defineConfig({
         // The shell, the lazily loaded QR decoder (so scanning works offline too) and the icons.
         globPatterns: ['**/*.{js,css,html,png,webmanifest}'],
         rollupFormat: 'iife',
+        manifestTransforms: [withIntegrity],
       },
       manifest: {
         name: '江汉安全网格',

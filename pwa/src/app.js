@@ -16,6 +16,7 @@ import { Outbox } from './ui/outbox.js';
 import { Settings } from './ui/settings.js';
 import { Summary } from './ui/summary.js';
 import { OutboxStatus } from './ui/parts.js';
+import { OfflineStatus } from './ui/offline-status.js';
 
 let admin = null; // the admin's screens, once loaded
 /** The admin's screens: few users need them, so they load when first opened, not with every phone's first screen
@@ -88,6 +89,7 @@ export function App() {
       <${OutboxStatus} compact />
     </header>
     <${UpdatePrompt} />
+    ${route.name !== 'settings' && html`<div class="offline-banner"><${OfflineStatus} once /></div>`}
     ${screen(route)}
     <nav class="bottom" aria-label=${t('mainNav')}>
       ${links.map(([name, href, label]) => html`<a key=${name} href=${href}

@@ -1,13 +1,18 @@
-/** Start: language, IndexedDB, the session; then the screen, the outbox replay, the feed and the service worker. */
+/**
+ * Start: language, IndexedDB, the session; then the screen, the outbox replay, the feed, and the service
+ * worker (installed through a bad network: lib/install.js), with what offline use still waits for.
+ */
 import { render } from 'preact';
 import { html } from 'htm/preact';
-import { registerSW } from 'virtual:pwa-register';
 import './styles.css';
 import { currentLang, setLang } from './i18n/index.js';
 import { App } from './app.js';
-import { kick, outbox, setState, start, state, syncNow } from './store.js';
+import { kick, outbox, setState, start, state, subscribe, syncNow } from './store.js';
 import { navigate } from './router.js';
 import { codeFromInput, compactCode } from './lib/tags.js';
+import { installShell } from './lib/install.js';
+import { backoff } from './lib/retry.js';
+import { hasOfflineData } from './lib/readiness.js';
 
 setLang(currentLang());
 
@@ -27,8 +32,26 @@ start().then(() => {
   if (pendingTag) navigate(`/tag/${pendingTag}`, { replace: true });
 });
 
-const updateSW = registerSW({
-  onNeedRefresh() { setState({ update: () => updateSW(true) }); },
+setState({ shell: 'installing', offlineDataTries: 0 });
+installShell({
+  onShell: (shell) => setState({ shell }),
+  onUpdate: (apply) => setState({ update: apply }),
+});
+
+// After sign-in, until the phone holds what it needs offline, pull again with back-off (a cut answer
+// fails a pull; the five-minute feed timer below is too slow for a first start).
+let dataTimer = null;
+subscribe(() => {
+  if (dataTimer || !state.ready || !state.session || state.syncing) return;
+  if (hasOfflineData(state)) {
+    if (state.offlineDataTries) setState({ offlineDataTries: 0 });
+    return;
+  }
+  dataTimer = setTimeout(() => {
+    dataTimer = null;
+    setState({ offlineDataTries: state.offlineDataTries + 1 });
+    syncNow();
+  }, backoff(state.offlineDataTries, { base: 2000, max: 60_000 }));
 });
 
 // Replay: when the network returns, every minute (the back-off decides whether to send), and

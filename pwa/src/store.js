@@ -1,6 +1,6 @@
 /** The app's state: what IndexedDB holds (cache + outbox) laid out for the screens, and the actions on it. */
 import { getDB, meta, withDB } from './lib/db.js';
-import { API, call, currentSession, get, loadSession, onUnauthorized, saveSession, setLanguage, transport } from './lib/api.js';
+import { API, call, callPatiently, currentSession, get, loadSession, onUnauthorized, saveSession, setLanguage, transport } from './lib/api.js';
 import { CHANNEL_NAME, createOutbox } from './lib/outbox.js';
 import { SYNC_TAG } from './lib/background-sync.js';
 import { applySent, recordCheckin, refreshHazard } from './lib/sent.js';
@@ -87,11 +87,13 @@ export function kick({ force = true } = {}) {
   outbox.flush({ force }).then(() => syncNow()).catch(() => {});
 }
 
-export async function login(name, password) {
-  const { data } = await call('auth/login', { method: 'POST', json: { login: name, password } });
+/** Sign in, through dropped and cut answers (tried again, onRetry(attempt) told): see callPatiently. */
+export async function login(name, password, { onRetry } = {}) {
+  const patiently = { onRetry };
+  const { data } = await callPatiently('auth/login', { method: 'POST', json: { login: name, password } }, patiently);
   const previous = state.session?.user?.id ?? (await meta.get('lastUserId'));
   await saveSession({ token: data.token, expires_at: data.expires_at, user: data.user });
-  const me = await get('me');
+  const me = (await callPatiently('me', {}, patiently)).data;
   const session = { token: data.token, expires_at: data.expires_at, user: me };
   await saveSession(session);
   if (previous && previous !== me.id) await clearCaches(); // another person's scope: not theirs to see

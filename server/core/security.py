@@ -13,7 +13,8 @@ def _policy(*directives: str) -> str:
 
 
 # The field app (pwa/dist, served by server/web): its scripts, styles, manifest and service worker are files
-# of its own origin (Vite emits no inline script or style); photo previews and thumbnails are blob: URLs; the
+# of its own origin (Vite emits no inline script or style; the page's one inline script is allowed by its hash,
+# field_app_page_policy); photo previews and thumbnails are blob: URLs; the
 # camera's stream goes to the <video> as an object, which no directive governs.
 FIELD_APP_POLICY = _policy(
     "default-src 'self'",
@@ -91,11 +92,22 @@ def _content_policy(response: Response) -> str:
     return API_POLICY
 
 
+def _script_hashes(page: bytes) -> list[str]:
+    digests = (hashlib.sha256(script).digest() for script in INLINE_SCRIPT.findall(page))
+    return [f"'sha256-{base64.b64encode(digest).decode()}'" for digest in digests]
+
+
 def _docs_policy(response: Response) -> str:
     # The page is flask-smorest's template filled with the app's own settings, nothing from the request, so
     # the hash of what it holds is the hash of what flask-smorest wrote.
-    hashes = [
-        f"'sha256-{base64.b64encode(hashlib.sha256(script).digest()).decode()}'"
-        for script in INLINE_SCRIPT.findall(response.get_data())
-    ]
-    return _policy(*DOCS_DIRECTIVES, " ".join(["script-src 'self'", *hashes]))
+    return _policy(*DOCS_DIRECTIVES, " ".join(["script-src 'self'", *_script_hashes(response.get_data())]))
+
+
+def field_app_page_policy(page: bytes) -> str:
+    """The policy of the field app's page (index.html, a file of the build): FIELD_APP_POLICY, and the page's
+    inline boot script (pwa/src/boot.js, which must arrive with the page to recover its other files from a bad
+    network) allowed by its hash. Nothing else inline runs."""
+    hashes = _script_hashes(page)
+    if not hashes:
+        return FIELD_APP_POLICY
+    return FIELD_APP_POLICY.replace("script-src 'self'", " ".join(["script-src 'self'", *hashes]), 1)

@@ -1,10 +1,14 @@
 """The field app (现场端 PWA): the files Vite built into pwa/dist, served at / beside the API."""
 
+import functools
+from pathlib import Path
+
 from flask import Blueprint, current_app, redirect, request, send_from_directory
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import PathConverter
 
 from server.config import PROJECT_ROOT
+from server.core.security import field_app_page_policy
 
 web = Blueprint("web", __name__)
 
@@ -30,7 +34,17 @@ def _setup(state):
 def _send(path: str, cache_control: str = REVALIDATE):
     response = send_from_directory(current_app.config["PWA_DIST"], path)
     response.headers["Cache-Control"] = cache_control
+    if path == "index.html":
+        page = Path(current_app.config["PWA_DIST"], path)
+        found = page.stat()
+        response.headers["Content-Security-Policy"] = _page_policy(str(page), found.st_mtime_ns, found.st_size)
     return response
+
+
+@functools.lru_cache(maxsize=8)
+def _page_policy(page: str, _mtime_ns: int, _size: int) -> str:
+    # read once per build of the page (its time and size are part of the key)
+    return field_app_page_policy(Path(page).read_bytes())
 
 
 def _is_navigation() -> bool:

@@ -277,3 +277,17 @@ def test_a_right_current_password_starts_the_count_afresh(app, login_as):
         assert change(caller, password, new).status_code == 204
         password = new
     assert caller.get("/api/v1/me").status_code == 200
+
+
+def test_a_phone_sending_its_sign_in_again_after_lost_answers_is_never_locked_out(app, client, login_as):
+    # The field app sends a sign-in again when its answer was dropped or cut (callPatiently in pwa/src/lib/api.js):
+    # each copy of the right password that reached the server must cost nothing, even after typos.
+    user = login_as("grid_worker").user
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    for _ in range(limit - 1):
+        assert attempt(client, user.username).status_code == 401
+    for _ in range(3 * limit):
+        assert attempt(client, user.username, TEST_PASSWORD).status_code == 201
+    for _ in range(limit - 1):  # typos after it count from a clean record
+        assert attempt(client, user.username).status_code == 401
+    assert attempt(client, user.username, TEST_PASSWORD).status_code == 201

@@ -1,5 +1,8 @@
 """The field app served at /: its shell, its hashed assets, its own pages, and never in the API's place."""
 
+import base64
+import hashlib
+
 import pytest
 
 from server.core.security import FIELD_APP_POLICY
@@ -65,6 +68,28 @@ def test_the_field_app_runs_nothing_but_its_own_files_and_is_never_framed(client
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
     assert resp.headers["Referrer-Policy"] == "no-referrer"
     assert "no-store" not in resp.headers["Cache-Control"]  # revalidated or kept, never kept from caches
+
+
+def directives(policy: str) -> dict:
+    return dict((name, sources) for name, *sources in (d.split() for d in policy.split(";")))
+
+
+@pytest.mark.parametrize("path", ["/", "/index.html", "/hazards"])
+def test_the_pages_one_inline_boot_script_runs_by_its_hash_and_nothing_else_inline_does(client, dist, path):
+    boot = b"window.addEventListener('error', () => {}, true);"
+    (dist / "index.html").write_bytes(INDEX.replace(b"</title>", b"</title><script>" + boot + b"</script>"))
+    policy = directives(get(client, path, headers={"Accept": PAGE}).headers["Content-Security-Policy"])
+    digest = base64.b64encode(hashlib.sha256(boot).digest()).decode()
+    assert policy["script-src"] == ["'self'", f"'sha256-{digest}'"]  # no 'unsafe-inline'
+    assert {k: v for k, v in policy.items() if k != "script-src"} == {
+        k: v for k, v in directives(FIELD_APP_POLICY).items() if k != "script-src"
+    }
+    # a new build's page, its boot script changed: the policy follows it
+    (dist / "index.html").write_bytes(INDEX.replace(b"</title>", b"</title><script>" + boot * 2 + b"</script>"))
+    again = directives(get(client, path, headers={"Accept": PAGE}).headers["Content-Security-Policy"])
+    assert again["script-src"] == ["'self'", f"'sha256-{base64.b64encode(hashlib.sha256(boot * 2).digest()).decode()}'"]
+    # the worker and the assets stay on the plain policy
+    assert get(client, "/sw.js").headers["Content-Security-Policy"] == FIELD_APP_POLICY
 
 
 def test_hashed_assets_are_kept_for_a_year(client, dist):

@@ -226,4 +226,9 @@ export default {
   adminFilters: 'Filters', adminFiltersOn: 'on',
   searchEnterprises: 'Search enterprises by name or address', noEnterprisesFound: 'No enterprise matches.',
   screenLoading: 'Opening…', screenNotLoaded: 'This screen cannot be opened right now; try again online.',
+  // offline readiness and sign-in through a bad network (issue 13: network)
+  offlineTitle: 'Offline use', offlinePreparing: 'Getting ready for offline use…', offlineReady: 'Ready for offline use',
+  offlineRetrying: 'Offline preparation failed; trying again', offlineUnsupported: 'This browser cannot keep the app offline: open it in the phone’s own browser or Chrome.',
+  signingInRetry: 'Poor network: sign-in attempt {n}…', loginNetworkFailed: 'Poor network: sign-in did not finish. Move to better signal and tap “Sign in” again.',
+  loginFailedUnknown: 'Sign-in did not succeed; please try again.',
 };

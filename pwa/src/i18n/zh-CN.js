@@ -239,4 +239,9 @@ export default {
   adminFilters: '筛选', adminFiltersOn: '已筛选',
   searchEnterprises: '搜索企业名称或地址', noEnterprisesFound: '没有符合条件的企业。',
   screenLoading: '正在打开…', screenNotLoaded: '此页面暂时无法打开，请联网后重试。',
+  // offline readiness and sign-in through a bad network (issue 13: network)
+  offlineTitle: '离线使用', offlinePreparing: '正在准备离线使用…', offlineReady: '已可离线使用',
+  offlineRetrying: '离线准备失败，正在重试', offlineUnsupported: '此浏览器不支持离线使用，请用手机自带浏览器或 Chrome 打开。',
+  signingInRetry: '网络不稳定，正在第 {n} 次尝试登录…', loginNetworkFailed: '网络不稳定，登录未完成。请到信号好的地方再点“登录”。',
+  loginFailedUnknown: '登录未成功，请再试一次。',
 };

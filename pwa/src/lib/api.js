@@ -1,6 +1,7 @@
 /** Talking to the SafeGrid API: the bearer token, the language, the one error shape, the clock offset. */
 import { meta } from './db.js';
 import { observeServerDate } from './clock.js';
+import { retrying } from './retry.js';
 
 export const API = '/api/v1';
 
@@ -9,7 +10,7 @@ export class ApiError extends Error {
   constructor(status, body = {}) {
     super(body.message || `HTTP ${status}`);
     this.status = status;
-    this.code = body.code || (status === 0 ? 'network' : 'http_error');
+    this.code = body.code || (status === 0 ? 'network' : 'http_error'); // http_error: the body was no API error
     this.errors = body.errors || {};
   }
 }
@@ -71,15 +72,48 @@ async function request(path, init) {
   return response;
 }
 
-/** JSON call: resolves {data, response}; rejects with ApiError (status 0 when the network failed). */
-export async function call(path, { method = 'GET', json, headers = {} } = {}) {
+/**
+ * JSON call: resolves {data, response}; rejects with ApiError, status 0 when the network failed, including
+ * an answer cut short (its body unreadable or not whole JSON): to the caller that is no answer at all.
+ */
+export async function call(path, { method = 'GET', json, headers = {}, signal } = {}) {
   const response = await request(path, {
     method,
     headers: json === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
     body: json === undefined ? undefined : JSON.stringify(json),
+    signal,
   });
-  const data = response.status === 204 ? null : await response.json();
+  let data = null;
+  if (response.status !== 204) {
+    try {
+      data = await response.json();
+    } catch (error) {
+      throw new ApiError(0, { code: 'cut', message: String(error?.message || error) });
+    }
+  }
   return { data, response };
+}
+
+/** Worth sending again: no answer (dropped, cut, timed out) or a gateway's (502–504), never the API's own. */
+export const isTransient = (error) => error.status === 0 || [502, 503, 504].includes(error.status);
+
+/**
+ * call() tried again through a bad network: each try given `timeoutMs`, at most `tries`, with back-off;
+ * onRetry(attempt) before each new try. For a request that may safely reach the server twice: a read, or
+ * a sign-in (a second token is harmless, and a successful sign-in gives its throttle count back).
+ */
+export async function callPatiently(path, options = {}, { tries = 5, timeoutMs = 20_000, onRetry, wait } = {}) {
+  // With no network at all there is no point in waiting: the phone says so at once.
+  const retryable = (error) => isTransient(error) && globalThis.navigator?.onLine !== false;
+  return retrying(async () => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      return await call(path, { ...options, signal: controller.signal });
+    } finally {
+      clearTimeout(timer);
+    }
+  }, { tries, retryable, onRetry, wait });
 }
 
 /** A file the API serves to the signed-in only (a document's PDF), as a Blob: a plain link would carry no token. */

@@ -1,4 +1,4 @@
-/** 设置: language (remembered), account and sign-out (the outbox is kept), storage and clock. */
+/** 设置: language (remembered), account and sign-out (the outbox is kept), offline readiness, storage and clock. */
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { currentLang, languages, setLang, t } from '../i18n/index.js';
@@ -6,6 +6,7 @@ import { setLanguage } from '../lib/api.js';
 import { clockOffsetMs } from '../lib/clock.js';
 import { logout, reload, setState, state } from '../store.js';
 import { rolesOf } from './home.js';
+import { OfflineStatus } from './offline-status.js';
 
 /**
  * Whether the outbox is safe from eviction, and if not what to do: Chromium grants persistent storage
@@ -45,6 +46,8 @@ export function Settings() {
     <h2>${t('account')}</h2>
     <p>${user.name}（${user.username}）· ${[...rolesOf(user)].map((r) => t(`role_${r}`)).join('、')}</p>
     <button type="button" onClick=${signOut}>${t('signOut')}</button>
+    <h2>${t('offlineTitle')}</h2>
+    <${OfflineStatus} />
     <h2>${t('storage')}</h2>
     <${StorageSafety} />
     <p class="small">${t('clockOffset', { s: Math.round(clockOffsetMs() / 1000) })}</p>

@@ -1,0 +1,42 @@
+// The first start's safety net, before the service worker holds the shell: a stylesheet or the app's
+// module whose download failed (a dropped or cut answer) is loaded again with back-off, under a new URL
+// so that the browser does not reuse the failure. Inline in index.html (vite.config.js puts it there,
+// before the tags Vite adds), as only what arrives with the page cannot itself be lost on the way; the
+// server's Content-Security-Policy allows it by its hash (server/web).
+(() => {
+  const TRIES = 6;
+  const tries = {};
+
+  function again(failed) {
+    const isStyle = failed.tagName === 'LINK' && failed.rel === 'stylesheet';
+    const isApp = failed.tagName === 'SCRIPT' && failed.type === 'module';
+    if (!isStyle && !isApp) return;
+    const url = (failed.href || failed.src).split('?')[0];
+    const n = (tries[url] || 0) + 1;
+    tries[url] = n;
+    if (n >= TRIES) {
+      const app = document.getElementById('app');
+      if (isApp && app) app.textContent = '网络不稳定，应用未能载入，请稍后刷新页面。';
+      return;
+    }
+    setTimeout(() => {
+      // A new element: a script element that has run (or failed) never runs again, even cloned.
+      const next = document.createElement(failed.tagName);
+      if (failed.crossOrigin !== null) next.crossOrigin = failed.crossOrigin;
+      if (isStyle) {
+        next.rel = 'stylesheet';
+        next.href = `${url}?retry=${n}`;
+      } else {
+        next.type = 'module';
+        next.src = `${url}?retry=${n}`;
+      }
+      failed.after(next);
+      if (isStyle) failed.remove(); // its empty sheet would otherwise stay in document.styleSheets
+    }, Math.min(500 * 2 ** (n - 1), 8000));
+  }
+
+  // Load failures do not bubble: only a listener capturing on the window sees them all.
+  window.addEventListener('error', (event) => {
+    if (event.target instanceof Element) again(event.target);
+  }, true);
+})();
