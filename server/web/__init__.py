@@ -1,6 +1,5 @@
 """The field app (现场端 PWA): the files Vite built into pwa/dist, served at / beside the API."""
 
-import functools
 from pathlib import Path
 
 from flask import Blueprint, current_app, redirect, request, send_from_directory
@@ -8,6 +7,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import PathConverter
 
 from server.config import PROJECT_ROOT
+from server.core.cache import memoised
 from server.core.security import field_app_page_policy
 
 web = Blueprint("web", __name__)
@@ -41,7 +41,7 @@ def _send(path: str, cache_control: str = REVALIDATE):
     return response
 
 
-@functools.lru_cache(maxsize=8)
+@memoised(maxsize=8)
 def _page_policy(page: str, _mtime_ns: int, _size: int) -> str:
     # read once per build of the page (its time and size are part of the key)
     return field_app_page_policy(Path(page).read_bytes())
