@@ -3,6 +3,7 @@ deactivation that take effect, a label sheet for an area as a real PDF, and a ne
 worker's report form offers."""
 
 import io
+import re
 import uuid
 
 import pytest
@@ -130,3 +131,22 @@ def test_every_admin_control_is_a_44px_target_on_a_phone(page, sign_in, path):
     expect(page.locator("main h1")).to_be_visible()
     expect(page.locator("main").get_by_text("正在载入…")).to_have_count(0)
     assert page.evaluate(SMALL_TARGETS) == []
+
+
+def test_a_search_typed_before_the_whole_list_arrives_is_not_overwritten_by_it(page, sign_in):
+    """The first page of all users answers slowly; the admin types a name meanwhile: the list shows the search's
+    answer, and the late answer to the earlier question does not replace it."""
+    sign_in("demo-admin")
+
+    def slow_unfiltered(route):
+        if "q=" not in route.request.url:
+            page.wait_for_timeout(2500)
+        route.continue_()
+
+    page.route(re.compile(r".*/api/v1/users\?.*"), slow_unfiltered)
+    page.evaluate("location.hash = '#/admin/users'")
+    page.get_by_label("查找用户（姓名、用户名或手机号）").fill("demo-expert")
+    expect(page.locator(".list .row")).to_have_count(1)
+    page.wait_for_timeout(3500)  # the slow answer to the first question has come by now
+    expect(page.locator(".list .row")).to_have_count(1)
+    expect(page.locator(".list .row")).to_contain_text("demo-expert")

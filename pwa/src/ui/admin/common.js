@@ -1,6 +1,6 @@
 /** What the admin screens share: reading lists and records with their ETags, the API's refusals beside their fields. */
 import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { currentLang, t } from '../../i18n/index.js';
 import { call } from '../../lib/api.js';
 import { refusal } from '../../lib/refusal.js';
@@ -28,15 +28,21 @@ export function query(params) {
  */
 export function usePaged(path, pageSize = 30) {
   const [page, setPage] = useState({ items: null, total: 0, error: null, n: 1 });
+  const latest = useRef(path);
+  latest.current = path;
   const read = async (n, before) => {
+    const asked = path;
+    let next;
     try {
       const sep = path.includes('?') ? '&' : '?';
       const { data, response } = await call(`${path}${sep}page=${n}&page_size=${pageSize}`);
       const total = JSON.parse(response.headers.get('X-Pagination') || '{}').total ?? data.length;
-      setPage({ items: [...before, ...data], total, error: null, n });
+      next = { items: [...before, ...data], total, error: null, n };
     } catch (e) {
-      setPage({ items: before, total: 0, error: e, n });
+      next = { items: before, total: 0, error: e, n };
     }
+    // An answer to an earlier search that arrives after a later one's is not what the screen asks for now.
+    if (latest.current === asked) setPage(next);
   };
   useEffect(() => { setPage((p) => ({ ...p, items: null })); read(1, []); }, [path]);
   return { ...page, more: () => read(page.n + 1, page.items || []), reload: () => read(1, []) };
