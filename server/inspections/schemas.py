@@ -278,6 +278,12 @@ class InspectionSchema(OutputSchema):
     hazards = fields.List(fields.Nested(LinkedHazardSchema))
 
 
+class RecordQuerySchema(QuerySchema):
+    revision = fields.Integer(
+        validate=validate.Range(min=1), metadata={"description": "a revision's number: the current one if left out"}
+    )
+
+
 class RevisionSchema(OutputSchema):
     id = fields.UUID()
     number = fields.Integer()
