@@ -19,6 +19,7 @@ from server.enterprises.models import Enterprise
 from server.evidence import services as evidence
 from server.inspections import queries
 from server.inspections.models import InspectionTemplate, Summons
+from server.notifications import services as inbox
 from server.sites.models import Site
 
 
@@ -148,8 +149,9 @@ def history(template: InspectionTemplate, site_id, last: date, months: int, *, b
 
 
 def confirm(template: InspectionTemplate, month: date, actor_id, *, bottom=None, share=None) -> list[Summons]:
-    """Put the month's 约谈 on record: one Summons (and its event) per unit flagged, over every unit whoever confirms;
-    confirming again adds only what was not there (a correction may have changed the ranking since)."""
+    """Put the month's 约谈 on record: one Summons (and its event) per unit flagged, over every unit whoever confirms,
+    each in the inbox of the checklist's owning department; confirming again adds only what was not there (a
+    correction may have changed the ranking since)."""
     ranking = month_ranking(template, month, true(), bottom=bottom, share=share)
     present = set(
         db.session.scalars(
@@ -205,4 +207,9 @@ def confirm(template: InspectionTemplate, month: date, actor_id, *, bottom=None,
             for summons in made
         ]
     )
+    names = {unit["site_id"]: unit["site_name"] for unit in flagged}
+    for summons in made:
+        # the checklist's owning department; a checklist no department owns: the unit's sector's
+        officers = inbox.sector_officers(template.owner_sector or summons.sector)
+        inbox.notify_about("summons", "summons", summons.id, names[summons.site_id], officers)
     return made

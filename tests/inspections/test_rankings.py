@@ -176,3 +176,26 @@ def test_a_department_confirms_its_own_sectors_checklists(login_as):
     department.post(f"/api/v1/inspection-templates/{own['id']}/publish")
     confirmed = department.post("/api/v1/summonses", json={"family_id": own["family_id"], "month": "2026-11"})
     assert confirmed.status_code == 200 and confirmed.json == []  # nobody assessed: nobody summoned
+
+
+def test_a_summons_reaches_the_owning_departments_inbox_once(login_as, markets):
+    department, officer = login_as("department_officer"), login_as("station_officer")  # the market sector's
+    own = department.post(
+        "/api/v1/inspection-templates", json={**template_body(kind="assessment"), "site_types": ["market"]}
+    ).json
+    template = department.post(f"/api/v1/inspection-templates/{own['id']}/publish").json
+    for month in (10, 11):
+        at = datetime(2026, month, 15, 10, tzinfo=SHANGHAI)
+        assess(officer, template, markets["A"], at, exits="fail")  # the market company's
+        assess(officer, template, markets["B"], at)
+    month = {"family_id": template["family_id"], "month": "2026-11", "bottom": 1}
+    [summons] = department.post("/api/v1/summonses", json=month).json
+    department.post("/api/v1/summonses", json=month)  # confirmed again: nothing new, nothing sent again
+
+    summonses = [n for n in department.get("/api/v1/inbox").json if n["kind"] == "summons"]
+    assert [(n["title"], n["hazard_id"], n["record_type"], n["record_id"]) for n in summonses] == [
+        ("约谈提醒：测试农贸市场连续两月考核排名靠后", None, "summons", summons["id"])
+    ]
+    english = department.get("/api/v1/inbox", headers={"Accept-Language": "en"}).json
+    assert "Summons: 测试农贸市场 ranked low two months running" in [n["title"] for n in english]
+    assert not [n for n in officer.get("/api/v1/inbox").json if n["kind"] == "summons"]  # not the station's
