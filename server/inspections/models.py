@@ -216,7 +216,7 @@ class Summons(Base):
     previous_rank: Mapped[int] = mapped_column(Integer)
     ranked: Mapped[int] = mapped_column(Integer)
     score: Mapped[float] = mapped_column(Float)
-    confirmed_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    confirmed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))  # None: the server, at month's end
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @classmethod
@@ -233,6 +233,18 @@ class Summons(Base):
         for sector, path in grants.sectors:
             clauses.append((cls.sector == sector) & cls.grid_id.in_(subtree_ids([path])))
         return or_(*clauses) if clauses else false()
+
+
+class RankingMonth(Base):
+    """A checklist's month once confirmed (月度排名确认): by someone, or by the server once the month ended; the
+    maintenance round confirms each assessment's month just ended unless this says it was."""
+
+    __tablename__ = "ranking_months"
+
+    family_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM, Asia/Shanghai
+    confirmed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))  # None: the server
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class InspectionRecord(Base):

@@ -364,7 +364,9 @@ class SummonsSchema(OutputSchema):
     previous_rank = fields.Integer()
     ranked = fields.Integer()
     score = fields.Float()
-    confirmed_by = fields.UUID()
+    confirmed_by = fields.UUID(
+        allow_none=True, metadata={"description": "who confirmed the month; null: the server, when the month ended"}
+    )
     created_at = fields.AwareDateTime()
 
 

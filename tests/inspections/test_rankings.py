@@ -7,6 +7,7 @@ import pytest
 from server.areas.models import Area
 from server.core.db import db
 from server.evidence import services as evidence
+from server.inspections import rankings
 from server.inspections.rankings import bottom_size, ranked
 from tests.conftest import make_site, uid
 from tests.inspections.factory import answers, inspection_body, published, template_body
@@ -199,3 +200,28 @@ def test_a_summons_reaches_the_owning_departments_inbox_once(login_as, markets):
     english = department.get("/api/v1/inbox", headers={"Accept-Language": "en"}).json
     assert "Summons: 测试农贸市场 ranked low two months running" in [n["title"] for n in english]
     assert not [n for n in officer.get("/api/v1/inbox").json if n["kind"] == "summons"]  # not the station's
+
+
+def test_a_month_is_confirmed_by_the_server_once_it_has_ended(app, login_as, markets):
+    admin, officer, supervisor = login_as("admin"), login_as("station_officer"), login_as("supervisor")
+    template = published(admin, kind="assessment", site_types=["market"])
+    patrol = published(admin, name="不排名的巡查表")  # a patrol is not ranked: nothing to confirm
+    for month in (10, 11):
+        at = datetime(2026, month, 15, 10, tzinfo=SHANGHAI)
+        assess(officer, template, markets["A"], at)
+        for site in "BCD":  # the configured bottom group is the last three
+            assess(officer, template, markets[site], at, exits="fail")
+    summonses = {"family_id": template["family_id"]}
+    with app.app_context():  # the last hour of November in Wuhan: October ended, low only once
+        assert rankings.confirm_ended_months(datetime(2026, 11, 30, 23, 0, tzinfo=SHANGHAI)) == 1
+    assert supervisor.get("/api/v1/summonses", query_string=summonses).json == []
+    with app.app_context():
+        assert rankings.confirm_ended_months(datetime(2026, 12, 1, 0, 5, tzinfo=SHANGHAI)) == 1
+        assert rankings.confirm_ended_months(datetime(2026, 12, 1, 0, 10, tzinfo=SHANGHAI)) == 0  # once
+    summoned = supervisor.get("/api/v1/summonses", query_string=summonses).json
+    assert sorted(s["site_id"] for s in summoned) == sorted(str(markets[site]) for site in "BCD")
+    assert {(s["month"], s["confirmed_by"]) for s in summoned} == {("2026-11", None)}
+    assert supervisor.get("/api/v1/summonses", query_string={"family_id": patrol["family_id"]}).json == []
+    with app.app_context():
+        [event] = evidence.timeline("summons", summoned[0]["id"])
+        assert (event.action, event.actor_id) == ("flag", None)
