@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from server import paperwork as pdf
 from server.core.db import db
-from server.core.time import utcnow
 from server.enterprises.models import Enterprise
 from server.hazards.documents import cited_thumbnails
 from server.inspections import scoring
@@ -144,7 +143,7 @@ def _facts(record: InspectionRecord) -> pdf.InspectionRecord:
         revision=record.revision,
         reason=revision.reason,
         flags=[FLAGS[flag][0] for flag in inspection.flags if flag in FLAGS],
-        produced_at=utcnow(),
+        produced_at=record.created_at,  # not the render's time: a re-render gives the same bytes
     )
 
 

@@ -98,7 +98,7 @@ class InspectionRecord:
 
 def render_inspection_record(record: InspectionRecord) -> bytes:
     story = heading(record.checklist, RECORD_TITLE, f"记录编号：{record.number}")
-    story.append(field_table(_facts(record)))
+    story.append(field_table(_facts(record), label_width=34 * mm))  # 统一社会信用代码 on one line
     parts = [
         ("检查结论", _verdict(record), TEXT_ROOM),
         ("各大类得分", [_subtotals(record)], TEXT_ROOM),
@@ -180,7 +180,7 @@ def _items(s: RecordSection) -> Table:
                 para("；".join(notes), CELL),
             ]
         )
-    return _ruled(rows, [11 * mm, 62 * mm, 28 * mm, 20 * mm, TEXT_WIDTH - 121 * mm])
+    return _ruled(rows, [13 * mm, 54 * mm, 31 * mm, 18 * mm, TEXT_WIDTH - 116 * mm])
 
 
 def _ruled(rows: list, widths: list[float]) -> Table:

@@ -9,9 +9,10 @@ import uuid
 import pytest
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from server.core.db import db
+from server.inspections import records
 from server.inspections.models import InspectionRecord
 from tests.conftest import uid
 from tests.inspections.factory import answers, inspection_body, published
@@ -106,6 +107,7 @@ def test_the_record_is_seen_where_the_inspection_is_and_says_when_it_is_not_read
     worker = login_as("grid_worker")
     body = inspection_body(template, world["market_site"])
     assert worker.post(URL, json=body).status_code == 201
+    first = record(worker, body["id"])
     assert login_as("station_officer_b").get(f"{URL}/{body['id']}/record.pdf").status_code == 404
     assert worker.get(f"{URL}/{uid()}/record.pdf").status_code == 404
     assert worker.get(f"{URL}/{body['id']}/record.pdf", query_string={"revision": 2}).status_code == 404
@@ -120,6 +122,13 @@ def test_the_record_is_seen_where_the_inspection_is_and_says_when_it_is_not_read
     pending = worker.get(f"{URL}/{body['id']}/record.pdf")
     assert pending.status_code == 409 and pending.json["code"] == "record_pending"
     assert pending.json["message"] == "检查记录正在生成，请稍后再试" and pending.headers["Retry-After"] == "2"
+    with app.app_context():  # the job run again (a retry after a crash): the same bytes, kept under the same hash
+        [row] = db.session.scalars(
+            select(InspectionRecord).where(InspectionRecord.inspection_id == uuid.UUID(body["id"]))
+        ).all()
+        records.render(str(row.id))
+    again = worker.get(f"{URL}/{body['id']}/record.pdf")
+    assert again.status_code == 200 and again.data == first
 
 
 def test_a_correction_has_a_record_of_its_own_and_the_first_stays(login_as, world, template):
