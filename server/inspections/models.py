@@ -222,7 +222,8 @@ class Summons(Base):
     @classmethod
     @memoised
     def scope_clause(cls, grants):
-        """Visible as an inspection at its site would be (its grid's areas, its enterprise, its sector)."""
+        """Visible as an inspection at its site would be (its grid's areas, its enterprise, its sector), and to the
+        department that owns the checklist (whose inbox it went to), within its area."""
         if grants.everywhere:
             return true()
         clauses = []
@@ -231,7 +232,8 @@ class Summons(Base):
         if grants.enterprise_ids:
             clauses.append(cls.enterprise_id.in_(grants.enterprise_ids))
         for sector, path in grants.sectors:
-            clauses.append((cls.sector == sector) & cls.grid_id.in_(subtree_ids([path])))
+            owned = select(InspectionTemplate.family_id).where(InspectionTemplate.owner_sector == sector)
+            clauses.append(((cls.sector == sector) | cls.family_id.in_(owned)) & cls.grid_id.in_(subtree_ids([path])))
         return or_(*clauses) if clauses else false()
 
 

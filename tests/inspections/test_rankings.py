@@ -187,19 +187,21 @@ def test_a_summons_reaches_the_owning_departments_inbox_once(login_as, markets):
     template = department.post(f"/api/v1/inspection-templates/{own['id']}/publish").json
     for month in (10, 11):
         at = datetime(2026, month, 15, 10, tzinfo=SHANGHAI)
-        assess(officer, template, markets["A"], at, exits="fail")  # the market company's
-        assess(officer, template, markets["B"], at)
+        assess(officer, template, markets["A"], at)
+        assess(officer, template, markets["B"], at, exits="fail")  # a market no company of the sector runs
     month = {"family_id": template["family_id"], "month": "2026-11", "bottom": 1}
-    [summons] = department.post("/api/v1/summonses", json=month).json
+    [summons] = department.post("/api/v1/summonses", json=month).json  # the owner sees its checklist's summonses
+    assert summons["site_id"] == str(markets["B"])
     department.post("/api/v1/summonses", json=month)  # confirmed again: nothing new, nothing sent again
 
     summonses = [n for n in department.get("/api/v1/inbox").json if n["kind"] == "summons"]
     assert [(n["title"], n["hazard_id"], n["record_type"], n["record_id"]) for n in summonses] == [
-        ("约谈提醒：测试农贸市场连续两月考核排名靠后", None, "summons", summons["id"])
+        ("约谈提醒：排名测试市场B连续两月考核排名靠后", None, "summons", summons["id"])
     ]
     english = department.get("/api/v1/inbox", headers={"Accept-Language": "en"}).json
-    assert "Summons: 测试农贸市场 ranked low two months running" in [n["title"] for n in english]
+    assert "Summons: 排名测试市场B ranked low two months running" in [n["title"] for n in english]
     assert not [n for n in officer.get("/api/v1/inbox").json if n["kind"] == "summons"]  # not the station's
+    assert [s["id"] for s in department.get("/api/v1/summonses").json] == [summons["id"]]
 
 
 def test_a_month_is_confirmed_by_the_server_once_it_has_ended(app, login_as, markets):
