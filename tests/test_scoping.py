@@ -314,7 +314,8 @@ def _sees_timelines(caller, records, key):
 def _sees_inbox(caller, records, key):
     notes = caller.get("/api/v1/inbox", query_string={"page_size": 100}).json
     for note in notes:  # the inbox never points at a hazard out of its reader's scope
-        assert caller.get(f"/api/v1/hazards/{note['hazard_id']}").status_code == 200, note
+        if note["hazard_id"]:
+            assert caller.get(f"/api/v1/hazards/{note['hazard_id']}").status_code == 200, note
     return records[key] in {note["hazard_id"] for note in notes}
 
 
@@ -328,7 +329,10 @@ def _sees_changes(caller, records, key):
 
 def _sees_inspections(caller, records, key):
     target = records["inspections"][key]
-    return _one_and_listed(caller, f"/api/v1/inspections/{target}", "/api/v1/inspections", target)
+    seen = _one_and_listed(caller, f"/api/v1/inspections/{target}", "/api/v1/inspections", target)
+    record = caller.get(f"/api/v1/inspections/{target}/record.pdf", buffered=True)  # its 检查记录 alike
+    assert record.status_code == (200 if seen else 404), record.status_code
+    return seen
 
 
 SEES = {

@@ -110,29 +110,35 @@ def _parts(document: HazardDocument):
 
 
 def _photos(hazard: Hazard, photo_ids, caption: str) -> list:
-    """The cited photos' thumbnails, in the order cited: only those the hazard's citation grants (a record cannot
-    put on paper a photo its author had no right to cite). A photo whose copies are not made yet (its job
-    queued behind this one, or running beside it) gets its thumbnail made from the original here; one that
-    has not arrived, or cannot be read, is left out: the document does not wait for it."""
+    """The cited photos' thumbnails, in the order cited, numbered after the caption."""
+    jpegs = cited_thumbnails("hazard", hazard.id, photo_ids).values()
+    return [pdf.Photo(caption=f"{caption}{n}", jpeg=jpeg) for n, jpeg in enumerate(jpegs, start=1)]
+
+
+def cited_thumbnails(record_type: str, record_id, photo_ids) -> dict[uuid.UUID, bytes]:
+    """The thumbnails of the photos a record cites, by id in the order cited: only those its citation grants (a
+    record cannot put on paper a photo its author had no right to cite). A photo whose copies are not made yet (its
+    job queued behind this one, or running beside it) gets its thumbnail made from the original here; one that has
+    not arrived, or cannot be read, is left out: the document does not wait for it."""
     ids = [uuid.UUID(str(photo_id)) for photo_id in photo_ids]
     granted = (
         select(PhotoCitation.id)
         .where(
             PhotoCitation.photo_id == Photo.id,
-            PhotoCitation.record_type == "hazard",
-            PhotoCitation.record_id == hazard.id,
+            PhotoCitation.record_type == record_type,
+            PhotoCitation.record_id == record_id,
             PhotoCitation.granting(),
         )
         .correlate_except(PhotoCitation)
         .exists()
     )
     stored = {photo.id: photo for photo in db.session.scalars(select(Photo).where(Photo.id.in_(ids), granted))}
-    photos = []
-    for photo in (stored[photo_id] for photo_id in ids if photo_id in stored):
+    thumbnails = {}
+    for photo in (stored[photo_id] for photo_id in dict.fromkeys(ids) if photo_id in stored):
         jpeg = _thumbnail(photo)
         if jpeg is not None:
-            photos.append(pdf.Photo(caption=f"{caption}{len(photos) + 1}", jpeg=jpeg))
-    return photos
+            thumbnails[photo.id] = jpeg
+    return thumbnails
 
 
 def _thumbnail(photo: Photo) -> bytes | None:

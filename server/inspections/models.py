@@ -216,13 +216,14 @@ class Summons(Base):
     previous_rank: Mapped[int] = mapped_column(Integer)
     ranked: Mapped[int] = mapped_column(Integer)
     score: Mapped[float] = mapped_column(Float)
-    confirmed_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    confirmed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))  # None: the server, at month's end
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @classmethod
     @memoised
     def scope_clause(cls, grants):
-        """Visible as an inspection at its site would be (its grid's areas, its enterprise, its sector)."""
+        """Visible as an inspection at its site would be (its grid's areas, its enterprise, its sector), and to the
+        department that owns the checklist (whose inbox it went to), within its area."""
         if grants.everywhere:
             return true()
         clauses = []
@@ -231,5 +232,33 @@ class Summons(Base):
         if grants.enterprise_ids:
             clauses.append(cls.enterprise_id.in_(grants.enterprise_ids))
         for sector, path in grants.sectors:
-            clauses.append((cls.sector == sector) & cls.grid_id.in_(subtree_ids([path])))
+            owned = select(InspectionTemplate.family_id).where(InspectionTemplate.owner_sector == sector)
+            clauses.append(((cls.sector == sector) | cls.family_id.in_(owned)) & cls.grid_id.in_(subtree_ids([path])))
         return or_(*clauses) if clauses else false()
+
+
+class RankingMonth(Base):
+    """A checklist's month once confirmed (月度排名确认): by someone, or by the server once the month ended; the
+    maintenance round confirms each assessment's month just ended unless this says it was."""
+
+    __tablename__ = "ranking_months"
+
+    family_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM, Asia/Shanghai
+    confirmed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))  # None: the server
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class InspectionRecord(Base):
+    """检查记录 (PDF): one revision of an inspection put on paper, rendered by a job after the submission or correction
+    commits and kept by its SHA-256; a correction's record is another, the earlier ones stay."""
+
+    __tablename__ = "inspection_records"
+    __table_args__ = (UniqueConstraint("inspection_id", "revision"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    inspection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inspections.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending | ready | failed
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -7,19 +7,25 @@ units (or a share of them, rounded up): a unit in it is "in the bottom" unless N
 unit in the bottom group this month and the month before is flagged for 约谈.
 """
 
+import logging
 import math
 from datetime import UTC, date, datetime
 
 from flask import current_app
 from sqlalchemy import or_, select, true
 
-from server.core.db import db
+from server.core.db import db, insert_rows
 from server.core.i18n import SHANGHAI
+from server.core.time import utcnow
 from server.enterprises.models import Enterprise
 from server.evidence import services as evidence
 from server.inspections import queries
-from server.inspections.models import InspectionTemplate, Summons
+from server.inspections.models import InspectionTemplate, RankingMonth, Summons
+from server.jobs import periodic
+from server.notifications import services as inbox
 from server.sites.models import Site
+
+log = logging.getLogger("safegrid.rankings")
 
 
 def ranked(scores: dict, bottom: int) -> dict:
@@ -148,9 +154,15 @@ def history(template: InspectionTemplate, site_id, last: date, months: int, *, b
 
 
 def confirm(template: InspectionTemplate, month: date, actor_id, *, bottom=None, share=None) -> list[Summons]:
-    """Put the month's 约谈 on record: one Summons (and its event) per unit flagged, over every unit whoever confirms;
-    confirming again adds only what was not there (a correction may have changed the ranking since)."""
+    """Put the month's 约谈 on record: one Summons (and its event) per unit flagged, over every unit whoever confirms,
+    each in the inbox of the checklist's owning department; confirming again adds only what was not there (a
+    correction may have changed the ranking since)."""
     ranking = month_ranking(template, month, true(), bottom=bottom, share=share)
+    insert_rows(
+        RankingMonth,
+        [{"family_id": template.family_id, "month": ranking["month"], "confirmed_by": actor_id}],
+        skip_conflicts_on=("family_id", "month"),
+    )
     present = set(
         db.session.scalars(
             select(Summons.site_id).where(Summons.family_id == template.family_id, Summons.month == ranking["month"])
@@ -205,4 +217,40 @@ def confirm(template: InspectionTemplate, month: date, actor_id, *, bottom=None,
             for summons in made
         ]
     )
+    names = {unit["site_id"]: unit["site_name"] for unit in flagged}
+    for summons in made:
+        # the checklist's owning department; a checklist no department owns: the unit's sector's
+        officers = inbox.sector_officers(template.owner_sector or summons.sector)
+        inbox.notify_about("summons", "summons", summons.id, names[summons.site_id], officers)
     return made
+
+
+def confirm_ended_months(now: datetime | None = None) -> int:
+    """Each assessment checklist's month just ended (Asia/Shanghai), confirmed by the server unless someone or an
+    earlier round did (the maintenance round's part, cheap when there is nothing to do): how many were confirmed.
+    Each checklist in a transaction of its own; one that fails is logged and tried again next round."""
+    local = (now or utcnow()).astimezone(SHANGHAI)
+    month = previous(date(local.year, local.month, 1))
+    done = select(RankingMonth.family_id).where(RankingMonth.month == f"{month.year:04d}-{month.month:02d}")
+    families = db.session.scalars(
+        select(InspectionTemplate.family_id)
+        .where(
+            InspectionTemplate.kind == "assessment",
+            InspectionTemplate.state != "draft",
+            InspectionTemplate.family_id.not_in(done),
+        )
+        .distinct()
+    ).all()
+    confirmed = 0
+    for family_id in families:
+        try:
+            confirm(latest_version(family_id), month, None)
+            db.session.commit()
+            confirmed += 1
+        except Exception:  # another process confirming it at the same moment, or a bug: the others still run
+            db.session.rollback()
+            log.exception("the month %s of checklist %s could not be confirmed", month, family_id)
+    return confirmed
+
+
+periodic(confirm_ended_months)

@@ -1,8 +1,9 @@
 """Inspections: checklist templates (versioned) and the inspections submitted from the phone."""
 
+import io
 import uuid
 
-from flask import g
+from flask import g, send_file
 from sqlalchemy import String, cast, or_, select
 
 from server.auth.permissions import requires
@@ -13,7 +14,7 @@ from server.core.errors import error
 from server.core.i18n import tr
 from server.evidence import services as evidence
 from server.hazards.schemas import EventSchema
-from server.inspections import rankings, services, templates
+from server.inspections import rankings, records, services, templates
 from server.inspections.models import Inspection, InspectionHazard, InspectionTemplate, Summons
 from server.inspections.refusals import Refused
 from server.inspections.schemas import (
@@ -25,6 +26,7 @@ from server.inspections.schemas import (
     RankingHistoryQuerySchema,
     RankingQuerySchema,
     RankingSchema,
+    RecordQuerySchema,
     RevisionSchema,
     SummonsQuerySchema,
     SummonsSchema,
@@ -211,6 +213,43 @@ class Revisions(ApiView):
     def get(self, inspection_id: uuid.UUID):
         """检查记录的各版本 / Every revision: the submission, then each correction with its reason"""
         return services.revisions_of(get_or_404(Inspection, inspection_id, clause=_inspection_scope()))
+
+
+@blp.route("/inspections/<uuid:inspection_id>/record.pdf")
+class RecordPdf(ApiView):
+    @requires("inspections.view")
+    @blp.arguments(RecordQuerySchema, location="query")
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
+    @blp.alt_response(
+        409, description="being rendered (`record_pending`: ask again shortly) or failed (`record_failed`)"
+    )
+    def get(self, query, inspection_id: uuid.UUID):
+        """检查记录（PDF） / The inspection record as an A4 PDF: the current revision's, or `revision`'s"""
+        inspection = get_or_404(Inspection, inspection_id, clause=_inspection_scope())
+        record = records.current(inspection, query.get("revision"))
+        if record is None:
+            error(404, tr("该版本的检查记录不存在", "No record of that revision"))
+        if record.state == "pending":
+            error(
+                409,
+                tr("检查记录正在生成，请稍后再试", "The record is being rendered: ask again shortly"),
+                code="record_pending",
+                headers={"Retry-After": "2"},
+            )
+        if record.state == "failed":
+            error(
+                409,
+                tr("检查记录生成失败，正在重试", "Rendering the record failed: it is being tried again"),
+                code="record_failed",
+            )
+        response = send_file(
+            io.BytesIO(records.pdf_bytes(record)),
+            mimetype="application/pdf",
+            download_name=f"检查记录-{records.number(record)}.pdf",
+            etag=record.sha256,
+        )
+        response.cache_control.private = True
+        return response
 
 
 @blp.route("/inspections/<uuid:inspection_id>/timeline")

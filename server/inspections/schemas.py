@@ -278,6 +278,12 @@ class InspectionSchema(OutputSchema):
     hazards = fields.List(fields.Nested(LinkedHazardSchema))
 
 
+class RecordQuerySchema(QuerySchema):
+    revision = fields.Integer(
+        validate=validate.Range(min=1), metadata={"description": "a revision's number: the current one if left out"}
+    )
+
+
 class RevisionSchema(OutputSchema):
     id = fields.UUID()
     number = fields.Integer()
@@ -358,7 +364,9 @@ class SummonsSchema(OutputSchema):
     previous_rank = fields.Integer()
     ranked = fields.Integer()
     score = fields.Float()
-    confirmed_by = fields.UUID()
+    confirmed_by = fields.UUID(
+        allow_none=True, metadata={"description": "who confirmed the month; null: the server, when the month ended"}
+    )
     created_at = fields.AwareDateTime()
 
 

@@ -16,7 +16,7 @@ from server.enterprises.models import Enterprise
 from server.evidence import services as evidence
 from server.hazards import services as hazards
 from server.hazards.models import HazardCategory
-from server.inspections import scoring
+from server.inspections import records, scoring
 from server.inspections.models import (
     HAZARD_SOURCE,
     Inspection,
@@ -112,6 +112,7 @@ def submit(identity: Identity, body: dict, site_scope, device_time: datetime | N
         client_id=f"inspection:{inspection.id}",
         data=_event_data(inspection, template, made),
     )
+    records.issue(inspection)
     return inspection, True
 
 
@@ -163,6 +164,7 @@ def correct(identity: Identity, inspection: Inspection, body: dict, site_scope, 
         client_id=f"inspection-revision:{revision.id}",
         data=_event_data(inspection, template, made),
     )
+    records.issue(inspection)
     return revision, True
 
 

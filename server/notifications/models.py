@@ -24,6 +24,8 @@ KINDS = {
     "extension_requested": ("重大隐患延期申请待审批", "A major hazard's extension request to decide"),
     "ordered": ("收到责令限期整改指令书", "An enforcement order for you"),
     "invited": ("邀请您对隐患提出专家意见", "You are invited to give a finding on a hazard"),
+    # about another record than a hazard (record_type, record_id); {subject} is the row's subject
+    "summons": ("约谈提醒：{subject}连续两月考核排名靠后", "Summons: {subject} ranked low two months running"),
 }
 
 
@@ -37,5 +39,9 @@ class Notification(UUIDPrimaryKey, Base):
     key: Mapped[str] = mapped_column(String(120))  # kind:hazard:due-time, stable across re-runs
     kind: Mapped[str] = mapped_column(String(32))
     hazard_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("hazards.id"), index=True)
+    # or another record it is about (a summons: "summons" and its id), and the name its title shows
+    record_type: Mapped[str | None] = mapped_column(String(32))
+    record_id: Mapped[uuid.UUID | None] = mapped_column()
+    subject: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -21,8 +21,10 @@ def _view(note: Notification) -> dict:
     return {
         "id": note.id,
         "kind": note.kind,
-        "title": tr(*KINDS[note.kind]),
+        "title": tr(*KINDS[note.kind], subject=note.subject or ""),
         "hazard_id": note.hazard_id,
+        "record_type": note.record_type,
+        "record_id": note.record_id,
         "created_at": note.created_at,
         "read_at": note.read_at,
     }

@@ -34,9 +34,14 @@ def enterprise_users(hazard: Hazard) -> set[uuid.UUID]:
 
 
 def department_officers(hazard: Hazard) -> set[uuid.UUID]:
-    if hazard.sector is None:
+    return sector_officers(hazard.sector)
+
+
+def sector_officers(sector: str | None) -> set[uuid.UUID]:
+    """The department officers of a sector (管行业必须管安全), wherever their area."""
+    if sector is None:
         return set()
-    return queries.holders(RoleAssignment.role == "department_officer", RoleAssignment.sector == hazard.sector)
+    return queries.holders(RoleAssignment.role == "department_officer", RoleAssignment.sector == sector)
 
 
 class Recipients:
@@ -69,6 +74,26 @@ def entries(kind: str, hazard: Hazard, users: set[uuid.UUID], *, key: str = "") 
 def notify(kind: str, hazard: Hazard, users: set[uuid.UUID], *, key: str = "") -> None:
     """Put `kind` about `hazard` in each user's inbox, unless it is there already (keyed by kind, hazard and `key`)."""
     add(entries(kind, hazard, users, key=key))
+
+
+def notify_about(kind: str, record_type: str, record_id: uuid.UUID, subject: str, users: set[uuid.UUID]) -> None:
+    """Put `kind` about another record than a hazard (a summons, 约谈) in each user's inbox, once per record however
+    often it is asked; `subject` is the name its title shows (the unit's)."""
+    key = f"{kind}:{record_type}:{record_id}"[:120]
+    add(
+        [
+            {
+                "user_id": user,
+                "key": key,
+                "kind": kind,
+                "hazard_id": None,
+                "record_type": record_type,
+                "record_id": record_id,
+                "subject": subject[:200],
+            }
+            for user in sorted(users)
+        ]
+    )
 
 
 def notify_new_report(hazard: Hazard) -> None:

@@ -185,10 +185,10 @@ def party_lines(party, label: str = "被检查单位") -> list[Flowable]:
     return [para(f"{label}：{value}", FIELD) for label, value in lines if value]
 
 
-def field_table(fields) -> Table:
+def field_table(fields, label_width: float = 28 * mm) -> Table:
     """(label, value) pairs in a ruled two-column table, the label column narrow; splits between rows."""
     rows = [[para(label, CELL), para(value, CELL)] for label, value in fields]
-    table = Table(rows, colWidths=[28 * mm, TEXT_WIDTH - 28 * mm], hAlign="LEFT")
+    table = Table(rows, colWidths=[label_width, TEXT_WIDTH - label_width], hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [

@@ -7,6 +7,7 @@ import pytest
 from server.areas.models import Area
 from server.core.db import db
 from server.evidence import services as evidence
+from server.inspections import rankings
 from server.inspections.rankings import bottom_size, ranked
 from tests.conftest import make_site, uid
 from tests.inspections.factory import answers, inspection_body, published, template_body
@@ -176,3 +177,53 @@ def test_a_department_confirms_its_own_sectors_checklists(login_as):
     department.post(f"/api/v1/inspection-templates/{own['id']}/publish")
     confirmed = department.post("/api/v1/summonses", json={"family_id": own["family_id"], "month": "2026-11"})
     assert confirmed.status_code == 200 and confirmed.json == []  # nobody assessed: nobody summoned
+
+
+def test_a_summons_reaches_the_owning_departments_inbox_once(login_as, markets):
+    department, officer = login_as("department_officer"), login_as("station_officer")  # the market sector's
+    own = department.post(
+        "/api/v1/inspection-templates", json={**template_body(kind="assessment"), "site_types": ["market"]}
+    ).json
+    template = department.post(f"/api/v1/inspection-templates/{own['id']}/publish").json
+    for month in (10, 11):
+        at = datetime(2026, month, 15, 10, tzinfo=SHANGHAI)
+        assess(officer, template, markets["A"], at)
+        assess(officer, template, markets["B"], at, exits="fail")  # a market no company of the sector runs
+    month = {"family_id": template["family_id"], "month": "2026-11", "bottom": 1}
+    [summons] = department.post("/api/v1/summonses", json=month).json  # the owner sees its checklist's summonses
+    assert summons["site_id"] == str(markets["B"])
+    department.post("/api/v1/summonses", json=month)  # confirmed again: nothing new, nothing sent again
+
+    summonses = [n for n in department.get("/api/v1/inbox").json if n["kind"] == "summons"]
+    assert [(n["title"], n["hazard_id"], n["record_type"], n["record_id"]) for n in summonses] == [
+        ("约谈提醒：排名测试市场B连续两月考核排名靠后", None, "summons", summons["id"])
+    ]
+    english = department.get("/api/v1/inbox", headers={"Accept-Language": "en"}).json
+    assert "Summons: 排名测试市场B ranked low two months running" in [n["title"] for n in english]
+    assert not [n for n in officer.get("/api/v1/inbox").json if n["kind"] == "summons"]  # not the station's
+    assert [s["id"] for s in department.get("/api/v1/summonses").json] == [summons["id"]]
+
+
+def test_a_month_is_confirmed_by_the_server_once_it_has_ended(app, login_as, markets):
+    admin, officer, supervisor = login_as("admin"), login_as("station_officer"), login_as("supervisor")
+    template = published(admin, kind="assessment", site_types=["market"])
+    patrol = published(admin, name="不排名的巡查表")  # a patrol is not ranked: nothing to confirm
+    for month in (10, 11):
+        at = datetime(2026, month, 15, 10, tzinfo=SHANGHAI)
+        assess(officer, template, markets["A"], at)
+        for site in "BCD":  # the configured bottom group is the last three
+            assess(officer, template, markets[site], at, exits="fail")
+    summonses = {"family_id": template["family_id"]}
+    with app.app_context():  # the last hour of November in Wuhan: October ended, low only once
+        assert rankings.confirm_ended_months(datetime(2026, 11, 30, 23, 0, tzinfo=SHANGHAI)) == 1
+    assert supervisor.get("/api/v1/summonses", query_string=summonses).json == []
+    with app.app_context():
+        assert rankings.confirm_ended_months(datetime(2026, 12, 1, 0, 5, tzinfo=SHANGHAI)) == 1
+        assert rankings.confirm_ended_months(datetime(2026, 12, 1, 0, 10, tzinfo=SHANGHAI)) == 0  # once
+    summoned = supervisor.get("/api/v1/summonses", query_string=summonses).json
+    assert sorted(s["site_id"] for s in summoned) == sorted(str(markets[site]) for site in "BCD")
+    assert {(s["month"], s["confirmed_by"]) for s in summoned} == {("2026-11", None)}
+    assert supervisor.get("/api/v1/summonses", query_string={"family_id": patrol["family_id"]}).json == []
+    with app.app_context():
+        [event] = evidence.timeline("summons", summoned[0]["id"])
+        assert (event.action, event.actor_id) == ("flag", None)

@@ -44,12 +44,14 @@ function CodeEntry() {
   </form>`;
 }
 
+// A notification about a hazard opens it; one about another record (a summons, 约谈) is a line to read.
+const noteLine = (n) => html`<span class="row-title">${n.title}</span><span class="muted small">${formatTime(n.created_at)}</span>`;
+
 function Inbox() {
   const notes = state.notifications.slice(0, 20);
   return html`<${Section} id="h-inbox" title=${t('inbox')}>
-    ${notes.length ? html`<ul class="list">${notes.map((n) => html`<li key=${n.id} class=${`row${n.read_at ? '' : ' unread'}`}>
-      <a href=${n.hazard_id ? `#/hazard/${n.hazard_id}` : '#/'} onClick=${() => markRead(n)}>
-        <span class="row-title">${n.title}</span><span class="muted small">${formatTime(n.created_at)}</span></a></li>`)}</ul>`
+    ${notes.length ? html`<ul class="list">${notes.map((n) => html`<li key=${n.id} class=${`row${n.hazard_id ? '' : ' item'}${n.read_at ? '' : ' unread'}`}>
+      ${n.hazard_id ? html`<a href=${`#/hazard/${n.hazard_id}`} onClick=${() => markRead(n)}>${noteLine(n)}</a>` : noteLine(n)}</li>`)}</ul>`
     : html`<p class="muted">${t('noMessages')}</p>`}
   <//>`;
 }
