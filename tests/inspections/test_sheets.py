@@ -121,7 +121,12 @@ def test_a_sheet_written_the_way_a_bureau_writes_one_is_read(login_as):
     made = upload(login_as("admin"), data)
     assert made.status_code == 201, made.json
     got = made.json
-    assert (got["name"], got["kind"], got["site_types"], got["pass_mark"]) == ("市场月度检查", "assessment", ["market", "mall"], 80)
+    assert (got["name"], got["kind"], got["site_types"], got["pass_mark"]) == (
+        "市场月度检查",
+        "assessment",
+        ["market", "mall"],
+        80,
+    )
     assert [s["title"] for s in got["sections"]] == ["消防安全", "安全管理"]
     exits, pressure = got["sections"][0]["items"]
     assert (exits["critical"], exits["fail_requires"], exits["na_allowed"]) == ("section", ["photo", "note"], False)
