@@ -172,11 +172,10 @@ class TemplateImport(ApiView):
     @blp.response(201, TemplateSchema)
     @blp.alt_response(409, description="draft_exists: the family has a draft of its next version already")
     @blp.alt_response(413, description="larger than TEMPLATE_SHEET_MAX_BYTES")
-    @blp.alt_response(415, description="not_xlsx: not an XLSX workbook")
     @blp.alt_response(
         422,
-        description="sheet_invalid: `errors.rows.<row>.<column>` names each bad cell; sheet_unreadable, "
-        "sheet_too_large: the workbook (`errors.json.file`)",
+        description="sheet_invalid: `errors.rows.<row>.<column>` names each bad cell; not_xlsx, sheet_unreadable, "
+        "sheet_too_large: the file (`errors.json.file`)",
     )
     def post(self, query, form):
         """导入 Excel / An XLSX sheet as a new checklist's draft, or (family_id) as a checklist's next version"""

@@ -245,8 +245,9 @@ class _Bad(Exception):
 
 def read(data: bytes, categories: dict[str, str]) -> dict:
     """The body of a new template version from an XLSX sheet (categories: the codes in use → their names), or a
-    Refused: 415 not a workbook, 422 one that cannot be read or is too large unzipped, 422 `sheet_invalid` with
-    `errors.rows.<row>.<column>` for each bad cell."""
+    Refused, 422: `not_xlsx`, `sheet_unreadable` or `sheet_too_large` (unzipped) with `errors.json.file`, or
+    `sheet_invalid` with `errors.rows.<row>.<column>` for each bad cell (the body's media type is right: a
+    multipart form; what it carries is not a usable sheet)."""
     rows = _rows(data)
     return _Reader(rows, categories).body()
 
@@ -254,10 +255,10 @@ def read(data: bytes, categories: dict[str, str]) -> dict:
 def _rows(data: bytes) -> list[tuple]:
     if data[:4] == b"\xd0\xcf\x11\xe0":
         raise _file(
-            415, "not_xlsx", "这是旧版 .xls 文件：请在 Excel 中另存为 .xlsx", "This is an old .xls: save as .xlsx"
+            422, "not_xlsx", "这是旧版 .xls 文件：请在 Excel 中另存为 .xlsx", "This is an old .xls: save as .xlsx"
         )
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise _file(415, "not_xlsx", "不是 Excel 工作簿（.xlsx）文件", "Not an Excel workbook (.xlsx)")
+        raise _file(422, "not_xlsx", "不是 Excel 工作簿（.xlsx）文件", "Not an Excel workbook (.xlsx)")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = archive.infolist()

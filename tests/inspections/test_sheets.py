@@ -181,9 +181,9 @@ def zipped(parts: dict[str, bytes]) -> bytes:
 @pytest.mark.parametrize(
     ("data", "status", "code"),
     [
-        (b"\x89PNG\r\n\x1a\n" + b"\0" * 100, 415, "not_xlsx"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, 415, "not_xlsx"),  # an old .xls
-        (b"", 415, "not_xlsx"),
+        (b"\x89PNG\r\n\x1a\n" + b"\0" * 100, 422, "not_xlsx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, 422, "not_xlsx"),  # an old .xls
+        (b"", 422, "not_xlsx"),
         (zipped({"hello.txt": b"hi"}), 422, "sheet_unreadable"),
         (zipped({"[Content_Types].xml": b"<not xml"}), 422, "sheet_unreadable"),
         (zipped({"bomb.xml": b"\0" * (40 * 1024 * 1024)}), 422, "sheet_too_large"),  # 40 MB that zips to 40 KB
@@ -203,9 +203,17 @@ def test_a_damaged_workbook_and_an_oversized_upload_are_refused(app, login_as, d
     middle = len(damaged) // 2
     damaged[middle : middle + 200] = b"\x00" * 200  # the central directory survives, a part's bytes do not
     refused = upload(admin, bytes(damaged))
-    assert refused.status_code in (415, 422) and refused.json["code"] in ("not_xlsx", "sheet_unreadable")
+    assert refused.status_code == 422 and refused.json["code"] in ("not_xlsx", "sheet_unreadable")
     monkeypatch.setitem(app.config, "TEMPLATE_SHEET_MAX_BYTES", 10_000)
     too_big = upload(admin, data + b"\0" * 10_000)
     assert too_big.status_code == 413 and too_big.json["code"] == "payload_too_large"
     missing = admin.post(f"{URL}/import", data={}, content_type="multipart/form-data")
     assert missing.status_code == 422 and missing.json["errors"]["files"]["file"]
+
+
+def test_the_import_path_is_post_only_and_not_taken_for_a_malformed_id(login_as):
+    admin = login_as("admin")
+    wrong = admin.get(f"{URL}/import")
+    assert wrong.status_code == 405 and "POST" in wrong.headers["Allow"]
+    assert admin.get(f"{URL}/not-an-id").json["code"] == "malformed_id"
+    assert admin.get(f"{URL}/not-an-id.xlsx").json["code"] == "malformed_id"
