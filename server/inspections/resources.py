@@ -155,7 +155,7 @@ class TemplateSheet(ApiView):
             io.BytesIO(data),
             mimetype=sheets.MIME,
             as_attachment=True,
-            download_name=f"{template.name}（第{template.number}版）.xlsx",
+            download_name=f"{sheets.file_name(template.name)}（第{template.number}版）.xlsx",
         )
         response.cache_control.private = True
         return response

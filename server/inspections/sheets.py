@@ -164,13 +164,17 @@ def workbook(template: dict, categories: dict[str, str]) -> bytes:
             number += 1
             sheet.append(_row(section, item, number, categories))
     _validations(sheet, top, categories)
-    for column, width in zip(range(1, len(COLUMNS) + 1), (14, 6, 40, 30, 30, 10, 6, 36), strict=False):
+    for column, width in enumerate((14, 16, 40, 30, 30, 10, 6, 36), start=1):  # B holds the header's values too
         sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.column_dimensions["B"].width = max(sheet.column_dimensions["B"].width, 12)
     sheet.freeze_panes = sheet.cell(top + 1, 4)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def file_name(name: str) -> str:
+    """A checklist's name as a file's: no control characters (a header cannot hold them), slashes or quotes."""
+    return re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]', "_", name)[:100]
 
 
 def _row(section: dict, item: dict, number: int, categories: dict[str, str]) -> list:
@@ -443,9 +447,10 @@ class _Reader:
 
     def sections(self, columns: dict[str, int], top: int) -> list[dict]:
         sections, items_seen, keys = [], 0, {}
+        numbering = columns.get("序号")
         for n, row in enumerate(self.rows[top + 1 :], start=top + 2):
-            if all(_text(cell) == "" for cell in row):
-                continue
+            if all(_text(cell) == "" for index, cell in enumerate(row) if index != numbering):
+                continue  # blank, or numbered ahead of its item
             items_seen += 1
             if items_seen > MAX_ITEMS:
                 self.fail(n, "检查项", f"检查项超过 {MAX_ITEMS} 行", f"More than {MAX_ITEMS} items")

@@ -110,7 +110,7 @@ def test_a_sheet_written_the_way_a_bureau_writes_one_is_read(login_as):
         + [None, None, None, "否决本大类", "照片、说明", "消防安全", "重大隐患", "否", None],
         [None, 2, "灭火器压力", "读压力表", None, "数值", "5", None, "MPa", 1.0, 1.4] + [None] * 6,
         ["安全管理", 3, "消防演练", None, None, "单选", None, "有记录:5；有演练无记录:2:不合格；未演练:0"] + [None] * 9,
-        [None] * 17,  # a blank row is skipped
+        [None, 4] + [None] * 15,  # a row numbered ahead of its item is skipped as blank
         [None, 4, "其他情况", None, None, "文字", None, None] + [None] * 8 + ["否"],
     ]
     data = sheet(
@@ -217,3 +217,11 @@ def test_the_import_path_is_post_only_and_not_taken_for_a_malformed_id(login_as)
     assert wrong.status_code == 405 and "POST" in wrong.headers["Allow"]
     assert admin.get(f"{URL}/not-an-id").json["code"] == "malformed_id"
     assert admin.get(f"{URL}/not-an-id.xlsx").json["code"] == "malformed_id"
+
+
+def test_a_name_no_file_may_bear_is_exported_under_a_safe_one(login_as):
+    admin = login_as("admin")
+    made = admin.post(URL, json={"kind": "patrol", "name": '巡查/夜间\r\n"表"', "sections": []}).json
+    exported = admin.get(f"{URL}/{made['id']}.xlsx")
+    assert exported.status_code == 200
+    assert "%E5%B7%A1%E6%9F%A5_%E5%A4%9C%E9%97%B4___%E8%A1%A8_" in exported.headers["Content-Disposition"]
