@@ -159,6 +159,8 @@ def load_config(instance_path: Path, env=None) -> dict:
         "PHOTO_MAX_PIXELS": _int(env, "PHOTO_MAX_PIXELS", 50_000_000),
         "PHOTO_WATERMARK": _bool(env, "PHOTO_WATERMARK", False),
         "PHOTO_WATERMARK_FONT": env.get("PHOTO_WATERMARK_FONT") or None,
+        # a checklist imported as an XLSX sheet (a 68-item assessment is some 15 KB)
+        "TEMPLATE_SHEET_MAX_BYTES": _int(env, "TEMPLATE_SHEET_MAX_BYTES", 2 * 1024 * 1024),
         "MAX_CONTENT_LENGTH": _int(env, "MAX_JSON_BYTES", 1024 * 1024),
         # a request body under gunicorn may take BODY_GRACE_S plus a second per BODY_MIN_RATE_BYTES_S bytes
         # (core/body_deadline.py; 0 turns it off): a slower client gets a 408 instead of holding a worker

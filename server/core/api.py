@@ -8,12 +8,13 @@ from functools import wraps
 
 import flask_smorest
 import marshmallow as ma
-from flask import after_this_request, current_app, request
+from flask import after_this_request, current_app, has_request_context, request
 from flask.views import MethodView
 from sqlalchemy import bindparam, func, inspect, select
 from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, is_json_request
-from werkzeug.routing import BaseConverter, IntegerConverter
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import BaseConverter, IntegerConverter, ValidationError as NoSuchRoute
 
 from server.core.cache import memoised
 from server.core.db import db
@@ -175,21 +176,37 @@ class PhoneTimeSchema(OutputSchema):
     )
 
 
+MALFORMED_ID = "safegrid.malformed_id"
+
+
 class UUIDConverter(BaseConverter):
-    """`<uuid:id>` that answers a malformed id with a 404 saying so, rather than a bare no-route 404."""
+    """`<uuid:id>` that answers a malformed id with a 404 saying so, rather than a bare no-route 404.
+
+    A value that is no UUID lets the rule go (werkzeug tries the others: `/templates/import` is a POST-only path,
+    and a GET of it is the 405 it should be, not this rule's malformed id); the value is noted, and when no rule
+    matches at all, the 404 says it was a malformed id (`malformed_id_404`)."""
 
     def to_python(self, value):
         try:
             return uuid.UUID(value)
         except ValueError:
-            error(
-                404,
-                tr("标识符 “{v}” 不是有效的 UUID", "The id “{v}” is not a valid UUID", v=value[:64]),
-                code="malformed_id",
-            )
+            if has_request_context():
+                request.environ.setdefault(MALFORMED_ID, value)
+            raise NoSuchRoute() from None
 
     def to_url(self, value):
         return str(value)
+
+
+def malformed_id_404(exc):
+    """The 404 of a path whose id is no UUID (noted by UUIDConverter), in place of werkzeug's bare one."""
+    value = request.environ.get(MALFORMED_ID)
+    if isinstance(exc, NotFound) and value is not None:
+        error(
+            404,
+            tr("标识符 “{v}” 不是有效的 UUID", "The id “{v}” is not a valid UUID", v=value[:64]),
+            code="malformed_id",
+        )
 
 
 class RowIdConverter(IntegerConverter):

@@ -7,6 +7,8 @@ import re
 from flask import Flask, Response, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from server.core.api import malformed_id_404
+
 
 def _policy(*directives: str) -> str:
     return "; ".join(directives)
@@ -67,6 +69,7 @@ def refuse_unroutable():
     before any other hook: Flask would only raise it after them, so a PUT to a POST-only path got the JSON
     body check's 415."""
     if request.routing_exception is not None:
+        malformed_id_404(request.routing_exception)
         current_app.raise_routing_exception(request)
 
 

@@ -1,7 +1,8 @@
-"""Demo checklists (演示检查表): the community patrol a grid worker runs on a round.
+"""Demo checklists (演示检查表): the community patrol a grid worker runs on a round, and (server.demo.assessments)
+the bureaus' monthly assessments of gas stations, malls and markets and the enterprises' self-check.
 
-The items are what community patrols check in Wuhan's residential areas; the wording, the scores and the pass mark
-are invented for the demo (the name says 演示); the standards cited are real. Added once, found by name.
+The patrol's items are what community patrols check in Wuhan's residential areas; the wording, the scores and the pass
+mark are invented for the demo (the name says 演示); the standards cited are real. Added once each, found by name.
 """
 
 import uuid
@@ -10,6 +11,7 @@ from sqlalchemy import select
 
 from server.core.db import db
 from server.core.time import utcnow
+from server.demo.assessments import ASSESSMENTS
 from server.inspections import scoring
 from server.inspections.models import InspectionTemplate
 from server.inspections.schemas import SectionSchema
@@ -89,6 +91,7 @@ COMMUNITY_PATROL = {
                     "method": "查看楼道公共线路、电表箱和沿街门店的线路",
                     "basis": "《中华人民共和国消防法》第二十七条",
                     "answer_type": "choice",
+                    "max_score": 10,  # its best option, as the sheet writes it
                     "options": [
                         {"key": "ok", "label": "线路规范", "score": 10},
                         {"key": "minor", "label": "个别老化，已告知物业", "score": 5, "fail": False},
@@ -156,7 +159,7 @@ COMMUNITY_PATROL = {
         },
     ],
 }
-CHECKLISTS = (COMMUNITY_PATROL,)
+CHECKLISTS = (COMMUNITY_PATROL, *ASSESSMENTS)
 
 
 def add() -> int:

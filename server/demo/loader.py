@@ -127,7 +127,7 @@ def load() -> dict[str, int]:
     counts["tags"] = add_tags()
     db.session.flush()
     counts["hazards"] = history.add()  # a year of the loop at those sites, once
-    counts["templates"] = checklists.add()  # the community patrol checklist
+    counts["templates"] = checklists.add()  # the community patrol, the assessments, the self-check
     return counts
 
 

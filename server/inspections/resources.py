@@ -2,8 +2,9 @@
 
 import io
 import uuid
+from functools import wraps
 
-from flask import g, send_file
+from flask import current_app, g, request, send_file
 from sqlalchemy import String, cast, or_, select
 
 from server.auth.permissions import requires
@@ -14,7 +15,7 @@ from server.core.errors import error
 from server.core.i18n import tr
 from server.evidence import services as evidence
 from server.hazards.schemas import EventSchema
-from server.inspections import rankings, records, services, templates
+from server.inspections import rankings, records, services, sheets, templates
 from server.inspections.models import Inspection, InspectionHazard, InspectionTemplate, Summons
 from server.inspections.refusals import Refused
 from server.inspections.schemas import (
@@ -28,6 +29,8 @@ from server.inspections.schemas import (
     RankingSchema,
     RecordQuerySchema,
     RevisionSchema,
+    SheetFormSchema,
+    SheetImportQuerySchema,
     SummonsQuerySchema,
     SummonsSchema,
     TemplateCreateSchema,
@@ -114,6 +117,77 @@ class TemplateById(ApiView):
         if created:
             answer_with(201)
         return templates.template_view(changed)
+
+
+def _family_latest(family_id) -> InspectionTemplate:
+    """The latest version of a family the caller sees, which they must also be allowed to edit."""
+    latest = db.session.scalars(
+        select(InspectionTemplate)
+        .where(InspectionTemplate.family_id == family_id, _template_scope())
+        .order_by(InspectionTemplate.number.desc())
+    ).first()
+    if latest is None:
+        error(
+            404, tr("没有这个检查表", "No such checklist"), errors={"query": {"family_id": [tr("不存在", "not found")]}}
+        )
+    return _manageable(latest.id)
+
+
+def sheet_body(view):
+    """The body is an XLSX workbook of up to TEMPLATE_SHEET_MAX_BYTES (not the JSON limit): set before it is read."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        request.max_content_length = current_app.config["TEMPLATE_SHEET_MAX_BYTES"]
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@blp.route("/inspection-templates/<uuid:template_id>.xlsx")
+class TemplateSheet(ApiView):
+    @requires("templates.manage")
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type=sheets.MIME)
+    def get(self, template_id: uuid.UUID):
+        """导出 Excel / A checklist version as an XLSX sheet, one row an item (to edit and import again)"""
+        template = get_or_404(InspectionTemplate, template_id, clause=_template_scope())
+        data = sheets.workbook(templates.template_view(template), templates.category_names(active_only=False))
+        response = send_file(
+            io.BytesIO(data),
+            mimetype=sheets.MIME,
+            as_attachment=True,
+            download_name=f"{sheets.file_name(template.name)}（第{template.number}版）.xlsx",
+        )
+        response.cache_control.private = True
+        return response
+
+
+@blp.route("/inspection-templates/import")
+class TemplateImport(ApiView):
+    json_body = False
+
+    @requires("templates.manage")
+    @sheet_body
+    @blp.arguments(SheetImportQuerySchema, location="query")
+    @blp.arguments(SheetFormSchema, location="files")
+    @blp.response(201, TemplateSchema)
+    @blp.alt_response(409, description="draft_exists: the family has a draft of its next version already")
+    @blp.alt_response(413, description="larger than TEMPLATE_SHEET_MAX_BYTES")
+    @blp.alt_response(
+        422,
+        description="sheet_invalid: `errors.rows.<row>.<column>` names each bad cell; not_xlsx, sheet_unreadable, "
+        "sheet_too_large: the file (`errors.json.file`)",
+    )
+    def post(self, query, form):
+        """导入 Excel / An XLSX sheet as a new checklist's draft, or (family_id) as a checklist's next version"""
+        latest = _family_latest(query["family_id"]) if "family_id" in query else None
+        body = sheets.read(form["file"].read(), templates.category_names(active_only=True))
+        manage = grants("templates.manage")
+        if latest is None:
+            made = templates.create_template(g.identity, body, manage)
+        else:
+            made = templates.import_version(g.identity, latest, body, manage)
+        return templates.template_view(made)
 
 
 @blp.route("/inspection-templates/<uuid:template_id>/publish")

@@ -3,6 +3,7 @@
 from datetime import date
 
 import marshmallow as ma
+from flask_smorest.fields import Upload
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.core.api import InputSchema, OutputSchema, QuerySchema
@@ -122,6 +123,18 @@ class TemplateCreateSchema(TemplateEditSchema):
     kind = fields.String(required=True, validate=validate.OneOf(list(KINDS)))
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     sections = fields.List(fields.Nested(SectionSchema), load_default=list, validate=validate.Length(max=50))
+
+
+class SheetFormSchema(InputSchema):
+    """A checklist as an XLSX sheet (docs/inspections.md, "XLSX sheets"), sent as a multipart form."""
+
+    file = Upload(required=True, metadata={"description": "the .xlsx workbook, up to TEMPLATE_SHEET_MAX_BYTES"})
+
+
+class SheetImportQuerySchema(QuerySchema):
+    family_id = fields.UUID(
+        metadata={"description": "import as this checklist's next version (a draft); without it, a new checklist"}
+    )
 
 
 class TemplateQuerySchema(QuerySchema):

@@ -49,6 +49,32 @@ def edit_template(identity: Identity, template: InspectionTemplate, body: dict, 
     return template, created
 
 
+def import_version(identity: Identity, latest: InspectionTemplate, body: dict, manage_grants) -> InspectionTemplate:
+    """A sheet imported into a family (the caller may manage its latest version): the family's next version, a
+    draft holding the sheet's content; a family with a draft already is refused, as a change to it would be."""
+    if _family_draft(latest.family_id) is not None:
+        raise Refused(
+            409,
+            "draft_exists",
+            None,
+            "该检查表已有待发布的新版本草稿：请修改或发布该草稿后再导入",
+            "This checklist already has a draft of its next version: edit or publish it before importing",
+        )
+    template = _next_version(latest, identity)
+    _apply(template, body)
+    _check_owner(template, manage_grants)
+    _record(template, "create", identity)
+    return template
+
+
+def category_names(active_only: bool) -> dict[str, str]:
+    """The hazard categories, code → Chinese name: those in use (a sheet may propose), or all (a sheet shows)."""
+    stmt = select(HazardCategory.code, HazardCategory.name_zh).order_by(HazardCategory.position, HazardCategory.code)
+    if active_only:
+        stmt = stmt.where(HazardCategory.active.is_(True))
+    return dict(db.session.execute(stmt).all())
+
+
 def _next_version(published: InspectionTemplate, identity: Identity) -> InspectionTemplate:
     number = db.session.scalar(
         select(func.max(InspectionTemplate.number)).where(InspectionTemplate.family_id == published.family_id)

@@ -71,7 +71,7 @@ def test_load_adds_the_plans_figures_once(app):
         assert set(tags) == set(db.session.scalars(select(Site.id).where(Site.is_demo)))
         assert all(resolve(code).tag.site_id == site_id for site_id, code in tags.items())
 
-        assert counts["templates"] == 1
+        assert counts["templates"] == 5  # the community patrol, three assessments, the self-check
         assert load() == {
             "areas": 0,
             "users": 0,
