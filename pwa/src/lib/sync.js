@@ -10,7 +10,14 @@ import { compactCode, serialOf } from './tags.js';
 
 export const FEED = '/api/v1/sync/changes';
 export const FULL_SYNC_MS = 24 * 3600 * 1000;
-const STORES = { site: 'sites', hazard: 'hazards', notification: 'notifications' };
+const STORES = { site: 'sites', hazard: 'hazards', notification: 'notifications', template: 'templates' };
+const WRITTEN = ['sites', 'hazards', 'notifications', 'tags', 'templates', 'inspections'];
+
+/** The checklist versions a draft on this phone was begun on: kept, even archived, so the draft still submits. */
+async function draftTemplates(tx) {
+  const drafts = await tx.objectStore('inspections').getAll();
+  return new Set(drafts.filter((d) => d.status === 'draft').map((d) => d.templateId));
+}
 
 /** A hazard's ETag as kept: without quotes or weakness, ready to be sent quoted in If-Match. */
 export const bareEtag = (etag) => (etag ? String(etag).replace(/^W\//, '').replace(/^"|"$/g, '') : null);
@@ -28,12 +35,15 @@ function tagOf(site) {
 
 async function apply(changes, seen) {
   await withDB(async (db) => {
-    const tx = db.transaction(['sites', 'hazards', 'notifications', 'tags'], 'readwrite');
+    const tx = db.transaction(WRITTEN, 'readwrite');
+    const inUse = await draftTemplates(tx);
     for (const change of changes) {
       const store = STORES[change.kind];
-      if (!store) continue; // kinds this version does not use yet (templates, tasks…)
+      if (!store) continue; // kinds this version does not use yet (tasks…)
       seen?.[store].add(change.id);
-      if (change.deleted || change.data == null) {
+      // An archived checklist starts no new inspection: dropped, unless a draft here was begun on it.
+      const archived = change.kind === 'template' && change.data?.state === 'archived' && !inUse.has(change.id);
+      if (change.deleted || change.data == null || archived) {
         await tx.objectStore(store).delete(change.id);
         continue;
       }
@@ -47,10 +57,11 @@ async function apply(changes, seen) {
 
 async function dropUnseen(seen) {
   await withDB(async (db) => {
-    const tx = db.transaction(['sites', 'hazards', 'notifications', 'tags'], 'readwrite');
+    const tx = db.transaction(WRITTEN, 'readwrite');
+    const inUse = await draftTemplates(tx);
     for (const store of Object.values(STORES)) {
       for (const key of await tx.objectStore(store).getAllKeys()) {
-        if (!seen[store].has(key)) await tx.objectStore(store).delete(key);
+        if (!seen[store].has(key) && !(store === 'templates' && inUse.has(key))) await tx.objectStore(store).delete(key);
       }
     }
     for (const tag of await tx.objectStore('tags').getAll()) {
@@ -69,7 +80,7 @@ export function createSync({ fetchJSON, now = Date.now, limit = 500 }) {
     const full = resuming || forceFull || !state.cursor || now() - state.lastFullAt >= FULL_SYNC_MS;
     let cursor = full && !resuming ? null : state.cursor;
     // Only a full pass that ran from the start to the end knows what left the scope.
-    const seen = full && !resuming ? { sites: new Set(), hazards: new Set(), notifications: new Set() } : null;
+    const seen = full && !resuming ? { sites: new Set(), hazards: new Set(), notifications: new Set(), templates: new Set() } : null;
     let count = 0;
     for (;;) {
       const url = `${FEED}?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
