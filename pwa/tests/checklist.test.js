@@ -44,7 +44,8 @@ describe('which checklists a site gets', () => {
   });
 
   it('starts a grid worker on routine patrol and an enterprise only on its self-checks', () => {
-    expect(modesFor(new Set(['grid_worker']), patrol)[0]).toBe('routine_patrol');
+    expect(modesFor(new Set(['grid_worker']), patrol)).toEqual(['routine_patrol']);
+    expect(modesFor(new Set(['grid_worker', 'expert']), patrol)).toEqual(['routine_patrol', 'expert']);
     expect(modesFor(new Set(['enterprise_user']), patrol)).toEqual([]);
     expect(modesFor(new Set(['enterprise_user']), { ...patrol, kind: 'self_check' })).toEqual(['self_check']);
     expect(modesFor(new Set(['station_officer']), { ...patrol, kind: 'assessment' })[0]).toBe('cross_assessment');

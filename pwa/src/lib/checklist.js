@@ -26,19 +26,22 @@ export function applies(template, site) {
   return sector ? sectors.includes(sector) : true;
 }
 
-const ENTERPRISE_ONLY = (roles) => roles.size > 0 && [...roles].every((r) => r === 'enterprise_user');
+// The modes each role inspects in: a grid worker patrols, an expert joins as one, officers inspect every other way.
+const OFFICER_MODES = ['unannounced', 'double_random', 'cross_assessment', 'routine_patrol'];
+const ROLE_MODES = { grid_worker: ['routine_patrol'], expert: ['expert'], station_officer: OFFICER_MODES,
+  department_officer: OFFICER_MODES, enforcement_officer: OFFICER_MODES, supervisor: OFFICER_MODES, admin: OFFICER_MODES };
+// The mode a checklist's kind is usually run in, put first where the user has it.
+const USUAL = { patrol: 'routine_patrol', assessment: 'cross_assessment', self_check: 'self_check', enforcement: 'unannounced' };
 
-/** The modes a user may run a checklist in, the first the default: an enterprise's users self-check only. */
+/**
+ * The modes a user may run a checklist in, the usual one for its kind first: an enterprise's users run only
+ * self-checks (企业自查), and only on self-check checklists.
+ */
 export function modesFor(roles, template) {
-  if (ENTERPRISE_ONLY(roles)) return template.kind === 'self_check' ? ['self_check'] : [];
-  const all = ['routine_patrol', 'unannounced', 'double_random', 'cross_assessment', 'expert'];
-  let first = 'unannounced';
-  if (roles.has('grid_worker') && template.kind === 'patrol') first = 'routine_patrol';
-  else if (template.kind === 'assessment') first = 'cross_assessment';
-  else if (roles.has('expert')) first = 'expert';
-  else if (roles.has('grid_worker')) first = 'routine_patrol';
-  const modes = [first, ...all.filter((m) => m !== first)];
-  return template.kind === 'self_check' && roles.has('enterprise_user') ? ['self_check', ...modes] : modes;
+  const modes = new Set([...roles].flatMap((role) => ROLE_MODES[role] || []));
+  if (roles.has('enterprise_user') && template.kind === 'self_check') modes.add('self_check');
+  const usual = USUAL[template.kind];
+  return [...modes].sort((a, b) => (b === usual) - (a === usual));
 }
 
 /** The checklists a user may start at a site, each with its modes (the default first), by name. */
