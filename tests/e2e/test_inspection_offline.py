@@ -141,7 +141,8 @@ def test_a_patrol_checklist_run_offline_resumes_after_a_reload_and_arrives_once_
 
     # Its two failed items are hazards, linked to it, each with its photo, in the station's triage queue.
     assert {h["item"] for h in inspection["hazards"]} == FAILED
-    triage = {h["id"] for h in _ok(api_as("demo-station").get("/api/v1/hazards", params={"state": "reported", "site_id": compound["id"]}))}
+    reported = {"state": "reported", "site_id": compound["id"]}
+    triage = {h["id"] for h in _ok(api_as("demo-station").get("/api/v1/hazards", params=reported))}
     for link in inspection["hazards"]:
         hazard = _ok(api_as("demo-station").get(f"/api/v1/hazards/{link['hazard_id']}"))
         assert hazard["state"] == "reported" and hazard["site_id"] == compound["id"] and len(hazard["photos"]) == 1
