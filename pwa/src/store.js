@@ -63,6 +63,8 @@ export async function reload() {
 async function onSent(item, body, response) {
   await applySent(item, body, response);
   reload();
+  // The hazards an inspection's failed items made: the feed brings them, with their state, to its page.
+  if (item.kind === 'inspection') syncNow();
 }
 
 outbox.subscribe(() => reload().catch(() => {}));

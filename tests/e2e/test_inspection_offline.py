@@ -52,6 +52,11 @@ def photos(tmp_path):
     return paths
 
 
+def assert_arrived_once(after: list, draft_id: str, before: list):
+    """The site's inspections, newest first: this one on top, once, and otherwise those there before."""
+    assert after[0] == draft_id and after.count(draft_id) == 1 and set(after[1:]) <= set(before)
+
+
 def _n(value) -> str:
     return f"{value:g}"
 
@@ -59,6 +64,10 @@ def _n(value) -> str:
 def test_a_patrol_checklist_run_offline_resumes_after_a_reload_and_arrives_once_with_its_hazards(
     page, sign_in, tag_video, compound, photos, api_as
 ):
+    def inspections_at(site):  # as the station lists them, newest first
+        found = _ok(api_as("demo-station").get("/api/v1/inspections", params={"site_id": site["id"], "page_size": 100}))
+        return [i["id"] for i in found]
+
     page.context.set_geolocation({"latitude": compound["latitude"], "longitude": compound["longitude"], "accuracy": 10})
     tag_video(compound["tag"]["url"])
     sign_in("demo-grid")
@@ -67,6 +76,7 @@ def test_a_patrol_checklist_run_offline_resumes_after_a_reload_and_arrives_once_
     expect(page.get_by_role("heading", level=1)).to_have_text(compound["name"])
     expect(page.get_by_test_id("checkin-status")).to_contain_text("已发送", timeout=15_000)
     page.wait_for_function(TEMPLATES_KEPT)  # the checklists came down with the feed
+    before = inspections_at(compound)
 
     page.context.set_offline(True)
     page.get_by_role("link", name="开始检查").click()
@@ -76,6 +86,7 @@ def test_a_patrol_checklist_run_offline_resumes_after_a_reload_and_arrives_once_
     expect(page.get_by_role("heading", level=1)).to_have_text(CHECKLIST)
     progress = page.get_by_test_id("inspection-progress")
     expect(progress).to_contain_text("已完成 0/10")
+    draft_id = page.url.rsplit("/", 1)[1]  # the phone's id for it, from the start
 
     def item(key):
         return page.get_by_test_id(f"item-{key}")
@@ -122,16 +133,15 @@ def test_a_patrol_checklist_run_offline_resumes_after_a_reload_and_arrives_once_
     expect(score.get_by_text("预估", exact=True)).to_be_visible()
     expect(score).to_contain_text("得分 70/90（77.8%） · 不合格")
     expect(page.get_by_test_id("outbox-status")).to_contain_text("0/1 已发送")
-    assert not _ok(api_as("demo-station").get("/api/v1/inspections", params={"site_id": compound["id"]}))
+    assert inspections_at(compound) == before
 
     page.context.set_offline(False)
     expect(page.get_by_test_id("inspection-status")).to_contain_text("已发送", timeout=30_000)
     expect(score.get_by_text("预估", exact=True)).to_have_count(0)
 
     # It arrived once, and the score on screen is the server's.
-    found = _ok(api_as("demo-station").get("/api/v1/inspections", params={"site_id": compound["id"]}))
-    assert len(found) == 1
-    inspection = _ok(api_as("demo-grid").get(f"/api/v1/inspections/{found[0]['id']}"))
+    assert_arrived_once(inspections_at(compound), draft_id, before)  # the station sees it, under the phone's id
+    inspection = _ok(api_as("demo-grid").get(f"/api/v1/inspections/{draft_id}"))
     assert inspection["mode"] == "routine_patrol" and inspection["flags"] == []  # checked in here
     pct = f"{inspection['percentage']}%"
     expect(score).to_contain_text(f"得分 {_n(inspection['points'])}/{_n(inspection['max_points'])}（{pct}）")
@@ -152,5 +162,5 @@ def test_a_patrol_checklist_run_offline_resumes_after_a_reload_and_arrives_once_
     # Reloaded once sent: still one inspection, shown as sent, no draft left to resume.
     page.reload()
     expect(page.get_by_test_id("inspection-status")).to_contain_text("已发送")
-    assert len(_ok(api_as("demo-station").get("/api/v1/inspections", params={"site_id": compound["id"]}))) == 1
+    assert_arrived_once(inspections_at(compound), draft_id, before)
     expect(page.get_by_role("link", name=re.compile("继续检查"))).to_have_count(0)

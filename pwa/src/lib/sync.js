@@ -3,7 +3,9 @@
  *
  * Pages are fetched while `more` is true; the cursor is kept after every page, so an interrupted
  * pass goes on from there. Once a day the pass starts without a cursor (a full sync) and, if it
- * ran to the end in one go, drops the records it did not see: they left the user's scope.
+ * ran to the end in one go, drops the records it did not see: they left the user's scope. Checklist versions
+ * (kind "template") are kept to run inspections offline; an archived one is dropped unless a draft on this
+ * phone was begun on it (that draft must still submit, on the version it used).
  */
 import { meta, withDB } from './db.js';
 import { compactCode, serialOf } from './tags.js';

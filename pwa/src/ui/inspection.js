@@ -8,8 +8,8 @@ import { currentLang, formatTime, t } from '../i18n/index.js';
 import { isAnswered, itemsOf, missing, outcome, previewScore, problems, progress, raisesHazard,
   serverScore, startable } from '../lib/checklist.js';
 import { navigate } from '../router.js';
-import { flash, refreshInspection, saveInspection, startInspection, state, submitInspection } from '../store.js';
-import { Section } from './parts.js';
+import { refreshInspection, saveInspection, startInspection, state, submitInspection } from '../store.js';
+import { HazardRow, Section } from './parts.js';
 import { PhotoPicker } from './photo-picker.js';
 
 /** A term of the vocabularies by its code (检查方式, 答案…): the server's name, else ours. */
@@ -208,8 +208,7 @@ function Runner({ initial }) {
     }
     setBusy(true);
     await saving.current;
-    await submitInspection(draft);
-    flash(t('savedQueued'));
+    await submitInspection(draft); // its page says it waits to be sent, and then that it was
     navigate(`/inspection/${draft.id}`, { replace: true });
   }
   const left = Object.keys(found).length;
@@ -261,7 +260,6 @@ function Submitted({ inspection }) {
   return html`<main id="main">
     <p class="back"><a href=${`#/site/${inspection.siteId}`}>${t('backTo', { name: inspection.siteName })}</a></p>
     <h1 tabindex="-1">${template.name}</h1>
-    ${state.flash && html`<p class="flash" role="status">${state.flash}</p>`}
     <p class="muted small">${inspection.siteName} · ${modeName(inspection.mode)} ·
       ${formatTime(inspection.startedAt)}–${formatTime(inspection.finishedAt, { date: false })}</p>
     <p class=${`notice${item?.status === 'attention' ? ' warn' : ''}`} role="status" data-testid="inspection-status">${status}
@@ -270,13 +268,15 @@ function Submitted({ inspection }) {
       <h2 id="h-score">${server ? t('serverScore') : t('previewScore')}</h2>
       <p class="score"><${ScoreText} score=${score} /></p>
       ${!server && html`<p class="muted small">${t('provisionalHint')}</p>`}
-      <ul class="plain">${score.sections.map((s) => html`<li key=${s.key}>${s.title}：${s.points}/${s.max}
-        ${s.critical_failed ? ` · ${t('criticalFailed')}` : ''}</li>`)}</ul>
-      ${server?.explanation?.length > 0 && html`<details open><summary>${t('howScored')}</summary>
-        <ul class="plain small" data-testid="explanation">${server.explanation.map((line, i) => html`<li key=${i}>${line}</li>`)}</ul></details>`}
+      ${server?.explanation?.length > 0 ? html`<h3 class="small">${t('howScored')}</h3>
+        <ul class="plain" data-testid="explanation">${server.explanation.map((line, i) => html`<li key=${i}>${line}</li>`)}</ul>`
+    : html`<ul class="plain">${score.sections.map((s) => html`<li key=${s.key}>${s.title}：${s.points}/${s.max}
+        ${s.critical_failed ? ` · ${t('criticalFailed')}` : ''}</li>`)}</ul>`}
     </section>
     <${Section} id="h-inspection-hazards" title=${t('inspectionHazards')}>
       ${server ? (server.hazards.length ? html`<ul class="list" data-testid="inspection-hazards">${server.hazards.map((h) => {
+        const known = state.hazards.find((x) => x.id === h.hazard_id); // once the feed has brought it: its state
+        if (known) return html`<${HazardRow} key=${h.hazard_id} hazard=${known} />`;
         const it = itemsOf(template).find((x) => x.key === h.item);
         return html`<li key=${h.hazard_id} class="row"><a href=${`#/hazard/${h.hazard_id}`}><span class="row-title">${it?.text || h.item}</span></a></li>`;
       })}</ul>` : html`<p class="muted">${t('noInspectionHazards')}</p>`)
