@@ -26,6 +26,15 @@ TEMPLATES_KEPT = """() => new Promise((done) => {
 })"""
 
 
+# The controls of the screen a thumb must hit that are under 44 px high or wide (hidden ones aside).
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+  'main button, main .button, main select, main summary, main .row > a,'
+  + 'main input:not([type=checkbox]):not(.visually-hidden)')]
+  .filter((el) => el.offsetParent !== null)
+  .filter((el) => { const r = el.getBoundingClientRect(); return r.height < 44 || r.width < 44; })
+  .map((el) => el.textContent.trim() || el.outerHTML.slice(0, 60))"""
+
+
 def _ok(resp):
     assert resp.ok, f"{resp.status} {resp.url}: {resp.text()}"
     return resp.json()
@@ -68,6 +77,7 @@ def test_a_patrol_checklist_run_offline_resumes_after_a_reload_and_arrives_once_
         found = _ok(api_as("demo-station").get("/api/v1/inspections", params={"site_id": site["id"], "page_size": 100}))
         return [i["id"] for i in found]
 
+    page.set_viewport_size({"width": 360, "height": 640})
     page.context.set_geolocation({"latitude": compound["latitude"], "longitude": compound["longitude"], "accuracy": 10})
     tag_video(compound["tag"]["url"])
     sign_in("demo-grid")
@@ -82,6 +92,7 @@ def test_a_patrol_checklist_run_offline_resumes_after_a_reload_and_arrives_once_
     page.get_by_role("link", name="开始检查").click()
     card = page.get_by_test_id("checklist").filter(has_text=CHECKLIST)
     expect(card).to_contain_text("检查方式：日常巡查")  # a grid worker's patrol: no choice to make
+    assert page.evaluate(SMALL_TARGETS) == []
     card.get_by_role("button", name="开始").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(CHECKLIST)
     progress = page.get_by_test_id("inspection-progress")
@@ -109,6 +120,7 @@ def test_a_patrol_checklist_run_offline_resumes_after_a_reload_and_arrives_once_
     answer("shafts", "不适用")
     answer("cylinders", "合格")
     expect(progress).to_contain_text("已完成 7/10")
+    assert page.evaluate(SMALL_TARGETS) == []  # on a 360 px phone, every answer is a thumb's target
 
     # Halfway, the page reloads (a killed browser, an update): the draft is there as it was left.
     page.reload()
@@ -158,6 +170,7 @@ def test_a_patrol_checklist_run_offline_resumes_after_a_reload_and_arrives_once_
         assert hazard["state"] == "reported" and hazard["site_id"] == compound["id"] and len(hazard["photos"]) == 1
         assert hazard["id"] in triage
     expect(page.get_by_test_id("inspection-hazards").get_by_role("link")).to_have_count(2)
+    assert page.evaluate(SMALL_TARGETS) == []
 
     # Reloaded once sent: still one inspection, shown as sent, no draft left to resume.
     page.reload()
