@@ -267,6 +267,14 @@ export async function saveInspection(record) {
   await reload();
 }
 
+/** Give up a draft (the user's explicit choice): nothing of it was sent. */
+export async function discardInspection(id) {
+  await withDB(async (db) => {
+    if ((await db.get('inspections', id))?.status === 'draft') await db.delete('inspections', id);
+  });
+  await reload();
+}
+
 /** Finish a draft: its photos queued first (each its own item), then the inspection citing them. */
 export async function submitInspection(draft) {
   const finishedAt = localIso();

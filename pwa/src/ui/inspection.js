@@ -8,7 +8,7 @@ import { currentLang, formatTime, t } from '../i18n/index.js';
 import { isAnswered, itemsOf, missing, outcome, previewScore, problems, progress, raisesHazard,
   serverScore, startable } from '../lib/checklist.js';
 import { navigate } from '../router.js';
-import { refreshInspection, saveInspection, startInspection, state, submitInspection } from '../store.js';
+import { discardInspection, refreshInspection, saveInspection, startInspection, state, submitInspection } from '../store.js';
 import { HazardRow, Section } from './parts.js';
 import { PhotoPicker } from './photo-picker.js';
 
@@ -211,6 +211,12 @@ function Runner({ initial }) {
     await submitInspection(draft); // its page says it waits to be sent, and then that it was
     navigate(`/inspection/${draft.id}`, { replace: true });
   }
+  async function discard() {
+    if (!confirm(t('confirmDiscardInspection'))) return;
+    await saving.current;
+    await discardInspection(draft.id);
+    navigate(`/site/${draft.siteId}`, { replace: true });
+  }
   const left = Object.keys(found).length;
   return html`<main id="main" class="inspection">
     <p class="back"><a href=${`#/site/${draft.siteId}`}>${t('backTo', { name: draft.siteName })}</a></p>
@@ -229,6 +235,7 @@ function Runner({ initial }) {
     </section>`)}
     ${show && left > 0 && html`<p class="error" role="alert">${t('itemsLeft', { n: left })}</p>`}
     <button type="button" class="primary huge" disabled=${busy} onClick=${submit}>${t('submitInspection')}</button>
+    <button type="button" class="danger wide" disabled=${busy} onClick=${discard}>${t('discardInspection')}</button>
   </main>`;
 }
 
