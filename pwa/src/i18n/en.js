@@ -245,4 +245,5 @@ export default {
   noInspectionHazards: 'This inspection reported no hazard.', hazardsToRaise: '{n} hazards will be reported once sent.',
   failedItems: 'Failed items ({n})', siteInspections: 'Inspections on this phone', kindInspection: 'Inspection',
   discardInspection: 'Give up this inspection', confirmDiscardInspection: 'Its answers and photos will be deleted from this phone and never sent. Give it up?',
+  addPhoto: 'Add a photo (optional)',
 };

@@ -258,4 +258,5 @@ export default {
   noInspectionHazards: '本次检查没有上报隐患。', hazardsToRaise: '发送后将上报隐患 {n} 条。',
   failedItems: '不合格项（{n}）', siteInspections: '本机的检查记录', kindInspection: '检查',
   discardInspection: '放弃此次检查', confirmDiscardInspection: '放弃后，本次检查的答案和照片将从本机删除，且不会发送。确定放弃吗？',
+  addPhoto: '添加照片（选填）',
 };

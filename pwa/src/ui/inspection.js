@@ -179,6 +179,8 @@ function Item({ item, n, answer, set, problem, show }) {
       ${item.method && html`<p>${item.method}</p>`}${item.basis && html`<p class="muted">${t('basis')}：${item.basis}</p>`}</details>`}
     <${AnswerControls} item=${item} answer=${answer} set=${set} />
     ${failing && html`<${FailDetails} item=${item} answer=${answer} set=${set} show=${show} />`}
+    ${outcome(item, answer) === 'pass' && html`<${PhotoPicker} id=${`photo-${item.key}`}
+      label=${t('addPhoto')} size="small" photos=${withPreviews(answer.photos)} setPhotos=${(photos) => set({ photos })} />`}
     ${show && problem?.[0] === 'unanswered' && html`<p class="error" role="alert">${t('notAnswered')}</p>`}
   </article>`;
 }
