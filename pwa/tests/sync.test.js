@@ -113,6 +113,15 @@ describe('sync', () => {
     expect((await all('templates')).map((t) => t.id)).toEqual(['t2']);
   });
 
+  it('syncs in full once after an update from a version that kept no checklists', async () => {
+    const { fetchJSON, urls } = fakeFeed({ pages: [{ cursor: 'c9', more: false, changes: [site('s1')] }] });
+    const clock = fakeClock();
+    // What the version before left: a cursor past the snapshot, a full sync an hour ago, no kindsVersion.
+    await meta.set('sync', { cursor: 'c1', partial: false, lastFullAt: clock.now() - 3600_000, lastSyncAt: clock.now() });
+    expect((await createSync({ fetchJSON, now: clock.now }).pull()).full).toBe(true);
+    expect(urls).toEqual(['/api/v1/sync/changes?limit=500']);
+  });
+
   it('starts over in full when the server no longer knows the cursor', async () => {
     const { fetchJSON, urls } = fakeFeed({
       pages: [{ cursor: 'c1', more: false, changes: [hazard('h1')] }],

@@ -12,6 +12,9 @@ import { compactCode, serialOf } from './tags.js';
 
 export const FEED = '/api/v1/sync/changes';
 export const FULL_SYNC_MS = 24 * 3600 * 1000;
+// The kinds of record this version keeps, by number: a phone updated from a version that kept fewer (before
+// checklists, 2) has skipped the snapshot of the new kinds, so its next pass is a full one.
+export const KINDS_VERSION = 2;
 const STORES = { site: 'sites', hazard: 'hazards', notification: 'notifications', template: 'templates' };
 const WRITTEN = ['sites', 'hazards', 'notifications', 'tags', 'templates', 'inspections'];
 
@@ -78,8 +81,9 @@ export function createSync({ fetchJSON, now = Date.now, limit = 500 }) {
 
   async function pass(forceFull) {
     const state = { cursor: null, lastFullAt: 0, partial: false, ...(await meta.get('sync')) };
-    const resuming = state.partial && state.cursor && !forceFull;
-    const full = resuming || forceFull || !state.cursor || now() - state.lastFullAt >= FULL_SYNC_MS;
+    const resuming = state.partial && state.cursor && !forceFull && state.kindsVersion === KINDS_VERSION;
+    const stale = state.kindsVersion !== KINDS_VERSION;
+    const full = resuming || forceFull || stale || !state.cursor || now() - state.lastFullAt >= FULL_SYNC_MS;
     let cursor = full && !resuming ? null : state.cursor;
     // Only a full pass that ran from the start to the end knows what left the scope.
     const seen = full && !resuming ? { sites: new Set(), hazards: new Set(), notifications: new Set(), templates: new Set() } : null;
@@ -97,11 +101,12 @@ export function createSync({ fetchJSON, now = Date.now, limit = 500 }) {
       await apply(page.changes || [], seen);
       count += (page.changes || []).length;
       cursor = page.cursor;
-      await meta.set('sync', { ...state, cursor, partial: full && page.more });
+      await meta.set('sync', { ...state, cursor, partial: full && page.more, kindsVersion: KINDS_VERSION });
       if (!page.more) break;
     }
     if (seen) await dropUnseen(seen);
-    const done = { cursor, partial: false, lastFullAt: full ? now() : state.lastFullAt, lastSyncAt: now() };
+    const done = { cursor, partial: false, lastFullAt: full ? now() : state.lastFullAt, lastSyncAt: now(),
+      kindsVersion: KINDS_VERSION };
     await meta.set('sync', done);
     return { full, count };
   }
