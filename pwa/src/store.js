@@ -261,7 +261,10 @@ export async function startInspection({ template, site, mode }) {
   return draft;
 }
 
-/** Keep a draft (on every answer) or a submitted inspection with the server's answer. */
+/**
+ * Keep a draft (on every answer) or a submitted inspection with the server's answer. The write starts at once,
+ * before the screens are read again: IndexedDB runs writes to one store in the order they were made.
+ */
 export async function saveInspection(record) {
   await withDB((db) => db.put('inspections', storable(record)));
   await reload();

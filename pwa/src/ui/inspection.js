@@ -189,14 +189,17 @@ function Runner({ initial }) {
   const [draft, setDraft] = useState(initial);
   const [show, setShow] = useState(false);
   const [busy, setBusy] = useState(false);
+  const latest = useRef(initial);
   const saving = useRef(Promise.resolve());
   const { template } = draft;
-  const set = (key) => (patch) => setDraft((d) => {
+  const set = (key) => (patch) => {
+    const d = latest.current;
     const next = { ...d, answers: { ...d.answers, [key]: { ...d.answers[key], ...patch } } };
-    // Kept on every answer, in order: a reload, a killed browser or an update finds it as it was left.
-    saving.current = saving.current.then(() => saveInspection(next)).catch(() => {});
-    return next;
-  });
+    latest.current = next;
+    setDraft(next);
+    // Kept on every answer, written as it is given: a reload, a killed browser or an update finds it as it was left.
+    saving.current = saveInspection(next).catch(() => {});
+  };
   const p = progress(template, draft.answers);
   const found = problems(template, draft.answers);
   const score = previewScore(template, draft.answers);
@@ -210,7 +213,7 @@ function Runner({ initial }) {
     }
     setBusy(true);
     await saving.current;
-    await submitInspection(draft); // its page says it waits to be sent, and then that it was
+    await submitInspection(latest.current); // its page says it waits to be sent, and then that it was
     navigate(`/inspection/${draft.id}`, { replace: true });
   }
   async function discard() {
