@@ -15,6 +15,7 @@ import { Mine } from './ui/mine.js';
 import { Outbox } from './ui/outbox.js';
 import { Settings } from './ui/settings.js';
 import { Summary } from './ui/summary.js';
+import { Inspection, StartInspection } from './ui/inspection.js';
 import { OutboxStatus } from './ui/parts.js';
 import { OfflineStatus } from './ui/offline-status.js';
 
@@ -39,6 +40,8 @@ function screen(route) {
     case 'tag': return html`<${TagOpen} key=${a} code=${a} />`;
     case 'site': return html`<${Site} key=${a + b} id=${a} code=${b} />`;
     case 'report': return html`<${Report} key=${a + b} siteId=${a} code=${b} />`;
+    case 'inspect': return html`<${StartInspection} key=${a} siteId=${a} />`;
+    case 'inspection': return html`<${Inspection} key=${a} id=${a} />`;
     case 'hazard': return html`<${Hazard} key=${a} id=${a} />`;
     case 'hazards': return html`<${Hazards} query=${route.query} />`;
     case 'mine': return html`<${Mine} />`;

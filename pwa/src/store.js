@@ -11,11 +11,12 @@ import { loadClockOffset, localIso } from './lib/clock.js';
 import { compactCode, serialOf } from './lib/tags.js';
 import { position } from './lib/geo.js';
 import { uuid } from './lib/ids.js';
+import { answersBody, storable } from './lib/checklist.js';
 import { currentLang } from './i18n/index.js';
 
 export const state = {
   ready: false, session: null, needLogin: false, online: navigator.onLine,
-  sites: [], hazards: [], notifications: [], items: [],
+  sites: [], hazards: [], notifications: [], items: [], templates: [], inspections: [],
   outbox: { queued: 0, attention: 0, sent: 0, total: 0, records: { queued: 0, attention: 0, sent: 0, total: 0 } },
   categories: [], vocab: null, sync: null, syncing: false, syncError: null, checkins: {}, flash: null,
   update: null, persisted: null,
@@ -39,10 +40,11 @@ export const sync = createSync({ fetchJSON: get });
 
 /** Re-read everything the screens show from IndexedDB. */
 export async function reload() {
-  const [sites, cached, notifications, items, status, syncState, categories, vocab, checkins] = await withDB(async (db) => [
+  const [sites, cached, notifications, items, status, syncState, categories, vocab, checkins, templates, inspections] = await withDB(async (db) => [
     await db.getAll('sites'), await db.getAll('hazards'), await db.getAll('notifications'),
     await db.getAllFromIndex('outbox', 'seq'), await outbox.status(), await db.get('meta', 'sync'),
     await db.get('meta', 'categories'), await db.get('meta', 'vocabularies'), await db.get('meta', 'checkins'),
+    await db.getAll('templates'), await db.getAll('inspections'),
   ]);
   const me = state.session?.user?.id;
   const mine = items.filter((i) => !i.userId || i.userId === me);
@@ -50,7 +52,8 @@ export async function reload() {
     sites: sites.sort((a, b) => a.name.localeCompare(b.name, 'zh-CN')),
     hazards: mergeHazards(cached, mine, vocab), notifications: notifications.sort((a, b) => b.created_at.localeCompare(a.created_at)),
     items, outbox: status, sync: syncState ?? null, categories: categories ?? [], vocab: vocab ?? null,
-    checkins: checkins ?? {}, needLogin: state.needLogin || status.paused === 'auth',
+    checkins: checkins ?? {}, templates, inspections: inspections.filter((i) => !i.userId || i.userId === me)
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt)), needLogin: state.needLogin || status.paused === 'auth',
   });
 }
 
@@ -60,6 +63,8 @@ export async function reload() {
 async function onSent(item, body, response) {
   await applySent(item, body, response);
   reload();
+  // The hazards an inspection's failed items made: the feed brings them, with their state, to its page.
+  if (item.kind === 'inspection') syncNow();
 }
 
 outbox.subscribe(() => reload().catch(() => {}));
@@ -107,11 +112,11 @@ export async function login(name, password, { onRetry } = {}) {
   return me;
 }
 
-/** Drop the cached server data (never the outbox: queued work waits for its owner to sign in). */
+/** Drop the cached server data (never the outbox nor the inspections begun: work waits for its owner to sign in). */
 async function clearCaches() {
   await withDB(async (db) => {
-    const tx = db.transaction(['sites', 'hazards', 'notifications', 'tags', 'meta'], 'readwrite');
-    for (const store of ['sites', 'hazards', 'notifications', 'tags']) await tx.objectStore(store).clear();
+    const tx = db.transaction(['sites', 'hazards', 'notifications', 'tags', 'templates', 'meta'], 'readwrite');
+    for (const store of ['sites', 'hazards', 'notifications', 'tags', 'templates']) await tx.objectStore(store).clear();
     for (const key of ['sync', 'checkins', 'summary', 'enterprises', ...KEPT_KEYS]) await tx.objectStore('meta').delete(key);
     await tx.done;
   });
@@ -234,6 +239,67 @@ export async function transition(hazard, body, photos = []) {
     label: body.action, ref: { hazardId: hazard.id } });
   await reload();
   afterEnqueue();
+}
+
+// ---- inspections (检查) ----
+
+const CHECKIN_FRESH_MS = 12 * 3600 * 1000;
+
+/** The check-in made at this site on this round (today's, not last week's): it proves presence. */
+function recentCheckin(siteId) {
+  const entry = state.checkins[siteId];
+  return entry?.id && Date.now() - Date.parse(entry.at) < CHECKIN_FRESH_MS ? entry.id : null;
+}
+
+/**
+ * A new inspection's draft, kept at once: the phone's id from the start (the same id the server gets), the
+ * version used (a copy, so that it still runs and submits once archived), the mode, the check-in made here.
+ */
+export async function startInspection({ template, site, mode }) {
+  const draft = { id: uuid(), status: 'draft', userId: state.session?.user?.id ?? null, templateId: template.id,
+    template, siteId: site.id, siteName: site.name, mode, startedAt: localIso(), finishedAt: null,
+    checkinId: recentCheckin(site.id), answers: {}, server: null };
+  await saveInspection(draft);
+  return draft;
+}
+
+/**
+ * Keep a draft (on every answer) or a submitted inspection with the server's answer. The write starts at once,
+ * before the screens are read again: IndexedDB runs writes to one store in the order they were made.
+ */
+export async function saveInspection(record) {
+  await withDB((db) => db.put('inspections', storable(record)));
+  await reload();
+}
+
+/** Give up a draft (the user's explicit choice): nothing of it was sent. */
+export async function discardInspection(id) {
+  await withDB(async (db) => {
+    if ((await db.get('inspections', id))?.status === 'draft') await db.delete('inspections', id);
+  });
+  await reload();
+}
+
+/** Finish a draft: its photos queued first (each its own item), then the inspection citing them. */
+export async function submitInspection(draft) {
+  const finishedAt = localIso();
+  const answers = answersBody(draft.template, draft.answers);
+  const photos = Object.values(draft.answers).flatMap((a) => a.photos || []);
+  for (const item of photoItems(photos, { inspectionId: draft.id })) await outbox.enqueue(item);
+  await outbox.enqueue({ id: draft.id, kind: 'inspection', method: 'POST', url: `${API}/inspections`,
+    json: { id: draft.id, template_id: draft.templateId, site_id: draft.siteId, mode: draft.mode,
+      started_at: draft.startedAt, finished_at: finishedAt, checkin_id: draft.checkinId, answers },
+    label: draft.template.name, ref: { inspectionId: draft.id, siteId: draft.siteId } });
+  await saveInspection({ ...draft, status: 'queued', finishedAt });
+  afterEnqueue();
+}
+
+/** The inspection as the server has it now (its score, its hazards), kept for offline. */
+export async function refreshInspection(id) {
+  const data = await get(`inspections/${id}`);
+  const kept = await withDB((db) => db.get('inspections', id));
+  if (kept) await saveInspection({ ...kept, status: 'sent', server: data });
+  return data;
 }
 
 /** After a 412 or a stale view: fetch the hazard as it is now. */

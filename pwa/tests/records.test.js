@@ -28,6 +28,17 @@ describe('the outbox as records', () => {
     expect(countRecords(items)).toEqual({ queued: 3, attention: 0, sent: 0, total: 3 });
   });
 
+  it('holds an inspection with the photos its answers cite', () => {
+    const inspection = { id: 'i1', kind: 'inspection', method: 'POST', url: '/api/v1/inspections', label: '巡查表',
+      json: { id: 'i1', answers: [{ item: 'a', value: 'fail', photo_ids: ['p1', 'p2'] }, { item: 'b', value: 'pass', photo_ids: [] },
+        { item: 'c', value: 'fail', photo_ids: ['p3'] }] }, ref: { inspectionId: 'i1' } };
+    const items = [photo('p1'), photo('p2'), photo('p3'), inspection];
+    const [record, ...rest] = groupRecords(items);
+    expect(rest).toEqual([]);
+    expect([record.id, record.photos.map((p) => p.id), record.photoCount]).toEqual(['i1', ['p1', 'p2', 'p3'], 3]);
+    expect(countRecords(items)).toEqual({ queued: 1, attention: 0, sent: 0, total: 1 });
+  });
+
   it('counts the photos of a record already sent', () => {
     const [record] = groupRecords([photo('p3', 'h1'), report('h1', ['p1', 'p2', 'p3'])]);
     expect(record).toMatchObject({ photoCount: 3, photosSent: 2, status: 'queued' });

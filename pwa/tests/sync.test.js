@@ -93,6 +93,35 @@ describe('sync', () => {
     expect(urls).toHaveLength(2);
   });
 
+  it('keeps checklists from the feed, dropping an archived one unless a draft here was begun on it', async () => {
+    const template = (id, state) => ({ kind: 'template', id, etag: null, data: { id, state, name: `checklist ${id}`, sections: [] } });
+    const feed = {
+      pages: [{ cursor: 'c1', more: false, changes: [template('t1', 'published'), template('t2', 'published')] }],
+      deltas: { c1: { cursor: 'c2', more: false, changes: [template('t1', 'archived'), template('t2', 'archived')] } },
+    };
+    const clock = fakeClock();
+    const sync = createSync({ fetchJSON: fakeFeed(feed).fetchJSON, now: clock.now });
+    await sync.pull();
+    expect((await all('templates')).map((t) => [t.id, t.state])).toEqual([['t1', 'published'], ['t2', 'published']]);
+    await (await getDB()).put('inspections', { id: 'd1', status: 'draft', templateId: 't2', answers: {} });
+    await sync.pull();
+    expect((await all('templates')).map((t) => [t.id, t.state])).toEqual([['t2', 'archived']]);
+    // A full sync that no longer sees it keeps it too, while the draft is there.
+    clock.advance(FULL_SYNC_MS);
+    feed.pages.splice(0, 1, { cursor: 'c9', more: false, changes: [] });
+    await sync.pull();
+    expect((await all('templates')).map((t) => t.id)).toEqual(['t2']);
+  });
+
+  it('syncs in full once after an update from a version that kept no checklists', async () => {
+    const { fetchJSON, urls } = fakeFeed({ pages: [{ cursor: 'c9', more: false, changes: [site('s1')] }] });
+    const clock = fakeClock();
+    // What the version before left: a cursor past the snapshot, a full sync an hour ago, no kindsVersion.
+    await meta.set('sync', { cursor: 'c1', partial: false, lastFullAt: clock.now() - 3600_000, lastSyncAt: clock.now() });
+    expect((await createSync({ fetchJSON, now: clock.now }).pull()).full).toBe(true);
+    expect(urls).toEqual(['/api/v1/sync/changes?limit=500']);
+  });
+
   it('starts over in full when the server no longer knows the cursor', async () => {
     const { fetchJSON, urls } = fakeFeed({
       pages: [{ cursor: 'c1', more: false, changes: [hazard('h1')] }],

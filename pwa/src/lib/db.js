@@ -2,7 +2,7 @@
 import { openDB } from 'idb';
 
 export const DB_NAME = 'safegrid';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 // Each version may only ADD stores or indexes (never delete or rename one): an app update must
 // find the outbox of the version before it intact, however many versions it skipped.
@@ -14,6 +14,11 @@ function upgrade(db, oldVersion) {
     db.createObjectStore('hazards', { keyPath: 'id' }); // {id, etag, data}: data is the API's hazard JSON
     db.createObjectStore('notifications', { keyPath: 'id' });
     db.createObjectStore('tags', { keyPath: 'code' }); // compact tag code → site, for scanning offline
+  }
+  if (oldVersion < 2) {
+    db.createObjectStore('templates', { keyPath: 'id' }); // checklist versions from the feed (检查表)
+    // The inspections made on this phone: drafts (answers kept as they are given), then the server's answer.
+    db.createObjectStore('inspections', { keyPath: 'id' });
   }
 }
 

@@ -5,19 +5,25 @@
 
 const isPhoto = (item) => item.kind === 'photo';
 
+/** The photos a record cites: a report's or a step's photo_ids, an inspection's answers' photos. */
+export function citedPhotos(item) {
+  if (item.kind === 'inspection') return (item.json?.answers || []).flatMap((a) => a.photo_ids || []);
+  return item.json?.photo_ids || [];
+}
+
 /**
  * Outbox items → records, in the order the first of each one's items was queued:
  * [{ id, record, photos, photoCount, photosSent, hazardId, status, createdAt, userId }].
  *
- * A photo belongs to the queued record whose `photo_ids` cite it (the store queues a record's photos
+ * A photo belongs to the queued record that cites it (citedPhotos) (the store queues a record's photos
  * just before it, so they are sent first). A photo no queued record cites (its record was sent or
  * given up while the photo needs attention) is still shown: `record` null, grouped under the hazard
- * it was taken for (`ref.hazardId`), so the screen can name it when the phone knows that hazard.
+ * (or inspection) it was taken for (`ref.hazardId`, `ref.inspectionId`), so the screen can name it when the phone knows that hazard.
  */
 export function groupRecords(items) {
   const citedBy = new Map();
   for (const item of items) {
-    if (!isPhoto(item)) for (const photoId of item.json?.photo_ids || []) citedBy.set(photoId, item.id);
+    if (!isPhoto(item)) for (const photoId of citedPhotos(item)) citedBy.set(photoId, item.id);
   }
   const records = new Map();
   const recordFor = (id, first) => {
@@ -26,10 +32,10 @@ export function groupRecords(items) {
   };
   for (const item of items) {
     if (!isPhoto(item)) recordFor(item.id, item).record = item;
-    else recordFor(citedBy.get(item.id) ?? `photos:${item.ref?.hazardId ?? item.id}`, item).photos.push(item);
+    else recordFor(citedBy.get(item.id) ?? `photos:${item.ref?.hazardId ?? item.ref?.inspectionId ?? item.id}`, item).photos.push(item);
   }
   return [...records.values()].map(({ record, photos, ...rest }) => {
-    const photoCount = record ? (record.json?.photo_ids?.length ?? 0) : photos.length;
+    const photoCount = record ? citedPhotos(record).length : photos.length;
     const all = record ? [...photos, record] : photos;
     return {
       ...rest, record, photos, photoCount, photosSent: record ? photoCount - photos.length : 0,

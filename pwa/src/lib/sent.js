@@ -34,6 +34,12 @@ export async function applySent(item, body, response) {
     await putHazard(body, etag);
     // The transition's answer may not carry the hazard's ETag: read the hazard again for it.
     if (!etag) await refreshHazard(body.id).catch(() => {});
+  } else if (item.kind === 'inspection' && body?.id) {
+    // The server's score replaces the phone's preview: kept, to be shown offline too.
+    await withDB(async (db) => {
+      const kept = await db.get('inspections', item.id);
+      if (kept) await db.put('inspections', { ...kept, status: 'sent', server: body });
+    });
   } else if (item.kind === 'checkin') {
     await recordCheckin(item.ref.key, { status: 'sent', flags: body?.flags ?? [] });
   }

@@ -3,14 +3,26 @@
  *
  * Pages are fetched while `more` is true; the cursor is kept after every page, so an interrupted
  * pass goes on from there. Once a day the pass starts without a cursor (a full sync) and, if it
- * ran to the end in one go, drops the records it did not see: they left the user's scope.
+ * ran to the end in one go, drops the records it did not see: they left the user's scope. Checklist versions
+ * (kind "template") are kept to run inspections offline; an archived one is dropped unless a draft on this
+ * phone was begun on it (that draft must still submit, on the version it used).
  */
 import { meta, withDB } from './db.js';
 import { compactCode, serialOf } from './tags.js';
 
 export const FEED = '/api/v1/sync/changes';
 export const FULL_SYNC_MS = 24 * 3600 * 1000;
-const STORES = { site: 'sites', hazard: 'hazards', notification: 'notifications' };
+// The kinds of record this version keeps, by number: a phone updated from a version that kept fewer (before
+// checklists, 2) has skipped the snapshot of the new kinds, so its next pass is a full one.
+export const KINDS_VERSION = 2;
+const STORES = { site: 'sites', hazard: 'hazards', notification: 'notifications', template: 'templates' };
+const WRITTEN = ['sites', 'hazards', 'notifications', 'tags', 'templates', 'inspections'];
+
+/** The checklist versions a draft on this phone was begun on: kept, even archived, so the draft still submits. */
+async function draftTemplates(tx) {
+  const drafts = await tx.objectStore('inspections').getAll();
+  return new Set(drafts.filter((d) => d.status === 'draft').map((d) => d.templateId));
+}
 
 /** A hazard's ETag as kept: without quotes or weakness, ready to be sent quoted in If-Match. */
 export const bareEtag = (etag) => (etag ? String(etag).replace(/^W\//, '').replace(/^"|"$/g, '') : null);
@@ -28,12 +40,15 @@ function tagOf(site) {
 
 async function apply(changes, seen) {
   await withDB(async (db) => {
-    const tx = db.transaction(['sites', 'hazards', 'notifications', 'tags'], 'readwrite');
+    const tx = db.transaction(WRITTEN, 'readwrite');
+    const inUse = await draftTemplates(tx);
     for (const change of changes) {
       const store = STORES[change.kind];
-      if (!store) continue; // kinds this version does not use yet (templates, tasks…)
+      if (!store) continue; // kinds this version does not use yet (tasks…)
       seen?.[store].add(change.id);
-      if (change.deleted || change.data == null) {
+      // An archived checklist starts no new inspection: dropped, unless a draft here was begun on it.
+      const archived = change.kind === 'template' && change.data?.state === 'archived' && !inUse.has(change.id);
+      if (change.deleted || change.data == null || archived) {
         await tx.objectStore(store).delete(change.id);
         continue;
       }
@@ -47,10 +62,11 @@ async function apply(changes, seen) {
 
 async function dropUnseen(seen) {
   await withDB(async (db) => {
-    const tx = db.transaction(['sites', 'hazards', 'notifications', 'tags'], 'readwrite');
+    const tx = db.transaction(WRITTEN, 'readwrite');
+    const inUse = await draftTemplates(tx);
     for (const store of Object.values(STORES)) {
       for (const key of await tx.objectStore(store).getAllKeys()) {
-        if (!seen[store].has(key)) await tx.objectStore(store).delete(key);
+        if (!seen[store].has(key) && !(store === 'templates' && inUse.has(key))) await tx.objectStore(store).delete(key);
       }
     }
     for (const tag of await tx.objectStore('tags').getAll()) {
@@ -65,11 +81,12 @@ export function createSync({ fetchJSON, now = Date.now, limit = 500 }) {
 
   async function pass(forceFull) {
     const state = { cursor: null, lastFullAt: 0, partial: false, ...(await meta.get('sync')) };
-    const resuming = state.partial && state.cursor && !forceFull;
-    const full = resuming || forceFull || !state.cursor || now() - state.lastFullAt >= FULL_SYNC_MS;
+    const resuming = state.partial && state.cursor && !forceFull && state.kindsVersion === KINDS_VERSION;
+    const stale = state.kindsVersion !== KINDS_VERSION;
+    const full = resuming || forceFull || stale || !state.cursor || now() - state.lastFullAt >= FULL_SYNC_MS;
     let cursor = full && !resuming ? null : state.cursor;
     // Only a full pass that ran from the start to the end knows what left the scope.
-    const seen = full && !resuming ? { sites: new Set(), hazards: new Set(), notifications: new Set() } : null;
+    const seen = full && !resuming ? { sites: new Set(), hazards: new Set(), notifications: new Set(), templates: new Set() } : null;
     let count = 0;
     for (;;) {
       const url = `${FEED}?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
@@ -84,11 +101,12 @@ export function createSync({ fetchJSON, now = Date.now, limit = 500 }) {
       await apply(page.changes || [], seen);
       count += (page.changes || []).length;
       cursor = page.cursor;
-      await meta.set('sync', { ...state, cursor, partial: full && page.more });
+      await meta.set('sync', { ...state, cursor, partial: full && page.more, kindsVersion: KINDS_VERSION });
       if (!page.more) break;
     }
     if (seen) await dropUnseen(seen);
-    const done = { cursor, partial: false, lastFullAt: full ? now() : state.lastFullAt, lastSyncAt: now() };
+    const done = { cursor, partial: false, lastFullAt: full ? now() : state.lastFullAt, lastSyncAt: now(),
+      kindsVersion: KINDS_VERSION };
     await meta.set('sync', done);
     return { full, count };
   }

@@ -17,6 +17,7 @@ import { SupervisorHome } from './home-supervisor.js';
 import { EnforcementHome } from './home-enforcement.js';
 import { ExpertHome } from './home-expert.js';
 import { AdminHome } from './home-admin.js';
+import { draftsOf, ResumeDrafts } from './inspection.js';
 
 export const rolesOf = (user) => new Set((user?.roles || []).map((r) => r.role));
 
@@ -91,6 +92,7 @@ export function Home() {
     <h1 tabindex="-1">${t('todayWork')}</h1>
     <${OutboxAttention} />
     <${SyncLine} />
+    ${draftsOf().length > 0 && html`<${Section} id="h-drafts" title=${t('unfinishedInspections')}><${ResumeDrafts} /><//>`}
     ${roles.has('grid_worker') && html`<${GridWorker} />`}
     ${roles.has('station_officer') && html`<${Station} />`}
     ${roles.has('enterprise_user') && html`<${EnterpriseHome} />`}

@@ -3,7 +3,7 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { formatTime, t } from '../i18n/index.js';
 import { actionName } from '../lib/loop.js';
-import { groupRecords } from '../lib/records.js';
+import { citedPhotos, groupRecords } from '../lib/records.js';
 import { groupedCode } from '../lib/tags.js';
 import { outbox, state } from '../store.js';
 import { Section, categoryName, siteName, useSecondsUntil } from './parts.js';
@@ -18,6 +18,7 @@ function hazardWords(hazard) {
 function describe({ record, hazardId }) {
   const hazard = state.hazards.find((h) => h.id === hazardId);
   if (record?.kind === 'hazard') return [`${t('kindHazard')} · ${hazardWords(record.json)}`, siteName(record.json.site_id)];
+  if (record?.kind === 'inspection') return [`${t('kindInspection')} · ${record.label}`, siteName(record.json.site_id)];
   if (record?.kind === 'checkin') return [`${t('kindCheckin')} · ${siteName(record.ref?.siteId) || groupedCode(record.json.code)}`];
   if (record) return [`${actionName(state.vocab, record.json.action)}${hazard ? ` · ${hazardWords(hazard)}` : ''}`];
   return hazard ? [hazardWords(hazard), siteName(hazard.site_id)] : [t('kindPhoto')];
@@ -49,7 +50,7 @@ function Record({ entry }) {
   const refused = items.filter((i) => i.status === 'attention');
   const [title, detail] = describe(entry);
   // A photo keeps its number in the record (photo 2 is still photo 2 once photo 1 has gone).
-  const number = (photo) => (record ? record.json.photo_ids.indexOf(photo.id) : photos.indexOf(photo)) + 1;
+  const number = (photo) => (record ? citedPhotos(record).indexOf(photo.id) : photos.indexOf(photo)) + 1;
   return html`<li class="row item">
     <span class="row-title">${title}</span>
     ${detail && html`<span class="row-desc">${detail}</span>`}

@@ -6,7 +6,7 @@ import { preparePhoto } from '../lib/photo.js';
 import { position } from '../lib/geo.js';
 import { uuid } from '../lib/ids.js';
 
-export function PhotoPicker({ id, label, photos, setPhotos }) {
+export function PhotoPicker({ id, label, photos, setPhotos, size = 'big' }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
   const urls = photos.map((p) => p.previewUrl);
@@ -41,7 +41,7 @@ export function PhotoPicker({ id, label, photos, setPhotos }) {
   return html`<div class="photo-picker">
     <input id=${id} class="visually-hidden file" type="file" accept="image/*" capture="environment" multiple
       onChange=${onChange} disabled=${busy} />
-    <label for=${id} class="button big">${busy ? t('saving') : label}</label>
+    <label for=${id} class=${`button ${size}`}>${busy ? t('saving') : label}</label>
     ${error && html`<p role="alert" class="error">${error}</p>`}
     ${photos.length > 0 && html`<ul class="thumbs">${photos.map((p, i) => html`<li key=${p.id}>
       <img class="thumb" src=${p.previewUrl} alt=${t('photoAlt', { n: i + 1 })} width="96" height="96" />

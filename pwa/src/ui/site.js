@@ -1,10 +1,11 @@
-/** The site page after a scan: the check-in, a big 报告隐患 button, its open hazards and its history. */
+/** The site page after a scan: the check-in, a big 报告隐患 button, 开始检查 (or 继续检查), its open hazards and history. */
 import { html } from 'htm/preact';
 import { formatTime, t } from '../i18n/index.js';
 import { state } from '../store.js';
 import { OPEN_STATES } from '../lib/view.js';
 import { groupedCode } from '../lib/tags.js';
 import { HazardList, Section } from './parts.js';
+import { ResumeDrafts, SiteInspections } from './inspection.js';
 
 function CheckinStatus({ entry }) {
   if (!entry) return null;
@@ -32,6 +33,9 @@ export function Site({ id, code }) {
     </dl>`}
     ${!site && html`<p class="muted">${t('tagUnknownOffline')}</p>`}
     <a href=${reportHref} class="button primary huge">${t('reportHazard')}</a>
+    ${site && html`<${ResumeDrafts} siteId=${site.id} />
+      <a href=${`#/inspect/${site.id}`} class="button big wide">${t('startInspection')}</a>
+      <${SiteInspections} siteId=${site.id} />`}
     ${site && html`
       <${Section} id="h-site-open" title=${t('siteOpenHazards')}><${HazardList} hazards=${open} /><//>
       <${Section} id="h-site-history" title=${t('siteHistory')}><${HazardList} hazards=${past} empty=${t('noSiteHistory')} /><//>`}

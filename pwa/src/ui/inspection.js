@@ -1,0 +1,307 @@
+/**
+ * 检查: choosing a checklist at a site, running it (offline: the draft is kept in IndexedDB on every answer), and
+ * the inspection once submitted, with the phone's score preview (预估) until the server's score replaces it.
+ */
+import { html } from 'htm/preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { currentLang, formatTime, t } from '../i18n/index.js';
+import { isAnswered, itemsOf, missing, outcome, previewScore, problems, progress, raisesHazard,
+  serverScore, startable } from '../lib/checklist.js';
+import { navigate } from '../router.js';
+import { discardInspection, refreshInspection, saveInspection, startInspection, state, submitInspection } from '../store.js';
+import { HazardRow, Section } from './parts.js';
+import { PhotoPicker } from './photo-picker.js';
+
+/** A term of the vocabularies by its code (检查方式, 答案…): the server's name, else ours. */
+function term(table, code, fallback) {
+  const found = (state.vocab?.[table] || []).find((x) => x.code === code);
+  if (found) return currentLang() === 'en' ? found.en : found.zh;
+  return fallback ?? code;
+}
+const modeName = (code) => term('inspection_modes', code, t('inspectionMode'));
+const outcomeName = (code) => term('answer_outcomes', code, t(`outcome_${code}`));
+const kindName = (code) => term('template_kinds', code, '');
+
+// Photos' object URLs by photo id: a draft read back from IndexedDB keeps the bytes, not the URLs.
+const previews = new Map();
+function withPreviews(photos = []) {
+  return photos.map((p) => {
+    if (p.previewUrl) { previews.set(p.id, p.previewUrl); return p; }
+    if (!previews.has(p.id)) previews.set(p.id, URL.createObjectURL(new Blob([p.bytes], { type: p.type })));
+    return { ...p, previewUrl: previews.get(p.id) };
+  });
+}
+
+/** The inspections begun on this phone and not submitted, for a site or all. */
+export const draftsOf = (siteId) => state.inspections.filter((i) => i.status === 'draft' && (!siteId || i.siteId === siteId));
+
+/** 继续检查 links to unfinished drafts, with their progress. */
+export function ResumeDrafts({ siteId }) {
+  const drafts = draftsOf(siteId);
+  if (!drafts.length) return null;
+  return html`<ul class="list" data-testid="drafts">${drafts.map((d) => {
+    const p = progress(d.template, d.answers);
+    return html`<li key=${d.id} class="row"><a href=${`#/inspection/${d.id}`}>
+      <span class="row-title">${t('resumeInspection')} · ${d.template.name}</span>
+      <span class="row-meta">${siteId ? '' : `${d.siteName} · `}${t('progressOf', { done: p.done, total: p.total })}
+        <span class="muted"> · ${formatTime(d.startedAt)}</span></span></a></li>`;
+  })}</ul>`;
+}
+
+/** The inspections of a site made on this phone: submitted, waiting or with the server's score. */
+export function SiteInspections({ siteId }) {
+  const done = state.inspections.filter((i) => i.siteId === siteId && i.status !== 'draft');
+  if (!done.length) return null;
+  return html`<${Section} id="h-site-inspections" title=${t('siteInspections')}><ul class="list">
+    ${done.map((i) => html`<li key=${i.id} class="row"><a href=${`#/inspection/${i.id}`}>
+      <span class="row-title">${i.template.name}</span>
+      <span class="row-meta"><${ScoreLine} inspection=${i} /> <span class="muted">${formatTime(i.finishedAt)}</span></span>
+    </a></li>`)}</ul><//>`;
+}
+
+// ---- 开始检查 ----
+
+function StartCard({ template, modes, site }) {
+  const [mode, setMode] = useState(modes[0]);
+  const [busy, setBusy] = useState(false);
+  const begun = draftsOf(site.id).find((d) => d.templateId === template.id);
+  const start = async () => {
+    setBusy(true);
+    const draft = await startInspection({ template, site, mode });
+    navigate(`/inspection/${draft.id}`, { replace: true });
+  };
+  const id = `mode-${template.id}`;
+  return html`<li class="card stack" data-testid="checklist">
+    <h2 class="card-title">${template.name}</h2>
+    <p class="muted small">${[kindName(template.kind), t('itemCount', { n: itemsOf(template).length })].filter(Boolean).join(' · ')}</p>
+    ${begun ? html`<a class="button primary big" href=${`#/inspection/${begun.id}`}>${t('resumeInspection')}</a>` : html`
+      ${modes.length > 1 ? html`<label for=${id}>${t('inspectionMode')}</label>
+        <select id=${id} value=${mode} onChange=${(e) => setMode(e.currentTarget.value)}>
+          ${modes.map((m) => html`<option key=${m} value=${m}>${modeName(m)}</option>`)}</select>`
+    : html`<p class="small">${t('inspectionMode')}：${modeName(mode)}</p>`}
+      <button type="button" class="primary big" disabled=${busy} onClick=${start}>${t('startThis')}</button>`}
+  </li>`;
+}
+
+export function StartInspection({ siteId }) {
+  const site = state.sites.find((s) => s.id === siteId);
+  if (!site) return html`<main id="main"><h1 tabindex="-1">${t('startInspection')}</h1><p class="muted">${t('siteNotHere')}</p></main>`;
+  const choices = startable(state.templates, site, new Set(state.session.user.roles.map((r) => r.role)));
+  return html`<main id="main">
+    <p class="back"><a href=${`#/site/${site.id}`}>${t('backTo', { name: site.name })}</a></p>
+    <h1 tabindex="-1">${t('startInspection')}</h1>
+    <p class="muted">${site.name}</p>
+    ${choices.length ? html`<ul class="start-cards">${choices.map(({ template, modes }) => html`<${StartCard}
+      key=${template.id} template=${template} modes=${modes} site=${site} />`)}</ul>`
+    : html`<p class="muted">${state.templates.length ? t('noChecklistHere') : t('noChecklistYet')}</p>`}
+  </main>`;
+}
+
+// ---- running a checklist ----
+
+function Choice({ label, pressed, onClick, tone = '' }) {
+  return html`<button type="button" class=${`answer ${tone}${pressed ? ' on' : ''}`} aria-pressed=${pressed ? 'true' : 'false'}
+    onClick=${onClick}>${label}</button>`;
+}
+
+function NumberAnswer({ item, answer, set }) {
+  const id = `num-${item.key}`;
+  const [text, setText] = useState(answer?.value === 'na' || answer?.value == null ? '' : String(answer.value));
+  const range = [item.min != null && `≥ ${item.min}`, item.max != null && `≤ ${item.max}`].filter(Boolean).join('，');
+  const onInput = (e) => {
+    const raw = e.currentTarget.value;
+    setText(raw);
+    const n = raw.trim() === '' ? null : Number(raw);
+    set({ value: Number.isFinite(n) ? n : null });
+  };
+  return html`<label for=${id}>${t('reading')}${item.unit ? `（${item.unit}）` : ''}</label>
+    <input id=${id} type="number" inputmode="decimal" step="any" value=${text} onInput=${onInput}
+      aria-describedby=${range ? `${id}-range` : undefined} />
+    ${range && html`<p id=${`${id}-range`} class="hint">${t('passingRange', { range, unit: item.unit || '' })}</p>`}`;
+}
+
+function AnswerControls({ item, answer, set }) {
+  const value = answer?.value;
+  const na = item.na_allowed !== false && item.answer_type !== 'text' && item.answer_type !== 'photo';
+  const naButton = na && html`<${Choice} label=${outcomeName('na')} pressed=${value === 'na'} onClick=${() => set({ value: 'na' })} />`;
+  if (item.answer_type === 'pass_fail_na') {
+    return html`<div class="answers" role="group" aria-label=${t('answer')}>
+      <${Choice} label=${outcomeName('pass')} tone="ok" pressed=${value === 'pass'} onClick=${() => set({ value: 'pass' })} />
+      <${Choice} label=${outcomeName('fail')} tone="bad" pressed=${value === 'fail'} onClick=${() => set({ value: 'fail' })} />
+      ${naButton}</div>`;
+  }
+  if (item.answer_type === 'choice') {
+    return html`<div class="answers column" role="group" aria-label=${t('answer')}>
+      ${item.options.map((o) => html`<${Choice} key=${o.key} label=${o.label} tone=${o.fail ? 'bad' : 'ok'}
+        pressed=${value === o.key} onClick=${() => set({ value: o.key })} />`)}${naButton}</div>`;
+  }
+  if (item.answer_type === 'number') {
+    return html`<${NumberAnswer} item=${item} answer=${answer} set=${set} />
+      ${na && html`<div class="answers">${naButton}</div>`}
+      ${isAnswered(item, answer) && value !== 'na' && html`<p class="small">${outcomeName(outcome(item, answer))}</p>`}`;
+  }
+  if (item.answer_type === 'text') {
+    const id = `text-${item.key}`;
+    return html`<label for=${id} class="visually-hidden">${item.text}</label>
+      <textarea id=${id} rows="2" maxlength="2000" value=${value ?? ''} onInput=${(e) => set({ value: e.currentTarget.value })}></textarea>`;
+  }
+  return html`<${PhotoPicker} id=${`photo-${item.key}`} label=${t('takePhoto')} photos=${withPreviews(answer?.photos)}
+    setPhotos=${(photos) => set({ photos })} />`;
+}
+
+/** What a failing answer asks for: the photo and the note its item requires, and whether it reports a hazard. */
+function FailDetails({ item, answer, set, show }) {
+  const needs = item.fail_requires || [];
+  const lacks = missing(item, answer);
+  const noteId = `note-${item.key}`;
+  const hazardId = `hazard-${item.key}`;
+  return html`<div class="fail-details stack">
+    <${PhotoPicker} id=${`photo-${item.key}`} label=${needs.includes('photo') ? t('takePhotoRequired') : t('takePhoto')}
+      photos=${withPreviews(answer.photos)} setPhotos=${(photos) => set({ photos })} />
+    <label for=${noteId}>${needs.includes('note') ? t('noteRequired') : t('noteOptional')}</label>
+    <textarea id=${noteId} rows="2" maxlength="2000" value=${answer.note ?? ''}
+      onInput=${(e) => set({ note: e.currentTarget.value })}></textarea>
+    ${item.hazard && html`<div class="check"><input id=${hazardId} type="checkbox" checked=${raisesHazard(item, answer)}
+      onChange=${(e) => set({ raise_hazard: e.currentTarget.checked })} /><label for=${hazardId}>${t('raiseHazard')}</label></div>`}
+    ${lacks.length > 0 && html`<p class=${show ? 'error' : 'hint'} role=${show ? 'alert' : undefined}>
+      ${t('stillNeeds', { what: lacks.map((n) => term('fail_requirements', n, n)).join('、') })}</p>`}
+  </div>`;
+}
+
+function Item({ item, n, answer, set, problem, show }) {
+  const headId = `item-${item.key}`;
+  const failing = outcome(item, answer) === 'fail';
+  return html`<article class=${`check-item${show && problem ? ' problem' : ''}`} role="group" aria-labelledby=${headId}
+      data-testid=${`item-${item.key}`}>
+    <h3 id=${headId} class="item-text">${n}. ${item.text}${item.required === false ? ` ${t('optional')}` : ''}</h3>
+    ${item.critical && html`<span class="badge flag">${t('criticalItem')}</span>`}
+    ${(item.method || item.basis) && html`<details class="small"><summary>${t('howToCheck')}</summary>
+      ${item.method && html`<p>${item.method}</p>`}${item.basis && html`<p class="muted">${t('basis')}：${item.basis}</p>`}</details>`}
+    <${AnswerControls} item=${item} answer=${answer} set=${set} />
+    ${failing && html`<${FailDetails} item=${item} answer=${answer} set=${set} show=${show} />`}
+    ${outcome(item, answer) === 'pass' && html`<${PhotoPicker} id=${`photo-${item.key}`}
+      label=${t('addPhoto')} size="small" photos=${withPreviews(answer.photos)} setPhotos=${(photos) => set({ photos })} />`}
+    ${show && problem?.[0] === 'unanswered' && html`<p class="error" role="alert">${t('notAnswered')}</p>`}
+  </article>`;
+}
+
+function Runner({ initial }) {
+  const [draft, setDraft] = useState(initial);
+  const [show, setShow] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const latest = useRef(initial);
+  const saving = useRef(Promise.resolve());
+  const { template } = draft;
+  const set = (key) => (patch) => {
+    const d = latest.current;
+    const next = { ...d, answers: { ...d.answers, [key]: { ...d.answers[key], ...patch } } };
+    latest.current = next;
+    setDraft(next);
+    // Kept on every answer, written as it is given: a reload, a killed browser or an update finds it as it was left.
+    saving.current = saveInspection(next).catch(() => {});
+  };
+  const p = progress(template, draft.answers);
+  const found = problems(template, draft.answers);
+  const score = previewScore(template, draft.answers);
+  let n = 0;
+  async function submit() {
+    const keys = Object.keys(found);
+    if (keys.length) {
+      setShow(true);
+      document.querySelector(`[data-testid="item-${keys[0]}"]`)?.scrollIntoView({ block: 'center' });
+      return;
+    }
+    setBusy(true);
+    await saving.current;
+    await submitInspection(latest.current); // its page says it waits to be sent, and then that it was
+    navigate(`/inspection/${draft.id}`, { replace: true });
+  }
+  async function discard() {
+    if (!confirm(t('confirmDiscardInspection'))) return;
+    await saving.current;
+    await discardInspection(draft.id);
+    navigate(`/site/${draft.siteId}`, { replace: true });
+  }
+  const left = Object.keys(found).length;
+  return html`<main id="main" class="inspection">
+    <p class="back"><a href=${`#/site/${draft.siteId}`}>${t('backTo', { name: draft.siteName })}</a></p>
+    <h1 tabindex="-1">${template.name}</h1>
+    <p class="muted small">${draft.siteName} · ${modeName(draft.mode)} · ${t('startedAt', { time: formatTime(draft.startedAt) })}</p>
+    <div class="progress-line" data-testid="inspection-progress">
+      <span>${t('progressOf', { done: p.done, total: p.total })}</span>
+      <progress max=${p.total} value=${p.done} aria-label=${t('progress')}></progress>
+    </div>
+    <p class="small" data-testid="score-preview"><${ScoreText} score=${score} /></p>
+    ${template.sections.map((section, i) => html`<section key=${section.key} aria-labelledby=${`sec-${section.key}`}>
+      <h2 id=${`sec-${section.key}`} class="section-head"><span>${section.title}</span>
+        <span class="muted small">${p.sections[i].done}/${p.sections[i].total}</span></h2>
+      ${section.items.map((item) => html`<${Item} key=${item.key} item=${item} n=${++n} answer=${draft.answers[item.key]}
+        set=${set(item.key)} problem=${found[item.key]} show=${show} />`)}
+    </section>`)}
+    ${show && left > 0 && html`<p class="error" role="alert">${t('itemsLeft', { n: left })}</p>`}
+    <button type="button" class="primary huge" disabled=${busy} onClick=${submit}>${t('submitInspection')}</button>
+    <button type="button" class="danger wide" disabled=${busy} onClick=${discard}>${t('discardInspection')}</button>
+  </main>`;
+}
+
+// ---- the inspection, submitted ----
+
+function ScoreText({ score }) {
+  const pct = score.percentage == null ? t('noPercentage') : `${score.percentage}%`;
+  const verdict = score.passed == null ? '' : ` · ${score.passed ? t('passedYes') : t('passedNo')}`;
+  return html`${score.provisional && html`<span class="badge provisional">${t('provisional')}</span> `}
+    ${t('scoreLine', { points: score.points, max: score.max, pct })}${verdict}`;
+}
+
+function ScoreLine({ inspection }) {
+  const score = inspection.server ? serverScore(inspection.server) : previewScore(inspection.template, inspection.answers);
+  return html`<span class="small"><${ScoreText} score=${score} /></span>`;
+}
+
+function Submitted({ inspection }) {
+  const { server, template } = inspection;
+  const item = state.items.find((i) => i.id === inspection.id);
+  useEffect(() => {
+    if (state.online && !item) refreshInspection(inspection.id).catch(() => {});
+  }, [state.online, !!item]);
+  const score = server ? serverScore(server) : previewScore(template, inspection.answers);
+  const failing = itemsOf(template).filter((i) => outcome(i, inspection.answers[i.key]) === 'fail');
+  const raising = failing.filter((i) => raisesHazard(i, inspection.answers[i.key]));
+  let status = t('inspectionSent');
+  if (item) status = item.status === 'attention' ? t('needsAttention') : t('inspectionQueued');
+  return html`<main id="main">
+    <p class="back"><a href=${`#/site/${inspection.siteId}`}>${t('backTo', { name: inspection.siteName })}</a></p>
+    <h1 tabindex="-1">${template.name}</h1>
+    <p class="muted small">${inspection.siteName} · ${modeName(inspection.mode)} ·
+      ${formatTime(inspection.startedAt)}–${formatTime(inspection.finishedAt, { date: false })}</p>
+    <p class=${`notice${item?.status === 'attention' ? ' warn' : ''}`} role="status" data-testid="inspection-status">${status}
+      ${item?.error && html` · ${item.error.message}`}</p>
+    <section aria-labelledby="h-score" class="card" data-testid="inspection-score">
+      <h2 id="h-score">${server ? t('serverScore') : t('previewScore')}</h2>
+      <p class="score"><${ScoreText} score=${score} /></p>
+      ${!server && html`<p class="muted small">${t('provisionalHint')}</p>`}
+      ${server?.explanation?.length > 0 ? html`<h3 class="small">${t('howScored')}</h3>
+        <ul class="plain" data-testid="explanation">${server.explanation.map((line, i) => html`<li key=${i}>${line}</li>`)}</ul>`
+    : html`<ul class="plain">${score.sections.map((s) => html`<li key=${s.key}>${s.title}：${s.points}/${s.max}
+        ${s.critical_failed ? ` · ${t('criticalFailed')}` : ''}</li>`)}</ul>`}
+    </section>
+    <${Section} id="h-inspection-hazards" title=${t('inspectionHazards')}>
+      ${server ? (server.hazards.length ? html`<ul class="list" data-testid="inspection-hazards">${server.hazards.map((h) => {
+        const known = state.hazards.find((x) => x.id === h.hazard_id); // once the feed has brought it: its state
+        if (known) return html`<${HazardRow} key=${h.hazard_id} hazard=${known} />`;
+        const it = itemsOf(template).find((x) => x.key === h.item);
+        return html`<li key=${h.hazard_id} class="row"><a href=${`#/hazard/${h.hazard_id}`}><span class="row-title">${it?.text || h.item}</span></a></li>`;
+      })}</ul>` : html`<p class="muted">${t('noInspectionHazards')}</p>`)
+    : html`<p class="muted">${t('hazardsToRaise', { n: raising.length })}</p>`}
+    <//>
+    ${failing.length > 0 && html`<${Section} id="h-failed" title=${t('failedItems', { n: failing.length })}>
+      <ul class="plain">${failing.map((i) => html`<li key=${i.key}>${i.text}</li>`)}</ul><//>`}
+  </main>`;
+}
+
+export function Inspection({ id }) {
+  const inspection = state.inspections.find((i) => i.id === id);
+  if (!inspection) return html`<main id="main"><h1 tabindex="-1">${t('inspection')}</h1><p class="muted">${t('inspectionNotHere')}</p></main>`;
+  if (inspection.status === 'draft') return html`<${Runner} key=${id} initial=${inspection} />`;
+  return html`<${Submitted} inspection=${inspection} />`;
+}
