@@ -8,6 +8,7 @@ import { formatTime, t } from '../i18n/index.js';
 import { serverNow } from '../lib/clock.js';
 import { hazardIds } from '../lib/kept.js';
 import { state } from '../store.js';
+import { FindHazards } from './hazards.js';
 import { categoryName, HazardList, Section, siteName, StateBadge } from './parts.js';
 
 const SHOWN = 10; // the hazards one may order: a district's can be many, the rest are a search away
@@ -68,6 +69,7 @@ export function EnforcementHome() {
     .filter((h) => (h.allowed_actions || []).includes('order_rectification') && !orders.ids.has(h.id))
     .sort((a, b) => (b.level === 'major') - (a.level === 'major')); // major hazards first
   return html`
+    <${FindHazards} />
     <${Section} id="h-orders" title=${t('myOrders', { n: open.length })}>
       <${ListNote} list=${orders} />
       ${orders.hazards && (open.length
