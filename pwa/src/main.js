@@ -33,10 +33,14 @@ start().then(() => {
 });
 
 setState({ shell: 'installing', offlineDataTries: 0 });
-installShell({
+// Registered once the page has loaded, as the service worker's own downloads of the whole shell would
+// otherwise share a slow first connection with the files this first screen is waiting for.
+const install = () => installShell({
   onShell: (shell) => setState({ shell }),
   onUpdate: (apply) => setState({ update: apply }),
 });
+if (document.readyState === 'complete') install();
+else window.addEventListener('load', install, { once: true });
 
 // After sign-in, until the phone holds what it needs offline, pull again with back-off (a cut answer
 // fails a pull; the five-minute feed timer below is too slow for a first start).
