@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assessmentFamilies, assessmentRows, isMonth, lastMonth, monthBefore, monthOf, rankingKeys, recentMonths,
-  scoreText, summonsTarget } from '../src/lib/rankings.js';
+import { assessmentFamilies, assessmentRows, isMonth, lastMonth, monthBefore, monthOf, monthsSinceFirst, rankingKeys,
+  recentMonths, scoreText, summonsTarget } from '../src/lib/rankings.js';
 
 describe('months as the server counts them (Asia/Shanghai)', () => {
   it('puts the first half hour of a month in Wuhan in that month, though UTC is still in the one before', () => {
@@ -71,4 +71,11 @@ describe('a summons from the inbox', () => {
 
 it('shows a score with one decimal at most, and a dash for none', () => {
   expect([scoreText(83.333), scoreText(100), scoreText(null)]).toEqual(['83.3', '100', '—']);
+});
+
+it("shows a unit's months from its first assessment, the newest first", () => {
+  const months = [{ month: '2026-08', assessed: false }, { month: '2026-09', assessed: true },
+    { month: '2026-10', assessed: false }, { month: '2026-11', assessed: true }];
+  expect(monthsSinceFirst(months).map((m) => m.month)).toEqual(['2026-11', '2026-10', '2026-09']);
+  expect(monthsSinceFirst([{ month: '2026-11', assessed: false }])).toEqual([]);
 });

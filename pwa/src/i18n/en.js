@@ -262,4 +262,5 @@ export default {
   summonsNotFound: 'This summons was not found: it may be outside your view.',
   ownAssessments: 'Our assessments ({n})', noAssessments: 'No assessment yet.', rankUnknown: 'Rank not known yet',
   assessmentTitle: 'Assessment', monthRank: 'Ranking of {month}: ', inspectionRecord: 'Inspection record (PDF)',
+  neverAssessed: 'This unit was not assessed in the year.', closeHistory: 'Close its months', recordTitle: 'Inspection record',
 };

@@ -275,4 +275,5 @@ export default {
   summonsNotFound: '找不到这条约谈记录，可能不在您的查看范围内。',
   ownAssessments: '本单位的考核（{n}）', noAssessments: '还没有考核记录。', rankUnknown: '名次暂不可知',
   assessmentTitle: '考核', monthRank: '{month} 月度排名：', inspectionRecord: '检查记录（PDF）',
+  neverAssessed: '此单位在这一年里没有考核记录。', closeHistory: '收起历月考核', recordTitle: '检查记录',
 };

@@ -67,5 +67,12 @@ export function summonsTarget(summonses, id) {
   return found ? { family: found.family_id, month: found.month, site: found.site_id } : null;
 }
 
+/** A unit's months (oldest first, as the API answers) from its first assessed one, the newest first: the months
+ * before it was ever assessed say nothing. */
+export function monthsSinceFirst(months) {
+  const first = (months || []).findIndex((m) => m.assessed);
+  return first < 0 ? [] : months.slice(first).reverse();
+}
+
 /** A score to show: one decimal at most, '—' when none. */
 export const scoreText = (score) => (score == null ? '—' : String(Math.round(score * 10) / 10));

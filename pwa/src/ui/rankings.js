@@ -4,14 +4,14 @@
  * one assessment with its server score and its record (检查记录 PDF). Read online; offline, the copy last read, said so.
  */
 import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatTime, t } from '../i18n/index.js';
 import { API, fetchBlob, get } from '../lib/api.js';
 import { serverScore } from '../lib/checklist.js';
 import { serverNow } from '../lib/clock.js';
 import { rankingRead } from '../lib/kept.js';
-import { assessmentFamilies, assessmentRows, isMonth, lastMonth, monthOf, rankingKeys, recentMonths, scoreText,
-  summonsTarget } from '../lib/rankings.js';
+import { assessmentFamilies, assessmentRows, isMonth, lastMonth, monthOf, monthsSinceFirst, rankingKeys, recentMonths,
+  scoreText, summonsTarget } from '../lib/rankings.js';
 import { navigate } from '../router.js';
 import { state } from '../store.js';
 import { saveFile } from './documents.js';
@@ -62,16 +62,21 @@ function RankTable({ ranking, family, month, site }) {
   </table></div>`;
 }
 
-/** One unit's months on the checklist, the newest first. */
+/** One unit's months on the checklist since it was first assessed, the newest first; brought into view when opened. */
 function UnitHistory({ family, site, month, name }) {
   const got = useKept(`h/${family}/${site}/${month}`,
     () => get(`inspection-rankings/history?family_id=${family}&site_id=${site}&month=${month}&months=12`));
-  return html`<${Section} id="h-unit-history" title=${t('unitHistory', { name: name || '' })}>
+  const here = useRef(null);
+  useEffect(() => { here.current?.scrollIntoView?.({ block: 'start' }); }, [site]);
+  const months = got?.value ? monthsSinceFirst(got.value) : [];
+  return html`<div ref=${here} class="unit-history"><${Section} id="h-unit-history" title=${t('unitHistory', { name: name || '' })}>
     <${ReadState} got=${got} />
-    ${got?.value && html`<ul class="list" data-testid="unit-history">${[...got.value].reverse().map((m) => html`
+    ${got?.value && (months.length ? html`<ul class="list" data-testid="unit-history">${months.map((m) => html`
       <li key=${m.month} class=${`row item${m.summon ? ' summon' : ''}`}><span class="row-title">${m.month} · ${placeText(m.rank, m.ranked)}</span>
-        <span class="small">${m.assessed ? t('meanAndCount', { score: scoreText(m.score), n: m.assessments }) : ''}<${Flags} unit=${m} /></span></li>`)}</ul>`}
-  <//>`;
+        ${m.assessed && html`<span class="small">${t('meanAndCount', { score: scoreText(m.score), n: m.assessments })}<${Flags} unit=${m} /></span>`}</li>`)}</ul>`
+    : html`<p class="muted">${t('neverAssessed')}</p>`)}
+    <p><a class="button" href=${`#${rankingPath(family, month)}`}>${t('closeHistory')}</a></p>
+  <//></div>`;
 }
 
 /** A summons (约谈) from the inbox: found among those the user may see, then its checklist's month opened. */
@@ -118,10 +123,10 @@ export function Rankings({ query }) {
       <p class="small" data-testid="ranking-summary">${t('rankingSummary', { n: ranking.ranked, bottom: ranking.bottom_size })}</p>
       ${flagged.length > 0 && html`<p class="notice warn" role="status" data-testid="summon-notice">
         ${t('summonNotice', { names: flagged.map((u) => u.site_name).join('、') })}</p>`}
-      ${ranking.units.length ? html`<${RankTable} ranking=${ranking} family=${family} month=${month} site=${site} />`
-        : html`<p class="muted">${t('noUnitsInView')}</p>`}
       ${site && html`<${UnitHistory} family=${family} site=${site} month=${month}
-        name=${ranking.units.find((u) => u.site_id === site)?.site_name} />`}`}`}
+        name=${ranking.units.find((u) => u.site_id === site)?.site_name} />`}
+      ${ranking.units.length ? html`<${RankTable} ranking=${ranking} family=${family} month=${month} site=${site} />`
+        : html`<p class="muted">${t('noUnitsInView')}</p>`}`}`}
   </main>`;
 }
 
@@ -242,6 +247,6 @@ export function Assessment({ id }) {
           <ul class="plain">${a.inspection.explanation.map((line, i) => html`<li key=${i}>${line}</li>`)}</ul>`
         : html`<ul class="plain">${score.sections.map((s) => html`<li key=${s.key}>${s.title}：${s.points}/${s.max}</li>`)}</ul>`}
       </section>
-      <${Section} id="h-record" title=${t('inspectionRecord')}><${RecordLink} id=${id} /><//>`}
+      <${Section} id="h-record" title=${t('recordTitle')}><${RecordLink} id=${id} /><//>`}
   </main>`;
 }
