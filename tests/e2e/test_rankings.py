@@ -1,7 +1,8 @@
 """The month's rankings as their readers see them: five gas stations assessed over two months through the API, one of
 them last both times; the fuel retail department at a desk reads the month ranked, the bottom group and the 约谈
 flag, a unit's months on tap, and opens the summons from its inbox; the last station's enterprise, on a 360 px
-phone, sees its assessment with its score and its rank, and the assessment itself with its record."""
+phone, sees its assessment with its score and its rank, and the assessment itself with its record; offline, the
+copy it last read, marked as such."""
 
 import uuid
 from datetime import datetime, timedelta
@@ -172,3 +173,12 @@ def test_the_enterprise_sees_its_score_and_rank(assessed, screen_as):
     box = phone.get_by_test_id("record-link").bounding_box()
     assert box["height"] >= 44
     assert last["name"] in phone.locator("main").inner_text()
+
+    # offline, the phone shows what it last read, and says so
+    expect(phone.get_by_text("已可离线使用")).to_be_visible(timeout=20_000)
+    phone.context.set_offline(True)
+    phone.goto("/")
+    expect(phone.get_by_test_id("kept-copy")).to_contain_text("离线：显示的是")
+    expect(phone.get_by_test_id("own-assessments").get_by_role("listitem").first).to_contain_text(
+        f"名次 {unit['rank']} / {assessed['ranked']}"
+    )
