@@ -172,6 +172,11 @@ def test_the_enterprise_sees_its_score_and_rank(assessed, screen_as):
     expect(phone.get_by_test_id("record-link")).to_be_visible()
     box = phone.get_by_test_id("record-link").bounding_box()
     assert box["height"] >= 44
+    with phone.expect_download() as download:
+        phone.get_by_test_id("record-link").click()
+    assert download.value.suggested_filename == f"检查记录-{last['name']}-{assessed['month']}.pdf"  # with the token
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
     assert last["name"] in phone.locator("main").inner_text()
 
     # offline, the phone shows what it last read, and says so

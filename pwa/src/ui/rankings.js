@@ -190,7 +190,7 @@ export function EnterpriseAssessments() {
 // ---- one assessment ----
 
 /** The inspection record (检查记录) as a PDF, fetched with the token and handed to the phone's viewer. */
-function RecordLink({ id }) {
+function RecordLink({ id, name }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
   async function open(event) {
@@ -199,7 +199,7 @@ function RecordLink({ id }) {
     setBusy(true);
     setError(null);
     try {
-      saveFile(await fetchBlob(`inspections/${id}/record.pdf`), `${t('inspectionRecord')}.pdf`);
+      saveFile(await fetchBlob(`inspections/${id}/record.pdf`), `${name}.pdf`);
     } catch (e) {
       setError(t('openFailed', { msg: e.message }));
     } finally {
@@ -247,6 +247,6 @@ export function Assessment({ id }) {
           <ul class="plain">${a.inspection.explanation.map((line, i) => html`<li key=${i}>${line}</li>`)}</ul>`
         : html`<ul class="plain">${score.sections.map((s) => html`<li key=${s.key}>${s.title}：${s.points}/${s.max}</li>`)}</ul>`}
       </section>
-      <${Section} id="h-record" title=${t('recordTitle')}><${RecordLink} id=${id} /><//>`}
+      <${Section} id="h-record" title=${t('recordTitle')}><${RecordLink} id=${id} name=${`${t('recordTitle')}-${a.inspection.site_name}-${a.month}`} /><//>`}
   </main>`;
 }
