@@ -33,3 +33,6 @@ export const hazardIds = (filter) => kept('hazardLists', filter,
 /** A read about rankings (a month's ranking, a unit's history, the summonses, an enterprise's assessments), kept
  * under `name`. */
 export const rankingRead = (name, read) => kept('rankings', name, read);
+
+/** The copy of a rankings read kept under `name`, without asking: {value, at}, or undefined. */
+export const rankingKept = async (name) => ((await meta.get('rankings')) || {})[name];

@@ -9,7 +9,7 @@ import { formatTime, t } from '../i18n/index.js';
 import { API, fetchBlob, get } from '../lib/api.js';
 import { serverScore } from '../lib/checklist.js';
 import { serverNow } from '../lib/clock.js';
-import { rankingRead } from '../lib/kept.js';
+import { rankingKept, rankingRead } from '../lib/kept.js';
 import { assessmentFamilies, assessmentRows, isMonth, lastMonth, monthOf, monthsSinceFirst, rankingKeys, recentMonths,
   scoreText, summonsTarget } from '../lib/rankings.js';
 import { navigate } from '../router.js';
@@ -18,16 +18,18 @@ import { saveFile } from './documents.js';
 import { modeName, ScoreText } from './inspection.js';
 import { Section } from './parts.js';
 
-/** `read()` kept under `name`, read again when `name` changes: {value, at, stale} once known, or {error}. */
+/** `read()` kept under `name`, read again when `name` changes: {value, at, stale} once known, or {error}; the copy
+ * kept is shown at once while the read is under way (not marked: it is marked once the read has failed). */
 function useKept(name, read) {
   const [got, setGot] = useState(null);
   useEffect(() => {
     if (!name) return undefined;
-    let gone = false;
+    let answered = false;
     setGot(null);
-    rankingRead(name, read).then((answer) => { if (!gone) setGot(answer); })
-      .catch((error) => { if (!gone) setGot({ error }); });
-    return () => { gone = true; };
+    rankingKept(name).then((copy) => { if (copy && !answered) setGot({ ...copy, stale: false }); });
+    rankingRead(name, read).then((answer) => { if (!answered) setGot(answer); answered = true; },
+      (error) => { if (!answered) setGot({ error }); answered = true; });
+    return () => { answered = true; };
   }, [name]);
   return got;
 }
