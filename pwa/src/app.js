@@ -16,6 +16,7 @@ import { Outbox } from './ui/outbox.js';
 import { Settings } from './ui/settings.js';
 import { Summary } from './ui/summary.js';
 import { Inspection, StartInspection } from './ui/inspection.js';
+import { Assessment, Rankings } from './ui/rankings.js';
 import { OutboxStatus } from './ui/parts.js';
 import { OfflineStatus } from './ui/offline-status.js';
 
@@ -33,6 +34,9 @@ function AdminScreen(props) {
     <p class="muted" role="status">${failed ? t('screenNotLoaded') : t('screenLoading')}</p></main>`;
 }
 
+/** Who reads the month's rankings of the units (考核排名). */
+const RANKING_ROLES = ['department_officer', 'supervisor', 'admin'];
+
 function screen(route) {
   const [a, b] = route.params;
   switch (route.name) {
@@ -48,6 +52,8 @@ function screen(route) {
     case 'outbox': return html`<${Outbox} />`;
     case 'settings': return html`<${Settings} />`;
     case 'summary': return html`<${Summary} />`;
+    case 'rankings': return html`<${Rankings} query=${route.query} />`;
+    case 'assessment': return html`<${Assessment} key=${a} id=${a} />`;
     case 'admin': return html`<${AdminScreen} key=${route.params.join('/')} section=${a} id=${b} />`;
     default: return html`<${Home} />`;
   }
@@ -84,6 +90,7 @@ export function App() {
     ...(roles.has('grid_worker') || roles.has('enterprise_user') ? [['mine', '#/mine', t('navMine')]] : []),
     ...(OFFICE_ROLES.some((r) => roles.has(r)) ? [['hazards', '#/hazards', t('navHazards')]] : []),
     ...(roles.has('supervisor') || roles.has('admin') ? [['summary', '#/summary', t('navSummary')]] : []),
+    ...(RANKING_ROLES.some((r) => roles.has(r)) ? [['rankings', '#/rankings', t('navRankings')]] : []),
     ['outbox', '#/outbox', t('navOutbox')], ['settings', '#/settings', t('navSettings')]];
   return html`
     <header class="top">

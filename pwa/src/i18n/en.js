@@ -251,4 +251,16 @@ export default {
   failedItems: 'Failed items ({n})', siteInspections: 'Inspections on this phone', kindInspection: 'Inspection',
   discardInspection: 'Give up this inspection', confirmDiscardInspection: 'Its answers and photos will be deleted from this phone and never sent. Give it up?',
   addPhoto: 'Add a photo (optional)',
+  // rankings (考核排名) and an enterprise's assessments (issue 14: the app's rankings)
+  rankingsTitle: 'Assessment rankings', navRankings: 'Rankings', rankingsOpen: 'Monthly assessment rankings', rankingsHint: 'Each unit\'s place, the bottom group and summonses',
+  assessmentChecklist: 'Checklist', rankMonth: 'Month', checklistUnknown: '(a checklist not on this phone)',
+  noAssessmentChecklists: 'No assessment checklist on this phone yet: sync online and try again.', rankingsOffline: 'Offline, and this ranking was never read on this phone.',
+  keptCopy: 'Offline: showing what was read at {time}.', rankColumn: 'Rank', unitColumn: 'Unit', meanScore: 'Mean score', assessmentCount: 'Assessments',
+  notAssessed: 'Not assessed', rankOf: 'Rank {rank} of {of}', bottomGroup: 'Bottom group', summonFlag: 'Bottom two months running: summons',
+  rankingSummary: '{n} units ranked this month; the last {bottom} are the bottom group.', summonNotice: 'To summon: {names}',
+  noUnitsInView: 'No unit of this checklist in your view.', unitHistory: '{name}: month by month', meanAndCount: 'mean {score} · {n} assessed',
+  summonsNotFound: 'This summons was not found: it may be outside your view.',
+  ownAssessments: 'Our assessments ({n})', noAssessments: 'No assessment yet.', rankUnknown: 'Rank not known yet',
+  assessmentTitle: 'Assessment', monthRank: 'Ranking of {month}: ', inspectionRecord: 'Inspection record (PDF)',
+  neverAssessed: 'This unit was not assessed in the year.', closeHistory: 'Close its months', recordTitle: 'Inspection record',
 };

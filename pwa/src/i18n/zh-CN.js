@@ -264,4 +264,16 @@ export default {
   failedItems: '不合格项（{n}）', siteInspections: '本机的检查记录', kindInspection: '检查',
   discardInspection: '放弃此次检查', confirmDiscardInspection: '放弃后，本次检查的答案和照片将从本机删除，且不会发送。确定放弃吗？',
   addPhoto: '添加照片（选填）',
+  // rankings (考核排名) and an enterprise's assessments (issue 14: the app's rankings)
+  rankingsTitle: '考核排名', navRankings: '排名', rankingsOpen: '查看月度考核排名', rankingsHint: '各单位名次、排名靠后和约谈提醒',
+  assessmentChecklist: '考核表', rankMonth: '月份', checklistUnknown: '（本机未同步的考核表）',
+  noAssessmentChecklists: '本机还没有考核表，请联网同步后再试。', rankingsOffline: '离线时无法读取排名，且本机没有保存过这一页。',
+  keptCopy: '离线：显示的是 {time} 保存的数据。', rankColumn: '名次', unitColumn: '单位', meanScore: '平均分', assessmentCount: '考核次数',
+  notAssessed: '未考核', rankOf: '名次 {rank} / {of}', bottomGroup: '排名靠后', summonFlag: '连续两月排名靠后，需约谈',
+  rankingSummary: '本月参与排名 {n} 家，末 {bottom} 名为排名靠后。', summonNotice: '需约谈：{names}',
+  noUnitsInView: '您的范围内没有该考核表的单位。', unitHistory: '{name} 历月考核', meanAndCount: '平均分 {score} · 考核 {n} 次',
+  summonsNotFound: '找不到这条约谈记录，可能不在您的查看范围内。',
+  ownAssessments: '本单位的考核（{n}）', noAssessments: '还没有考核记录。', rankUnknown: '名次暂不可知',
+  assessmentTitle: '考核', monthRank: '{month} 月度排名：', inspectionRecord: '检查记录（PDF）',
+  neverAssessed: '此单位在这一年里没有考核记录。', closeHistory: '收起历月考核', recordTitle: '检查记录',
 };

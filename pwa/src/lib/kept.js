@@ -1,13 +1,14 @@
 /**
  * Lists read online and kept for offline use (IndexedDB meta, cleared at sign-out): the colleagues a form offers
  * to pick (a second signing officer, an expert to invite), and the hazards a role's home lists by a filter the sync
- * feed does not carry (the orders one signed, the hazards one is invited to). Offline, the copy last read.
+ * feed does not carry (the orders one signed, the hazards one is invited to), and the rankings (考核排名) read. Offline,
+ * the copy last read.
  */
 import { get } from './api.js';
 import { meta } from './db.js';
 
 /** The keys in meta these lists live under (store.js clears them at sign-out). */
-export const KEPT_KEYS = ['colleagues', 'hazardLists'];
+export const KEPT_KEYS = ['colleagues', 'hazardLists', 'rankings'];
 
 /** `read()` now, kept under key/name; failing that (offline), the copy kept: {value, at, stale}. */
 async function kept(key, name, read) {
@@ -28,3 +29,10 @@ export const colleagues = (role) => kept('colleagues', role, () => get(`colleagu
 /** The ids of the hazards in scope matching a list filter (`ordered_by=me&open=true`). */
 export const hazardIds = (filter) => kept('hazardLists', filter,
   async () => (await get(`hazards?${filter}&page_size=100`)).map((h) => h.id));
+
+/** A read about rankings (a month's ranking, a unit's history, the summonses, an enterprise's assessments), kept
+ * under `name`. */
+export const rankingRead = (name, read) => kept('rankings', name, read);
+
+/** The copy of a rankings read kept under `name`, without asking: {value, at}, or undefined. */
+export const rankingKept = async (name) => ((await meta.get('rankings')) || {})[name];

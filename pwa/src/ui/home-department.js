@@ -1,6 +1,6 @@
 /**
  * 行业主管部门首页 (管行业必须管安全): the hazards of the department's sector, those a station transferred (移送) to it
- * first, each with what it may do about it; then its sector's sites (synced) and enterprises (asked of the API, kept
+ * first, each with what it may do about it; a link to the rankings (考核排名, 约谈); then its sector's sites (synced) and enterprises (asked of the API, kept
  * for offline).
  */
 import { html } from 'htm/preact';
@@ -11,6 +11,7 @@ import { departmentLists } from '../lib/next-steps.js';
 import { getMeta, setMeta, state } from '../store.js';
 import { FindHazards } from './hazards.js';
 import { canDo, HazardList, Section } from './parts.js';
+import { RankingsLink } from './rankings.js';
 import { EnterpriseList, SiteList } from './site-list.js';
 
 /** The sectors the user answers for, named. */
@@ -53,6 +54,7 @@ export function DepartmentHome() {
   return html`
     ${sectors.length > 0 && html`<p class="muted">${t('yourSector', { sector: sectors.join('、') })}</p>`}
     <${FindHazards} />
+    <${RankingsLink} />
     <${Section} id="h-transferred" title=${t('transferredToUs', { n: transferred.length })}>
       <${HazardList} hazards=${transferred} clock="deadline" detail=${canDo} empty=${t('noTransferred')} /><//>
     <${Section} id="h-sector" title=${t('sectorHazards', { n: others.length })}>

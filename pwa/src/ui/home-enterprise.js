@@ -1,7 +1,7 @@
 /**
  * 企业首页: the enterprise's own hazards by what it must do next (overdue first, new notices, a major hazard's plan
  * and dual report, rectifications to submit, its own reports to fix, then what waits for the station), from what the
- * server lets it do and the deadline; then its sites.
+ * server lets it do and the deadline; then its assessments (考核: score, verdict, rank) and its sites.
  */
 import { html } from 'htm/preact';
 import { t } from '../i18n/index.js';
@@ -10,6 +10,7 @@ import { byEnterpriseStep, majorSteps, unreadNotices } from '../lib/next-steps.j
 import { serverNow } from '../lib/clock.js';
 import { markRead, state } from '../store.js';
 import { HazardList, Section } from './parts.js';
+import { EnterpriseAssessments } from './rankings.js';
 import { SiteList } from './site-list.js';
 
 // group → its heading (with the count) and, for those the enterprise acts on, what is next on each row
@@ -44,5 +45,6 @@ export function EnterpriseHome() {
         <${HazardList} hazards=${groups[step]} clock="deadline" detail=${nextOf}
           onOpen=${step === 'notice' ? readNotice : undefined} />
       <//>`)}
+    <${EnterpriseAssessments} />
     <${Section} id="h-own" title=${t('ownSites')}><${SiteList} sites=${state.sites} id="own-sites" /><//>`;
 }

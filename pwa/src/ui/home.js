@@ -45,14 +45,17 @@ function CodeEntry() {
   </form>`;
 }
 
-// A notification about a hazard opens it; one about another record (a summons, 约谈) is a line to read.
+// A notification about a hazard opens it; one about a summons (约谈) opens its checklist's month ranked; another is a
+// line to read.
+const noteHref = (n) => (n.hazard_id ? `#/hazard/${n.hazard_id}`
+  : n.record_type === 'summons' && n.record_id ? `#/rankings?summons=${n.record_id}` : null);
 const noteLine = (n) => html`<span class="row-title">${n.title}</span><span class="muted small">${formatTime(n.created_at)}</span>`;
 
 function Inbox() {
   const notes = state.notifications.slice(0, 20);
   return html`<${Section} id="h-inbox" title=${t('inbox')}>
-    ${notes.length ? html`<ul class="list">${notes.map((n) => html`<li key=${n.id} class=${`row${n.hazard_id ? '' : ' item'}${n.read_at ? '' : ' unread'}`}>
-      ${n.hazard_id ? html`<a href=${`#/hazard/${n.hazard_id}`} onClick=${() => markRead(n)}>${noteLine(n)}</a>` : noteLine(n)}</li>`)}</ul>`
+    ${notes.length ? html`<ul class="list">${notes.map((n) => html`<li key=${n.id} class=${`row${noteHref(n) ? '' : ' item'}${n.read_at ? '' : ' unread'}`}>
+      ${noteHref(n) ? html`<a href=${noteHref(n)} onClick=${() => markRead(n)}>${noteLine(n)}</a>` : noteLine(n)}</li>`)}</ul>`
     : html`<p class="muted">${t('noMessages')}</p>`}
   <//>`;
 }

@@ -18,7 +18,7 @@ function term(table, code, fallback) {
   if (found) return currentLang() === 'en' ? found.en : found.zh;
   return fallback ?? code;
 }
-const modeName = (code) => term('inspection_modes', code, t('inspectionMode'));
+export const modeName = (code) => term('inspection_modes', code, t('inspectionMode'));
 const outcomeName = (code) => term('answer_outcomes', code, t(`outcome_${code}`));
 const kindName = (code) => term('template_kinds', code, '');
 
@@ -246,7 +246,7 @@ function Runner({ initial }) {
 
 // ---- the inspection, submitted ----
 
-function ScoreText({ score }) {
+export function ScoreText({ score }) {
   const pct = score.percentage == null ? t('noPercentage') : `${score.percentage}%`;
   const verdict = score.passed == null ? '' : ` · ${score.passed ? t('passedYes') : t('passedNo')}`;
   return html`${score.provisional && html`<span class="badge provisional">${t('provisional')}</span> `}
