@@ -15,24 +15,15 @@ import { Mine } from './ui/mine.js';
 import { Outbox } from './ui/outbox.js';
 import { Settings } from './ui/settings.js';
 import { Summary } from './ui/summary.js';
-import { Inspection, StartInspection } from './ui/inspection.js';
-import { Assessment, Rankings } from './ui/rankings.js';
+import { lazy } from './ui/lazy.js';
 import { OutboxStatus } from './ui/parts.js';
 import { OfflineStatus } from './ui/offline-status.js';
 
-let admin = null; // the admin's screens, once loaded
-/** The admin's screens: few users need them, so they load when first opened, not with every phone's first screen
- * (precached like the rest, so they open offline too). */
-function AdminScreen(props) {
-  const [loaded, setLoaded] = useState(admin);
-  const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    if (!loaded) import('./ui/admin/index.js').then((m) => { admin = m; setLoaded(m); }).catch(() => setFailed(true));
-  }, []);
-  if (loaded) return html`<${loaded.AdminScreen} ...${props} />`;
-  return html`<main id="main"><h1 tabindex="-1">${t('adminTitle')}</h1>
-    <p class="muted" role="status">${failed ? t('screenNotLoaded') : t('screenLoading')}</p></main>`;
-}
+const AdminScreen = lazy(() => import('./ui/admin/index.js'), 'AdminScreen', { screen: true });
+const StartInspection = lazy(() => import('./ui/inspection.js'), 'StartInspection', { screen: true });
+const Inspection = lazy(() => import('./ui/inspection.js'), 'Inspection', { screen: true });
+const Rankings = lazy(() => import('./ui/rankings.js'), 'Rankings', { screen: true });
+const Assessment = lazy(() => import('./ui/rankings.js'), 'Assessment', { screen: true });
 
 /** Who reads the month's rankings of the units (考核排名). */
 const RANKING_ROLES = ['department_officer', 'supervisor', 'admin'];

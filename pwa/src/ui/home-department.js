@@ -11,7 +11,7 @@ import { departmentLists } from '../lib/next-steps.js';
 import { getMeta, setMeta, state } from '../store.js';
 import { FindHazards } from './hazards.js';
 import { canDo, HazardList, Section } from './parts.js';
-import { RankingsLink } from './rankings.js';
+import { RankingsLink } from './rankings-link.js';
 import { EnterpriseList, SiteList } from './site-list.js';
 
 /** The sectors the user answers for, named. */

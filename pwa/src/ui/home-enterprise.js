@@ -10,8 +10,10 @@ import { byEnterpriseStep, majorSteps, unreadNotices } from '../lib/next-steps.j
 import { serverNow } from '../lib/clock.js';
 import { markRead, state } from '../store.js';
 import { HazardList, Section } from './parts.js';
-import { EnterpriseAssessments } from './rankings.js';
+import { lazy } from './lazy.js';
 import { SiteList } from './site-list.js';
+
+const EnterpriseAssessments = lazy(() => import('./rankings.js'), 'EnterpriseAssessments');
 
 // group → its heading (with the count) and, for those the enterprise acts on, what is next on each row
 const GROUPS = {

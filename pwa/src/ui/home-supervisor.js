@@ -10,7 +10,7 @@ import { byDeadline } from '../lib/next-steps.js';
 import { state } from '../store.js';
 import { FindHazards } from './hazards.js';
 import { canDo, HazardList, Section } from './parts.js';
-import { RankingsLink } from './rankings.js';
+import { RankingsLink } from './rankings-link.js';
 import { SummaryHeadline } from './summary.js';
 
 const can = (action) => (h) => (h.allowed_actions || []).includes(action);

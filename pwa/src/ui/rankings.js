@@ -15,7 +15,7 @@ import { assessmentFamilies, assessmentRows, isMonth, lastMonth, monthOf, months
 import { navigate } from '../router.js';
 import { state } from '../store.js';
 import { saveFile } from './documents.js';
-import { modeName, ScoreText } from './inspection.js';
+import { modeName, ScoreText } from './inspection-parts.js';
 import { Section } from './parts.js';
 
 /** `read()` kept under `name`, read again when `name` changes: {value, at, stale} once known, or {error}; the copy
@@ -131,11 +131,6 @@ export function Rankings({ query }) {
         : html`<p class="muted">${t('noUnitsInView')}</p>`}`}`}
   </main>`;
 }
-
-/** A home's link to the rankings. */
-export const RankingsLink = () => html`<${Section} id="h-rankings" title=${t('rankingsTitle')}>
-  <ul class="list"><li class="row"><a href="#/rankings" data-testid="rankings-link">
-    <span class="row-title">${t('rankingsOpen')}</span><span class="muted small">${t('rankingsHint')}</span></a></li></ul><//>`;
 
 // ---- the enterprise's assessments ----
 

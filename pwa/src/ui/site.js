@@ -5,7 +5,7 @@ import { state } from '../store.js';
 import { OPEN_STATES } from '../lib/view.js';
 import { groupedCode } from '../lib/tags.js';
 import { HazardList, Section } from './parts.js';
-import { ResumeDrafts, SiteInspections } from './inspection.js';
+import { ResumeDrafts, SiteInspections } from './inspection-parts.js';
 
 function CheckinStatus({ entry }) {
   if (!entry) return null;
