@@ -12,9 +12,12 @@ export function lazy(load, name, { screen = false } = {}) {
   return function Lazy(props) {
     const [module, setModule] = useState(loaded);
     const [failed, setFailed] = useState(false);
+    const [waited] = useState(!loaded);
     useEffect(() => {
       if (!module) load().then((m) => { loaded = m; setModule(m); }).catch(() => setFailed(true));
     }, []);
+    // The app moves focus to a new screen's heading as it opens; one that arrives later takes it then.
+    useEffect(() => { if (screen && waited && module) document.querySelector('main h1')?.focus(); }, [module]);
     if (module) {
       const Component = module[name];
       return html`<${Component} ...${props} />`;
