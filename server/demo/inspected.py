@@ -81,6 +81,7 @@ class Year:
         self.places = places
         self.inspections, self.inspectors, self.revisions, self.links, self.checkins = [], [], [], [], []
         self.templates = _templates()
+        self.items: dict = {}
         self.tags = {
             site_id: (serial, code)
             for site_id, serial, code in db.session.execute(
@@ -224,31 +225,40 @@ class Year:
         """One answer an item, as the phone sends them: most pass; each fails at the unit's rate this month; a
         failing one carries a note (no photo files in the demo), and says whether it was put right on the spot."""
         rng = self.rng
-        assessed = template.kind == "assessment"
+        items, section_critical = self._items(template)
+        reported = REPORTED["assessment" if template.kind == "assessment" else "patrol"]
         target = min(0.995, max(0.6, unit.quality + rng.gauss(0, 0.025)))
         critical = None
-        if unit.low and rng.random() < 0.12:  # now and then a low unit fails one of its section's 否决项
-            keys = [i["key"] for s in template.sections for i in s["items"] if i.get("critical") == "section"]
-            critical = rng.choice(keys) if keys else None
+        if unit.low and section_critical and rng.random() < 0.12:  # now and then a low unit fails a 否决项
+            critical = rng.choice(section_critical)
         answers = []
-        for section in template.sections:
-            for item in section["items"]:
-                kind = item["answer_type"]
-                if kind not in scoring.SCORED:
-                    continue  # the optional remarks and photos: left out
-                if item["key"] in unit.not_applicable:
-                    value = scoring.NA
-                else:
-                    fails = item["key"] == critical or (not item.get("critical") and rng.random() > target)
-                    value = _value(rng, item, fails)
-                answer = {"item": item["key"], "value": value, "note": "", "photo_ids": []}
-                answer |= {"raise_hazard": None, "hazard_level": None}
-                if scoring.outcome(item, answer) == "fail":
-                    answer["note"] = rng.choice(NOTES) + MARK
-                    if item.get("hazard") and rng.random() > REPORTED["assessment" if assessed else "patrol"]:
-                        answer |= {"raise_hazard": False, "note": FIXED}
-                answers.append(answer)
+        for key, item in items:
+            if key in unit.not_applicable:
+                value = scoring.NA
+            else:
+                fails = key == critical or (not item.get("critical") and rng.random() > target)
+                value = _value(rng, item, fails) if fails or item["answer_type"] != "pass_fail_na" else "pass"
+            answer = {"item": key, "value": value, "note": "", "photo_ids": [], "raise_hazard": None}
+            answer["hazard_level"] = None
+            if value != "pass" and scoring.outcome(item, answer) == "fail":
+                answer["note"] = rng.choice(NOTES) + MARK
+                if item.get("hazard") and rng.random() > reported:
+                    answer["raise_hazard"], answer["note"] = False, FIXED
+            answers.append(answer)
         return answers
+
+    def _items(self, template) -> tuple[list, list]:
+        """The version's scored items [(key, item)] (the optional remarks and photos are left out) and its
+        section-critical items' keys, read once."""
+        if template.id not in self.items:
+            items = [
+                (item["key"], item)
+                for section in template.sections
+                for item in section["items"]
+                if item["answer_type"] in scoring.SCORED
+            ]
+            self.items[template.id] = (items, [key for key, item in items if item.get("critical") == "section"])
+        return self.items[template.id]
 
     def _checkin(self, user_id, place, started, offset, received) -> uuid.UUID | None:
         tag = self.tags.get(place.site_id)
