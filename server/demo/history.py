@@ -38,6 +38,7 @@ from server.areas.models import Area, path_ids
 from server.core.db import db, insert_rows
 from server.core.i18n import SHANGHAI
 from server.core.time import utcnow
+from server.demo import inspected
 from server.enterprises.models import Enterprise
 from server.evidence import services as evidence
 from server.hazards import documents, machine
@@ -48,7 +49,7 @@ from server.jobs import later
 from server.people.models import RoleAssignment, User
 from server.sites.models import Site
 
-HAZARDS = 2400  # about 7 a day in the district, 170 a year in each street
+HAZARDS = 2400  # about 7 a day in the district, 170 a year in each street: those the year's inspections found included
 DAYS = 363  # received within the last DAYS days, so that a year's summary (365 days to today) holds them all
 MARK = "（演示）"
 
@@ -126,10 +127,13 @@ class _Step:
 
 
 def add(now: datetime | None = None) -> int:
-    """Write the year's history unless it is stored: how many hazards were added."""
+    """Write the year's history unless it is stored: how many hazards were added. The year's inspections
+    (server.demo.inspected) are planned first, their hazards among the year's HAZARDS; an instance whose history
+    was loaded before they were gets them on top of it."""
     ids = random.Random("safegrid-demo/history-ids")
     first_id = _uuid(ids)
-    if db.session.get(Hazard, first_id) is not None:
+    history_stored, inspections_stored = db.session.get(Hazard, first_id) is not None, inspected.stored()
+    if history_stored and inspections_stored:
         return 0
     places, people = _places(), _people()
     if not places:
@@ -137,9 +141,14 @@ def add(now: datetime | None = None) -> int:
     now = (now or utcnow()).replace(microsecond=0)
     config = current_app.config
     planner = _Planner(random.Random("safegrid-demo/history"), ids, first_id, now, people, config)
-    for place in _pick_places(planner.rng, places):
-        planner.plan(place)
+    year = None if inspections_stored else inspected.Year(planner, places, now)
+    found = year.plan() if year else 0
+    if not history_stored:
+        for place in _pick_places(planner.rng, places, HAZARDS - found):
+            planner.plan(place)
     planner.store()
+    if year:
+        year.store()
     return len(planner.hazards)
 
 
@@ -208,10 +217,10 @@ def _people() -> _People:
     return people
 
 
-def _pick_places(rng, places) -> list[_Place]:
+def _pick_places(rng, places, count) -> list[_Place]:
     """The site of each hazard: riskier sites more often, and enterprises' more than public places."""
     weights = [RISK_WEIGHT.get(p.risk_level, 1.0) * (2.0 if p.enterprise_id else 1.0) for p in places]
-    return rng.choices(places, weights=weights, k=HAZARDS)
+    return rng.choices(places, weights=weights, k=count)
 
 
 class _Planner:
@@ -256,7 +265,15 @@ class _Planner:
             source, reporter = "patrol", rng.choice(self.people.grid_workers[place.grid_id])
         seen = received - timedelta(seconds=rng.uniform(30, 300) if rng.random() < 0.9 else rng.uniform(600, 10800))
         offset = round(rng.uniform(-3, 3), 3) if rng.random() < 0.8 else None
-        hazard_id = self._id()
+        description = rng.choice(WHAT.get(category, ("现场发现安全隐患",))) + MARK
+        self.plan_found(place, self._id(), received, seen, offset, category, level, source, reporter, description)
+
+    def plan_found(self, place, hazard_id, received, seen, offset, category, level, source, reporter, description):
+        """One hazard's story from what was found, by whom and when (a random report, or an inspection's failed
+        item: server.demo.inspected): its row as the loop leaves it now, its events and clocks."""
+        rng = self.rng
+        own = self.people.enterprise_users.get(place.enterprise_id) or []
+        station = self.people.stations[place.street_id]
         row = {
             "id": hazard_id,
             "site_id": place.site_id,
@@ -267,7 +284,7 @@ class _Planner:
             "accuracy_m": round(rng.uniform(5, 40), 1),
             "category": category,
             "level": level,
-            "description": rng.choice(WHAT.get(category, ("现场发现安全隐患",))) + MARK,
+            "description": description,
             "source": source,
             "photo_ids": [],
             "reporter_id": reporter,

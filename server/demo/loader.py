@@ -126,8 +126,8 @@ def load() -> dict[str, int]:
     db.session.flush()
     counts["tags"] = add_tags()
     db.session.flush()
-    counts["hazards"] = history.add()  # a year of the loop at those sites, once
     counts["templates"] = checklists.add()  # the community patrol, the assessments, the self-check
+    counts["hazards"] = history.add()  # a year of the loop and of inspections at those sites, once
     return counts
 
 
