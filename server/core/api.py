@@ -1,5 +1,6 @@
 """What every resource shares: base schemas, the transaction boundary, pagination and lookups."""
 
+import io
 import json
 import uuid
 from collections.abc import Mapping
@@ -8,7 +9,7 @@ from functools import wraps
 
 import flask_smorest
 import marshmallow as ma
-from flask import after_this_request, current_app, has_request_context, request
+from flask import after_this_request, current_app, has_request_context, request, send_file
 from flask.views import MethodView
 from sqlalchemy import bindparam, func, inspect, select
 from webargs import core as webargs_core
@@ -243,6 +244,14 @@ class ApiView(MethodView):
     # Bodies of writes are JSON (require_json_body); a view that reads another kind, such as a photo,
     # sets this to False and checks its body itself.
     json_body = True
+
+
+def send_bytes(data: bytes, mimetype: str, name: str, *, etag: str | None = None, attachment: bool = False):
+    """A file made for the caller (a PDF, a sheet) as the answer: named, private to them (a shared cache keeps no
+    copy of what one scope sees), with its content hash as ETag where it has one."""
+    response = send_file(io.BytesIO(data), mimetype=mimetype, download_name=name, etag=etag, as_attachment=attachment)
+    response.cache_control.private = True
+    return response
 
 
 def answer_with(status: int):

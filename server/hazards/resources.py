@@ -1,15 +1,23 @@
 """Hazards: reported from the phone, triaged and driven through the loop, each step on the record."""
 
-import io
 import uuid
 
-from flask import after_this_request, g, request, send_file
+from flask import after_this_request, g, request
 from sqlalchemy import select
 
 from server.areas.models import Area, subtree_ids
 from server.auth.permissions import requires
 from server.auth.scope import grants
-from server.core.api import DEVICE_TIME_DOC, ApiView, Blueprint, answer_with, device_time, get_or_404, paginate
+from server.core.api import (
+    DEVICE_TIME_DOC,
+    ApiView,
+    Blueprint,
+    answer_with,
+    device_time,
+    get_or_404,
+    paginate,
+    send_bytes,
+)
 from server.core.db import db
 from server.core.errors import error
 from server.core.i18n import tr
@@ -241,14 +249,9 @@ class DocumentPdf(ApiView):
         document = db.session.get(HazardDocument, document_id)
         if document is None or document.hazard_id != hazard.id or document.state != "ready":
             error(404, tr("文书不存在或尚未生成", "No such document, or not rendered yet"))
-        response = send_file(
-            io.BytesIO(documents.pdf_bytes(document)),
-            mimetype="application/pdf",
-            download_name=f"{document.number}.pdf",
-            etag=document.sha256,
+        return send_bytes(
+            documents.pdf_bytes(document), "application/pdf", f"{document.number}.pdf", etag=document.sha256
         )
-        response.cache_control.private = True
-        return response
 
 
 @blp.route("/hazards/summary")

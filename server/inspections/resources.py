@@ -1,15 +1,23 @@
 """Inspections: checklist templates (versioned) and the inspections submitted from the phone."""
 
-import io
 import uuid
 from functools import wraps
 
-from flask import current_app, g, request, send_file
+from flask import current_app, g, request
 from sqlalchemy import String, cast, or_, select
 
 from server.auth.permissions import requires
 from server.auth.scope import grants
-from server.core.api import DEVICE_TIME_DOC, ApiView, Blueprint, answer_with, device_time, get_or_404, paginate
+from server.core.api import (
+    DEVICE_TIME_DOC,
+    ApiView,
+    Blueprint,
+    answer_with,
+    device_time,
+    get_or_404,
+    paginate,
+    send_bytes,
+)
 from server.core.db import db
 from server.core.errors import error
 from server.core.i18n import tr
@@ -152,14 +160,8 @@ class TemplateSheet(ApiView):
         """导出 Excel / A checklist version as an XLSX sheet, one row an item (to edit and import again)"""
         template = get_or_404(InspectionTemplate, template_id, clause=_template_scope())
         data = sheets.workbook(templates.template_view(template), templates.category_names(active_only=False))
-        response = send_file(
-            io.BytesIO(data),
-            mimetype=sheets.MIME,
-            as_attachment=True,
-            download_name=f"{sheets.file_name(template.name)}（第{template.number}版）.xlsx",
-        )
-        response.cache_control.private = True
-        return response
+        name = f"{sheets.file_name(template.name)}（第{template.number}版）.xlsx"
+        return send_bytes(data, sheets.MIME, name, attachment=True)
 
 
 @blp.route("/inspection-templates/import")
@@ -316,14 +318,8 @@ class RecordPdf(ApiView):
                 tr("检查记录生成失败，正在重试", "Rendering the record failed: it is being tried again"),
                 code="record_failed",
             )
-        response = send_file(
-            io.BytesIO(records.pdf_bytes(record)),
-            mimetype="application/pdf",
-            download_name=f"检查记录-{records.number(record)}.pdf",
-            etag=record.sha256,
-        )
-        response.cache_control.private = True
-        return response
+        name = f"检查记录-{records.number(record)}.pdf"
+        return send_bytes(records.pdf_bytes(record), "application/pdf", name, etag=record.sha256)
 
 
 @blp.route("/inspections/<uuid:inspection_id>/timeline")

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -169,3 +170,21 @@ def sign_in(page, url: str, login: str):
     # a password hash on a busy machine, and the sign-in's own retries: more than an assertion's 5 s
     expect(page.locator("input[type=password]")).to_have_count(0, timeout=20_000)
     return page
+
+
+def ok(resp):
+    """The JSON of an API answer through Playwright's request context, which must be a 2xx."""
+    assert resp.ok, f"{resp.status} {resp.url}: {resp.text()}"
+    return resp.json()
+
+
+def act(api, hazard_id, action, **payload) -> dict:
+    """Take a step of the loop through the API, on the version just read."""
+    etag = api.get(f"/api/v1/hazards/{hazard_id}").headers["etag"]
+    return ok(
+        api.post(
+            f"/api/v1/hazards/{hazard_id}/transitions",
+            data={"id": str(uuid.uuid4()), "action": action, **payload},
+            headers={"If-Match": etag},
+        )
+    )

@@ -16,6 +16,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.e2e import live
+from tests.e2e.live import act, ok
 
 pytestmark = pytest.mark.e2e
 
@@ -29,23 +30,6 @@ PLAN = {
     "funds": "5万元",
     "contingency_plan": "停用燃气灶具，设置警戒区",
 }
-
-
-def ok(resp):
-    assert resp.ok, f"{resp.status} {resp.url}: {resp.text()}"
-    return resp.json()
-
-
-def act(api, hazard_id, action, **payload) -> dict:
-    """Take a step of the loop through the API, on the version just read."""
-    etag = api.get(f"/api/v1/hazards/{hazard_id}").headers["etag"]
-    return ok(
-        api.post(
-            f"/api/v1/hazards/{hazard_id}/transitions",
-            data={"id": str(uuid.uuid4()), "action": action, **payload},
-            headers={"If-Match": etag},
-        )
-    )
 
 
 def upload_photo(api, shade: int) -> str:

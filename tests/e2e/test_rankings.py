@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e import live
+from tests.e2e.live import ok
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -21,11 +22,6 @@ OFFICER = "dept-fuel_retail-1"
 # failed items per station in each month: E last twice; the bottom three (RANKING_BOTTOM_N) differ otherwise
 # E fails every plain item: last whatever the demo year's own assessments of these stations scored
 FAILS = {"A": (0, 2), "B": (1, 3), "C": (2, 0), "D": (3, 1), "E": (99, 99)}  # E: under the pass mark (80%)
-
-
-def ok(resp):
-    assert resp.ok, f"{resp.status} {resp.url}: {resp.text()}"
-    return resp.json()
 
 
 def month_start(today, back: int) -> datetime:

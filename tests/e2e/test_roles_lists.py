@@ -11,28 +11,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e import live
+from tests.e2e.live import act, ok
 
 pytestmark = pytest.mark.e2e
 
 PHONE_360 = {"viewport": {"width": 360, "height": 640}}
 DESK = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
-
-
-def ok(resp):
-    assert resp.ok, f"{resp.status} {resp.url}: {resp.text()}"
-    return resp.json()
-
-
-def act(api, hazard_id, action, **payload) -> dict:
-    """Take a step of the loop through the API, on the version just read."""
-    etag = api.get(f"/api/v1/hazards/{hazard_id}").headers["etag"]
-    return ok(
-        api.post(
-            f"/api/v1/hazards/{hazard_id}/transitions",
-            data={"id": str(uuid.uuid4()), "action": action, **payload},
-            headers={"If-Match": etag},
-        )
-    )
 
 
 def report(api, site_id, description, **fields) -> dict:

@@ -15,27 +15,12 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.e2e import live
+from tests.e2e.live import act, ok
 
 pytestmark = pytest.mark.e2e
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PHONE_360 = {"viewport": {"width": 360, "height": 640}}
-
-
-def ok(resp):
-    assert resp.ok, f"{resp.status} {resp.url}: {resp.text()}"
-    return resp.json()
-
-
-def act(api, hazard_id, action, **payload) -> dict:
-    etag = api.get(f"/api/v1/hazards/{hazard_id}").headers["etag"]
-    return ok(
-        api.post(
-            f"/api/v1/hazards/{hazard_id}/transitions",
-            data={"id": str(uuid.uuid4()), "action": action, **payload},
-            headers={"If-Match": etag},
-        )
-    )
 
 
 def acknowledged_hazard(api_as, description: str) -> dict:
