@@ -10,6 +10,8 @@ if (!MESSAGES[lang]) lang = 'zh-CN';
 
 export const languages = [['zh-CN', '中文'], ['en', 'English']];
 export const currentLang = () => lang;
+/** A name the server gives in both languages ({zh, en}: a vocabulary's term), in the interface's. */
+export const named = (term) => (lang === 'en' ? term.en : term.zh);
 
 export function setLang(value) {
   lang = MESSAGES[value] ? value : 'zh-CN';

@@ -3,9 +3,8 @@
  * kept offline with them): each action's name, where it leads and the form it asks for; the states' names;
  * the names of the record's other events. The phone holds no copy of its own.
  */
-import { currentLang, t } from '../i18n/index.js';
+import { named, t } from '../i18n/index.js';
 
-const named = (term) => (currentLang() === 'en' ? term.en : term.zh);
 
 /** The actions the vocabularies describe, by code. */
 export const actionsOf = (vocab) => new Map((vocab?.hazard_actions || []).map((a) => [a.code, a]));

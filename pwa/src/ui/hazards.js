@@ -5,7 +5,7 @@
  */
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
-import { currentLang, t } from '../i18n/index.js';
+import { currentLang, named, t } from '../i18n/index.js';
 import { get } from '../lib/api.js';
 import { FILTERS, filterHazards, filtersQuery, readFilters } from '../lib/filters.js';
 import { flagNames } from '../lib/loop.js';
@@ -14,7 +14,6 @@ import { getMeta, setMeta, state } from '../store.js';
 import { HazardList, levelName, siteName } from './parts.js';
 
 const SHOWN = 50;
-const named = (term) => (currentLang() === 'en' ? term.en : term.zh);
 
 /** The streets' names (public reference data): kept on the phone, fetched again when online. */
 function useStreets() {

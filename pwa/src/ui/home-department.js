@@ -5,23 +5,19 @@
  */
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
-import { currentLang, t } from '../i18n/index.js';
+import { t } from '../i18n/index.js';
 import { get } from '../lib/api.js';
 import { departmentLists } from '../lib/next-steps.js';
 import { getMeta, setMeta, state } from '../store.js';
 import { FindHazards } from './hazards.js';
-import { canDo, HazardList, Section } from './parts.js';
+import { canDo, HazardList, Section, vocabName } from './parts.js';
 import { RankingsLink } from './rankings-link.js';
 import { EnterpriseList, SiteList } from './site-list.js';
 
 /** The sectors the user answers for, named. */
 function sectorNames() {
   const codes = state.session.user.roles.filter((r) => r.role === 'department_officer' && r.sector).map((r) => r.sector);
-  const terms = state.vocab?.sectors || [];
-  return codes.map((code) => {
-    const term = terms.find((s) => s.code === code);
-    return term ? (currentLang() === 'en' ? term.en : term.zh) : '';
-  }).filter(Boolean);
+  return codes.map((code) => vocabName('sectors', code, '')).filter(Boolean);
 }
 
 /** The enterprises of the sector in scope (the API scopes them), the first page, kept for offline. */

@@ -3,17 +3,13 @@
  * small, and loaded with every screen; running a checklist (inspection.js) loads when first opened.
  */
 import { html } from 'htm/preact';
-import { currentLang, formatTime, t } from '../i18n/index.js';
+import { formatTime, t } from '../i18n/index.js';
 import { previewScore, progress, serverScore } from '../lib/checklist.js';
 import { state } from '../store.js';
-import { Section } from './parts.js';
+import { Section, vocabName } from './parts.js';
 
 /** A term of the vocabularies by its code (检查方式, 答案…): the server's name, else ours. */
-export function term(table, code, fallback) {
-  const found = (state.vocab?.[table] || []).find((x) => x.code === code);
-  if (found) return currentLang() === 'en' ? found.en : found.zh;
-  return fallback ?? code;
-}
+export const term = (table, code, fallback) => vocabName(table, code, fallback ?? code);
 export const modeName = (code) => term('inspection_modes', code, t('inspectionMode'));
 export const outcomeName = (code) => term('answer_outcomes', code, t(`outcome_${code}`));
 export const kindName = (code) => term('template_kinds', code, '');

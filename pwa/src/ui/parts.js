@@ -1,7 +1,7 @@
 /** Small pieces shared by the screens: the outbox line, hazard rows, state badges, countdowns, photos. */
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
-import { currentLang, formatDate, formatTime, t } from '../i18n/index.js';
+import { formatDate, formatTime, named, t } from '../i18n/index.js';
 import { serverNow } from '../lib/clock.js';
 import { call } from '../lib/api.js';
 import { actionName, actionsOf, flagNames, stateName } from '../lib/loop.js';
@@ -40,12 +40,14 @@ export function OutboxStatus({ compact = false }) {
 
 export const stateLabel = (s) => stateName(state.vocab, s);
 
-/** A hazard level's name (一般隐患, 重大隐患), from the vocabularies. */
-export function levelName(code) {
-  const term = (state.vocab?.hazard_levels || []).find((l) => l.code === code);
-  if (term) return currentLang() === 'en' ? term.en : term.zh;
-  return code === 'major' ? t('levelMajor') : t('levelGeneral');
+/** A term of the vocabularies by its table and code (检查方式, 行业, 角色…): the server's name, else `fallback`. */
+export function vocabName(table, code, fallback) {
+  const term = (state.vocab?.[table] || []).find((x) => x.code === code);
+  return term ? named(term) : fallback;
 }
+
+/** A hazard level's name (一般隐患, 重大隐患), from the vocabularies. */
+export const levelName = (code) => vocabName('hazard_levels', code, code === 'major' ? t('levelMajor') : t('levelGeneral'));
 
 export function StateBadge({ hazard }) {
   const p = hazard.pending;

@@ -1,7 +1,8 @@
 /** What the admin screens share: reading lists and records with their ETags, the API's refusals beside their fields. */
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { currentLang, t } from '../../i18n/index.js';
+import { t } from '../../i18n/index.js';
+import { vocabName } from '../parts.js';
 import { call } from '../../lib/api.js';
 import { refusal } from '../../lib/refusal.js';
 import { state } from '../../store.js';
@@ -9,10 +10,7 @@ import { state } from '../../store.js';
 export { refusal };
 
 /** A term of the vocabularies (roles, sectors, site types…) by its code: its name, never the code. */
-export function termName(table, code) {
-  const term = (state.vocab?.[table] || []).find((x) => x.code === code);
-  return term ? (currentLang() === 'en' ? term.en : term.zh) : t('adminUnknownTerm');
-}
+export const termName = (table, code) => vocabName(table, code, t('adminUnknownTerm'));
 export const terms = (table) => state.vocab?.[table] || [];
 
 /** A query string of the filters that are set. */
