@@ -394,11 +394,12 @@ class Summonses(ApiView):
             template, body["month"], g.identity.user_id, bottom=body.get("bottom"), share=body.get("bottom_share")
         )
         month = f"{body['month'].year:04d}-{body['month'].month:02d}"
-        return db.session.scalars(
+        confirmed = db.session.scalars(
             select(Summons)
             .where(Summons.family_id == template.family_id, Summons.month == month, _summons_scope())
             .order_by(Summons.rank.desc(), Summons.site_id)
         ).all()
+        return rankings.described(confirmed, g.identity.user_id)
 
     @requires("inspections.view")
     @blp.etag
@@ -411,7 +412,8 @@ class Summonses(ApiView):
         for name in ("family_id", "month"):
             if name in query:
                 stmt = stmt.where(getattr(Summons, name) == query[name])
-        return paginate(stmt, pagination_parameters, order_by=(Summons.month.desc(), Summons.rank.desc(), Summons.id))
+        page = paginate(stmt, pagination_parameters, order_by=(Summons.month.desc(), Summons.rank.desc(), Summons.id))
+        return rankings.described(page, g.identity.user_id)
 
 
 def _summons_scope():

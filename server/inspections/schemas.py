@@ -371,6 +371,8 @@ class SummonsSchema(OutputSchema):
     family_id = fields.UUID()
     month = fields.String()
     site_id = fields.UUID()
+    site_name = fields.String(allow_none=True)
+    template_name = fields.String(allow_none=True, metadata={"description": "the checklist's newest version's name"})
     enterprise_id = fields.UUID(allow_none=True)
     sector = fields.String(allow_none=True)
     rank = fields.Integer()
@@ -380,7 +382,8 @@ class SummonsSchema(OutputSchema):
     confirmed_by = fields.UUID(
         allow_none=True, metadata={"description": "who confirmed the month; null: the server, when the month ended"}
     )
-    created_at = fields.AwareDateTime()
+    created_at = fields.AwareDateTime(metadata={"description": "when it was flagged"})
+    read = fields.Boolean(allow_none=True, metadata={"description": "read in your inbox; null: it was not sent to you"})
 
 
 class UnitMonthSchema(OutputSchema):

@@ -203,6 +203,14 @@ def test_a_summons_reaches_the_owning_departments_inbox_once(login_as, markets):
     assert not [n for n in officer.get("/api/v1/inbox").json if n["kind"] == "summons"]  # not the station's
     assert [s["id"] for s in department.get("/api/v1/summonses").json] == [summons["id"]]
 
+    # the list names the unit and the checklist, and says whether the reader has read it in their inbox
+    described = {"site_name": "排名测试市场B", "template_name": template["name"], "read": False}
+    assert department.get("/api/v1/summonses").json[0].items() >= described.items()
+    assert department.post(f"/api/v1/inbox/{summonses[0]['id']}/read").status_code == 200
+    assert department.get("/api/v1/summonses").json[0]["read"] is True
+    [seen] = login_as("supervisor").get("/api/v1/summonses", query_string={"family_id": template["family_id"]}).json
+    assert (seen["site_name"], seen["read"]) == ("排名测试市场B", None)  # not in the supervisor's inbox
+
 
 def test_a_month_is_confirmed_by_the_server_once_it_has_ended(app, login_as, markets):
     admin, officer, supervisor = login_as("admin"), login_as("station_officer"), login_as("supervisor")
