@@ -24,6 +24,7 @@ const StartInspection = lazy(() => import('./ui/inspection.js'), 'StartInspectio
 const Inspection = lazy(() => import('./ui/inspection.js'), 'Inspection', { screen: true });
 const Rankings = lazy(() => import('./ui/rankings.js'), 'Rankings', { screen: true });
 const Assessment = lazy(() => import('./ui/rankings.js'), 'Assessment', { screen: true });
+const Summonses = lazy(() => import('./ui/summonses.js'), 'Summonses', { screen: true });
 
 /** Who reads the month's rankings of the units (考核排名). */
 const RANKING_ROLES = ['department_officer', 'supervisor', 'admin'];
@@ -45,6 +46,7 @@ function screen(route) {
     case 'summary': return html`<${Summary} />`;
     case 'rankings': return html`<${Rankings} query=${route.query} />`;
     case 'assessment': return html`<${Assessment} key=${a} id=${a} />`;
+    case 'summonses': return html`<${Summonses} />`;
     case 'admin': return html`<${AdminScreen} key=${route.params.join('/')} section=${a} id=${b} />`;
     default: return html`<${Home} />`;
   }

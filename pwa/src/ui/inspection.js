@@ -11,6 +11,7 @@ import { navigate } from '../router.js';
 import { discardInspection, refreshInspection, saveInspection, startInspection, state, submitInspection } from '../store.js';
 import { HazardRow, Section } from './parts.js';
 import { PhotoPicker } from './photo-picker.js';
+import { ChecklistBar } from './checklist-bar.js';
 import { draftsOf, kindName, modeName, outcomeName, ScoreText, term } from './inspection-parts.js';
 
 // Photos' object URLs by photo id: a draft read back from IndexedDB keeps the bytes, not the URLs.
@@ -191,10 +192,7 @@ function Runner({ initial }) {
     <p class="back"><a href=${`#/site/${draft.siteId}`}>${t('backTo', { name: draft.siteName })}</a></p>
     <h1 tabindex="-1">${template.name}</h1>
     <p class="muted small">${draft.siteName} · ${modeName(draft.mode)} · ${t('startedAt', { time: formatTime(draft.startedAt) })}</p>
-    <div class="progress-line" data-testid="inspection-progress">
-      <span>${t('progressOf', { done: p.done, total: p.total })}</span>
-      <progress max=${p.total} value=${p.done} aria-label=${t('progress')}></progress>
-    </div>
+    <${ChecklistBar} template=${template} answers=${draft.answers} />
     <p class="small" data-testid="score-preview"><${ScoreText} score=${score} /></p>
     ${template.sections.map((section, i) => html`<section key=${section.key} aria-labelledby=${`sec-${section.key}`}>
       <h2 id=${`sec-${section.key}`} class="section-head"><span>${section.title}</span>

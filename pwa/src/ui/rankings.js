@@ -6,7 +6,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatTime, t } from '../i18n/index.js';
-import { API, fetchBlob, get } from '../lib/api.js';
+import { API, call, fetchBlob, get } from '../lib/api.js';
 import { serverScore } from '../lib/checklist.js';
 import { serverNow } from '../lib/clock.js';
 import { rankingKept, rankingRead } from '../lib/kept.js';
@@ -20,7 +20,7 @@ import { Section } from './parts.js';
 
 /** `read()` kept under `name`, read again when `name` changes: {value, at, stale} once known, or {error}; the copy
  * kept is shown at once while the read is under way (not marked: it is marked once the read has failed). */
-function useKept(name, read) {
+export function useKept(name, read) {
   const [got, setGot] = useState(null);
   useEffect(() => {
     if (!name) return undefined;
@@ -35,7 +35,7 @@ function useKept(name, read) {
 }
 
 /** Where the page stands: loading, failed (offline and nothing kept), or showing a kept copy. */
-function ReadState({ got }) {
+export function ReadState({ got }) {
   if (!got) return html`<p class="muted" role="status">${t('screenLoading')}</p>`;
   if (got.error) return html`<p class="muted" role="status">${state.online ? got.error.message : t('rankingsOffline')}</p>`;
   if (got.stale) return html`<p class="notice warn small" role="status" data-testid="kept-copy">${t('keptCopy', { time: formatTime(got.at) })}</p>`;
@@ -44,7 +44,7 @@ function ReadState({ got }) {
 
 const placeText = (rank, of) => (rank == null ? t('notAssessed') : t('rankOf', { rank, of }));
 
-const rankingPath = (family, month, site) => `/rankings?family=${family}&month=${month}${site ? `&site=${site}` : ''}`;
+export const rankingPath = (family, month, site) => `/rankings?family=${family}&month=${month}${site ? `&site=${site}` : ''}`;
 
 const Flags = ({ unit }) => html`${unit.summon ? html` <span class="badge flag" data-testid="summon-flag">${t('summonFlag')}</span>`
   : unit.bottom ? html` <span class="badge provisional">${t('bottomGroup')}</span>` : ''}`;
@@ -92,6 +92,47 @@ function SummonsOpen({ id }) {
   return html`<${ReadState} got=${got} />`;
 }
 
+/** Whether the user may confirm a checklist's month (POST /summonses): supervisors and admins, a department for the
+ * checklists its sector owns. */
+function mayConfirm(family) {
+  const roles = state.session.user.roles;
+  if (roles.some((r) => r.role === 'supervisor' || r.role === 'admin')) return true;
+  const owner = state.templates.find((tpl) => tpl.family_id === family)?.owner_sector;
+  return !!owner && roles.some((r) => r.role === 'department_officer' && r.sector === owner);
+}
+
+/** 确认约谈名单: an ended month's flagged units put on record for 约谈 (and in the owning department's inbox), after the
+ * user has said yes to what it will do; the units already on record said so. */
+function ConfirmMonth({ family, month, name, flagged }) {
+  const got = useKept(`s/${family}/${month}`, () => get(`summonses?family_id=${family}&month=${month}&page_size=100`));
+  const [done, setDone] = useState(null);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const onRecord = new Set((done || got?.value || []).map((s) => s.site_id));
+  const waiting = flagged.filter((u) => !onRecord.has(u.site_id));
+  async function confirmMonth() {
+    if (!window.confirm(t('confirmSummonsAsk', { month, name, n: waiting.length, names: waiting.map((u) => u.site_name).join('、') }))) return;
+    setBusy(true);
+    setError(null);
+    try {
+      setDone((await call('summonses', { method: 'POST', json: { family_id: family, month } })).data);
+    } catch (e) {
+      setError(e.message);
+    } finally {
+      setBusy(false);
+    }
+  }
+  if (!got?.value && !done) return null;
+  return html`<div class="stack confirm-month">
+    ${onRecord.size > 0 && html`<p class="small" data-testid="summons-on-record">${t('summonsOnRecord', { n: flagged.length - waiting.length })}
+      <a href="#/summonses">${t('summonsOpen')}</a></p>`}
+    ${waiting.length > 0 && html`<button type="button" class="primary" disabled=${busy || !state.online} onClick=${confirmMonth}>
+      ${t('confirmSummons', { n: waiting.length })}</button>
+      ${!state.online && html`<p class="muted small">${t('confirmSummonsOffline')}</p>`}`}
+    ${error && html`<p class="error" role="alert">${error}</p>`}
+  </div>`;
+}
+
 /** 考核排名: choose the checklist and the month (last month unless said), read its ranking. */
 export function Rankings({ query }) {
   const families = assessmentFamilies(state.templates);
@@ -124,7 +165,9 @@ export function Rankings({ query }) {
     ${ranking && html`
       <p class="small" data-testid="ranking-summary">${t('rankingSummary', { n: ranking.ranked, bottom: ranking.bottom_size })}</p>
       ${flagged.length > 0 && html`<p class="notice warn" role="status" data-testid="summon-notice">
-        ${t('summonNotice', { names: flagged.map((u) => u.site_name).join('、') })}</p>`}
+        ${t('summonNotice', { names: flagged.map((u) => u.site_name).join('、') })} <a href="#/summonses">${t('summonsOpen')}</a></p>
+        ${month < monthOf(serverNow()) && mayConfirm(family) && html`<${ConfirmMonth} key=${`${family}/${month}`} family=${family}
+          month=${month} name=${ranking.template_name} flagged=${flagged} />`}`}
       ${site && html`<${UnitHistory} family=${family} site=${site} month=${month}
         name=${ranking.units.find((u) => u.site_id === site)?.site_name} />`}
       ${ranking.units.length ? html`<${RankTable} ranking=${ranking} family=${family} month=${month} site=${site} />`
@@ -181,6 +224,7 @@ export function EnterpriseAssessments() {
         <span class="small">${i.site_name} · ${place ? placeText(place.rank, place.of) : t('rankUnknown')}
           ${place?.summon && html` <span class="badge flag">${t('summonFlag')}</span>`}</span></a></li>`)}</ul>`
     : html`<p class="muted">${t('noAssessments')}</p>`)}
+    ${rows.some((r) => r.place?.summon) && html`<p><a class="button" href="#/summonses">${t('summonsOpen')}</a></p>`}
   <//>`;
 }
 
