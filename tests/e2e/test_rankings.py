@@ -1,9 +1,10 @@
 """The month's rankings as their readers see them: five gas stations assessed over two months through the API, one of
-them last both times; the fuel retail department at a desk reads the month ranked, the bottom group and the 约谈
-flag, a unit's months on tap, and opens the summons from its inbox; the last station's enterprise, on a 360 px
-phone, sees its assessment with its score and its rank, and the assessment itself with its record; offline, the
-copy it last read, marked as such."""
+them (new) last both times; the fuel retail department at a desk reads the month ranked, the bottom group and the
+约谈 flag, a unit's months on tap, confirms the month (its summons then on record) and opens the summons from its
+inbox; the last station's enterprise, on a 360 px phone, sees its assessment with its score and its rank, and the
+assessment itself with its record; offline, the copy it last read, marked as such."""
 
+import re
 import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -82,8 +83,12 @@ def assessed(api_as):
         if len(users) < 100:
             break
     stations = ok(officer.get("/api/v1/sites", params={"type": "gas_station", "page_size": 100}))
-    with_account = next(s for s in stations if (s.get("enterprise") or {}).get("id") in accounts)
-    others = [s for s in stations if s["id"] != with_account["id"]][:4]
+    beside = next(s for s in stations if (s.get("enterprise") or {}).get("id") in accounts)
+    others = [s for s in stations if s["id"] != beside["id"]][:4]
+    # E, new beside a station whose enterprise has an account: no summons of the demo year's can be its already
+    site = {key: beside[key] for key in ("type", "address", "latitude", "longitude")}
+    site |= {"name": f"端到端排名加油站{uuid.uuid4().hex[:4]}", "enterprise_id": beside["enterprise"]["id"]}
+    with_account = ok(admin.post("/api/v1/sites", data=site | {"grid_id": beside["grid"]["id"]}))
     units = dict(zip("ABCDE", [*others, with_account], strict=True))
     today = datetime.now(SHANGHAI)
     before, last = month_start(today, 2), month_start(today, 1)
@@ -91,8 +96,7 @@ def assessed(api_as):
     for key, (first, second) in FAILS.items():
         assess(officer, template, units[key]["id"], before, first)
         latest[key] = assess(officer, template, units[key]["id"], last, second)
-    month = last.strftime("%Y-%m")
-    ok(officer.post("/api/v1/summonses", data={"family_id": template["family_id"], "month": month}))
+    month = last.strftime("%Y-%m")  # not confirmed yet: the department does it on the rankings screen
     ranking = ok(
         officer.get("/api/v1/inspection-rankings", params={"family_id": template["family_id"], "month": month})
     )
@@ -121,7 +125,10 @@ def screen_as(browser, browser_context_args, csp):
         context.close()
 
 
-def test_the_department_reads_the_month_ranked_with_its_summons(assessed, screen_as):
+def test_the_department_reads_the_month_ranked_and_confirms_its_summons(assessed, screen_as, api_as):
+    def desk_api(params):
+        return api_as(OFFICER).get("/api/v1/summonses", params=params)
+
     units, ranking = assessed["units"], assessed["ranking"]
     last = units["E"]
     assert ranking[last["id"]]["summon"] and not any(ranking[units[k]["id"]]["summon"] for k in "ABCD")
@@ -149,10 +156,20 @@ def test_the_department_reads_the_month_ranked_with_its_summons(assessed, screen
     expect(months.first).to_contain_text("需约谈")
     expect(months.nth(1)).to_contain_text("排名靠后")
 
+    # the department confirms the month, told first what it will do; the summons is then on record
+    summonses = {"family_id": assessed["template"]["family_id"], "month": assessed["month"]}
+    assert last["id"] not in {s["site_id"] for s in ok(desk_api(summonses))}
+    asked = []
+    desk.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    desk.get_by_role("button", name=re.compile("^确认约谈名单")).click()
+    expect(desk.get_by_test_id("summons-on-record")).to_contain_text("已记入约谈")
+    assert f"{assessed['month']}“{assessed['template']['name']}”" in asked[0] and last["name"] in asked[0]
+    assert last["id"] in {s["site_id"] for s in ok(desk_api(summonses))}
+    expect(desk.get_by_role("button", name=re.compile("^确认约谈名单"))).to_have_count(0)  # nothing left to confirm
+
     # the summons confirmed for the month is in the officer's inbox: its line opens the month, at the unit
     desk.goto("/")
-    # the newest first (the demo year's own confirmed months may have flagged it before)
-    desk.get_by_role("link").filter(has_text=f"约谈提醒：{last['name']}连续两月考核排名靠后").first.click()
+    desk.get_by_role("link").filter(has_text=f"约谈提醒：{last['name']}连续两月考核排名靠后").click()
     expect(desk.get_by_test_id("unit-history")).to_be_visible(timeout=10_000)
     expect(desk.get_by_label("月份")).to_have_value(assessed["month"])
     expect(desk.get_by_role("heading", name=f"{last['name']} 历月考核")).to_be_visible()

@@ -32,8 +32,8 @@ export function Summonses() {
         <a href=${`#${rankingPath(s.family_id, s.month, s.site_id)}`}>
           <span class="row-title">${s.site_name || t('unitUnknown')}</span>
           <span class="small">${s.month} · ${checklistName(s)}</span>
-          <span class="small" data-testid="summons-ranks">${t('summonsRanks', { rank: s.rank, of: s.ranked, before: s.previous_rank })}
-            · ${t('meanScoreOf', { score: scoreText(s.score) })}</span>
+          <span class="small" data-testid="summons-ranks">${[t('summonsRanks', { rank: s.rank, of: s.ranked, before: s.previous_rank }),
+    t('meanScoreOf', { score: scoreText(s.score) })].join(' · ')}</span>
           <span class="small muted">${t('summonsFlagged', { time: formatTime(s.created_at) })}<${ReadBadge} read=${s.read} /></span>
         </a></li>`)}</ul>`
     : html`<p class="muted">${t('noSummonses')}</p>`)}
