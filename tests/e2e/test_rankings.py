@@ -162,10 +162,11 @@ def test_the_department_reads_the_month_ranked_and_confirms_its_summons(assessed
     asked = []
     desk.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     desk.get_by_role("button", name=re.compile("^确认约谈名单")).click()
-    expect(desk.get_by_test_id("summons-on-record")).to_contain_text("已记入约谈")
+    expect(desk.get_by_role("button", name=re.compile("^确认约谈名单"))).to_have_count(0)  # nothing left to confirm
+    flagged = table.get_by_test_id("summon-flag").count()
+    expect(desk.get_by_test_id("summons-on-record")).to_have_text(f"已记入约谈 {flagged} 家。")
     assert f"{assessed['month']}“{assessed['template']['name']}”" in asked[0] and last["name"] in asked[0]
     assert last["id"] in {s["site_id"] for s in ok(desk_api(summonses))}
-    expect(desk.get_by_role("button", name=re.compile("^确认约谈名单"))).to_have_count(0)  # nothing left to confirm
 
     # the summons confirmed for the month is in the officer's inbox: its line opens the month, at the unit
     desk.goto("/")

@@ -124,8 +124,7 @@ function ConfirmMonth({ family, month, name, flagged }) {
   }
   if (!got?.value && !done) return null;
   return html`<div class="stack confirm-month">
-    ${onRecord.size > 0 && html`<p class="small" data-testid="summons-on-record">${t('summonsOnRecord', { n: flagged.length - waiting.length })}
-      <a href="#/summonses">${t('summonsOpen')}</a></p>`}
+    ${waiting.length < flagged.length && html`<p class="small" data-testid="summons-on-record">${t('summonsOnRecord', { n: flagged.length - waiting.length })}</p>`}
     ${waiting.length > 0 && html`<button type="button" class="primary" disabled=${busy || !state.online} onClick=${confirmMonth}>
       ${t('confirmSummons', { n: waiting.length })}</button>
       ${!state.online && html`<p class="muted small">${t('confirmSummonsOffline')}</p>`}`}
