@@ -5,7 +5,7 @@
  * the copy last read.
  */
 import { get } from './api.js';
-import { meta } from './db.js';
+import { meta, withDB } from './db.js';
 
 /** The keys in meta these lists live under (store.js clears them at sign-out). */
 export const KEPT_KEYS = ['colleagues', 'hazardLists', 'rankings'];
@@ -15,7 +15,13 @@ async function kept(key, name, read) {
   const all = (await meta.get(key)) || {};
   try {
     const value = await read();
-    await meta.set(key, { ...all, [name]: { value, at: new Date().toISOString() } });
+    // Read and written in one transaction: two lists kept at once under one key must not drop each other.
+    await withDB(async (db) => {
+      const tx = db.transaction('meta', 'readwrite');
+      const now = (await tx.store.get(key)) || {};
+      await tx.store.put({ ...now, [name]: { value, at: new Date().toISOString() } }, key);
+      await tx.done;
+    });
     return { value, at: null, stale: false };
   } catch (error) {
     if (all[name]) return { ...all[name], stale: true };

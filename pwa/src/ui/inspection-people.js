@@ -47,9 +47,9 @@ export function TeamSection({ team = [], update }) {
   const onAdd = (person, as) => update({ team: withMember(team, person, as) });
   return html`<section aria-labelledby="h-team" class="card stack" data-testid="inspection-team">
     <h2 id="h-team">${t('inspectionTeam')}</h2>
-    <ul class="plain">
+    <ul class="team">
       <li>${state.session.user.name} · ${asName('lead')}</li>
-      ${team.map((p) => html`<li key=${p.id} class="team-member"><span>${p.name} · ${asName(p.as)}</span>
+      ${team.map((p) => html`<li key=${p.id}><span>${p.name} · ${asName(p.as)}</span>
         <button type="button" onClick=${() => update({ team: withoutMember(team, p.id) })}
           aria-label=${t('removePerson', { name: p.name })}>${t('remove')}</button></li>`)}
     </ul>
