@@ -3,7 +3,7 @@
  * inspection the user took part in as the feed brought it (a colleague's, naming them): its summary, offline.
  */
 import { html } from 'htm/preact';
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo } from 'preact/hooks';
 import { formatTime, t } from '../i18n/index.js';
 import { serverScore } from '../lib/checklist.js';
 import { state } from '../store.js';
@@ -14,6 +14,7 @@ import { asName } from './inspection-people.js';
 /** A signature kept on the phone (its PNG's bytes), shown as it will be sent. */
 function DrawnSignature({ photo }) {
   const url = useMemo(() => URL.createObjectURL(new Blob([photo.bytes], { type: photo.type })), [photo.id]);
+  useEffect(() => () => URL.revokeObjectURL(url), [url]);
   return html`<img class="signature-shown" src=${url} alt=${t('partySignature')} width="300" height="100" />`;
 }
 
