@@ -316,6 +316,13 @@ def test_a_patrol_names_its_co_inspector_and_the_partys_signature_and_the_co_ins
     expect(mine.get_by_role("link").filter(has_text=CHECKLIST).filter(has_text=compound["name"])).to_have_count(
         1, timeout=20_000
     )
+    # online, its record (检查记录) downloads from its page, with the token
+    mine.get_by_role("link").filter(has_text=compound["name"]).first.click()
+    with phone.expect_download() as download:
+        phone.get_by_test_id("record-link").click()
+    with open(download.value.path(), "rb") as record:
+        assert record.read(5) == b"%PDF-"
+    phone.get_by_role("link", name="返回首页").click()
     context.set_offline(True)
     phone.reload()
     row = phone.get_by_test_id("my-inspections").get_by_role("link").filter(has_text=compound["name"]).first
@@ -326,5 +333,6 @@ def test_a_patrol_names_its_co_inspector_and_the_partys_signature_and_the_co_ins
     expect(phone.get_by_test_id("inspection-people")).to_contain_text("被检查单位确认：张经理")
     score = f"得分 {_n(inspection['points'])}/{_n(inspection['max_points'])}"
     expect(phone.get_by_test_id("inspection-score")).to_contain_text(score)
+    expect(phone.get_by_test_id("record-link")).to_have_count(0)  # read online only
     assert phone.evaluate(SMALL_TARGETS) == []
     context.close()

@@ -6,7 +6,9 @@ import { html } from 'htm/preact';
 import { useEffect, useMemo } from 'preact/hooks';
 import { formatTime, t } from '../i18n/index.js';
 import { serverScore } from '../lib/checklist.js';
+import { monthOf } from '../lib/rankings.js';
 import { state } from '../store.js';
+import { RecordLink } from './documents.js';
 import { HazardRow, Section } from './parts.js';
 import { modeName, ScoreText } from './inspection-parts.js';
 import { asName } from './inspection-people.js';
@@ -35,6 +37,13 @@ export function People({ inspectors, team = [], acknowledgement, acknowledgedBy 
   </section>`;
 }
 
+/** 检查记录 (PDF), read online with the token, named by its site and month as the assessment's is. */
+export function InspectionRecord({ id, siteName, finishedAt }) {
+  if (!state.online) return null;
+  return html`<${Section} id="h-record" title=${t('recordTitle')}>
+    <${RecordLink} id=${id} name=${`${t('recordTitle')}-${siteName}-${monthOf(finishedAt)}`} /><//>`;
+}
+
 /** An inspection from the feed (the user was its lead, co-inspector or expert): what it found, offline. */
 export function TakenPart({ inspection: i }) {
   const score = serverScore(i);
@@ -56,5 +65,6 @@ export function TakenPart({ inspection: i }) {
           <span class="row-title">${t('hazardN', { n: n + 1 })}</span></a></li>`;
       })}</ul>` : html`<p class="muted">${t('noInspectionHazards')}</p>`}
     <//>
+    <${InspectionRecord} id=${i.id} siteName=${i.site_name} finishedAt=${i.finished_at} />
   </main>`;
 }

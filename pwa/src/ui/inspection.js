@@ -13,7 +13,7 @@ import { HazardRow, Section } from './parts.js';
 import { PhotoPicker } from './photo-picker.js';
 import { draftsOf, kindName, modeName, outcomeName, ScoreText, term } from './inspection-parts.js';
 import { AcknowledgementSection, TeamSection } from './inspection-people.js';
-import { People, TakenPart } from './inspection-taken.js';
+import { InspectionRecord, People, TakenPart } from './inspection-taken.js';
 
 // Photos' object URLs by photo id: a draft read back from IndexedDB keeps the bytes, not the URLs.
 const previews = new Map();
@@ -258,6 +258,7 @@ function Submitted({ inspection }) {
     <//>
     ${failing.length > 0 && html`<${Section} id="h-failed" title=${t('failedItems', { n: failing.length })}>
       <ul class="plain">${failing.map((i) => html`<li key=${i.key}>${i.text}</li>`)}</ul><//>`}
+    ${server && html`<${InspectionRecord} id=${inspection.id} siteName=${inspection.siteName} finishedAt=${inspection.finishedAt} />`}
   </main>`;
 }
 
