@@ -11,12 +11,13 @@ import { loadClockOffset, localIso } from './lib/clock.js';
 import { compactCode, serialOf } from './lib/tags.js';
 import { position } from './lib/geo.js';
 import { uuid } from './lib/ids.js';
-import { answersBody, storable } from './lib/checklist.js';
+import { acknowledgementBody, answersBody, coInspectorRoles, draftPhotos, storable, teamBody } from './lib/checklist.js';
+import { colleagues } from './lib/kept.js';
 import { currentLang } from './i18n/index.js';
 
 export const state = {
   ready: false, session: null, needLogin: false, online: navigator.onLine,
-  sites: [], hazards: [], notifications: [], items: [], templates: [], inspections: [],
+  sites: [], hazards: [], notifications: [], items: [], templates: [], inspections: [], takenPart: [],
   outbox: { queued: 0, attention: 0, sent: 0, total: 0, records: { queued: 0, attention: 0, sent: 0, total: 0 } },
   categories: [], vocab: null, sync: null, syncing: false, syncError: null, checkins: {}, flash: null,
   update: null, persisted: null,
@@ -40,11 +41,12 @@ export const sync = createSync({ fetchJSON: get });
 
 /** Re-read everything the screens show from IndexedDB. */
 export async function reload() {
-  const [sites, cached, notifications, items, status, syncState, categories, vocab, checkins, templates, inspections] = await withDB(async (db) => [
+  const [sites, cached, notifications, items, status, syncState, categories, vocab, checkins, templates, inspections,
+    takenPart] = await withDB(async (db) => [
     await db.getAll('sites'), await db.getAll('hazards'), await db.getAll('notifications'),
     await db.getAllFromIndex('outbox', 'seq'), await outbox.status(), await db.get('meta', 'sync'),
     await db.get('meta', 'categories'), await db.get('meta', 'vocabularies'), await db.get('meta', 'checkins'),
-    await db.getAll('templates'), await db.getAll('inspections'),
+    await db.getAll('templates'), await db.getAll('inspections'), await db.getAll('takenPart'),
   ]);
   const me = state.session?.user?.id;
   const mine = items.filter((i) => !i.userId || i.userId === me);
@@ -53,7 +55,9 @@ export async function reload() {
     hazards: mergeHazards(cached, mine, vocab), notifications: notifications.sort((a, b) => b.created_at.localeCompare(a.created_at)),
     items, outbox: status, sync: syncState ?? null, categories: categories ?? [], vocab: vocab ?? null,
     checkins: checkins ?? {}, templates, inspections: inspections.filter((i) => !i.userId || i.userId === me)
-      .sort((a, b) => b.startedAt.localeCompare(a.startedAt)), needLogin: state.needLogin || status.paused === 'auth',
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt)),
+    takenPart: takenPart.sort((a, b) => b.finished_at.localeCompare(a.finished_at)),
+    needLogin: state.needLogin || status.paused === 'auth',
   });
 }
 
@@ -115,8 +119,9 @@ export async function login(name, password, { onRetry } = {}) {
 /** Drop the cached server data (never the outbox nor the inspections begun: work waits for its owner to sign in). */
 async function clearCaches() {
   await withDB(async (db) => {
-    const tx = db.transaction(['sites', 'hazards', 'notifications', 'tags', 'templates', 'meta'], 'readwrite');
-    for (const store of ['sites', 'hazards', 'notifications', 'tags', 'templates']) await tx.objectStore(store).clear();
+    const cached = ['sites', 'hazards', 'notifications', 'tags', 'templates', 'takenPart'];
+    const tx = db.transaction([...cached, 'meta'], 'readwrite');
+    for (const store of cached) await tx.objectStore(store).clear();
     for (const key of ['sync', 'checkins', 'summary', 'enterprises', ...KEPT_KEYS]) await tx.objectStore('meta').delete(key);
     await tx.done;
   });
@@ -157,12 +162,22 @@ async function refreshReference() {
     get('inbox?page_size=50')]);
   await meta.set('categories', categories);
   await meta.set('vocabularies', vocabularies);
+  await keepInspectionColleagues();
   await withDB(async (db) => {
     const tx = db.transaction('notifications', 'readwrite');
     await tx.store.clear();
     for (const note of inbox) await tx.store.put(note);
     await tx.done;
   });
+}
+
+/** The colleagues an inspection may name (co-inspectors, experts), read and kept so that a checklist run offline
+ * offers them; failures are the next sync's to mend. */
+async function keepInspectionColleagues() {
+  const roles = new Set((state.session?.user?.roles || []).map((r) => r.role));
+  const co = coInspectorRoles(roles);
+  if (!co.length) return;
+  await Promise.all([colleagues(co), colleagues(['expert'])]).catch(() => {});
 }
 
 // ---- tags and check-ins ----
@@ -280,15 +295,15 @@ export async function discardInspection(id) {
   await reload();
 }
 
-/** Finish a draft: its photos queued first (each its own item), then the inspection citing them. */
+/** Finish a draft: its photos and signature queued first (each its own item), then the inspection citing them. */
 export async function submitInspection(draft) {
   const finishedAt = localIso();
   const answers = answersBody(draft.template, draft.answers);
-  const photos = Object.values(draft.answers).flatMap((a) => a.photos || []);
-  for (const item of photoItems(photos, { inspectionId: draft.id })) await outbox.enqueue(item);
+  for (const item of photoItems(draftPhotos(draft), { inspectionId: draft.id })) await outbox.enqueue(item);
   await outbox.enqueue({ id: draft.id, kind: 'inspection', method: 'POST', url: `${API}/inspections`,
     json: { id: draft.id, template_id: draft.templateId, site_id: draft.siteId, mode: draft.mode,
-      started_at: draft.startedAt, finished_at: finishedAt, checkin_id: draft.checkinId, answers },
+      started_at: draft.startedAt, finished_at: finishedAt, checkin_id: draft.checkinId, answers,
+      ...teamBody(draft.team), acknowledgement: acknowledgementBody(draft.acknowledgement) },
     label: draft.template.name, ref: { inspectionId: draft.id, siteId: draft.siteId } });
   await saveInspection({ ...draft, status: 'queued', finishedAt });
   afterEnqueue();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { answersBody, applies, modesFor, previewScore, problems, progress, startable, storable } from '../src/lib/checklist.js';
+import { acknowledgementBody, acknowledgementProblem, answersBody, applies, coInspectorRoles, draftPhotos, modesFor,
+  myInspections, previewScore, problems, progress, startable, storable, teamBody, withMember, withoutMember } from '../src/lib/checklist.js';
 
 const check = (key, extra = {}) => ({ key, text: `item ${key}`, answer_type: 'pass_fail_na', max_score: 10,
   fail_requires: ['photo'], na_allowed: true, required: true, hazard: { category: 'fire', level: 'general' }, ...extra });
@@ -41,6 +42,22 @@ describe('which checklists a site gets', () => {
     expect(applies(bySector, market)).toBe(true);
     expect(applies(bySector, compound)).toBe(false);
     expect(applies(bySector, { ...market, enterprise: { ...market.enterprise, sector: 'commerce' } })).toBe(false);
+  });
+
+  it('offers a checklist for sectors only at any site whose enterprise is of one, whatever the site type', () => {
+    const markets = { ...patrol, site_types: [], sectors: ['market', 'commerce'] };
+    const warehouse = { id: 's3', type: 'warehouse', enterprise: { id: 'e2', name: '菜场仓库', sector: 'market' } };
+    const fuel = { ...warehouse, enterprise: { ...warehouse.enterprise, sector: 'fuel_retail' } };
+    expect(applies(markets, warehouse)).toBe(true);
+    expect(applies(markets, fuel)).toBe(false);
+    expect(applies(markets, { ...warehouse, enterprise: null })).toBe(false); // a public place has no sector
+    // types and sectors both: either one is enough, as the server decides
+    const both = { ...patrol, sectors: ['market'] };
+    expect([applies(both, compound), applies(both, warehouse), applies(both, fuel)]).toEqual([true, true, false]);
+    const withSector = (sector) => ({ ...market, enterprise: { ...market.enterprise, sector } });
+    expect(startable([markets, patrol], withSector('commerce'), new Set(['department_officer'])).map((x) => x.template.id))
+      .toEqual(['t1']);
+    expect(startable([markets], withSector('chemicals'), new Set(['department_officer']))).toEqual([]);
   });
 
   it('starts a grid worker on routine patrol and an enterprise only on its self-checks', () => {
@@ -106,5 +123,56 @@ describe('the score preview', () => {
   it('has no percentage when nothing scored applied', () => {
     const allNa = Object.fromEntries(Object.keys(allPass).map((k) => [k, { value: 'na' }]));
     expect(previewScore(patrol, allNa)).toMatchObject({ points: 0, max: 0, percentage: null, passed: null });
+  });
+});
+
+describe('the people of an inspection', () => {
+  const station = { id: 'u1', name: '王站长', roles: ['station_officer'], certificate_no: null };
+  const expert = { id: 'u2', name: '李专家', roles: ['expert'] };
+
+  it('asks a grid worker\'s station and fellow grid workers as co-inspectors, and none of an enterprise', () => {
+    expect(coInspectorRoles(new Set(['grid_worker']))).toEqual(['grid_worker', 'station_officer']);
+    expect(coInspectorRoles(new Set(['enforcement_officer']))).toEqual(['department_officer', 'enforcement_officer', 'station_officer']);
+    expect(coInspectorRoles(new Set(['enterprise_user']))).toEqual([]);
+  });
+
+  it('names each person once, in the part last chosen, and sends them by id', () => {
+    let team = withMember([], station, 'co');
+    team = withMember(team, expert, 'co');
+    team = withMember(team, expert, 'expert'); // picked again as the expert: not twice
+    expect(teamBody(team)).toEqual({ co_inspector_ids: ['u1'], expert_ids: ['u2'] });
+    expect(teamBody(withoutMember(team, 'u1'))).toEqual({ co_inspector_ids: [], expert_ids: ['u2'] });
+    expect(teamBody(undefined)).toEqual({ co_inspector_ids: [], expert_ids: [] });
+  });
+
+  it('sends an acknowledgement only with both the name and the signature, and says which is missing', () => {
+    const signature = { id: 'sig1', bytes: new ArrayBuffer(4), type: 'image/png', previewUrl: 'blob:s' };
+    expect(acknowledgementProblem(undefined)).toBe(null);
+    expect(acknowledgementProblem({ name: '  ', strokes: [], signature: null })).toBe(null);
+    expect(acknowledgementProblem({ name: '张经理', signature: null })).toBe('signature');
+    expect(acknowledgementProblem({ name: '', signature })).toBe('name');
+    expect(acknowledgementBody({ name: ' 张经理 ', signature })).toEqual({ name: '张经理', signature_photo_id: 'sig1' });
+    expect(acknowledgementBody({ name: '张经理', signature: null })).toBe(null);
+    const draft = { answers: { lane: { value: 'fail', photos: [photo] } }, acknowledgement: { name: '张经理', strokes: [[[0, 0]]], signature } };
+    expect(draftPhotos(draft).map((p) => p.id)).toEqual(['p1', 'sig1']); // the signature travels as a photo
+    expect(draftPhotos({ ...draft, acknowledgement: { name: '', signature } }).map((p) => p.id)).toEqual(['p1']);
+    const kept = storable(draft);
+    expect(kept.acknowledgement.signature.previewUrl).toBeUndefined();
+    expect(kept.acknowledgement.signature.bytes.byteLength).toBe(4);
+    expect(kept.acknowledgement.strokes).toEqual([[[0, 0]]]);
+  });
+
+  it('lists the feed\'s inspections with those submitted here and not brought yet, newest first, each once', () => {
+    const fromFeed = [{ id: 'i1', template_name: '巡查表', finished_at: '2026-12-01T02:00:00+00:00' }];
+    const local = [
+      { id: 'i1', status: 'sent', template: { name: '巡查表' }, finishedAt: '2026-12-01T10:00:00+08:00' },
+      { id: 'i2', status: 'queued', template: { name: '巡查表' }, siteId: 's1', siteName: '小区', mode: 'routine_patrol',
+        finishedAt: '2026-12-02T09:00:00+08:00' },
+      { id: 'i3', status: 'draft', template: { name: '巡查表' }, finishedAt: null },
+    ];
+    const listed = myInspections(fromFeed, local);
+    expect(listed.map((i) => i.id)).toEqual(['i2', 'i1']);
+    expect(listed[0]).toMatchObject({ site_name: '小区', local: local[1] });
+    expect(listed[1].local).toBeUndefined(); // the feed's copy, as the server has it
   });
 });

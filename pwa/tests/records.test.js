@@ -39,6 +39,15 @@ describe('the outbox as records', () => {
     expect(countRecords(items)).toEqual({ queued: 1, attention: 0, sent: 0, total: 1 });
   });
 
+  it('holds an inspection with the signature its acknowledgement cites, as one of its photos', () => {
+    const inspection = { id: 'i1', kind: 'inspection', method: 'POST', url: '/api/v1/inspections', label: '巡查表',
+      json: { id: 'i1', answers: [{ item: 'a', value: 'fail', photo_ids: ['p1'] }],
+        acknowledgement: { name: '张经理', signature_photo_id: 'sig' } }, ref: { inspectionId: 'i1' } };
+    const [record, ...rest] = groupRecords([photo('p1'), photo('sig'), inspection]);
+    expect(rest).toEqual([]);
+    expect([record.photos.map((p) => p.id), record.photoCount]).toEqual([['p1', 'sig'], 2]);
+  });
+
   it('counts the photos of a record already sent', () => {
     const [record] = groupRecords([photo('p3', 'h1'), report('h1', ['p1', 'p2', 'p3'])]);
     expect(record).toMatchObject({ photoCount: 3, photosSent: 2, status: 'queued' });

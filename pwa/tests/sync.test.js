@@ -113,6 +113,22 @@ describe('sync', () => {
     expect((await all('templates')).map((t) => t.id)).toEqual(['t2']);
   });
 
+  it('keeps the inspections one took part in, and drops those a full sync no longer brings (past 30 days)', async () => {
+    const taken = (id, revision = 1) => ({ kind: 'inspection', id, etag: null,
+      data: { id, template_name: '巡查表', finished_at: '2026-12-01T02:00:00+00:00', revision } });
+    const feed = { pages: [{ cursor: 'c1', more: false, changes: [taken('i1'), taken('i2')] }],
+      deltas: { c1: { cursor: 'c2', more: false, changes: [taken('i1', 2)] } } };
+    const clock = fakeClock();
+    const sync = createSync({ fetchJSON: fakeFeed(feed).fetchJSON, now: clock.now });
+    await sync.pull();
+    await sync.pull();
+    expect((await all('takenPart')).map((i) => [i.id, i.revision])).toEqual([['i1', 2], ['i2', 1]]);
+    clock.advance(FULL_SYNC_MS);
+    feed.pages.splice(0, 1, { cursor: 'c9', more: false, changes: [taken('i2')] });
+    await sync.pull();
+    expect((await all('takenPart')).map((i) => i.id)).toEqual(['i2']);
+  });
+
   it('syncs in full once after an update from a version that kept no checklists', async () => {
     const { fetchJSON, urls } = fakeFeed({ pages: [{ cursor: 'c9', more: false, changes: [site('s1')] }] });
     const clock = fakeClock();

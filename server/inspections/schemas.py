@@ -419,3 +419,27 @@ class RankingSchema(OutputSchema):
     ranked = fields.Integer(metadata={"description": "how many units were assessed, in your view or not"})
     bottom_size = fields.Integer()
     units = fields.List(fields.Nested(RankedUnitSchema), metadata={"description": "ranked first, then 未考核"})
+
+
+class InspectionSummarySchema(OutputSchema):
+    """An inspection the user took part in, as the delta feed carries it (kind `inspection`): no answers."""
+
+    id = fields.UUID()
+    template_id = fields.UUID()
+    template_name = fields.String()
+    template_kind = fields.String()
+    site_id = fields.UUID()
+    site_name = fields.String(allow_none=True)
+    mode = fields.String()
+    started_at = fields.AwareDateTime()
+    finished_at = fields.AwareDateTime()
+    finished_at_server = fields.AwareDateTime()
+    inspectors = fields.List(fields.Nested(InspectorSchema))
+    acknowledged_by = fields.String(allow_none=True, metadata={"description": "the inspected party's signatory"})
+    revision = fields.Integer()
+    points = fields.Float()
+    max_points = fields.Float()
+    percentage = fields.Float(allow_none=True)
+    passed = fields.Boolean(allow_none=True)
+    flags = fields.List(fields.String())
+    hazards = fields.List(fields.Nested(LinkedHazardSchema))

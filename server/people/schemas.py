@@ -85,12 +85,26 @@ class UserQuerySchema(QuerySchema):
 
 
 class ColleagueSchema(OutputSchema):
-    """Someone to pick on a form (a second signing officer, an expert to invite): no more than that needs."""
+    """Someone to pick on a form (a second signing officer, an expert to invite, a co-inspector): no more than that
+    needs."""
 
     id = fields.UUID()
     name = fields.String()
     certificate_no = fields.String(allow_none=True, metadata={"description": "执法证号"})
+    roles = fields.Method("_roles", metadata={"description": "the roles they hold (codes), to tell them apart"})
+
+    def _roles(self, user):
+        return sorted({assignment.role for assignment in user.roles})
+
+
+# the roles held in an area, whose holders one may pick: a second officer, an expert, a co-inspector (协同检查人)
+COLLEAGUE_ROLES = ["grid_worker", "station_officer", "enforcement_officer", "department_officer", "expert"]
 
 
 class ColleagueQuerySchema(QuerySchema):
-    role = fields.String(required=True, validate=validate.OneOf(["enforcement_officer", "expert"]))
+    role = fields.List(
+        fields.String(validate=validate.OneOf(COLLEAGUE_ROLES)),
+        required=True,
+        validate=validate.Length(min=1, max=len(COLLEAGUE_ROLES)),
+        metadata={"description": "one role, or several (role=a&role=b): those holding any of them"},
+    )

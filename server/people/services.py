@@ -1,6 +1,7 @@
 """Managing users and their role assignments, always within the admin's own scope."""
 
 from sqlalchemy import false, or_, select
+from sqlalchemy.orm import selectinload
 
 from server.areas.models import Area, path_ids, subtree_ids
 from server.auth.scope import ROLES, Grants, covers_area
@@ -105,10 +106,11 @@ def identity_taken(username: str | None = None, phone: str | None = None, exclud
     return "username" if username and other.username == username else "phone"
 
 
-def colleagues(role: str, scope: Grants, caller_id):
-    """Those other than the caller who hold `role` in an area that overlaps the caller's areas (above, at or below
-    them): a district's officers for a street's station, a street's for the district."""
-    held = select(RoleAssignment.user_id).where(RoleAssignment.role == role)
+def colleagues(roles: list[str], scope: Grants, caller_id):
+    """Those other than the caller who hold one of `roles` in an area that overlaps the caller's areas (above, at
+    or below them): a district's officers for a street's station, a street's for the district, a grid worker's
+    station for the grid worker (not the next grid's worker: theirs does not overlap)."""
+    held = select(RoleAssignment.user_id).where(RoleAssignment.role.in_(roles))
     if not scope.everywhere:
         if not scope.area_paths:
             return select(User).where(false())
@@ -116,4 +118,8 @@ def colleagues(role: str, scope: Grants, caller_id):
         held = held.where(
             or_(RoleAssignment.area_id.in_(subtree_ids(scope.area_paths)), RoleAssignment.area_id.in_(above))
         )
-    return select(User).where(User.id.in_(held), User.is_active.is_(True), User.id != caller_id)
+    return (
+        select(User)
+        .where(User.id.in_(held), User.is_active.is_(True), User.id != caller_id)
+        .options(selectinload(User.roles))
+    )

@@ -27,6 +27,7 @@ _VIEW = select(
     _S.c.updated_at,
     _S.c.enterprise_id,
     _E.c.name.label("enterprise_name"),
+    _E.c.sector.label("enterprise_sector"),
     _S.c.grid_id,
     _A.c.code.label("grid_code"),
     _A.c.name.label("grid_name"),

@@ -11,11 +11,17 @@ LATITUDE = validate.Range(min=-90, max=90)
 LONGITUDE = validate.Range(min=-180, max=180)
 
 
+class SiteEnterpriseSchema(EnterpriseRefSchema):
+    """A site's enterprise with its sector (行业): a checklist for sectors applies to the site by it."""
+
+    sector = fields.String()
+
+
 class SiteSchema(OutputSchema):
     id = fields.UUID()
     name = fields.String()
     type = fields.String()
-    enterprise = fields.Nested(EnterpriseRefSchema, allow_none=True)
+    enterprise = fields.Nested(SiteEnterpriseSchema, allow_none=True)
     address = fields.String()
     latitude = fields.Float(metadata={"description": "WGS-84"})
     longitude = fields.Float(metadata={"description": "WGS-84"})

@@ -15,7 +15,8 @@ _S = Site.__table__
 def _as_view(row) -> dict:
     view = row._asdict()
     enterprise_id, enterprise_name = view.pop("enterprise_id"), view.pop("enterprise_name")
-    view["enterprise"] = {"id": enterprise_id, "name": enterprise_name} if enterprise_id else None
+    sector = view.pop("enterprise_sector")
+    view["enterprise"] = {"id": enterprise_id, "name": enterprise_name, "sector": sector} if enterprise_id else None
     view["grid"] = {
         "id": view.pop("grid_id"),
         "code": view.pop("grid_code"),

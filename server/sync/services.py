@@ -6,9 +6,10 @@ holds until it commits. So events become visible in `seq` order and a reader tha
 has seen everything before it: no change slips in behind a cursor, as it could with timestamps or a
 plain sequence.
 
-A feed without a cursor starts with a snapshot: the chain's head is noted first, then the sites and
-current hazards in scope are sent page by page (keyset on the id); the changes after the noted head
-follow. A record changed while the snapshot was paged may come twice; the phone keeps the last.
+A feed without a cursor starts with a snapshot: the chain's head is noted first, then the sites,
+current hazards, checklists and the user's recent inspections are sent page by page (keyset on the id);
+the changes after the noted head follow. A record changed while the snapshot was paged may come twice;
+the phone keeps the last.
 Records that leave the caller's scope are not announced: the phone starts over (no cursor) once a day.
 """
 
@@ -28,21 +29,25 @@ from server.hazards import services as hazards
 from server.hazards.etags import etag  # the ETag a transition must send back as If-Match
 from server.hazards.models import Hazard
 from server.hazards.schemas import HazardSchema
-from server.inspections import templates as checklists
+from server.inspections import summaries, templates as checklists
 from server.inspections.models import InspectionTemplate
-from server.inspections.schemas import TemplateSchema
+from server.inspections.schemas import InspectionSummarySchema, TemplateSchema
 from server.sites import services as sites
 from server.sites.models import Site
 from server.sites.schemas import SiteSchema
 from server.tags.models import SiteTag
 
-FEED_RECORDS = ("hazard", "site", "site_tag", "inspection_template")
+FEED_RECORDS = ("hazard", "site", "site_tag", "inspection_template", "inspection")
 SCAN = 2000  # events read per call: most of them concern other users' scopes and are passed over
 # the snapshot's hazards: the open ones, those received this recently, and those still listed (挂牌督办) though closed,
 # which wait for the district to de-list them
 RECENT = timedelta(days=30)
-PHASES = ("sites", "hazards", "templates")
-KINDS = {"site": "site", "hazard": "hazard", "inspection_template": "template"}  # a record's kind in the feed
+# the snapshot's inspections: those the user took part in (lead, co-inspector, expert) that finished this recently;
+# after it, any of theirs that changes (a correction), whatever its age
+RECENT_INSPECTIONS = timedelta(days=30)
+PHASES = ("sites", "hazards", "templates", "inspections")
+# a record's kind in the feed
+KINDS = {"site": "site", "hazard": "hazard", "inspection_template": "template", "inspection": "inspection"}
 
 
 class BadCursor(DomainError, ValueError):
@@ -100,6 +105,9 @@ def _snapshot(identity, cursor: Cursor, limit: int):
     elif cursor.phase == "templates":  # the checklists one may start an inspection on
         stmt = select(InspectionTemplate.id).where(InspectionTemplate.state == "published")
         stmt, load = stmt.order_by(InspectionTemplate.id), _templates
+    elif cursor.phase == "inspections":  # the user's own, as lead, co-inspector or expert (我的检查)
+        stmt = summaries.recent_ids(identity.user_id, utcnow() - RECENT_INSPECTIONS)
+        stmt, load = stmt.order_by(stmt.selected_columns[0]), _inspections
     else:
         stmt = select(Hazard.id).where(
             _hazard_scope(identity),
@@ -148,6 +156,7 @@ def _since(identity, cursor: Cursor, limit: int):
         for change in _sites(identity, wanted["site"])
         + _hazards(identity, wanted["hazard"])
         + _templates(identity, wanted["inspection_template"])
+        + _inspections(identity, wanted["inspection"])
     }
     # in the order of their latest change
     page = [loaded[(KINDS[kind], record_id)] for kind, record_id in touched if (KINDS[kind], record_id) in loaded]
@@ -202,4 +211,16 @@ def _templates(identity, ids: list[uuid.UUID]) -> list[dict]:
     schema = TemplateSchema()
     return [
         {"kind": "template", "id": t.id, "etag": None, "data": schema.dump(checklists.template_view(t))} for t in found
+    ]
+
+
+def _inspections(identity, ids: list[uuid.UUID]) -> list[dict]:
+    """The user's own inspections among `ids` (submitted or corrected since the cursor, or the snapshot's recent
+    ones), summarised; the others' are passed over."""
+    if not ids or identity.user_id is None:
+        return []
+    schema = InspectionSummarySchema()
+    return [
+        {"kind": "inspection", "id": view["id"], "etag": None, "data": schema.dump(view)}
+        for view in summaries.summaries(ids, identity.user_id)
     ]

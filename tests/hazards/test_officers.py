@@ -220,7 +220,8 @@ def test_colleagues_lists_those_in_scope_with_their_certificate_numbers_only(app
     listed = issuer.get("/api/v1/colleagues", query_string={"role": "enforcement_officer"}).json
     mine = {c["id"]: c for c in listed}
     assert str(second.user.id) in mine and str(issuer.user.id) not in mine  # a colleague is someone else
-    assert set(mine[str(second.user.id)]) == {"id", "name", "certificate_no"}
+    assert set(mine[str(second.user.id)]) == {"id", "name", "certificate_no", "roles"}
+    assert mine[str(second.user.id)]["roles"] == ["enforcement_officer"]
     assert mine[str(second.user.id)]["certificate_no"] == "42010300000102"
     # a street's station sees the district's officers and its street's experts, not another street's
     assert str(issuer.user.id) in {
@@ -229,8 +230,24 @@ def test_colleagues_lists_those_in_scope_with_their_certificate_numbers_only(app
     experts = station.get("/api/v1/colleagues", query_string={"role": "expert"}).json
     assert str(elsewhere.user.id) not in {c["id"] for c in experts}
     assert station.get("/api/v1/colleagues", query_string={"role": "admin"}).status_code == 422
+    assert station.get("/api/v1/colleagues", query_string={"role": ["expert", "admin"]}).status_code == 422
     assert station.get("/api/v1/colleagues").status_code == 422
     assert app.test_client().get("/api/v1/colleagues?role=expert").status_code == 401
+
+
+def test_a_grid_worker_picks_co_inspectors_among_their_streets_station_and_their_grids_workers(app, login_as, world):
+    worker = login_as("grid_worker")  # grid A1
+    station, station_b = login_as("station_officer"), login_as("station_officer_b")
+    same_grid, next_grid = login_as("grid_worker"), login_as("grid_worker")
+    with app.app_context():
+        _move_to(next_grid.user.id, "grid_worker", world["grid_a2"])
+    listed = worker.get("/api/v1/colleagues", query_string={"role": ["station_officer", "grid_worker"]})
+    assert listed.status_code == 200, listed.json
+    roles = {c["id"]: c["roles"] for c in listed.json}
+    assert roles[str(station.user.id)] == ["station_officer"] and roles[str(same_grid.user.id)] == ["grid_worker"]
+    # another street's station, and the next grid's worker (no area of theirs overlaps), are not offered
+    assert str(station_b.user.id) not in roles and str(next_grid.user.id) not in roles
+    assert str(worker.user.id) not in roles
 
 
 def test_admins_give_certificate_numbers(login_as, world):

@@ -271,4 +271,12 @@ export default {
   ownAssessments: 'Our assessments ({n})', noAssessments: 'No assessment yet.', rankUnknown: 'Rank not known yet',
   assessmentTitle: 'Assessment', monthRank: 'Ranking of {month}: ', inspectionRecord: 'Inspection record (PDF)',
   neverAssessed: 'This unit was not assessed in the year.', closeHistory: 'Close its months', recordTitle: 'Inspection record',
+  // the people of an inspection and the inspected party's acknowledgement; my inspections
+  inspectionTeam: 'Inspectors', leadInspector: 'Inspector', coInspectorRole: 'Co-inspector', expertRole: 'Expert',
+  addCoInspector: 'Add a co-inspector', addExpert: 'Add an expert present', choosePerson: 'Choose…', removePerson: 'Remove {name}', remove: 'Remove',
+  acknowledgementTitle: 'Acknowledgement by the inspected party (optional)', acknowledgementHint: 'The person in charge at the inspected party writes their name and signs in the box with a finger.',
+  partyName: 'Name of the signatory', partySignature: 'Signature', signatureHint: 'Sign in the box with a finger.', signatureDrawn: 'Signed.',
+  signatureUndo: 'Undo a stroke', signatureClear: 'Clear and sign again', ackNeedsName: 'Signed: write the signatory\'s name too.',
+  ackNeedsSignature: 'Name written: sign too.', acknowledgedBy: 'Acknowledged by the inspected party: {name}',
+  myInspections: 'My inspections (last 30 days, {n})', backHome: 'Back to home', hazardN: 'Hazard {n}', revisionN: 'Corrected: now revision {n}',
 };

@@ -284,4 +284,12 @@ export default {
   ownAssessments: '本单位的考核（{n}）', noAssessments: '还没有考核记录。', rankUnknown: '名次暂不可知',
   assessmentTitle: '考核', monthRank: '{month} 月度排名：', inspectionRecord: '检查记录（PDF）',
   neverAssessed: '此单位在这一年里没有考核记录。', closeHistory: '收起历月考核', recordTitle: '检查记录',
+  // the people of an inspection (检查人员) and the inspected party's acknowledgement (被检查单位确认); 我的检查
+  inspectionTeam: '检查人员', leadInspector: '检查人', coInspectorRole: '协同检查人', expertRole: '专家',
+  addCoInspector: '添加协同检查人', addExpert: '邀请在场专家', choosePerson: '请选择…', removePerson: '移除{name}', remove: '移除',
+  acknowledgementTitle: '被检查单位确认（选填）', acknowledgementHint: '请被检查单位的负责人填写姓名，并用手指在框内签名。',
+  partyName: '签字人姓名', partySignature: '签名', signatureHint: '在框内用手指签名。', signatureDrawn: '已签名。',
+  signatureUndo: '撤销一笔', signatureClear: '清除重签', ackNeedsName: '已签名，请填写签字人姓名。',
+  ackNeedsSignature: '已填写姓名，请签名。', acknowledgedBy: '被检查单位确认：{name}',
+  myInspections: '我的检查（近 30 天，{n}）', backHome: '返回首页', hazardN: '隐患 {n}', revisionN: '已更正，当前为第 {n} 版',
 };

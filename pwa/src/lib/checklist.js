@@ -12,8 +12,9 @@ export const itemsOf = (template) => (template?.sections || []).flatMap((s) => s
 
 /**
  * Whether a checklist version starts an inspection at a site: published, and either for any site or for the
- * site's type or its enterprise's sector. The phone does not always know the sector (a site names its
- * enterprise only): a sector checklist is then offered at an enterprise's site, and the server has the last word.
+ * site's type or its enterprise's sector (the feed's site carries `enterprise.sector`), as the server decides
+ * (template_not_applicable). A site kept from before the feed carried the sector has none: a sector checklist is
+ * then offered at an enterprise's site, and the server has the last word.
  */
 export function applies(template, site) {
   if (template.state !== 'published' || !site) return false;
@@ -42,6 +43,17 @@ export function modesFor(roles, template) {
   if (roles.has('enterprise_user') && template.kind === 'self_check') modes.add('self_check');
   const usual = USUAL[template.kind];
   return [...modes].sort((a, b) => (b === usual) - (a === usual));
+}
+
+// Whom an inspector may name as co-inspectors (协同检查人), by their own role: a grid worker patrols with their
+// street's station or a fellow grid worker; the offices with one another. Experts (专家) are invited apart.
+const OFFICES = ['station_officer', 'enforcement_officer', 'department_officer'];
+const CO_ROLES = { grid_worker: ['grid_worker', 'station_officer'], station_officer: ['station_officer', 'grid_worker', 'enforcement_officer'],
+  enforcement_officer: OFFICES, department_officer: OFFICES, supervisor: OFFICES, admin: OFFICES, expert: OFFICES };
+
+/** The roles (GET /colleagues?role=…) of the colleagues a user may name as co-inspectors, or none (an enterprise). */
+export function coInspectorRoles(roles) {
+  return [...new Set([...roles].flatMap((role) => CO_ROLES[role] || []))].sort();
 }
 
 /** The checklists a user may start at a site, each with its modes (the default first), by name. */
@@ -184,15 +196,68 @@ export function serverScore(inspection) {
     pass_mark: score.pass_mark ?? null, whole_failed: !!score.whole_failed, provisional: false };
 }
 
+// ---- the people: co-inspectors, experts, the inspected party's acknowledgement ----
+
+/** The people named on a draft ({id, name, roles, as: 'co' | 'expert'}) as POST /inspections takes them. */
+export function teamBody(team = []) {
+  const ids = (as) => team.filter((p) => p.as === as).map((p) => p.id);
+  return { co_inspector_ids: ids('co'), expert_ids: ids('expert') };
+}
+
+/** Add a person to the team (once: a co-inspector picked again as an expert becomes the expert), or drop one. */
+export function withMember(team = [], person, as) {
+  return [...team.filter((p) => p.id !== person.id), { id: person.id, name: person.name, roles: person.roles || [], as }];
+}
+export const withoutMember = (team = [], id) => team.filter((p) => p.id !== id);
+
+/**
+ * 被检查单位确认, optional: nothing, or both the party's name and the signature drawn. What is missing of one begun:
+ * 'signature' (a name without one), 'name' (a signature without a name), or null.
+ */
+export function acknowledgementProblem(ack) {
+  const name = String(ack?.name || '').trim();
+  const signed = !!ack?.signature;
+  if (name && !signed) return 'signature';
+  if (signed && !name) return 'name';
+  return null;
+}
+
+/** The acknowledgement as the API takes it ({name, signature_photo_id}), or null when not given. */
+export function acknowledgementBody(ack) {
+  const name = String(ack?.name || '').trim();
+  return name && ack?.signature ? { name, signature_photo_id: ack.signature.id } : null;
+}
+
+/** Every photo a draft will send: its answers' and the signature (a PNG, sent as a photo is). */
+export function draftPhotos(draft) {
+  const photos = Object.values(draft.answers || {}).flatMap((a) => a.photos || []);
+  return acknowledgementBody(draft.acknowledgement) ? [...photos, draft.acknowledgement.signature] : photos;
+}
+
+/**
+ * The inspections to list as 我的检查: those the feed brought (the user took part in them) and those submitted on
+ * this phone that it has not brought yet (still queued, or sent since the last pull), newest first, each once.
+ */
+export function myInspections(takenPart = [], local = []) {
+  const fromFeed = new Set(takenPart.map((i) => i.id));
+  const own = local.filter((i) => i.status !== 'draft' && !fromFeed.has(i.id)).map((i) => ({ id: i.id,
+    template_name: i.template.name, site_id: i.siteId, site_name: i.siteName, mode: i.mode, finished_at: i.finishedAt,
+    local: i }));
+  const when = (i) => Date.parse(i.finished_at) || 0;
+  return [...takenPart, ...own].sort((a, b) => when(b) - when(a));
+}
+
 const withoutUrl = (photo) => {
   const kept = { ...photo };
   delete kept.previewUrl;
   return kept;
 };
 
-/** A draft as kept: no object URLs (they die with the page), the photos' bytes kept to be sent. */
+/** A draft as kept: no object URLs (they die with the page), the photos' bytes kept to be sent (the signature's too). */
 export const storable = (draft) => ({
   ...draft,
   answers: Object.fromEntries(Object.entries(draft.answers).map(([key, answer]) => [key,
     { ...answer, photos: (answer.photos || []).map(withoutUrl) }])),
+  ...(draft.acknowledgement?.signature
+    ? { acknowledgement: { ...draft.acknowledgement, signature: withoutUrl(draft.acknowledgement.signature) } } : {}),
 });

@@ -2,7 +2,7 @@
 import { openDB } from 'idb';
 
 export const DB_NAME = 'safegrid';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 // Each version may only ADD stores or indexes (never delete or rename one): an app update must
 // find the outbox of the version before it intact, however many versions it skipped.
@@ -19,6 +19,10 @@ function upgrade(db, oldVersion) {
     db.createObjectStore('templates', { keyPath: 'id' }); // checklist versions from the feed (检查表)
     // The inspections made on this phone: drafts (answers kept as they are given), then the server's answer.
     db.createObjectStore('inspections', { keyPath: 'id' });
+  }
+  if (oldVersion < 3) {
+    // The inspections the user took part in (lead, co-inspector, expert), from the feed: one summary each (我的检查).
+    db.createObjectStore('takenPart', { keyPath: 'id' });
   }
 }
 

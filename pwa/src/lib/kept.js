@@ -1,11 +1,11 @@
 /**
  * Lists read online and kept for offline use (IndexedDB meta, cleared at sign-out): the colleagues a form offers
- * to pick (a second signing officer, an expert to invite), and the hazards a role's home lists by a filter the sync
+ * to pick (a second signing officer, an expert to invite, an inspection's co-inspectors), and the hazards a role's home lists by a filter the sync
  * feed does not carry (the orders one signed, the hazards one is invited to), and the rankings (考核排名) read. Offline,
  * the copy last read.
  */
 import { get } from './api.js';
-import { meta } from './db.js';
+import { meta, withDB } from './db.js';
 
 /** The keys in meta these lists live under (store.js clears them at sign-out). */
 export const KEPT_KEYS = ['colleagues', 'hazardLists', 'rankings'];
@@ -15,7 +15,13 @@ async function kept(key, name, read) {
   const all = (await meta.get(key)) || {};
   try {
     const value = await read();
-    await meta.set(key, { ...all, [name]: { value, at: new Date().toISOString() } });
+    // Read and written in one transaction: two lists kept at once under one key must not drop each other.
+    await withDB(async (db) => {
+      const tx = db.transaction('meta', 'readwrite');
+      const now = (await tx.store.get(key)) || {};
+      await tx.store.put({ ...now, [name]: { value, at: new Date().toISOString() } }, key);
+      await tx.done;
+    });
     return { value, at: null, stale: false };
   } catch (error) {
     if (all[name]) return { ...all[name], stale: true };
@@ -23,8 +29,12 @@ async function kept(key, name, read) {
   }
 }
 
-/** Others holding `role` where the user works: [{id, name, certificate_no}]. */
-export const colleagues = (role) => kept('colleagues', role, () => get(`colleagues?role=${role}&page_size=100`));
+/** Others holding `role` (one, or a list: any of them) where the user works: [{id, name, certificate_no, roles}]. */
+export function colleagues(role) {
+  const roles = [role].flat();
+  return kept('colleagues', roles.join(','),
+    () => get(`colleagues?${roles.map((r) => `role=${r}`).join('&')}&page_size=100`));
+}
 
 /** The ids of the hazards in scope matching a list filter (`ordered_by=me&open=true`). */
 export const hazardIds = (filter) => kept('hazardLists', filter,

@@ -5,18 +5,21 @@
  * pass goes on from there. Once a day the pass starts without a cursor (a full sync) and, if it
  * ran to the end in one go, drops the records it did not see: they left the user's scope. Checklist versions
  * (kind "template") are kept to run inspections offline; an archived one is dropped unless a draft on this
- * phone was begun on it (that draft must still submit, on the version it used).
+ * phone was begun on it (that draft must still submit, on the version it used). The inspections the user took part
+ * in (kind "inspection": as lead, co-inspector or expert, the last 30 days) go to `takenPart`, listed as 我的检查.
  */
 import { meta, withDB } from './db.js';
 import { compactCode, serialOf } from './tags.js';
 
 export const FEED = '/api/v1/sync/changes';
 export const FULL_SYNC_MS = 24 * 3600 * 1000;
-// The kinds of record this version keeps, by number: a phone updated from a version that kept fewer (before
-// checklists, 2) has skipped the snapshot of the new kinds, so its next pass is a full one.
-export const KINDS_VERSION = 2;
-const STORES = { site: 'sites', hazard: 'hazards', notification: 'notifications', template: 'templates' };
-const WRITTEN = ['sites', 'hazards', 'notifications', 'tags', 'templates', 'inspections'];
+// The kinds of record this version keeps, by number: a phone updated from a version that kept fewer (checklists
+// came with 2; one's own inspections and a site's enterprise's sector with 3) has skipped the snapshot of what is
+// new, so its next pass is a full one.
+export const KINDS_VERSION = 3;
+const STORES = { site: 'sites', hazard: 'hazards', notification: 'notifications', template: 'templates',
+  inspection: 'takenPart' };
+const WRITTEN = ['sites', 'hazards', 'notifications', 'tags', 'templates', 'inspections', 'takenPart'];
 
 /** The checklist versions a draft on this phone was begun on: kept, even archived, so the draft still submits. */
 async function draftTemplates(tx) {
@@ -86,7 +89,7 @@ export function createSync({ fetchJSON, now = Date.now, limit = 500 }) {
     const full = resuming || forceFull || stale || !state.cursor || now() - state.lastFullAt >= FULL_SYNC_MS;
     let cursor = full && !resuming ? null : state.cursor;
     // Only a full pass that ran from the start to the end knows what left the scope.
-    const seen = full && !resuming ? { sites: new Set(), hazards: new Set(), notifications: new Set(), templates: new Set() } : null;
+    const seen = full && !resuming ? Object.fromEntries(Object.values(STORES).map((store) => [store, new Set()])) : null;
     let count = 0;
     for (;;) {
       const url = `${FEED}?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;

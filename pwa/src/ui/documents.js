@@ -74,3 +74,26 @@ export function Documents({ id }) {
   if (!documents.length) return html`<p class="muted">${t('noDocuments')}</p>`;
   return html`<ul class="docs">${documents.map((d) => html`<li key=${d.id}><${DocumentLink} hazardId=${id} document=${d} /></li>`)}</ul>`;
 }
+
+/** The inspection record (检查记录) as a PDF, fetched with the token and handed to the phone's viewer. */
+export function RecordLink({ id, name }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  async function open(event) {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      saveFile(await fetchBlob(`inspections/${id}/record.pdf`), `${name}.pdf`);
+    } catch (e) {
+      setError(t('openFailed', { msg: e.message }));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return html`<ul class="docs"><li><a class="doc" href=${`${API}/inspections/${id}/record.pdf`} type="application/pdf"
+      onClick=${open} aria-busy=${busy} data-testid="record-link">
+    <span class="doc-name">${t('inspectionRecord')}</span> ${busy && html`<span>${t('opening')}</span>`}</a></li></ul>
+    ${error && html`<p role="alert" class="error">${error}</p>`}`;
+}

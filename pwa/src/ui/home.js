@@ -17,7 +17,7 @@ import { SupervisorHome } from './home-supervisor.js';
 import { EnforcementHome } from './home-enforcement.js';
 import { ExpertHome } from './home-expert.js';
 import { AdminHome } from './home-admin.js';
-import { draftsOf, ResumeDrafts } from './inspection-parts.js';
+import { draftsOf, MyInspections, ResumeDrafts } from './inspection-parts.js';
 
 export const rolesOf = (user) => new Set((user?.roles || []).map((r) => r.role));
 
@@ -105,6 +105,7 @@ export function Home() {
     ${roles.has('expert') && html`<${ExpertHome} />`}
     ${roles.has('admin') && !roles.has('supervisor') && html`<${SummaryHeadline} />`}
     ${roles.has('admin') && html`<${AdminHome} />`}
+    <${MyInspections} />
     <${Inbox} />
   </main>`;
 }

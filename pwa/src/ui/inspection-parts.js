@@ -4,7 +4,7 @@
  */
 import { html } from 'htm/preact';
 import { formatTime, t } from '../i18n/index.js';
-import { previewScore, progress, serverScore } from '../lib/checklist.js';
+import { myInspections, previewScore, progress, serverScore } from '../lib/checklist.js';
 import { state } from '../store.js';
 import { Section, vocabName } from './parts.js';
 
@@ -39,6 +39,26 @@ export function SiteInspections({ siteId }) {
       <span class="row-title">${i.template.name}</span>
       <span class="row-meta"><${ScoreLine} inspection=${i} /> <span class="muted">${formatTime(i.finishedAt)}</span></span>
     </a></li>`)}</ul><//>`;
+}
+
+/**
+ * 我的检查（近 30 天）: the inspections the user took part in, as lead, co-inspector or expert (the feed brings a
+ * colleague's that names them), with those submitted here and not brought yet; each opens offline.
+ */
+export function MyInspections() {
+  const list = myInspections(state.takenPart, state.inspections);
+  if (!list.length) return null;
+  const me = state.session?.user?.id;
+  return html`<${Section} id="h-my-inspections" title=${t('myInspections', { n: list.length })}>
+    <ul class="list" data-testid="my-inspections">${list.map((i) => {
+      const part = i.local ? 'lead' : (i.inspectors || []).find((p) => p.user_id === me)?.role;
+      const score = i.local ? null : serverScore(i);
+      return html`<li key=${i.id} class="row"><a href=${`#/inspection/${i.id}`}>
+        <span class="row-title">${i.template_name}</span>
+        <span class="row-meta">${[i.site_name, modeName(i.mode), part && term('inspector_roles', part, '')].filter(Boolean).join(' · ')}</span>
+        <span class="row-meta small">${i.local ? html`<${ScoreLine} inspection=${i.local} />` : html`<${ScoreText} score=${score} />`}
+          <span class="muted"> · ${formatTime(i.finished_at)}</span></span></a></li>`;
+    })}</ul><//>`;
 }
 
 export function ScoreText({ score }) {

@@ -5,7 +5,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatTime, t } from '../i18n/index.js';
-import { isAnswered, itemsOf, missing, outcome, previewScore, problems, progress, raisesHazard,
+import { acknowledgementProblem, isAnswered, itemsOf, missing, outcome, previewScore, problems, progress, raisesHazard,
   serverScore, startable } from '../lib/checklist.js';
 import { navigate } from '../router.js';
 import { discardInspection, refreshInspection, saveInspection, startInspection, state, submitInspection } from '../store.js';
@@ -13,6 +13,8 @@ import { HazardRow, Section } from './parts.js';
 import { PhotoPicker } from './photo-picker.js';
 import { ChecklistBar } from './checklist-bar.js';
 import { draftsOf, kindName, modeName, outcomeName, ScoreText, term } from './inspection-parts.js';
+import { AcknowledgementSection, TeamSection } from './inspection-people.js';
+import { InspectionRecord, People, TakenPart } from './inspection-taken.js';
 
 // Photos' object URLs by photo id: a draft read back from IndexedDB keeps the bytes, not the URLs.
 const previews = new Map();
@@ -157,23 +159,27 @@ function Runner({ initial }) {
   const latest = useRef(initial);
   const saving = useRef(Promise.resolve());
   const { template } = draft;
-  const set = (key) => (patch) => {
-    const d = latest.current;
-    const next = { ...d, answers: { ...d.answers, [key]: { ...d.answers[key], ...patch } } };
+  const keep = (next) => {
     latest.current = next;
     setDraft(next);
     // Kept on every answer, written as it is given: a reload, a killed browser or an update finds it as it was left.
     saving.current = saveInspection(next).catch(() => {});
   };
+  const set = (key) => (patch) => {
+    const d = latest.current;
+    keep({ ...d, answers: { ...d.answers, [key]: { ...d.answers[key], ...patch } } });
+  };
+  const update = (patch) => keep({ ...latest.current, ...patch }); // the people named, the acknowledgement
   const p = progress(template, draft.answers);
   const found = problems(template, draft.answers);
   const score = previewScore(template, draft.answers);
   let n = 0;
   async function submit() {
     const keys = Object.keys(found);
-    if (keys.length) {
+    if (keys.length || acknowledgementProblem(latest.current.acknowledgement)) {
       setShow(true);
-      document.querySelector(`[data-testid="item-${keys[0]}"]`)?.scrollIntoView({ block: 'center' });
+      const first = keys.length ? `item-${keys[0]}` : 'acknowledgement';
+      document.querySelector(`[data-testid="${first}"]`)?.scrollIntoView({ block: 'center' });
       return;
     }
     setBusy(true);
@@ -200,6 +206,8 @@ function Runner({ initial }) {
       ${section.items.map((item) => html`<${Item} key=${item.key} item=${item} n=${++n} answer=${draft.answers[item.key]}
         set=${set(item.key)} problem=${found[item.key]} show=${show} />`)}
     </section>`)}
+    <${TeamSection} team=${draft.team} update=${update} />
+    <${AcknowledgementSection} acknowledgement=${draft.acknowledgement} update=${update} show=${show} />
     ${show && left > 0 && html`<p class="error" role="alert">${t('itemsLeft', { n: left })}</p>`}
     <button type="button" class="primary huge" disabled=${busy} onClick=${submit}>${t('submitInspection')}</button>
     <button type="button" class="danger wide" disabled=${busy} onClick=${discard}>${t('discardInspection')}</button>
@@ -226,6 +234,8 @@ function Submitted({ inspection }) {
       ${formatTime(inspection.startedAt)}–${formatTime(inspection.finishedAt, { date: false })}</p>
     <p class=${`notice${item?.status === 'attention' ? ' warn' : ''}`} role="status" data-testid="inspection-status">${status}
       ${item?.error && html` · ${item.error.message}`}</p>
+    <${People} inspectors=${server?.inspectors} team=${inspection.team} acknowledgement=${inspection.acknowledgement}
+      acknowledgedBy=${server?.acknowledgement?.name} />
     <section aria-labelledby="h-score" class="card" data-testid="inspection-score">
       <h2 id="h-score">${server ? t('serverScore') : t('previewScore')}</h2>
       <p class="score"><${ScoreText} score=${score} /></p>
@@ -246,11 +256,14 @@ function Submitted({ inspection }) {
     <//>
     ${failing.length > 0 && html`<${Section} id="h-failed" title=${t('failedItems', { n: failing.length })}>
       <ul class="plain">${failing.map((i) => html`<li key=${i.key}>${i.text}</li>`)}</ul><//>`}
+    ${server && html`<${InspectionRecord} id=${inspection.id} siteName=${inspection.siteName} finishedAt=${inspection.finishedAt} />`}
   </main>`;
 }
 
 export function Inspection({ id }) {
   const inspection = state.inspections.find((i) => i.id === id);
+  const taken = !inspection && state.takenPart.find((i) => i.id === id); // a colleague's, naming the user
+  if (taken) return html`<${TakenPart} inspection=${taken} />`;
   if (!inspection) return html`<main id="main"><h1 tabindex="-1">${t('inspection')}</h1><p class="muted">${t('inspectionNotHere')}</p></main>`;
   if (inspection.status === 'draft') return html`<${Runner} key=${id} initial=${inspection} />`;
   return html`<${Submitted} inspection=${inspection} />`;

@@ -6,7 +6,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatTime, t } from '../i18n/index.js';
-import { API, call, fetchBlob, get } from '../lib/api.js';
+import { call, get } from '../lib/api.js';
 import { serverScore } from '../lib/checklist.js';
 import { serverNow } from '../lib/clock.js';
 import { rankingKept, rankingRead } from '../lib/kept.js';
@@ -14,7 +14,7 @@ import { assessmentFamilies, assessmentRows, isMonth, lastMonth, monthOf, months
   scoreText, summonsTarget } from '../lib/rankings.js';
 import { navigate } from '../router.js';
 import { state } from '../store.js';
-import { saveFile } from './documents.js';
+import { RecordLink } from './documents.js';
 import { modeName, ScoreText } from './inspection-parts.js';
 import { Section } from './parts.js';
 
@@ -228,29 +228,6 @@ export function EnterpriseAssessments() {
 }
 
 // ---- one assessment ----
-
-/** The inspection record (检查记录) as a PDF, fetched with the token and handed to the phone's viewer. */
-function RecordLink({ id, name }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState(null);
-  async function open(event) {
-    event.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      saveFile(await fetchBlob(`inspections/${id}/record.pdf`), `${name}.pdf`);
-    } catch (e) {
-      setError(t('openFailed', { msg: e.message }));
-    } finally {
-      setBusy(false);
-    }
-  }
-  return html`<ul class="docs"><li><a class="doc" href=${`${API}/inspections/${id}/record.pdf`} type="application/pdf"
-      onClick=${open} aria-busy=${busy} data-testid="record-link">
-    <span class="doc-name">${t('inspectionRecord')}</span> ${busy && html`<span>${t('opening')}</span>`}</a></li></ul>
-    ${error && html`<p role="alert" class="error">${error}</p>`}`;
-}
 
 async function readAssessment(id) {
   const inspection = await get(`inspections/${id}`);
