@@ -280,7 +280,7 @@ export default {
   ackNeedsSignature: 'Name written: sign too.', acknowledgedBy: 'Acknowledged by the inspected party: {name}',
   myInspections: 'My inspections (last 30 days, {n})', backHome: 'Back to home', hazardN: 'Hazard {n}', revisionN: 'Corrected: now revision {n}',
   // corrections (更正) of a submitted inspection: a new revision with its reason; 版本记录
-  correct: 'Correct', correctTitle: 'Correct: {name}', correctBasis: 'Correcting revision {n}; once sent it becomes revision {next}',
+  correct: 'Correct', correctionSection: 'About the correction', correctTitle: 'Correct: {name}', correctBasis: 'Correcting revision {n}; once sent it becomes revision {next}',
   correctionReason: 'Reason for the correction (required)', correctionReasonHint: 'Say why, e.g. re-checked on site: rectified.',
   submitCorrection: 'Submit the correction', discardCorrection: 'Discard the correction', backToInspection: 'Back to the inspection',
   confirmDiscardCorrection: 'Its changes will be deleted from this phone and not sent. Discard?',

@@ -293,7 +293,7 @@ export default {
   ackNeedsSignature: '已填写姓名，请签名。', acknowledgedBy: '被检查单位确认：{name}',
   myInspections: '我的检查（近 30 天，{n}）', backHome: '返回首页', hazardN: '隐患 {n}', revisionN: '已更正，当前为第 {n} 版',
   // corrections (更正) of a submitted inspection: a new revision with its reason; 版本记录
-  correct: '更正', correctTitle: '更正：{name}', correctBasis: '在第 {n} 版的基础上更正，提交后为第 {next} 版',
+  correct: '更正', correctionSection: '更正说明', correctTitle: '更正：{name}', correctBasis: '在第 {n} 版的基础上更正，提交后为第 {next} 版',
   correctionReason: '更正原因（必填）', correctionReasonHint: '写明为什么更正，例如：现场复核后确认已整改。',
   submitCorrection: '提交更正', discardCorrection: '放弃更正', backToInspection: '返回这次检查',
   confirmDiscardCorrection: '放弃后，这次更正的修改将从本机删除，且不会发送。确定放弃吗？',

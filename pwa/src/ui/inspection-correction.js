@@ -99,9 +99,9 @@ function RevisionAnswers({ template, answers }) {
 }
 
 /**
- * The inspection's revisions, newest first, once it was corrected: the current one's number and reason on top,
- * then each with who made it, when, why and its score, opening to its answers and its record (an earlier
- * revision's PDF too). Read online and kept; offline, the copy kept.
+ * The inspection's revisions, newest first (the current one on top), once it was corrected: each with who made it,
+ * when, why and its score, opening to its answers and its record (an earlier revision's PDF too). Read online and
+ * kept; offline, the copy kept.
  */
 export function RevisionHistory({ id, revision, inspectors, template, recordName }) {
   const [read, setRead] = useState(null);
@@ -113,16 +113,14 @@ export function RevisionHistory({ id, revision, inspectors, template, recordName
   }, [id, revision, state.online]);
   if (!revision || revision < 2) return null;
   const rows = read?.value ? revisionRows(read.value, inspectors) : [];
-  const current = rows.find((r) => r.number === revision);
   return html`<${Section} id="h-revisions" title=${t('revisionsTitle')}>
-    ${current && html`<p data-testid="current-revision">${t('currentRevision', { n: revision, reason: current.reason })}</p>`}
     ${read?.failed && html`<p class="muted">${t('revisionsOffline')}</p>`}
     ${read?.stale && html`<p class="muted small">${t('keptCopy', { time: formatTime(read.at) })}</p>`}
-    <ul class="list revisions" data-testid="revisions">${rows.map((r) => html`<li key=${r.number} class="stack"
-        data-testid=${`revision-${r.number}`}>
-      <p class="row-title">${t('revisionLabel', { n: r.number })}${r.number === revision ? t('revisionCurrent') : ''}
-        <span class="muted small">${[r.author, formatTime(r.at)].filter(Boolean).map((x) => ` · ${x}`).join('')}</span></p>
-      <p class="small">${r.number === 1 ? t('firstSubmission') : t('reasonLine', { reason: r.reason })}</p>
+    <ul class="plain revisions" data-testid="revisions">${rows.map((r) => html`<li key=${r.number} class="card"
+        data-testid=${r.number === revision ? 'current-revision' : `revision-${r.number}`}>
+      <h3 class="card-title">${t('revisionLabel', { n: r.number })}${r.number === revision ? t('revisionCurrent') : ''}</h3>
+      <p class="muted small">${[r.author, formatTime(r.at)].filter(Boolean).join(' · ')}</p>
+      <p>${r.number === 1 ? t('firstSubmission') : t('reasonLine', { reason: r.reason })}</p>
       <p class="small"><${ScoreText} score=${r.score} /></p>
       <details><summary>${t('revisionAnswers')}</summary>
         <${RevisionAnswers} template=${template} answers=${r.answers} />
@@ -183,10 +181,10 @@ function CorrectionRunner({ initial }) {
     <p class="small" data-testid="score-preview"><${ScoreText} score=${previewScore(template, draft.answers)} /></p>
     <${ChecklistItems} template=${template} answers=${draft.answers} set=${set} found=${found} show=${show} />
     <section aria-labelledby="h-reason" class="card stack">
-      <h2 id="h-reason">${t('correctionReason')}</h2>
+      <h2 id="h-reason">${t('correctionSection')}</h2>
       <p class="small" data-testid="correction-changes">${changed.length
         ? t('correctionChanged', { n: changed.length, items: changed.map((i) => i.text).join('；') }) : t('correctionUnchanged')}</p>
-      <label for="correction-reason" class="visually-hidden">${t('correctionReason')}</label>
+      <label for="correction-reason">${t('correctionReason')}</label>
       <textarea id="correction-reason" rows="3" maxlength="1000" value=${draft.reason}
         placeholder=${t('correctionReasonHint')} onInput=${(e) => keep({ ...latest.current, reason: e.currentTarget.value })}></textarea>
       ${show && problem && html`<p class="error" role="alert">${problem === 'unchanged' ? t('correctionUnchanged') : t('correctionNeedsReason')}</p>`}

@@ -61,6 +61,8 @@ export function TakenPart({ inspection: i }) {
       ${i.revision > 1 && html`<p class="small" data-testid="inspection-revision">${t('revisionN', { n: i.revision })}</p>`}
     </section>
     <${CorrectionAction} inspectionId=${i.id} view=${i} />
+    <${RevisionHistory} id=${i.id} revision=${i.revision} inspectors=${i.inspectors}
+      template=${state.templates.find((x) => x.id === i.template_id)} recordName=${`${t('recordTitle')}-${i.site_name}`} />
     <${Section} id="h-inspection-hazards" title=${t('inspectionHazards')}>
       ${i.hazards.length ? html`<ul class="list" data-testid="inspection-hazards">${i.hazards.map((h, n) => {
         const known = state.hazards.find((x) => x.id === h.hazard_id);
@@ -69,8 +71,6 @@ export function TakenPart({ inspection: i }) {
           <span class="row-title">${t('hazardN', { n: n + 1 })}</span></a></li>`;
       })}</ul>` : html`<p class="muted">${t('noInspectionHazards')}</p>`}
     <//>
-    <${RevisionHistory} id=${i.id} revision=${i.revision} inspectors=${i.inspectors}
-      template=${state.templates.find((x) => x.id === i.template_id)} recordName=${`${t('recordTitle')}-${i.site_name}`} />
     <${InspectionRecord} id=${i.id} siteName=${i.site_name} finishedAt=${i.finished_at} revision=${i.revision} />
   </main>`;
 }

@@ -148,6 +148,8 @@ function Submitted({ inspection }) {
         ${s.critical_failed ? ` · ${t('criticalFailed')}` : ''}</li>`)}</ul>`}
     </section>
     ${server && html`<${CorrectionAction} inspectionId=${inspection.id} view=${server} />`}
+    ${server && html`<${RevisionHistory} id=${inspection.id} revision=${server.revision} inspectors=${server.inspectors}
+      template=${template} recordName=${`${t('recordTitle')}-${inspection.siteName}`} />`}
     <${Section} id="h-inspection-hazards" title=${t('inspectionHazards')}>
       ${server ? (server.hazards.length ? html`<ul class="list" data-testid="inspection-hazards">${server.hazards.map((h) => {
         const known = state.hazards.find((x) => x.id === h.hazard_id); // once the feed has brought it: its state
@@ -159,8 +161,6 @@ function Submitted({ inspection }) {
     <//>
     ${failing.length > 0 && html`<${Section} id="h-failed" title=${t('failedItems', { n: failing.length })}>
       <ul class="plain">${failing.map((i) => html`<li key=${i.key}>${i.text}</li>`)}</ul><//>`}
-    ${server && html`<${RevisionHistory} id=${inspection.id} revision=${server.revision} inspectors=${server.inspectors}
-      template=${template} recordName=${`${t('recordTitle')}-${inspection.siteName}`} />`}
     ${server && html`<${InspectionRecord} id=${inspection.id} siteName=${inspection.siteName} finishedAt=${inspection.finishedAt}
       revision=${server.revision} />`}
   </main>`;
