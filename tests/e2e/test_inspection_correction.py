@@ -116,6 +116,7 @@ def test_a_patrol_corrected_offline_arrives_once_as_its_second_revision_and_the_
     expect(page.get_by_role("heading", level=1)).to_have_text(f"更正：{CHECKLIST}")
     expect(lane.get_by_role("button", name="合格", exact=True)).to_have_attribute("aria-pressed", "true")
     page.get_by_label("更正原因（必填）").fill(REASON)
+    page.screenshot(path=tmp_path / "correcting-360.png", full_page=True)
     page.get_by_role("button", name="提交更正").click()
 
     # Waiting: said so, with the phone's provisional score; the server still has the first revision only.
@@ -163,7 +164,7 @@ def test_a_patrol_corrected_offline_arrives_once_as_its_second_revision_and_the_
 
 
 def test_a_correction_of_a_revision_corrected_since_is_explained_and_begun_again_on_the_latest(
-    page, sign_in, tag_video, compound, photo, api_as
+    page, sign_in, tag_video, compound, photo, api_as, tmp_path
 ):
     page.set_viewport_size({"width": 360, "height": 640})
     page.context.set_geolocation({"latitude": compound["latitude"], "longitude": compound["longitude"], "accuracy": 10})
@@ -191,9 +192,11 @@ def test_a_correction_of_a_revision_corrected_since_is_explained_and_begun_again
 
     page.context.set_offline(False)
     refused = page.get_by_test_id("correction-refused")
-    expect(refused).to_contain_text("其他检查人员已更正了这次检查（现为第 2 版），您的更正没有提交", timeout=30_000)
+    expect(refused).to_contain_text("这次检查已在别处被更正（现为第 2 版），您的更正没有提交", timeout=30_000)
     for word in ("412", "precondition", "based_on"):
         expect(refused).not_to_contain_text(word)
+    assert page.evaluate(SMALL_TARGETS) == []
+    page.screenshot(path=tmp_path / "refused-360.png", full_page=True)
     refused.get_by_role("button", name="载入最新版本重新更正").click()
 
     # Begun again on revision 2, the reason kept: the fire lane as corrected elsewhere, the stairs to redo.

@@ -116,7 +116,7 @@ export function RevisionHistory({ id, revision, inspectors, template, recordName
   return html`<${Section} id="h-revisions" title=${t('revisionsTitle')}>
     ${read?.failed && html`<p class="muted">${t('revisionsOffline')}</p>`}
     ${read?.stale && html`<p class="muted small">${t('keptCopy', { time: formatTime(read.at) })}</p>`}
-    <ul class="plain revisions" data-testid="revisions">${rows.map((r) => html`<li key=${r.number} class="card"
+    <ul class="revisions" data-testid="revisions">${rows.map((r) => html`<li key=${r.number} class="card"
         data-testid=${r.number === revision ? 'current-revision' : `revision-${r.number}`}>
       <h3 class="card-title">${t('revisionLabel', { n: r.number })}${r.number === revision ? t('revisionCurrent') : ''}</h3>
       <p class="muted small">${[r.author, formatTime(r.at)].filter(Boolean).join(' · ')}</p>
