@@ -2,10 +2,12 @@
 a grid worker submits a patrol with a failed item, then, with no signal, corrects it to pass with a reason; the page
 reloads halfway and the correction is found as it was left; back online it arrives once, the page shows 第 2 版 with
 its reason and the server's new score, and the first revision is still on record. A correction based on a revision
-someone corrected since is refused in plain words, with the way on: the latest revision, to correct again."""
+someone corrected since is refused in plain words, with the way on: the latest revision, to correct again. A
+co-inspector corrects a colleague's patrol from their inspections (the feed's summary), online."""
 
 import io
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from PIL import Image
@@ -17,6 +19,7 @@ from tests.e2e.test_inspection_offline import CHECKLIST, SMALL_TARGETS, TEMPLATE
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 PASSING = ["stairs", "ebike", "cylinders", "hoses", "three-in-one", "billboards"]
+SHANGHAI = timezone(timedelta(hours=8))
 REASON = "复核：消防通道堆放物已当场清走，改为合格"
 # The correction kept on the phone for an inspection: its state and reason, or null.
 CORRECTION_KEPT = """(id) => new Promise((done) => {
@@ -211,3 +214,71 @@ def test_a_correction_of_a_revision_corrected_since_is_explained_and_begun_again
     reasons = [(r["number"], r["reason"]) for r in revisions]
     assert reasons == [(1, ""), (2, "通道已清理"), (3, "楼梯间不在本次巡查范围")]
     expect(page.get_by_test_id("outbox-status")).to_contain_text("全部已发送")  # the refused one is gone, not waiting
+
+
+def _passing(item) -> dict:
+    """An answer that passes `item` (as the inspection-templates API gives it), or N/A where nothing else does."""
+    kind = item["answer_type"]
+    if kind == "pass_fail_na":
+        value = "pass"
+    elif kind == "choice":
+        value = next(o["key"] for o in item["options"] if not o.get("fail"))
+    elif kind == "number":
+        value = item["min"] if item.get("min") is not None else item.get("max", 0)
+    elif kind == "text":
+        value = "无"
+    else:
+        value = "na"
+    return {"item": item["key"], "value": value}
+
+
+def test_a_co_inspector_corrects_a_colleagues_patrol_from_their_inspections(
+    api_as, compound, browser, browser_context_args, csp
+):
+    station = _ok(api_as("demo-station").get("/api/v1/me"))
+    published = {"kind": "patrol", "state": "published"}
+    found = _ok(api_as("demo-grid").get("/api/v1/inspection-templates", params=published))
+    summary = next(t for t in found if t["name"] == CHECKLIST)
+    template = _ok(api_as("demo-grid").get(f"/api/v1/inspection-templates/{summary['id']}"))
+    items = [item for section in template["sections"] for item in section["items"]]
+    inspection_id = str(uuid.uuid4())
+    finished = datetime.now(SHANGHAI).replace(second=0, microsecond=0) - timedelta(hours=3, minutes=7)
+    body = {
+        "id": inspection_id,
+        "template_id": template["id"],
+        "site_id": compound["id"],
+        "mode": "routine_patrol",
+        "started_at": (finished - timedelta(minutes=20)).isoformat(),
+        "finished_at": finished.isoformat(),
+        "co_inspector_ids": [station["id"]],
+        "answers": [_passing(item) for item in items],
+    }
+    first = _ok(api_as("demo-grid").post("/api/v1/inspections", data=body))
+
+    # The co-inspector's phone has it from the feed (a summary: no answers), and online gets 更正 on it.
+    context = csp.watch(browser.new_context(**{**browser_context_args, "viewport": {"width": 360, "height": 640}}))
+    phone = context.new_page()
+    live.sign_in(phone, "/", "demo-station")
+    live.wait_until_controlled(phone)
+    mine = phone.get_by_test_id("my-inspections").get_by_role("link").filter(has_text="协同检查人")
+    row = mine.filter(has_text=finished.strftime("%H:%M"))
+    expect(row.filter(has_text=CHECKLIST)).to_have_count(1, timeout=20_000)
+    row.first.click()
+    expect(phone.get_by_test_id("inspection-people")).to_contain_text(f"{station['name']} · 协同检查人")
+    phone.get_by_role("button", name="更正", exact=True).click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(f"更正：{CHECKLIST}")
+    stairs = phone.get_by_test_id("item-stairs")
+    expect(stairs.get_by_role("button", name="合格", exact=True)).to_have_attribute("aria-pressed", "true")
+    stairs.get_by_role("button", name="不适用", exact=True).click()
+    phone.get_by_label("更正原因（必填）").fill("楼梯间属相邻楼栋，不在本网格")
+    phone.get_by_role("button", name="提交更正").click()
+
+    current = phone.get_by_test_id("current-revision")
+    expect(current).to_contain_text("楼梯间属相邻楼栋，不在本网格", timeout=30_000)
+    expect(current).to_contain_text(station["name"])  # who corrected it
+    now = _ok(api_as("demo-grid").get(f"/api/v1/inspections/{inspection_id}"))
+    assert now["revision"] == 2 and now["max_points"] < first["max_points"]  # an item not applicable counts no more
+    expect(phone.get_by_test_id("inspection-score")).to_contain_text(_score(now))
+    expect(phone.get_by_test_id("inspection-revision")).to_have_text("已更正，当前为第 2 版")
+    expect(phone.get_by_test_id("revisions").get_by_test_id("revision-1")).to_contain_text(_score(first))
+    context.close()
