@@ -351,7 +351,10 @@ async function correctionBase(inspectionId) {
  */
 export async function startCorrection(inspectionId, { reason = '' } = {}) {
   const begun = state.corrections.find((c) => c.inspectionId === inspectionId);
-  if (begun) return begun;
+  if (begun?.status === 'draft') return begun;
+  // One marked queued whose item is no longer in the outbox was given up in 待发送 (or sent as the page read it).
+  if (begun && !state.items.some((i) => i.id === begun.id)) await withDB((db) => db.delete('corrections', begun.id));
+  else if (begun) return begun;
   const { view, template } = await correctionBase(inspectionId);
   const base = draftAnswers(template, view.answers);
   const draft = { id: uuid(), status: 'draft', userId: state.session?.user?.id ?? null, inspectionId, basedOn: view.revision,
@@ -379,9 +382,12 @@ export async function discardCorrection(id) {
 export async function submitCorrection(draft) {
   const ref = { inspectionId: draft.inspectionId, correctionId: draft.id, siteId: draft.siteId };
   for (const item of photoItems(correctionPhotos(draft), ref)) await outbox.enqueue(item);
+  // Marked queued before it is in the outbox: an outbox already sending may take it at once, and its answer then
+  // removes the correction from the phone (sent.js), which must not be written back after.
+  await saveCorrection({ ...draft, status: 'queued' });
   await outbox.enqueue({ id: draft.id, kind: 'correction', method: 'POST',
     url: `${API}/inspections/${draft.inspectionId}/corrections`, json: correctionBody(draft), label: draft.template.name, ref });
-  await saveCorrection({ ...draft, status: 'queued' });
+  await reload();
   afterEnqueue();
 }
 

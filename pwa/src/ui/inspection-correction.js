@@ -75,14 +75,15 @@ function Refused({ correction, error }) {
  */
 export function CorrectionAction({ inspectionId, view }) {
   const correction = correctionOf(inspectionId);
-  if (!correction) {
+  const item = correction && state.items.find((i) => i.id === correction.id);
+  // Queued but no longer in the outbox: sent (its answer is on the way to the page) or given up in 待发送.
+  if (!correction || (correction.status === 'queued' && !item)) {
     return correctable(state.session?.user?.id, view) ? html`<${StartButton} inspectionId=${inspectionId} />` : null;
   }
   if (correction.status === 'draft') {
     return html`<p class="notice" data-testid="correction-status">${t('correctionDraft')}
       <a class="button primary wide" href=${`#/correct/${inspectionId}`}>${t('resumeCorrection')}</a></p>`;
   }
-  const item = state.items.find((i) => i.id === correction.id);
   if (item?.status === 'attention') return html`<${Refused} correction=${correction} error=${item.error} />`;
   return html`<div class="notice" role="status" data-testid="correction-status">
     <p>${t('correctionQueued', { n: correction.basedOn + 1 })}</p>
