@@ -233,7 +233,7 @@ def _passing(item) -> dict:
 
 
 def test_a_co_inspector_corrects_a_colleagues_patrol_from_their_inspections(
-    api_as, compound, browser, browser_context_args, csp
+    api_as, compound, browser, browser_context_args, csp, tmp_path
 ):
     station = _ok(api_as("demo-station").get("/api/v1/me"))
     published = {"kind": "patrol", "state": "published"}
@@ -281,4 +281,7 @@ def test_a_co_inspector_corrects_a_colleagues_patrol_from_their_inspections(
     expect(phone.get_by_test_id("inspection-score")).to_contain_text(_score(now))
     expect(phone.get_by_test_id("inspection-revision")).to_have_text("已更正，当前为第 2 版")
     expect(phone.get_by_test_id("revisions").get_by_test_id("revision-1")).to_contain_text(_score(first))
+    assert phone.evaluate(SMALL_TARGETS) == []
+    phone.set_viewport_size({"width": 1280, "height": 900})  # a station officer at a desk too
+    phone.screenshot(path=tmp_path / "co-inspector-1280.png", full_page=True)
     context.close()
