@@ -22,6 +22,7 @@ import { OfflineStatus } from './ui/offline-status.js';
 const AdminScreen = lazy(() => import('./ui/admin/index.js'), 'AdminScreen', { screen: true });
 const StartInspection = lazy(() => import('./ui/inspection.js'), 'StartInspection', { screen: true });
 const Inspection = lazy(() => import('./ui/inspection.js'), 'Inspection', { screen: true });
+const Correction = lazy(() => import('./ui/inspection-correction.js'), 'Correction', { screen: true });
 const Rankings = lazy(() => import('./ui/rankings.js'), 'Rankings', { screen: true });
 const Assessment = lazy(() => import('./ui/rankings.js'), 'Assessment', { screen: true });
 const Summonses = lazy(() => import('./ui/summonses.js'), 'Summonses', { screen: true });
@@ -38,6 +39,7 @@ function screen(route) {
     case 'report': return html`<${Report} key=${a + b} siteId=${a} code=${b} />`;
     case 'inspect': return html`<${StartInspection} key=${a} siteId=${a} />`;
     case 'inspection': return html`<${Inspection} key=${a} id=${a} />`;
+    case 'correct': return html`<${Correction} key=${a} inspectionId=${a} />`;
     case 'hazard': return html`<${Hazard} key=${a} id=${a} />`;
     case 'hazards': return html`<${Hazards} query=${route.query} />`;
     case 'mine': return html`<${Mine} />`;

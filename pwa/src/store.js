@@ -13,11 +13,12 @@ import { position } from './lib/geo.js';
 import { uuid } from './lib/ids.js';
 import { acknowledgementBody, answersBody, coInspectorRoles, draftPhotos, storable, teamBody } from './lib/checklist.js';
 import { colleagues } from './lib/kept.js';
+import { correctionBody, correctionPhotos, draftAnswers } from './lib/correction.js';
 import { currentLang } from './i18n/index.js';
 
 export const state = {
   ready: false, session: null, needLogin: false, online: navigator.onLine,
-  sites: [], hazards: [], notifications: [], items: [], templates: [], inspections: [], takenPart: [],
+  sites: [], hazards: [], notifications: [], items: [], templates: [], inspections: [], takenPart: [], corrections: [],
   outbox: { queued: 0, attention: 0, sent: 0, total: 0, records: { queued: 0, attention: 0, sent: 0, total: 0 } },
   categories: [], vocab: null, sync: null, syncing: false, syncError: null, checkins: {}, flash: null,
   update: null, persisted: null,
@@ -42,11 +43,12 @@ export const sync = createSync({ fetchJSON: get });
 /** Re-read everything the screens show from IndexedDB. */
 export async function reload() {
   const [sites, cached, notifications, items, status, syncState, categories, vocab, checkins, templates, inspections,
-    takenPart] = await withDB(async (db) => [
+    takenPart, corrections] = await withDB(async (db) => [
     await db.getAll('sites'), await db.getAll('hazards'), await db.getAll('notifications'),
     await db.getAllFromIndex('outbox', 'seq'), await outbox.status(), await db.get('meta', 'sync'),
     await db.get('meta', 'categories'), await db.get('meta', 'vocabularies'), await db.get('meta', 'checkins'),
     await db.getAll('templates'), await db.getAll('inspections'), await db.getAll('takenPart'),
+    await db.getAll('corrections'),
   ]);
   const me = state.session?.user?.id;
   const mine = items.filter((i) => !i.userId || i.userId === me);
@@ -57,6 +59,7 @@ export async function reload() {
     checkins: checkins ?? {}, templates, inspections: inspections.filter((i) => !i.userId || i.userId === me)
       .sort((a, b) => b.startedAt.localeCompare(a.startedAt)),
     takenPart: takenPart.sort((a, b) => b.finished_at.localeCompare(a.finished_at)),
+    corrections: corrections.filter((c) => !c.userId || c.userId === me),
     needLogin: state.needLogin || status.paused === 'auth',
   });
 }
@@ -68,7 +71,7 @@ async function onSent(item, body, response) {
   await applySent(item, body, response);
   reload();
   // The hazards an inspection's failed items made: the feed brings them, with their state, to its page.
-  if (item.kind === 'inspection') syncNow();
+  if (item.kind === 'inspection' || item.kind === 'correction') syncNow();
 }
 
 outbox.subscribe(() => reload().catch(() => {}));
@@ -315,6 +318,86 @@ export async function refreshInspection(id) {
   const kept = await withDB((db) => db.get('inspections', id));
   if (kept) await saveInspection({ ...kept, status: 'sent', server: data });
   return data;
+}
+
+// ---- corrections (更正) of submitted inspections ----
+
+/**
+ * The inspection as the server has it, with the checklist version it used, to correct: read again when online
+ * (a correction must be based on the current revision), else the copies kept here. Throws {code: 'offline'} when
+ * the phone has not got its answers (a colleague's, from the feed: a summary only).
+ */
+async function correctionBase(inspectionId) {
+  const own = await withDB((db) => db.get('inspections', inspectionId));
+  let view = own?.server?.answers ? own.server : null;
+  if (navigator.onLine) {
+    try {
+      view = await get(`inspections/${inspectionId}`);
+      if (own) await withDB((db) => db.put('inspections', { ...own, status: 'sent', server: view }));
+    } catch (error) {
+      if (error.status !== 0) throw error;
+    }
+  }
+  if (!view) throw Object.assign(new Error('offline'), { code: 'offline' });
+  let template = own?.templateId === view.template_id ? own.template : await withDB((db) => db.get('templates', view.template_id));
+  if (!template && navigator.onLine) template = await get(`inspection-templates/${view.template_id}`).catch(() => null);
+  if (!template) throw Object.assign(new Error('offline'), { code: 'offline' });
+  return { view, template };
+}
+
+/**
+ * Begin correcting an inspection (or find the correction begun): a draft of the current revision's answers, kept
+ * at once under its own id (the one the server gets), the revision it corrects, and the reason to come.
+ */
+export async function startCorrection(inspectionId, { reason = '' } = {}) {
+  const begun = state.corrections.find((c) => c.inspectionId === inspectionId);
+  if (begun?.status === 'draft') return begun;
+  // One marked queued whose item is no longer in the outbox was given up in 待发送 (or sent as the page read it).
+  if (begun && !state.items.some((i) => i.id === begun.id)) await withDB((db) => db.delete('corrections', begun.id));
+  else if (begun) return begun;
+  const { view, template } = await correctionBase(inspectionId);
+  const base = draftAnswers(template, view.answers);
+  const draft = { id: uuid(), status: 'draft', userId: state.session?.user?.id ?? null, inspectionId, basedOn: view.revision,
+    templateId: template.id, template, siteId: view.site_id, siteName: view.site_name, startedAt: localIso(), base,
+    answers: base, reason };
+  await saveCorrection(draft);
+  return draft;
+}
+
+/** Keep a correction's draft on every change, as a checklist's is. */
+export async function saveCorrection(draft) {
+  await withDB((db) => db.put('corrections', storable(draft)));
+  await reload();
+}
+
+/** Give up a correction not sent (a draft, or one the server refused): nothing of it stays on the phone. */
+export async function discardCorrection(id) {
+  const queued = state.items.filter((i) => i.id === id || (i.kind === 'photo' && i.ref?.correctionId === id));
+  for (const item of queued) await outbox.discard(item.id);
+  await withDB((db) => db.delete('corrections', id));
+  await reload();
+}
+
+/** Send a correction: the photos taken for it queued first, then the correction citing them (its id: the draft's). */
+export async function submitCorrection(draft) {
+  const ref = { inspectionId: draft.inspectionId, correctionId: draft.id, siteId: draft.siteId };
+  for (const item of photoItems(correctionPhotos(draft), ref)) await outbox.enqueue(item);
+  // Marked queued before it is in the outbox: an outbox already sending may take it at once, and its answer then
+  // removes the correction from the phone (sent.js), which must not be written back after.
+  await saveCorrection({ ...draft, status: 'queued' });
+  await outbox.enqueue({ id: draft.id, kind: 'correction', method: 'POST',
+    url: `${API}/inspections/${draft.inspectionId}/corrections`, json: correctionBody(draft), label: draft.template.name, ref });
+  await reload();
+  afterEnqueue();
+}
+
+/**
+ * Someone corrected the inspection since the phone read it (412): this correction is dropped and a new one begun
+ * on the latest revision, keeping the reason written, for the user to redo the changes.
+ */
+export async function redoCorrection(stale) {
+  await discardCorrection(stale.id);
+  return startCorrection(stale.inspectionId, { reason: stale.reason });
 }
 
 /** After a 412 or a stale view: fetch the hazard as it is now. */

@@ -2,7 +2,7 @@
 import { openDB } from 'idb';
 
 export const DB_NAME = 'safegrid';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 // Each version may only ADD stores or indexes (never delete or rename one): an app update must
 // find the outbox of the version before it intact, however many versions it skipped.
@@ -23,6 +23,11 @@ function upgrade(db, oldVersion) {
   if (oldVersion < 3) {
     // The inspections the user took part in (lead, co-inspector, expert), from the feed: one summary each (我的检查).
     db.createObjectStore('takenPart', { keyPath: 'id' });
+  }
+  if (oldVersion < 4) {
+    // Corrections (更正) of submitted inspections begun on this phone, by the correction's own id: a draft, then
+    // queued until the server has the new revision.
+    db.createObjectStore('corrections', { keyPath: 'id' });
   }
 }
 

@@ -1,14 +1,14 @@
 /**
  * Lists read online and kept for offline use (IndexedDB meta, cleared at sign-out): the colleagues a form offers
  * to pick (a second signing officer, an expert to invite, an inspection's co-inspectors), and the hazards a role's home lists by a filter the sync
- * feed does not carry (the orders one signed, the hazards one is invited to), and the rankings (考核排名) read. Offline,
+ * feed does not carry (the orders one signed, the hazards one is invited to), the rankings (考核排名) and an inspection's revisions read. Offline,
  * the copy last read.
  */
 import { get } from './api.js';
 import { meta, withDB } from './db.js';
 
 /** The keys in meta these lists live under (store.js clears them at sign-out). */
-export const KEPT_KEYS = ['colleagues', 'hazardLists', 'rankings'];
+export const KEPT_KEYS = ['colleagues', 'hazardLists', 'rankings', 'inspectionRevisions'];
 
 /** `read()` now, kept under key/name; failing that (offline), the copy kept: {value, at, stale}. */
 async function kept(key, name, read) {
@@ -46,3 +46,6 @@ export const rankingRead = (name, read) => kept('rankings', name, read);
 
 /** The copy of a rankings read kept under `name`, without asking: {value, at}, or undefined. */
 export const rankingKept = async (name) => ((await meta.get('rankings')) || {})[name];
+
+/** An inspection's revisions (版本记录: the submission, then each correction with its reason and score). */
+export const inspectionRevisions = (id) => kept('inspectionRevisions', id, () => get(`inspections/${id}/revisions`));

@@ -6,6 +6,7 @@
 import { call } from './api.js';
 import { meta, withDB } from './db.js';
 import { bareEtag } from './sync.js';
+import { updatedSummary } from './correction.js';
 
 async function putHazard(data, etag) {
   await withDB((db) => db.put('hazards', { id: data.id, etag, data }));
@@ -25,6 +26,23 @@ export async function recordCheckin(key, patch) {
   await meta.set('checkins', all);
 }
 
+/**
+ * A correction the server took (201, or 200 for one it made already): its answer, the inspection at its new
+ * revision, replaces the phone's copies (an inspection submitted here, the feed's summary) and the correction
+ * leaves the phone.
+ */
+async function keepCorrected(item, body) {
+  await withDB(async (db) => {
+    const tx = db.transaction(['inspections', 'takenPart', 'corrections'], 'readwrite');
+    const own = await tx.objectStore('inspections').get(body.id);
+    if (own && (own.server?.revision ?? 0) <= body.revision) await tx.objectStore('inspections').put({ ...own, server: body });
+    const summary = await tx.objectStore('takenPart').get(body.id);
+    if (summary && (summary.revision ?? 0) <= body.revision) await tx.objectStore('takenPart').put(updatedSummary(summary, body));
+    await tx.objectStore('corrections').delete(item.id);
+    await tx.done;
+  });
+}
+
 /** The outbox's onSent: (item, body, response) after a 2xx. */
 export async function applySent(item, body, response) {
   if (item.kind === 'hazard' && body?.id) {
@@ -40,6 +58,8 @@ export async function applySent(item, body, response) {
       const kept = await db.get('inspections', item.id);
       if (kept) await db.put('inspections', { ...kept, status: 'sent', server: body });
     });
+  } else if (item.kind === 'correction' && body?.id) {
+    await keepCorrected(item, body);
   } else if (item.kind === 'checkin') {
     await recordCheckin(item.ref.key, { status: 'sent', flags: body?.flags ?? [] });
   }

@@ -75,8 +75,12 @@ export function Documents({ id }) {
   return html`<ul class="docs">${documents.map((d) => html`<li key=${d.id}><${DocumentLink} hazardId=${id} document=${d} /></li>`)}</ul>`;
 }
 
-/** The inspection record (检查记录) as a PDF, fetched with the token and handed to the phone's viewer. */
-export function RecordLink({ id, name }) {
+/**
+ * The inspection record (检查记录) as a PDF, fetched with the token and handed to the phone's viewer: the current
+ * revision's, or `revision`'s (an earlier one, after a correction).
+ */
+export function RecordLink({ id, name, revision = null, label = null }) {
+  const path = `inspections/${id}/record.pdf${revision ? `?revision=${revision}` : ''}`;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
   async function open(event) {
@@ -85,15 +89,15 @@ export function RecordLink({ id, name }) {
     setBusy(true);
     setError(null);
     try {
-      saveFile(await fetchBlob(`inspections/${id}/record.pdf`), `${name}.pdf`);
+      saveFile(await fetchBlob(path), `${name}.pdf`);
     } catch (e) {
       setError(t('openFailed', { msg: e.message }));
     } finally {
       setBusy(false);
     }
   }
-  return html`<ul class="docs"><li><a class="doc" href=${`${API}/inspections/${id}/record.pdf`} type="application/pdf"
-      onClick=${open} aria-busy=${busy} data-testid="record-link">
-    <span class="doc-name">${t('inspectionRecord')}</span> ${busy && html`<span>${t('opening')}</span>`}</a></li></ul>
+  return html`<ul class="docs"><li><a class="doc" href=${`${API}/${path}`} type="application/pdf"
+      onClick=${open} aria-busy=${busy} data-testid=${revision ? `record-link-${revision}` : 'record-link'}>
+    <span class="doc-name">${label || t('inspectionRecord')}</span> ${busy && html`<span>${t('opening')}</span>`}</a></li></ul>
     ${error && html`<p role="alert" class="error">${error}</p>`}`;
 }

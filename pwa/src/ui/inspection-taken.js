@@ -12,6 +12,7 @@ import { RecordLink } from './documents.js';
 import { HazardRow, Section } from './parts.js';
 import { modeName, ScoreText } from './inspection-parts.js';
 import { asName } from './inspection-people.js';
+import { CorrectionAction, RevisionHistory } from './inspection-correction.js';
 
 /** A signature kept on the phone (its PNG's bytes), shown as it will be sent. */
 function DrawnSignature({ photo }) {
@@ -38,10 +39,12 @@ export function People({ inspectors, team = [], acknowledgement, acknowledgedBy 
 }
 
 /** 检查记录 (PDF), read online with the token, named by its site and month as the assessment's is. */
-export function InspectionRecord({ id, siteName, finishedAt }) {
+export function InspectionRecord({ id, siteName, finishedAt, revision = 1 }) {
   if (!state.online) return null;
+  const name = `${t('recordTitle')}-${siteName}-${monthOf(finishedAt)}${revision > 1 ? `-${t('revisionLabel', { n: revision })}` : ''}`;
   return html`<${Section} id="h-record" title=${t('recordTitle')}>
-    <${RecordLink} id=${id} name=${`${t('recordTitle')}-${siteName}-${monthOf(finishedAt)}`} /><//>`;
+    <${RecordLink} id=${id} name=${name}
+      label=${revision > 1 ? `${t('inspectionRecord')} · ${t('revisionLabel', { n: revision })}` : null} /><//>`;
 }
 
 /** An inspection from the feed (the user was its lead, co-inspector or expert): what it found, offline. */
@@ -55,8 +58,11 @@ export function TakenPart({ inspection: i }) {
     <section aria-labelledby="h-score" class="card" data-testid="inspection-score">
       <h2 id="h-score">${t('serverScore')}</h2>
       <p class="score"><${ScoreText} score=${score} /></p>
-      ${i.revision > 1 && html`<p class="muted small">${t('revisionN', { n: i.revision })}</p>`}
+      ${i.revision > 1 && html`<p class="small" data-testid="inspection-revision">${t('revisionN', { n: i.revision })}</p>`}
     </section>
+    <${CorrectionAction} inspectionId=${i.id} view=${i} />
+    <${RevisionHistory} id=${i.id} revision=${i.revision} inspectors=${i.inspectors}
+      template=${state.templates.find((x) => x.id === i.template_id)} recordName=${`${t('recordTitle')}-${i.site_name}`} />
     <${Section} id="h-inspection-hazards" title=${t('inspectionHazards')}>
       ${i.hazards.length ? html`<ul class="list" data-testid="inspection-hazards">${i.hazards.map((h, n) => {
         const known = state.hazards.find((x) => x.id === h.hazard_id);
@@ -65,6 +71,6 @@ export function TakenPart({ inspection: i }) {
           <span class="row-title">${t('hazardN', { n: n + 1 })}</span></a></li>`;
       })}</ul>` : html`<p class="muted">${t('noInspectionHazards')}</p>`}
     <//>
-    <${InspectionRecord} id=${i.id} siteName=${i.site_name} finishedAt=${i.finished_at} />
+    <${InspectionRecord} id=${i.id} siteName=${i.site_name} finishedAt=${i.finished_at} revision=${i.revision} />
   </main>`;
 }

@@ -5,26 +5,18 @@
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatTime, t } from '../i18n/index.js';
-import { acknowledgementProblem, isAnswered, itemsOf, missing, outcome, previewScore, problems, progress, raisesHazard,
-  serverScore, startable } from '../lib/checklist.js';
+import { acknowledgementProblem, itemsOf, outcome, previewScore, problems, raisesHazard, serverScore, startable }
+  from '../lib/checklist.js';
+import { draftAnswers } from '../lib/correction.js';
 import { navigate } from '../router.js';
 import { discardInspection, refreshInspection, saveInspection, startInspection, state, submitInspection } from '../store.js';
 import { HazardRow, Section } from './parts.js';
-import { PhotoPicker } from './photo-picker.js';
 import { ChecklistBar } from './checklist-bar.js';
-import { draftsOf, kindName, modeName, outcomeName, ScoreText, term } from './inspection-parts.js';
+import { ChecklistItems } from './checklist-items.js';
+import { draftsOf, kindName, modeName, ScoreText } from './inspection-parts.js';
+import { CorrectionAction, RevisionHistory } from './inspection-correction.js';
 import { AcknowledgementSection, TeamSection } from './inspection-people.js';
 import { InspectionRecord, People, TakenPart } from './inspection-taken.js';
-
-// Photos' object URLs by photo id: a draft read back from IndexedDB keeps the bytes, not the URLs.
-const previews = new Map();
-function withPreviews(photos = []) {
-  return photos.map((p) => {
-    if (p.previewUrl) { previews.set(p.id, p.previewUrl); return p; }
-    if (!previews.has(p.id)) previews.set(p.id, URL.createObjectURL(new Blob([p.bytes], { type: p.type })));
-    return { ...p, previewUrl: previews.get(p.id) };
-  });
-}
 
 // ---- 开始检查 ----
 
@@ -66,92 +58,6 @@ export function StartInspection({ siteId }) {
 
 // ---- running a checklist ----
 
-function Choice({ label, pressed, onClick, tone = '' }) {
-  return html`<button type="button" class=${`answer ${tone}${pressed ? ' on' : ''}`} aria-pressed=${pressed ? 'true' : 'false'}
-    onClick=${onClick}>${label}</button>`;
-}
-
-function NumberAnswer({ item, answer, set }) {
-  const id = `num-${item.key}`;
-  const [text, setText] = useState(answer?.value === 'na' || answer?.value == null ? '' : String(answer.value));
-  const range = [item.min != null && `≥ ${item.min}`, item.max != null && `≤ ${item.max}`].filter(Boolean).join('，');
-  const onInput = (e) => {
-    const raw = e.currentTarget.value;
-    setText(raw);
-    const n = raw.trim() === '' ? null : Number(raw);
-    set({ value: Number.isFinite(n) ? n : null });
-  };
-  return html`<label for=${id}>${t('reading')}${item.unit ? `（${item.unit}）` : ''}</label>
-    <input id=${id} type="number" inputmode="decimal" step="any" value=${text} onInput=${onInput}
-      aria-describedby=${range ? `${id}-range` : undefined} />
-    ${range && html`<p id=${`${id}-range`} class="hint">${t('passingRange', { range, unit: item.unit || '' })}</p>`}`;
-}
-
-function AnswerControls({ item, answer, set }) {
-  const value = answer?.value;
-  const na = item.na_allowed !== false && item.answer_type !== 'text' && item.answer_type !== 'photo';
-  const naButton = na && html`<${Choice} label=${outcomeName('na')} pressed=${value === 'na'} onClick=${() => set({ value: 'na' })} />`;
-  if (item.answer_type === 'pass_fail_na') {
-    return html`<div class="answers" role="group" aria-label=${t('answer')}>
-      <${Choice} label=${outcomeName('pass')} tone="ok" pressed=${value === 'pass'} onClick=${() => set({ value: 'pass' })} />
-      <${Choice} label=${outcomeName('fail')} tone="bad" pressed=${value === 'fail'} onClick=${() => set({ value: 'fail' })} />
-      ${naButton}</div>`;
-  }
-  if (item.answer_type === 'choice') {
-    return html`<div class="answers column" role="group" aria-label=${t('answer')}>
-      ${item.options.map((o) => html`<${Choice} key=${o.key} label=${o.label} tone=${o.fail ? 'bad' : 'ok'}
-        pressed=${value === o.key} onClick=${() => set({ value: o.key })} />`)}${naButton}</div>`;
-  }
-  if (item.answer_type === 'number') {
-    return html`<${NumberAnswer} item=${item} answer=${answer} set=${set} />
-      ${na && html`<div class="answers">${naButton}</div>`}
-      ${isAnswered(item, answer) && value !== 'na' && html`<p class="small">${outcomeName(outcome(item, answer))}</p>`}`;
-  }
-  if (item.answer_type === 'text') {
-    const id = `text-${item.key}`;
-    return html`<label for=${id} class="visually-hidden">${item.text}</label>
-      <textarea id=${id} rows="2" maxlength="2000" value=${value ?? ''} onInput=${(e) => set({ value: e.currentTarget.value })}></textarea>`;
-  }
-  return html`<${PhotoPicker} id=${`photo-${item.key}`} label=${t('takePhoto')} photos=${withPreviews(answer?.photos)}
-    setPhotos=${(photos) => set({ photos })} />`;
-}
-
-/** What a failing answer asks for: the photo and the note its item requires, and whether it reports a hazard. */
-function FailDetails({ item, answer, set, show }) {
-  const needs = item.fail_requires || [];
-  const lacks = missing(item, answer);
-  const noteId = `note-${item.key}`;
-  const hazardId = `hazard-${item.key}`;
-  return html`<div class="fail-details stack">
-    <${PhotoPicker} id=${`photo-${item.key}`} label=${needs.includes('photo') ? t('takePhotoRequired') : t('takePhoto')}
-      photos=${withPreviews(answer.photos)} setPhotos=${(photos) => set({ photos })} />
-    <label for=${noteId}>${needs.includes('note') ? t('noteRequired') : t('noteOptional')}</label>
-    <textarea id=${noteId} rows="2" maxlength="2000" value=${answer.note ?? ''}
-      onInput=${(e) => set({ note: e.currentTarget.value })}></textarea>
-    ${item.hazard && html`<div class="check"><input id=${hazardId} type="checkbox" checked=${raisesHazard(item, answer)}
-      onChange=${(e) => set({ raise_hazard: e.currentTarget.checked })} /><label for=${hazardId}>${t('raiseHazard')}</label></div>`}
-    ${lacks.length > 0 && html`<p class=${show ? 'error' : 'hint'} role=${show ? 'alert' : undefined}>
-      ${t('stillNeeds', { what: lacks.map((n) => term('fail_requirements', n, n)).join('、') })}</p>`}
-  </div>`;
-}
-
-function Item({ item, n, answer, set, problem, show }) {
-  const headId = `item-${item.key}`;
-  const failing = outcome(item, answer) === 'fail';
-  return html`<article class=${`check-item${show && problem ? ' problem' : ''}`} role="group" aria-labelledby=${headId}
-      data-testid=${`item-${item.key}`}>
-    <h3 id=${headId} class="item-text">${n}. ${item.text}${item.required === false ? ` ${t('optional')}` : ''}</h3>
-    ${item.critical && html`<span class="badge flag">${t('criticalItem')}</span>`}
-    ${(item.method || item.basis) && html`<details class="small"><summary>${t('howToCheck')}</summary>
-      ${item.method && html`<p>${item.method}</p>`}${item.basis && html`<p class="muted">${t('basis')}：${item.basis}</p>`}</details>`}
-    <${AnswerControls} item=${item} answer=${answer} set=${set} />
-    ${failing && html`<${FailDetails} item=${item} answer=${answer} set=${set} show=${show} />`}
-    ${outcome(item, answer) === 'pass' && html`<${PhotoPicker} id=${`photo-${item.key}`}
-      label=${t('addPhoto')} size="small" photos=${withPreviews(answer.photos)} setPhotos=${(photos) => set({ photos })} />`}
-    ${show && problem?.[0] === 'unanswered' && html`<p class="error" role="alert">${t('notAnswered')}</p>`}
-  </article>`;
-}
-
 function Runner({ initial }) {
   const [draft, setDraft] = useState(initial);
   const [show, setShow] = useState(false);
@@ -170,10 +76,8 @@ function Runner({ initial }) {
     keep({ ...d, answers: { ...d.answers, [key]: { ...d.answers[key], ...patch } } });
   };
   const update = (patch) => keep({ ...latest.current, ...patch }); // the people named, the acknowledgement
-  const p = progress(template, draft.answers);
   const found = problems(template, draft.answers);
   const score = previewScore(template, draft.answers);
-  let n = 0;
   async function submit() {
     const keys = Object.keys(found);
     if (keys.length || acknowledgementProblem(latest.current.acknowledgement)) {
@@ -200,12 +104,7 @@ function Runner({ initial }) {
     <p class="muted small">${draft.siteName} · ${modeName(draft.mode)} · ${t('startedAt', { time: formatTime(draft.startedAt) })}</p>
     <${ChecklistBar} template=${template} answers=${draft.answers} />
     <p class="small" data-testid="score-preview"><${ScoreText} score=${score} /></p>
-    ${template.sections.map((section, i) => html`<section key=${section.key} aria-labelledby=${`sec-${section.key}`}>
-      <h2 id=${`sec-${section.key}`} class="section-head"><span>${section.title}</span>
-        <span class="muted small">${p.sections[i].done}/${p.sections[i].total}</span></h2>
-      ${section.items.map((item) => html`<${Item} key=${item.key} item=${item} n=${++n} answer=${draft.answers[item.key]}
-        set=${set(item.key)} problem=${found[item.key]} show=${show} />`)}
-    </section>`)}
+    <${ChecklistItems} template=${template} answers=${draft.answers} set=${set} found=${found} show=${show} />
     <${TeamSection} team=${draft.team} update=${update} />
     <${AcknowledgementSection} acknowledgement=${draft.acknowledgement} update=${update} show=${show} />
     ${show && left > 0 && html`<p class="error" role="alert">${t('itemsLeft', { n: left })}</p>`}
@@ -223,8 +122,10 @@ function Submitted({ inspection }) {
     if (state.online && !item) refreshInspection(inspection.id).catch(() => {});
   }, [state.online, !!item]);
   const score = server ? serverScore(server) : previewScore(template, inspection.answers);
-  const failing = itemsOf(template).filter((i) => outcome(i, inspection.answers[i.key]) === 'fail');
-  const raising = failing.filter((i) => raisesHazard(i, inspection.answers[i.key]));
+  // The server's answers once it has them: after a correction, those of the current revision.
+  const answers = server?.answers ? draftAnswers(template, server.answers) : inspection.answers;
+  const failing = itemsOf(template).filter((i) => outcome(i, answers[i.key]) === 'fail');
+  const raising = failing.filter((i) => raisesHazard(i, answers[i.key]));
   let status = t('inspectionSent');
   if (item) status = item.status === 'attention' ? t('needsAttention') : t('inspectionQueued');
   return html`<main id="main">
@@ -240,11 +141,15 @@ function Submitted({ inspection }) {
       <h2 id="h-score">${server ? t('serverScore') : t('previewScore')}</h2>
       <p class="score"><${ScoreText} score=${score} /></p>
       ${!server && html`<p class="muted small">${t('provisionalHint')}</p>`}
+      ${server?.revision > 1 && html`<p class="small" data-testid="inspection-revision">${t('revisionN', { n: server.revision })}</p>`}
       ${server?.explanation?.length > 0 ? html`<h3 class="small">${t('howScored')}</h3>
         <ul class="plain" data-testid="explanation">${server.explanation.map((line, i) => html`<li key=${i}>${line}</li>`)}</ul>`
     : html`<ul class="plain">${score.sections.map((s) => html`<li key=${s.key}>${s.title}：${s.points}/${s.max}
         ${s.critical_failed ? ` · ${t('criticalFailed')}` : ''}</li>`)}</ul>`}
     </section>
+    ${server && html`<${CorrectionAction} inspectionId=${inspection.id} view=${server} />`}
+    ${server && html`<${RevisionHistory} id=${inspection.id} revision=${server.revision} inspectors=${server.inspectors}
+      template=${template} recordName=${`${t('recordTitle')}-${inspection.siteName}`} />`}
     <${Section} id="h-inspection-hazards" title=${t('inspectionHazards')}>
       ${server ? (server.hazards.length ? html`<ul class="list" data-testid="inspection-hazards">${server.hazards.map((h) => {
         const known = state.hazards.find((x) => x.id === h.hazard_id); // once the feed has brought it: its state
@@ -256,7 +161,8 @@ function Submitted({ inspection }) {
     <//>
     ${failing.length > 0 && html`<${Section} id="h-failed" title=${t('failedItems', { n: failing.length })}>
       <ul class="plain">${failing.map((i) => html`<li key=${i.key}>${i.text}</li>`)}</ul><//>`}
-    ${server && html`<${InspectionRecord} id=${inspection.id} siteName=${inspection.siteName} finishedAt=${inspection.finishedAt} />`}
+    ${server && html`<${InspectionRecord} id=${inspection.id} siteName=${inspection.siteName} finishedAt=${inspection.finishedAt}
+      revision=${server.revision} />`}
   </main>`;
 }
 

@@ -1,10 +1,14 @@
-/** The camera button: each photo is resized and stamped with time and place the moment it is taken. */
+/**
+ * The camera button: each photo is resized and stamped with time and place the moment it is taken. A photo already
+ * on the server (a corrected revision's) shows the server's copy.
+ */
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { preparePhoto } from '../lib/photo.js';
 import { position } from '../lib/geo.js';
 import { uuid } from '../lib/ids.js';
+import { Photo } from './parts.js';
 
 export function PhotoPicker({ id, label, photos, setPhotos, size = 'big' }) {
   const [busy, setBusy] = useState(false);
@@ -44,7 +48,8 @@ export function PhotoPicker({ id, label, photos, setPhotos, size = 'big' }) {
     <label for=${id} class=${`button ${size}`}>${busy ? t('saving') : label}</label>
     ${error && html`<p role="alert" class="error">${error}</p>`}
     ${photos.length > 0 && html`<ul class="thumbs">${photos.map((p, i) => html`<li key=${p.id}>
-      <img class="thumb" src=${p.previewUrl} alt=${t('photoAlt', { n: i + 1 })} width="96" height="96" />
+      ${p.previewUrl ? html`<img class="thumb" src=${p.previewUrl} alt=${t('photoAlt', { n: i + 1 })} width="96" height="96" />`
+    : html`<${Photo} id=${p.id} n=${i + 1} />`}
       <button type="button" class="link" onClick=${() => remove(i)}>${t('removePhoto', { n: i + 1 })}</button>
     </li>`)}</ul>`}
   </div>`;
