@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from openpyxl import load_workbook
 
+from server.config import ConfigError, _weights
 from server.core.db import db
 from server.core.time import utcnow
 from server.hazards.models import Hazard
@@ -280,3 +281,14 @@ def test_the_xlsx_carries_the_same_figures(login_as, records):
     # an officer's sheet holds only their street
     mine = load_workbook(io.BytesIO(login_as("station_officer").get(f"/api/v1/scorecards.xlsx?period={PERIOD}").data))
     assert [r[1] for r in mine["考核汇总"].iter_rows(values_only=True) if isinstance(r[0], int)] == ["民族街道"]
+
+
+@pytest.mark.parametrize(
+    "value", ["[1]", '{"street": {"closure": -1}}', '{"street": {"closure_rate": 30}}', '{"x": {}}']
+)
+def test_a_weighting_the_scorecards_cannot_use_stops_the_start(value):
+    with pytest.raises(ConfigError):
+        _weights({"SCORECARD_WEIGHTS": value}, "SCORECARD_WEIGHTS")
+    assert _weights({"SCORECARD_WEIGHTS": '{"street": {"closure": 30}}'}, "SCORECARD_WEIGHTS") == {
+        "street": {"closure": 30}
+    }
