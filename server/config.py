@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from server.inspections.weights import DEMO_WEIGHTS
 from server.storage import split_storage_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout: migrations/, pwa/dist, instance/
@@ -58,8 +59,6 @@ def _weights(env, name) -> dict | None:
         for lines in weights.values()
     ):
         raise ConfigError(f'{name} must be like {{"street": {{"closure": 30}}}}: numbers ≥ 0 by level and line')
-    from server.inspections.scorecards import DEMO_WEIGHTS  # only when set: the lines it may weigh
-
     for level, lines in weights.items():
         unknown = sorted(set(lines) - set(DEMO_WEIGHTS.get(level, ()))) if level in DEMO_WEIGHTS else [level]
         if unknown:

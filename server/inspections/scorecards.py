@@ -32,6 +32,7 @@ from server.hazards import summary
 from server.hazards.models import Hazard
 from server.inspections import queries, rankings
 from server.inspections.models import Inspection, InspectionTemplate, Summons
+from server.inspections.weights import DEMO_WEIGHTS
 from server.notifications.models import Notification
 from server.people.models import RoleAssignment
 from server.sites.models import Site
@@ -79,27 +80,6 @@ LINES = {
              "本部门考核表期内的约谈提醒已阅的", "Its checklists' summonses of the period read in the inbox"),
     ),
 }  # fmt: skip
-
-# 演示 / demo weighting: points out of 100 for each level; a deduction line's "<key>.per_item" is what one item costs
-DEMO_WEIGHTS = {
-    "street": {
-        "closure": 25,
-        "acknowledged": 20,
-        "overdue": 15,
-        "overdue.per_item": 1,
-        "patrol_coverage": 20,
-        "patrol_presence": 10,
-        "summonses": 10,
-        "summonses.per_item": 5,
-    },
-    "department": {
-        "in_time": 35,
-        "overdue": 15,
-        "overdue.per_item": 1,
-        "assessments": 30,
-        "summons_follow_up": 20,
-    },
-}
 
 
 class Invalid(summary.Invalid):
