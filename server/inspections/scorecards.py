@@ -25,7 +25,7 @@ from sqlalchemy import and_, case, func, select, true
 
 from server.areas.models import Area, path_ids
 from server.core.db import db
-from server.core.i18n import SHANGHAI, tr
+from server.core.i18n import SHANGHAI, tr, wants_english
 from server.core.time import utcnow
 from server.enterprises.models import SECTORS
 from server.hazards import summary
@@ -117,13 +117,9 @@ class Period:
             "{y} period {n} ({a}–{b})",
             y=self.year,
             n=self.n,
-            a=first.month if _zh() else first.strftime("%b"),
-            b=last.month if _zh() else last.strftime("%b"),
+            a=first.strftime("%b") if wants_english() else first.month,
+            b=last.strftime("%b") if wants_english() else last.month,
         )
-
-
-def _zh() -> bool:
-    return tr("zh", "en") == "zh"
 
 
 def containing(moment: datetime) -> Period:
@@ -395,7 +391,7 @@ def department_figures(period: Period, now: datetime) -> dict[str, dict]:
 
 def department_name(sector: str) -> str:
     zh, en, department = SECTORS[sector]
-    return tr("{d}（{s}）", "{d} ({s})", d=department, s=zh if _zh() else en)
+    return tr("{d}（{s}）", "{d} ({s})", d=department, s=en if wants_english() else zh)
 
 
 # ---- who sees which cards --------------------------------------------------------------------------------

@@ -292,3 +292,10 @@ def test_a_weighting_the_scorecards_cannot_use_stops_the_start(value):
     assert _weights({"SCORECARD_WEIGHTS": '{"street": {"closure": 30}}'}, "SCORECARD_WEIGHTS") == {
         "street": {"closure": 30}
     }
+
+
+def test_the_cards_read_in_english_on_request(login_as):
+    got = login_as("supervisor").get(f"/api/v1/scorecards?period={PERIOD}", headers={"Accept-Language": "en"})
+    assert got.status_code == 200 and got.json["label"] == "2026 period 5 (Sep–Oct)"
+    closure = got.json["units"][0]["lines"][0]  # no hazard in the period here: 0/0
+    assert closure["name"] == "Hazard closure rate" and closure["explanation"].startswith("0/0: does not apply")
