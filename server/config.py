@@ -1,11 +1,13 @@
 """Configuration from the environment: the embedded default, or production with its secrets."""
 
+import json
 import os
 import re
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from server.inspections.weights import DEMO_WEIGHTS
 from server.storage import split_storage_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout: migrations/, pwa/dist, instance/
@@ -40,6 +42,28 @@ def _bool(env, name, default: bool) -> bool:
     if value not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
         raise ConfigError(f"{name} must be true or false, not {value!r}")
     return value in ("1", "true", "yes", "on")
+
+
+def _weights(env, name) -> dict | None:
+    """A JSON object of levels, each of line keys and numbers ≥ 0: the keys the scorecards' demo weighting has."""
+    value = (env.get(name) or "").strip()
+    if not value:
+        return None
+    try:
+        weights = json.loads(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a JSON object, not {value!r}") from None
+    if not isinstance(weights, dict) or not all(
+        isinstance(lines, dict)
+        and all(isinstance(w, int | float) and not isinstance(w, bool) and w >= 0 for w in lines.values())
+        for lines in weights.values()
+    ):
+        raise ConfigError(f'{name} must be like {{"street": {{"closure": 30}}}}: numbers ≥ 0 by level and line')
+    for level, lines in weights.items():
+        unknown = sorted(set(lines) - set(DEMO_WEIGHTS.get(level, ()))) if level in DEMO_WEIGHTS else [level]
+        if unknown:
+            raise ConfigError(f"{name}: unknown {', '.join(unknown)} (levels and lines: {DEMO_WEIGHTS})")
+    return weights
 
 
 def _instance_secret(instance_path: Path, name: str) -> str:
@@ -190,6 +214,8 @@ def load_config(instance_path: Path, env=None) -> dict:
         "HAZARD_REINSPECTION_DAYS": _int(env, "HAZARD_REINSPECTION_DAYS", 3),
         # the bottom group of a checklist's monthly ranking: the last this many units (twice in a row: 约谈)
         "RANKING_BOTTOM_N": _int(env, "RANKING_BOTTOM_N", 3),
+        # the two-monthly scorecards' weights, overriding the demo's (演示) by level and line (docs/inspections.md)
+        "SCORECARD_WEIGHTS": _weights(env, "SCORECARD_WEIGHTS"),
         # how often each process fires due clocks and hands over pending work (web processes, with Redis, a third
         # as often as the workers)
         "MAINTENANCE_SECONDS": _int(env, "MAINTENANCE_SECONDS", 10),

@@ -26,6 +26,7 @@ const Correction = lazy(() => import('./ui/inspection-correction.js'), 'Correcti
 const Rankings = lazy(() => import('./ui/rankings.js'), 'Rankings', { screen: true });
 const Assessment = lazy(() => import('./ui/rankings.js'), 'Assessment', { screen: true });
 const Summonses = lazy(() => import('./ui/summonses.js'), 'Summonses', { screen: true });
+const Scorecards = lazy(() => import('./ui/scorecards.js'), 'Scorecards', { screen: true });
 
 /** Who reads the month's rankings of the units (考核排名). */
 const RANKING_ROLES = ['department_officer', 'supervisor', 'admin'];
@@ -49,6 +50,7 @@ function screen(route) {
     case 'rankings': return html`<${Rankings} query=${route.query} />`;
     case 'assessment': return html`<${Assessment} key=${a} id=${a} />`;
     case 'summonses': return html`<${Summonses} />`;
+    case 'scorecards': return html`<${Scorecards} query=${route.query} />`;
     case 'admin': return html`<${AdminScreen} key=${route.params.join('/')} section=${a} id=${b} />`;
     default: return html`<${Home} />`;
   }

@@ -52,6 +52,8 @@ PERMISSIONS = {
     "templates.manage": frozenset({"admin", "department_officer"}),  # an officer: their own sector's templates
     # confirming a month's ranking, which puts its 约谈 on record: a department for its own sector's checklists
     "rankings.confirm": frozenset({"supervisor", "admin", "department_officer"}),
+    # the two-monthly scorecards (双月考核): the district's all; a station its own street's, a department its own
+    "scorecards.view": frozenset({"supervisor", "admin", "station_officer", "department_officer"}),
 }
 
 

@@ -1,5 +1,6 @@
 """The demo data's year of inspections (演示检查历史): every gas station, mall and market assessed monthly on its
-seeded checklist, every residential compound patrolled monthly by its grid worker, their failed items' hazards.
+seeded checklist, every site of the patrol checklist patrolled monthly by its grid worker (a few months missed, more
+in some streets than others), their failed items' hazards.
 
 So the rankings, the units' histories and the 约谈 flags have a year to show on first start: most units score 80-98,
 a few stay low all year (in the bottom group month after month, so flagged for 约谈), and each ended month is
@@ -45,7 +46,8 @@ from server.tags.models import SiteTag
 
 MONTHS = 12  # this month and the eleven before it
 MARK = "（演示）"
-PATROLLED = "residential_compound"  # the sites the grid workers' monthly patrol covers
+# 演示: each street misses this share of its monthly patrols (drawn per street), so its scorecard's coverage shows it
+PATROL_MISSES = (0.0, 0.15)
 # The share of failing items proposing a hazard that the inspector reports; the others were put right on the spot.
 REPORTED = {"assessment": 0.18, "patrol": 0.5}
 LOW_UNITS = 0.03  # the share of each checklist's units that stay low all year: one or two, within the bottom group
@@ -101,14 +103,15 @@ class Year:
     def plan(self) -> int:
         """Every unit's year of inspections, with their hazards planned: how many hazards they found."""
         found = len(self.p.hazards)
+        misses, miss_rate = random.Random("safegrid-demo/patrol-misses"), {}
         for template in self.templates:
-            if template.kind == "patrol":
-                sites = [p for p in self.places if p.type == PATROLLED]
-            else:
-                sites = [p for p in self.places if p.type in template.site_types]
-            units = self._units(template, sites)
+            units = self._units(template, [p for p in self.places if p.type in template.site_types])
             for month in self.months:
                 for unit in units:
+                    if template.kind == "patrol":
+                        rate = miss_rate.setdefault(unit.place.street_id, misses.uniform(*PATROL_MISSES))
+                        if misses.random() < rate:
+                            continue
                     self._inspect(template, unit, month)
         return len(self.p.hazards) - found
 

@@ -150,10 +150,21 @@ def ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def closure_rate(by_state: dict) -> float | None:
-    """Closed among the hazards that entered the loop: rejected reports and duplicates never did."""
+def closure_counts(by_state: dict) -> tuple[int, int]:
+    """(closed, entered the loop): rejected reports and duplicates never entered it."""
     entered = sum(by_state.values()) - by_state.get("rejected", 0) - by_state.get("merged", 0)
-    return ratio(by_state.get("closed", 0), entered)
+    return by_state.get("closed", 0), entered
+
+
+def closure_rate(by_state: dict) -> float | None:
+    """Closed among the hazards that entered the loop."""
+    return ratio(*closure_counts(by_state))
+
+
+def within_target(timings: list[Timing]) -> tuple[int, int]:
+    """(acknowledged within the 30-minute target, acknowledged) among these hazards' times."""
+    acknowledged = [t for t in timings if t.acknowledged_at is not None]
+    return sum(t.acknowledged_at <= t.ack_due_at for t in acknowledged), len(acknowledged)
 
 
 def block(counts: Counts, timings: list[Timing]) -> dict:
@@ -176,16 +187,14 @@ def block(counts: Counts, timings: list[Timing]) -> dict:
             [minutes(t.observed_at, t.acknowledged_at) for t in acknowledged]
         ),
         "median_minutes_to_close": median_minutes([minutes(t.received_at, t.closed_at) for t in closed]),
-        "acknowledged_within_target": ratio(
-            sum(t.acknowledged_at <= t.ack_due_at for t in acknowledged), len(acknowledged)
-        ),
+        "acknowledged_within_target": ratio(*within_target(timings)),
     }
 
 
 # ---- queries ---------------------------------------------------------------------------------------------
 
 
-def _count_by_street(filters: list) -> dict[int, Counts]:
+def count_by_street(filters: list) -> dict[int, Counts]:
     rows = db.session.execute(
         select(Hazard.street_id, Hazard.state, func.count()).where(*filters).group_by(Hazard.street_id, Hazard.state)
     )
@@ -203,7 +212,7 @@ def _late(at: datetime):
     )
 
 
-def _overdue_by_street(filters: list, at: datetime) -> dict[int, Counts]:
+def overdue_by_street(filters: list, at: datetime) -> dict[int, Counts]:
     """The hazards in scope overdue at `at`, whenever received, by street. A hazard not changed since `at`
     (updated_at) was then as its row is now, so SQL counts those; the few changed since, when `at` is
     past, are replayed from their events before `at`, which record every change of state."""
@@ -239,7 +248,7 @@ def _overdue_by_street(filters: list, at: datetime) -> dict[int, Counts]:
     return counts
 
 
-def _timings(filters: list) -> list[Timing]:
+def hazard_timings(filters: list) -> list[Timing]:
     rows = db.session.execute(
         select(
             Hazard.street_id,
@@ -299,10 +308,10 @@ def summarize(
     if level is not None:
         in_scope.append(Hazard.level == level)
     filters = [*in_scope, Hazard.received_at >= start, Hazard.received_at < end]
-    counts = _count_by_street(filters)
-    for street_id, late in _overdue_by_street(in_scope, overdue_at(end, now)).items():
+    counts = count_by_street(filters)
+    for street_id, late in overdue_by_street(in_scope, overdue_at(end, now)).items():
         counts.setdefault(street_id, Counts()).add(late)
-    timings = _timings(filters)
+    timings = hazard_timings(filters)
     total, timings_by_street = Counts(), defaultdict(list)
     for street_counts in counts.values():
         total.add(street_counts)

@@ -127,7 +127,7 @@ def month_ranking(template: InspectionTemplate, month: date, visible, *, bottom=
     ranks = ranked({k: v[0] for k, v in this.items()}, n_this)
     earlier = ranked({k: v[0] for k, v in before.items()}, n_before)
     units = []
-    for site in _units(template, set(this) | set(before), visible):
+    for site in assessed_units(template, set(this) | set(before), visible):
         rank, low = ranks.get(site.id, (None, False))
         previous_rank, previous_low = earlier.get(site.id, (None, False))
         mean, count = this.get(site.id, (None, 0))
@@ -158,7 +158,7 @@ def month_ranking(template: InspectionTemplate, month: date, visible, *, bottom=
     }
 
 
-def _units(template: InspectionTemplate, scored: set, visible):
+def assessed_units(template: InspectionTemplate, scored: set, visible):
     """The sites the checklist assesses (of its site types or its sectors) and any other it scored, seen by the
     caller, with their enterprise's name."""
     applies = []

@@ -23,7 +23,7 @@ from server.core.errors import error
 from server.core.i18n import tr
 from server.evidence import services as evidence
 from server.hazards.schemas import EventSchema
-from server.inspections import rankings, records, services, sheets, templates
+from server.inspections import rankings, records, scorecards, services, sheets, templates
 from server.inspections.models import Inspection, InspectionHazard, InspectionTemplate, Summons
 from server.inspections.refusals import Refused
 from server.inspections.schemas import (
@@ -37,6 +37,8 @@ from server.inspections.schemas import (
     RankingSchema,
     RecordQuerySchema,
     RevisionSchema,
+    ScorecardQuerySchema,
+    ScorecardsSchema,
     SheetFormSchema,
     SheetImportQuerySchema,
     SummonsQuerySchema,
@@ -418,3 +420,30 @@ class Summonses(ApiView):
 
 def _summons_scope():
     return Summons.scope_clause(grants("inspections.view"))
+
+
+# ---- the two-monthly scorecards (双月考核) ----------------------------------------------------------------------
+
+
+@blp.route("/scorecards")
+class Scorecards(ApiView):
+    @requires("scorecards.view")
+    @blp.etag
+    @blp.arguments(ScorecardQuerySchema, location="query")
+    @blp.response(200, ScorecardsSchema)
+    def get(self, query):
+        """双月考核 / The streets' or the departments' two-monthly scorecards: each line's raw numbers, weight and
+        points, every unit ranked (ties share a rank), those in your scope listed"""
+        return scorecards.scorecards(query["level"], query.get("period"), grants("scorecards.view"))
+
+
+@blp.route("/scorecards.xlsx")
+class ScorecardSheet(ApiView):
+    @requires("scorecards.view")
+    @blp.arguments(ScorecardQuerySchema, location="query")
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type=sheets.MIME)
+    def get(self, query):
+        """导出双月考核 / The same scorecards as an XLSX workbook: a summary, and each line with its raw numbers"""
+        cards = scorecards.scorecards(query["level"], query.get("period"), grants("scorecards.view"))
+        name = f"双月考核_{scorecards.LEVELS[cards['level']][0]}_{cards['period']}.xlsx"
+        return send_bytes(scorecards.workbook(cards), sheets.MIME, name, attachment=True)

@@ -443,3 +443,56 @@ class InspectionSummarySchema(OutputSchema):
     passed = fields.Boolean(allow_none=True)
     flags = fields.List(fields.String())
     hazards = fields.List(fields.Nested(LinkedHazardSchema))
+
+
+# ---- the two-monthly scorecards (双月考核) ----------------------------------------------------------------------
+
+
+class ScorecardQuerySchema(QuerySchema):
+    level = fields.String(load_default="street", validate=validate.OneOf(["street", "department"]))
+    period = fields.String(
+        validate=validate.Regexp(
+            r"^[0-9]{4}-B[1-6]$", error="应为 YYYY-Bn（n 为 1–6）/ give the period as YYYY-Bn, n 1-6"
+        ),
+        metadata={"description": "YYYY-Bn: B1 January–February … B6 November–December; default the last complete one"},
+    )
+
+
+class ScorecardLineSchema(OutputSchema):
+    key = fields.String()
+    name = fields.String()
+    rule = fields.String(metadata={"description": "what is counted"})
+    kind = fields.String(metadata={"description": "rate: weight × part / whole; deduction: weight − per_item × count"})
+    part = fields.Integer(allow_none=True)
+    whole = fields.Integer(allow_none=True)
+    value = fields.Float(allow_none=True, metadata={"description": "a rate's percentage"})
+    count = fields.Integer(allow_none=True)
+    per_item = fields.Float(allow_none=True)
+    weight = fields.Float()
+    applies = fields.Boolean(metadata={"description": "false: 0/0, left out of the points and the maximum"})
+    points = fields.Float(allow_none=True)
+    explanation = fields.String()
+
+
+class ScorecardSchema(OutputSchema):
+    area_id = fields.Integer(allow_none=True, metadata={"description": "a street's"})
+    sector = fields.String(allow_none=True, metadata={"description": "a department's (the sector its desk covers)"})
+    unit_name = fields.String()
+    rank = fields.Integer(allow_none=True, metadata={"description": "ties share a rank; null: nothing applied"})
+    score = fields.Float(allow_none=True, metadata={"description": "points / max_points × 100"})
+    points = fields.Float()
+    max_points = fields.Float(metadata={"description": "the weights of the lines that applied"})
+    lines = fields.List(fields.Nested(ScorecardLineSchema))
+
+
+class ScorecardsSchema(OutputSchema):
+    level = fields.String()
+    period = fields.String()
+    label = fields.String()
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+    complete = fields.Boolean(metadata={"description": "false: the period is in progress, its figures so far"})
+    demo_weighting = fields.Boolean(metadata={"description": "the demo's (演示) weighting, not SCORECARD_WEIGHTS"})
+    weights = fields.Dict(keys=fields.String(), values=fields.Float())
+    ranked = fields.Integer(metadata={"description": "how many units were ranked, in your view or not"})
+    units = fields.List(fields.Nested(ScorecardSchema))

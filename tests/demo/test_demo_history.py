@@ -61,7 +61,7 @@ def test_every_street_is_busy_this_month_and_this_year(app, client):
 
 def _overdue_replayed(at):
     total = summary.Counts()
-    for counts in summary._overdue_by_street([], at).values():
+    for counts in summary.overdue_by_street([], at).values():
         total.add(counts)
     return total.overdue_rectification, total.overdue_acknowledgement
 

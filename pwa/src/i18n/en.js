@@ -299,4 +299,14 @@ export default {
   currentRevision: 'Now revision {n} · reason: {reason}', reasonLine: 'Reason: {reason}',
   revisionsOffline: 'The revisions cannot be read offline, and none were kept on this phone.', revisionAnswers: 'Answers',
   revisionRecord: 'Record of revision {n} (PDF)',
+  // the two-monthly scorecards (双月考核, ui/scorecards.js)
+  scorecardsTitle: 'Two-monthly scorecards', scorecardsOpen: 'Two-monthly scorecards', scorecardsHint: 'The streets\' and departments\' scores and ranks every two months',
+  scorecardLevel: 'Scored', scorecardLevel_street: 'Streets', scorecardLevel_department: 'Departments', scorecardPeriod: 'Period',
+  periodLabel: '{year} period {n} ({first}–{last})', periodUnderWay: ' (under way)',
+  periodIncomplete: 'This period has not ended: the figures so far, which may still change.', scorecardsSummary: '{n} units ranked.',
+  demoWeighting: 'Demo weighting', scorecardScore: 'Score', scorecardPoints: 'Points', notRanked: 'No data',
+  linePoints: '{points} of {weight}', lineNotApplied: 'Does not apply', scorecardTotal: 'Total {points} of {max}: {score} out of 100',
+  scorecardsHow: 'Tap a unit to see each line\'s raw numbers, weight and points. A line that does not apply is left out of the maximum; equal scores share a rank.',
+  scorecardsExport: 'Export to Excel', scorecardsExportOffline: 'Exporting needs a connection.',
+  scorecardsNoUnits: 'No unit in your view.', scorecardsNone: 'Your roles have no scorecards.',
 };

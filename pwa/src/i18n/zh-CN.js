@@ -312,4 +312,14 @@ export default {
   currentRevision: '当前为第 {n} 版 · 更正原因：{reason}', reasonLine: '更正原因：{reason}',
   revisionsOffline: '离线时无法读取版本记录，且本机没有保存过。', revisionAnswers: '各项结果',
   revisionRecord: '第 {n} 版检查记录（PDF）',
+  // the two-monthly scorecards (双月考核, ui/scorecards.js)
+  scorecardsTitle: '双月考核', scorecardsOpen: '查看双月考核', scorecardsHint: '街道和行业部门每两个月的考核得分与排名',
+  scorecardLevel: '考核对象', scorecardLevel_street: '街道', scorecardLevel_department: '行业部门', scorecardPeriod: '考核期',
+  periodLabel: '{year}年第{n}期（{first}–{last}月）', periodUnderWay: '（进行中）',
+  periodIncomplete: '本期尚未结束，数据截至目前，期末前还会变化。', scorecardsSummary: '共 {n} 个单位参与排名。',
+  demoWeighting: '演示权重', scorecardScore: '得分', scorecardPoints: '得分/满分', notRanked: '无数据',
+  linePoints: '{points} / {weight} 分', lineNotApplied: '不适用', scorecardTotal: '合计 {points} / {max} 分，折合百分制 {score} 分',
+  scorecardsHow: '点单位名称查看各项指标的原始数据、权重和得分。不适用的指标不计入满分；得分相同的名次并列。',
+  scorecardsExport: '导出 Excel', scorecardsExportOffline: '联网后才能导出。',
+  scorecardsNoUnits: '您的范围内没有考核单位。', scorecardsNone: '您的角色不查看双月考核。',
 };

@@ -12,6 +12,7 @@ import { serverNow } from '../lib/clock.js';
 import { rankingKept, rankingRead } from '../lib/kept.js';
 import { assessmentFamilies, assessmentRows, isMonth, lastMonth, monthOf, monthsSinceFirst, rankingKeys, recentMonths,
   scoreText, summonsTarget } from '../lib/rankings.js';
+import { levelsFor } from '../lib/scorecards.js';
 import { navigate } from '../router.js';
 import { state } from '../store.js';
 import { RecordLink } from './documents.js';
@@ -171,6 +172,7 @@ export function Rankings({ query }) {
         name=${ranking.units.find((u) => u.site_id === site)?.site_name} />`}
       ${ranking.units.length ? html`<${RankTable} ranking=${ranking} family=${family} month=${month} site=${site} />`
         : html`<p class="muted">${t('noUnitsInView')}</p>`}`}`}
+    ${levelsFor(state.session.user.roles).length > 0 && html`<p><a href="#/scorecards" data-testid="scorecards-link">${t('scorecardsOpen')}</a></p>`}
   </main>`;
 }
 
