@@ -52,6 +52,9 @@ PERMISSIONS = {
     "templates.manage": frozenset({"admin", "department_officer"}),  # an officer: their own sector's templates
     # confirming a month's ranking, which puts its 约谈 on record: a department for its own sector's checklists
     "rankings.confirm": frozenset({"supervisor", "admin", "department_officer"}),
+    # 双随机: running and publishing draws over an area; the inspectors of its register declaring their ties (回避)
+    "draws.manage": frozenset({"supervisor", "admin"}),
+    "conflicts.declare": frozenset({"enforcement_officer", "department_officer"}),
 }
 
 
