@@ -119,7 +119,7 @@ class DrawById(ApiView):
 @blp.route("/draws/<uuid:draw_id>/run")
 class Run(ApiView):
     @requires("draws.manage")
-    @blp.arguments(DrawRunSchema)
+    @blp.arguments(DrawRunSchema, required=False)
     @blp.response(200, DrawSchema)
     @blp.alt_response(409, description="already_drawn: drawn before with another seed or public value")
     @blp.alt_response(422, description="seed_required, seed_mismatch (not the committed seed), public_value_required")

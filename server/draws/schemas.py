@@ -8,6 +8,16 @@ from server.core.api import AreaId, InputSchema, OutputSchema
 from server.enterprises.models import SECTORS
 from server.sites.models import RISK_LEVELS, SITE_TYPES
 
+
+class Number(fields.Float):
+    """A JSON number, not a string holding one."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.make_error("invalid", input=value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 HEX64 = validate.Regexp(r"^[0-9a-f]{64}$", error="64 位小写十六进制（SHA-256） / 64 lowercase hex digits (SHA-256)")
 
 
@@ -41,9 +51,10 @@ class DrawCreateSchema(InputSchema):
         validate=validate.OneOf(list(SECTORS)),
         metadata={"description": "a department's draw: its officers there join the register of inspectors"},
     )
-    share = fields.Decimal(
-        validate=validate.Range(min=Decimal("0.0001"), max=Decimal(1)),
-        metadata={"description": "the share of targets drawn, (0, 1]; k = ⌈n × share⌉ (or give count)"},
+    share = Number(
+        allow_nan=False,
+        validate=validate.Range(min=0, max=1, min_inclusive=False),
+        metadata={"description": "the share of targets drawn, (0, 1], at most 4 decimals; k = ⌈n × share⌉ (or count)"},
     )
     count = fields.Integer(validate=validate.Range(min=1, max=100_000))
     per_target = fields.Integer(load_default=2, validate=validate.Range(min=1, max=5))
@@ -64,13 +75,13 @@ class DrawCreateSchema(InputSchema):
             raise ValidationError("给出比例或数量之一 / give either share or count", "share")
         if data["period_end"] < data["period_start"]:
             raise ValidationError("结束日期早于开始日期 / ends before it starts", "period_end")
-        if "share" in data and data["share"].as_tuple().exponent < -4:
+        if "share" in data and Decimal(repr(data["share"])).as_tuple().exponent < -4:
             raise ValidationError("比例最多四位小数 / at most four decimals", "share")
 
     @post_load
     def _share_as_text(self, data, **_kwargs):
         if "share" in data:  # exact, as hashed and published: 0.1 stays "0.1"
-            data["share"] = format(data["share"].normalize(), "f")
+            data["share"] = format(Decimal(repr(data["share"])).normalize(), "f")
         return data
 
 
