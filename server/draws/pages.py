@@ -27,12 +27,77 @@ dt{color:#57606a}dd{margin:0;overflow-wrap:anywhere}code{font-size:.85rem;overfl
 .ok{color:#1a7f37;font-weight:600}.fail{color:#cf222e;font-weight:600}.muted{color:#57606a}
 @media (max-width:640px){table,thead,tbody,tr,td{display:block}thead{display:none}
 tr{border-bottom:1px solid #d8dee4;padding:6px 0}td{border:0;padding:2px 0}
-td[data-label]::before{content:attr(data-label) "：";color:#57606a}}
+td[data-label]::before{content:attr(data-label) "：";color:#57606a}
+dl{grid-template-columns:1fr}dt{margin-top:6px}}
 """
 _STYLE_HASH = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
 POLICY = (
     f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
+
+
+# each check of a verification (algorithm.verify, services.verify): its name, and what its failure means
+CHECKS = {
+    "algorithm": ("算法", "Algorithm", "算法未知，无法复核", "Unknown algorithm"),
+    "seed": (
+        "种子与承诺值",
+        "Seed and commitment",
+        "种子的 SHA-256 与抽取前公布的承诺值不符",
+        "The seed's SHA-256 is not the commitment published before the draw",
+    ),
+    "targets_sha256": (
+        "检查对象名录库",
+        "Register of targets",
+        "名录库与公布的 SHA-256 不符：内容已被改动",
+        "The register does not hash to the published SHA-256: it was changed",
+    ),
+    "inspectors_sha256": (
+        "执法检查人员名录库",
+        "Register of inspectors",
+        "名录库与公布的 SHA-256 不符：内容已被改动",
+        "The register does not hash to the published SHA-256: it was changed",
+    ),
+    "result": (
+        "重新运行抽取",
+        "The draw re-run",
+        "按公示的名录库和种子重新运行，结果与公示的不同",
+        "Re-run from the published registers and seed, the result differs",
+    ),
+    "result_sha256": ("抽取结果", "The result", "结果与公布的 SHA-256 不符", "The result does not hash to its SHA-256"),
+    "chain": ("证据链", "Event chain", "证据链中的记录已被改动", "A record on the event chain was changed"),
+    "chain.targets_sha256": (
+        "证据链：检查对象名录库",
+        "Chain: register of targets",
+        "与承诺种子时记入证据链的 SHA-256 不同",
+        "Differs from the hash the chain recorded",
+    ),
+    "chain.inspectors_sha256": (
+        "证据链：执法检查人员名录库",
+        "Chain: register of inspectors",
+        "与承诺种子时记入证据链的 SHA-256 不同",
+        "Differs from the hash the chain recorded",
+    ),
+    "chain.seed_commitment": (
+        "证据链：种子承诺值",
+        "Chain: seed commitment",
+        "与创建时记入证据链的承诺值不同",
+        "Differs from the commitment the chain recorded",
+    ),
+    "chain.result": (
+        "证据链：抽取结果",
+        "Chain: the result",
+        "与抽取时记入证据链的种子或结果不同",
+        "The seed or result differs from what the chain recorded",
+    ),
+}
+
+
+def _check_rows(checks) -> list[dict]:
+    rows = []
+    for check in checks:
+        zh, en, fail_zh, fail_en = CHECKS.get(check.name, (check.name, check.name, check.detail, check.detail))
+        rows.append({"label": tr(zh, en), "ok": check.ok, "why": "" if check.ok else tr(fail_zh, fail_en)})
+    return rows
 
 
 def _labels(table: dict) -> dict:
@@ -71,4 +136,5 @@ def draw_page(draw_id: uuid.UUID):
 def verify_page(draw_id: uuid.UUID):
     draw = get_or_404(Draw, draw_id, clause=Draw.state == "published")
     checks = services.verify(draw)
-    return _page("draws/verify.html", draw=publication.summary(draw), checks=checks, ok=all(c.ok for c in checks))
+    ok = all(c.ok for c in checks)
+    return _page("draws/verify.html", draw=publication.summary(draw), checks=_check_rows(checks), ok=ok)

@@ -6,11 +6,13 @@ outcome. Never a phone number, a declared tie's reason, or anyone not drawn."""
 
 import json
 import uuid
+from datetime import UTC, datetime, time
 
 from sqlalchemy import select
 
 from server.areas.models import Area
 from server.core.db import db
+from server.core.i18n import SHANGHAI
 from server.draws.models import Draw
 from server.draws.services import period_bounds
 from server.inspections.models import Inspection, InspectionInspector
@@ -73,11 +75,13 @@ def detail(draw: Draw) -> dict:
 
 
 def inspections(draw: Draw, drawn: dict[str, set[str]]) -> dict[str, dict]:
-    """For each target, the latest inspection in the draw's period that one of its drawn inspectors took part in:
-    its date and outcome."""
+    """For each target, the latest inspection in the draw's period, from the day it was drawn on, that one of its
+    drawn inspectors took part in: its date and outcome."""
     if not drawn:
         return {}
     start, end = period_bounds(draw)
+    drawn_on = datetime.combine(draw.drawn_at.astimezone(SHANGHAI).date(), time(), SHANGHAI).astimezone(UTC)
+    start = max(start, drawn_on)
     rows = db.session.execute(
         select(
             Inspection.id,

@@ -3,7 +3,7 @@ login, verified by re-running it; a changed snapshot fails the verification."""
 
 import json
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -133,7 +133,8 @@ def test_a_changed_snapshot_fails_the_verification_with_its_reason(app, client, 
     failed = failing(client, draw_id)
     assert list(failed) == ["targets_sha256"]
     assert "changed" in failed["targets_sha256"]
-    assert "复核未通过" in client.get(f"/public/draws/{draw_id}/verify").get_data(as_text=True)
+    page = client.get(f"/public/draws/{draw_id}/verify").get_data(as_text=True)
+    assert "复核未通过" in page and "名录库与公布的 SHA-256 不符" in page
 
     # the snapshot's hash changed with it: the chain still holds the hash taken when the seed was committed
     tamper(app, draw_id, targets_sha256=sha256_hex(text))
@@ -264,15 +265,24 @@ def test_conflicts_are_the_declarers_and_their_supervisors(login_as, officers):
 def test_the_inspections_of_the_drawn_inspectors_are_published_with_the_draw(app, client, login_as, markets, officers):
     today = datetime.now(SHANGHAI).date()
     body = draw_body(
-        period_start=(today - timedelta(days=1)).isoformat(), period_end=(today + timedelta(days=30)).isoformat()
+        period_start=(today - timedelta(days=2)).isoformat(), period_end=(today + timedelta(days=30)).isoformat()
     )
     shown = drawn_and_published(login_as("supervisor"), body)
+    tamper(app, body["id"], drawn_at=datetime.now(UTC) - timedelta(days=1))  # drawn yesterday
     first = shown["targets"][0]
     assert first["inspection"] is None
     template = published(login_as("district_admin"))
     with app.app_context():
         site_id = services.assignments(db.session.get(Draw, uuid.UUID(body["id"])))[0][0]
     inspector = next(o for o in officers if o.user.name == first["inspectors"][0]["name"])
+    before = inspection_body(
+        template,
+        site_id,
+        finished_at=(datetime.now(UTC) - timedelta(days=2)).isoformat(),
+        started_at=(datetime.now(UTC) - timedelta(days=2, minutes=20)).isoformat(),
+    )
+    assert inspector.post("/api/v1/inspections", json=before).status_code == 201
+    assert client.get(f"/api/v1/public/draws/{body['id']}").json["targets"][0]["inspection"] is None  # before the draw
     submitted = inspector.post("/api/v1/inspections", json=inspection_body(template, site_id, mode="double_random"))
     assert submitted.status_code == 201, submitted.json
     outcome = client.get(f"/api/v1/public/draws/{body['id']}").json["targets"][0]["inspection"]
