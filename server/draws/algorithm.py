@@ -47,7 +47,8 @@ def seed_key(seed: str, public_value: str | None = None) -> bytes:
 
 
 def rank_value(key: bytes, label: str) -> str:
-    return hmac.new(key, label.encode("utf-8"), hashlib.sha256).hexdigest()
+    # hmac.digest: the one-shot C implementation, the same value as hmac.new(…).hexdigest() at a fraction of the cost
+    return hmac.digest(key, label.encode("utf-8"), "sha256").hex()
 
 
 def target_count(n: int, *, share: str | None = None, count: int | None = None) -> int:
@@ -106,7 +107,7 @@ def draw(targets: list[dict], inspectors: list[dict], params: Parameters, key: b
     }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Check:
     name: str
     ok: bool
