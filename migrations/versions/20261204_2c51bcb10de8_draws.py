@@ -32,6 +32,7 @@ def upgrade():
         sa.Column("share", sa.String(length=8), nullable=True),
         sa.Column("count", sa.Integer(), nullable=True),
         sa.Column("per_target", sa.Integer(), nullable=False),
+        sa.Column("template_family_id", sa.Uuid(), nullable=True),
         sa.Column("period_start", sa.Date(), nullable=False),
         sa.Column("period_end", sa.Date(), nullable=False),
         sa.Column("algorithm", sa.String(length=32), nullable=False),

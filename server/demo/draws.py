@@ -17,6 +17,7 @@ from server.core.time import utcnow
 from server.draws import algorithm, services
 from server.draws.models import Draw
 from server.enterprises.models import Enterprise
+from server.inspections.models import InspectionTemplate
 from server.people.models import User
 
 DRAW_ID = uuid.uuid5(uuid.NAMESPACE_URL, "safegrid-demo/draw/markets")
@@ -48,12 +49,21 @@ def add() -> int:
         "period_start": first,
         "period_end": date.fromordinal(last.toordinal() - 1),
         "seed_commitment": algorithm.sha256_hex(SEED),
+        "template_family_id": _markets_checklist(),
     }
     _declare_a_tie(officer, district, body)
     draw, _created = services.create(supervisor.id, body, district)
     services.run(draw, supervisor.id, SEED, None)
     services.publish(draw, supervisor.id)
     return 1
+
+
+def _markets_checklist() -> uuid.UUID | None:
+    """The family of the markets' assessment checklist, which the drawn inspections use."""
+    published = db.session.scalars(
+        select(InspectionTemplate).where(InspectionTemplate.is_demo, InspectionTemplate.state == "published")
+    )
+    return next((t.family_id for t in published if t.site_types == ["market"]), None)
 
 
 def _declare_a_tie(officer: User, district: Area, body: dict):

@@ -68,6 +68,8 @@ class Draw(Base):
     share: Mapped[str | None] = mapped_column(String(8))  # a decimal in (0, 1] as text: exact, as hashed
     count: Mapped[int | None] = mapped_column(Integer)
     per_target: Mapped[int] = mapped_column(Integer, default=2)
+    # the checklist its inspections use (a family of InspectionTemplate versions): the tasks made from the draw name it
+    template_family_id: Mapped[uuid.UUID | None] = mapped_column()
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
     algorithm: Mapped[str] = mapped_column(String(32))

@@ -33,6 +33,7 @@ def summary(draw: Draw) -> dict:
         "share": draw.share,
         "count": draw.count,
         "per_target": draw.per_target,
+        "template_family_id": draw.template_family_id,
         "candidates": result.get("candidates"),
         "drawn": len(result.get("assignments", [])),
         "seed_commitment": draw.seed_commitment,

@@ -58,6 +58,9 @@ class DrawCreateSchema(InputSchema):
     )
     count = fields.Integer(validate=validate.Range(min=1, max=100_000))
     per_target = fields.Integer(load_default=2, validate=validate.Range(min=1, max=5))
+    template_family_id = fields.UUID(
+        metadata={"description": "the checklist the inspections use (a published family): the draw's tasks name it"}
+    )
     period_start = fields.Date(required=True)
     period_end = fields.Date(required=True)
     seed_commitment = fields.String(
@@ -124,6 +127,7 @@ class DrawSummarySchema(OutputSchema):
     share = fields.String(allow_none=True)
     count = fields.Integer(allow_none=True)
     per_target = fields.Integer()
+    template_family_id = fields.UUID(allow_none=True)
     candidates = fields.Integer(allow_none=True, metadata={"description": "targets in the register"})
     drawn = fields.Integer()
     seed_commitment = fields.String()

@@ -17,6 +17,7 @@ from server.draws import algorithm
 from server.draws.models import ConflictDeclaration, Draw, DrawAssignment
 from server.enterprises.models import Enterprise
 from server.evidence import services as evidence
+from server.inspections.models import InspectionTemplate
 from server.people.models import RoleAssignment, User
 from server.sites.models import Site
 
@@ -103,6 +104,7 @@ def create(actor_id, body: dict, area: Area) -> tuple[Draw, bool]:
         if stored.created_by != actor_id or _asked(stored) != _asked_in(body):
             raise Refused(409, "id_conflict", "id", "该编号已用于另一次抽查", "This id belongs to another draw")
         return stored, False
+    _check_template(body.get("template_family_id"))
     targets = target_register(area, body["site_types"], body["risk_levels"])
     if not targets:
         raise Refused(
@@ -126,6 +128,7 @@ def create(actor_id, body: dict, area: Area) -> tuple[Draw, bool]:
         share=body.get("share"),
         count=body.get("count"),
         per_target=body["per_target"],
+        template_family_id=body.get("template_family_id"),
         period_start=body["period_start"],
         period_end=body["period_end"],
         algorithm=algorithm.ALGORITHM,
@@ -156,6 +159,7 @@ def create(actor_id, body: dict, area: Area) -> tuple[Draw, bool]:
             "targets_sha256": draw.targets_sha256,
             "inspectors_sha256": draw.inspectors_sha256,
             "period": [draw.period_start.isoformat(), draw.period_end.isoformat()],
+            "template_family_id": str(draw.template_family_id) if draw.template_family_id else None,
         },
     )
     return draw, True
@@ -169,6 +173,7 @@ ASKED = (
     "share",
     "count",
     "per_target",
+    "template_family_id",
     "period_start",
     "period_end",
     "public_value_source",
@@ -183,6 +188,18 @@ def _asked_in(body: dict) -> dict:
     asked = {name: body.get(name) for name in ASKED}
     asked["site_types"], asked["risk_levels"] = sorted(body["site_types"]), sorted(body["risk_levels"])
     return {**asked, "area_id": body["area_id"]}
+
+
+def _check_template(family_id):
+    if family_id is None:
+        return
+    found = select(InspectionTemplate.id).where(
+        InspectionTemplate.family_id == family_id, InspectionTemplate.state != "draft"
+    )
+    if db.session.scalar(found.limit(1)) is None:
+        raise Refused(
+            422, "no_such_template", "template_family_id", "没有这个已发布的检查表", "No such published checklist"
+        )
 
 
 def _check_feasible(targets: list[dict], inspectors: list[dict], per_target: int):
@@ -302,7 +319,8 @@ def publish(draw: Draw, actor_id) -> Draw:
 
 def assignments(draw: Draw) -> list[tuple[uuid.UUID, list[uuid.UUID], date, date]]:
     """Each drawn target, in the order drawn: (site id, [its inspectors' user ids, in the order taken], the
-    period's first and last day). Empty before the draw."""
+    period's first and last day). Empty before the draw. The checklist is the draw's `template_family_id`."""
+    db.session.flush()  # the rows a draw in this transaction added
     rows = db.session.execute(
         select(DrawAssignment.site_id, DrawAssignment.inspector_id)
         .where(DrawAssignment.draw_id == draw.id)

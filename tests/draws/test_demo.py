@@ -19,6 +19,7 @@ def test_the_demo_has_a_published_draw_that_verifies_with_a_recusal(app, client)
         officer = db.session.scalars(select(User).where(User.username == "demo-enforcement")).one()
         tie = db.session.scalars(select(ConflictDeclaration).where(ConflictDeclaration.user_id == officer.id)).one()
         draw = db.session.get(Draw, DRAW_ID)
+        assert draw.template_family_id is not None  # the markets' assessment
         targets = {t["id"]: t["enterprise_id"] for t in json.loads(draw.targets_snapshot)}
         tied = [a for a in json.loads(draw.result)["assignments"] if targets[a["site_id"]] == str(tie.enterprise_id)]
         assert len(tied) == 1 and str(officer.id) not in tied[0]["inspector_ids"]

@@ -167,6 +167,7 @@ def test_bad_draws_are_refused_with_what_is_wrong(app, login_as, markets, office
         (draw_body(per_target=6), 422, "validation_error"),
         (draw_body(site_types=["gas_station"]), 422, "no_targets"),
         (draw_body(area_id=999_999), 404, "not_found"),
+        (draw_body(template_family_id=uid()), 422, "no_such_template"),
     ]
     for body, status, code in cases:
         answer = supervisor.post("/api/v1/draws", json=body)
@@ -271,7 +272,7 @@ def test_the_inspections_of_the_drawn_inspectors_are_published_with_the_draw(app
     tamper(app, body["id"], drawn_at=datetime.now(UTC) - timedelta(days=1))  # drawn yesterday
     first = shown["targets"][0]
     assert first["inspection"] is None
-    template = published(login_as("district_admin"))
+    template = published(login_as("district_admin"))  # after the draw was made: the draw names none
     with app.app_context():
         site_id = services.assignments(db.session.get(Draw, uuid.UUID(body["id"])))[0][0]
     inspector = next(o for o in officers if o.user.name == first["inspectors"][0]["name"])
@@ -288,3 +289,11 @@ def test_the_inspections_of_the_drawn_inspectors_are_published_with_the_draw(app
     outcome = client.get(f"/api/v1/public/draws/{body['id']}").json["targets"][0]["inspection"]
     assert outcome["passed"] is True and outcome["percentage"] == 100
     assert "合格" in client.get(f"/public/draws/{body['id']}").get_data(as_text=True)
+
+
+def test_the_draw_names_the_checklist_its_inspections_use(login_as, markets, officers):
+    template = published(login_as("district_admin"))
+    body = draw_body(template_family_id=template["family_id"])
+    made = login_as("supervisor").post("/api/v1/draws", json=body)
+    assert made.status_code == 201, made.json
+    assert made.json["template_family_id"] == template["family_id"]
