@@ -112,8 +112,7 @@ def create(actor_id, body: dict, area: Area) -> tuple[Draw, bool]:
         )
     inspectors = inspector_register(area, body.get("department_sector"), {t["enterprise_id"] for t in targets})
     _check_feasible(targets, inspectors, body["per_target"])
-    seed = body.get("seed")
-    commitment = body.get("seed_commitment")
+    seed, commitment = None, body.get("seed_commitment")  # the supervisor's seed stays theirs until the draw
     if commitment is None:  # the server makes the seed, and keeps it unpublished until the draw
         seed = secrets.token_hex(32)
         commitment = algorithm.sha256_hex(seed)
