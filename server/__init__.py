@@ -77,6 +77,8 @@ def _register_blueprints(app: Flask, api: Api):
     from server.areas.resources import blp as areas
     from server.auth.resources import blp as auth
     from server.checkins.resources import blp as checkins
+    from server.draws.pages import pages as draw_pages
+    from server.draws.resources import blp as draws, public as public_draws
     from server.enterprises.resources import blp as enterprises
     from server.hazards.resources import blp as hazards
     from server.inspections.resources import blp as inspections
@@ -101,6 +103,8 @@ def _register_blueprints(app: Flask, api: Api):
         photos,
         hazards,
         inspections,
+        draws,
+        public_draws,
         inbox,
         sync,
         meta,
@@ -109,14 +113,16 @@ def _register_blueprints(app: Flask, api: Api):
     if app.config["API_DOCS"]:
         app.register_blueprint(docs_assets)
     app.register_blueprint(scan)
+    app.register_blueprint(draw_pages)  # 公示: the public page of published draws, no login
     app.register_blueprint(field_app)
 
 
 def _register_cli(app: Flask):
-    from server.cli import db_cli, demo_cli, evidence_cli, jobs_cli, tags_cli
+    from server.cli import db_cli, demo_cli, draws_cli, evidence_cli, jobs_cli, tags_cli
 
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(tags_cli)
     app.cli.add_command(evidence_cli)
+    app.cli.add_command(draws_cli)

@@ -1,6 +1,8 @@
-"""Command-line tasks: `flask db …` (Alembic migrations) and `flask demo load`."""
+"""Command-line tasks: `flask db …` (Alembic migrations), `flask demo load`, and the records' checks."""
 
+import json
 import time
+import uuid
 
 import click
 from flask import current_app
@@ -10,6 +12,8 @@ from sqlalchemy import select
 from server.areas.models import Area, subtree_ids
 from server.core.db import db
 from server.demo.loader import load
+from server.draws import algorithm as draw_algorithm, services as draws
+from server.draws.models import Draw
 from server.evidence.services import verify
 from server.hazards.clocks import tick
 from server.jobs import QUEUES, run_after_commit, sweep
@@ -135,6 +139,47 @@ def verify_chain():
         return
     click.echo(f"the chain is broken at event {broken.seq}: {broken.problem} ({checked} events before it hold)")
     raise SystemExit(1)
+
+
+draws_cli = AppGroup("draws", help="双随机 draws: verify one from the database or from its published record.")
+
+
+@draws_cli.command("verify")
+@click.argument("draw_id", required=False)
+@click.option("--file", "path", type=click.File("r", encoding="utf-8"), help="A published record (its JSON).")
+def verify_draw(draw_id, path):
+    """Re-run a draw from its snapshots and seed and compare hashes and result (exit status 1 if it fails).
+
+    With DRAW_ID: the draw as stored, held against the event chain too. With --file: a record as published
+    (GET /api/v1/public/draws/<id>/record), checked by itself, without the database."""
+    if bool(draw_id) == bool(path):
+        raise click.UsageError("give a draw id or --file")
+    if path:
+        checks = draw_algorithm.verify(json.load(path))
+    else:
+        try:
+            draw = db.session.get(Draw, uuid.UUID(draw_id))
+        except ValueError:
+            draw = None
+        if draw is None:
+            raise click.UsageError(f"no draw {draw_id}")
+        checks = draws.verify(draw)
+    for check in checks:
+        click.echo(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")
+    if not all(check.ok for check in checks):
+        click.echo("the draw does not verify")
+        raise SystemExit(1)
+    click.echo("the draw verifies")
+
+
+@draws_cli.command("export")
+@click.argument("draw_id")
+def export_draw(draw_id):
+    """Print a draw's record as published (the JSON that `flask draws verify --file` checks)."""
+    draw = db.session.get(Draw, uuid.UUID(draw_id))
+    if draw is None:
+        raise click.UsageError(f"no draw {draw_id}")
+    click.echo(json.dumps(draws.record(draw), ensure_ascii=False, indent=2))
 
 
 @jobs_cli.command("tick")

@@ -40,6 +40,7 @@ LAYERS = (
     "server.notifications",
     "server.hazards",
     "server.inspections",  # scored checklists: their failed items are reported as hazards
+    "server.draws",  # 双随机: draws of targets and inspectors, published; their inspections shown
     "server.sync",
     "server.meta",  # health, and the vocabularies of every domain
     # the application: the factory and what it loads

@@ -95,6 +95,8 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
+  // The public pages of published draws (公示, served by the server, no login) are not the app's.
+  if (url.pathname === '/public' || url.pathname.startsWith('/public/')) return;
   // Any page of the app, including /S/<code> opened from a tag offline, is the shell.
   if (request.mode === 'navigate') {
     event.respondWith(fromShell(INDEX, request));

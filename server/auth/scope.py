@@ -54,6 +54,9 @@ PERMISSIONS = {
     "rankings.confirm": frozenset({"supervisor", "admin", "department_officer"}),
     # the two-monthly scorecards (双月考核): the district's all; a station its own street's, a department its own
     "scorecards.view": frozenset({"supervisor", "admin", "station_officer", "department_officer"}),
+    # 双随机: running and publishing draws over an area; the inspectors of its register declaring their ties (回避)
+    "draws.manage": frozenset({"supervisor", "admin"}),
+    "conflicts.declare": frozenset({"enforcement_officer", "department_officer"}),
 }
 
 

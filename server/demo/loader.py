@@ -1,5 +1,6 @@
 """Demo data (演示数据): communities, grids, people, enterprises and sites of a plausible Jianghan District,
-a year of hazards at those sites (server.demo.history) and the checklists (server.demo.checklists).
+a year of hazards at those sites (server.demo.history), the checklists (server.demo.checklists) and one published
+双随机 draw (server.demo.draws).
 
 Everything is first planned from fixed seeds, without looking at the database; then only what is
 missing is added, found by natural keys (area code, username, USCC, site name + grid). So a second
@@ -16,7 +17,7 @@ from server.areas.models import Area
 from server.areas.services import check_placement, load_areas_csv
 from server.auth.services import hash_password
 from server.core.db import db
-from server.demo import checklists, history, names
+from server.demo import checklists, draws, history, names
 from server.enterprises.models import SECTORS, Enterprise
 from server.enterprises.uscc import check_character
 from server.hazards.services import ensure_categories
@@ -128,6 +129,7 @@ def load() -> dict[str, int]:
     db.session.flush()
     counts["templates"] = checklists.add()  # the community patrol, the assessments, the self-check
     counts["hazards"] = history.add()  # a year of the loop and of inspections at those sites, once
+    counts["draws"] = draws.add()  # one published 双随机 draw of the markets
     return counts
 
 

@@ -9,6 +9,7 @@ from marshmallow import fields
 from server.areas.models import LEVEL_NAMES
 from server.auth.scope import ROLES
 from server.core.api import OutputSchema
+from server.draws import models as draws
 from server.enterprises.models import SECTORS
 from server.hazards import machine
 from server.hazards.models import DOCUMENT_KINDS, LEVELS
@@ -115,6 +116,9 @@ class VocabulariesSchema(OutputSchema):
     inspection_events = fields.List(
         fields.Nested(TermSchema), metadata={"description": "the events of inspections, checklists and summonses"}
     )
+    # 双随机 draws: their states, and the events of draws and declared conflicts
+    draw_states = fields.List(fields.Nested(TermSchema))
+    draw_events = fields.List(fields.Nested(TermSchema))
 
 
 # name in the answer → its table: code → (Chinese, English, anything else the domain keeps there); roles have their own
@@ -135,6 +139,8 @@ TABLES = {
     "fail_requirements": scoring.FAIL_REQUIRES,
     "inspection_flags": inspections.FLAGS,
     "inspection_events": inspections.EVENTS,
+    "draw_states": draws.STATES,
+    "draw_events": draws.EVENTS,
 }
 
 
