@@ -13,7 +13,7 @@ import { position } from './lib/geo.js';
 import { uuid } from './lib/ids.js';
 import { acknowledgementBody, answersBody, coInspectorRoles, draftPhotos, storable, teamBody } from './lib/checklist.js';
 import { colleagues } from './lib/kept.js';
-import { currentLang } from './i18n/index.js';
+import { currentLang, loadLang } from './i18n/index.js';
 
 export const state = {
   ready: false, session: null, needLogin: false, online: navigator.onLine,
@@ -76,9 +76,9 @@ outbox.subscribe(() => reload().catch(() => {}));
 // ---- session ----
 
 export async function start() {
-  const session = await loadSession();
-  await loadClockOffset();
-  setLanguage(currentLang());
+  // Each read on its own, at once: the session, the clock's offset, the interface's strings (English is a chunk).
+  const [session, , lang] = await Promise.all([loadSession(), loadClockOffset(), loadLang(currentLang())]);
+  setLanguage(lang);
   state.session = session;
   await reload();
   setState({ ready: true });
