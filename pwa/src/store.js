@@ -41,13 +41,14 @@ export const sync = createSync({ fetchJSON: get });
 
 /** Re-read everything the screens show from IndexedDB. */
 export async function reload() {
+  // All asked at once: one after another, a phone's IndexedDB makes the first screen wait for each in turn.
   const [sites, cached, notifications, items, status, syncState, categories, vocab, checkins, templates, inspections,
-    takenPart] = await withDB(async (db) => [
-    await db.getAll('sites'), await db.getAll('hazards'), await db.getAll('notifications'),
-    await db.getAllFromIndex('outbox', 'seq'), await outbox.status(), await db.get('meta', 'sync'),
-    await db.get('meta', 'categories'), await db.get('meta', 'vocabularies'), await db.get('meta', 'checkins'),
-    await db.getAll('templates'), await db.getAll('inspections'), await db.getAll('takenPart'),
-  ]);
+    takenPart] = await withDB((db) => Promise.all([
+    db.getAll('sites'), db.getAll('hazards'), db.getAll('notifications'),
+    db.getAllFromIndex('outbox', 'seq'), outbox.status(), db.get('meta', 'sync'),
+    db.get('meta', 'categories'), db.get('meta', 'vocabularies'), db.get('meta', 'checkins'),
+    db.getAll('templates'), db.getAll('inspections'), db.getAll('takenPart'),
+  ]));
   const me = state.session?.user?.id;
   const mine = items.filter((i) => !i.userId || i.userId === me);
   setState({
