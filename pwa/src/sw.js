@@ -25,7 +25,7 @@ const SHELL_URLS = new Map(SHELL.map((entry) => [new URL(entry.url, self.registr
 
 // Opened once for the worker's life: every navigation and shell file is answered from it, on a start's critical path.
 let shellCache = null;
-const openShell = () => (shellCache ??= caches.open(SHELL_CACHE));
+const openShell = () => (shellCache ??= caches.open(SHELL_CACHE).catch((error) => { shellCache = null; throw error; }));
 
 /** A short name for this set of files (FNV-1a of the manifest): the same files share a cache across releases. */
 function versionOf(manifest) {
