@@ -2,7 +2,8 @@
 the first usable screen on a slow 4G network with a 4× slower CPU, cold and offline after one visit.
 
 Size: every JS, CSS and HTML file in the service worker's precache list (read off dist/sw.js), gzip -9,
-without the lazily loaded QR decoder (jsQR), which is printed on its own.
+without the lazily loaded QR decoder (jsQR), which is printed on its own; and the first screen's share, index.html
+with the files it names (the rest load when first needed).
 Time, from navigation to the screen being visible (median of --runs), in Debian's Chromium driven by
 Playwright, against gunicorn serving the build with the demo data (tests/e2e/live.py):
   - the login form, cold (a new profile: no cache, no service worker), and offline after one visit;
@@ -52,6 +53,8 @@ SHELL_TYPES = (".js", ".mjs", ".css", ".html")
 DECODER = re.compile(r"jsqr|decoder", re.I)
 # a precache entry as Workbox writes it into sw.js: {url:"assets/x.js",revision:null} or JSON
 PRECACHE_URL = re.compile(r"""["']?\burl["']?\s*:\s*["']([^"']+)["']""")
+# what index.html itself loads (its module script, stylesheet, preloads): the files the first screen waits for
+PAGE_FILE = re.compile(r"""<(?:script|link)\b[^>]*\b(?:src|href)=["']/?(assets/[^"']+)["']""")
 LOGIN_FORM = "input[type=password]"
 BLANK = '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>.</title><p id="blank">.</p></html>'
 LIGHTHOUSE_DIR = Path(tempfile.gettempdir()) / "safegrid-lighthouse"
@@ -83,6 +86,9 @@ def print_sizes(dist: Path):
         print(f"  {name:<48} {(dist / name).stat().st_size / 1024:8.1f} KB {gzipped(dist / name) / 1024:8.1f} KB gz")
     total = sum(gzipped(dist / name) for name in shell)
     print(f"  {'total':<48} {sum((dist / n).stat().st_size for n in shell) / 1024:8.1f} KB {total / 1024:8.1f} KB gz")
+    first = ["index.html", *sorted(set(PAGE_FILE.findall((dist / "index.html").read_text())))]
+    first_gz = sum(gzipped(dist / name) for name in first) / 1024
+    print(f"  {'first screen: index.html and what it loads':<48} {'':11} {first_gz:8.1f} KB gz")
     lazy = decoder or [
         str(p.relative_to(dist)) for p in sorted((dist / "assets").glob("*.js")) if DECODER.search(p.name)
     ]
