@@ -17,8 +17,11 @@ project) on the login screen and, signed in as demo-grid, on the home screen, a 
 "mine", the outbox and any --screen given (as demo-grid, or as the login named before it), and prints
 their accessibility and best-practices scores with the audits that failed.
 
-Run: .venv/bin/python bench/pwa_shell.py [--runs 3] [--lighthouse [--no-times] [--screen '#/summary'
-     --screen 'demo-admin=#/admin' ...]]
+--against OLD_DIST times the same cases again with that build and this one taking turns start by start (which goes
+first flips each round), the comparison a busy machine's drift cannot tilt.
+
+Run: .venv/bin/python bench/pwa_shell.py [--runs 3] [--against OLD_DIST]
+     [--lighthouse [--no-times] [--screen '#/summary' --screen 'demo-admin=#/admin' ...]]
 Needs the built field app (pwa/dist: ./scripts/serve or ./scripts/test builds it) and Debian's chromium;
 --lighthouse needs npm. Prints figures; asserts nothing.
 """
@@ -164,6 +167,28 @@ def print_times(browser, base: str, runs: int, home: str):
         )
 
 
+def print_against(browser, bases: dict, runs: int, home: str):
+    """The same cases with two builds taking turns start by start (which goes first flips each round), so that the
+    machine's drift favours neither: each build's median and its starts."""
+    stored = {name: signed_in_state(browser, base + "/", home) for name, base in bases.items()}
+    cases = [
+        ("login form, cold", LOGIN_FORM, False, False),
+        ("home after a stored login, cold", home, True, False),
+        ("login form, offline after one visit", LOGIN_FORM, False, True),
+        ("home after a stored login, offline", home, True, True),
+    ]
+    print(f"the builds taking turns, {runs} starts each (same throttling):")
+    for case, selector, signed_in, offline in cases:
+        seconds = {name: [] for name in bases}
+        for n in range(runs):
+            for name in list(bases)[:: 1 if n % 2 == 0 else -1]:
+                profile = {"storage_state": stored[name]} if signed_in else {}
+                seconds[name].append(time_to(browser, bases[name] + "/", selector, offline=offline, **profile))
+        print(f"  {case}")
+        for name, got in seconds.items():
+            print(f"    {name:<12} {statistics.median(got):6.2f} s  ({' '.join(f'{s:.2f}' for s in got)})")
+
+
 # ---- Lighthouse ----------------------------------------------------------------------------------
 
 
@@ -275,9 +300,16 @@ def main():
         "({site}, {hazard}: the first site's and hazard's id on that login's home screen)",
     )
     parser.add_argument("--no-times", action="store_true", help="skip the timings (with --lighthouse)")
+    parser.add_argument(
+        "--against", type=Path, help="another build's dist: the cases again, the two builds taking turns start by start"
+    )
     args = parser.parse_args()
     live.check_built()
     print_sizes(live.PWA_DIST)
+    if args.against:
+        live.check_built(args.against)
+        print(f"--against {args.against}:")
+        print_sizes(args.against)
     with tempfile.TemporaryDirectory(prefix="safegrid-bench-") as folder:
         tmp = Path(folder)
         dist = tmp / "dist"
@@ -286,16 +318,22 @@ def main():
         print("==> loading the demo data", flush=True)
         live.prepare_demo_instance(tmp / "prepared")
         server = live.LiveServer(tmp / "prepared", tmp / "instance", dist)
+        other = live.LiveServer(tmp / "prepared", tmp / "instance-against", args.against) if args.against else None
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=live.chromium(), args=live.CHROMIUM_ARGS)
                 if not args.no_times:
                     print_times(browser, server.url, args.runs, args.home)
+                if other:
+                    bases = {"this build": server.url, "--against": other.url}
+                    print_against(browser, bases, args.runs, args.home)
                 browser.close()
                 if args.lighthouse:
                     print_lighthouse(playwright, server.url, args.home, args.screen)
         finally:
             server.stop()
+            if other:
+                other.stop()
 
 
 if __name__ == "__main__":
