@@ -2,7 +2,8 @@
 the first usable screen on a slow 4G network with a 4× slower CPU, cold and offline after one visit.
 
 Size: every JS, CSS and HTML file in the service worker's precache list (read off dist/sw.js), gzip -9,
-without the lazily loaded QR decoder (jsQR), which is printed on its own.
+without the lazily loaded QR decoder (jsQR), which is printed on its own; and the first screen's share, index.html
+with the files it names (the rest load when first needed).
 Time, from navigation to the screen being visible (median of --runs), in Debian's Chromium driven by
 Playwright, against gunicorn serving the build with the demo data (tests/e2e/live.py):
   - the login form, cold (a new profile: no cache, no service worker), and offline after one visit;
@@ -16,8 +17,11 @@ project) on the login screen and, signed in as demo-grid, on the home screen, a 
 "mine", the outbox and any --screen given (as demo-grid, or as the login named before it), and prints
 their accessibility and best-practices scores with the audits that failed.
 
-Run: .venv/bin/python bench/pwa_shell.py [--runs 3] [--lighthouse [--no-times] [--screen '#/summary'
-     --screen 'demo-admin=#/admin' ...]]
+--against OLD_DIST times the same cases again with that build and this one taking turns start by start (which goes
+first flips each round), the comparison a busy machine's drift cannot tilt.
+
+Run: .venv/bin/python bench/pwa_shell.py [--runs 3] [--against OLD_DIST]
+     [--lighthouse [--no-times] [--screen '#/summary' --screen 'demo-admin=#/admin' ...]]
 Needs the built field app (pwa/dist: ./scripts/serve or ./scripts/test builds it) and Debian's chromium;
 --lighthouse needs npm. Prints figures; asserts nothing.
 """
@@ -52,6 +56,8 @@ SHELL_TYPES = (".js", ".mjs", ".css", ".html")
 DECODER = re.compile(r"jsqr|decoder", re.I)
 # a precache entry as Workbox writes it into sw.js: {url:"assets/x.js",revision:null} or JSON
 PRECACHE_URL = re.compile(r"""["']?\burl["']?\s*:\s*["']([^"']+)["']""")
+# what index.html itself loads (its module script, stylesheet, preloads): the files the first screen waits for
+PAGE_FILE = re.compile(r"""<(?:script|link)\b[^>]*\b(?:src|href)=["']/?(assets/[^"']+)["']""")
 LOGIN_FORM = "input[type=password]"
 BLANK = '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>.</title><p id="blank">.</p></html>'
 LIGHTHOUSE_DIR = Path(tempfile.gettempdir()) / "safegrid-lighthouse"
@@ -83,6 +89,9 @@ def print_sizes(dist: Path):
         print(f"  {name:<48} {(dist / name).stat().st_size / 1024:8.1f} KB {gzipped(dist / name) / 1024:8.1f} KB gz")
     total = sum(gzipped(dist / name) for name in shell)
     print(f"  {'total':<48} {sum((dist / n).stat().st_size for n in shell) / 1024:8.1f} KB {total / 1024:8.1f} KB gz")
+    first = ["index.html", *sorted(set(PAGE_FILE.findall((dist / "index.html").read_text())))]
+    first_gz = sum(gzipped(dist / name) for name in first) / 1024
+    print(f"  {'first screen: index.html and what it loads':<48} {'':11} {first_gz:8.1f} KB gz")
     lazy = decoder or [
         str(p.relative_to(dist)) for p in sorted((dist / "assets").glob("*.js")) if DECODER.search(p.name)
     ]
@@ -156,6 +165,28 @@ def print_times(browser, base: str, runs: int, home: str):
         print(
             f"  {name:<38} {median:6.2f} s ({min(seconds):.2f}–{max(seconds):.2f})  {median / baseline:5.2f}× baseline"
         )
+
+
+def print_against(browser, bases: dict, runs: int, home: str):
+    """The same cases with two builds taking turns start by start (which goes first flips each round), so that the
+    machine's drift favours neither: each build's median and its starts."""
+    stored = {name: signed_in_state(browser, base + "/", home) for name, base in bases.items()}
+    cases = [
+        ("login form, cold", LOGIN_FORM, False, False),
+        ("home after a stored login, cold", home, True, False),
+        ("login form, offline after one visit", LOGIN_FORM, False, True),
+        ("home after a stored login, offline", home, True, True),
+    ]
+    print(f"the builds taking turns, {runs} starts each (same throttling):")
+    for case, selector, signed_in, offline in cases:
+        seconds = {name: [] for name in bases}
+        for n in range(runs):
+            for name in list(bases)[:: 1 if n % 2 == 0 else -1]:
+                profile = {"storage_state": stored[name]} if signed_in else {}
+                seconds[name].append(time_to(browser, bases[name] + "/", selector, offline=offline, **profile))
+        print(f"  {case}")
+        for name, got in seconds.items():
+            print(f"    {name:<12} {statistics.median(got):6.2f} s  ({' '.join(f'{s:.2f}' for s in got)})")
 
 
 # ---- Lighthouse ----------------------------------------------------------------------------------
@@ -269,9 +300,16 @@ def main():
         "({site}, {hazard}: the first site's and hazard's id on that login's home screen)",
     )
     parser.add_argument("--no-times", action="store_true", help="skip the timings (with --lighthouse)")
+    parser.add_argument(
+        "--against", type=Path, help="another build's dist: the cases again, the two builds taking turns start by start"
+    )
     args = parser.parse_args()
     live.check_built()
     print_sizes(live.PWA_DIST)
+    if args.against:
+        live.check_built(args.against)
+        print(f"--against {args.against}:")
+        print_sizes(args.against)
     with tempfile.TemporaryDirectory(prefix="safegrid-bench-") as folder:
         tmp = Path(folder)
         dist = tmp / "dist"
@@ -280,16 +318,22 @@ def main():
         print("==> loading the demo data", flush=True)
         live.prepare_demo_instance(tmp / "prepared")
         server = live.LiveServer(tmp / "prepared", tmp / "instance", dist)
+        other = live.LiveServer(tmp / "prepared", tmp / "instance-against", args.against) if args.against else None
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=live.chromium(), args=live.CHROMIUM_ARGS)
                 if not args.no_times:
                     print_times(browser, server.url, args.runs, args.home)
+                if other:
+                    bases = {"this build": server.url, "--against": other.url}
+                    print_against(browser, bases, args.runs, args.home)
                 browser.close()
                 if args.lighthouse:
                     print_lighthouse(playwright, server.url, args.home, args.screen)
         finally:
             server.stop()
+            if other:
+                other.stop()
 
 
 if __name__ == "__main__":

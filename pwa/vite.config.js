@@ -26,7 +26,17 @@ const inlineBoot = {
 export default defineConfig({
   base: '/',
   define: { __APP_VERSION__: JSON.stringify(version) },
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2020' },
+  build: {
+    outDir: 'dist', emptyOutDir: true, target: 'es2020',
+    modulePreload: { polyfill: false }, // every browser the app runs in preloads modules itself
+    rolldownOptions: {
+      output: {
+        // What the first screen needs is one file, the entry: left to itself the bundler puts what the screens loaded
+        // later share with it into a chunk of its own, a second file the first start waits for.
+        codeSplitting: { groups: [{ name: 'index', tags: ['$initial'] }] },
+      },
+    },
+  },
   server: {
     // The API on its own port while developing; /S/<code> and /s/<code> are its tag redirects.
     proxy: { '/api': api, '^/[sS]/': api },

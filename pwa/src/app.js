@@ -5,20 +5,21 @@ import { t } from './i18n/index.js';
 import { useRoute } from './router.js';
 import { outbox, state, subscribe } from './store.js';
 import { OFFICE_ROLES, rolesOf, Home } from './ui/home.js';
-import { Hazards } from './ui/hazards.js';
 import { Login } from './ui/login.js';
 import { Scan, TagOpen } from './ui/scan.js';
 import { Site } from './ui/site.js';
-import { Report } from './ui/report.js';
-import { Hazard } from './ui/hazard.js';
 import { Mine } from './ui/mine.js';
 import { Outbox } from './ui/outbox.js';
-import { Settings } from './ui/settings.js';
-import { Summary } from './ui/summary.js';
 import { lazy } from './ui/lazy.js';
 import { OutboxStatus } from './ui/parts.js';
 import { OfflineStatus } from './ui/offline-status.js';
 
+// Loaded when first opened: none of them is a first screen (home, login), and the service worker precaches them.
+const Report = lazy(() => import('./ui/report.js'), 'Report', { screen: true });
+const Hazard = lazy(() => import('./ui/hazard.js'), 'Hazard', { screen: true });
+const Hazards = lazy(() => import('./ui/hazards.js'), 'Hazards', { screen: true });
+const Summary = lazy(() => import('./ui/summary.js'), 'Summary', { screen: true });
+const Settings = lazy(() => import('./ui/settings.js'), 'Settings', { screen: true });
 const AdminScreen = lazy(() => import('./ui/admin/index.js'), 'AdminScreen', { screen: true });
 const StartInspection = lazy(() => import('./ui/inspection.js'), 'StartInspection', { screen: true });
 const Inspection = lazy(() => import('./ui/inspection.js'), 'Inspection', { screen: true });

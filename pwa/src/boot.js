@@ -1,8 +1,10 @@
 // The first start's safety net, before the service worker holds the shell: a stylesheet or the app's
-// module whose download failed (a dropped or cut answer) is loaded again with back-off, under a new URL
-// so that the browser does not reuse the failure. Inline in index.html (vite.config.js puts it there,
-// before the tags Vite adds), as only what arrives with the page cannot itself be lost on the way; the
-// server's Content-Security-Policy allows it by its hash (server/web).
+// module whose download failed (a dropped or cut answer) is loaded again with back-off. A stylesheet under
+// a new URL, so that the browser does not reuse the failure; the module under its own, once fetched whole
+// into the HTTP cache, because the screens loaded later (src/ui/lazy.js) import the app by that name, and
+// under another (?retry=n) they would get a second app of their own, not the one on screen. Inline in
+// index.html (vite.config.js puts it there, before the tags Vite adds), as only what arrives with the page
+// cannot itself be lost on the way; the server's Content-Security-Policy allows it by its hash (server/web).
 (() => {
   const TRIES = 6;
   const tries = {};
@@ -19,7 +21,7 @@
       if (isApp && app) app.textContent = '网络不稳定，应用未能载入，请稍后刷新页面。';
       return;
     }
-    setTimeout(() => {
+    const load = () => {
       // A new element: a script element that has run (or failed) never runs again, even cloned.
       const next = document.createElement(failed.tagName);
       if (failed.crossOrigin !== null) next.crossOrigin = failed.crossOrigin;
@@ -28,10 +30,17 @@
         next.href = `${url}?retry=${n}`;
       } else {
         next.type = 'module';
-        next.src = `${url}?retry=${n}`;
+        next.src = url;
       }
       failed.after(next);
       if (isStyle) failed.remove(); // its empty sheet would otherwise stay in document.styleSheets
+    };
+    setTimeout(() => {
+      if (isStyle) { load(); return; }
+      // 'reload': past any copy the HTTP cache kept of the failed answer; the module is then read from the cache.
+      fetch(url, { cache: 'reload', credentials: 'same-origin' })
+        .then((response) => (response.ok ? response.arrayBuffer() : Promise.reject(new Error(response.status))))
+        .then(load, () => again(failed));
     }, Math.min(500 * 2 ** (n - 1), 8000));
   }
 

@@ -5,7 +5,6 @@
 import { render } from 'preact';
 import { html } from 'htm/preact';
 import './styles.css';
-import { currentLang, setLang } from './i18n/index.js';
 import { App } from './app.js';
 import { kick, outbox, setState, start, state, subscribe, syncNow } from './store.js';
 import { navigate } from './router.js';
@@ -13,8 +12,6 @@ import { codeFromInput, compactCode } from './lib/tags.js';
 import { installShell } from './lib/install.js';
 import { backoff } from './lib/retry.js';
 import { hasOfflineData } from './lib/readiness.js';
-
-setLang(currentLang());
 
 /** A tag URL opened by the phone's own camera: /?tag=CODE (the server's redirect) or /S/CODE (served offline). */
 function tagFromLocation() {

@@ -14,7 +14,7 @@ import { uuid } from './lib/ids.js';
 import { acknowledgementBody, answersBody, coInspectorRoles, draftPhotos, storable, teamBody } from './lib/checklist.js';
 import { colleagues } from './lib/kept.js';
 import { correctionBody, correctionPhotos, draftAnswers } from './lib/correction.js';
-import { currentLang } from './i18n/index.js';
+import { currentLang, loadLang } from './i18n/index.js';
 
 export const state = {
   ready: false, session: null, needLogin: false, online: navigator.onLine,
@@ -42,14 +42,14 @@ export const sync = createSync({ fetchJSON: get });
 
 /** Re-read everything the screens show from IndexedDB. */
 export async function reload() {
+  // All asked at once: one after another, a phone's IndexedDB makes the first screen wait for each in turn.
   const [sites, cached, notifications, items, status, syncState, categories, vocab, checkins, templates, inspections,
-    takenPart, corrections] = await withDB(async (db) => [
-    await db.getAll('sites'), await db.getAll('hazards'), await db.getAll('notifications'),
-    await db.getAllFromIndex('outbox', 'seq'), await outbox.status(), await db.get('meta', 'sync'),
-    await db.get('meta', 'categories'), await db.get('meta', 'vocabularies'), await db.get('meta', 'checkins'),
-    await db.getAll('templates'), await db.getAll('inspections'), await db.getAll('takenPart'),
-    await db.getAll('corrections'),
-  ]);
+    takenPart, corrections] = await withDB((db) => Promise.all([
+    db.getAll('sites'), db.getAll('hazards'), db.getAll('notifications'),
+    db.getAllFromIndex('outbox', 'seq'), outbox.status(), db.get('meta', 'sync'),
+    db.get('meta', 'categories'), db.get('meta', 'vocabularies'), db.get('meta', 'checkins'),
+    db.getAll('templates'), db.getAll('inspections'), db.getAll('takenPart'), db.getAll('corrections'),
+  ]));
   const me = state.session?.user?.id;
   const mine = items.filter((i) => !i.userId || i.userId === me);
   setState({
@@ -79,9 +79,9 @@ outbox.subscribe(() => reload().catch(() => {}));
 // ---- session ----
 
 export async function start() {
-  const session = await loadSession();
-  await loadClockOffset();
-  setLanguage(currentLang());
+  // Each read on its own, at once: the session, the clock's offset, the interface's strings (English is a chunk).
+  const [session, , lang] = await Promise.all([loadSession(), loadClockOffset(), loadLang(currentLang())]);
+  setLanguage(lang);
   state.session = session;
   await reload();
   setState({ ready: true });

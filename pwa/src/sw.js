@@ -23,6 +23,10 @@ const INDEX = new URL('index.html', self.registration.scope).href;
 // The build lists the web manifest twice, the second time without its integrity: the first entry wins.
 const SHELL_URLS = new Map(SHELL.map((entry) => [new URL(entry.url, self.registration.scope).href, entry]).reverse());
 
+// Opened once for the worker's life: every navigation and shell file is answered from it, on a start's critical path.
+let shellCache = null;
+const openShell = () => (shellCache ??= caches.open(SHELL_CACHE).catch((error) => { shellCache = null; throw error; }));
+
 /** A short name for this set of files (FNV-1a of the manifest): the same files share a cache across releases. */
 function versionOf(manifest) {
   let hash = 0x811c9dc5;
@@ -52,7 +56,7 @@ async function fetchWhole(url, entry, attempt) {
 }
 
 async function precacheShell() {
-  const cache = await caches.open(SHELL_CACHE);
+  const cache = await openShell();
   await Promise.all([...SHELL_URLS].map(async ([url, entry]) => {
     if (await cache.match(url)) return;
     const response = await retrying((attempt) => fetchWhole(url, entry, attempt), {
@@ -86,7 +90,7 @@ self.addEventListener('activate', (event) => {
 });
 
 async function fromShell(url, request) {
-  const cached = await (await caches.open(SHELL_CACHE)).match(url);
+  const cached = await (await openShell()).match(url);
   return cached || fetch(request);
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { formatTime, setLang } from '../src/i18n/index.js';
+import { formatTime, loadLang, setLang } from '../src/i18n/index.js';
 import { timeParts } from '../src/lib/dates.js';
 
 // setLang remembers the choice and retitles the page: a store and a page that keep nothing.
@@ -29,14 +29,14 @@ describe('how much of a time a screen shows', () => {
     expect(timeParts('2026-12-03T18:00:00+08:00', { now: NOW, year: true })).toEqual({ date: true, year: true });
   });
 
-  it('formats accordingly in both languages', () => {
+  it('formats accordingly in both languages', async () => {
     setLang('zh-CN');
     expect(formatTime('2026-12-03T08:15:00+08:00', { now: NOW })).toBe('08:15');
     expect(formatTime('2026-12-01T14:05:00+08:00', { now: NOW })).toBe('12/01 14:05');
     expect(formatTime('2025-12-30T14:05:00+08:00', { now: NOW })).toBe('2025/12/30 14:05');
     expect(formatTime('2026-12-10T17:00:00+08:00', { now: NOW, year: true })).toBe('2026/12/10 17:00');
     expect(formatTime('2026-11-01T14:05:00+08:00', { now: NOW, date: false })).toBe('14:05');
-    setLang('en');
+    await loadLang('en');
     expect(formatTime('2026-12-10T17:00:00+08:00', { now: NOW, year: true })).toBe('10/12/2026, 17:00');
     expect(formatTime('2026-12-01T14:05:00+08:00', { now: NOW })).toBe('01/12, 14:05');
     setLang('zh-CN');

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { setLang } from '../src/i18n/index.js';
+import { loadLang, setLang } from '../src/i18n/index.js';
 import { distanceM, roughDistance, whereText } from '../src/lib/geo.js';
 
 vi.stubGlobal('localStorage', { getItem: () => null, setItem: () => {} });
@@ -22,13 +22,13 @@ describe('where a report is made', () => {
       .toEqual(['3 米', '35 米', '240 米', '1.5 公里']);
   });
 
-  it('says how far the phone is from the site, never its coordinates', () => {
+  it('says how far the phone is from the site, never its coordinates', async () => {
     setLang('zh-CN');
     const fix = { ...north(35), accuracy_m: 8.4 };
     const text = whereText({ fix, site: SITE });
     expect(text).toBe('距场所约 35 米（精度 ±8 米）');
     expect(text).not.toMatch(/30\.57|114\.28/);
-    setLang('en');
+    await loadLang('en');
     expect(whereText({ fix, site: SITE })).toBe('About 35 m from the site (accuracy ±8 m)');
     setLang('zh-CN');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { setLang } from '../src/i18n/index.js';
+import { loadLang, setLang } from '../src/i18n/index.js';
 import {
   actionName, changeBody, choiceName, documentName, eventDetails, flagNames, formOf, hazardField, stateName, targetOf,
 } from '../src/lib/loop.js';
@@ -42,14 +42,14 @@ vi.stubGlobal('localStorage', { getItem: () => null, setItem: () => {} });
 vi.stubGlobal('document', { documentElement: {}, title: '' });
 
 describe('the loop as the server describes it', () => {
-  it('names actions, states and the record\'s other events in the chosen language, never by their codes', () => {
+  it('names actions, states and the record\'s other events in the chosen language, never by their codes', async () => {
     setLang('zh-CN');
     expect([actionName(VOCAB, 'return'), actionName(VOCAB, 'escalate'), stateName(VOCAB, 'rectifying')])
       .toEqual(['复查未通过，退回整改', '超时未受理，上报', '整改中']);
     expect([actionName(VOCAB, 'forward'), stateName(VOCAB, 'archived'), stateName(VOCAB, 'queued')])
       .toEqual(['操作', '状态未知', '待发送']);
     expect([actionName(null, 'return'), stateName(null, 'rectifying')]).toEqual(['操作', '状态未知']);
-    setLang('en');
+    await loadLang('en');
     expect([actionName(VOCAB, 'return'), formOf(VOCAB, 'return')[2].label]).toEqual(['Fail re-inspection, return', 'Re-inspection photos']);
     setLang('zh-CN');
   });
@@ -70,7 +70,7 @@ describe('the loop as the server describes it', () => {
 describe('what a hazard\'s page and record show, as the server names it', () => {
   const day = (iso) => iso.slice(0, 10);
 
-  it('names a step\'s decision by the answer given, and the dates it set by their field on that form', () => {
+  it('names a step\'s decision by the answer given, and the dates it set by their field on that form', async () => {
     setLang('zh-CN');
     const decided = { action: 'decide_extension', data: { approved: false, deadline_in_force: '2026-12-10T15:59:00+00:00' } };
     expect(eventDetails(VOCAB, decided, day)).toEqual(['不予延期']);
@@ -83,7 +83,7 @@ describe('what a hazard\'s page and record show, as the server names it', () => 
     const ordered = { action: 'order_rectification', data: { co_signer: 'u-1', co_signer_name: '许静' } };
     expect(eventDetails(VOCAB, ordered, day)).toEqual(['第二执法人员 许静']);
     expect(eventDetails(VOCAB, { action: 'order_rectification', data: { co_signer: 'u-1' } }, day)).toEqual([]);
-    setLang('en');
+    await loadLang('en');
     expect(eventDetails(VOCAB, decided, day)).toEqual(['Refuse the extension']);
     setLang('zh-CN');
   });

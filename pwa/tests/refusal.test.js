@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { setLang } from '../src/i18n/index.js';
+import { loadLang, setLang } from '../src/i18n/index.js';
 import { ApiError } from '../src/lib/api.js';
 import { refusal } from '../src/lib/refusal.js';
 
@@ -23,10 +23,10 @@ describe('the API\'s refusals beside their fields', () => {
     expect(refusal(e, USER)).toEqual({ 'roles.1.area_id': '区域不存在或不在您的范围内' });
   });
 
-  it('shows a message given in both languages in the reader\'s only', () => {
+  it('shows a message given in both languages in the reader\'s only', async () => {
     const e = new ApiError(422, { errors: { json: { uscc: ['校验位不正确 / the check character is wrong'] } } });
     expect(refusal(e, ['uscc'])).toEqual({ uscc: '校验位不正确' });
-    setLang('en');
+    await loadLang('en');
     expect(refusal(e, ['uscc'])).toEqual({ uscc: 'the check character is wrong' });
   });
 

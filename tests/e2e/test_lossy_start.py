@@ -88,3 +88,29 @@ def test_a_first_start_through_a_lossy_network_ends_signed_in_and_usable_offline
     expect(page.get_by_text("已保存，待发送。")).to_be_visible()
     expect(page.get_by_test_id("outbox-status").first).to_contain_text("0/1 已发送")
     context.close()
+
+
+def test_after_the_app_module_loaded_again_the_screens_loaded_later_open(browser, browser_context_args, demo_site, csp):
+    """boot.js loads a failed app module again as `index-….js?retry=1`; the screens loaded when first opened
+    import the app under its own name, which must not fail, nor start a second app beside the first."""
+    context = csp.watch(browser.new_context(**browser_context_args, service_workers="block"))
+    page = context.new_page()
+    failed = []
+
+    def fail_once(route):
+        if not failed:
+            failed.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/assets/index-[^/?]*\.js$"), fail_once)
+    live.sign_in(page, "/", "demo-grid")
+    assert failed, "the app's module was never refused"
+    expect(page.get_by_role("heading", name="今日工作")).to_be_visible()
+
+    page.evaluate(f"location.hash = '#/inspect/{demo_site['id']}'")
+    expect(page.get_by_test_id("checklist").first).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("此页面暂时无法打开")).to_have_count(0)
+    expect(page.locator("header.top")).to_have_count(1)  # one app, not a second one started by the screen
+    context.close()

@@ -73,3 +73,34 @@ def test_the_api_docs_page_works_under_its_own_policy(page):
     page.goto("/api/docs")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("SafeGrid")
     expect(page.locator(".opblock").first).to_be_visible()  # the document loaded and was drawn
+
+
+def test_the_screens_loaded_when_first_opened_open_offline_and_so_does_english(page, context, sign_in, demo_site):
+    """The report form, a hazard, a checklist, settings and the English strings are chunks of their own, loaded
+    when first needed: after one visit the service worker has them all, so none needs the network."""
+    sign_in("demo-grid")
+    wait_until_controlled(page)
+    page.get_by_role("link", name="设置").click()
+    expect(page.get_by_test_id("offline-status")).to_have_text("已可离线使用", timeout=60_000)  # the checklists too
+    context.set_offline(True)
+    assert page.reload().from_service_worker
+    page.get_by_role("link", name="首页").click()
+    expect(page.get_by_role("heading", name="今日工作")).to_be_visible()
+
+    page.get_by_role("region", name="未办结隐患").locator("a[href^='#/hazard/']").first.click()
+    expect(page.locator("main h1")).to_be_visible()  # the hazard's category; a screen not loaded has none
+    expect(page.get_by_text("此页面暂时无法打开")).to_have_count(0)
+    page.evaluate(f"location.hash = '#/inspect/{demo_site['id']}'")
+    expect(page.get_by_test_id("checklist").first).to_be_visible()
+    page.evaluate(f"location.hash = '#/report/{demo_site['id']}'")
+    expect(page.get_by_role("heading", name="报告隐患")).to_be_visible()
+    expect(page.get_by_label("消防安全")).to_be_visible()
+
+    page.get_by_role("link", name="设置").click()
+    page.get_by_label("English").check()
+    expect(page.get_by_role("heading", name="Settings")).to_be_visible()
+    page.reload()  # still offline: the English strings come from the service worker too
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", name="Settings")).to_be_visible()
+    page.get_by_role("link", name="Home").click()
+    expect(page.get_by_role("heading", name="Today's work")).to_be_visible()

@@ -1,23 +1,40 @@
-/** The interface language: zh-CN by default, English on request, remembered on the phone. */
+/**
+ * The interface language: zh-CN by default, English on request, remembered on the phone. The Chinese strings come
+ * with the app; the English ones are a chunk of their own, loaded (loadLang) only by a phone set to English.
+ */
 import zh from './zh-CN.js';
-import en from './en.js';
 import { timeParts } from '../lib/dates.js';
 
-const MESSAGES = { 'zh-CN': zh, en };
+const MESSAGES = { 'zh-CN': zh };
+const LOADERS = { en: () => import('./en.js') };
 const KEY = 'safegrid.lang';
 let lang = (globalThis.localStorage?.getItem(KEY)) || 'zh-CN';
-if (!MESSAGES[lang]) lang = 'zh-CN';
+if (!MESSAGES[lang] && !LOADERS[lang]) lang = 'zh-CN';
 
 export const languages = [['zh-CN', '中文'], ['en', 'English']];
 export const currentLang = () => lang;
 /** A name the server gives in both languages ({zh, en}: a vocabulary's term), in the interface's. */
 export const named = (term) => (lang === 'en' ? term.en : term.zh);
 
-export function setLang(value) {
+/** Switch to `value` once its strings are here (loaded now if need be); if they cannot be loaded, Chinese stays. */
+export async function loadLang(value) {
+  if (!MESSAGES[value] && LOADERS[value]) {
+    try {
+      MESSAGES[value] = (await LOADERS[value]()).default;
+    } catch {
+      return setLang('zh-CN', { remember: false }); // the choice is kept: the next start tries again
+    }
+  }
+  return setLang(value);
+}
+
+/** Switch to a language whose strings are loaded (zh-CN always is), remembered unless told otherwise. */
+export function setLang(value, { remember = true } = {}) {
   lang = MESSAGES[value] ? value : 'zh-CN';
-  localStorage.setItem(KEY, lang);
+  if (remember) localStorage.setItem(KEY, lang);
   document.documentElement.lang = lang;
   document.title = t('appName');
+  return lang;
 }
 
 /** The message `key` in the current language, with {name} placeholders filled from `params`. */

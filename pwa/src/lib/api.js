@@ -20,8 +20,9 @@ let language = 'zh-CN';
 const unauthorizedListeners = new Set();
 
 export async function loadSession() {
-  session = (await meta.get('session')) ?? null;
-  language = (await meta.get('lang')) ?? language;
+  const [kept, lang] = await Promise.all([meta.get('session'), meta.get('lang')]);
+  session = kept ?? null;
+  language = lang ?? language;
   return session;
 }
 export const currentSession = () => session;

@@ -214,7 +214,7 @@ export function createOutbox({
    */
   /** What this account has waiting (another account's items are not counted: they wait for it, `others`). */
   async function status() {
-    const [all, state] = await withDB(async (db) => [await db.getAll('outbox'), await readState(db)]);
+    const [all, state] = await withDB((db) => Promise.all([db.getAll('outbox'), readState(db)]));
     const items = all.filter((i) => ours(i));
     const queued = items.filter((i) => i.status === 'queued').length;
     const attention = items.length - queued;

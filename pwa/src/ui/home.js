@@ -7,17 +7,22 @@ import { navigate } from '../router.js';
 import { compactCode } from '../lib/tags.js';
 import { OPEN_STATES } from '../lib/view.js';
 import { HazardList, Section } from './parts.js';
-import { SummaryHeadline } from './summary.js';
 import { OutboxAttention } from './outbox.js';
 import { SiteList } from './site-list.js';
-import { FindHazards } from './hazards.js';
-import { DepartmentHome } from './home-department.js';
-import { EnterpriseHome } from './home-enterprise.js';
-import { SupervisorHome } from './home-supervisor.js';
-import { EnforcementHome } from './home-enforcement.js';
-import { ExpertHome } from './home-expert.js';
-import { AdminHome } from './home-admin.js';
 import { draftsOf, MyInspections, ResumeDrafts } from './inspection-parts.js';
+import { lazy } from './lazy.js';
+
+// The grid worker's home comes with the app, the first screen of most phones; the other roles' homes are one chunk
+// (home-roles.js), loaded when such a home first opens and precached like the rest.
+const roleHome = (name) => lazy(() => import('./home-roles.js'), name);
+const StationHome = roleHome('StationHome');
+const EnterpriseHome = roleHome('EnterpriseHome');
+const DepartmentHome = roleHome('DepartmentHome');
+const SupervisorHome = roleHome('SupervisorHome');
+const EnforcementHome = roleHome('EnforcementHome');
+const ExpertHome = roleHome('ExpertHome');
+const AdminHome = roleHome('AdminHome');
+const SummaryHeadline = roleHome('SummaryHeadline');
 
 export const rolesOf = (user) => new Set((user?.roles || []).map((r) => r.role));
 
@@ -78,17 +83,6 @@ function GridWorker() {
     <${Section} id="h-open" title=${t('openHazards')}><${HazardList} hazards=${open} /><//>`;
 }
 
-function Station() {
-  const by = (s) => state.hazards.filter((h) => h.state === s || h.pending?.from === s);
-  // Oldest first: the report closest to its 30-minute limit is at the top.
-  const triage = by('reported').sort((a, b) => String(a.ack_due_at).localeCompare(String(b.ack_due_at)));
-  return html`
-    <${FindHazards} />
-    <${Section} id="h-triage" title=${t('triageQueue', { n: triage.length })}><${HazardList} hazards=${triage} /><//>
-    <${Section} id="h-reinspect" title=${t('reinspectQueue', { n: by('submitted').length })}><${HazardList} hazards=${by('submitted')} /><//>
-    <${Section} id="h-rectifying" title=${t('rectifyingList', { n: by('rectifying').length })}><${HazardList} hazards=${by('rectifying')} /><//>`;
-}
-
 export function Home() {
   const roles = rolesOf(state.session.user);
   return html`<main id="main">
@@ -97,7 +91,7 @@ export function Home() {
     <${SyncLine} />
     ${draftsOf().length > 0 && html`<${Section} id="h-drafts" title=${t('unfinishedInspections')}><${ResumeDrafts} /><//>`}
     ${roles.has('grid_worker') && html`<${GridWorker} />`}
-    ${roles.has('station_officer') && html`<${Station} />`}
+    ${roles.has('station_officer') && html`<${StationHome} />`}
     ${roles.has('enterprise_user') && html`<${EnterpriseHome} />`}
     ${roles.has('department_officer') && html`<${DepartmentHome} />`}
     ${roles.has('supervisor') && html`<${SupervisorHome} />`}

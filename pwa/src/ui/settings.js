@@ -1,7 +1,7 @@
 /** 设置: language (remembered), account and sign-out (the outbox is kept), offline readiness, storage and clock. */
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
-import { currentLang, languages, setLang, t } from '../i18n/index.js';
+import { currentLang, languages, loadLang, t } from '../i18n/index.js';
 import { setLanguage } from '../lib/api.js';
 import { clockOffsetMs } from '../lib/clock.js';
 import { logout, reload, setState, state } from '../store.js';
@@ -32,7 +32,7 @@ function StorageSafety() {
 export function Settings() {
   const user = state.session.user;
   const waiting = state.outbox.records.queued + state.outbox.records.attention;
-  const change = (lang) => { setLang(lang); setLanguage(lang); reload(); };
+  const change = async (lang) => { setLanguage(await loadLang(lang)); reload(); };
   const signOut = () => { if (!waiting || confirm(t('signOutQueued', { n: waiting }))) logout(); };
   return html`<main id="main">
     <h1 tabindex="-1">${t('settingsTitle')}</h1>
