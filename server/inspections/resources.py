@@ -296,28 +296,14 @@ class RecordPdf(ApiView):
     @requires("inspections.view")
     @blp.arguments(RecordQuerySchema, location="query")
     @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
-    @blp.alt_response(
-        409, description="being rendered (`record_pending`: ask again shortly) or failed (`record_failed`)"
-    )
     def get(self, query, inspection_id: uuid.UUID):
-        """检查记录（PDF） / The inspection record as an A4 PDF: the current revision's, or `revision`'s"""
+        """检查记录（PDF） / The inspection record as an A4 PDF: the current revision's, or `revision`'s (put on paper
+        when first asked for, so that first answer takes a moment)"""
         inspection = get_or_404(Inspection, inspection_id, clause=_inspection_scope())
         record = records.current(inspection, query.get("revision"))
         if record is None:
             error(404, tr("该版本的检查记录不存在", "No record of that revision"))
-        if record.state == "pending":
-            error(
-                409,
-                tr("检查记录正在生成，请稍后再试", "The record is being rendered: ask again shortly"),
-                code="record_pending",
-                headers={"Retry-After": "2"},
-            )
-        if record.state == "failed":
-            error(
-                409,
-                tr("检查记录生成失败，正在重试", "Rendering the record failed: it is being tried again"),
-                code="record_failed",
-            )
+        record = records.ready(record)
         name = f"检查记录-{records.number(record)}.pdf"
         return send_bytes(records.pdf_bytes(record), "application/pdf", name, etag=record.sha256)
 
