@@ -224,10 +224,13 @@ class Inspections(ApiView):
     @blp.doc(parameters=[DEVICE_TIME_DOC])
     def post(self, body):
         """提交检查 / Submit an inspection (client id): scored by the server, failed items made hazards"""
-        inspection, created = services.submit(g.identity, body, _site_scope(), device_time=device_time())
+        # The events last, after the answer is made: the chain's lock is held from the first until the commit
+        with evidence.appended_together():
+            inspection, created = services.submit(g.identity, body, _site_scope(), device_time=device_time())
+            view = services.views([inspection], g.identity)[0]
         if not created:
             answer_with(200)
-        return services.views([inspection], g.identity)[0]
+        return view
 
     @requires("inspections.view")
     @blp.etag
@@ -276,10 +279,14 @@ class Corrections(ApiView):
     def post(self, body, inspection_id: uuid.UUID):
         """更正检查 / Correct the answers: a new revision, scored again; the earlier ones stay on record"""
         inspection = get_or_404(Inspection, inspection_id, clause=_inspection_scope(), lock=True)
-        _revision, created = services.correct(g.identity, inspection, body, _site_scope(), device_time=device_time())
+        with evidence.appended_together():  # as a submission's
+            _revision, created = services.correct(
+                g.identity, inspection, body, _site_scope(), device_time=device_time()
+            )
+            view = services.views([inspection], g.identity)[0]
         if not created:
             answer_with(200)
-        return services.views([inspection], g.identity)[0]
+        return view
 
 
 @blp.route("/inspections/<uuid:inspection_id>/revisions")
