@@ -242,6 +242,10 @@ def main():
                     f"target < {TARGET_MS} ms)"
                 )
         print("\nin-process, every unit visible:")
+        client = app.test_client()
+        auth = {"Authorization": f"Bearer {tokens['supervisor']}"}
+        through_flask = timed(args.repeats, lambda: client.get(path, headers=auth))
+        print(f"{'the API call (Flask test client)':34s} {summary(through_flask)}")
         with app.app_context():
             in_process(family_id, month, args.repeats)
         db.engine.dispose()
