@@ -28,3 +28,10 @@ def hello_photo(photo_id):
 @app.post("/bench/hazards")
 def hello_report():
     return {"id": json.loads(request.get_data())["id"]}, 201
+
+
+# An assessment's submission with nothing behind it: the JSON parsed, 201 answered with its id
+# (bench/inspection_submissions.py's baseline)
+@app.post("/bench/inspections")
+def hello_inspection():
+    return {"id": json.loads(request.get_data())["id"]}, 201

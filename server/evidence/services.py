@@ -3,6 +3,7 @@
 import hashlib
 import json
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -53,30 +54,51 @@ def record(
     attachments=(),
     data=None,
     client_id=None,
-) -> Event:
+) -> Event | None:
     """Append one event to the chain, in the caller's transaction (so it lands with the change or not at all).
 
     The chain's head row is locked for the rest of the transaction: appends from concurrent requests
     queue behind each other instead of both linking to the same predecessor. Core statements run through
     the driver, not the ORM's unit of work: every change of every hazard comes through here while holding
-    that lock.
+    that lock. Inside `appended_together()` it is appended when that block ends (and None is returned).
     """
-    return record_many(
-        [
-            dict(
-                record_type=record_type,
-                record_id=record_id,
-                action=action,
-                actor_id=actor_id,
-                from_state=from_state,
-                to_state=to_state,
-                reason=reason,
-                attachments=attachments,
-                data=data,
-                client_id=client_id,
-            )
-        ]
-    )[0]
+    change = dict(
+        record_type=record_type,
+        record_id=record_id,
+        action=action,
+        actor_id=actor_id,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        attachments=attachments,
+        data=data,
+        client_id=client_id,
+    )
+    held = db.session.info.get(_HELD)
+    if held is not None:  # inside appended_together(): appended with the others when it ends
+        held.append(change)
+        return None
+    return record_many([change])[0]
+
+
+_HELD = "evidence_held_back"
+
+
+@contextmanager
+def appended_together():
+    """Events recorded inside the block are appended when it ends, together, in the order recorded: a request that
+    makes several records, each with its event (an inspection and the hazards of its failed items), takes the chain
+    head's lock once, after its work rather than at its first event, so concurrent requests queue on it for less.
+    Inside, `record` returns None. An exception leaves nothing appended (the transaction rolls back anyway)."""
+    if _HELD in db.session.info:  # nested: the outer block appends
+        yield
+        return
+    held = db.session.info[_HELD] = []
+    try:
+        yield
+    finally:
+        del db.session.info[_HELD]
+    record_many(held)
 
 
 def record_many(changes: list[dict]) -> list[Event]:

@@ -104,7 +104,16 @@ class Inspection(Base):
 
     __tablename__ = "inspections"
     __zh_name__ = "检查记录"
-    __table_args__ = (Index("ix_inspections_template_finished", "template_id", "finished_at"),)
+    # A month's scores of a checklist (rankings.py) read from this index alone on PostgreSQL (an index-only scan):
+    # a month's assessments lie scattered over the table, a heap page each
+    __table_args__ = (
+        Index(
+            "ix_inspections_template_finished",
+            "template_id",
+            "finished_at",
+            postgresql_include=["site_id", "percentage", "mode"],
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     template_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inspection_templates.id"))
@@ -250,8 +259,8 @@ class RankingMonth(Base):
 
 
 class InspectionRecord(Base):
-    """检查记录 (PDF): one revision of an inspection put on paper, rendered by a job after the submission or correction
-    commits and kept by its SHA-256; a correction's record is another, the earlier ones stay."""
+    """检查记录 (PDF): one revision of an inspection put on paper, rendered when first asked for and kept by its
+    SHA-256; a correction's record is another, the earlier ones stay."""
 
     __tablename__ = "inspection_records"
     __table_args__ = (UniqueConstraint("inspection_id", "revision"),)
@@ -259,6 +268,7 @@ class InspectionRecord(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     inspection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inspections.id"), index=True)
     revision: Mapped[int] = mapped_column(Integer)
-    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending | ready | failed
+    # pending (not on paper yet) | ready; "failed" was left by the job that rendered records before, and renders again
+    state: Mapped[str] = mapped_column(String(16), default="pending")
     sha256: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,6 +9,7 @@ unit in the bottom group this month and the month before is flagged for 约谈.
 
 import logging
 import math
+from bisect import bisect_left, bisect_right
 from datetime import UTC, date, datetime
 
 from flask import current_app
@@ -32,9 +33,10 @@ log = logging.getLogger("safegrid.rankings")
 def ranked(scores: dict, bottom: int) -> dict:
     """Each key's (rank, in the bottom group) from its score: higher ranks first, ties share a rank, and a key is
     in the bottom group when fewer than `bottom` keys scored below it."""
-    values = list(scores.values())
+    ordered = sorted(scores.values())  # then those above and below a score are found by bisection, not counted
+    above = len(ordered)
     return {
-        key: (1 + sum(v > score for v in values), sum(v < score for v in values) < bottom)
+        key: (1 + above - bisect_right(ordered, score), bisect_left(ordered, score) < bottom)
         for key, score in scores.items()
     }
 
@@ -166,15 +168,19 @@ def assessed_units(template: InspectionTemplate, scored: set, visible):
         applies.append(Site.type.in_(template.site_types))
     if template.sectors:
         applies.append(Enterprise.sector.in_(template.sectors))
-    if scored:
-        applies.append(Site.id.in_(scored))
-    if not applies:
-        return []
-    return db.session.execute(
-        select(Site.id, Site.name, Enterprise.name.label("enterprise_name"))
-        .outerjoin(Enterprise, Enterprise.id == Site.enterprise_id)
-        .where(or_(*applies), visible)
-    ).all()
+    units = db.session.execute(_with_names().where(or_(*applies), visible)).all() if applies else []
+    # A unit scored on the checklist but no longer of its kinds (its type or sector changed since): asked for by id,
+    # apart, so the usual case is not one query with every scored unit's id in it
+    others = scored - {unit.id for unit in units}
+    if others:
+        units += db.session.execute(_with_names().where(Site.id.in_(others), visible)).all()
+    return units
+
+
+def _with_names():
+    return select(Site.id, Site.name, Enterprise.name.label("enterprise_name")).outerjoin(
+        Enterprise, Enterprise.id == Site.enterprise_id
+    )
 
 
 def history(template: InspectionTemplate, site_id, last: date, months: int, *, bottom=None, share=None) -> list[dict]:

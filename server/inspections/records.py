@@ -1,5 +1,10 @@
-"""The inspection record (检查记录) on paper: one A4 PDF per revision, rendered by a job after the submission or the
-correction commits (as the hazard documents are) and kept by its SHA-256."""
+"""The inspection record (检查记录) on paper: one A4 PDF per revision, rendered when it is first asked for and kept by
+its SHA-256 from then on.
+
+Not rendered on every submission, as the hazard documents are: a 68-item assessment's record costs about half a
+second of CPU, which would compete with the submissions themselves for the web's cores, and most records are never
+printed. The page is the same whenever it is rendered (its time is the revision's, its photos' thumbnails are made
+from the originals if need be), so rendering late changes nothing on paper."""
 
 import hashlib
 import uuid
@@ -22,7 +27,6 @@ from server.inspections.models import (
     InspectionRevision,
     InspectionTemplate,
 )
-from server.jobs import job, later
 from server.people.models import User
 from server.photos.models import blob_key
 from server.sites.models import Site
@@ -32,11 +36,9 @@ CRITICAL_SCOPE = {"section": "否决本大类", "whole": "否决整张检查表"
 
 
 def issue(inspection: Inspection) -> InspectionRecord:
-    """The record of the inspection's current revision, rendered after this transaction commits."""
+    """The record of the inspection's current revision, pending: put on paper when first asked for (`ready`)."""
     record = InspectionRecord(inspection_id=inspection.id, revision=inspection.revision)
     db.session.add(record)
-    db.session.flush()
-    later(render, str(record.id))
     return record
 
 
@@ -50,22 +52,25 @@ def current(inspection: Inspection, revision: int | None = None) -> InspectionRe
     ).first()
 
 
-@job(queue="documents", timeout=60)
-def render(record_id: str):
-    """The job: put one revision on paper and keep the PDF by its SHA-256 (an id, not an object)."""
-    record = db.session.get(InspectionRecord, uuid.UUID(record_id))
-    if record.state == "ready":  # rendered by an earlier attempt: a revision never changes
-        return
-    try:
-        data = pdf.render_inspection_record(_facts(record))
-    except Exception:
-        record.state = "failed"
-        db.session.commit()
-        raise
-    record.sha256 = hashlib.sha256(data).hexdigest()
-    storage().put_once(blob_key("documents", record.sha256), data)
-    record.state = "ready"
+def ready(record: InspectionRecord) -> InspectionRecord:
+    """The record with its PDF kept: rendered now if this is the first time it is asked for, and committed, so a
+    read fills it once. Two first requests at once take turns on the record's row (SELECT … FOR UPDATE): the second
+    waits for the first's page and serves it rather than render it again. (SQLite has no row locks: there both
+    render, and both keep the same bytes under the same hash.)"""
+    if record.state == "ready":
+        return record
+    locked = db.session.scalars(
+        select(InspectionRecord).where(InspectionRecord.id == record.id).with_for_update(),
+        execution_options={"populate_existing": True},
+    ).one()
+    if locked.state != "ready":  # pending, or "failed" by the job that used to render it: rendered here
+        data = pdf.render_inspection_record(_facts(locked))
+        locked.sha256 = hashlib.sha256(data).hexdigest()
+        storage().put_once(blob_key("documents", locked.sha256), data)
+        locked.state = "ready"
+    # A GET commits nothing at the request's boundary: this is a cache filled on the way, ending the lock
     db.session.commit()
+    return locked
 
 
 def pdf_bytes(record: InspectionRecord) -> bytes:

@@ -226,10 +226,13 @@ class Inspections(ApiView):
     @blp.doc(parameters=[DEVICE_TIME_DOC])
     def post(self, body):
         """提交检查 / Submit an inspection (client id): scored by the server, failed items made hazards"""
-        inspection, created = services.submit(g.identity, body, _site_scope(), device_time=device_time())
+        # The events last, after the answer is made: the chain's lock is held from the first until the commit
+        with evidence.appended_together():
+            inspection, created = services.submit(g.identity, body, _site_scope(), device_time=device_time())
+            view = services.views([inspection], g.identity)[0]
         if not created:
             answer_with(200)
-        return services.views([inspection], g.identity)[0]
+        return view
 
     @requires("inspections.view")
     @blp.etag
@@ -278,10 +281,14 @@ class Corrections(ApiView):
     def post(self, body, inspection_id: uuid.UUID):
         """更正检查 / Correct the answers: a new revision, scored again; the earlier ones stay on record"""
         inspection = get_or_404(Inspection, inspection_id, clause=_inspection_scope(), lock=True)
-        _revision, created = services.correct(g.identity, inspection, body, _site_scope(), device_time=device_time())
+        with evidence.appended_together():  # as a submission's
+            _revision, created = services.correct(
+                g.identity, inspection, body, _site_scope(), device_time=device_time()
+            )
+            view = services.views([inspection], g.identity)[0]
         if not created:
             answer_with(200)
-        return services.views([inspection], g.identity)[0]
+        return view
 
 
 @blp.route("/inspections/<uuid:inspection_id>/revisions")
@@ -298,28 +305,14 @@ class RecordPdf(ApiView):
     @requires("inspections.view")
     @blp.arguments(RecordQuerySchema, location="query")
     @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
-    @blp.alt_response(
-        409, description="being rendered (`record_pending`: ask again shortly) or failed (`record_failed`)"
-    )
     def get(self, query, inspection_id: uuid.UUID):
-        """检查记录（PDF） / The inspection record as an A4 PDF: the current revision's, or `revision`'s"""
+        """检查记录（PDF） / The inspection record as an A4 PDF: the current revision's, or `revision`'s (put on paper
+        when first asked for, so that first answer takes a moment)"""
         inspection = get_or_404(Inspection, inspection_id, clause=_inspection_scope())
         record = records.current(inspection, query.get("revision"))
         if record is None:
             error(404, tr("该版本的检查记录不存在", "No record of that revision"))
-        if record.state == "pending":
-            error(
-                409,
-                tr("检查记录正在生成，请稍后再试", "The record is being rendered: ask again shortly"),
-                code="record_pending",
-                headers={"Retry-After": "2"},
-            )
-        if record.state == "failed":
-            error(
-                409,
-                tr("检查记录生成失败，正在重试", "Rendering the record failed: it is being tried again"),
-                code="record_failed",
-            )
+        record = records.ready(record)
         name = f"检查记录-{records.number(record)}.pdf"
         return send_bytes(records.pdf_bytes(record), "application/pdf", name, etag=record.sha256)
 

@@ -1,5 +1,6 @@
 """Inspections and their templates on the wire."""
 
+import uuid
 from datetime import date
 
 import marshmallow as ma
@@ -411,6 +412,25 @@ class RankedUnitSchema(OutputSchema):
     summon = fields.Boolean(metadata={"description": "in the bottom group two months running: 约谈"})
 
 
+class PlainRows(fields.List):
+    """A long list of flat rows whose values are JSON already but for ids (a ranking's 1,000 units): each row's fields
+    as its schema declares them, ids as text, without marshmallow's work per field, which was half of a ranking's
+    time. Documented as the list of that schema it is."""
+
+    def __init__(self, schema, **kwargs):
+        super().__init__(fields.Nested(schema), **kwargs)
+        self.names = list(schema().fields)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return [{name: _plain(row[name]) for name in self.names} for row in value]
+
+
+def _plain(value):
+    return str(value) if isinstance(value, uuid.UUID) else value
+
+
 class RankingSchema(OutputSchema):
     family_id = fields.UUID()
     template_id = fields.UUID(metadata={"description": "the version that names it now"})
@@ -418,7 +438,7 @@ class RankingSchema(OutputSchema):
     month = fields.String()
     ranked = fields.Integer(metadata={"description": "how many units were assessed, in your view or not"})
     bottom_size = fields.Integer()
-    units = fields.List(fields.Nested(RankedUnitSchema), metadata={"description": "ranked first, then 未考核"})
+    units = PlainRows(RankedUnitSchema, metadata={"description": "ranked first, then 未考核"})
 
 
 class InspectionSummarySchema(OutputSchema):

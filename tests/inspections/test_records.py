@@ -1,7 +1,8 @@
-"""The inspection record (检查记录) as an A4 PDF: rendered after the submission commits, one per revision, served in the
-inspection's scope, and saying what the inspection found: items by section, answers, notes, the score, photos,
+"""The inspection record (检查记录) as an A4 PDF: put on paper when first asked for and kept, one per revision, served
+in the inspection's scope, and saying what the inspection found: items by section, answers, notes, the score, photos,
 inspectors and the inspected party's drawn signature."""
 
+import hashlib
 import io
 import re
 import uuid
@@ -103,32 +104,33 @@ def test_the_record_says_what_was_found_scored_and_acknowledged(login_as, world,
     assert sizes == [(240, 320), (300, 100), (320, 240)]  # both photos' thumbnails and the drawn signature
 
 
-def test_the_record_is_seen_where_the_inspection_is_and_says_when_it_is_not_ready(app, login_as, world, template):
+def test_the_record_is_seen_where_the_inspection_is_and_put_on_paper_once(app, login_as, world, template, monkeypatch):
     worker = login_as("grid_worker")
     body = inspection_body(template, world["market_site"])
     assert worker.post(URL, json=body).status_code == 201
+    with app.app_context():  # not rendered by the submission: the first to ask for it puts it on paper
+        [row] = db.session.scalars(
+            select(InspectionRecord).where(InspectionRecord.inspection_id == uuid.UUID(body["id"]))
+        ).all()
+        assert (row.state, row.sha256) == ("pending", None)
     first = record(worker, body["id"])
     assert login_as("station_officer_b").get(f"{URL}/{body['id']}/record.pdf").status_code == 404
     assert worker.get(f"{URL}/{uid()}/record.pdf").status_code == 404
     assert worker.get(f"{URL}/{body['id']}/record.pdf", query_string={"revision": 2}).status_code == 404
     assert worker.get(f"{URL}/{body['id']}/record.pdf", query_string={"revision": 0}).status_code == 422
-    with app.app_context():  # as while its job is still queued
+    with app.app_context():  # kept: asked again, it is served from its hash, not rendered again
+        row = db.session.get(InspectionRecord, row.id)
+        assert row.state == "ready" and row.sha256 == hashlib.sha256(first).hexdigest()
+    with monkeypatch.context() as patched:
+        patched.setattr(records.pdf, "render_inspection_record", lambda _facts: pytest.fail("rendered again"))
+        again = worker.get(f"{URL}/{body['id']}/record.pdf")
+    assert again.status_code == 200 and again.data == first
+    with app.app_context():  # rendered again (the row reset): the same bytes, under the same hash
         db.session.execute(
-            update(InspectionRecord)
-            .where(InspectionRecord.inspection_id == uuid.UUID(body["id"]))
-            .values(state="pending", sha256=None)
+            update(InspectionRecord).where(InspectionRecord.id == row.id).values(state="pending", sha256=None)
         )
         db.session.commit()
-    pending = worker.get(f"{URL}/{body['id']}/record.pdf")
-    assert pending.status_code == 409 and pending.json["code"] == "record_pending"
-    assert pending.json["message"] == "检查记录正在生成，请稍后再试" and pending.headers["Retry-After"] == "2"
-    with app.app_context():  # the job run again (a retry after a crash): the same bytes, kept under the same hash
-        [row] = db.session.scalars(
-            select(InspectionRecord).where(InspectionRecord.inspection_id == uuid.UUID(body["id"]))
-        ).all()
-        records.render(str(row.id))
-    again = worker.get(f"{URL}/{body['id']}/record.pdf")
-    assert again.status_code == 200 and again.data == first
+    assert record(worker, body["id"]) == first
 
 
 def test_a_correction_has_a_record_of_its_own_and_the_first_stays(login_as, world, template):
