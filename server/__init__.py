@@ -84,6 +84,7 @@ def _register_blueprints(app: Flask, api: Api):
     from server.notifications.resources import blp as inbox
     from server.people.resources import blp as users, colleagues
     from server.photos.resources import blp as photos
+    from server.plans.resources import blp as plans
     from server.sites.resources import blp as sites
     from server.sync.resources import blp as sync
     from server.tags.resources import blp as tags, scan
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask, api: Api):
         photos,
         hazards,
         inspections,
+        plans,
         inbox,
         sync,
         meta,

@@ -52,6 +52,11 @@ PERMISSIONS = {
     "templates.manage": frozenset({"admin", "department_officer"}),  # an officer: their own sector's templates
     # confirming a month's ranking, which puts its 约谈 on record: a department for its own sector's checklists
     "rankings.confirm": frozenset({"supervisor", "admin", "department_officer"}),
+    # patrol plans and their tasks: offices plan within their areas, a department within its sector; everyone who
+    # inspects sees the tasks in their scope and their own; an enterprise never an unannounced one before it is done
+    "plans.view": OFFICE_ROLES | {"department_officer", "enforcement_officer"},
+    "plans.manage": OFFICE_ROLES | {"department_officer"},
+    "tasks.view": ALL_ROLES,
 }
 
 

@@ -32,12 +32,15 @@ from server.hazards.schemas import HazardSchema
 from server.inspections import summaries, templates as checklists
 from server.inspections.models import InspectionTemplate
 from server.inspections.schemas import InspectionSummarySchema, TemplateSchema
+from server.plans import views as plans
+from server.plans.models import Task
+from server.plans.schemas import TaskSchema
 from server.sites import services as sites
 from server.sites.models import Site
 from server.sites.schemas import SiteSchema
 from server.tags.models import SiteTag
 
-FEED_RECORDS = ("hazard", "site", "site_tag", "inspection_template", "inspection")
+FEED_RECORDS = ("hazard", "site", "site_tag", "inspection_template", "inspection", "task")
 SCAN = 2000  # events read per call: most of them concern other users' scopes and are passed over
 # the snapshot's hazards: the open ones, those received this recently, and those still listed (挂牌督办) though closed,
 # which wait for the district to de-list them
@@ -45,9 +48,17 @@ RECENT = timedelta(days=30)
 # the snapshot's inspections: those the user took part in (lead, co-inspector, expert) that finished this recently;
 # after it, any of theirs that changes (a correction), whatever its age
 RECENT_INSPECTIONS = timedelta(days=30)
-PHASES = ("sites", "hazards", "templates", "inspections")
+# the snapshot's tasks: the user's open ones (检查任务); after it, every change of a task that names them (planned,
+# assigned to them or away from them, done, missed), so that a phone drops what is no longer theirs to do
+PHASES = ("sites", "hazards", "templates", "inspections", "tasks")
 # a record's kind in the feed
-KINDS = {"site": "site", "hazard": "hazard", "inspection_template": "template", "inspection": "inspection"}
+KINDS = {
+    "site": "site",
+    "hazard": "hazard",
+    "inspection_template": "template",
+    "inspection": "inspection",
+    "task": "task",
+}
 
 
 class BadCursor(DomainError, ValueError):
@@ -108,6 +119,9 @@ def _snapshot(identity, cursor: Cursor, limit: int):
     elif cursor.phase == "inspections":  # the user's own, as lead, co-inspector or expert (我的检查)
         stmt = summaries.recent_ids(identity.user_id, utcnow() - RECENT_INSPECTIONS)
         stmt, load = stmt.order_by(stmt.selected_columns[0]), _inspections
+    elif cursor.phase == "tasks":  # the user's own open tasks
+        stmt = select(Task.id).where(Task.assignee_id == identity.user_id, Task.state == "open")
+        stmt, load = stmt.order_by(Task.id), _tasks
     else:
         stmt = select(Hazard.id).where(
             _hazard_scope(identity),
@@ -139,7 +153,10 @@ def _since(identity, cursor: Cursor, limit: int):
         .limit(SCAN)
     ).all()
     touched: dict[tuple[str, str], int] = {}  # each record once, at its latest change
+    mine = str(identity.user_id)
     for read, event in enumerate(events, 1):
+        if event.record_type == "task" and mine not in event.data.get("assignees", ()):
+            continue  # another's task
         key = (
             ("site", event.data["site_id"]) if event.record_type == "site_tag" else (event.record_type, event.record_id)
         )
@@ -157,6 +174,7 @@ def _since(identity, cursor: Cursor, limit: int):
         + _hazards(identity, wanted["hazard"])
         + _templates(identity, wanted["inspection_template"])
         + _inspections(identity, wanted["inspection"])
+        + _tasks(identity, wanted["task"])
     }
     # in the order of their latest change
     page = [loaded[(KINDS[kind], record_id)] for kind, record_id in touched if (KINDS[kind], record_id) in loaded]
@@ -223,4 +241,15 @@ def _inspections(identity, ids: list[uuid.UUID]) -> list[dict]:
     return [
         {"kind": "inspection", "id": view["id"], "etag": None, "data": schema.dump(view)}
         for view in summaries.summaries(ids, identity.user_id)
+    ]
+
+
+def _tasks(identity, ids: list[uuid.UUID]) -> list[dict]:
+    """Tasks among `ids`: the user's open ones (the snapshot), or those whose change named them (after it)."""
+    if not ids or identity.user_id is None:
+        return []
+    found = db.session.scalars(select(Task).where(Task.id.in_(ids))).all()
+    schema = TaskSchema()
+    return [
+        {"kind": "task", "id": view["id"], "etag": None, "data": schema.dump(view)} for view in plans.task_views(found)
     ]
