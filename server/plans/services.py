@@ -184,7 +184,7 @@ def generate(plan: Plan, period: periods.Period, actor_id=None) -> dict:
 
 
 def _sites_of(plan: Plan, area: Area):
-    """The sites a plan covers, with what a task keeps of them."""
+    """The sites a plan covers (and its checklist applies to), with what a task keeps of them."""
     stmt = (
         select(Site.id, Site.grid_id, Site.enterprise_id, Site.type, Enterprise.sector)
         .outerjoin(Enterprise, Enterprise.id == Site.enterprise_id)
@@ -198,6 +198,9 @@ def _sites_of(plan: Plan, area: Area):
         stmt = stmt.where(Enterprise.sector == plan.sector)
     if plan.above_designated_size is not None:
         stmt = stmt.where(Enterprise.above_designated_size.is_(plan.above_designated_size))
+    template = latest_template(plan.template_family_id)
+    if template is not None and (template.site_types or template.sectors):  # where its checklist can be submitted
+        stmt = stmt.where(or_(Site.type.in_(template.site_types), Enterprise.sector.in_(template.sectors)))
     return stmt
 
 
@@ -273,7 +276,7 @@ def reassign_orphaned(plan_id=None) -> int:
     """Open tasks of the grid's worker (of one plan, or all) that nobody holds any longer (they left, were deactivated,
     moved to another grid, or no one held the grid) go to whoever holds the grid now; tasks whose site moved follow
     it. A task given to another worker of the grid stays theirs. Cheap when nothing changed: one query."""
-    community = select(Area.parent_id).where(Area.id == Task.grid_id).scalar_subquery()
+    community = select(Area.parent_id).where(Area.id == Task.grid_id).correlate(Task).scalar_subquery()
     holds = (
         select(RoleAssignment.id)
         .join(User, User.id == RoleAssignment.user_id)

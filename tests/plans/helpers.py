@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
-from server.plans import periods
 from server.core.db import db
+from server.plans import periods
 from tests.conftest import Caller, issue_token, make_user, uid
 from tests.inspections.factory import answers, published
 

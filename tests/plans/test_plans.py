@@ -32,8 +32,7 @@ def test_the_tasks_reach_the_phone_and_move_to_whoever_takes_the_grid(app, login
     station, leaving = login_as("station_officer"), login_as("grid_worker", username="a-leaving")
     plan = make_plan(station, checklist(login_as), world)
     generate(station, plan)
-    changes, cursor, _ = sync(leaving)
-    (task_id,) = ids(changes, "task")
+    (task_id,) = ids(sync(leaving)[0], "task")
     with app.app_context():
         db.session.get(User, leaving.user.id).is_active = False  # they leave; someone else takes the grid
         db.session.commit()
@@ -43,6 +42,23 @@ def test_the_tasks_reach_the_phone_and_move_to_whoever_takes_the_grid(app, login
     assert [t["id"] for t in tasks(taking, mine="true")] == [task_id]
     assert ids(sync(taking)[0], "task") == [task_id]
     assert tasks(station, site_id=str(world["market_site"]))[0]["assignee_name"] == taking.user.name
+
+
+def test_a_worker_moved_to_another_grid_hears_the_task_is_no_longer_theirs(app, login_as, world):
+    station, moving = login_as("station_officer"), login_as("grid_worker", username="a-moving")
+    staying = login_as("grid_worker", username="b-staying")
+    plan = make_plan(station, checklist(login_as), world)
+    generate(station, plan)
+    changes, cursor, _ = sync(moving)
+    (task_id,) = ids(changes, "task")
+    with app.app_context():
+        db.session.get(User, moving.user.id).roles[0].area_id = world["grid_a2"]
+        db.session.commit()
+        services.maintain()
+    heard = {c["data"]["site_id"]: c["data"] for c in sync(moving, cursor)[0] if c["kind"] == "task"}
+    gone = heard[str(world["market_site"])]
+    assert gone["id"] == task_id and gone["assignee_id"] == str(staying.user.id)  # the phone drops it
+    assert heard[str(world["fire_lane"])]["assignee_id"] == str(moving.user.id)  # grid A2's, theirs now
 
 
 def test_an_inspection_does_its_task_and_a_far_check_in_is_flagged(app, client, login_as, world):
