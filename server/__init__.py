@@ -115,10 +115,11 @@ def _register_blueprints(app: Flask, api: Api):
 
 
 def _register_cli(app: Flask):
-    from server.cli import db_cli, demo_cli, evidence_cli, jobs_cli, tags_cli
+    from server.cli import db_cli, demo_cli, evidence_cli, jobs_cli, plans_cli, tags_cli
 
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(tags_cli)
     app.cli.add_command(evidence_cli)
+    app.cli.add_command(plans_cli)
