@@ -2,8 +2,8 @@
 
 Reviewed by hand: three new tables, nothing existing changed. The unique (plan, site, period) makes generation
 idempotent and serves as the index of a plan's tasks (no separate one on plan_id); (state, period_end) finds the
-open tasks of ended periods; (period_start, grid_id) serves coverage. Made with down_revision a4e9c2b7d610 (the head
-when it was written): the merger re-chains it after any other new revision.
+open tasks of ended periods; (period_start, grid_id, state, flagged) answers coverage from the index alone. Made with
+down_revision a4e9c2b7d610 (the head when it was written): the merger re-chains it after any other new revision.
 
 Revision ID: 8f81a7af587e
 Revises: a4e9c2b7d610
@@ -96,7 +96,7 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_tasks_assignee_id"), ["assignee_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_tasks_enterprise_id"), ["enterprise_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_tasks_grid_id"), ["grid_id"], unique=False)
-        batch_op.create_index("ix_tasks_period_start_grid", ["period_start", "grid_id"], unique=False)
+        batch_op.create_index("ix_tasks_coverage", ["period_start", "grid_id", "state", "flagged"], unique=False)
         batch_op.create_index(batch_op.f("ix_tasks_site_id"), ["site_id"], unique=False)
         batch_op.create_index("ix_tasks_state_period_end", ["state", "period_end"], unique=False)
 
@@ -105,7 +105,7 @@ def downgrade():
     with op.batch_alter_table("tasks", schema=None) as batch_op:
         batch_op.drop_index("ix_tasks_state_period_end")
         batch_op.drop_index(batch_op.f("ix_tasks_site_id"))
-        batch_op.drop_index("ix_tasks_period_start_grid")
+        batch_op.drop_index("ix_tasks_coverage")
         batch_op.drop_index(batch_op.f("ix_tasks_grid_id"))
         batch_op.drop_index(batch_op.f("ix_tasks_enterprise_id"))
         batch_op.drop_index(batch_op.f("ix_tasks_assignee_id"))

@@ -40,11 +40,12 @@ TASK_STATES = {
 }
 # A done task is flagged when the inspection that did it did not prove presence: it counts, and is shown apart.
 PRESENCE_FLAGS = ("no_checkin", "checkin_not_found", "checkin_elsewhere", "checkin_far")
+# The events on the chain: a plan's, once per period (its new tasks; its period's end, the missed ones), and a task's
 EVENTS = {
-    "plan": ("生成检查任务", "Task planned"),
+    "generate": ("生成检查任务", "Tasks planned"),
+    "close": ("周期结束，记录逾期未检", "Period ended, missed tasks recorded"),
     "assign": ("指派检查任务", "Task assigned"),
     "done": ("完成检查任务", "Task done"),
-    "miss": ("检查任务逾期未检", "Task missed"),
     "cancel": ("取消检查任务", "Task cancelled"),
 }
 
@@ -125,7 +126,7 @@ class Task(Base):
     __table_args__ = (
         UniqueConstraint("plan_id", "site_id", "period"),
         Index("ix_tasks_state_period_end", "state", "period_end"),
-        Index("ix_tasks_period_start_grid", "period_start", "grid_id"),
+        Index("ix_tasks_coverage", "period_start", "grid_id", "state", "flagged"),  # coverage, from the index alone
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # derived from (plan, site, period): services.task_id

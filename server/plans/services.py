@@ -5,7 +5,7 @@ import logging
 import uuid
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 
 from server.areas.models import Area, subtree_ids
 from server.core.api import within_scope
@@ -140,8 +140,12 @@ def generate(plan: Plan, period: periods.Period, actor_id=None) -> dict:
     area = db.session.get(Area, plan.area_id)
     sites = {row.id: row for row in db.session.execute(_sites_of(plan, area))}
     existing = {
-        task.site_id: task
-        for task in db.session.scalars(select(Task).where(Task.plan_id == plan.id, Task.period == period.key))
+        row.site_id: row
+        for row in db.session.execute(
+            select(Task.id, Task.site_id, Task.state, Task.grid_id, Task.enterprise_id).where(
+                Task.plan_id == plan.id, Task.period == period.key
+            )
+        )
     }
     new = [site for site_id, site in sites.items() if site_id not in existing]
     workers = grid_workers({site.grid_id for site in new}) if plan.assignee == "grid_worker" else {}
@@ -167,15 +171,28 @@ def generate(plan: Plan, period: periods.Period, actor_id=None) -> dict:
         for site in new
     ]
     queries.add_tasks(rows)
-    evidence.record_many(
-        [
-            _event(row["id"], "plan", actor_id, None, "open", row["assignee_id"], plan=plan, period=period.key)
-            for row in rows
-        ]
+    if rows:  # one event for the period's new tasks, naming whose phones they go to (the feed sends each its own)
+        assignees = {row["assignee_id"] for row in rows if row["assignee_id"] is not None}
+        evidence.record(
+            "plan",
+            plan.id,
+            "generate",
+            actor_id=actor_id,
+            data={"period": period.key, "tasks": len(rows), "assignees": sorted(str(a) for a in assignees)},
+        )
+    left = [row.id for site_id, row in existing.items() if site_id not in sites and row.state == "open"]
+    cancelled = _cancel(plan, left, actor_id)
+    moved = _follow_sites(
+        plan,
+        {
+            row.id: sites[site_id]
+            for site_id, row in existing.items()
+            if site_id in sites
+            and row.state == "open"
+            and (row.grid_id, row.enterprise_id) != (sites[site_id].grid_id, sites[site_id].enterprise_id)
+        },
     )
-    cancelled = _cancel_left(plan, [task for site_id, task in existing.items() if site_id not in sites], actor_id)
-    moved = _follow_sites(plan, [(task, sites[task.site_id]) for task in existing.values() if task.site_id in sites])
-    if plan.assignee == "grid_worker":
+    if plan.assignee == "grid_worker" and existing:
         reassign_orphaned(plan.id)
     done = complete_from_inspections(plan, period, {row["site_id"] for row in rows})
     if db.session.get(PlanPeriod, (plan.id, period.key)) is None:
@@ -205,9 +222,9 @@ def _sites_of(plan: Plan, area: Area):
     return stmt
 
 
-def _cancel_left(plan: Plan, tasks: list[Task], actor_id) -> int:
+def _cancel(plan: Plan, ids: list, actor_id) -> int:
     """Open tasks whose site the plan no longer covers: cancelled (a done or missed one stays on record)."""
-    left = [task for task in tasks if task.state == "open"]
+    left = db.session.scalars(select(Task).where(Task.id.in_(ids))).all() if ids else []
     for task in left:
         task.state = "cancelled"
     evidence.record_many(
@@ -216,23 +233,20 @@ def _cancel_left(plan: Plan, tasks: list[Task], actor_id) -> int:
     return len(left)
 
 
-def _follow_sites(plan: Plan, pairs) -> int:
+def _follow_sites(plan: Plan, moving: dict) -> int:
     """Open tasks whose site moved to another grid (or changed its enterprise) follow it, and its grid's worker."""
-    moved = [
-        (task, site)
-        for task, site in pairs
-        if task.state == "open" and (task.grid_id, task.enterprise_id) != (site.grid_id, site.enterprise_id)
-    ]
-    for task, site in moved:
+    tasks = db.session.scalars(select(Task).where(Task.id.in_(list(moving)))).all() if moving else []
+    for task in tasks:
+        site = moving[task.id]
         task.grid_id, task.enterprise_id, task.sector, task.site_type = (
             site.grid_id,
             site.enterprise_id,
             site.sector,
             site.type,
         )
-    if plan.assignee == "grid_worker" and moved:
-        _reassign([task for task, _site in moved], grid_workers({task.grid_id for task, _site in moved}), None)
-    return len(moved)
+    if plan.assignee == "grid_worker" and tasks:
+        _reassign(tasks, grid_workers({task.grid_id for task in tasks}), None)
+    return len(tasks)
 
 
 def grid_workers(grid_ids) -> dict[int, uuid.UUID]:
@@ -277,7 +291,7 @@ def reassign_orphaned(plan_id=None) -> int:
     """Open tasks of the grid's worker (of one plan, or all) that nobody holds any longer (they left, were deactivated,
     moved to another grid, or no one held the grid) go to whoever holds the grid now; tasks whose site moved follow
     it. A task given to another worker of the grid stays theirs. Cheap when nothing changed: one query."""
-    community = select(Area.parent_id).where(Area.id == Task.grid_id).correlate(Task).scalar_subquery()
+    grid = Area.__table__.alias("grid")
     holds = (
         select(RoleAssignment.id)
         .join(User, User.id == RoleAssignment.user_id)
@@ -285,16 +299,21 @@ def reassign_orphaned(plan_id=None) -> int:
             RoleAssignment.user_id == Task.assignee_id,
             RoleAssignment.role == "grid_worker",
             User.is_active.is_(True),
-            or_(RoleAssignment.area_id == Task.grid_id, RoleAssignment.area_id == community),
+            or_(RoleAssignment.area_id == Task.grid_id, RoleAssignment.area_id == grid.c.parent_id),
         )
     )
     moved = select(Site.id).where(Site.id == Task.site_id, Site.grid_id != Task.grid_id)
-    stmt = select(Task).where(
-        Task.state == "open",
-        Task.assignee == "grid_worker",
-        or_(Task.assignee_id.is_(None), ~exists(holds), exists(moved)),
+    stmt = (
+        select(Task.id)
+        .join(grid, grid.c.id == Task.grid_id)
+        .where(
+            Task.state == "open",
+            Task.assignee == "grid_worker",
+            or_(Task.assignee_id.is_(None), ~exists(holds), exists(moved)),
+        )
     )
-    orphaned = db.session.scalars(stmt if plan_id is None else stmt.where(Task.plan_id == plan_id)).all()
+    ids = db.session.scalars(stmt if plan_id is None else stmt.where(Task.plan_id == plan_id)).all()
+    orphaned = db.session.scalars(select(Task).where(Task.id.in_(ids))).all() if ids else []
     if not orphaned:
         return 0
     site_grids = dict(
@@ -445,7 +464,9 @@ def close_ended(now: datetime | None = None) -> int:
     closed = 0
     while True:
         ended = db.session.execute(
-            select(Task.id, Task.assignee_id).where(Task.state == "open", Task.period_end < today).limit(BATCH)
+            select(Task.id, Task.plan_id, Task.period, Task.assignee_id)
+            .where(Task.state == "open", Task.period_end < today)
+            .limit(BATCH)
         ).all()
         if not ended:
             return closed
@@ -456,7 +477,25 @@ def close_ended(now: datetime | None = None) -> int:
             .values(state="missed", version=Task.version + 1)
             .execution_options(synchronize_session=False)
         )
-        evidence.record_many([_event(row.id, "miss", None, "open", "missed", row.assignee_id) for row in ended])
+        batches: dict = {}
+        for row in ended:
+            batches.setdefault((row.plan_id, row.period), set()).add(row.assignee_id)
+        evidence.record_many(
+            [
+                {
+                    "record_type": "plan",
+                    "record_id": plan_id,
+                    "action": "close",
+                    "actor_id": None,
+                    "data": {
+                        "period": period,
+                        "missed": sum(1 for row in ended if (row.plan_id, row.period) == (plan_id, period)),
+                        "assignees": sorted(str(a) for a in assignees if a is not None),
+                    },
+                }
+                for (plan_id, period), assignees in batches.items()
+            ]
+        )
         closed += len(ids)
 
 
@@ -475,13 +514,33 @@ def generate_due(now: datetime | None = None) -> int:
 
 def maintain(now: datetime | None = None) -> None:
     """The maintenance round's part: the missed tasks of ended periods, the new periods' tasks, and the tasks of
-    workers who left. Each step commits; all are idempotent and safe in many processes at once (a race on the same
-    new task fails one process's step, which the next round does again)."""
+    workers who left (when the grid workers or the sites changed since this process last looked). Each step commits;
+    all are idempotent and safe in many processes at once (a race on the same new task fails one process's step,
+    which the next round does again)."""
     for step in (close_ended, generate_due):
         step(now)
         db.session.commit()
-    reassign_orphaned()
-    db.session.commit()
+    seen = _who_and_where()
+    if _LAST_SEEN.get("people") != seen:  # someone left, came, moved, or a site moved: put the tasks right
+        reassign_orphaned()
+        db.session.commit()
+        _LAST_SEEN["people"] = seen
+
+
+# What this process last put the tasks right for (the round skips reassign_orphaned while it stays the same)
+_LAST_SEEN: dict = {}
+
+
+def _who_and_where() -> tuple:
+    """What decides whose a grid worker's task is: the active grid workers' assignments (a change of roles makes
+    new rows), and the sites' last change (a site moved to another grid). A few hundred ids, read in a moment."""
+    held = db.session.scalars(
+        select(RoleAssignment.id)
+        .join(User, User.id == RoleAssignment.user_id)
+        .where(RoleAssignment.role == "grid_worker", User.is_active.is_(True))
+    ).all()
+    sites = db.session.execute(select(func.count(Site.id), func.max(Site.updated_at))).one()
+    return hash(frozenset(held)), tuple(sites)
 
 
 periodic(maintain)

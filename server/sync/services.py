@@ -40,7 +40,7 @@ from server.sites.models import Site
 from server.sites.schemas import SiteSchema
 from server.tags.models import SiteTag
 
-FEED_RECORDS = ("hazard", "site", "site_tag", "inspection_template", "inspection", "task")
+FEED_RECORDS = ("hazard", "site", "site_tag", "inspection_template", "inspection", "task", "plan")
 SCAN = 2000  # events read per call: most of them concern other users' scopes and are passed over
 # the snapshot's hazards: the open ones, those received this recently, and those still listed (挂牌督办) though closed,
 # which wait for the district to de-list them
@@ -155,11 +155,14 @@ def _since(identity, cursor: Cursor, limit: int):
     touched: dict[tuple[str, str], int] = {}  # each record once, at its latest change
     mine = str(identity.user_id)
     for read, event in enumerate(events, 1):
-        if event.record_type == "task" and mine not in event.data.get("assignees", ()):
-            continue  # another's task
-        key = (
-            ("site", event.data["site_id"]) if event.record_type == "site_tag" else (event.record_type, event.record_id)
-        )
+        if event.record_type in ("task", "plan") and mine not in event.data.get("assignees", ()):
+            continue  # another's task, or a plan's period none of whose tasks is theirs
+        if event.record_type == "site_tag":
+            key = ("site", event.data["site_id"])
+        elif event.record_type == "plan":  # a period's tasks planned or closed: the user's among them
+            key = ("plan", f"{event.record_id}/{event.data['period']}")
+        else:
+            key = (event.record_type, event.record_id)
         touched.pop(key, None)
         touched[key] = event.seq
         if len(touched) == limit:
@@ -176,8 +179,14 @@ def _since(identity, cursor: Cursor, limit: int):
         + _inspections(identity, wanted["inspection"])
         + _tasks(identity, wanted["task"])
     }
+    by_period = _period_tasks(identity, [record_id for kind, record_id in touched if kind == "plan"])
     # in the order of their latest change
-    page = [loaded[(KINDS[kind], record_id)] for kind, record_id in touched if (KINDS[kind], record_id) in loaded]
+    page = []
+    for kind, record_id in touched:
+        if kind == "plan":
+            page += by_period.get(record_id, [])
+        elif (KINDS[kind], record_id) in loaded:
+            page.append(loaded[(KINDS[kind], record_id)])
     return page, Cursor(events[-1].seq), len(events) == SCAN or len(touched) == limit
 
 
@@ -253,3 +262,21 @@ def _tasks(identity, ids: list[uuid.UUID]) -> list[dict]:
     return [
         {"kind": "task", "id": view["id"], "etag": None, "data": schema.dump(view)} for view in plans.task_views(found)
     ]
+
+
+def _period_tasks(identity, keys: list[str]) -> dict[str, list[dict]]:
+    """The user's tasks of each plan's period ("<plan id>/<period>"), by key: those its period's event named them in."""
+    if not keys or identity.user_id is None:
+        return {}
+    wanted = [tuple(key.split("/")) for key in keys]
+    found = db.session.scalars(
+        select(Task).where(
+            Task.assignee_id == identity.user_id,
+            or_(*[(Task.plan_id == uuid.UUID(plan_id)) & (Task.period == period) for plan_id, period in wanted]),
+        )
+    ).all()
+    schema, by_key = TaskSchema(), {}
+    for view in plans.task_views(found):
+        change = {"kind": "task", "id": view["id"], "etag": None, "data": schema.dump(view)}
+        by_key.setdefault(f"{view['plan_id']}/{view['period']}", []).append(change)
+    return by_key
