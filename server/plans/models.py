@@ -50,6 +50,14 @@ EVENTS = {
 }
 
 
+# A task's id is derived from its plan, site and period: generating a period again finds the same tasks.
+TASK_IDS = uuid.UUID("0c6b1f4e-8a57-4d1b-9f0e-3b2a6c7d8e91")
+
+
+def task_id(plan_id, site_id, period_key: str) -> uuid.UUID:
+    return uuid.uuid5(TASK_IDS, f"{plan_id}:{site_id}:{period_key}")
+
+
 class Plan(Timestamps, Base):
     """巡查计划: the sites of an area (a grid, community, street or the district), narrowed by type, risk level,
     enterprise size and sector, to be inspected at a frequency with a checklist (any version of its family) by an

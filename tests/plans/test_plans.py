@@ -166,3 +166,15 @@ def test_a_station_gives_its_task_to_one_of_its_officers(login_as, world):
     assert ids(sync(colleague)[0], "task") == [task["id"]]
     assert station.patch(url, json={"assignee_id": None}, headers={"If-Match": etag}).status_code == 412
     assert other_street.get(url).status_code == 404
+
+
+def test_the_command_records_the_missed_tasks_once(app, login_as, world):
+    station = login_as("station_officer")
+    plan = make_plan(station, checklist(login_as), world)
+    last_month = periods.containing("monthly", periods.local_date(FINISHED).replace(day=1) - timedelta(days=1))
+    generate(station, plan, period=last_month.key)
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["plans", "maintain"])
+    assert first.exit_code == 0 and "missed: 2 recorded" in first.output, first.output
+    assert "missed: 0 recorded" in runner.invoke(args=["plans", "maintain"]).output
+    assert {t["state"] for t in tasks(station, period=last_month.key)} == {"missed"}
