@@ -139,7 +139,14 @@ def populate(n_sites: int, n_grids: int) -> str:
     )
     for name in ("district patrol", "baseline"):  # the baseline's inactive: the maintenance round leaves it be
         db.session.add(
-            Plan(name=name, area_id=district, frequency="monthly", template_family_id=family, assignee="grid_worker")
+            Plan(
+                name=name,
+                area_id=district,
+                frequency="monthly",
+                template_family_id=family,
+                assignee="grid_worker",
+                active=name != "baseline",
+            )
         )
     db.session.commit()
     db.session.execute(text("ANALYZE"))
