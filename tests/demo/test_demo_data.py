@@ -80,6 +80,7 @@ def test_load_adds_the_plans_figures_once(app):
             "tags": 0,
             "hazards": 0,
             "templates": 0,
+            "plans": 0,
         }
         assert snapshot() == (rows_after, edits_after)
 
