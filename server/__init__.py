@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask, api: Api):
     from server.notifications.resources import blp as inbox
     from server.people.resources import blp as users, colleagues
     from server.photos.resources import blp as photos
+    from server.plans.resources import blp as plans
     from server.sites.resources import blp as sites
     from server.sync.resources import blp as sync
     from server.tags.resources import blp as tags, scan
@@ -105,6 +106,7 @@ def _register_blueprints(app: Flask, api: Api):
         inspections,
         draws,
         public_draws,
+        plans,
         inbox,
         sync,
         meta,
@@ -118,7 +120,7 @@ def _register_blueprints(app: Flask, api: Api):
 
 
 def _register_cli(app: Flask):
-    from server.cli import db_cli, demo_cli, draws_cli, evidence_cli, jobs_cli, tags_cli
+    from server.cli import db_cli, demo_cli, draws_cli, evidence_cli, jobs_cli, plans_cli, tags_cli
 
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_cli)
@@ -126,3 +128,4 @@ def _register_cli(app: Flask):
     app.cli.add_command(tags_cli)
     app.cli.add_command(evidence_cli)
     app.cli.add_command(draws_cli)
+    app.cli.add_command(plans_cli)

@@ -19,11 +19,13 @@ from server.hazards.clocks import tick
 from server.jobs import QUEUES, run_after_commit, sweep
 from server.jobs.worker import run_worker
 from server.migrate import alembic_config
+from server.plans import services as plans
 from server.sites.models import Site
 from server.tags.services import label_sheet
 
 db_cli = AppGroup("db", help="Database migrations (Alembic, in migrations/).")
 demo_cli = AppGroup("demo", help="Demo data for trying SafeGrid out.")
+plans_cli = AppGroup("plans", help="Patrol plans and their tasks.")
 
 
 @db_cli.command("upgrade")
@@ -188,3 +190,16 @@ def tick_clocks():
     started = time.perf_counter()
     fired = tick()
     click.echo(f"{fired} clocks fired in {time.perf_counter() - started:.2f} s")
+
+
+@plans_cli.command("maintain")
+def maintain_plans():
+    """Record the missed tasks of ended periods, generate each active plan's current period, and move the tasks of
+    workers who left (what the maintenance round does; idempotent)."""
+    before = plans.close_ended()
+    db.session.commit()
+    generated = plans.generate_due()
+    db.session.commit()
+    moved = plans.reassign_orphaned()
+    db.session.commit()
+    click.echo(f"missed: {before} recorded; periods generated: {generated}; tasks reassigned: {moved}")

@@ -14,5 +14,6 @@ def import_all_models():
     from server.notifications import models as _notifications  # noqa: F401
     from server.people import models as _people  # noqa: F401
     from server.photos import models as _photos  # noqa: F401
+    from server.plans import models as _plans  # noqa: F401
     from server.sites import models as _sites  # noqa: F401
     from server.tags import models as _tags  # noqa: F401

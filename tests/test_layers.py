@@ -40,6 +40,7 @@ LAYERS = (
     "server.notifications",
     "server.hazards",
     "server.inspections",  # scored checklists: their failed items are reported as hazards
+    "server.plans",  # patrol plans and their tasks, done by inspections (which hear of them through on_submit)
     "server.draws",  # 双随机: draws of targets and inspectors, published; their inspections shown
     "server.sync",
     "server.meta",  # health, and the vocabularies of every domain

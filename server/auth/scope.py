@@ -57,6 +57,11 @@ PERMISSIONS = {
     # 双随机: running and publishing draws over an area; the inspectors of its register declaring their ties (回避)
     "draws.manage": frozenset({"supervisor", "admin"}),
     "conflicts.declare": frozenset({"enforcement_officer", "department_officer"}),
+    # patrol plans and their tasks: offices plan within their areas, a department within its sector; everyone who
+    # inspects sees the tasks in their scope and their own; an enterprise never an unannounced one before it is done
+    "plans.view": OFFICE_ROLES | {"department_officer", "enforcement_officer"},
+    "plans.manage": OFFICE_ROLES | {"department_officer"},
+    "tasks.view": ALL_ROLES,
 }
 
 

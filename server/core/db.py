@@ -4,7 +4,7 @@ import json
 import os
 import uuid
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask import Flask, has_request_context, request
 from flask.globals import app_ctx
@@ -192,10 +192,13 @@ def _json_insert(table, skip_conflicts_on: tuple[str, ...]):
 
 
 def _json_value(value):
-    """A value JSON has no type for, as PostgreSQL reads it: UUIDs, times (aware only, as UTCDateTime insists)."""
+    """A value JSON has no type for, as PostgreSQL reads it: UUIDs, times (aware only, as UTCDateTime insists), dates
+    (a task's period)."""
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValueError("naive datetime: store times as timezone-aware UTC")
+        return value.isoformat()
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
         return str(value)

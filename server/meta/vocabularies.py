@@ -15,6 +15,7 @@ from server.hazards import machine
 from server.hazards.models import DOCUMENT_KINDS, LEVELS
 from server.inspections import models as inspections, scoring
 from server.people.models import ROLE_AREA_LEVELS
+from server.plans import models as plans
 from server.sites.models import RISK_LEVELS, SITE_TYPES
 
 
@@ -119,6 +120,11 @@ class VocabulariesSchema(OutputSchema):
     # 双随机 draws: their states, and the events of draws and declared conflicts
     draw_states = fields.List(fields.Nested(TermSchema))
     draw_events = fields.List(fields.Nested(TermSchema))
+    # patrol plans (巡查计划) and their tasks
+    plan_frequencies = fields.List(fields.Nested(TermSchema))
+    plan_assignees = fields.List(fields.Nested(TermSchema), metadata={"description": "who does a plan's tasks"})
+    task_states = fields.List(fields.Nested(TermSchema))
+    task_events = fields.List(fields.Nested(TermSchema), metadata={"description": "the events of a task"})
 
 
 # name in the answer → its table: code → (Chinese, English, anything else the domain keeps there); roles have their own
@@ -141,6 +147,10 @@ TABLES = {
     "inspection_events": inspections.EVENTS,
     "draw_states": draws.STATES,
     "draw_events": draws.EVENTS,
+    "plan_frequencies": plans.FREQUENCIES,
+    "plan_assignees": plans.ASSIGNEES,
+    "task_states": plans.TASK_STATES,
+    "task_events": plans.EVENTS,
 }
 
 

@@ -32,12 +32,15 @@ from server.hazards.schemas import HazardSchema
 from server.inspections import summaries, templates as checklists
 from server.inspections.models import InspectionTemplate
 from server.inspections.schemas import InspectionSummarySchema, TemplateSchema
+from server.plans import views as plans
+from server.plans.models import Task
+from server.plans.schemas import TaskSchema
 from server.sites import services as sites
 from server.sites.models import Site
 from server.sites.schemas import SiteSchema
 from server.tags.models import SiteTag
 
-FEED_RECORDS = ("hazard", "site", "site_tag", "inspection_template", "inspection")
+FEED_RECORDS = ("hazard", "site", "site_tag", "inspection_template", "inspection", "task", "plan")
 SCAN = 2000  # events read per call: most of them concern other users' scopes and are passed over
 # the snapshot's hazards: the open ones, those received this recently, and those still listed (挂牌督办) though closed,
 # which wait for the district to de-list them
@@ -45,9 +48,17 @@ RECENT = timedelta(days=30)
 # the snapshot's inspections: those the user took part in (lead, co-inspector, expert) that finished this recently;
 # after it, any of theirs that changes (a correction), whatever its age
 RECENT_INSPECTIONS = timedelta(days=30)
-PHASES = ("sites", "hazards", "templates", "inspections")
+# the snapshot's tasks: the user's open ones (检查任务); after it, every change of a task that names them (planned,
+# assigned to them or away from them, done, missed), so that a phone drops what is no longer theirs to do
+PHASES = ("sites", "hazards", "templates", "inspections", "tasks")
 # a record's kind in the feed
-KINDS = {"site": "site", "hazard": "hazard", "inspection_template": "template", "inspection": "inspection"}
+KINDS = {
+    "site": "site",
+    "hazard": "hazard",
+    "inspection_template": "template",
+    "inspection": "inspection",
+    "task": "task",
+}
 
 
 class BadCursor(DomainError, ValueError):
@@ -108,6 +119,9 @@ def _snapshot(identity, cursor: Cursor, limit: int):
     elif cursor.phase == "inspections":  # the user's own, as lead, co-inspector or expert (我的检查)
         stmt = summaries.recent_ids(identity.user_id, utcnow() - RECENT_INSPECTIONS)
         stmt, load = stmt.order_by(stmt.selected_columns[0]), _inspections
+    elif cursor.phase == "tasks":  # the user's own open tasks
+        stmt = select(Task.id).where(Task.assignee_id == identity.user_id, Task.state == "open")
+        stmt, load = stmt.order_by(Task.id), _tasks
     else:
         stmt = select(Hazard.id).where(
             _hazard_scope(identity),
@@ -139,10 +153,16 @@ def _since(identity, cursor: Cursor, limit: int):
         .limit(SCAN)
     ).all()
     touched: dict[tuple[str, str], int] = {}  # each record once, at its latest change
+    mine = str(identity.user_id)
     for read, event in enumerate(events, 1):
-        key = (
-            ("site", event.data["site_id"]) if event.record_type == "site_tag" else (event.record_type, event.record_id)
-        )
+        if event.record_type in ("task", "plan") and mine not in event.data.get("assignees", ()):
+            continue  # another's task, or a plan's period none of whose tasks is theirs
+        if event.record_type == "site_tag":
+            key = ("site", event.data["site_id"])
+        elif event.record_type == "plan":  # a period's tasks planned or closed: the user's among them
+            key = ("plan", f"{event.record_id}/{event.data['period']}")
+        else:
+            key = (event.record_type, event.record_id)
         touched.pop(key, None)
         touched[key] = event.seq
         if len(touched) == limit:
@@ -157,9 +177,16 @@ def _since(identity, cursor: Cursor, limit: int):
         + _hazards(identity, wanted["hazard"])
         + _templates(identity, wanted["inspection_template"])
         + _inspections(identity, wanted["inspection"])
+        + _tasks(identity, wanted["task"])
     }
+    by_period = _period_tasks(identity, [record_id for kind, record_id in touched if kind == "plan"])
     # in the order of their latest change
-    page = [loaded[(KINDS[kind], record_id)] for kind, record_id in touched if (KINDS[kind], record_id) in loaded]
+    page = []
+    for kind, record_id in touched:
+        if kind == "plan":
+            page += by_period.get(record_id, [])
+        elif (KINDS[kind], record_id) in loaded:
+            page.append(loaded[(KINDS[kind], record_id)])
     return page, Cursor(events[-1].seq), len(events) == SCAN or len(touched) == limit
 
 
@@ -224,3 +251,32 @@ def _inspections(identity, ids: list[uuid.UUID]) -> list[dict]:
         {"kind": "inspection", "id": view["id"], "etag": None, "data": schema.dump(view)}
         for view in summaries.summaries(ids, identity.user_id)
     ]
+
+
+def _tasks(identity, ids: list[uuid.UUID]) -> list[dict]:
+    """Tasks among `ids`: the user's open ones (the snapshot), or those whose change named them (after it)."""
+    if not ids or identity.user_id is None:
+        return []
+    found = db.session.scalars(select(Task).where(Task.id.in_(ids))).all()
+    schema = TaskSchema()
+    return [
+        {"kind": "task", "id": view["id"], "etag": None, "data": schema.dump(view)} for view in plans.task_views(found)
+    ]
+
+
+def _period_tasks(identity, keys: list[str]) -> dict[str, list[dict]]:
+    """The user's tasks of each plan's period ("<plan id>/<period>"), by key: those its period's event named them in."""
+    if not keys or identity.user_id is None:
+        return {}
+    wanted = [tuple(key.split("/")) for key in keys]
+    found = db.session.scalars(
+        select(Task).where(
+            Task.assignee_id == identity.user_id,
+            or_(*[(Task.plan_id == uuid.UUID(plan_id)) & (Task.period == period) for plan_id, period in wanted]),
+        )
+    ).all()
+    schema, by_key = TaskSchema(), {}
+    for view in plans.task_views(found):
+        change = {"kind": "task", "id": view["id"], "etag": None, "data": schema.dump(view)}
+        by_key.setdefault(f"{view['plan_id']}/{view['period']}", []).append(change)
+    return by_key

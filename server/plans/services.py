@@ -1,0 +1,194 @@
+"""Plans: made, changed and deleted within one's scope; a task given to one of those who do it; and the maintenance
+round's part (the missed tasks, each plan's new period, the tasks of workers who left). Generation is in
+`generation.py`, completion and the periods' ends in `completion.py`."""
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+
+from server.areas.models import Area
+from server.core.api import within_scope
+from server.core.db import db
+from server.core.errors import DomainError
+from server.core.time import utcnow
+from server.evidence import services as evidence
+from server.inspections.models import InspectionTemplate
+from server.jobs import periodic
+from server.people.models import RoleAssignment, User
+from server.plans import periods
+from server.plans.completion import close_ended
+from server.plans.events import task_event_fields
+from server.plans.generation import generate, reassign_orphaned
+from server.plans.models import ASSIGNEE_ROLES, Plan, PlanPeriod, Task
+from server.sites.models import Site
+
+PLAN_FIELDS = (
+    "name",
+    "area_id",
+    "sector",
+    "site_types",
+    "risk_levels",
+    "above_designated_size",
+    "frequency",
+    "template_family_id",
+    "assignee",
+    "unannounced",
+    "active",
+)
+
+
+class Refused(DomainError):
+    """A request the plans' rules refuse, with its status, code, field and message given where it is raised."""
+
+    def __init__(self, status, code, field, zh, en):
+        super().__init__()
+        self.status, self.code, self.field, self.zh, self.en = status, code, field, zh, en
+
+
+# ---- plans -------------------------------------------------------------------------------------------------
+
+
+def create_plan(actor_id, body: dict, manage_grants, *, is_demo=False) -> Plan:
+    plan = Plan(**{name: body[name] for name in PLAN_FIELDS if name in body}, created_by=actor_id, is_demo=is_demo)
+    _check(plan)
+    db.session.add(plan)
+    db.session.flush()
+    if manage_grants is not None:  # None: the server's own (the demo's)
+        _check_manageable(plan, manage_grants)
+    return plan
+
+
+def edit_plan(plan: Plan, body: dict, manage_grants) -> Plan:
+    for name in PLAN_FIELDS:
+        if name in body:
+            setattr(plan, name, body[name])
+    _check(plan)
+    db.session.flush()
+    _check_manageable(plan, manage_grants)
+    return plan
+
+
+def delete_plan(plan: Plan):
+    """A plan without tasks goes; one with tasks stays on record (deactivate it: `active` false)."""
+    if db.session.scalar(select(Task.id).where(Task.plan_id == plan.id).limit(1)) is not None:
+        raise Refused(
+            409,
+            "plan_has_tasks",
+            None,
+            "该计划已有检查任务，不能删除；可将其停用",
+            "The plan has tasks on record: deactivate it instead",
+        )
+    db.session.execute(delete(PlanPeriod).where(PlanPeriod.plan_id == plan.id))
+    db.session.delete(plan)
+    db.session.flush()
+
+
+def _check(plan: Plan):
+    if db.session.get(Area, plan.area_id) is None:
+        raise Refused(422, "validation_error", "area_id", "区域不存在", "No such area")
+    published = select(InspectionTemplate.id).where(
+        InspectionTemplate.family_id == plan.template_family_id, InspectionTemplate.state == "published"
+    )
+    if db.session.scalar(published.limit(1)) is None:
+        raise Refused(
+            422, "validation_error", "template_family_id", "检查表不存在或尚未发布", "No such published checklist"
+        )
+    if plan.assignee == "department" and not plan.sector:
+        raise Refused(
+            422,
+            "validation_error",
+            "sector",
+            "由行业主管部门执行的计划须指定行业",
+            "A plan done by a department names its sector",
+        )
+
+
+def _check_manageable(plan: Plan, manage_grants):
+    if not within_scope(Plan, plan, Plan.manage_clause(manage_grants)):
+        raise Refused(
+            403, "plan_outside_scope", "area_id", "不能为您范围以外的区域制定计划", "That area is outside your scope"
+        )
+
+
+def assign(task: Task, user_id, actor_id) -> Task:
+    """An office's task given to one of its people (or back to the office: None); the person must hold the role that
+    does it where the task is (a station officer of its street, a department officer of its sector, …)."""
+    if user_id is not None and not _may_do(task, user_id):
+        raise Refused(
+            422,
+            "validation_error",
+            "assignee_id",
+            "该人员不能承担这项任务（角色或范围不符）",
+            "This person cannot take this task (role or scope)",
+        )
+    old = task.assignee_id
+    if old != user_id:
+        task.assignee_id = user_id
+        db.session.flush()
+        evidence.record("task", task.id, "assign", **task_event_fields(task, actor_id, old))
+    return task
+
+
+def _may_do(task: Task, user_id) -> bool:
+    grid = db.session.get(Area, task.grid_id)
+    above = [int(part) for part in grid.path.strip("/").split("/")]
+    stmt = (
+        select(RoleAssignment.id)
+        .join(User, User.id == RoleAssignment.user_id)
+        .where(
+            RoleAssignment.user_id == user_id,
+            User.is_active.is_(True),
+            RoleAssignment.role == ASSIGNEE_ROLES[task.assignee],
+            RoleAssignment.area_id.in_(above),
+        )
+    )
+    if task.assignee == "department":
+        stmt = stmt.where(RoleAssignment.sector == task.sector)
+    return db.session.scalar(stmt.limit(1)) is not None
+
+
+def generate_due(now: datetime | None = None) -> int:
+    """Each active plan's current period, generated once (then kept right by reassign_orphaned and by generating
+    again on request): how many periods were generated."""
+    today = periods.local_date(now or utcnow())
+    made = 0
+    for plan in db.session.scalars(select(Plan).where(Plan.active.is_(True))).all():
+        period = periods.containing(plan.frequency, today)
+        if db.session.get(PlanPeriod, (plan.id, period.key)) is None:
+            generate(plan, period)
+            made += 1
+    return made
+
+
+def maintain(now: datetime | None = None) -> None:
+    """The maintenance round's part: the missed tasks of ended periods, the new periods' tasks, and the tasks of
+    workers who left (when the grid workers or the sites changed since this process last looked). Each step commits;
+    all are idempotent and safe in many processes at once (a race on the same new task fails one process's step,
+    which the next round does again)."""
+    for step in (close_ended, generate_due):
+        step(now)
+        db.session.commit()
+    seen = _who_and_where()
+    if _LAST_SEEN.get("people") != seen:  # someone left, came, moved, or a site moved: put the tasks right
+        reassign_orphaned()
+        db.session.commit()
+        _LAST_SEEN["people"] = seen
+
+
+# What this process last put the tasks right for (the round skips reassign_orphaned while it stays the same)
+_LAST_SEEN: dict = {}
+
+
+def _who_and_where() -> tuple:
+    """What decides whose a grid worker's task is: the active grid workers' assignments (a change of roles makes
+    new rows), and the sites' last change (a site moved to another grid). A few hundred ids, read in a moment."""
+    held = db.session.scalars(
+        select(RoleAssignment.id)
+        .join(User, User.id == RoleAssignment.user_id)
+        .where(RoleAssignment.role == "grid_worker", User.is_active.is_(True))
+    ).all()
+    sites = db.session.execute(select(func.count(Site.id), func.max(Site.updated_at))).one()
+    return hash(frozenset(held)), tuple(sites)
+
+
+periodic(maintain)
