@@ -313,11 +313,13 @@ def test_a_patrol_names_its_co_inspector_and_the_partys_signature_and_the_co_ins
     live.sign_in(phone, "/", "demo-station")
     live.wait_until_controlled(phone)
     mine = phone.get_by_test_id("my-inspections")
-    expect(mine.get_by_role("link").filter(has_text=CHECKLIST).filter(has_text=compound["name"])).to_have_count(
-        1, timeout=20_000
-    )
+    # (other tests' patrols at this compound may name demo-station too: this one is found by its id)
+    taken = mine.locator(f'a[href="#/inspection/{draft_id}"]')
+    expect(taken).to_have_count(1, timeout=20_000)
+    expect(taken).to_contain_text(CHECKLIST)
+    expect(taken).to_contain_text(compound["name"])
     # online, its record (检查记录) downloads from its page, with the token
-    mine.get_by_role("link").filter(has_text=compound["name"]).first.click()
+    taken.click()
     with phone.expect_download() as download:
         phone.get_by_test_id("record-link").click()
     with open(download.value.path(), "rb") as record:
