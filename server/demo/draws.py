@@ -26,8 +26,11 @@ DISTRICT = "420103"
 
 
 def add() -> int:
-    """Add the demo draw unless it is stored: how many draws were added (0 or 1)."""
-    if db.session.get(Draw, DRAW_ID) is not None:
+    """Add the demo draw unless it is stored (then only its tasks, if it was drawn before draws made them): how many
+    draws were added (0 or 1)."""
+    stored = db.session.get(Draw, DRAW_ID)
+    if stored is not None:
+        services.make_tasks(stored)
         return 0
     supervisor = db.session.scalars(select(User).where(User.username == "demo-supervisor")).first()
     officer = db.session.scalars(select(User).where(User.username == "demo-enforcement")).first()

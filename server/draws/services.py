@@ -19,6 +19,7 @@ from server.enterprises.models import Enterprise
 from server.evidence import services as evidence
 from server.inspections.models import InspectionTemplate
 from server.people.models import RoleAssignment, User
+from server.plans import drawn as plan_tasks
 from server.sites.models import Site
 
 
@@ -291,7 +292,27 @@ def run(draw: Draw, actor_id, seed: str | None, public_value: str | None) -> Dra
         to_state="drawn",
         data={"seed": draw.seed, "public_value": draw.public_value, "result_sha256": draw.result_sha256},
     )
+    make_tasks(draw, actor_id)
     return draw
+
+
+def make_tasks(draw: Draw, actor_id=None) -> int:
+    """The draw's tasks (its plan's, under the draw's id): one for each drawn target, its lead the assignee, the
+    other drawn inspectors named on it; in the draw's transaction. Idempotent (a draw drawn before the tasks
+    existed gets them from the demo load, or from calling this again). A draw without a checklist makes none: a
+    task is done on a checklist (docs/draws.md). How many it made."""
+    if draw.state == "committed" or draw.template_family_id is None:
+        return 0
+    return plan_tasks.make_tasks(
+        draw.id,
+        name=draw.matter,
+        area_id=draw.area_id,
+        sector=draw.department_sector,
+        template_family_id=draw.template_family_id,
+        drawn=assignments(draw),
+        actor_id=actor_id,
+        is_demo=draw.is_demo,
+    )
 
 
 def publish(draw: Draw, actor_id) -> Draw:

@@ -149,6 +149,7 @@ TABLES = {
     "draw_events": draws.EVENTS,
     "plan_frequencies": plans.FREQUENCIES,
     "plan_assignees": plans.ASSIGNEES,
+    "plan_kinds": plans.PLAN_KINDS,
     "task_states": plans.TASK_STATES,
     "task_events": plans.EVENTS,
 }

@@ -3,7 +3,7 @@ open ones recorded missed when their period ends."""
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, or_, select, update
 
 from server.areas.models import Area, subtree_ids
 from server.core.db import db
@@ -11,10 +11,10 @@ from server.core.i18n import SHANGHAI
 from server.core.time import on_server_clock, utcnow
 from server.evidence import services as evidence
 from server.inspections import services as inspections
-from server.inspections.models import Inspection, InspectionTemplate
+from server.inspections.models import Inspection, InspectionInspector, InspectionTemplate
 from server.plans import periods
 from server.plans.events import task_event
-from server.plans.models import PRESENCE_FLAGS, Plan, Task, task_id
+from server.plans.models import PRESENCE_FLAGS, Plan, Task, TaskInspector, task_id
 
 BATCH = 1000  # tasks closed per statement at a period's end
 
@@ -22,9 +22,18 @@ BATCH = 1000  # tasks closed per statement at a period's end
 @inspections.on_submit
 def complete_from(inspection: Inspection) -> int:
     """A submitted inspection does the open (or missed) tasks of its site on its checklist whose period holds its
-    finish (on the server's clock); flagged when it did not prove presence."""
+    finish (on the server's clock); flagged when it did not prove presence. A draw's task only when one of its
+    drawn inspectors took part in it (as its lead or a co-inspector)."""
     family = select(InspectionTemplate.family_id).where(InspectionTemplate.id == inspection.template_id)
     day = periods.local_date(inspection.finished_at_server)
+    took_part = {inspection.inspector_id} | set(
+        db.session.scalars(
+            select(InspectionInspector.user_id).where(InspectionInspector.inspection_id == inspection.id)
+        )
+    )
+    drawn_one = exists(
+        select(TaskInspector.task_id).where(TaskInspector.task_id == Task.id, TaskInspector.user_id.in_(took_part))
+    )
     tasks = db.session.scalars(
         select(Task)
         .where(
@@ -33,6 +42,7 @@ def complete_from(inspection: Inspection) -> int:
             Task.state.in_(("open", "missed")),
             Task.period_start <= day,
             Task.period_end >= day,
+            or_(Task.kind != "draw", drawn_one),
         )
         .with_for_update()
     ).all()

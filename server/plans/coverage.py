@@ -11,7 +11,7 @@ from server.core.i18n import SHANGHAI, tr
 from server.enterprises.models import SECTORS, Enterprise
 from server.inspections.models import Inspection, InspectionTemplate
 from server.people.models import RoleAssignment
-from server.plans.models import Task
+from server.plans.models import PLAN_KINDS, Task
 from server.plans.periods import Period
 from server.sites.models import SITE_TYPES
 
@@ -23,7 +23,7 @@ HIGH_RISK_SECTORS = ("hazardous_chemicals", "fuel_retail", "industry_trade", "co
 
 def coverage(period: Period, by: str, clause, plan_id=None) -> dict:
     """Tasks starting in the period (cancelled ones left out), counted by state for each group."""
-    key = {"site_type": Task.site_type, "sector": Task.sector}.get(by, Task.grid_id)
+    key = {"site_type": Task.site_type, "sector": Task.sector, "kind": Task.kind}.get(by, Task.grid_id)
     stmt = (
         select(key, Task.state, Task.flagged, func.count())
         .where(clause, Task.period_start >= period.start, Task.period_start <= period.end, Task.state != "cancelled")
@@ -62,6 +62,8 @@ def _groups(by: str, found):
 
 
 def _names(by: str, keys: list) -> dict:
+    if by == "kind":
+        return {code: tr(*PLAN_KINDS[code]) for code in keys if code in PLAN_KINDS}
     if by == "site_type":
         return {code: tr(*SITE_TYPES[code]) for code in keys if code in SITE_TYPES}
     if by == "sector":

@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint, false, or_, true
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint, false, or_, select, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.areas.models import path_ids, subtree_ids
@@ -17,6 +17,13 @@ FREQUENCIES = {
     "quarterly": ("每季度", "Quarterly"),
     "yearly": ("每年", "Yearly"),
 }
+# A plan is a patrol plan (made by hand, its periods on the calendar) or a draw's (双随机: made by the draw when it is
+# drawn, once, for the draw's period, each task for the inspectors drawn for its site; nobody edits it)
+PLAN_KINDS = {
+    "patrol": ("巡查计划", "Patrol plan"),
+    "draw": ("双随机抽查", "Random inspection draw"),
+}
+ONCE = "once"  # a draw's plan's frequency: one period, the draw's; its key is the period's first day (2026-12-07)
 # who does a plan's tasks: the grid's own worker (a person), or an office as a whole (its officers share the task
 # until one of them is assigned it: PATCH /tasks/<id>)
 ASSIGNEES = {
@@ -78,6 +85,7 @@ class Plan(Timestamps, Base):
     assignee: Mapped[str] = mapped_column(String(16))
     unannounced: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
+    kind: Mapped[str] = mapped_column(String(16), default="patrol", server_default="patrol")  # PLAN_KINDS
     created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     is_demo: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(default=1)
@@ -153,6 +161,7 @@ class Task(Base):
     assignee: Mapped[str] = mapped_column(String(16))  # the plan's kind of assignee (ASSIGNEES)
     assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)  # None: the office
     unannounced: Mapped[bool] = mapped_column(default=False)
+    kind: Mapped[str] = mapped_column(String(16), default="patrol", server_default="patrol")  # its plan's kind
     state: Mapped[str] = mapped_column(String(16), default="open")
     inspection_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("inspections.id"))
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the inspection's finish, on the server's clock
@@ -174,7 +183,7 @@ class Task(Base):
             return true()
         clauses = []
         if user_id:
-            clauses.append(cls.assignee_id == user_id)
+            clauses += [cls.assignee_id == user_id, cls.id.in_(TaskInspector.tasks_of(user_id))]
         if grants.area_paths:
             clauses.append(cls.grid_id.in_(subtree_ids(grants.area_paths)))
         if grants.enterprise_ids:
@@ -182,3 +191,18 @@ class Task(Base):
         for sector, path in grants.sectors:
             clauses.append((cls.sector == sector) & cls.grid_id.in_(subtree_ids([path])))
         return or_(*clauses) if clauses else false()
+
+
+class TaskInspector(Base):
+    """The inspectors named on a draw's task (双随机), in the order drawn: the first is its assignee (the lead), the
+    others its co-inspectors. Only an inspection one of them took part in does the task."""
+
+    __tablename__ = "task_inspectors"
+
+    task_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tasks.id"), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    slot: Mapped[int] = mapped_column(Integer)  # 1: the lead, 2…: co-inspectors
+
+    @classmethod
+    def tasks_of(cls, user_id):
+        return select(cls.task_id).where(cls.user_id == user_id)

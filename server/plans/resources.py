@@ -15,7 +15,7 @@ from server.core.i18n import tr
 from server.core.time import utcnow
 from server.enterprises.models import Enterprise
 from server.plans import coverage, periods, services, views
-from server.plans.models import Plan, Task
+from server.plans.models import Plan, Task, TaskInspector
 from server.plans.schemas import (
     CoverageQuerySchema,
     CoverageSchema,
@@ -44,6 +44,7 @@ def _managed_plan(plan_id) -> Plan:
     plan = get_or_404(Plan, plan_id, clause=_plan_scope(), lock=True)
     if db.session.scalar(select(Plan.id).where(Plan.id == plan.id, Plan.manage_clause(grants("plans.manage")))) is None:
         error(403, tr("没有权限修改该计划", "You may not change this plan"), code="plan_outside_scope")
+    services.check_not_drawn(plan)
     return plan
 
 
@@ -152,10 +153,11 @@ class Tasks(ApiView):
         """检查任务 / Tasks in your scope and your own, soonest due first"""
         stmt = select(Task).where(_task_scope())
         if query.get("mine"):
-            stmt = stmt.where(Task.assignee_id == g.identity.user_id)
+            me = g.identity.user_id
+            stmt = stmt.where((Task.assignee_id == me) | Task.id.in_(TaskInspector.tasks_of(me)))
         if "area_id" in query:
             stmt = stmt.where(Task.grid_id.in_(subtree_ids([_area(query["area_id"]).path])))
-        for name in ("plan_id", "site_id", "state"):
+        for name in ("plan_id", "site_id", "state", "kind"):
             if name in query:
                 stmt = stmt.where(getattr(Task, name) == query[name])
         if "period" in query:
@@ -197,7 +199,7 @@ class Coverage(ApiView):
     @blp.arguments(CoverageQuerySchema, location="query")
     @blp.response(200, CoverageSchema)
     def get(self, query):
-        """覆盖率 / Planned against done for a period, by grid, community, street, site type or sector, the flagged
+        """覆盖率 / Planned against done for a period, by grid, community, street, site type, sector or plan kind, the flagged
         (done without proof of presence) apart"""
         clause = Task.scope_clause(grants("plans.view"))
         if "area_id" in query:

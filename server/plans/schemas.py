@@ -6,10 +6,10 @@ from server.core.api import AreaId, InputSchema, OutputSchema, QuerySchema
 from server.enterprises.models import SECTORS
 from server.inspections.schemas import Flag
 from server.plans import periods
-from server.plans.models import ASSIGNEES, FREQUENCIES, TASK_STATES
+from server.plans.models import ASSIGNEES, FREQUENCIES, PLAN_KINDS, TASK_STATES
 from server.sites.models import RISK_LEVELS, SITE_TYPES
 
-DIMENSIONS = ("grid", "community", "street", "site_type", "sector")
+DIMENSIONS = ("grid", "community", "street", "site_type", "sector", "kind")
 
 
 class PatrolPlanEditSchema(InputSchema):
@@ -52,13 +52,16 @@ class PatrolPlanSchema(OutputSchema):
     site_types = fields.List(fields.String())
     risk_levels = fields.List(fields.String())
     above_designated_size = fields.Boolean(allow_none=True)
-    frequency = fields.String()
+    frequency = fields.String(metadata={"description": "a draw's plan: once (its one period, the draw's)"})
     template_family_id = fields.UUID()
     template_name = fields.String(allow_none=True)
     assignee = fields.String()
     unannounced = fields.Boolean()
     active = fields.Boolean()
-    current_period = fields.String(metadata={"description": "the period today falls in"})
+    kind = fields.String(metadata={"description": "patrol, or draw: made by a 双随机 draw (its id), not editable"})
+    current_period = fields.String(
+        allow_none=True, metadata={"description": "the period today falls in (a draw's plan: its one period)"}
+    )
     is_demo = fields.Boolean()
     version = fields.Integer()
 
@@ -84,11 +87,12 @@ class GeneratedSchema(OutputSchema):
 
 
 class TaskQuerySchema(QuerySchema):
-    mine = fields.Boolean(metadata={"description": "only those assigned to you"})
+    mine = fields.Boolean(metadata={"description": "only yours: assigned to you, or drawn with you (a co-inspector)"})
     area_id = AreaId(metadata={"description": "within this area (a subtree)"})
     plan_id = fields.UUID()
     site_id = fields.UUID()
     state = fields.String(validate=validate.OneOf(list(TASK_STATES)))
+    kind = fields.String(validate=validate.OneOf(list(PLAN_KINDS)), metadata={"description": "its plan's kind"})
     period = fields.String(validate=validate.Length(max=10), metadata={"description": "tasks starting in it"})
     flagged = fields.Boolean()
     unassigned = fields.Boolean(metadata={"description": "an office's tasks nobody has been given yet"})
@@ -127,6 +131,9 @@ class TaskSchema(OutputSchema):
     assignee_id = fields.UUID(allow_none=True)
     assignee_name = fields.String(allow_none=True)
     unannounced = fields.Boolean()
+    kind = fields.String(metadata={"description": "its plan's kind: patrol, or draw (双随机)"})
+    co_inspector_ids = fields.List(fields.UUID(), metadata={"description": "a draw's task: the others drawn with the lead"})
+    co_inspector_names = fields.List(fields.String())
     state = fields.String()
     overdue = fields.Boolean(metadata={"description": "open past its due date"})
     inspection_id = fields.UUID(allow_none=True)
@@ -151,7 +158,7 @@ class CoverageQuerySchema(QuerySchema):
 
 
 class CoverageRowSchema(OutputSchema):
-    key = fields.Raw(metadata={"description": "an area's id, a site type's or a sector's code"})
+    key = fields.Raw(metadata={"description": "an area's id, a site type's, a sector's or a plan kind's code"})
     name = fields.String()
     planned = fields.Integer()
     done = fields.Integer(metadata={"description": "done, flagged ones included"})

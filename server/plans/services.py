@@ -83,6 +83,19 @@ def delete_plan(plan: Plan):
     db.session.flush()
 
 
+def check_not_drawn(plan: Plan):
+    """A draw's plan is the draw's record (its sites, inspectors and period were drawn): nobody edits, deletes or
+    generates it."""
+    if plan.kind == "draw":
+        raise Refused(
+            409,
+            "plan_of_draw",
+            None,
+            "双随机抽查的计划由抽取结果决定，不能修改",
+            "A draw's plan is what was drawn: it cannot be changed",
+        )
+
+
 def _check(plan: Plan):
     if db.session.get(Area, plan.area_id) is None:
         raise Refused(422, "validation_error", "area_id", "区域不存在", "No such area")
@@ -112,7 +125,16 @@ def _check_manageable(plan: Plan, manage_grants):
 
 def assign(task: Task, user_id, actor_id) -> Task:
     """An office's task given to one of its people (or back to the office: None); the person must hold the role that
-    does it where the task is (a station officer of its street, a department officer of its sector, …)."""
+    does it where the task is (a station officer of its street, a department officer of its sector, …). A draw's
+    task stays with the inspectors drawn for it (409 `task_of_draw`)."""
+    if task.kind == "draw":
+        raise Refused(
+            409,
+            "task_of_draw",
+            "assignee_id",
+            "双随机抽查的任务由抽中的检查人员承担，不能改派",
+            "A draw's task is for the inspectors drawn: it cannot be given to someone else",
+        )
     if user_id is not None and not _may_do(task, user_id):
         raise Refused(
             422,
@@ -152,7 +174,7 @@ def generate_due(now: datetime | None = None) -> int:
     again on request): how many periods were generated."""
     today = periods.local_date(now or utcnow())
     made = 0
-    for plan in db.session.scalars(select(Plan).where(Plan.active.is_(True))).all():
+    for plan in db.session.scalars(select(Plan).where(Plan.active.is_(True), Plan.kind == "patrol")).all():
         period = periods.containing(plan.frequency, today)
         if db.session.get(PlanPeriod, (plan.id, period.key)) is None:
             generate(plan, period)
