@@ -199,8 +199,8 @@ class Coverage(ApiView):
     @blp.arguments(CoverageQuerySchema, location="query")
     @blp.response(200, CoverageSchema)
     def get(self, query):
-        """覆盖率 / Planned against done for a period, by grid, community, street, site type, sector or plan kind, the flagged
-        (done without proof of presence) apart"""
+        """覆盖率 / Planned against done for a period, by grid, community, street, site type, sector or plan kind,
+        the flagged (done without proof of presence) apart"""
         clause = Task.scope_clause(grants("plans.view"))
         if "area_id" in query:
             clause = clause & Task.grid_id.in_(subtree_ids([_area(query["area_id"]).path]))

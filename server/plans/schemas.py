@@ -132,7 +132,9 @@ class TaskSchema(OutputSchema):
     assignee_name = fields.String(allow_none=True)
     unannounced = fields.Boolean()
     kind = fields.String(metadata={"description": "its plan's kind: patrol, or draw (双随机)"})
-    co_inspector_ids = fields.List(fields.UUID(), metadata={"description": "a draw's task: the others drawn with the lead"})
+    co_inspector_ids = fields.List(
+        fields.UUID(), metadata={"description": "a draw's task: the others drawn with its lead (the assignee)"}
+    )
     co_inspector_names = fields.List(fields.String())
     state = fields.String()
     overdue = fields.Boolean(metadata={"description": "open past its due date"})
