@@ -56,6 +56,7 @@ def add() -> int:
     }
     _declare_a_tie(officer, district, body)
     draw, _created = services.create(supervisor.id, body, district)
+    draw.is_demo = True  # and so its plan and tasks
     services.run(draw, supervisor.id, SEED, None)
     services.publish(draw, supervisor.id)
     return 1

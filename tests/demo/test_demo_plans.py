@@ -1,5 +1,6 @@
 """The demo plans: every grid's monthly patrol and the assessments, this month's tasks partly done by the demo
-inspections, on the demo grid worker's phone and in the supervisor's coverage; a second load adds nothing."""
+inspections, on the demo grid worker's phone and in the supervisor's coverage (with the demo draw's tasks, its own
+plan's); a second load adds nothing."""
 
 from sqlalchemy import func, select
 
@@ -16,17 +17,25 @@ def test_the_demo_plans_give_this_month_tasks_partly_done(app, client):
     with app.app_context():
         load()
         db.session.commit()
-        plans = db.session.scalars(select(Plan).where(Plan.is_demo)).all()
+        plans = db.session.scalars(select(Plan).where(Plan.is_demo, Plan.kind == "patrol")).all()
         assert sorted(p.name for p in plans) == [
             "农贸市场月度考核（演示）",
             "加油站月度考核（演示）",
             "商场月度考核（演示）",
             "网格月度巡查（演示）",
         ]
-        month = periods.containing("monthly", periods.local_date(utcnow())).key
+        assert (
+            db.session.scalars(select(Plan.name).where(Plan.is_demo, Plan.kind == "draw"))
+            .one()
+            .endswith("农贸市场安全生产双随机抽查（演示）")
+        )
+        this_month = periods.containing("monthly", periods.local_date(utcnow()))
+        month = this_month.key
         states = dict(
             db.session.execute(
-                select(Task.state, func.count()).where(Task.period == month, Task.is_demo).group_by(Task.state)
+                select(Task.state, func.count())
+                .where(Task.period_start.between(this_month.start, this_month.end), Task.is_demo)
+                .group_by(Task.state)
             ).all()
         )
         assert states["done"] > 0 and states["open"] > 0 and set(states) == {"done", "open"}
