@@ -147,7 +147,7 @@ TABLES = {
     "inspection_events": inspections.EVENTS,
     "draw_states": draws.STATES,
     "draw_events": draws.EVENTS,
-    "plan_frequencies": plans.FREQUENCIES,
+    "plan_frequencies": {**plans.FREQUENCIES, plans.ONCE: plans.ONCE_NAME},
     "plan_assignees": plans.ASSIGNEES,
     "plan_kinds": plans.PLAN_KINDS,
     "task_states": plans.TASK_STATES,

@@ -24,6 +24,7 @@ PLAN_KINDS = {
     "draw": ("双随机抽查", "Random inspection draw"),
 }
 ONCE = "once"  # a draw's plan's frequency: one period, the draw's; its key is the period's first day (2026-12-07)
+ONCE_NAME = ("一次（抽查期内）", "Once (within the draw's period)")  # named with FREQUENCIES, never asked of a plan
 # who does a plan's tasks: the grid's own worker (a person), or an office as a whole (its officers share the task
 # until one of them is assigned it: PATCH /tasks/<id>)
 ASSIGNEES = {
