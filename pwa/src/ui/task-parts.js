@@ -21,7 +21,7 @@ export function taskHref(task, pending) {
 }
 
 /** One task: site, checklist, due date; 已逾期 in red; 已提交，待确认 while the server has not said it is done. */
-export function TaskRow({ task, showAssignee = false }) {
+export function TaskRow({ task, showAssignee = false, children }) {
   const pending = task.state !== 'done' ? pendingInspection(task, state.inspections) : null;
   const overdue = !pending && isOverdue(task, shanghaiDay(Date.now()));
   const href = taskHref(task, pending);
@@ -34,8 +34,8 @@ export function TaskRow({ task, showAssignee = false }) {
     <span class="row-meta">${task.template_name || t('taskNoChecklist')}</span>
     <span class="row-meta small">${status} <span class=${overdue ? 'error' : 'muted'}>${t('taskDue', { date: formatDate(task.due_date) })}</span>
       ${showAssignee ? html`<span class="muted"> · ${task.assignee_name || t('taskUnassigned')}</span>` : ''}</span>`;
-  return html`<li class=${`row${href ? '' : ' item'}`} data-testid="task" data-state=${pending ? 'pending' : task.state}>
-    ${href ? html`<a href=${href}>${body}</a>` : body}</li>`;
+  return html`<li class=${`row${href && !children ? '' : ' item'}`} data-testid="task" data-task-id=${task.id}
+    data-state=${pending ? 'pending' : task.state}>${href ? html`<a href=${href}>${body}</a>` : body}${children}</li>`;
 }
 
 /** Tasks as rows; `limit`: how many show (the rest are in 我的任务). */

@@ -99,9 +99,8 @@ export function AreaTasks() {
           class=${filter === key ? 'primary' : ''} onClick=${() => setFilter(key)}>${t(`taskFilter_${key}`)}</button>`)}
       </div>
       <p class="muted small" role="status">${t('tasksCount', { n: tasks.length })}</p>
-      ${tasks.length ? html`<ul class="list cards" data-testid="area-tasks">${tasks.map((task) => html`<li key=${task.id} class="row item">
-        <ul class="plain"><${TaskRow} task=${task} showAssignee /></ul>
-        <${Reassign} task=${task} onDone=${replace} />
-      </li>`)}</ul>` : html`<p class="muted">${t('tasksNone_todo')}</p>`}`}
+      ${tasks.length ? html`<ul class="list" data-testid="area-tasks">${tasks.map((task) => html`<${TaskRow} key=${task.id}
+        task=${task} showAssignee><${Reassign} task=${task} onDone=${replace} /><//>`)}</ul>`
+    : html`<p class="muted">${t('tasksNone_todo')}</p>`}`}
   </main>`;
 }
