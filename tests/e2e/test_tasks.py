@@ -3,7 +3,7 @@ newly registered on its beat); demo-grid finds them on the home with the coverag
 offline, starts its inspection from the task and submits it; the task says 已提交，待确认 until the server has it,
 then done, and the coverage line and the API's `/coverage` move by one. The street's station, at a desk, lists its
 area's tasks with who does each, gives one back to the office, and is told in Chinese when someone changed it
-meanwhile (the row refreshed, nothing overwritten)."""
+meanwhile (the row refreshed, nothing overwritten) and when the one chosen may not do it."""
 
 import os
 import uuid
@@ -162,15 +162,24 @@ def test_a_task_done_offline_from_the_home_moves_the_coverage_once_the_server_ha
     expect(page.get_by_test_id("task-list").get_by_text(site["name"])).to_have_count(0)
 
 
+def another_worker(admin, me: str) -> dict:
+    """A grid worker of another grid of `me`'s street (its station lists them): not one who may do `me`'s grid's
+    tasks (a grid worker's task goes to a worker of its grid, or of its community). Area codes: street 420103001,
+    grid 420103001D01G01."""
+    people = live.ok(admin.get("/api/v1/users", params={"role": "grid_worker", "page_size": 100}))
+    grid = {p["id"]: r["area"]["code"] for p in people for r in p["roles"] if r["role"] == "grid_worker"}
+    return next(p for p in people if p["id"] != me and grid[p["id"]][:9] == grid[me][:9] and grid[p["id"]] != grid[me])
+
+
 DESK = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
 
 
-def test_the_station_gives_a_task_to_another_worker_and_hears_a_refusal_in_chinese(
-    browser, browser_context_args, csp, api_as
+def test_the_station_reassigns_a_task_and_hears_a_refusal_in_chinese(
+    browser, browser_context_args, csp, api_as, open_task
 ):
     station, grid = api_as("demo-station"), api_as("demo-grid")
     me = live.ok(grid.get("/api/v1/me"))
-    task = next(t for t in month_tasks(grid) if t["state"] == "open")
+    task = open_task  # one of demo-grid's
     context = browser.new_context(**{**browser_context_args, **DESK})
     csp.watch(context)
     page = context.new_page()
@@ -180,12 +189,13 @@ def test_the_station_gives_a_task_to_another_worker_and_hears_a_refusal_in_chine
         expect(page.get_by_role("heading", level=1)).to_have_text("辖区检查任务")
         row = page.locator(f"[data-task-id='{task['id']}']")
         expect(row).to_contain_text(task["site_name"])
-        expect(row).to_contain_text(me["name"])
+        assignee = row.get_by_test_id("task-assignee")
+        expect(assignee).to_have_text(me["name"])
         shot(page, "area-tasks-1280")
 
         # Back to the office (no one): accepted, the row says so, and the API agrees.
         row.get_by_role("button", name="改派").click()
-        expect(row).to_contain_text("未指派")
+        expect(assignee).to_have_text("未指派")
         assert live.ok(station.get(f"/api/v1/tasks/{task['id']}"))["assignee_id"] is None
 
         # Someone changed it meanwhile (the API, as another officer): the row is refreshed, nothing is overwritten.
@@ -196,7 +206,17 @@ def test_the_station_gives_a_task_to_another_worker_and_hears_a_refusal_in_chine
         assert given.ok, given.text()
         row.get_by_role("button", name="改派").click()
         expect(row.get_by_test_id("assign-problem")).to_contain_text("该任务已被他人更新")
-        expect(row).to_contain_text(me["name"])
+        expect(assignee).to_have_text(me["name"])
+
+        # To a worker of another grid: refused, said in Chinese; the task stays with demo-grid.
+        other = another_worker(api_as("demo-admin"), me["id"])
+        row.get_by_label(f"将“{task['site_name']}”的任务改派给").select_option(other["id"])
+        row.get_by_role("button", name="改派").click()
+        expect(row.get_by_test_id("assign-problem")).to_have_text(
+            "改派未成功：该人员不能承担这项任务（角色或范围不符）"
+        )
+        expect(assignee).to_have_text(me["name"])
+        assert live.ok(station.get(f"/api/v1/tasks/{task['id']}"))["assignee_id"] == me["id"]
         shot(page, "area-tasks-refused-1280")
     finally:
         context.close()

@@ -33,7 +33,7 @@ export function TaskRow({ task, showAssignee = false, children }) {
   const body = html`<span class="row-title">${task.site_name}</span>
     <span class="row-meta">${task.template_name || t('taskNoChecklist')}</span>
     <span class="row-meta small">${status} <span class=${overdue ? 'error' : 'muted'}>${t('taskDue', { date: formatDate(task.due_date) })}</span>
-      ${showAssignee ? html`<span class="muted"> · ${task.assignee_name || t('taskUnassigned')}</span>` : ''}</span>`;
+      ${showAssignee ? html` · <span class="muted" data-testid="task-assignee">${task.assignee_name || t('taskUnassigned')}</span>` : ''}</span>`;
   return html`<li class=${`row${href && !children ? '' : ' item'}`} data-testid="task" data-task-id=${task.id}
     data-state=${pending ? 'pending' : task.state}>${href ? html`<a href=${href}>${body}</a>` : body}${children}</li>`;
 }
