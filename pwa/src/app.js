@@ -28,6 +28,9 @@ const Rankings = lazy(() => import('./ui/rankings.js'), 'Rankings', { screen: tr
 const Assessment = lazy(() => import('./ui/rankings.js'), 'Assessment', { screen: true });
 const Summonses = lazy(() => import('./ui/summonses.js'), 'Summonses', { screen: true });
 const Scorecards = lazy(() => import('./ui/scorecards.js'), 'Scorecards', { screen: true });
+// patrol tasks (检查任务): the user's own (我的任务), and an office's area's with reassigning
+const MyTasks = lazy(() => import('./ui/tasks.js'), 'MyTasks', { screen: true });
+const AreaTasks = lazy(() => import('./ui/tasks.js'), 'AreaTasks', { screen: true });
 
 /** Who reads the month's rankings of the units (考核排名). */
 const RANKING_ROLES = ['department_officer', 'supervisor', 'admin'];
@@ -39,7 +42,7 @@ function screen(route) {
     case 'tag': return html`<${TagOpen} key=${a} code=${a} />`;
     case 'site': return html`<${Site} key=${a + b} id=${a} code=${b} />`;
     case 'report': return html`<${Report} key=${a + b} siteId=${a} code=${b} />`;
-    case 'inspect': return html`<${StartInspection} key=${a} siteId=${a} />`;
+    case 'inspect': return html`<${StartInspection} key=${a} siteId=${a} templateId=${route.query.get('template')} />`;
     case 'inspection': return html`<${Inspection} key=${a} id=${a} />`;
     case 'correct': return html`<${Correction} key=${a} inspectionId=${a} />`;
     case 'hazard': return html`<${Hazard} key=${a} id=${a} />`;
@@ -52,6 +55,7 @@ function screen(route) {
     case 'assessment': return html`<${Assessment} key=${a} id=${a} />`;
     case 'summonses': return html`<${Summonses} />`;
     case 'scorecards': return html`<${Scorecards} query=${route.query} />`;
+    case 'tasks': return a === 'area' ? html`<${AreaTasks} />` : html`<${MyTasks} />`;
     case 'admin': return html`<${AdminScreen} key=${route.params.join('/')} section=${a} id=${b} />`;
     default: return html`<${Home} />`;
   }

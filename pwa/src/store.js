@@ -18,7 +18,7 @@ import { currentLang, loadLang } from './i18n/index.js';
 
 export const state = {
   ready: false, session: null, needLogin: false, online: navigator.onLine,
-  sites: [], hazards: [], notifications: [], items: [], templates: [], inspections: [], takenPart: [], corrections: [],
+  sites: [], hazards: [], notifications: [], items: [], templates: [], inspections: [], takenPart: [], corrections: [], tasks: [],
   outbox: { queued: 0, attention: 0, sent: 0, total: 0, records: { queued: 0, attention: 0, sent: 0, total: 0 } },
   categories: [], vocab: null, sync: null, syncing: false, syncError: null, checkins: {}, flash: null,
   update: null, persisted: null,
@@ -38,17 +38,18 @@ export function flash(text, ms = 8000) {
 
 const channel = typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel(CHANNEL_NAME) : null;
 export const outbox = createOutbox({ transport, userId: () => currentSession()?.user?.id, onSent, channel });
-export const sync = createSync({ fetchJSON: get });
+export const sync = createSync({ fetchJSON: get, userId: () => currentSession()?.user?.id });
 
 /** Re-read everything the screens show from IndexedDB. */
 export async function reload() {
   // All asked at once: one after another, a phone's IndexedDB makes the first screen wait for each in turn.
   const [sites, cached, notifications, items, status, syncState, categories, vocab, checkins, templates, inspections,
-    takenPart, corrections] = await withDB((db) => Promise.all([
+    takenPart, corrections, tasks] = await withDB((db) => Promise.all([
     db.getAll('sites'), db.getAll('hazards'), db.getAll('notifications'),
     db.getAllFromIndex('outbox', 'seq'), outbox.status(), db.get('meta', 'sync'),
     db.get('meta', 'categories'), db.get('meta', 'vocabularies'), db.get('meta', 'checkins'),
     db.getAll('templates'), db.getAll('inspections'), db.getAll('takenPart'), db.getAll('corrections'),
+    db.getAll('tasks'),
   ]));
   const me = state.session?.user?.id;
   const mine = items.filter((i) => !i.userId || i.userId === me);
@@ -60,6 +61,7 @@ export async function reload() {
       .sort((a, b) => b.startedAt.localeCompare(a.startedAt)),
     takenPart: takenPart.sort((a, b) => b.finished_at.localeCompare(a.finished_at)),
     corrections: corrections.filter((c) => !c.userId || c.userId === me),
+    tasks: tasks.filter((task) => task.assignee_id === me),
     needLogin: state.needLogin || status.paused === 'auth',
   });
 }
@@ -122,7 +124,7 @@ export async function login(name, password, { onRetry } = {}) {
 /** Drop the cached server data (never the outbox nor the inspections begun: work waits for its owner to sign in). */
 async function clearCaches() {
   await withDB(async (db) => {
-    const cached = ['sites', 'hazards', 'notifications', 'tags', 'templates', 'takenPart'];
+    const cached = ['sites', 'hazards', 'notifications', 'tags', 'templates', 'takenPart', 'tasks'];
     const tx = db.transaction([...cached, 'meta'], 'readwrite');
     for (const store of cached) await tx.objectStore(store).clear();
     for (const key of ['sync', 'checkins', 'summary', 'enterprises', ...KEPT_KEYS]) await tx.objectStore('meta').delete(key);

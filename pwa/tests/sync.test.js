@@ -129,6 +129,30 @@ describe('sync', () => {
     expect((await all('takenPart')).map((i) => i.id)).toEqual(['i2']);
   });
 
+  it('keeps the user\'s tasks, done ones too, and drops one given to someone else or cancelled', async () => {
+    const task = (id, state, assignee = 'me') => ({ kind: 'task', id, etag: null,
+      data: { id, state, assignee_id: assignee, site_name: `场所 ${id}`, due_date: '2026-12-31' } });
+    const feed = { pages: [{ cursor: 'c1', more: false, changes: [task('t1', 'open'), task('t2', 'done'), task('t3', 'open')] }],
+      deltas: { c1: { cursor: 'c2', more: false, changes: [task('t1', 'done'), task('t3', 'open', 'someone-else')] } } };
+    const sync = createSync({ fetchJSON: fakeFeed(feed).fetchJSON, now: fakeClock().now, userId: () => 'me' });
+    await sync.pull();
+    expect((await all('tasks')).map((t) => [t.id, t.state])).toEqual([['t1', 'open'], ['t2', 'done'], ['t3', 'open']]);
+    await sync.pull();
+    expect((await all('tasks')).map((t) => [t.id, t.state])).toEqual([['t1', 'done'], ['t2', 'done']]);
+    feed.deltas.c2 = { cursor: 'c3', more: false, changes: [task('t2', 'cancelled')] };
+    await sync.pull();
+    expect((await all('tasks')).map((t) => t.id)).toEqual(['t1']);
+  });
+
+  it('syncs in full once after an update from a version that kept no tasks', async () => {
+    const { fetchJSON, urls } = fakeFeed({ pages: [{ cursor: 'c9', more: false, changes: [site('s1')] }] });
+    const clock = fakeClock();
+    await meta.set('sync', { cursor: 'c1', partial: false, lastFullAt: clock.now() - 3600_000, lastSyncAt: clock.now(),
+      kindsVersion: 3 });
+    expect((await createSync({ fetchJSON, now: clock.now }).pull()).full).toBe(true);
+    expect(urls).toEqual(['/api/v1/sync/changes?limit=500']);
+  });
+
   it('syncs in full once after an update from a version that kept no checklists', async () => {
     const { fetchJSON, urls } = fakeFeed({ pages: [{ cursor: 'c9', more: false, changes: [site('s1')] }] });
     const clock = fakeClock();

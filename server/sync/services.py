@@ -32,7 +32,7 @@ from server.hazards.schemas import HazardSchema
 from server.inspections import summaries, templates as checklists
 from server.inspections.models import InspectionTemplate
 from server.inspections.schemas import InspectionSummarySchema, TemplateSchema
-from server.plans import views as plans
+from server.plans import periods, views as plans
 from server.plans.models import Task
 from server.plans.schemas import TaskSchema
 from server.sites import services as sites
@@ -48,7 +48,8 @@ RECENT = timedelta(days=30)
 # the snapshot's inspections: those the user took part in (lead, co-inspector, expert) that finished this recently;
 # after it, any of theirs that changes (a correction), whatever its age
 RECENT_INSPECTIONS = timedelta(days=30)
-# the snapshot's tasks: the user's open ones (检查任务); after it, every change of a task that names them (planned,
+# the snapshot's tasks: the user's open ones (检查任务) and those of a period not yet ended, done or missed (so a phone
+# counts its month's coverage, 本月已巡查 12/40, offline); after it, every change of a task that names them (planned,
 # assigned to them or away from them, done, missed), so that a phone drops what is no longer theirs to do
 PHASES = ("sites", "hazards", "templates", "inspections", "tasks")
 # a record's kind in the feed
@@ -119,8 +120,9 @@ def _snapshot(identity, cursor: Cursor, limit: int):
     elif cursor.phase == "inspections":  # the user's own, as lead, co-inspector or expert (我的检查)
         stmt = summaries.recent_ids(identity.user_id, utcnow() - RECENT_INSPECTIONS)
         stmt, load = stmt.order_by(stmt.selected_columns[0]), _inspections
-    elif cursor.phase == "tasks":  # the user's own open tasks
-        stmt = select(Task.id).where(Task.assignee_id == identity.user_id, Task.state == "open")
+    elif cursor.phase == "tasks":  # the user's own open tasks, and the current periods' done or missed ones
+        current = (Task.state != "cancelled") & (Task.period_end >= periods.local_date(utcnow()))
+        stmt = select(Task.id).where(Task.assignee_id == identity.user_id, or_(Task.state == "open", current))
         stmt, load = stmt.order_by(Task.id), _tasks
     else:
         stmt = select(Hazard.id).where(

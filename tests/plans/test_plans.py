@@ -80,6 +80,15 @@ def test_an_inspection_does_its_task_and_a_far_check_in_is_flagged(app, client, 
     assert (far["state"], far["flagged"], far["flags"]) == ("done", True, ["checkin_far"])
 
 
+def test_a_full_sync_brings_this_period_s_done_tasks_so_the_phone_counts_its_coverage(login_as, world):
+    station, worker = login_as("station_officer"), login_as("grid_worker")
+    template = checklist(login_as)
+    generate(station, make_plan(station, template, world))
+    inspect(worker, template, world["market_site"])
+    snapshot = [c["data"] for c in sync(worker)[0] if c["kind"] == "task"]  # a phone starting afresh
+    assert [(t["site_name"], t["state"]) for t in snapshot] == [("测试农贸市场", "done")]
+
+
 def test_another_checklist_or_another_period_does_not_do_the_task(login_as, world):
     station, worker = login_as("station_officer"), login_as("grid_worker")
     template, other = checklist(login_as), checklist(login_as)

@@ -2,7 +2,7 @@
 import { openDB } from 'idb';
 
 export const DB_NAME = 'safegrid';
-export const DB_VERSION = 4;
+export const DB_VERSION = 5;
 
 // Each version may only ADD stores or indexes (never delete or rename one): an app update must
 // find the outbox of the version before it intact, however many versions it skipped.
@@ -28,6 +28,10 @@ function upgrade(db, oldVersion) {
     // Corrections (更正) of submitted inspections begun on this phone, by the correction's own id: a draft, then
     // queued until the server has the new revision.
     db.createObjectStore('corrections', { keyPath: 'id' });
+  }
+  if (oldVersion < 5) {
+    // The user's patrol tasks (检查任务) from the feed: the open ones and this period's done or missed ones.
+    db.createObjectStore('tasks', { keyPath: 'id' });
   }
 }
 

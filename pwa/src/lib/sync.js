@@ -7,6 +7,8 @@
  * (kind "template") are kept to run inspections offline; an archived one is dropped unless a draft on this
  * phone was begun on it (that draft must still submit, on the version it used). The inspections the user took part
  * in (kind "inspection": as lead, co-inspector or expert, the last 30 days) go to `takenPart`, listed as 我的检查.
+ * The user's tasks (kind "task": open, and the current periods' done or missed ones) go to `tasks`; one given to
+ * someone else, or cancelled, is dropped.
  */
 import { meta, withDB } from './db.js';
 import { compactCode, serialOf } from './tags.js';
@@ -14,12 +16,12 @@ import { compactCode, serialOf } from './tags.js';
 export const FEED = '/api/v1/sync/changes';
 export const FULL_SYNC_MS = 24 * 3600 * 1000;
 // The kinds of record this version keeps, by number: a phone updated from a version that kept fewer (checklists
-// came with 2; one's own inspections and a site's enterprise's sector with 3) has skipped the snapshot of what is
-// new, so its next pass is a full one.
-export const KINDS_VERSION = 3;
+// came with 2; one's own inspections and a site's enterprise's sector with 3; tasks with 4) has skipped the snapshot
+// of what is new, so its next pass is a full one.
+export const KINDS_VERSION = 4;
 const STORES = { site: 'sites', hazard: 'hazards', notification: 'notifications', template: 'templates',
-  inspection: 'takenPart' };
-const WRITTEN = ['sites', 'hazards', 'notifications', 'tags', 'templates', 'inspections', 'takenPart'];
+  inspection: 'takenPart', task: 'tasks' };
+const WRITTEN = ['sites', 'hazards', 'notifications', 'tags', 'templates', 'inspections', 'takenPart', 'tasks'];
 
 /** The checklist versions a draft on this phone was begun on: kept, even archived, so the draft still submits. */
 async function draftTemplates(tx) {
@@ -41,17 +43,21 @@ function tagOf(site) {
   return code ? { code, serial: serialOf(code), site_id: site.id } : null;
 }
 
-async function apply(changes, seen) {
+/** A task that is no longer the user's to do or count (given to someone else, cancelled): dropped. */
+const notMine = (change, me) => change.kind === 'task'
+  && (change.data?.state === 'cancelled' || (me && change.data?.assignee_id !== me));
+
+async function apply(changes, seen, me) {
   await withDB(async (db) => {
     const tx = db.transaction(WRITTEN, 'readwrite');
     const inUse = await draftTemplates(tx);
     for (const change of changes) {
       const store = STORES[change.kind];
-      if (!store) continue; // kinds this version does not use yet (tasks…)
+      if (!store) continue; // kinds this version does not use yet
       seen?.[store].add(change.id);
       // An archived checklist starts no new inspection: dropped, unless a draft here was begun on it.
       const archived = change.kind === 'template' && change.data?.state === 'archived' && !inUse.has(change.id);
-      if (change.deleted || change.data == null || archived) {
+      if (change.deleted || change.data == null || archived || notMine(change, me)) {
         await tx.objectStore(store).delete(change.id);
         continue;
       }
@@ -79,7 +85,7 @@ async function dropUnseen(seen) {
   });
 }
 
-export function createSync({ fetchJSON, now = Date.now, limit = 500 }) {
+export function createSync({ fetchJSON, now = Date.now, limit = 500, userId = () => null }) {
   let running = null;
 
   async function pass(forceFull) {
@@ -101,7 +107,7 @@ export function createSync({ fetchJSON, now = Date.now, limit = 500 }) {
         if (cursor && !full && [400, 404, 410, 422].includes(error?.status)) return pass(true);
         throw error;
       }
-      await apply(page.changes || [], seen);
+      await apply(page.changes || [], seen, userId());
       count += (page.changes || []).length;
       cursor = page.cursor;
       await meta.set('sync', { ...state, cursor, partial: full && page.more, kindsVersion: KINDS_VERSION });

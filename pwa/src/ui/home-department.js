@@ -12,6 +12,7 @@ import { getMeta, setMeta, state } from '../store.js';
 import { FindHazards } from './hazards.js';
 import { canDo, HazardList, Section, vocabName } from './parts.js';
 import { RankingsLink } from './rankings-link.js';
+import { AreaTasksLink } from './tasks-link.js';
 import { EnterpriseList, SiteList } from './site-list.js';
 
 /** The sectors the user answers for, named. */
@@ -51,6 +52,7 @@ export function DepartmentHome() {
     ${sectors.length > 0 && html`<p class="muted">${t('yourSector', { sector: sectors.join('、') })}</p>`}
     <${FindHazards} />
     <${RankingsLink} />
+    <${AreaTasksLink} />
     <${Section} id="h-transferred" title=${t('transferredToUs', { n: transferred.length })}>
       <${HazardList} hazards=${transferred} clock="deadline" detail=${canDo} empty=${t('noTransferred')} /><//>
     <${Section} id="h-sector" title=${t('sectorHazards', { n: others.length })}>

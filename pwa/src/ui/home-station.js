@@ -4,6 +4,7 @@ import { t } from '../i18n/index.js';
 import { state } from '../store.js';
 import { FindHazards } from './hazards.js';
 import { HazardList, Section } from './parts.js';
+import { AreaTasksLink } from './tasks-link.js';
 
 export function StationHome() {
   const by = (s) => state.hazards.filter((h) => h.state === s || h.pending?.from === s);
@@ -11,6 +12,7 @@ export function StationHome() {
   const triage = by('reported').sort((a, b) => String(a.ack_due_at).localeCompare(String(b.ack_due_at)));
   return html`
     <${FindHazards} />
+    <${AreaTasksLink} />
     <${Section} id="h-triage" title=${t('triageQueue', { n: triage.length })}><${HazardList} hazards=${triage} /><//>
     <${Section} id="h-reinspect" title=${t('reinspectQueue', { n: by('submitted').length })}><${HazardList} hazards=${by('submitted')} /><//>
     <${Section} id="h-rectifying" title=${t('rectifyingList', { n: by('rectifying').length })}><${HazardList} hazards=${by('rectifying')} /><//>`;

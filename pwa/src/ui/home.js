@@ -11,6 +11,7 @@ import { OutboxAttention } from './outbox.js';
 import { SiteList } from './site-list.js';
 import { draftsOf, MyInspections, ResumeDrafts } from './inspection-parts.js';
 import { lazy } from './lazy.js';
+import { TasksSection } from './task-parts.js';
 
 // The grid worker's home comes with the app, the first screen of most phones; the other roles' homes are one chunk
 // (home-roles.js), loaded when such a home first opens and precached like the rest.
@@ -79,6 +80,7 @@ function GridWorker() {
   return html`
     <a href="#/scan" class="button primary huge">${t('scan')}</a>
     <${CodeEntry} />
+    <${TasksSection} />
     <${Section} id="h-sites" title=${t('mySites')}><${SiteList} sites=${state.sites} id="my-sites" /><//>
     <${Section} id="h-open" title=${t('openHazards')}><${HazardList} hazards=${open} /><//>`;
 }

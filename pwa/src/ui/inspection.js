@@ -42,14 +42,20 @@ function StartCard({ template, modes, site }) {
   </li>`;
 }
 
-export function StartInspection({ siteId }) {
+/** `templateId` (a task's checklist, 检查任务): only that checklist's card, if it applies here; else all of them. */
+export function StartInspection({ siteId, templateId }) {
   const site = state.sites.find((s) => s.id === siteId);
   if (!site) return html`<main id="main"><h1 tabindex="-1">${t('startInspection')}</h1><p class="muted">${t('siteNotHere')}</p></main>`;
-  const choices = startable(state.templates, site, new Set(state.session.user.roles.map((r) => r.role)));
+  const all = startable(state.templates, site, new Set(state.session.user.roles.map((r) => r.role)));
+  const family = state.templates.find((x) => x.id === templateId)?.family_id;
+  const forTask = all.filter(({ template }) => template.id === templateId || (family && template.family_id === family));
+  const choices = forTask.length ? forTask : all;
   return html`<main id="main">
     <p class="back"><a href=${`#/site/${site.id}`}>${t('backTo', { name: site.name })}</a></p>
     <h1 tabindex="-1">${t('startInspection')}</h1>
     <p class="muted">${site.name}</p>
+    ${forTask.length > 0 && all.length > forTask.length && html`<p class="small">${t('taskChecklistOnly')}
+      <a href=${`#/inspect/${site.id}`}>${t('allChecklists')}</a></p>`}
     ${choices.length ? html`<ul class="start-cards">${choices.map(({ template, modes }) => html`<${StartCard}
       key=${template.id} template=${template} modes=${modes} site=${site} />`)}</ul>`
     : html`<p class="muted">${state.templates.length ? t('noChecklistHere') : t('noChecklistYet')}</p>`}
