@@ -3,10 +3,10 @@ phone (360×640, no cache, no service worker) through tests/e2e/lossy.py (10 % o
 after the server did the work, 15 % cut mid-body; seeds 1..--runs), each opened as a person would (the
 browser's error page reloaded, up to three times), then demo-grid signing in through the login form.
 
-Per start: whether the login form came up on the first load, and styled (styles.css's `main { max-width:
-40rem }` applied) within 10 s, the seconds to it, whether the sign-in went through, and whether the service worker took
-control of the page without a reload within --wait s. `--dist` measures another build (e.g. one made from
-an older commit) beside pwa/dist, on the same seeds.
+Per start: whether the login form came up on the first load, styled (styles.css's `main { max-width:
+40rem }` applied) the moment it showed and within 10 s, the seconds to it, whether the sign-in went
+through, and whether the service worker took control of the page without a reload within --wait s.
+`--dist` measures another build (e.g. one made from an older commit) beside pwa/dist, on the same seeds.
 
 Run: .venv/bin/python bench/lossy_start.py [--runs 5] [--wait 60] [--dist OLD_DIST]
 Needs the built field app and Debian's chromium, as tests/e2e. Prints figures; asserts nothing.
@@ -35,7 +35,8 @@ def first_start(browser, url: str, wait_s: float) -> dict:
     context = browser.new_context(**SMALL_PHONE)
     page = context.new_page()
     start = time.perf_counter()
-    result = {"form": False, "styled": False, "seconds": None, "signed_in": False, "controlled": False}
+    result = {"form": False, "on_sight": False, "styled": False, "seconds": None}
+    result.update(signed_in=False, controlled=False)
     try:
         for attempt in range(RELOADS + 1):
             result["reloads"] = attempt
@@ -49,7 +50,7 @@ def first_start(browser, url: str, wait_s: float) -> dict:
             page.get_by_label("手机号或用户名").wait_for(timeout=30_000)
         except Error:
             return result
-        result.update(form=True, seconds=time.perf_counter() - start)
+        result.update(form=True, seconds=time.perf_counter() - start, on_sight=page.evaluate(f"({STYLED})()"))
         try:  # a stylesheet loaded again comes a moment after the form
             page.wait_for_function(STYLED, timeout=10_000)
             result["styled"] = True
@@ -87,7 +88,8 @@ def measure(browser, server_url: str, runs: int, wait_s: float, name: str):
     seconds = sorted(r["seconds"] for r in rows if r["seconds"] is not None)
     print(f"{name}: {runs} first starts through the lossy proxy")
     print(f"  login form shown            {count('form')}/{runs}")
-    print(f"  ... and styled              {count('styled')}/{runs}")
+    print(f"  ... styled as it showed     {count('on_sight')}/{runs}")
+    print(f"  ... styled within 10 s      {count('styled')}/{runs}")
     if seconds:
         print(f"  seconds to the form         median {seconds[len(seconds) // 2]:.1f} (max {seconds[-1]:.1f})")
     print(f"  signed in                   {count('signed_in')}/{runs}")

@@ -5,9 +5,17 @@
 // under another (?retry=n) they would get a second app of their own, not the one on screen. Inline in
 // index.html (vite.config.js puts it there, before the tags Vite adds), as only what arrives with the page
 // cannot itself be lost on the way; the server's Content-Security-Policy allows it by its hash (server/web).
+//
+// The page's own stylesheet holds back the first paint; once it failed, the one loaded again does not, and
+// the app's module may well arrive first: the page stays hidden from the failure until a stylesheet applies
+// (or the tries run out: an unstyled app beats none). A stylesheet counts as applied by its last rule, the
+// sentinel at the end of styles.css: a sheet that "loaded" short of it (cut where nothing could tell, the
+// answer's length not given) is loaded again as a failed one is.
 (() => {
   const TRIES = 6;
   const tries = {};
+  const root = document.documentElement;
+  const whole = () => getComputedStyle(root).getPropertyValue('--styles-whole').trim() !== '';
 
   function again(failed) {
     const isStyle = failed.tagName === 'LINK' && failed.rel === 'stylesheet';
@@ -16,6 +24,7 @@
     const url = (failed.href || failed.src).split('?')[0];
     const n = (tries[url] || 0) + 1;
     tries[url] = n;
+    if (isStyle) root.hidden = n < TRIES;
     if (n >= TRIES) {
       const app = document.getElementById('app');
       if (isApp && app) app.textContent = '网络不稳定，应用未能载入，请稍后刷新页面。';
@@ -47,5 +56,12 @@
   // Load failures do not bubble: only a listener capturing on the window sees them all.
   window.addEventListener('error', (event) => {
     if (event.target instanceof Element) again(event.target);
+  }, true);
+  // Nor do loads, which stop at the document.
+  document.addEventListener('load', (event) => {
+    const sheet = event.target;
+    if (!(sheet instanceof HTMLLinkElement) || sheet.rel !== 'stylesheet') return;
+    if (whole()) root.hidden = false;
+    else again(sheet);
   }, true);
 })();

@@ -114,3 +114,53 @@ def test_after_the_app_module_loaded_again_the_screens_loaded_later_open(browser
     expect(page.get_by_text("此页面暂时无法打开")).to_have_count(0)
     expect(page.locator("header.top")).to_have_count(1)  # one app, not a second one started by the screen
     context.close()
+
+
+STYLESHEET = re.compile(r"/assets/index-[^/?]*\.css(\?.*)?$")
+
+
+def test_a_stylesheet_that_failed_twice_does_not_leave_the_login_form_unstyled(browser, browser_context_args, csp):
+    """The page's stylesheet refused, then its first load again too, while the app's module arrives at once:
+    the form must not show until the stylesheet applies (the one loaded again no longer holds back the paint)."""
+    context = csp.watch(browser.new_context(**browser_context_args, service_workers="block"))
+    page = context.new_page()
+    refused = []
+
+    def refuse_twice(route):
+        if len(refused) < 2:
+            refused.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route(STYLESHEET, refuse_twice)
+    page.goto("/")
+    expect(page.get_by_label("手机号或用户名")).to_be_visible(timeout=20_000)
+    assert len(refused) == 2
+    assert styled(page)
+    context.close()
+
+
+def test_a_stylesheet_cut_short_where_nothing_told_loads_again(browser, browser_context_args, csp):
+    """The stylesheet's first answer ends early and says nothing of its length (as a close-delimited answer cut
+    on the way would): the browser takes it as loaded, with only its first rules. The form shows styled all the same."""
+    context = csp.watch(browser.new_context(**browser_context_args, service_workers="block"))
+    page = context.new_page()
+    answers = []
+
+    def cut_once(route):
+        if answers:
+            answers.append(route.request.url)
+            route.continue_()
+            return
+        whole = route.fetch()
+        body = whole.body()
+        answers.append(route.request.url)
+        route.fulfill(status=200, content_type="text/css", body=body[: body.index(b"main{")])  # before `main`'s rule
+
+    page.route(STYLESHEET, cut_once)
+    page.goto("/")
+    expect(page.get_by_label("手机号或用户名")).to_be_visible(timeout=20_000)
+    assert styled(page)
+    assert len(answers) == 2, answers  # the short one, and the one asked again
+    context.close()

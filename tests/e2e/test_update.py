@@ -31,6 +31,8 @@ def test_an_app_update_keeps_the_outbox_and_sends_it_after(
     context.route(re.compile(r".*/api/v1/hazards$"), lambda route: route.abort("internetdisconnected"))
     page.goto(f"/?tag={demo_site['tag']['code']}")  # as the phone's own camera opens a tag
     expect(page.get_by_role("heading", level=1)).to_have_text(demo_site["name"])
+    # The tag's check-in goes first: a report queued while it is still in the outbox counts in its batch (1/2).
+    expect(page.get_by_text(re.compile(r"已打卡.*（已发送）"))).to_be_visible(timeout=15_000)
     page.get_by_role("link", name="报告隐患").click()
     page.get_by_label("用电安全").check()
     page.get_by_label("隐患描述").fill(WHAT)
