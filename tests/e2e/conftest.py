@@ -86,15 +86,28 @@ def _ok(resp):
     return resp.json()
 
 
-@pytest.fixture(scope="session")
-def demo_site(api_as) -> dict:
-    """A site in demo-grid's grid, an enterprise's where there is one, with its live tag: the site as
-    the API gives it, plus "tag" (serial, code, url); the demo data's tag, or one demo-admin issues."""
-    sites = _ok(api_as("demo-grid").get("/api/v1/sites", params={"page_size": 100}))
-    site = next((site for site in sites if site["enterprise"]), sites[0])
+def _grid_sites(api_as) -> list[dict]:
+    return _ok(api_as("demo-grid").get("/api/v1/sites", params={"page_size": 100}))
+
+
+def _with_tag(api_as, site: dict) -> dict:
+    """The site as the API gives it, plus "tag" (serial, code, url): the demo data's tag, or one demo-admin issues."""
     resp = api_as("demo-grid").get(f"/api/v1/sites/{site['id']}/tag")
     tag = _ok(resp) if resp.status != 404 else _ok(api_as("demo-admin").post(f"/api/v1/sites/{site['id']}/tag"))
     return {**site, "tag": tag}
+
+
+@pytest.fixture(scope="session")
+def demo_site(api_as) -> dict:
+    """A site in demo-grid's grid, an enterprise's where there is one, with its live tag."""
+    sites = _grid_sites(api_as)
+    return _with_tag(api_as, next((site for site in sites if site["enterprise"]), sites[0]))
+
+
+@pytest.fixture
+def compound(api_as) -> dict:
+    """A residential compound on demo-grid's beat (the community patrol applies to it), with its live tag."""
+    return _with_tag(api_as, next(site for site in _grid_sites(api_as) if site["type"] == "residential_compound"))
 
 
 def near(site: dict, metres: float = 30) -> dict:

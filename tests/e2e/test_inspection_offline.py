@@ -43,16 +43,6 @@ def _ok(resp):
 
 
 @pytest.fixture
-def compound(api_as) -> dict:
-    """A residential compound on demo-grid's beat (the community patrol applies to it), with its live tag."""
-    sites = _ok(api_as("demo-grid").get("/api/v1/sites", params={"page_size": 100}))
-    site = next(site for site in sites if site["type"] == "residential_compound")
-    resp = api_as("demo-grid").get(f"/api/v1/sites/{site['id']}/tag")
-    tag = _ok(resp) if resp.status != 404 else _ok(api_as("demo-admin").post(f"/api/v1/sites/{site['id']}/tag"))
-    return {**site, "tag": tag}
-
-
-@pytest.fixture
 def photos(tmp_path):
     paths = []
     for n, colour in enumerate([(200, 60, 40), (40, 90, 200)], start=1):
