@@ -5,6 +5,7 @@ import os
 import secrets
 import tempfile
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -100,17 +101,40 @@ def app(database_url):
     db.engine.dispose()
 
 
+_shared = []  # the connection of a shared_transaction(), if one is open
+
+
+@contextmanager
+def shared_transaction():
+    """A transaction that a group of tests shares (the demo, loaded once for tests/demo): rolled back when the group is
+    done; each of its tests runs in a savepoint inside it, rolled back after the test."""
+    connection = db.engine.connect()
+    outer = connection.begin()
+    _shared.append(connection)
+    db.sessionmaker.configure(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield
+    finally:
+        _shared.remove(connection)
+        outer.rollback()
+        connection.close()
+        db.sessionmaker.configure(bind=db.engine)
+        del db.sessionmaker.kw["join_transaction_mode"]
+
+
 @pytest.fixture(autouse=True)
 def transaction(request, app):
     """Every test runs inside a transaction that is rolled back; requests commit to savepoints."""
     if "no_transaction" in request.keywords:
         yield
         return
-    connection = db.engine.connect()
-    outer = connection.begin()
+    connection = _shared[-1] if _shared else db.engine.connect()
+    outer = connection.begin_nested() if _shared else connection.begin()
     db.sessionmaker.configure(bind=connection, join_transaction_mode="create_savepoint")
     yield
     outer.rollback()
+    if _shared:
+        return  # the shared transaction's own binding stays for the next test of its group
     connection.close()
     db.sessionmaker.configure(bind=db.engine)
     del db.sessionmaker.kw["join_transaction_mode"]  # back to the Session's own default

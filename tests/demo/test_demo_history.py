@@ -29,11 +29,8 @@ def summary_of(client, headers, **query):
     return response.json
 
 
-def test_every_street_is_busy_this_month_and_this_year(app, client):
-    with app.app_context():
-        counts = load()
-        db.session.commit()
-    assert counts["hazards"] == history.HAZARDS
+def test_every_street_is_busy_this_month_and_this_year(app, demo, client):
+    assert demo["hazards"] == history.HAZARDS
     supervisor = token_of(client, "demo-supervisor")
 
     month = summary_of(client, supervisor)  # the default: the last 30 days
@@ -85,7 +82,6 @@ def _overdue_from_rows(at):
 
 def test_the_history_is_on_the_chain_in_time_order_and_its_clocks_are_settled(app):
     with app.app_context():
-        load()
         now = datetime.now(UTC)
         checked, broken = evidence.verify()
         assert broken is None and checked >= history.HAZARDS
@@ -146,24 +142,8 @@ def test_the_history_is_on_the_chain_in_time_order_and_its_clocks_are_settled(ap
 
 def test_loading_twice_adds_no_history(app):
     with app.app_context():
-        load()
         counted = [db.session.scalar(select(func.count()).select_from(m)) for m in (Hazard, Event, HazardClock)]
         head = db.session.scalar(select(func.max(Event.seq)))
         assert load()["hazards"] == 0
         assert [db.session.scalar(select(func.count()).select_from(m)) for m in (Hazard, Event, HazardClock)] == counted
         assert db.session.scalar(select(func.max(Event.seq))) == head
-
-
-def test_the_demo_loads_listing_notices_ready_to_open_not_waiting_for_a_sweep(app, client):
-    """`flask demo load` hands over its own jobs when it commits, as a request does: a supervisor opening a listed
-    hazard right after the first start finds its 挂牌督办通知书 ready, not 正在生成 for a minute."""
-    result = app.test_cli_runner().invoke(args=["demo", "load"])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        states = Counter(db.session.scalars(select(HazardDocument.state)))
-    assert states and set(states) == {"ready"}, states
-    headers = token_of(client, "demo-supervisor")
-    with app.app_context():
-        document = db.session.scalars(select(HazardDocument)).first()
-    pdf = client.get(f"/api/v1/hazards/{document.hazard_id}/documents/{document.id}.pdf", headers=headers)
-    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF"), pdf.status_code

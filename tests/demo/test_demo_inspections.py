@@ -47,8 +47,6 @@ def month_of(at: datetime) -> str:
 
 def test_every_unit_has_a_year_of_assessments_scored_as_the_server_scores(app):
     with app.app_context():
-        load()
-        db.session.commit()
         demo = select(InspectionTemplate).where(InspectionTemplate.is_demo)
         templates = {t.name: t for t in db.session.scalars(demo)}
         by_site = defaultdict(Counter)
@@ -101,8 +99,6 @@ def test_every_unit_has_a_year_of_assessments_scored_as_the_server_scores(app):
 
 def test_the_current_ranking_lists_every_unit_and_flags_some_for_summons(app, client):
     with app.app_context():
-        load()
-        db.session.commit()
         families = {
             t.name: t.family_id
             for t in db.session.scalars(select(InspectionTemplate).where(InspectionTemplate.name.in_(ASSESSED)))
@@ -152,8 +148,6 @@ def test_the_current_ranking_lists_every_unit_and_flags_some_for_summons(app, cl
 
 def test_the_failed_items_hazards_are_linked_both_ways_and_in_the_loop(app, client):
     with app.app_context():
-        load()
-        db.session.commit()
         links = db.session.scalars(select(InspectionHazard)).all()
         assert links
         states = Counter()
@@ -194,8 +188,6 @@ def test_the_failed_items_hazards_are_linked_both_ways_and_in_the_loop(app, clie
 def test_a_second_load_adds_no_inspections(app):
     models = (Inspection, InspectionRevision, InspectionHazard, CheckIn, Summons, RankingMonth, Notification, Event)
     with app.app_context():
-        load()
-        db.session.commit()
         assert inspected.stored()
         counted = [db.session.scalar(select(func.count()).select_from(m)) for m in models]
         assert load()["hazards"] == 0

@@ -15,8 +15,6 @@ from tests.demo.test_demo_inspections import token_of
 
 def test_the_demo_plans_give_this_month_tasks_partly_done(app, client):
     with app.app_context():
-        load()
-        db.session.commit()
         plans = db.session.scalars(select(Plan).where(Plan.is_demo, Plan.kind == "patrol")).all()
         assert sorted(p.name for p in plans) == [
             "农贸市场月度考核（演示）",

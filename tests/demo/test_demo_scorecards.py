@@ -1,17 +1,12 @@
 """The demo's year gives the two-monthly scorecards (双月考核) something to tell on first start: the streets differ,
 in their patrols as in their hazards, and the departments' cards have their lines filled."""
 
-from server.core.db import db
-from server.demo.loader import load
 from tests.demo.test_demo_inspections import token_of
 
 STREETS = 14
 
 
-def test_the_streets_scorecards_differ_on_first_start(app, client):
-    with app.app_context():
-        load()
-        db.session.commit()
+def test_the_streets_scorecards_differ_on_first_start(client):
     supervisor = token_of(client, "demo-supervisor")
     streets = client.get("/api/v1/scorecards?level=street", headers=supervisor)
     assert streets.status_code == 200, streets.json
