@@ -38,6 +38,7 @@ def summary(draw: Draw) -> dict:
         "drawn": len(result.get("assignments", [])),
         "seed_commitment": draw.seed_commitment,
         "seed": draw.seed if draw.state != "committed" else None,
+        "seed_by_server": draw.seed_by_server,
         "public_value_source": draw.public_value_source,
         "public_value": draw.public_value,
         "targets_sha256": draw.targets_sha256,
@@ -70,6 +71,13 @@ def detail(draw: Draw) -> dict:
                     for i in item["inspector_ids"]
                 ],
                 "inspection": found.get(item["site_id"]),
+                # those of the register who declared a tie to its enterprise and so were never eligible (回避): the
+                # record publishes every inspector's recusals, here they are shown beside the target
+                "recused": [
+                    {"name": p["name"], "certificate_no": p["certificate_no"]}
+                    for p in people.values()
+                    if site["enterprise_id"] and site["enterprise_id"] in p.get("recusals", ())
+                ],
             }
         )
     return {**summary(draw), "targets": rows}

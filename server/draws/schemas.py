@@ -112,6 +112,10 @@ class DrawnTargetSchema(OutputSchema):
     enterprise_name = fields.String(allow_none=True)
     inspectors = fields.List(fields.Nested(DrawnInspectorSchema))
     inspection = fields.Nested(DrawnInspectionSchema, allow_none=True)
+    recused = fields.List(
+        fields.Nested(DrawnInspectorSchema),
+        metadata={"description": "inspectors of the register who declared a tie to its enterprise (回避): never drawn"},
+    )
 
 
 class DrawSummarySchema(OutputSchema):
@@ -132,6 +136,9 @@ class DrawSummarySchema(OutputSchema):
     drawn = fields.Integer()
     seed_commitment = fields.String()
     seed = fields.String(allow_none=True, metadata={"description": "null until drawn"})
+    seed_by_server = fields.Boolean(
+        metadata={"description": "the server made the seed (else the supervisor keeps it and reveals it at the draw)"}
+    )
     public_value_source = fields.String(allow_none=True)
     public_value = fields.String(allow_none=True)
     targets_sha256 = fields.String()

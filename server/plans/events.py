@@ -5,9 +5,12 @@ import uuid
 from server.plans.models import Plan, Task
 
 
-def task_event(record_id, action, actor_id, from_state, to_state, assignee_id, previous=None, **data) -> dict:
-    """A task's event: `assignees` names whose phones it concerns (the one who has it, and who had it)."""
-    named = sorted({str(a) for a in (assignee_id, previous) if a is not None})
+def task_event(
+    record_id, action, actor_id, from_state, to_state, assignee_id, previous=None, *, drawn=(), **data
+) -> dict:
+    """A task's event: `assignees` names whose phones it concerns (the one who has it, and who had it; for a draw's
+    task, every inspector `drawn` for it, who all carry it)."""
+    named = sorted({str(a) for a in (assignee_id, previous, *drawn) if a is not None})
     extra = {name: (str(value) if isinstance(value, uuid.UUID) else value) for name, value in data.items()}
     if isinstance(extra.get("plan"), Plan):
         extra["plan"] = str(extra["plan"].id)
