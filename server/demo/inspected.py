@@ -48,8 +48,8 @@ MONTHS = 12  # this month and the eleven before it
 MARK = "（演示）"
 # 演示: each street misses this share of its monthly patrols (drawn per street), so its scorecard's coverage shows it
 PATROL_MISSES = (0.0, 0.15)
-# 演示: this month the grid workers have patrolled their compounds (and the other sites) so far, not yet their fire lanes
-# and old buildings, so that the month's coverage shows partly done on first start (本月已巡查 1/2 on demo-grid's phone)
+# 演示: this month the grid workers have patrolled their compounds (and other sites) so far, not yet their fire
+# lanes and old buildings: the month's coverage shows partly done on first start (本月已巡查 1/2 on demo-grid's phone)
 LATER_IN_MONTH = ("fire_lane", "old_building")
 # The share of failing items proposing a hazard that the inspector reports; the others were put right on the spot.
 REPORTED = {"assessment": 0.18, "patrol": 0.5}

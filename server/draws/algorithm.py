@@ -13,6 +13,8 @@ it with this module alone and gets the same result. `hmac-sha256-rank/1` is:
    the first `per_target` are taken, preferring those below the load cap ⌈k × per_target / m⌉ + 1 targets
    (m inspectors in the register) and, only where recusals leave too few of those, the next ranked over it. Fewer
    eligible than `per_target` at all is an error (the draw cannot be made as asked).
+4. A drawn inspector who leaves before their inspection (补抽, `replacement`): the next in that target's ranking of step
+   3 who is eligible, not on the target already, and still available (the unavailable are recorded with it).
 """
 
 import hashlib
@@ -105,6 +107,22 @@ def draw(targets: list[dict], inspectors: list[dict], params: Parameters, key: b
         "load_cap": cap,
         "assignments": assignments,
     }
+
+
+def replacement(targets: list[dict], inspectors: list[dict], key: bytes, site_id: str, exclude) -> str | None:
+    """补抽: the inspector who takes a departed one's place at a drawn target: the first, in the target's own ranking
+    (the same HMAC-SHA256 label as at the draw), of the register's inspectors without a tie to its enterprise and not
+    in `exclude` (those already on the target, the departed, and those no longer available when it was made, all
+    recorded with it). None when no one is left. The load cap does not apply: the draw's loads were spread once."""
+    target = next(t for t in targets if t["id"] == site_id)
+    enterprise = target.get("enterprise_id")
+    eligible = [
+        p
+        for p in inspectors
+        if p["id"] not in set(exclude) and (enterprise is None or enterprise not in p.get("recusals", ()))
+    ]
+    eligible.sort(key=lambda p: (rank_value(key, f"inspector:{site_id}:{p['id']}"), p["id"]))
+    return eligible[0]["id"] if eligible else None
 
 
 @dataclass(frozen=True)

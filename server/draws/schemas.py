@@ -104,6 +104,11 @@ class DrawnInspectionSchema(OutputSchema):
     passed = fields.Boolean(allow_none=True)
 
 
+class DrawReplacementSchema(OutputSchema):
+    departed = fields.Nested(DrawnInspectorSchema)
+    replacement = fields.Nested(DrawnInspectorSchema, allow_none=True, metadata={"description": "null: nobody left"})
+
+
 class DrawnTargetSchema(OutputSchema):
     position = fields.Integer(metadata={"description": "the order drawn"})
     site_name = fields.String()
@@ -112,6 +117,10 @@ class DrawnTargetSchema(OutputSchema):
     enterprise_name = fields.String(allow_none=True)
     inspectors = fields.List(fields.Nested(DrawnInspectorSchema))
     inspection = fields.Nested(DrawnInspectionSchema, allow_none=True)
+    replacements = fields.List(
+        fields.Nested(DrawReplacementSchema),
+        metadata={"description": "补抽: drawn inspectors who left before the inspection, and who took their place"},
+    )
     recused = fields.List(
         fields.Nested(DrawnInspectorSchema),
         metadata={"description": "inspectors of the register who declared a tie to its enterprise (回避): never drawn"},

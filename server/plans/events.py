@@ -25,6 +25,8 @@ def task_event(
     }
 
 
-def task_event_fields(task: Task, actor_id, previous) -> dict:
-    change = task_event(task.id, "assign", actor_id, task.state, task.state, task.assignee_id, previous)
+def task_event_fields(task: Task, actor_id, previous, *, drawn=(), **data) -> dict:
+    change = task_event(
+        task.id, "assign", actor_id, task.state, task.state, task.assignee_id, previous, drawn=drawn, **data
+    )
     return {k: change[k] for k in ("actor_id", "from_state", "to_state", "data")}

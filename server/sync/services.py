@@ -48,9 +48,10 @@ RECENT = timedelta(days=30)
 # the snapshot's inspections: those the user took part in (lead, co-inspector, expert) that finished this recently;
 # after it, any of theirs that changes (a correction), whatever its age
 RECENT_INSPECTIONS = timedelta(days=30)
-# the snapshot's tasks: the user's open ones (检查任务; a draw's, for each of the inspectors drawn for it) and those of a
-# period not yet ended, done or missed (so a phone counts its month's coverage, 本月已巡查 12/40, offline); after it, every change of a task that names them (planned,
-# assigned to them or away from them, done, missed), so that a phone drops what is no longer theirs to do
+# the snapshot's tasks: the user's open ones (检查任务; a draw's, for each inspector drawn for it) and those of a
+# period not yet ended, done or missed (so a phone counts its month's coverage, 本月已巡查 12/40, offline); after
+# it, every change of a task that names them (planned, assigned to them or away from them, done, missed), so that
+# a phone drops what is no longer theirs to do
 PHASES = ("sites", "hazards", "templates", "inspections", "tasks")
 # a record's kind in the feed
 KINDS = {
