@@ -123,7 +123,7 @@ def test_a_recorded_replacement_changed_fails_the_verification(app, login_as, ma
     supervisor = login_as("supervisor")
     drawn(supervisor, body)
     supervisor.post(f"/api/v1/draws/{body['id']}/publish")
-    site, (_lead_id, co_id), *_ = drawn_people(app, body["id"])[0]
+    _site, (_lead_id, co_id), *_ = drawn_people(app, body["id"])[0]
     _leave(app, by_id(officers, co_id), "role removed")
     with app.app_context():
         assert departures.replace_departed() >= 1
