@@ -363,5 +363,7 @@ export default {
   conflictReasonPrivate: 'Only you and those who run draws see the reason; it is not published.', conflictDeclare: 'Declare',
   conflictDeclared: 'Your tie to {name} is declared.', conflictAlready: 'You had declared your tie to {name} already.',
   conflictMine: 'My declarations ({n})', conflictsNone: 'You have declared no tie.', conflictDeclaredAt: 'Declared {time}',
+  drawHashes: 'For checking (seed and hashes)', drawReplaced: 'Re-drawn: {departed} left; {replacement} took their place',
+  drawReplacedNone: '{departed} left; nobody was left to take their place',
   taskChooseFirst: 'Choose whom to give it to first', taskAssignGrid: 'This grid', taskAssignStreet: 'Others of the street',
 };

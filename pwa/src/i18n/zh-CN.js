@@ -375,5 +375,7 @@ export default {
   conflictReasonPrivate: '理由只有您和组织抽查的人员可见，不公示。', conflictDeclare: '申报',
   conflictDeclared: '已申报与“{name}”的利害关系。', conflictAlready: '您此前已申报过与“{name}”的利害关系。',
   conflictMine: '我的申报（{n}）', conflictsNone: '您还没有申报过利害关系。', conflictDeclaredAt: '申报于 {time}',
+  drawHashes: '核对信息（种子与哈希值）', drawReplaced: '补抽：{departed} 已离岗，由 {replacement} 接替',
+  drawReplacedNone: '补抽：{departed} 已离岗，无可接替人员',
   taskChooseFirst: '请先选择改派给谁', taskAssignGrid: '本网格', taskAssignStreet: '本街道其他人员',
 };

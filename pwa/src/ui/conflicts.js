@@ -76,7 +76,7 @@ export function Conflicts() {
     <p class="muted small">${t('conflictsIntro')}</p>
     ${!state.online && html`<p class="notice warn" role="status">${t('conflictsOffline')}</p>`}
     <section aria-labelledby="h-conflict-new"><h2 id="h-conflict-new">${t('conflictNew')}</h2>
-      <${FindEnterprise} chosen=${chosen} choose=${setChosen} />
+      <${FindEnterprise} key=${id} chosen=${chosen} choose=${setChosen} />
       ${chosen && html`<form class="draw-form" onSubmit=${declare}>
         <p>${t('conflictWith', { name: chosen.name })}</p>
         <div class="field"><label for="conflict-reason">${t('conflictReason')}</label>

@@ -239,6 +239,9 @@ function Targets({ draw }) {
         <span class="row-meta small">${vocabName('site_types', x.site_type, '')} · ${x.grid}${x.enterprise_name ? ` · ${x.enterprise_name}` : ''}</span>
         <span class="row-meta" data-testid="draw-inspectors">${t('drawInspectedBy')}${x.inspectors.map((p, n) => html`<span key=${n}>
           ${n ? '、' : ''}${p.name}${p.certificate_no ? html` <span class="muted small">（${p.certificate_no}）</span>` : ''}</span>`)}</span>
+        ${(x.replacements || []).map((r, n) => html`<span key=${`r${n}`} class="row-meta small" data-testid="draw-replaced">
+          ${r.replacement ? t('drawReplaced', { departed: r.departed.name, replacement: r.replacement.name })
+    : t('drawReplacedNone', { departed: r.departed.name })}</span>`)}
         ${x.recused?.length > 0 && html`<span class="row-meta small muted" data-testid="draw-recused">
           ${t('drawRecused', { names: x.recused.map((p) => p.name).join('、') })}</span>`}
       </li>`)}</ol>`;
@@ -327,18 +330,22 @@ export function DrawDetail({ id }) {
     ...draw.risk_levels.map((c) => vocabName('risk_levels', c, c))].join('、') || t('drawFiltersNone')}</dd>
         <dt>${t('drawHowMany')}</dt><dd>${amount}${t('drawPerTargetOf', { n: draw.per_target })}</dd>
       </dl>
-      <${Hash} label=${t('drawCommitment')} value=${draw.seed_commitment} />
-      <${Hash} label=${t('drawSeedShown')} value=${draw.seed} />
-      <${Hash} label=${t('drawTargetsHash')} value=${draw.targets_sha256} />
-      <${Hash} label=${t('drawInspectorsHash')} value=${draw.inspectors_sha256} />
-      <${Hash} label=${t('drawResultHash')} value=${draw.result_sha256} />
-      ${draw.state === 'committed' && html`<${RunForm} draw=${draw} onDone=${done} />`}
-      <${Targets} draw=${draw} />
-      ${draw.state === 'drawn' && html`<${Publish} draw=${draw} onDone=${done} />`}
       ${draw.state === 'published' && html`<div class="notice ok" data-testid="draw-published">
         <p>${t('drawIsPublic')}</p>
         <p><a href=${`/public/draws/${draw.id}`} target="_blank" rel="noopener" data-testid="draw-public-link">${t('drawPublicPage')}</a></p>
         <p><a href=${`/public/draws/${draw.id}/verify`} target="_blank" rel="noopener" data-testid="draw-verify-link">${t('drawVerifyPage')}</a></p>
-      </div>`}`}
+      </div>`}
+      ${draw.state === 'committed' && html`<${Hash} label=${t('drawCommitment')} value=${draw.seed_commitment} />
+        <${RunForm} draw=${draw} onDone=${done} />`}
+      <${Targets} draw=${draw} />
+      ${draw.state === 'drawn' && html`<${Publish} draw=${draw} onDone=${done} />`}
+      ${draw.state !== 'committed' && html`<details class="draw-hashes"><summary>${t('drawHashes')}</summary>
+        <${Hash} label=${t('drawCommitment')} value=${draw.seed_commitment} />
+        <${Hash} label=${t('drawSeedShown')} value=${draw.seed} />
+        ${draw.public_value && html`<${Hash} label=${t('drawPublicValue', { s: draw.public_value_source })} value=${draw.public_value} />`}
+        <${Hash} label=${t('drawTargetsHash')} value=${draw.targets_sha256} />
+        <${Hash} label=${t('drawInspectorsHash')} value=${draw.inspectors_sha256} />
+        <${Hash} label=${t('drawResultHash')} value=${draw.result_sha256} />
+      </details>`}`}
   </main>`;
 }
