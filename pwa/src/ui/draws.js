@@ -11,7 +11,7 @@ import { formatDate, formatTime, t } from '../i18n/index.js';
 import { call, get } from '../lib/api.js';
 import { uuid } from '../lib/ids.js';
 import { refusal } from '../lib/refusal.js';
-import { shanghaiDay } from '../lib/tasks.js';
+import { newSeed, sha256Hex, shareOf, thisMonth } from '../lib/draws.js';
 import { state } from '../store.js';
 import { vocabName } from './parts.js';
 
@@ -19,26 +19,6 @@ const terms = (table) => state.vocab?.[table] || [];
 const drawStateName = (code) => vocabName('draw_states', code, t(`drawState_${code}`));
 // a seed the supervisor keeps, on this phone only until the draw (then it is published with the draw)
 const SEED_KEY = (id) => `safegrid.drawSeed.${id}`;
-
-/** 128 random bits as hex, and the SHA-256 of its UTF-8 as the server computes the commitment. */
-export function newSeed() {
-  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-export async function sha256Hex(text) {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** A share in percent (10, 12.5) as the API takes it: a decimal in (0, 1] of at most four places. */
-export const shareOf = (percent) => Number((Number(percent) / 100).toFixed(4));
-
-/** This month in Asia/Shanghai: [first day, last day]. */
-export function thisMonth(now = Date.now()) {
-  const [y, m] = shanghaiDay(now).slice(0, 7).split('-').map(Number);
-  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  const mm = String(m).padStart(2, '0');
-  return [`${y}-${mm}-01`, `${y}-${mm}-${String(last).padStart(2, '0')}`];
-}
 
 function Offline() {
   return html`<p class="notice warn" role="status">${t('drawsOffline')}</p>`;
