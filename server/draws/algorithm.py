@@ -182,4 +182,23 @@ def verify(record: dict) -> list[Check]:
     )
     ok = sha256_hex(record["result"]) == record["result_sha256"]
     checks.append(Check("result_sha256", ok, "matches" if ok else "the result does not hash to the published SHA-256"))
+    made = record.get("replacements") or []
+    if made:
+        key = seed_key(seed, record.get("public_value"))
+        wrong = [
+            n
+            for n, r in enumerate(made, 1)
+            if r.get("departed") not in (r.get("exclude") or [])
+            or replacement(snapshots["targets"], snapshots["inspectors"], key, r["site_id"], r.get("exclude") or [])
+            != r.get("replacement")
+        ]
+        checks.append(
+            Check(
+                "replacements",
+                not wrong,
+                f"{len(made)} re-derived from the register and seed"
+                if not wrong
+                else f"replacements {', '.join(map(str, wrong))} name another than the ranking gives",
+            )
+        )
     return checks

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from server.areas.models import Area, path_ids
 from server.core.db import db
-from server.draws import algorithm
+from server.draws import algorithm, services
 from server.draws.models import Draw
 from server.evidence import services as evidence
 from server.jobs import periodic
@@ -40,11 +40,7 @@ def available(draw: Draw) -> set[str]:
 
 def replaced(draw: Draw) -> list[dict]:
     """The replacements recorded on the draw's chain, in order: [{site_id, departed, replacement, exclude}]."""
-    return [
-        {name: event.data.get(name) for name in ("site_id", "departed", "replacement", "exclude")}
-        for event in evidence.timeline("draw", draw.id)
-        if event.action == "replace"
-    ]
+    return services.record(draw)["replacements"]
 
 
 def replace_departed() -> int:

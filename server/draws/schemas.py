@@ -192,3 +192,7 @@ class DrawRecordSchema(OutputSchema):
     inspectors_sha256 = fields.String()
     result = fields.String(allow_none=True, metadata={"description": "canonical JSON, exactly as hashed"})
     result_sha256 = fields.String(allow_none=True)
+    replacements = fields.List(
+        fields.Dict(),
+        metadata={"description": "补抽: {site_id, departed, replacement, exclude} as the event chain recorded each"},
+    )

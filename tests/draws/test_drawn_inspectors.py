@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import select
 
 from server.core.db import db
-from server.draws import departures
+from server.draws import algorithm, departures
 from server.draws.models import Draw
 from server.evidence import services as evidence
 from server.people.models import RoleAssignment, User
@@ -103,6 +103,12 @@ def test_a_drawn_lead_who_leaves_is_replaced_reproducibly_and_on_the_chain(app, 
     # anyone re-derives it: the public verification holds, with the replacement checked
     verified = supervisor.get(f"/api/v1/public/draws/{body['id']}/verify").json
     assert verified["ok"] and any(c["name"] == "replacements" and c["ok"] for c in verified["checks"])
+    record = supervisor.get(f"/api/v1/public/draws/{body['id']}/record").json  # and offline, from the record alone
+    assert len(record["replacements"]) == len(theirs)
+    offline = algorithm.verify(record)
+    assert all(c.ok for c in offline) and "replacements" in [c.name for c in offline]
+    record["replacements"][0]["replacement"] = str(co_id)  # someone else named: the re-derivation says so
+    assert [c.name for c in algorithm.verify(record) if not c.ok] == ["replacements"]
     page = supervisor.get(f"/api/v1/public/draws/{body['id']}").json
     target = next(t for t in page["targets"] if t["position"] == 1)  # the first drawn: `site`
     assert target["replacements"] == [
