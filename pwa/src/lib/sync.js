@@ -17,9 +17,9 @@ import { isMine } from './tasks.js';
 export const FEED = '/api/v1/sync/changes';
 export const FULL_SYNC_MS = 24 * 3600 * 1000;
 // The kinds of record this version keeps, by number: a phone updated from a version that kept fewer (checklists
-// came with 2; one's own inspections and a site's enterprise's sector with 3; tasks with 4) has skipped the snapshot
-// of what is new, so its next pass is a full one.
-export const KINDS_VERSION = 4;
+// came with 2; one's own inspections and a site's enterprise's sector with 3; tasks with 4; a draw's task on each of
+// its co-inspectors' phones with 5) has skipped the snapshot of what is new, so its next pass is a full one.
+export const KINDS_VERSION = 5;
 const STORES = { site: 'sites', hazard: 'hazards', notification: 'notifications', template: 'templates',
   inspection: 'takenPart', task: 'tasks' };
 const WRITTEN = ['sites', 'hazards', 'notifications', 'tags', 'templates', 'inspections', 'takenPart', 'tasks'];
