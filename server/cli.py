@@ -12,7 +12,7 @@ from sqlalchemy import select
 from server.areas.models import Area, subtree_ids
 from server.core.db import db
 from server.demo.loader import load
-from server.draws import algorithm as draw_algorithm, services as draws
+from server.draws import algorithm as draw_algorithm, departures as draw_departures, services as draws
 from server.draws.models import Draw
 from server.evidence.services import verify
 from server.hazards.clocks import tick
@@ -172,6 +172,15 @@ def verify_draw(draw_id, path):
         click.echo("the draw does not verify")
         raise SystemExit(1)
     click.echo("the draw verifies")
+
+
+@draws_cli.command("replace-departed")
+def replace_departed():
+    """Replace the drawn inspectors who left on their open draw tasks (补抽; what the maintenance round does when the
+    inspectors' roles change; idempotent)."""
+    made = draw_departures.replace_departed()
+    db.session.commit()
+    click.echo(f"inspectors replaced: {made}")
 
 
 @draws_cli.command("export")

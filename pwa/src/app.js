@@ -31,6 +31,11 @@ const Scorecards = lazy(() => import('./ui/scorecards.js'), 'Scorecards', { scre
 // patrol tasks (检查任务): the user's own (我的任务), and an office's area's with reassigning
 const MyTasks = lazy(() => import('./ui/tasks.js'), 'MyTasks', { screen: true });
 const AreaTasks = lazy(() => import('./ui/tasks.js'), 'AreaTasks', { screen: true });
+// 双随机: the supervisor's draws (run, publish), an inspector's declared ties (利害关系申报)
+const Draws = lazy(() => import('./ui/draws.js'), 'Draws', { screen: true });
+const NewDraw = lazy(() => import('./ui/draws.js'), 'NewDraw', { screen: true });
+const DrawDetail = lazy(() => import('./ui/draws.js'), 'DrawDetail', { screen: true });
+const Conflicts = lazy(() => import('./ui/conflicts.js'), 'Conflicts', { screen: true });
 
 /** Who reads the month's rankings of the units (考核排名). */
 const RANKING_ROLES = ['department_officer', 'supervisor', 'admin'];
@@ -56,6 +61,8 @@ function screen(route) {
     case 'summonses': return html`<${Summonses} />`;
     case 'scorecards': return html`<${Scorecards} query=${route.query} />`;
     case 'tasks': return a === 'area' ? html`<${AreaTasks} />` : html`<${MyTasks} />`;
+    case 'draws': return a === 'new' ? html`<${NewDraw} />` : a ? html`<${DrawDetail} key=${a} id=${a} />` : html`<${Draws} />`;
+    case 'conflicts': return html`<${Conflicts} />`;
     case 'admin': return html`<${AdminScreen} key=${route.params.join('/')} section=${a} id=${b} />`;
     default: return html`<${Home} />`;
   }

@@ -11,6 +11,7 @@ import { loadClockOffset, localIso } from './lib/clock.js';
 import { compactCode, serialOf } from './lib/tags.js';
 import { position } from './lib/geo.js';
 import { uuid } from './lib/ids.js';
+import { isMine } from './lib/tasks.js';
 import { acknowledgementBody, answersBody, coInspectorRoles, draftPhotos, storable, teamBody } from './lib/checklist.js';
 import { colleagues } from './lib/kept.js';
 import { correctionBody, correctionPhotos, draftAnswers } from './lib/correction.js';
@@ -61,7 +62,7 @@ export async function reload() {
       .sort((a, b) => b.startedAt.localeCompare(a.startedAt)),
     takenPart: takenPart.sort((a, b) => b.finished_at.localeCompare(a.finished_at)),
     corrections: corrections.filter((c) => !c.userId || c.userId === me),
-    tasks: tasks.filter((task) => task.assignee_id === me),
+    tasks: tasks.filter((task) => isMine(task, me)),
     needLogin: state.needLogin || status.paused === 'auth',
   });
 }

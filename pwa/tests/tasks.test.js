@@ -64,3 +64,13 @@ describe('my tasks', () => {
     expect(pendingInspection(task('1', '2026-12-31'), inspections.slice(0, 4))).toBeNull();
   });
 });
+
+describe('whose task it is', () => {
+  it('is the assignee\'s, and a draw\'s is each co-inspector\'s too', async () => {
+    const { isMine } = await import('../src/lib/tasks.js');
+    expect(isMine({ assignee_id: 'a' }, 'a')).toBe(true);
+    expect(isMine({ assignee_id: 'a', co_inspector_ids: ['b'] }, 'b')).toBe(true);
+    expect(isMine({ assignee_id: 'a', co_inspector_ids: ['b'] }, 'c')).toBe(false);
+    expect(isMine({ assignee_id: null }, 'c')).toBe(false);
+  });
+});

@@ -13,6 +13,8 @@ it with this module alone and gets the same result. `hmac-sha256-rank/1` is:
    the first `per_target` are taken, preferring those below the load cap ⌈k × per_target / m⌉ + 1 targets
    (m inspectors in the register) and, only where recusals leave too few of those, the next ranked over it. Fewer
    eligible than `per_target` at all is an error (the draw cannot be made as asked).
+4. A drawn inspector who leaves before their inspection (补抽, `replacement`): the next in that target's ranking of step
+   3 who is eligible, not on the target already, and still available (the unavailable are recorded with it).
 """
 
 import hashlib
@@ -107,6 +109,22 @@ def draw(targets: list[dict], inspectors: list[dict], params: Parameters, key: b
     }
 
 
+def replacement(targets: list[dict], inspectors: list[dict], key: bytes, site_id: str, exclude) -> str | None:
+    """补抽: the inspector who takes a departed one's place at a drawn target: the first, in the target's own ranking
+    (the same HMAC-SHA256 label as at the draw), of the register's inspectors without a tie to its enterprise and not
+    in `exclude` (those already on the target, the departed, and those no longer available when it was made, all
+    recorded with it). None when no one is left. The load cap does not apply: the draw's loads were spread once."""
+    target = next(t for t in targets if t["id"] == site_id)
+    enterprise = target.get("enterprise_id")
+    eligible = [
+        p
+        for p in inspectors
+        if p["id"] not in set(exclude) and (enterprise is None or enterprise not in p.get("recusals", ()))
+    ]
+    eligible.sort(key=lambda p: (rank_value(key, f"inspector:{site_id}:{p['id']}"), p["id"]))
+    return eligible[0]["id"] if eligible else None
+
+
 @dataclass(frozen=True)
 class Check:
     name: str
@@ -164,4 +182,23 @@ def verify(record: dict) -> list[Check]:
     )
     ok = sha256_hex(record["result"]) == record["result_sha256"]
     checks.append(Check("result_sha256", ok, "matches" if ok else "the result does not hash to the published SHA-256"))
+    made = record.get("replacements") or []
+    if made:
+        key = seed_key(seed, record.get("public_value"))
+        wrong = [
+            n
+            for n, r in enumerate(made, 1)
+            if r.get("departed") not in (r.get("exclude") or [])
+            or replacement(snapshots["targets"], snapshots["inspectors"], key, r["site_id"], r.get("exclude") or [])
+            != r.get("replacement")
+        ]
+        checks.append(
+            Check(
+                "replacements",
+                not wrong,
+                f"{len(made)} re-derived from the register and seed"
+                if not wrong
+                else f"replacements {', '.join(map(str, wrong))} name another than the ranking gives",
+            )
+        )
     return checks

@@ -21,6 +21,7 @@ EVENTS = {
     "commit": ("创建抽查并承诺种子", "Created, seed committed"),
     "draw": ("抽取", "Drawn"),
     "publish": ("公示", "Published"),
+    "replace": ("补抽检查人员", "Departed inspector replaced"),
     "declare": ("申报利害关系", "Conflict declared"),
 }
 

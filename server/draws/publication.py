@@ -13,6 +13,7 @@ from sqlalchemy import select
 from server.areas.models import Area
 from server.core.db import db
 from server.core.i18n import SHANGHAI
+from server.draws import departures
 from server.draws.models import Draw
 from server.draws.services import period_bounds
 from server.inspections.models import Inspection, InspectionInspector
@@ -38,6 +39,7 @@ def summary(draw: Draw) -> dict:
         "drawn": len(result.get("assignments", [])),
         "seed_commitment": draw.seed_commitment,
         "seed": draw.seed if draw.state != "committed" else None,
+        "seed_by_server": draw.seed_by_server,
         "public_value_source": draw.public_value_source,
         "public_value": draw.public_value,
         "targets_sha256": draw.targets_sha256,
@@ -54,7 +56,16 @@ def detail(draw: Draw) -> dict:
     targets = {t["id"]: t for t in json.loads(draw.targets_snapshot)}
     people = {p["id"]: p for p in json.loads(draw.inspectors_snapshot)}
     drawn = json.loads(draw.result)["assignments"] if draw.result else []
-    found = inspections(draw, {item["site_id"]: set(item["inspector_ids"]) for item in drawn})
+    again: dict[str, list[dict]] = {}  # 补抽: a departed inspector's place taken, by target
+    for made in departures.replaced(draw) if drawn else []:
+        again.setdefault(made["site_id"], []).append(made)
+    found = inspections(
+        draw,
+        {
+            item["site_id"]: set(item["inspector_ids"]) | {m["replacement"] for m in again.get(item["site_id"], [])}
+            for item in drawn
+        },
+    )
     rows = []
     for item in drawn:
         site = targets[item["site_id"]]
@@ -70,9 +81,27 @@ def detail(draw: Draw) -> dict:
                     for i in item["inspector_ids"]
                 ],
                 "inspection": found.get(item["site_id"]),
+                # those of the register who declared a tie to its enterprise and so were never eligible (回避): the
+                # record publishes every inspector's recusals, here they are shown beside the target
+                "replacements": [
+                    {
+                        "departed": _named(people, m["departed"]),
+                        "replacement": _named(people, m["replacement"]) if m["replacement"] else None,
+                    }
+                    for m in again.get(item["site_id"], [])
+                ],
+                "recused": [
+                    {"name": p["name"], "certificate_no": p["certificate_no"]}
+                    for p in people.values()
+                    if site["enterprise_id"] and site["enterprise_id"] in p.get("recusals", ())
+                ],
             }
         )
     return {**summary(draw), "targets": rows}
+
+
+def _named(people: dict, user_id: str) -> dict:
+    return {"name": people[user_id]["name"], "certificate_no": people[user_id]["certificate_no"]}
 
 
 def inspections(draw: Draw, drawn: dict[str, set[str]]) -> dict[str, dict]:

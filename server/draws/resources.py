@@ -10,7 +10,7 @@ from server.auth.permissions import login_required, requires
 from server.auth.scope import grants
 from server.core.api import ApiView, Blueprint, answer_with, get_or_404, paginate
 from server.core.db import db
-from server.draws import publication, services
+from server.draws import departures, publication, services  # noqa: F401 -- departures: its maintenance round
 from server.draws.models import ConflictDeclaration, Draw
 from server.draws.schemas import (
     ConflictCreateSchema,

@@ -104,6 +104,11 @@ class DrawnInspectionSchema(OutputSchema):
     passed = fields.Boolean(allow_none=True)
 
 
+class DrawReplacementSchema(OutputSchema):
+    departed = fields.Nested(DrawnInspectorSchema)
+    replacement = fields.Nested(DrawnInspectorSchema, allow_none=True, metadata={"description": "null: nobody left"})
+
+
 class DrawnTargetSchema(OutputSchema):
     position = fields.Integer(metadata={"description": "the order drawn"})
     site_name = fields.String()
@@ -112,6 +117,14 @@ class DrawnTargetSchema(OutputSchema):
     enterprise_name = fields.String(allow_none=True)
     inspectors = fields.List(fields.Nested(DrawnInspectorSchema))
     inspection = fields.Nested(DrawnInspectionSchema, allow_none=True)
+    replacements = fields.List(
+        fields.Nested(DrawReplacementSchema),
+        metadata={"description": "补抽: drawn inspectors who left before the inspection, and who took their place"},
+    )
+    recused = fields.List(
+        fields.Nested(DrawnInspectorSchema),
+        metadata={"description": "inspectors of the register who declared a tie to its enterprise (回避): never drawn"},
+    )
 
 
 class DrawSummarySchema(OutputSchema):
@@ -132,6 +145,9 @@ class DrawSummarySchema(OutputSchema):
     drawn = fields.Integer()
     seed_commitment = fields.String()
     seed = fields.String(allow_none=True, metadata={"description": "null until drawn"})
+    seed_by_server = fields.Boolean(
+        metadata={"description": "the server made the seed (else the supervisor keeps it and reveals it at the draw)"}
+    )
     public_value_source = fields.String(allow_none=True)
     public_value = fields.String(allow_none=True)
     targets_sha256 = fields.String()
@@ -176,3 +192,7 @@ class DrawRecordSchema(OutputSchema):
     inspectors_sha256 = fields.String()
     result = fields.String(allow_none=True, metadata={"description": "canonical JSON, exactly as hashed"})
     result_sha256 = fields.String(allow_none=True)
+    replacements = fields.List(
+        fields.Dict(),
+        metadata={"description": "补抽: {site_id, departed, replacement, exclude} as the event chain recorded each"},
+    )

@@ -373,6 +373,12 @@ def record(draw: Draw) -> dict:
         "inspectors_sha256": draw.inspectors_sha256,
         "result": draw.result,
         "result_sha256": draw.result_sha256,
+        # 补抽: departed inspectors' replacements, as the chain recorded them (algorithm.verify re-derives each)
+        "replacements": [
+            {name: event.data.get(name) for name in ("site_id", "departed", "replacement", "exclude")}
+            for event in evidence.timeline("draw", draw.id)
+            if event.action == "replace"
+        ],
     }
 
 
@@ -394,9 +400,10 @@ def verify(draw: Draw) -> list[algorithm.Check]:
     """Re-run the draw from what is stored, and hold the stored hashes against those the event chain recorded as
     each step was taken (a snapshot changed together with its hash still differs from the chain's)."""
     checks = _rerun(record(draw))
-    events = {event.action: event for event in evidence.timeline("draw", draw.id)}
+    timeline = evidence.timeline("draw", draw.id)
+    events = {event.action: event for event in timeline}
     committed, drawn = events.get("commit"), events.get("draw")
-    for event in (committed, drawn):
+    for event in (committed, drawn, *(e for e in timeline if e.action == "replace")):
         if event is not None and evidence.link_hash(event) != event.hash:
             checks.append(algorithm.Check("chain", False, f"event {event.seq} was changed after it was recorded"))
     if committed is None:

@@ -13,6 +13,7 @@ from server.evidence import services as evidence
 from server.inspections import services as inspections
 from server.inspections.models import Inspection, InspectionInspector, InspectionTemplate
 from server.plans import periods
+from server.plans.drawn import inspectors_of
 from server.plans.events import task_event
 from server.plans.models import PRESENCE_FLAGS, Plan, Task, TaskInspector, task_id
 
@@ -49,9 +50,19 @@ def complete_from(inspection: Inspection) -> int:
     flags = [flag for flag in inspection.flags if flag in PRESENCE_FLAGS]
     for task in tasks:
         _done(task, inspection.id, inspection.finished_at_server, flags)
+    drawn = inspectors_of([t.id for t in tasks if t.kind == "draw"])
     evidence.record_many(
         [
-            task_event(t.id, "done", inspection.inspector_id, "open", "done", t.assignee_id, inspection=inspection.id)
+            task_event(
+                t.id,
+                "done",
+                inspection.inspector_id,
+                "open",
+                "done",
+                t.assignee_id,
+                drawn=drawn.get(t.id, ()),
+                inspection=inspection.id,
+            )
             for t in tasks
         ]
     )
@@ -138,8 +149,9 @@ def close_ended(now: datetime | None = None) -> int:
             .execution_options(synchronize_session=False)
         )
         batches: dict = {}
+        drawn = inspectors_of(ids)  # a draw's missed tasks concern every inspector drawn for them
         for row in ended:
-            batches.setdefault((row.plan_id, row.period), set()).add(row.assignee_id)
+            batches.setdefault((row.plan_id, row.period), set()).update({row.assignee_id, *drawn.get(row.id, ())})
         evidence.record_many(
             [
                 {

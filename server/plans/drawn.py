@@ -11,6 +11,7 @@ from server.core.db import db, insert_rows
 from server.enterprises.models import Enterprise
 from server.evidence import services as evidence
 from server.plans import queries
+from server.plans.events import task_event_fields
 from server.plans.models import ONCE, Plan, Task, TaskInspector, task_id
 from server.sites.models import Site
 
@@ -122,4 +123,39 @@ def inspectors_of(task_ids: list) -> dict:
         .order_by(TaskInspector.task_id, TaskInspector.slot)
     ):
         named.setdefault(tid, []).append(user_id)
+    return named
+
+
+def replace_inspector(task: Task, departed: uuid.UUID, replacement: uuid.UUID | None, actor_id=None) -> list:
+    """A drawn inspector who left is replaced on the task (the draw chose whom: `replacement`, or None when nobody
+    is left): the replacement takes their slot; without one, their slot goes and the next drawn leads. The task's
+    event names everyone concerned, so each phone hears of it. The inspectors named now, in slot order."""
+    rows = db.session.scalars(
+        select(TaskInspector).where(TaskInspector.task_id == task.id).order_by(TaskInspector.slot)
+    ).all()
+    gone = next((row for row in rows if row.user_id == departed), None)
+    if gone is None:
+        return [row.user_id for row in rows]
+    concerned = {row.user_id for row in rows}
+    slot = gone.slot
+    db.session.delete(gone)
+    db.session.flush()
+    if replacement is not None:
+        db.session.add(TaskInspector(task_id=task.id, user_id=replacement, slot=slot))
+        db.session.flush()
+    named = [
+        row.user_id
+        for row in db.session.scalars(
+            select(TaskInspector).where(TaskInspector.task_id == task.id).order_by(TaskInspector.slot)
+        )
+    ]
+    previous = task.assignee_id
+    task.assignee_id = named[0] if named else None
+    db.session.flush()
+    evidence.record(
+        "task",
+        task.id,
+        "assign",
+        **task_event_fields(task, actor_id, previous, drawn=concerned | set(named), replaced=departed),
+    )
     return named

@@ -5,9 +5,12 @@ import uuid
 from server.plans.models import Plan, Task
 
 
-def task_event(record_id, action, actor_id, from_state, to_state, assignee_id, previous=None, **data) -> dict:
-    """A task's event: `assignees` names whose phones it concerns (the one who has it, and who had it)."""
-    named = sorted({str(a) for a in (assignee_id, previous) if a is not None})
+def task_event(
+    record_id, action, actor_id, from_state, to_state, assignee_id, previous=None, *, drawn=(), **data
+) -> dict:
+    """A task's event: `assignees` names whose phones it concerns (the one who has it, and who had it; for a draw's
+    task, every inspector `drawn` for it, who all carry it)."""
+    named = sorted({str(a) for a in (assignee_id, previous, *drawn) if a is not None})
     extra = {name: (str(value) if isinstance(value, uuid.UUID) else value) for name, value in data.items()}
     if isinstance(extra.get("plan"), Plan):
         extra["plan"] = str(extra["plan"].id)
@@ -22,6 +25,8 @@ def task_event(record_id, action, actor_id, from_state, to_state, assignee_id, p
     }
 
 
-def task_event_fields(task: Task, actor_id, previous) -> dict:
-    change = task_event(task.id, "assign", actor_id, task.state, task.state, task.assignee_id, previous)
+def task_event_fields(task: Task, actor_id, previous, *, drawn=(), **data) -> dict:
+    change = task_event(
+        task.id, "assign", actor_id, task.state, task.state, task.assignee_id, previous, drawn=drawn, **data
+    )
     return {k: change[k] for k in ("actor_id", "from_state", "to_state", "data")}

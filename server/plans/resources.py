@@ -26,6 +26,7 @@ from server.plans.schemas import (
     PatrolPlanEditSchema,
     PatrolPlanQuerySchema,
     PatrolPlanSchema,
+    TaskCandidateSchema,
     TaskEditSchema,
     TaskQuerySchema,
     TaskSchema,
@@ -191,6 +192,18 @@ class TaskById(ApiView):
         blp.check_etag(views.task_views([task])[0], TaskSchema)
         services.assign(task, body["assignee_id"], g.identity.user_id)
         return views.task_views([task])[0]
+
+
+@blp.route("/tasks/<uuid:task_id>/candidates")
+class TaskCandidates(ApiView):
+    @requires("plans.manage")
+    @blp.response(200, TaskCandidateSchema(many=True))
+    @blp.alt_response(409, description="task_of_draw: a draw's task goes to no one else")
+    def get(self, task_id: uuid.UUID):
+        """可改派人员 / Those the task may be given to: its grid's first, then its community's, street's, district's"""
+        task = get_or_404(Task, task_id, clause=Task.scope_clause(grants("plans.manage")))
+        services.check_not_of_draw(task)
+        return services.candidates(task)
 
 
 @blp.route("/coverage")

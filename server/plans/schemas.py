@@ -197,3 +197,13 @@ class IndicatorSchema(OutputSchema):
     inspected = fields.Integer(metadata={"description": "of them, inspected by enforcement at least once this year"})
     rate = fields.Float(allow_none=True)
     uninspected = fields.List(fields.Nested(IndicatorUnitSchema))
+
+
+class TaskCandidateSchema(OutputSchema):
+    """Someone a task may be given to (PATCH /tasks/<id>), nearest the task's grid first."""
+
+    id = fields.UUID()
+    name = fields.String()
+    area_id = fields.Integer(metadata={"description": "the nearest area at or above its grid they hold the role on"})
+    area_level = fields.String(metadata={"description": "grid, community, street, district"})
+    nearness = fields.Integer(metadata={"description": "0: the task's grid itself, 1: its community, 2: its street, …"})

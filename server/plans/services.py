@@ -127,14 +127,7 @@ def assign(task: Task, user_id, actor_id) -> Task:
     """An office's task given to one of its people (or back to the office: None); the person must hold the role that
     does it where the task is (a station officer of its street, a department officer of its sector, …). A draw's
     task stays with the inspectors drawn for it (409 `task_of_draw`)."""
-    if task.kind == "draw":
-        raise Refused(
-            409,
-            "task_of_draw",
-            "assignee_id",
-            "双随机抽查的任务由抽中的检查人员承担，不能改派",
-            "A draw's task is for the inspectors drawn: it cannot be given to someone else",
-        )
+    check_not_of_draw(task)
     if user_id is not None and not _may_do(task, user_id):
         raise Refused(
             422,
@@ -151,14 +144,27 @@ def assign(task: Task, user_id, actor_id) -> Task:
     return task
 
 
-def _may_do(task: Task, user_id) -> bool:
+def check_not_of_draw(task: Task):
+    """A draw's task is for the inspectors drawn for it: given to no one else."""
+    if task.kind == "draw":
+        raise Refused(
+            409,
+            "task_of_draw",
+            "assignee_id",
+            "双随机抽查的任务由抽中的检查人员承担，不能改派",
+            "A draw's task is for the inspectors drawn: it cannot be given to someone else",
+        )
+
+
+def _doers(task: Task):
+    """The role assignments that let someone do the task: its kind's role, held by an active user on its grid or an
+    area above it (a department's, in its sector)."""
     grid = db.session.get(Area, task.grid_id)
     above = [int(part) for part in grid.path.strip("/").split("/")]
     stmt = (
-        select(RoleAssignment.id)
+        select(RoleAssignment.user_id, RoleAssignment.area_id, User.name, User.username)
         .join(User, User.id == RoleAssignment.user_id)
         .where(
-            RoleAssignment.user_id == user_id,
             User.is_active.is_(True),
             RoleAssignment.role == ASSIGNEE_ROLES[task.assignee],
             RoleAssignment.area_id.in_(above),
@@ -166,7 +172,29 @@ def _may_do(task: Task, user_id) -> bool:
     )
     if task.assignee == "department":
         stmt = stmt.where(RoleAssignment.sector == task.sector)
-    return db.session.scalar(stmt.limit(1)) is not None
+    return stmt, above
+
+
+def _may_do(task: Task, user_id) -> bool:
+    stmt, _above = _doers(task)
+    return db.session.scalar(stmt.where(RoleAssignment.user_id == user_id).limit(1)) is not None
+
+
+def candidates(task: Task) -> list[dict]:
+    """Who may be given the task (those `assign` accepts), nearest first: the holders on its grid, then on its
+    community, its street, the district; by name within each. Each once, at the nearest area they hold."""
+    stmt, above = _doers(task)
+    depth = {area_id: n for n, area_id in enumerate(reversed(above))}  # 0: the grid itself
+    levels = dict(db.session.execute(select(Area.id, Area.level).where(Area.id.in_(above))).all())
+    nearest: dict = {}
+    for user_id, area_id, name, username in db.session.execute(stmt):
+        found = (depth[area_id], name, username, user_id, area_id)
+        if user_id not in nearest or found < nearest[user_id]:
+            nearest[user_id] = found
+    return [
+        {"id": user_id, "name": name, "area_id": area_id, "area_level": levels.get(area_id), "nearness": n}
+        for n, name, _username, user_id, area_id in sorted(nearest.values(), key=lambda f: f[:3])
+    ]
 
 
 def generate_due(now: datetime | None = None) -> int:

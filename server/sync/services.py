@@ -33,7 +33,7 @@ from server.inspections import summaries, templates as checklists
 from server.inspections.models import InspectionTemplate
 from server.inspections.schemas import InspectionSummarySchema, TemplateSchema
 from server.plans import periods, views as plans
-from server.plans.models import Task
+from server.plans.models import Task, TaskInspector
 from server.plans.schemas import TaskSchema
 from server.sites import services as sites
 from server.sites.models import Site
@@ -48,9 +48,10 @@ RECENT = timedelta(days=30)
 # the snapshot's inspections: those the user took part in (lead, co-inspector, expert) that finished this recently;
 # after it, any of theirs that changes (a correction), whatever its age
 RECENT_INSPECTIONS = timedelta(days=30)
-# the snapshot's tasks: the user's open ones (检查任务) and those of a period not yet ended, done or missed (so a phone
-# counts its month's coverage, 本月已巡查 12/40, offline); after it, every change of a task that names them (planned,
-# assigned to them or away from them, done, missed), so that a phone drops what is no longer theirs to do
+# the snapshot's tasks: the user's open ones (检查任务; a draw's, for each inspector drawn for it) and those of a
+# period not yet ended, done or missed (so a phone counts its month's coverage, 本月已巡查 12/40, offline); after
+# it, every change of a task that names them (planned, assigned to them or away from them, done, missed), so that
+# a phone drops what is no longer theirs to do
 PHASES = ("sites", "hazards", "templates", "inspections", "tasks")
 # a record's kind in the feed
 KINDS = {
@@ -122,7 +123,7 @@ def _snapshot(identity, cursor: Cursor, limit: int):
         stmt, load = stmt.order_by(stmt.selected_columns[0]), _inspections
     elif cursor.phase == "tasks":  # the user's own open tasks, and the current periods' done or missed ones
         current = (Task.state != "cancelled") & (Task.period_end >= periods.local_date(utcnow()))
-        stmt = select(Task.id).where(Task.assignee_id == identity.user_id, or_(Task.state == "open", current))
+        stmt = select(Task.id).where(_theirs(identity), or_(Task.state == "open", current))
         stmt, load = stmt.order_by(Task.id), _tasks
     else:
         stmt = select(Hazard.id).where(
@@ -190,6 +191,12 @@ def _since(identity, cursor: Cursor, limit: int):
         elif (KINDS[kind], record_id) in loaded:
             page.append(loaded[(KINDS[kind], record_id)])
     return page, Cursor(events[-1].seq), len(events) == SCAN or len(touched) == limit
+
+
+def _theirs(identity):
+    """The user's tasks: those assigned to them, and a draw's they were drawn for with its lead (task_inspectors):
+    every drawn inspector carries the task on their phone (a draw's plan event names them all)."""
+    return (Task.assignee_id == identity.user_id) | Task.id.in_(TaskInspector.tasks_of(identity.user_id))
 
 
 def _hazard_scope(identity):
@@ -273,7 +280,7 @@ def _period_tasks(identity, keys: list[str]) -> dict[str, list[dict]]:
     wanted = [tuple(key.split("/")) for key in keys]
     found = db.session.scalars(
         select(Task).where(
-            Task.assignee_id == identity.user_id,
+            _theirs(identity),
             or_(*[(Task.plan_id == uuid.UUID(plan_id)) & (Task.period == period) for plan_id, period in wanted]),
         )
     ).all()

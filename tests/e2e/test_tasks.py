@@ -174,7 +174,7 @@ def another_worker(admin, me: str) -> dict:
 DESK = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
 
 
-def test_the_station_reassigns_a_task_and_hears_a_refusal_in_chinese(
+def test_the_station_reassigns_a_task_to_one_who_may_do_it_and_only_by_choice(
     browser, browser_context_args, csp, api_as, open_task
 ):
     station, grid = api_as("demo-station"), api_as("demo-grid")
@@ -193,7 +193,23 @@ def test_the_station_reassigns_a_task_and_hears_a_refusal_in_chinese(
         expect(assignee).to_have_text(me["name"])
         shot(page, "area-tasks-1280")
 
-        # Back to the office (no one): accepted, the row says so, and the API agrees.
+        # 改派 with nothing chosen changes nothing: "back to the office" is a choice of its own.
+        picker = row.get_by_label(f"将“{task['site_name']}”的任务改派给")
+        row.get_by_role("button", name="改派").click()
+        expect(row.get_by_test_id("assign-problem")).to_have_text("请先选择改派给谁")
+        expect(assignee).to_have_text(me["name"])
+        assert live.ok(station.get(f"/api/v1/tasks/{task['id']}"))["assignee_id"] == me["id"]
+
+        # The picker offers those who may do it (the grid's first), never a worker of another grid of the street.
+        candidates = [p["id"] for p in live.ok(station.get(f"/api/v1/tasks/{task['id']}/candidates"))]
+        assert me["id"] in candidates
+        expect(picker.locator("option")).to_have_count(len(candidates) - 1 + 2)  # not its assignee; + choose, office
+        offered = picker.locator("option").evaluate_all("(os) => os.map((o) => o.value)")
+        assert [v for v in offered if v not in ("", "office")] == [c for c in candidates if c != me["id"]]
+        assert another_worker(api_as("demo-admin"), me["id"])["id"] not in offered
+
+        # Back to the office, chosen: accepted, the row says so, and the API agrees.
+        picker.select_option("office")
         row.get_by_role("button", name="改派").click()
         expect(assignee).to_have_text("未指派")
         assert live.ok(station.get(f"/api/v1/tasks/{task['id']}"))["assignee_id"] is None
@@ -204,19 +220,11 @@ def test_the_station_reassigns_a_task_and_hears_a_refusal_in_chinese(
             f"/api/v1/tasks/{task['id']}", data={"assignee_id": me["id"]}, headers={"If-Match": now.headers["etag"]}
         )
         assert given.ok, given.text()
+        picker.select_option(me["id"])
         row.get_by_role("button", name="改派").click()
         expect(row.get_by_test_id("assign-problem")).to_contain_text("该任务已被他人更新")
         expect(assignee).to_have_text(me["name"])
-
-        # To a worker of another grid: refused, said in Chinese; the task stays with demo-grid.
-        other = another_worker(api_as("demo-admin"), me["id"])
-        row.get_by_label(f"将“{task['site_name']}”的任务改派给").select_option(other["id"])
-        row.get_by_role("button", name="改派").click()
-        expect(row.get_by_test_id("assign-problem")).to_have_text(
-            "改派未成功：该人员不能承担这项任务（角色或范围不符）"
-        )
-        expect(assignee).to_have_text(me["name"])
         assert live.ok(station.get(f"/api/v1/tasks/{task['id']}"))["assignee_id"] == me["id"]
-        shot(page, "area-tasks-refused-1280")
+        shot(page, "area-tasks-changed-1280")
     finally:
         context.close()

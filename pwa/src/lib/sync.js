@@ -7,18 +7,19 @@
  * (kind "template") are kept to run inspections offline; an archived one is dropped unless a draft on this
  * phone was begun on it (that draft must still submit, on the version it used). The inspections the user took part
  * in (kind "inspection": as lead, co-inspector or expert, the last 30 days) go to `takenPart`, listed as 我的检查.
- * The user's tasks (kind "task": open, and the current periods' done or missed ones) go to `tasks`; one given to
- * someone else, or cancelled, is dropped.
+ * The user's tasks (kind "task": open, and the current periods' done or missed ones; a draw's, for each inspector drawn
+ * for it) go to `tasks`; one given to someone else, or cancelled, is dropped.
  */
 import { meta, withDB } from './db.js';
 import { compactCode, serialOf } from './tags.js';
+import { isMine } from './tasks.js';
 
 export const FEED = '/api/v1/sync/changes';
 export const FULL_SYNC_MS = 24 * 3600 * 1000;
 // The kinds of record this version keeps, by number: a phone updated from a version that kept fewer (checklists
-// came with 2; one's own inspections and a site's enterprise's sector with 3; tasks with 4) has skipped the snapshot
-// of what is new, so its next pass is a full one.
-export const KINDS_VERSION = 4;
+// came with 2; one's own inspections and a site's enterprise's sector with 3; tasks with 4; a draw's task on each of
+// its co-inspectors' phones with 5) has skipped the snapshot of what is new, so its next pass is a full one.
+export const KINDS_VERSION = 5;
 const STORES = { site: 'sites', hazard: 'hazards', notification: 'notifications', template: 'templates',
   inspection: 'takenPart', task: 'tasks' };
 const WRITTEN = ['sites', 'hazards', 'notifications', 'tags', 'templates', 'inspections', 'takenPart', 'tasks'];
@@ -45,7 +46,7 @@ function tagOf(site) {
 
 /** A task that is no longer the user's to do or count (given to someone else, cancelled): dropped. */
 const notMine = (change, me) => change.kind === 'task'
-  && (change.data?.state === 'cancelled' || (me && change.data?.assignee_id !== me));
+  && (change.data?.state === 'cancelled' || (me && change.data && !isMine(change.data, me)));
 
 async function apply(changes, seen, me) {
   await withDB(async (db) => {

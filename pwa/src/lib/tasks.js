@@ -20,6 +20,9 @@ export function weekEnd(day) {
   return new Date(date.getTime() + (6 - fromMonday) * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** The user's task: assigned to them, or a draw's they were drawn for beside its lead (co_inspector_ids). */
+export const isMine = (task, me) => task.assignee_id === me || (task.co_inspector_ids || []).includes(me);
+
 /** Still to be done by the user: open, or missed but still doable by an inspection made within its period. */
 export const isToDo = (task) => task.state === 'open' || task.state === 'missed';
 

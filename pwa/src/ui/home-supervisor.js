@@ -1,7 +1,7 @@
 /**
  * 区应急管理局首页: the district's totals (once: the summary by street is under 统计), the major hazards listed for
  * supervision (挂牌督办), closed ones still listed first since they wait to be de-listed (摘牌销号), and extensions
- * waiting for a decision; a link to the rankings (考核排名, 约谈).
+ * waiting for a decision; links to the rankings (考核排名, 约谈) and to the 双随机 draws (双随机抽查).
  */
 import { html } from 'htm/preact';
 import { t } from '../i18n/index.js';
@@ -10,6 +10,7 @@ import { byDeadline } from '../lib/next-steps.js';
 import { state } from '../store.js';
 import { FindHazards } from './hazards.js';
 import { canDo, HazardList, Section } from './parts.js';
+import { DrawsLink } from './draws-link.js';
 import { RankingsLink } from './rankings-link.js';
 import { SummaryHeadline } from './summary.js';
 
@@ -30,5 +31,6 @@ export function SupervisorHome() {
       <${HazardList} hazards=${[...toDelist, ...open]} clock="deadline" detail=${canDo} empty=${t('noListed')} /><//>
     ${extensions.length > 0 && html`<${Section} id="h-extensions" title=${t('extensionsToDecide', { n: extensions.length })}>
       <${HazardList} hazards=${extensions} clock="deadline" detail=${canDo} /><//>`}
-    <${RankingsLink} />`;
+    <${RankingsLink} />
+    <${DrawsLink} />`;
 }

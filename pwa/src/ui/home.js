@@ -12,6 +12,7 @@ import { SiteList } from './site-list.js';
 import { draftsOf, MyInspections, ResumeDrafts } from './inspection-parts.js';
 import { lazy } from './lazy.js';
 import { TasksSection } from './task-parts.js';
+import { ConflictsLink, DECLARING_ROLES } from './draws-link.js';
 
 // The grid worker's home comes with the app, the first screen of most phones; the other roles' homes are one chunk
 // (home-roles.js), loaded when such a home first opens and precached like the rest.
@@ -99,6 +100,7 @@ export function Home() {
     ${roles.has('supervisor') && html`<${SupervisorHome} />`}
     ${roles.has('enforcement_officer') && html`<${EnforcementHome} />`}
     ${roles.has('expert') && html`<${ExpertHome} />`}
+    ${DECLARING_ROLES.some((r) => roles.has(r)) && html`<${ConflictsLink} />`}
     ${roles.has('admin') && !roles.has('supervisor') && html`<${SummaryHeadline} />`}
     ${roles.has('admin') && html`<${AdminHome} />`}
     <${MyInspections} />
