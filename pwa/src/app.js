@@ -31,6 +31,10 @@ const Scorecards = lazy(() => import('./ui/scorecards.js'), 'Scorecards', { scre
 // patrol tasks (检查任务): the user's own (我的任务), and an office's area's with reassigning
 const MyTasks = lazy(() => import('./ui/tasks.js'), 'MyTasks', { screen: true });
 const AreaTasks = lazy(() => import('./ui/tasks.js'), 'AreaTasks', { screen: true });
+// warnings (预警): the list, the district's issue/update form and a message's live coverage (the banner is on home)
+const Warnings = lazy(() => import('./ui/warnings.js'), 'Warnings', { screen: true });
+const IssueWarning = lazy(() => import('./ui/warnings.js'), 'IssueWarning', { screen: true });
+const WarningCoverage = lazy(() => import('./ui/warnings.js'), 'WarningCoverage', { screen: true });
 
 /** Who reads the month's rankings of the units (考核排名). */
 const RANKING_ROLES = ['department_officer', 'supervisor', 'admin'];
@@ -56,6 +60,10 @@ function screen(route) {
     case 'summonses': return html`<${Summonses} />`;
     case 'scorecards': return html`<${Scorecards} query=${route.query} />`;
     case 'tasks': return a === 'area' ? html`<${AreaTasks} />` : html`<${MyTasks} />`;
+    case 'warnings':
+      if (a === 'issue') return html`<${IssueWarning} key="issue" />`;
+      if (a === 'update') return html`<${IssueWarning} key=${`u${b}`} updating=${b} />`;
+      return a ? html`<${WarningCoverage} key=${a} id=${a} />` : html`<${Warnings} />`;
     case 'admin': return html`<${AdminScreen} key=${route.params.join('/')} section=${a} id=${b} />`;
     default: return html`<${Home} />`;
   }
@@ -93,7 +101,7 @@ export function App() {
     ...(OFFICE_ROLES.some((r) => roles.has(r)) ? [['hazards', '#/hazards', t('navHazards')]] : []),
     ...(roles.has('supervisor') || roles.has('admin') ? [['summary', '#/summary', t('navSummary')]] : []),
     ...(RANKING_ROLES.some((r) => roles.has(r)) ? [['rankings', '#/rankings', t('navRankings')]] : []),
-    ['outbox', '#/outbox', t('navOutbox')], ['settings', '#/settings', t('navSettings')]];
+    ['warnings', '#/warnings', t('navWarnings')], ['outbox', '#/outbox', t('navOutbox')], ['settings', '#/settings', t('navSettings')]];
   return html`
     <header class="top">
       <a href="#/" class="brand">${t('appName')}</a>

@@ -24,6 +24,8 @@ const EnforcementHome = roleHome('EnforcementHome');
 const ExpertHome = roleHome('ExpertHome');
 const AdminHome = roleHome('AdminHome');
 const SummaryHeadline = roleHome('SummaryHeadline');
+// 预警: the warnings in force for the user, first on every home (its own chunk, precached)
+const WarningBanner = lazy(() => import('./warning-banner.js'), 'WarningBanner');
 
 export const rolesOf = (user) => new Set((user?.roles || []).map((r) => r.role));
 
@@ -89,6 +91,7 @@ export function Home() {
   const roles = rolesOf(state.session.user);
   return html`<main id="main">
     <h1 tabindex="-1">${t('todayWork')}</h1>
+    <${WarningBanner} />
     <${OutboxAttention} />
     <${SyncLine} />
     ${draftsOf().length > 0 && html`<${Section} id="h-drafts" title=${t('unfinishedInspections')}><${ResumeDrafts} /><//>`}
