@@ -4,7 +4,7 @@ and the coverage counts (indicator 8)."""
 import uuid
 from collections import defaultdict
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, or_, select, update
 
 from server.areas.models import Area, path_ids, subtree_ids
 from server.core.db import db, insert_rows
@@ -90,6 +90,22 @@ def receipt(warning_id: uuid.UUID, user_id: uuid.UUID, *, lock: bool = False) ->
         WarningRecipient.warning_id == warning_id, WarningRecipient.user_id == user_id
     )
     return db.session.scalars(stmt.with_for_update() if lock else stmt).first()
+
+
+def mark_acknowledged(warning_id: uuid.UUID, user_id: uuid.UUID, at, client_id: uuid.UUID):
+    """已阅 in one statement: the recipient's row if this marked it read, else None (read already, or not theirs)."""
+    table = WarningRecipient.__table__
+    return db.session.execute(
+        update(table)
+        .where(table.c.warning_id == warning_id, table.c.user_id == user_id, table.c.acknowledged_at.is_(None))
+        .values(acknowledged_at=at, ack_client_id=client_id)
+        .returning(*table.c)
+    ).first()
+
+
+def receipt_row(warning_id: uuid.UUID, user_id: uuid.UUID):
+    table = WarningRecipient.__table__
+    return db.session.execute(select(table).where(table.c.warning_id == warning_id, table.c.user_id == user_id)).first()
 
 
 def receipts(warning_ids, user_id) -> dict:

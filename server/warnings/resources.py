@@ -8,6 +8,7 @@ from sqlalchemy import select
 from server.auth.permissions import login_required, requires
 from server.auth.scope import grants
 from server.core.api import ApiView, Blueprint, answer_with, get_or_404, paginate
+from server.core.db import db
 from server.warnings import push, queries, services, views
 from server.warnings.models import WarningMessage, WarningRecipient
 from server.warnings.schemas import (
@@ -128,9 +129,12 @@ class Acknowledge(ApiView):
     @blp.response(200, WarningSchema)
     def post(self, body, warning_id: uuid.UUID):
         """已阅 / Acknowledge a warning you received (again is harmless: the first stands)"""
-        message = get_or_404(WarningMessage, warning_id, clause=_scope())
-        services.acknowledge(g.identity, message, body["client_id"])
-        return _answer([message])[0]
+        receipt = services.acknowledge(g.identity, warning_id, body["client_id"])  # a recipient's: in scope
+        message = db.session.get(WarningMessage, warning_id)
+        with_totals = not grants("warnings.coverage").empty
+        return views.warning_views(
+            [message], g.identity.user_id, with_totals=with_totals, receipts={message.id: receipt}
+        )[0]
 
 
 @blp.route("/<uuid:warning_id>/relay")

@@ -188,26 +188,34 @@ def _send(message: WarningMessage, identity, scope: Grants, *, reaching: list[di
     push.announce(message, users)
 
 
-def acknowledge(identity, message: WarningMessage, client_id: uuid.UUID):
-    """已阅: the recipient read the message. Again (a replay from the outbox, another phone) changes nothing."""
-    receipt = queries.receipt(message.id, identity.user_id, lock=True)
+def acknowledge(identity, warning_id: uuid.UUID, client_id: uuid.UUID):
+    """已阅: the recipient read the message; their receipt (a row). Again (a replay from the outbox, another phone)
+    changes nothing. The busiest write of a warning (every recipient within minutes), so the common case is one
+    UPDATE … RETURNING, then the event."""
+    receipt = queries.mark_acknowledged(warning_id, identity.user_id, utcnow(), client_id)
+    if receipt is not None:
+        _record_ack(identity, warning_id, client_id)
+        return receipt
+    receipt = queries.receipt_row(warning_id, identity.user_id)
     if receipt is None:
         raise NotARecipient()
-    if receipt.acknowledged_at is None:
-        _acknowledged(identity, message, receipt, client_id)
     return receipt
+
+
+def _record_ack(identity, warning_id, client_id) -> None:
+    evidence.record(
+        "warning_receipt",
+        warning_id,
+        "acknowledge",
+        actor_id=identity.user_id,
+        data={"warning_id": str(warning_id), "user_id": str(identity.user_id)},
+        client_id=f"warning-ack:{client_id}",
+    )
 
 
 def _acknowledged(identity, message, receipt, client_id) -> None:
     receipt.acknowledged_at, receipt.ack_client_id = utcnow(), client_id
-    evidence.record(
-        "warning_receipt",
-        message.id,
-        "acknowledge",
-        actor_id=identity.user_id,
-        data={"warning_id": str(message.id), "user_id": str(identity.user_id)},
-        client_id=f"warning-ack:{client_id}",
-    )
+    _record_ack(identity, message.id, client_id)
 
 
 def relay(identity, message: WarningMessage, body: dict):

@@ -44,13 +44,15 @@ def title(message) -> str:
     return tr("{lz}{ez}预警", "{le} {ee} warning", lz=level[0], ez=event[0], le=level[1], ee=event[1].lower())
 
 
-def warning_views(messages: list[WarningMessage], user_id, *, with_totals: bool = False) -> list[dict]:
+def warning_views(
+    messages: list[WarningMessage], user_id, *, with_totals: bool = False, receipts: dict | None = None
+) -> list[dict]:
     """Each message as WarningSchema shows it: its areas named, the caller's receipt, and (for the offices) totals,
     in three queries for a page whatever its length."""
     ids = [m.id for m in messages]
     area_ids = {area_id for m in messages for area_id in m.area_ids}
     names = dict(db.session.execute(select(Area.id, Area.name).where(Area.id.in_(area_ids))).all()) if area_ids else {}
-    receipts = queries.receipts(ids, user_id)
+    receipts = queries.receipts(ids, user_id) if receipts is None else receipts
     totals = queries.totals(ids) if with_totals else {}
     now = utcnow()
     return [

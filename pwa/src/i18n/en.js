@@ -355,5 +355,6 @@ export default {
   warnRoleCol: 'Role', warnShare: 'Coverage', warnRole_grid_worker: 'Grid workers',
   warnRole_station_officer: 'Station officers', warnRole_enterprise_user: 'Enterprise safety leads',
   warnSeeLatest: 'See the latest message', warnBack: 'Back to warnings',
+  warnByGridN: 'By grid ({n}, lowest coverage first)',
   kindWarningAck: 'Warning read', kindWarningRelay: 'Warning relayed',
 };

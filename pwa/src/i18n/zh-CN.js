@@ -363,5 +363,6 @@ export default {
   warnByStreet: '按街道', warnByGrid: '按网格', warnByRole: '按人员类别', warnStreet: '街道', warnGrid: '网格',
   warnRoleCol: '类别', warnShare: '覆盖率', warnRole_grid_worker: '网格员', warnRole_station_officer: '街道安监站',
   warnRole_enterprise_user: '企业安全负责人', warnSeeLatest: '查看最新一条', warnBack: '返回预警列表',
+  warnByGridN: '按网格（{n} 个，覆盖率低的在前）',
   kindWarningAck: '预警已阅', kindWarningRelay: '预警已传达',
 };

@@ -170,16 +170,19 @@ export function WarningCoverage({ id }) {
     <${WarningCard} w=${{ ...warning, receipt: null, pending: {} }} />
     <p class="muted small">${warning.identifier} · ${t('warnSentAt', { time: formatTime(warning.sent_at) })}
       ${warning.superseded_by && html` · <a href=${`#/warnings/${warning.superseded_by}`}>${t('warnSeeLatest')}</a>`}</p>
+    ${issues() && warning.in_force && html`<div class="inline">
+      <a class="button" href=${`#/warnings/update/${warning.id}`} data-testid="warning-update">${t('warnUpdate')}</a>
+      <button type="button" class="danger" onClick=${cancel} data-testid="warning-cancel">${t('warnCancel')}</button></div>`}
     ${warning.msg_type !== 'cancel' && html`<p class="coverage-total" data-testid="warning-coverage" role="status">
       ${t('warnCoverageLine', { read: tot.acknowledged, all: tot.recipients, share: percent(tot.share), relayed: tot.relayed,
         relayers: tot.relayers, households: tot.households })}</p>
     <meter class="big" min="0" max="1" value=${tot.share}></meter>
     <${Section} id="h-cov-street" title=${t('warnByStreet')}><${CoverageTable} rows=${coverage.by_street} label=${t('warnStreet')} /><//>
-    <${Section} id="h-cov-grid" title=${t('warnByGrid')}><${CoverageTable} rows=${coverage.by_grid} label=${t('warnGrid')} /><//>
-    <${Section} id="h-cov-role" title=${t('warnByRole')}><${CoverageTable} rows=${coverage.by_role} label=${t('warnRoleCol')} /><//>`}
-    ${issues() && warning.in_force && html`<div class="inline">
-      <a class="button" href=${`#/warnings/update/${warning.id}`} data-testid="warning-update">${t('warnUpdate')}</a>
-      <button type="button" class="danger" onClick=${cancel} data-testid="warning-cancel">${t('warnCancel')}</button></div>`}
+    <${Section} id="h-cov-role" title=${t('warnByRole')}><${CoverageTable} rows=${coverage.by_role} label=${t('warnRoleCol')} /><//>
+    <details class="cov-grids">
+      <summary>${t('warnByGridN', { n: coverage.by_grid.length })}</summary>
+      <${CoverageTable} rows=${[...coverage.by_grid].sort((a, b) => a.share - b.share)} label=${t('warnGrid')} />
+    </details>`}
     ${cancelError && html`<p role="alert" class="error">${cancelError}</p>`}
     <p><a href="#/warnings">${t('warnBack')}</a></p>
   </main>`;
