@@ -57,16 +57,23 @@ def test_a_red_rainstorm_warning_reaches_a_grid_worker_offline_then_online_and_c
     try:
         live.sign_in(office, "/", "demo-supervisor")
         office.get_by_role("link", name="预警").click()
+        # the demo's past rainstorm, cancelled, with its coverage
+        expect(office.get_by_test_id("warning-office-list")).to_contain_text("已解除")
+        shot(office, "warnings-list-1280")
         office.get_by_test_id("warning-issue-open").click()
         expect(office.get_by_role("heading", level=1)).to_have_text("发布预警")
         office.get_by_label("发布单位").select_option("weather")
         office.get_by_label("预警类型").select_option("rainstorm")
-        office.get_by_text("红色", exact=True).click()
+        office.get_by_label("红色", exact=True).check()
         office.get_by_label("民族街道").check()
         office.get_by_label("花楼街道").check()
         office.get_by_label("标题").fill(HEADLINE)
         office.get_by_label("防御指引").fill("立即转移低洼地带人员，网格员逐户告知。")
         shot(office, "warning-issue-1280")
+        if SHOTS:
+            office.set_viewport_size({"width": 360, "height": 640})
+            shot(office, "warning-issue-360")
+            office.set_viewport_size(DESK["viewport"])
         office.get_by_test_id("warning-send").click()
         expect(office.get_by_role("heading", level=1)).to_have_text("预警覆盖率")
         line = office.get_by_test_id("warning-coverage")
@@ -109,11 +116,15 @@ def test_a_red_rainstorm_warning_reaches_a_grid_worker_offline_then_online_and_c
         )
         expect(line).to_contain_text(f"已阅 {after['acknowledged']}/{after['recipients']}", timeout=20_000)
         shot(office, "warning-coverage-1280")
+        if SHOTS:  # the district's screens on a phone too
+            office.set_viewport_size({"width": 360, "height": 640})
+            shot(office, "warning-coverage-360")
+            office.set_viewport_size(DESK["viewport"])
 
         # updated to orange, then cancelled: the phone shows each
         office.get_by_test_id("warning-update").click()
         expect(office.get_by_role("heading", level=1)).to_have_text("变更预警")
-        office.get_by_text("橙色", exact=True).click()
+        office.get_by_label("橙色", exact=True).check()
         office.get_by_test_id("warning-send").click()
         expect(office.get_by_role("heading", level=1)).to_have_text("预警覆盖率")
         sync(page)

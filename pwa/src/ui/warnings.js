@@ -142,13 +142,13 @@ export function IssueWarning({ updating = null }) {
 }
 
 function CoverageTable({ rows, label }) {
-  return html`<table class="coverage">
+  return html`<div class="table-scroll"><table class="coverage">
     <thead><tr><th scope="col">${label}</th><th scope="col">${t('warnRead')}</th><th scope="col">${t('warnRelayed')}</th>
       <th scope="col">${t('warnHouseholdsShort')}</th><th scope="col">${t('warnShare')}</th></tr></thead>
     <tbody>${rows.map((r) => html`<tr key=${r.area_id ?? r.role}><th scope="row">${r.name ?? t(`warnRole_${r.role}`)}</th>
       <td>${r.acknowledged}/${r.recipients}</td><td>${r.relayers ? `${r.relayed}/${r.relayers}` : '—'}</td>
       <td>${r.households}</td><td><meter min="0" max="1" value=${r.share}></meter> ${percent(r.share)}</td></tr>`)}</tbody>
-  </table>`;
+  </table></div>`;
 }
 
 export function WarningCoverage({ id }) {
