@@ -12,6 +12,8 @@ import { SiteList } from './site-list.js';
 import { draftsOf, MyInspections, ResumeDrafts } from './inspection-parts.js';
 import { lazy } from './lazy.js';
 import { TasksSection } from './task-parts.js';
+// 预警: the warnings in force for the user, first on every home, with the first screen (no loading note, offline)
+import { WarningBanner } from './warning-banner.js';
 
 // The grid worker's home comes with the app, the first screen of most phones; the other roles' homes are one chunk
 // (home-roles.js), loaded when such a home first opens and precached like the rest.
@@ -24,8 +26,6 @@ const EnforcementHome = roleHome('EnforcementHome');
 const ExpertHome = roleHome('ExpertHome');
 const AdminHome = roleHome('AdminHome');
 const SummaryHeadline = roleHome('SummaryHeadline');
-// 预警: the warnings in force for the user, first on every home (its own chunk, precached)
-const WarningBanner = lazy(() => import('./warning-banner.js'), 'WarningBanner');
 
 export const rolesOf = (user) => new Set((user?.roles || []).map((r) => r.role));
 

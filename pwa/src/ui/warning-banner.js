@@ -1,7 +1,7 @@
 /**
  * 预警 on every recipient's home: the warnings in force (and those cancelled today), each with 已阅 and, for a grid
  * worker, 已传达 with the households told and optionally a photo, queued offline through the outbox like any record.
- * Loaded with the home screen, apart from the district's screens (ui/warnings.js).
+ * Part of the first screen (ui/home.js); the district's screens are a chunk of their own (ui/warnings.js).
  */
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';

@@ -59,10 +59,10 @@ export function Warnings() {
     <h1 tabindex="-1">${t('warnTitle')}</h1>
     ${issues() && html`<a href="#/warnings/issue" class="button primary" data-testid="warning-issue-open">${t('warnIssue')}</a>`}
     ${followsCoverage() && html`<${Section} id="h-warn-office" title=${t('warnOfficeList')}><${OfficeList} /><//>`}
-    <${Section} id="h-warn-mine" title=${t('warnReceived')}>
+    ${(mine.length > 0 || !followsCoverage()) && html`<${Section} id="h-warn-mine" title=${t('warnReceived')}>
       ${mine.length ? mine.map((w) => html`<${WarningCard} key=${w.id} w=${{ ...w, pending: {} }} />`)
       : html`<p class="muted">${t('warnNoneReceived')}</p>`}
-    <//>
+    <//>`}
   </main>`;
 }
 
