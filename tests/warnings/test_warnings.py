@@ -248,3 +248,16 @@ def test_the_feed_brings_a_warning_its_update_and_cancellation_and_the_users_own
 
 def test_web_push_is_off_unless_configured(town):
     assert town["a1"].get(f"{WARNINGS}/push").json == {"enabled": False, "public_key": None}
+
+
+def test_with_a_push_service_configured_the_app_is_told_and_delivery_is_unchanged(app, town, world):
+    keys = {"VAPID_PUBLIC_KEY": "BPublicKey", "VAPID_PRIVATE_KEY": "private", "VAPID_SUBJECT": "mailto:ops@example.org"}
+    app.config.update(keys)
+    try:
+        assert town["a1"].get(f"{WARNINGS}/push").json == {"enabled": True, "public_key": "BPublicKey"}
+        warning = issue(town["district"], [world["grid_a1"]])  # sent (push not built: logged), fanned out as ever
+        assert inbox(town["a1"]) == [("warning", warning["id"])]
+        assert [c["id"] for c in sync(town["a1"])[0] if c["kind"] == "warning"] == [warning["id"]]
+    finally:
+        for key in keys:
+            app.config[key] = None
