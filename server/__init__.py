@@ -90,6 +90,7 @@ def _register_blueprints(app: Flask, api: Api):
     from server.sites.resources import blp as sites
     from server.sync.resources import blp as sync
     from server.tags.resources import blp as tags, scan
+    from server.warnings.resources import blp as warnings
     from server.web import web as field_app
 
     for blp in (
@@ -110,6 +111,7 @@ def _register_blueprints(app: Flask, api: Api):
         inbox,
         sync,
         meta,
+        warnings,
     ):
         api.register_blueprint(blp)
     if app.config["API_DOCS"]:

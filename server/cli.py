@@ -22,6 +22,7 @@ from server.migrate import alembic_config
 from server.plans import services as plans
 from server.sites.models import Site
 from server.tags.services import label_sheet
+from server.warnings.clocks import tick as tick_warnings
 
 db_cli = AppGroup("db", help="Database migrations (Alembic, in migrations/).")
 demo_cli = AppGroup("demo", help="Demo data for trying SafeGrid out.")
@@ -195,9 +196,10 @@ def export_draw(draw_id):
 
 @jobs_cli.command("tick")
 def tick_clocks():
-    """Fire the hazard clocks that are due now (what every process's maintenance round does)."""
+    """Fire the clocks that are due now, the hazards' and the warnings' reminders (what every process's maintenance
+    round does)."""
     started = time.perf_counter()
-    fired = tick()
+    fired = tick() + tick_warnings()
     click.echo(f"{fired} clocks fired in {time.perf_counter() - started:.2f} s")
 
 

@@ -35,6 +35,20 @@ def _int(env, name, default):
         raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
 
 
+def _minutes(env, name, default: tuple) -> tuple:
+    """A comma-separated list of whole minutes > 0 (10,30), in ascending order."""
+    value = (env.get(name) or "").strip()
+    if not value:
+        return default
+    try:
+        minutes = tuple(sorted({int(part) for part in value.split(",")}))
+    except ValueError:
+        raise ConfigError(f"{name} must be whole minutes separated by commas, not {value!r}") from None
+    if not minutes or minutes[0] <= 0:
+        raise ConfigError(f"{name} must be minutes greater than 0, not {value!r}")
+    return minutes
+
+
 def _bool(env, name, default: bool) -> bool:
     value = (env.get(name) or "").strip().lower()
     if value == "":
@@ -212,6 +226,12 @@ def load_config(instance_path: Path, env=None) -> dict:
             "major": _int(env, "HAZARD_DEADLINE_DAYS_MAJOR", 30),
         },
         "HAZARD_REINSPECTION_DAYS": _int(env, "HAZARD_REINSPECTION_DAYS", 3),
+        # warnings (预警): remind those who have not read a message this many minutes after it was sent; Web Push
+        # only where all three VAPID settings are given (absent, the feed and the app's poll deliver alone)
+        "WARNING_REMINDER_MINUTES": _minutes(env, "WARNING_REMINDER_MINUTES", (10, 30)),
+        "VAPID_PUBLIC_KEY": env.get("VAPID_PUBLIC_KEY") or None,
+        "VAPID_PRIVATE_KEY": env.get("VAPID_PRIVATE_KEY") or None,
+        "VAPID_SUBJECT": env.get("VAPID_SUBJECT") or None,
         # the bottom group of a checklist's monthly ranking: the last this many units (twice in a row: 约谈)
         "RANKING_BOTTOM_N": _int(env, "RANKING_BOTTOM_N", 3),
         # the two-monthly scorecards' weights, overriding the demo's (演示) by level and line (docs/inspections.md)

@@ -42,6 +42,7 @@ LAYERS = (
     "server.inspections",  # scored checklists: their failed items are reported as hazards
     "server.plans",  # patrol plans and their tasks, done by inspections (which hear of them through on_submit)
     "server.draws",  # 双随机: draws of targets and inspectors, published; their inspections shown
+    "server.warnings",  # 预警: CAP messages fanned out to the people of their areas, read and relayed
     "server.sync",
     "server.meta",  # health, and the vocabularies of every domain
     # the application: the factory and what it loads

@@ -36,6 +36,10 @@ const Draws = lazy(() => import('./ui/draws.js'), 'Draws', { screen: true });
 const NewDraw = lazy(() => import('./ui/draws.js'), 'NewDraw', { screen: true });
 const DrawDetail = lazy(() => import('./ui/draws.js'), 'DrawDetail', { screen: true });
 const Conflicts = lazy(() => import('./ui/conflicts.js'), 'Conflicts', { screen: true });
+// warnings (预警): the list, the district's issue/update form and a message's live coverage (the banner is on home)
+const Warnings = lazy(() => import('./ui/warnings.js'), 'Warnings', { screen: true });
+const IssueWarning = lazy(() => import('./ui/warnings.js'), 'IssueWarning', { screen: true });
+const WarningCoverage = lazy(() => import('./ui/warnings.js'), 'WarningCoverage', { screen: true });
 
 /** Who reads the month's rankings of the units (考核排名). */
 const RANKING_ROLES = ['department_officer', 'supervisor', 'admin'];
@@ -63,6 +67,10 @@ function screen(route) {
     case 'tasks': return a === 'area' ? html`<${AreaTasks} />` : html`<${MyTasks} />`;
     case 'draws': return a === 'new' ? html`<${NewDraw} />` : a ? html`<${DrawDetail} key=${a} id=${a} />` : html`<${Draws} />`;
     case 'conflicts': return html`<${Conflicts} />`;
+    case 'warnings':
+      if (a === 'issue') return html`<${IssueWarning} key="issue" />`;
+      if (a === 'update') return html`<${IssueWarning} key=${`u${b}`} updating=${b} />`;
+      return a ? html`<${WarningCoverage} key=${a} id=${a} />` : html`<${Warnings} />`;
     case 'admin': return html`<${AdminScreen} key=${route.params.join('/')} section=${a} id=${b} />`;
     default: return html`<${Home} />`;
   }
@@ -100,7 +108,7 @@ export function App() {
     ...(OFFICE_ROLES.some((r) => roles.has(r)) ? [['hazards', '#/hazards', t('navHazards')]] : []),
     ...(roles.has('supervisor') || roles.has('admin') ? [['summary', '#/summary', t('navSummary')]] : []),
     ...(RANKING_ROLES.some((r) => roles.has(r)) ? [['rankings', '#/rankings', t('navRankings')]] : []),
-    ['outbox', '#/outbox', t('navOutbox')], ['settings', '#/settings', t('navSettings')]];
+    ['warnings', '#/warnings', t('navWarnings')], ['outbox', '#/outbox', t('navOutbox')], ['settings', '#/settings', t('navSettings')]];
   return html`
     <header class="top">
       <a href="#/" class="brand">${t('appName')}</a>

@@ -6,7 +6,8 @@ import { render } from 'preact';
 import { html } from 'htm/preact';
 import './styles.css';
 import { App } from './app.js';
-import { kick, outbox, setState, start, state, subscribe, syncNow } from './store.js';
+import { kick, outbox, pollFeed, setState, start, state, subscribe, syncNow } from './store.js';
+import { WARNING_POLL_MS } from './lib/warnings.js';
 import { navigate } from './router.js';
 import { codeFromInput, compactCode } from './lib/tags.js';
 import { installShell } from './lib/install.js';
@@ -61,4 +62,6 @@ window.addEventListener('online', () => { setState({ online: true }); kick(); })
 window.addEventListener('offline', () => setState({ online: false }));
 setInterval(() => { if (state.session) outbox.flush(); }, 60_000);
 setInterval(() => { if (state.session && navigator.onLine && !document.hidden) syncNow(); }, 5 * 60_000);
+// 预警: a new warning reaches an open app within WARNING_POLL_MS even without Web Push (the feed alone)
+setInterval(() => { if (!document.hidden) pollFeed(); }, WARNING_POLL_MS);
 document.addEventListener('visibilitychange', () => { if (!document.hidden) kick({ force: false }); });

@@ -19,7 +19,7 @@ import { currentLang, loadLang } from './i18n/index.js';
 
 export const state = {
   ready: false, session: null, needLogin: false, online: navigator.onLine,
-  sites: [], hazards: [], notifications: [], items: [], templates: [], inspections: [], takenPart: [], corrections: [], tasks: [],
+  sites: [], hazards: [], notifications: [], items: [], templates: [], inspections: [], takenPart: [], corrections: [], tasks: [], warnings: [],
   outbox: { queued: 0, attention: 0, sent: 0, total: 0, records: { queued: 0, attention: 0, sent: 0, total: 0 } },
   categories: [], vocab: null, sync: null, syncing: false, syncError: null, checkins: {}, flash: null,
   update: null, persisted: null,
@@ -45,12 +45,12 @@ export const sync = createSync({ fetchJSON: get, userId: () => currentSession()?
 export async function reload() {
   // All asked at once: one after another, a phone's IndexedDB makes the first screen wait for each in turn.
   const [sites, cached, notifications, items, status, syncState, categories, vocab, checkins, templates, inspections,
-    takenPart, corrections, tasks] = await withDB((db) => Promise.all([
+    takenPart, corrections, tasks, warnings] = await withDB((db) => Promise.all([
     db.getAll('sites'), db.getAll('hazards'), db.getAll('notifications'),
     db.getAllFromIndex('outbox', 'seq'), outbox.status(), db.get('meta', 'sync'),
     db.get('meta', 'categories'), db.get('meta', 'vocabularies'), db.get('meta', 'checkins'),
     db.getAll('templates'), db.getAll('inspections'), db.getAll('takenPart'), db.getAll('corrections'),
-    db.getAll('tasks'),
+    db.getAll('tasks'), db.getAll('warnings'),
   ]));
   const me = state.session?.user?.id;
   const mine = items.filter((i) => !i.userId || i.userId === me);
@@ -63,6 +63,7 @@ export async function reload() {
     takenPart: takenPart.sort((a, b) => b.finished_at.localeCompare(a.finished_at)),
     corrections: corrections.filter((c) => !c.userId || c.userId === me),
     tasks: tasks.filter((task) => isMine(task, me)),
+    warnings: warnings.filter((w) => w.receipt),
     needLogin: state.needLogin || status.paused === 'auth',
   });
 }
@@ -125,7 +126,7 @@ export async function login(name, password, { onRetry } = {}) {
 /** Drop the cached server data (never the outbox nor the inspections begun: work waits for its owner to sign in). */
 async function clearCaches() {
   await withDB(async (db) => {
-    const cached = ['sites', 'hazards', 'notifications', 'tags', 'templates', 'takenPart', 'tasks'];
+    const cached = ['sites', 'hazards', 'notifications', 'tags', 'templates', 'takenPart', 'tasks', 'warnings'];
     const tx = db.transaction([...cached, 'meta'], 'readwrite');
     for (const store of cached) await tx.objectStore(store).clear();
     for (const key of ['sync', 'checkins', 'summary', 'enterprises', ...KEPT_KEYS]) await tx.objectStore('meta').delete(key);
@@ -260,6 +261,35 @@ export async function transition(hazard, body, photos = []) {
     label: body.action, ref: { hazardId: hazard.id } });
   await reload();
   afterEnqueue();
+}
+
+// ---- warnings (预警) ----
+
+/** 已阅: queued like any record, by its own client id (the server takes it once however often it arrives). */
+export async function acknowledgeWarning(warning) {
+  const id = uuid();
+  await outbox.enqueue({ id, kind: 'warning_ack', method: 'POST', url: `${API}/warnings/${warning.id}/acknowledge`,
+    json: { client_id: id }, label: warning.title, ref: { warningId: warning.id } });
+  await reload();
+  afterEnqueue();
+}
+
+/** 已传达: how many households were told, and optionally a photo (sent first, on its own). */
+export async function relayWarning(warning, { households, note = '', photos = [] }) {
+  const id = uuid();
+  for (const item of photoItems(photos, { warningId: warning.id })) await outbox.enqueue(item);
+  await outbox.enqueue({ id, kind: 'warning_relay', method: 'POST', url: `${API}/warnings/${warning.id}/relay`,
+    json: { client_id: id, households, note, photo_id: photos[0]?.id ?? null }, label: warning.title,
+    ref: { warningId: warning.id } });
+  await reload();
+  afterEnqueue();
+}
+
+/** The short poll while the app is open (main.js): the feed only, so a new warning shows within the minute. */
+export async function pollFeed() {
+  if (!state.session || state.syncing || !navigator.onLine) return;
+  try { await sync.pull(); } catch { return; }
+  await reload();
 }
 
 // ---- inspections (检查) ----

@@ -62,6 +62,13 @@ PERMISSIONS = {
     "plans.view": OFFICE_ROLES | {"department_officer", "enforcement_officer"},
     "plans.manage": OFFICE_ROLES | {"department_officer"},
     "tasks.view": ALL_ROLES,
+    # warnings (预警): the district issues, updates and cancels them over its areas; the offices follow their coverage
+    # (indicator 8) over theirs; everyone reads those they receive, acknowledges them (已阅) and, a grid worker, relays
+    # them (已传达)
+    "warnings.issue": frozenset({"supervisor"}),
+    "warnings.coverage": OFFICE_ROLES,
+    "warnings.view": ALL_ROLES,
+    "warnings.acknowledge": ALL_ROLES,
 }
 
 

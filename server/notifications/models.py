@@ -26,6 +26,11 @@ KINDS = {
     "invited": ("邀请您对隐患提出专家意见", "You are invited to give a finding on a hazard"),
     # about another record than a hazard (record_type, record_id); {subject} is the row's subject
     "summons": ("约谈提醒：{subject}连续两月考核排名靠后", "Summons: {subject} ranked low two months running"),
+    # warnings (预警): record_type "warning", {subject} its headline
+    "warning": ("预警：{subject}", "Warning: {subject}"),
+    "warning_update": ("预警变更：{subject}", "Warning updated: {subject}"),
+    "warning_cancel": ("预警解除：{subject}", "Warning cancelled: {subject}"),
+    "warning_reminder": ("请尽快阅读预警：{subject}", "Please read the warning: {subject}"),
 }
 
 

@@ -96,6 +96,26 @@ def notify_about(kind: str, record_type: str, record_id: uuid.UUID, subject: str
     )
 
 
+def entries_about(
+    kind: str, record_type: str, record_id: uuid.UUID, subject: str, users, *, key: str = ""
+) -> list[dict]:
+    """The inbox rows that put `kind` about another record than a hazard before each user (a warning's fan-out, its
+    reminders); `key` tells one occasion from another."""
+    key = f"{kind}:{record_type}:{record_id}:{key}"[:120]
+    return [
+        {
+            "user_id": user,
+            "key": key,
+            "kind": kind,
+            "hazard_id": None,
+            "record_type": record_type,
+            "record_id": record_id,
+            "subject": subject[:200],
+        }
+        for user in sorted(users)
+    ]
+
+
 def notify_new_report(hazard: Hazard) -> None:
     """Put a new report before its street's station. The hazard is new in this transaction, so no inbox holds
     anything about it yet: nothing is looked for first (reporting is the busiest write of all)."""

@@ -39,8 +39,15 @@ from server.sites import services as sites
 from server.sites.models import Site
 from server.sites.schemas import SiteSchema
 from server.tags.models import SiteTag
+from server.warnings import feed as warning_feed
+from server.warnings.schemas import WarningSchema
 
-FEED_RECORDS = ("hazard", "site", "site_tag", "inspection_template", "inspection", "task", "plan")
+# warnings (预警): the messages sent to the user; the snapshot's are those in force and those sent this recently (so
+# that a phone shows a cancellation it has not seen yet); after it, each message of theirs sent, replaced or read
+# (the user's own 已阅 and 已传达: a `warning_receipt` event naming them), not the others' receipts
+WARNING_RECORDS = ("warning", "warning_receipt")
+RECENT_WARNINGS = timedelta(days=7)
+FEED_RECORDS = ("hazard", "site", "site_tag", "inspection_template", "inspection", "task", "plan", *WARNING_RECORDS)
 SCAN = 2000  # events read per call: most of them concern other users' scopes and are passed over
 # the snapshot's hazards: the open ones, those received this recently, and those still listed (挂牌督办) though closed,
 # which wait for the district to de-list them
@@ -52,7 +59,7 @@ RECENT_INSPECTIONS = timedelta(days=30)
 # period not yet ended, done or missed (so a phone counts its month's coverage, 本月已巡查 12/40, offline); after
 # it, every change of a task that names them (planned, assigned to them or away from them, done, missed), so that
 # a phone drops what is no longer theirs to do
-PHASES = ("sites", "hazards", "templates", "inspections", "tasks")
+PHASES = ("sites", "hazards", "templates", "inspections", "tasks", "warnings")
 # a record's kind in the feed
 KINDS = {
     "site": "site",
@@ -60,6 +67,7 @@ KINDS = {
     "inspection_template": "template",
     "inspection": "inspection",
     "task": "task",
+    "warning": "warning",
 }
 
 
@@ -125,6 +133,9 @@ def _snapshot(identity, cursor: Cursor, limit: int):
         current = (Task.state != "cancelled") & (Task.period_end >= periods.local_date(utcnow()))
         stmt = select(Task.id).where(_theirs(identity), or_(Task.state == "open", current))
         stmt, load = stmt.order_by(Task.id), _tasks
+    elif cursor.phase == "warnings":
+        stmt = warning_feed.snapshot_ids(identity.user_id, utcnow() - RECENT_WARNINGS)
+        stmt, load = stmt.order_by(stmt.selected_columns[0]), _warnings
     else:
         stmt = select(Hazard.id).where(
             _hazard_scope(identity),
@@ -150,7 +161,7 @@ def _snapshot(identity, cursor: Cursor, limit: int):
 
 def _since(identity, cursor: Cursor, limit: int):
     events = db.session.execute(
-        select(Event.seq, Event.record_type, Event.record_id, Event.data)
+        select(Event.seq, Event.record_type, Event.record_id, Event.action, Event.data)
         .where(Event.seq > cursor.seq, Event.record_type.in_(FEED_RECORDS))
         .order_by(Event.seq)
         .limit(SCAN)
@@ -160,6 +171,15 @@ def _since(identity, cursor: Cursor, limit: int):
     for read, event in enumerate(events, 1):
         if event.record_type in ("task", "plan") and mine not in event.data.get("assignees", ()):
             continue  # another's task, or a plan's period none of whose tasks is theirs
+        if event.record_type in WARNING_RECORDS:
+            keys = warning_feed.touched(event, mine)
+            for key in keys:
+                touched.pop(key, None)
+                touched[key] = event.seq
+            if len(touched) >= limit:
+                events = events[:read]
+                break
+            continue
         if event.record_type == "site_tag":
             key = ("site", event.data["site_id"])
         elif event.record_type == "plan":  # a period's tasks planned or closed: the user's among them
@@ -181,6 +201,7 @@ def _since(identity, cursor: Cursor, limit: int):
         + _templates(identity, wanted["inspection_template"])
         + _inspections(identity, wanted["inspection"])
         + _tasks(identity, wanted["task"])
+        + _warnings(identity, wanted["warning"])
     }
     by_period = _period_tasks(identity, [record_id for kind, record_id in touched if kind == "plan"])
     # in the order of their latest change
@@ -197,6 +218,15 @@ def _theirs(identity):
     """The user's tasks: those assigned to them, and a draw's they were drawn for with its lead (task_inspectors):
     every drawn inspector carries the task on their phone (a draw's plan event names them all)."""
     return (Task.assignee_id == identity.user_id) | Task.id.in_(TaskInspector.tasks_of(identity.user_id))
+def _warnings(identity, ids: list[uuid.UUID]) -> list[dict]:
+    """The messages among `ids` sent to the user, each with their receipt."""
+    if not ids or identity.user_id is None:
+        return []
+    schema = WarningSchema()
+    return [
+        {"kind": "warning", "id": view["id"], "etag": None, "data": schema.dump(view)}
+        for view in warning_feed.views(ids, identity.user_id)
+    ]
 
 
 def _hazard_scope(identity):

@@ -63,9 +63,9 @@ def test_a_small_limit_pages_without_losing_or_repeating(login_as, world):
     assert ids(changes, "hazard") == reported and calls == 3
     first, _, calls = sync(worker, None, limit=2)  # the snapshot pages too
     assert ids(first, "hazard") == sorted(reported) and ids(first, "site") == [str(world["market_site"])]
-    # 1 site, 2 + 2 + 1 hazards, 1 of templates (none), 1 of inspections (none), 1 of tasks (none), then the changes
-    # since: none
-    assert calls == 8
+    # 1 site, 2 + 2 + 1 hazards, 1 of templates (none), 1 of inspections (none), 1 of tasks (none), 1 of warnings
+    # (none), then the changes since: none
+    assert calls == 9
 
 
 def test_a_new_tag_or_an_edit_sends_the_site_again_with_its_live_tag_code(login_as, world):

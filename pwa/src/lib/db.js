@@ -2,7 +2,7 @@
 import { openDB } from 'idb';
 
 export const DB_NAME = 'safegrid';
-export const DB_VERSION = 5;
+export const DB_VERSION = 6;
 
 // Each version may only ADD stores or indexes (never delete or rename one): an app update must
 // find the outbox of the version before it intact, however many versions it skipped.
@@ -32,6 +32,11 @@ function upgrade(db, oldVersion) {
   if (oldVersion < 5) {
     // The user's patrol tasks (检查任务) from the feed: the open ones and this period's done or missed ones.
     db.createObjectStore('tasks', { keyPath: 'id' });
+  }
+  if (oldVersion < 6) {
+    // The warnings (预警) sent to the user, from the feed: each CAP message (alert, update, cancellation) with the
+    // user's own receipt (已阅, 已传达).
+    db.createObjectStore('warnings', { keyPath: 'id' });
   }
 }
 

@@ -7,6 +7,7 @@ const isPhoto = (item) => item.kind === 'photo';
 
 /** The photos a record cites: a report's or a step's photo_ids, an inspection's answers' photos and signature. */
 export function citedPhotos(item) {
+  if (item.kind === 'warning_relay') return item.json?.photo_id ? [item.json.photo_id] : [];
   if (item.kind === 'correction') return (item.json?.answers || []).flatMap((a) => a.photo_ids || []);
   if (item.kind === 'inspection') {
     const signature = item.json?.acknowledgement?.signature_photo_id;

@@ -60,6 +60,9 @@ export async function applySent(item, body, response) {
     });
   } else if (item.kind === 'correction' && body?.id) {
     await keepCorrected(item, body);
+  } else if ((item.kind === 'warning_ack' || item.kind === 'warning_relay') && body?.id) {
+    // the server's answer carries the receipt as it now stands (已阅, 已传达): the banner reads it offline
+    await withDB((db) => db.put('warnings', body));
   } else if (item.kind === 'checkin') {
     await recordCheckin(item.ref.key, { status: 'sent', flags: body?.flags ?? [] });
   }

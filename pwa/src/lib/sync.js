@@ -9,6 +9,8 @@
  * in (kind "inspection": as lead, co-inspector or expert, the last 30 days) go to `takenPart`, listed as 我的检查.
  * The user's tasks (kind "task": open, and the current periods' done or missed ones; a draw's, for each inspector drawn
  * for it) go to `tasks`; one given to someone else, or cancelled, is dropped.
+ * The warnings sent to the user (kind "warning": each message, in force or of
+ * the last week, with the user's own receipt) go to `warnings`.
  */
 import { meta, withDB } from './db.js';
 import { compactCode, serialOf } from './tags.js';
@@ -18,11 +20,13 @@ export const FEED = '/api/v1/sync/changes';
 export const FULL_SYNC_MS = 24 * 3600 * 1000;
 // The kinds of record this version keeps, by number: a phone updated from a version that kept fewer (checklists
 // came with 2; one's own inspections and a site's enterprise's sector with 3; tasks with 4; a draw's task on each of
-// its co-inspectors' phones with 5) has skipped the snapshot of what is new, so its next pass is a full one.
-export const KINDS_VERSION = 5;
+// its co-inspectors' phones with 5; warnings with 6) has skipped the snapshot of what is new, so its next pass is a
+// full one.
+export const KINDS_VERSION = 6;
 const STORES = { site: 'sites', hazard: 'hazards', notification: 'notifications', template: 'templates',
-  inspection: 'takenPart', task: 'tasks' };
-const WRITTEN = ['sites', 'hazards', 'notifications', 'tags', 'templates', 'inspections', 'takenPart', 'tasks'];
+  inspection: 'takenPart', task: 'tasks', warning: 'warnings' };
+const WRITTEN = ['sites', 'hazards', 'notifications', 'tags', 'templates', 'inspections', 'takenPart', 'tasks',
+  'warnings'];
 
 /** The checklist versions a draft on this phone was begun on: kept, even archived, so the draft still submits. */
 async function draftTemplates(tx) {

@@ -13,6 +13,8 @@ import { draftsOf, MyInspections, ResumeDrafts } from './inspection-parts.js';
 import { lazy } from './lazy.js';
 import { TasksSection } from './task-parts.js';
 import { ConflictsLink, DECLARING_ROLES } from './draws-link.js';
+// 预警: the warnings in force for the user, first on every home, with the first screen (no loading note, offline)
+import { WarningBanner } from './warning-banner.js';
 
 // The grid worker's home comes with the app, the first screen of most phones; the other roles' homes are one chunk
 // (home-roles.js), loaded when such a home first opens and precached like the rest.
@@ -52,10 +54,11 @@ function CodeEntry() {
   </form>`;
 }
 
-// A notification about a hazard opens it; one about a summons (约谈) opens its checklist's month ranked; another is a
-// line to read.
+// A notification about a hazard opens it; one about a summons (约谈) opens its checklist's month ranked; one about a
+// warning (预警) the warnings; another is a line to read.
 const noteHref = (n) => (n.hazard_id ? `#/hazard/${n.hazard_id}`
-  : n.record_type === 'summons' && n.record_id ? `#/rankings?summons=${n.record_id}` : null);
+  : n.record_type === 'summons' && n.record_id ? `#/rankings?summons=${n.record_id}`
+    : n.record_type === 'warning' ? '#/warnings' : null);
 const noteLine = (n) => html`<span class="row-title">${n.title}</span><span class="muted small">${formatTime(n.created_at)}</span>`;
 
 function Inbox() {
@@ -90,6 +93,7 @@ export function Home() {
   const roles = rolesOf(state.session.user);
   return html`<main id="main">
     <h1 tabindex="-1">${t('todayWork')}</h1>
+    <${WarningBanner} />
     <${OutboxAttention} />
     <${SyncLine} />
     ${draftsOf().length > 0 && html`<${Section} id="h-drafts" title=${t('unfinishedInspections')}><${ResumeDrafts} /><//>`}
