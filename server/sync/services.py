@@ -218,6 +218,8 @@ def _theirs(identity):
     """The user's tasks: those assigned to them, and a draw's they were drawn for with its lead (task_inspectors):
     every drawn inspector carries the task on their phone (a draw's plan event names them all)."""
     return (Task.assignee_id == identity.user_id) | Task.id.in_(TaskInspector.tasks_of(identity.user_id))
+
+
 def _warnings(identity, ids: list[uuid.UUID]) -> list[dict]:
     """The messages among `ids` sent to the user, each with their receipt."""
     if not ids or identity.user_id is None:
