@@ -1,31 +1,24 @@
 """The loop's clocks: the 30-minute acknowledgement target, rectification deadlines and supervision.
 
-A clock is a row with a due time; `tick(now)` fires the ones that are due and still apply, once each,
-whoever runs it and however often: every long-running process (each web worker and each job worker)
-ticks in its maintenance round (server.jobs.maintenance), so no single process or job can take the
-clocks down with it; tests tick with a controlled `now`. Several tickers share a backlog: each takes
-the clocks no other has locked (SKIP LOCKED), in batches committed one by one, until none is due.
+A clock is a row of `hazard_clocks` with a due time; the engine (server.jobs.clocks, which the incidents' clocks
+share) fires the ones that are due, once each, whoever runs it and however often, and this module says what firing
+one of the hazards' means and whether it still applies. `tick` is the engine's, re-exported for the CLI and tests.
 """
 
-import logging
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import case, select, update
+from sqlalchemy import select
 
 from server.core.db import db
 from server.core.time import utcnow
 from server.evidence import services as evidence
 from server.hazards import queries
 from server.hazards.models import Hazard, HazardClock
-from server.jobs import periodic
+from server.jobs.clocks import BATCH, register, tick
 from server.notifications import services as inbox
 
-log = logging.getLogger("safegrid.clocks")
-
-# Clocks fired per transaction: enough to amortise the queries, few enough that the event chain's lock (taken by the
-# escalations, last in each batch) is held briefly and reports do not queue behind a backlog.
-BATCH = 200
+__all__ = ["BATCH", "EFFECTS", "deadline_clocks", "start", "start_acknowledgement", "tick"]
 
 
 def start(hazard: Hazard, kind: str, due_at: datetime):
@@ -131,75 +124,15 @@ def _fire(clocks: list, hazards: dict) -> list:
     return [clock.id for clock in firing]
 
 
-def _due(now: datetime, skip: set):
-    """The clocks due at `now` and not yet fired, earliest first, but those that could not fire this tick."""
-    stmt = (
-        select(HazardClock.id, HazardClock.hazard_id, HazardClock.kind, HazardClock.due_at, HazardClock.state)
-        .where(HazardClock.fired_at.is_(None), HazardClock.due_at <= now)
-        .order_by(HazardClock.due_at)
-    )
-    return stmt.where(HazardClock.id.not_in(skip)) if skip else stmt
-
-
 # What firing a clock reads of its hazard (whether it still applies, who is told, the event's state): these
 # columns as plain rows, not whole hazards through the ORM.
 _FACTS = select(Hazard.id, Hazard.state, Hazard.deadline, Hazard.street_id, Hazard.enterprise_id)
 
 
-def _tick_batch(now: datetime, batch: int, skip: set) -> tuple[int, int]:
-    """Fire up to `batch` due clocks in one transaction: (how many fired, how many were due)."""
-    due = db.session.execute(_due(now, skip).limit(batch).with_for_update(skip_locked=True)).all()
-    if not due:
-        return 0, 0
+def _fire_due(due: list) -> list:
+    """Fire a batch of due hazard clocks (the engine's rows): their hazards' facts read once, then `_fire`."""
     hazards = {h.id: h for h in db.session.execute(_FACTS.where(Hazard.id.in_({c.hazard_id for c in due})))}
-    fired = _fire(due, hazards)
-    clocks = HazardClock.__table__  # Core, not the ORM's bulk update: the tick read the clocks as rows, not objects
-    db.session.execute(
-        update(clocks)
-        .where(clocks.c.id.in_([clock.id for clock in due]))
-        .values(fired_at=now, outcome=case((clocks.c.id.in_(fired), "fired"), else_="moot") if fired else "moot")
-    )
-    db.session.commit()
-    return len(fired), len(due)
+    return _fire(due, hazards)
 
 
-def tick(now: datetime | None = None, batch: int = BATCH) -> int:
-    """Fire every clock that is due, once each even with several tickers at work: how many fired. Commits each batch.
-
-    A batch that fails is rolled back and its clocks fired one by one, so that one clock that cannot fire (logged,
-    tried again next round) never holds the others back.
-    """
-    now = now or utcnow()
-    fired, stuck = 0, set()
-    while True:
-        try:
-            count, due = _tick_batch(now, batch, stuck)
-        except Exception:
-            db.session.rollback()
-            log.exception("a batch of clocks failed: firing them one at a time")
-            count, due = _tick_singly(now, batch, stuck)
-        fired += count
-        if due < batch:
-            return fired
-
-
-def _tick_singly(now: datetime, batch: int, stuck: set) -> tuple[int, int]:
-    fired, due = 0, 0
-    for _ in range(batch):
-        try:
-            count, found = _tick_batch(now, 1, stuck)
-        except Exception:
-            db.session.rollback()
-            clock = db.session.execute(_due(now, stuck).limit(1)).first()
-            if clock is None:
-                break
-            log.exception("clock %s (%s of hazard %s) could not fire", clock.id, clock.kind, clock.hazard_id)
-            stuck.add(clock.id)
-            count, found = 0, 1
-        if not found:
-            break
-        fired, due = fired + count, due + found
-    return fired, due
-
-
-periodic(tick)
+register(HazardClock, "hazard_id", _fire_due)
