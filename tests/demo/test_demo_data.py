@@ -82,6 +82,7 @@ def test_load_adds_the_plans_figures_once(app):
             "templates": 0,
             "draws": 0,
             "plans": 0,
+            "incidents": 0,
         }
         assert snapshot() == (rows_after, edits_after)
 
