@@ -31,6 +31,12 @@ const Scorecards = lazy(() => import('./ui/scorecards.js'), 'Scorecards', { scre
 // patrol tasks (检查任务): the user's own (我的任务), and an office's area's with reassigning
 const MyTasks = lazy(() => import('./ui/tasks.js'), 'MyTasks', { screen: true });
 const AreaTasks = lazy(() => import('./ui/tasks.js'), 'AreaTasks', { screen: true });
+// incidents (突发事件信息报送) and disaster statistics (灾情统计)
+const IncidentNew = lazy(() => import('./ui/incidents.js'), 'IncidentNew', { screen: true });
+const Incidents = lazy(() => import('./ui/incidents.js'), 'Incidents', { screen: true });
+const Incident = lazy(() => import('./ui/incidents.js'), 'Incident', { screen: true });
+const Disasters = lazy(() => import('./ui/disasters.js'), 'Disasters', { screen: true });
+const Disaster = lazy(() => import('./ui/disasters.js'), 'Disaster', { screen: true });
 
 /** Who reads the month's rankings of the units (考核排名). */
 const RANKING_ROLES = ['department_officer', 'supervisor', 'admin'];
@@ -56,6 +62,11 @@ function screen(route) {
     case 'summonses': return html`<${Summonses} />`;
     case 'scorecards': return html`<${Scorecards} query=${route.query} />`;
     case 'tasks': return a === 'area' ? html`<${AreaTasks} />` : html`<${MyTasks} />`;
+    case 'incident-new': return html`<${IncidentNew} />`;
+    case 'incidents': return html`<${Incidents} />`;
+    case 'incident': return html`<${Incident} key=${a} id=${a} />`;
+    case 'disasters': return html`<${Disasters} />`;
+    case 'disaster': return html`<${Disaster} key=${a} id=${a} query=${route.query} />`;
     case 'admin': return html`<${AdminScreen} key=${route.params.join('/')} section=${a} id=${b} />`;
     default: return html`<${Home} />`;
   }

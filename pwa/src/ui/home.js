@@ -12,6 +12,7 @@ import { SiteList } from './site-list.js';
 import { draftsOf, MyInspections, ResumeDrafts } from './inspection-parts.js';
 import { lazy } from './lazy.js';
 import { TasksSection } from './task-parts.js';
+import { EmergencyLinks } from './emergency-links.js';
 
 // The grid worker's home comes with the app, the first screen of most phones; the other roles' homes are one chunk
 // (home-roles.js), loaded when such a home first opens and precached like the rest.
@@ -54,7 +55,8 @@ function CodeEntry() {
 // A notification about a hazard opens it; one about a summons (约谈) opens its checklist's month ranked; another is a
 // line to read.
 const noteHref = (n) => (n.hazard_id ? `#/hazard/${n.hazard_id}`
-  : n.record_type === 'summons' && n.record_id ? `#/rankings?summons=${n.record_id}` : null);
+  : n.record_type === 'summons' && n.record_id ? `#/rankings?summons=${n.record_id}`
+    : n.record_type === 'incident' && n.record_id ? `#/incident/${n.record_id}` : null);
 const noteLine = (n) => html`<span class="row-title">${n.title}</span><span class="muted small">${formatTime(n.created_at)}</span>`;
 
 function Inbox() {
@@ -91,6 +93,7 @@ export function Home() {
     <h1 tabindex="-1">${t('todayWork')}</h1>
     <${OutboxAttention} />
     <${SyncLine} />
+    <${EmergencyLinks} />
     ${draftsOf().length > 0 && html`<${Section} id="h-drafts" title=${t('unfinishedInspections')}><${ResumeDrafts} /><//>`}
     ${roles.has('grid_worker') && html`<${GridWorker} />`}
     ${roles.has('station_officer') && html`<${StationHome} />`}

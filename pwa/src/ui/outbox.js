@@ -20,6 +20,7 @@ function describe({ record, hazardId }) {
   if (record?.kind === 'hazard') return [`${t('kindHazard')} · ${hazardWords(record.json)}`, siteName(record.json.site_id)];
   if (record?.kind === 'inspection') return [`${t('kindInspection')} · ${record.label}`, siteName(record.json.site_id)];
   if (record?.kind === 'correction') return [`${t('kindCorrection')} · ${record.label}`, siteName(record.ref?.siteId)];
+  if (['incident', 'incident_step', 'incident_report', 'disaster_report'].includes(record?.kind)) return [`${t(`kind_${record.kind}`)} · ${record.label}`];
   if (record?.kind === 'checkin') return [`${t('kindCheckin')} · ${siteName(record.ref?.siteId) || groupedCode(record.json.code)}`];
   if (record) return [`${actionName(state.vocab, record.json.action)}${hazard ? ` · ${hazardWords(hazard)}` : ''}`];
   return hazard ? [hazardWords(hazard), siteName(hazard.site_id)] : [t('kindPhoto')];
