@@ -73,13 +73,13 @@ class Incident(Timestamps, Base):
     @classmethod
     @memoised
     def scope_clause(cls, grants, user_id=None):
-        """Visible in a granted area (the street's station, the district) and to whoever reported it."""
+        """Visible in a granted area (the grid's workers, the street's station, the district) and to whoever reported
+        it. Not by sector: an incident has none, and a department's grant over the district would show it them all."""
         if grants.everywhere:
             return true()
         clauses = [cls.reporter_id == user_id] if user_id else []
-        paths = [*grants.area_paths, *(path for _sector, path in grants.sectors)]
-        if paths:
-            clauses.append(cls.grid_id.in_(subtree_ids(paths)))
+        if grants.area_paths:
+            clauses.append(cls.grid_id.in_(subtree_ids(grants.area_paths)))
         return or_(*clauses) if clauses else false()
 
 
