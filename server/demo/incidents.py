@@ -98,7 +98,8 @@ def _incident(key, reporter, grid, received, **fields) -> Incident:
 
 def _culvert(people, areas, events) -> int:
     worker, station, district = people["demo-grid"], people["demo-station"], people["demo-supervisor"]
-    received, forwarded = _at(1.87), _at(2.15)  # 07:52, forwarded 17 minutes later
+    received = _at(1) + timedelta(minutes=52)  # 07:52
+    forwarded = received + timedelta(minutes=17)
     incident = _incident(
         "culvert",
         worker,

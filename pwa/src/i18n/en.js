@@ -358,6 +358,7 @@ export default {
   incidentsTitle: 'Incidents',
   incidentsWaiting: 'To forward ({n})',
   incidentsForwarded: 'Forwarded ({n})',
+  incidentsClosed: 'Final report made ({n})',
   incidentsNone: 'None.',
   incidentsOffline: 'Cannot read this offline: try again online.',
   incidentForwardLeft: '{m} min left to forward',

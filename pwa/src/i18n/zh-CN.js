@@ -370,6 +370,7 @@ export default {
   incidentsTitle: '突发事件',
   incidentsWaiting: '待报区（{n}）',
   incidentsForwarded: '已报区（{n}）',
+  incidentsClosed: '已终报（{n}）',
   incidentsNone: '暂无。',
   incidentsOffline: '离线时无法读取，请联网后再试。',
   incidentForwardLeft: '距30分钟报区时限还剩 {m} 分钟',

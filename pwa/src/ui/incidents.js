@@ -149,13 +149,14 @@ function Timeliness() {
 export function Incidents() {
   const [list, setList] = useState(null);
   const [error, setError] = useState(null);
-  const load = () => get('incidents?open=true&page_size=100').then((data) => { setList(data); setError(null); })
+  const load = () => get('incidents?page_size=100').then((data) => { setList(data); setError(null); })
     .catch((e) => setError(e.message));
   useEffect(() => { load(); const timer = setInterval(load, 30_000); return () => clearInterval(timer); }, []);
   const mine = roles();
   const office = mine.has('station_officer') || mine.has('supervisor') || mine.has('admin');
   const waiting = (list || []).filter((i) => i.state === 'received').sort((a, b) => a.forward_due_at.localeCompare(b.forward_due_at));
-  const forwarded = (list || []).filter((i) => i.state !== 'received');
+  const forwarded = (list || []).filter((i) => i.state === 'forwarded' || i.state === 'acknowledged');
+  const closed = (list || []).filter((i) => i.state === 'closed');
   return html`<main id="main" class="wide">
     <h1 tabindex="-1">${t('incidentsTitle')}</h1>
     <a href="#/incident-new" class="button">${t('incidentNew')}</a>
@@ -169,7 +170,10 @@ export function Incidents() {
       <${Section} id="h-incidents-forwarded" title=${t('incidentsForwarded', { n: forwarded.length })}>
         ${forwarded.length ? html`<ul class="list">${forwarded.map((i) => html`<${IncidentRow} key=${i.id} incident=${i} />`)}</ul>`
           : html`<p class="muted">${t('incidentsNone')}</p>`}
-      <//>`}
+      <//>
+      ${closed.length > 0 && html`<${Section} id="h-incidents-closed" title=${t('incidentsClosed', { n: closed.length })}>
+        <ul class="list">${closed.map((i) => html`<${IncidentRow} key=${i.id} incident=${i} />`)}</ul>
+      <//>`}`}
     ${office && html`<${Timeliness} />`}
   </main>`;
 }
@@ -258,8 +262,7 @@ export function Incident({ id }) {
       <ol class="timeline">
         <li><strong>${t('incidentReport_initial')}</strong> <span class="muted small">${formatTime(incident.received_at)} · ${incident.reporter_name}</span>
           <p class="small">${casualtyLine(incident)}</p><p>${incident.description}</p></li>
-        ${incident.reports.map((r) => html`<li key=${r.id}><strong>${t(`incidentReport_${r.kind}`)}</strong>
-          <span class="muted small">${formatTime(r.received_at)} · ${r.author_name}</span>
+        ${incident.reports.map((r) => html`<li key=${r.id}><strong>${t(`incidentReport_${r.kind}`)}</strong>${' '}<span class="muted small">${formatTime(r.received_at)} · ${r.author_name}</span>
           <p class="small">${casualtyLine(r)}</p><p>${r.description}</p></li>`)}
       </ol>
     <//>
