@@ -61,7 +61,7 @@ def _event(events, incident_id, action, at, actor, before, after, reason="", rec
             to_state=after,
             reason=reason,
             data=data or None,
-            client_id=f"demo:{record_type}:{incident_id}:{action}:{at.isoformat()}",
+            client_id=str(_id(f"event/{record_type}/{incident_id}/{action}/{at.isoformat()}")),  # fits the column
             at=at,
         )
     )

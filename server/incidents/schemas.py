@@ -121,7 +121,12 @@ class StreetTimelinessSchema(OutputSchema):
     received = fields.Integer()
     forwarded = fields.Integer()
     within_target = fields.Integer(metadata={"description": "forwarded within INCIDENT_FORWARD_MINUTES"})
-    on_time_rate = fields.Float(allow_none=True, metadata={"description": "within_target / received"})
+    on_time_rate = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "within_target / (forwarded + overdue): those still within the target are not counted yet"
+        },
+    )
     median_minutes = fields.Float(allow_none=True, metadata={"description": "receipt to forwarding"})
     max_minutes = fields.Float(allow_none=True)
     waiting = fields.Integer(metadata={"description": "not forwarded yet"})

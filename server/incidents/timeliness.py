@@ -17,17 +17,19 @@ def _row(street_id, name, incidents, target, now) -> dict:
     minutes = [(i.forwarded_at - i.received_at).total_seconds() / 60 for i in incidents if i.forwarded_at]
     within = sum(1 for m in minutes if m <= target)
     waiting = [i for i in incidents if i.forwarded_at is None]
+    overdue = sum(1 for i in waiting if i.forward_due_at < now)
+    decided = len(minutes) + overdue  # one still within its 30 minutes may yet be on time: not counted yet
     return {
         "street_id": street_id,
         "street_name": name,
         "received": len(incidents),
         "forwarded": len(minutes),
         "within_target": within,
-        "on_time_rate": round(within / len(incidents), 4) if incidents else None,
+        "on_time_rate": round(within / decided, 4) if decided else None,
         "median_minutes": round(median(minutes), 1) if minutes else None,
         "max_minutes": round(max(minutes), 1) if minutes else None,
         "waiting": len(waiting),
-        "overdue": sum(1 for i in waiting if i.forward_due_at < now),
+        "overdue": overdue,
     }
 
 
