@@ -417,5 +417,6 @@ export default {
   figure_houses_generally_damaged: 'Generally damaged',
   figure_direct_loss: 'Direct loss (10k yuan)',
   disasterExplanation: 'Why figures changed (needed when they changed sharply)',
+  disasterPrevious: 'Filled in from the last report ({kind}, {at}): change what changed.',
   disasterSend: 'Save and send',
 };

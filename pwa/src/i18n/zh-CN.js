@@ -429,5 +429,6 @@ export default {
   figure_houses_generally_damaged: '一般损坏房屋（间）',
   figure_direct_loss: '直接经济损失（万元）',
   disasterExplanation: '变化原因说明（与上次相比变化较大时必填）',
+  disasterPrevious: '已按上次报表（{kind}，{at}）预填，如有变化请修改。',
   disasterSend: '保存并报送',
 };

@@ -64,43 +64,73 @@ function FiguresTable({ rows }) {
   </table></div>`;
 }
 
-function Entry({ disaster, communities, onSent }) {
+const ZERO = Object.fromEntries(FIGURES.map((f) => [f, 0]));
+
+/** Each community's last report, so that the form starts from it: the daily follow-up with no change is one tap. */
+function useLastReports(disasterId, version) {
+  const [last, setLast] = useState({});
+  useEffect(() => {
+    get(`disasters/${disasterId}/reports?page_size=100`).then((reports) => {
+      setLast(Object.fromEntries(reports.map((r) => [r.community_id, r])));
+    }).catch(() => {});
+  }, [disasterId, version]);
+  return last;
+}
+
+function Entry({ disaster, communities, onSent, version }) {
   const [community, setCommunity] = useState('');
-  const [kind, setKind] = useState('initial');
-  const [values, setValues] = useState(() => Object.fromEntries(FIGURES.map((f) => [f, 0])));
+  const [kind, setKind] = useState(null);
+  const [values, setValues] = useState(null);
   const [explanation, setExplanation] = useState('');
   const [refusal, setRefusal] = useState(null);
+  const [busy, setBusy] = useState(false); // the form is held while a report is on its way: nothing typed is lost
   const chosen = community || communities[0]?.id || '';
+  const previous = useLastReports(disaster.id, version)[Number(chosen)];
+  const shownKind = kind ?? (previous ? 'followup' : 'initial');
+  const shownValues = values ?? (previous ? Object.fromEntries(FIGURES.map((f) => [f, previous[f]])) : ZERO);
   async function send(event) {
     event.preventDefault();
     setRefusal(null);
-    await disasterReport(disaster.id, { community_id: Number(chosen), kind, ...values, explanation: explanation.trim() });
+    setBusy(true);
+    try {
+      await deliver();
+    } finally {
+      setBusy(false);
+    }
+  }
+  async function deliver() {
+    await disasterReport(disaster.id, { community_id: Number(chosen), kind: shownKind, ...shownValues,
+      explanation: explanation.trim() });
     await outbox.flush({ force: true }).catch(() => {});
     await outbox.idle();
     const waiting = (await outbox.list()).find((i) => i.kind === 'disaster_report' && i.status === 'attention');
     if (waiting?.error) { setRefusal(waiting.error); await outbox.discard(waiting.id); return; }
     flash(t('savedQueued'));
+    setKind(null); setValues(null); setExplanation('');
     onSent();
   }
   if (!communities.length) return null;
   return html`<form class="stack card" onSubmit=${send} data-testid="disaster-entry">
     <h2>${t('disasterEntry')}</h2>
+    <fieldset class="plain stack" disabled=${busy}>
     <label for="disaster-community">${t('disasterCommunity')}</label>
-    <select id="disaster-community" value=${chosen} onChange=${(e) => setCommunity(e.currentTarget.value)}>
+    <select id="disaster-community" value=${chosen} onChange=${(e) => { setCommunity(e.currentTarget.value); setKind(null); setValues(null); }}>
       ${communities.map((c) => html`<option key=${c.id} value=${c.id}>${c.name}</option>`)}</select>
     <fieldset class="tiles n3"><legend>${t('disasterKind')}</legend>
-      ${KINDS.map((k) => html`<span class="tile" key=${k}><input type="radio" name="dkind" id=${`dkind-${k}`} checked=${kind === k}
+      ${KINDS.map((k) => html`<span class="tile" key=${k}><input type="radio" name="dkind" id=${`dkind-${k}`} checked=${shownKind === k}
         onChange=${() => setKind(k)} /><label for=${`dkind-${k}`}>${t(`disasterKind_${k}`)}</label></span>`)}</fieldset>
     <div class="counts">${FIGURES.map((f) => html`<label key=${f} for=${`fig-${f}`}><span>${t(`figure_${f}`)}</span>
-      <input id=${`fig-${f}`} type="number" inputmode="decimal" min="0" step=${f === 'direct_loss' ? '0.01' : '1'} value=${values[f]}
+      <input id=${`fig-${f}`} type="number" inputmode="decimal" min="0" step=${f === 'direct_loss' ? '0.01' : '1'} value=${shownValues[f]}
         aria-invalid=${refusal?.errors?.json?.[f] ? 'true' : undefined}
-        onInput=${(e) => setValues({ ...values, [f]: Math.max(0, Number(e.currentTarget.value) || 0) })} />
+        onInput=${(e) => setValues({ ...shownValues, [f]: Math.max(0, Number(e.currentTarget.value) || 0) })} />
       ${refusal?.errors?.json?.[f] && html`<span class="error small">${refusal.errors.json[f][0]}</span>`}</label>`)}</div>
+    ${previous && html`<p class="muted small">${t('disasterPrevious', { kind: t(`disasterKind_${previous.kind}`), at: formatTime(previous.received_at) })}</p>`}
     <label for="disaster-explanation">${t('disasterExplanation')}</label>
     <textarea id="disaster-explanation" rows="2" maxlength="2000" value=${explanation}
       onInput=${(e) => setExplanation(e.currentTarget.value)}></textarea>
     ${refusal && html`<p role="alert" class="error" data-testid="disaster-refusal">${refusal.message}</p>`}
-    <button type="submit" class="primary">${t('disasterSend')}</button>
+    <button type="submit" class="primary">${busy ? t('saving') : t('disasterSend')}</button>
+    </fieldset>
   </form>`;
 }
 
@@ -108,9 +138,11 @@ export function Disaster({ id, query }) {
   const [disaster, setDisaster] = useState(null);
   const [totals, setTotals] = useState(null);
   const [error, setError] = useState(false);
+  const [version, setVersion] = useState(0);
   const communities = useCommunities();
   const areaId = query?.get('area');
   const load = () => {
+    setVersion((n) => n + 1);
     get(`disasters/${id}`).then(setDisaster).catch(() => setError(true));
     get(`disasters/${id}/totals${areaId ? `?area_id=${areaId}` : ''}`).then(setTotals).catch(() => setError(true));
   };
@@ -135,7 +167,7 @@ export function Disaster({ id, query }) {
       <p class="small"><a href=${`/api/v1/disasters/${id}/ledger.xlsx`} data-ledger="xlsx" onClick=${(e) => download(e, id, 'xlsx')}>${t('disasterLedgerXlsx')}</a>
         · <a href=${`/api/v1/disasters/${id}/ledger.csv`} onClick=${(e) => download(e, id, 'csv')}>${t('disasterLedgerCsv')}</a></p>
     <//>
-    <${Entry} disaster=${disaster} communities=${communities} onSent=${load} />
+    <${Entry} disaster=${disaster} communities=${communities} onSent=${load} version=${version} />
   </main>`;
 }
 
