@@ -3,9 +3,11 @@ changes with every follow-up, and a page of text renders in milliseconds."""
 
 from server.areas.models import Area
 from server.core.db import db
+from server.hazards.documents import cited_thumbnails
 from server.incidents import classification
 from server.incidents.models import CASUALTIES, REPORT_KINDS, STATES, Incident
 from server.incidents.services import names_of, reports_of
+from server.paperwork import Photo
 from server.paperwork.bulletin import Bulletin, BulletinReport, render_bulletin
 from server.sites.models import Site
 
@@ -53,5 +55,14 @@ def pdf_bytes(incident: Incident) -> bytes:
             acknowledged_at=incident.acknowledged_at,
             state=STATES[incident.state][0],
             reports=chain,
+            photos=_photos(incident, reports),
         )
     )
+
+
+def _photos(incident: Incident, reports) -> list[Photo]:
+    """The thumbnails the chain's reports cite, in the order cited (those not arrived are left out, as on the
+    hazards' documents: the bulletin does not wait for them)."""
+    ids = [*incident.photo_ids, *(p for r in reports for p in r.photo_ids)]
+    jpegs = cited_thumbnails("incident", incident.id, ids).values()
+    return [Photo(caption=f"现场照片{n}", jpeg=jpeg) for n, jpeg in enumerate(jpegs, start=1)]

@@ -1,16 +1,25 @@
 """突发事件信息专报 (the incident bulletin) as an A4 PDF: the incident's facts, how it was passed on (received,
 forwarded to the district, acknowledged), then the chain of its reports, first, follow-ups and final, each with its
-time, author, casualties and what was known.
+time, author, casualties and what was known, and the photos they cite.
 
 A plain library, as the other documents are: the caller gathers the facts (every text already in Chinese) and gets
 the bytes back, the same bytes for the same chain.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from server.paperwork.layout import build_pdf, chinese_datetime, field_table, heading, local_time, paragraphs, section
-from server.paperwork.pdf import NUMERALS, TEXT_ROOM
+from server.paperwork.layout import (
+    build_pdf,
+    chinese_datetime,
+    field_table,
+    heading,
+    local_time,
+    paragraphs,
+    photo_grid,
+    section,
+)
+from server.paperwork.pdf import NUMERALS, PHOTO_ROOM, TEXT_ROOM, Photo
 
 BULLETIN_TITLE = "突发事件信息专报"
 
@@ -37,11 +46,21 @@ class Bulletin:
     acknowledged_at: datetime | None
     state: str
     reports: list[BulletinReport]
+    photos: list[Photo] = field(default_factory=list)  # 现场照片, of every report in the chain
 
     def __post_init__(self):
         for moment in (self.occurred_at, self.received_at, self.forwarded_at, self.acknowledged_at):
             if moment is not None:
                 local_time(moment)
+
+
+def numeral(n: int) -> str:
+    """一 … 十, 十一 … 九十九: a long incident has more than ten reports, and none may be left off."""
+    digits = "〇" + NUMERALS[:9]
+    if n <= 10:
+        return NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return f"{digits[tens] if tens > 1 else ''}十{digits[ones] if ones else ''}" if n < 100 else str(n)
 
 
 def _when(moment: datetime | None) -> str:
@@ -66,8 +85,11 @@ def render_bulletin(bulletin: Bulletin) -> bytes:
             ]
         )
     )
-    for numeral, report in zip(NUMERALS, bulletin.reports, strict=False):
-        story += section(f"{numeral}、{report.kind}（{_when(report.at)}，{report.author}）", TEXT_ROOM)
+    for n, report in enumerate(bulletin.reports, start=1):
+        story += section(f"{numeral(n)}、{report.kind}（{_when(report.at)}，{report.author}）", TEXT_ROOM)
         story += paragraphs(f"人员伤亡：{report.casualties}")
         story += paragraphs(report.description)
+    if bulletin.photos:
+        title = f"{numeral(len(bulletin.reports) + 1)}、现场照片（共{len(bulletin.photos)}张）"
+        story += [*section(title, PHOTO_ROOM), photo_grid(bulletin.photos)]
     return build_pdf(story, title=BULLETIN_TITLE, number=bulletin.number, author=bulletin.org)

@@ -10,7 +10,9 @@ from server.evidence import services as evidence
 from server.hazards import clocks as hazard_clocks
 from server.incidents.models import Incident
 from server.jobs import clocks
+from server.paperwork.bulletin import numeral
 from tests.conftest import uid
+from tests.photos.conftest import make_photo, put
 
 SHANGHAI = timezone(timedelta(hours=8))
 
@@ -232,3 +234,20 @@ def test_the_classification_is_served(login_as):
 def test_naive_times_are_refused(login_as, world):
     resp = login_as("grid_worker").post("/api/v1/incidents", json=body(world, occurred_at="2026-07-06T07:40:00"))
     assert resp.status_code == 422
+
+
+def test_the_bulletin_shows_the_photos_and_every_report_of_a_long_chain(login_as, world):
+    worker, station = login_as("grid_worker"), login_as("station_officer")
+    photo_id = uid()
+    assert put(worker, make_photo(), photo_id).status_code == 201
+    incident = report(worker, world, photo_ids=[photo_id])
+    act(station, incident["id"], "forward")
+    for n in range(11):
+        assert later_report(station, incident["id"], "followup", trapped=max(0, 2 - n)).status_code == 201
+    pdf = station.get(f"/api/v1/incidents/{incident['id']}/bulletin.pdf").data
+    assert pdf.count(b"/Subtype /Image") == 1  # the cited photo, as on the hazards' documents
+    assert len(station.get(f"/api/v1/incidents/{incident['id']}").json["reports"]) == 11
+
+
+def test_chinese_numerals_for_long_chains():
+    assert [numeral(n) for n in (1, 10, 11, 12, 20, 35)] == ["一", "十", "十一", "十二", "二十", "三十五"]
