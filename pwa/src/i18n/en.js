@@ -418,5 +418,10 @@ export default {
   figure_direct_loss: 'Direct loss (10k yuan)',
   disasterExplanation: 'Why figures changed (needed when they changed sharply)',
   disasterPrevious: 'Filled in from the last report ({kind}, {at}): change what changed.',
+  disasterOpen: 'Open a disaster ({area})',
+  disasterName: 'Name, e.g. the 6 July rainstorm',
+  disasterStart: 'Began at',
+  disasterOpenButton: 'Open it: the response starts',
+  disasterEnd: 'End the response',
   disasterSend: 'Save and send',
 };

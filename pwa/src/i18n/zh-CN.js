@@ -430,5 +430,10 @@ export default {
   figure_direct_loss: '直接经济损失（万元）',
   disasterExplanation: '变化原因说明（与上次相比变化较大时必填）',
   disasterPrevious: '已按上次报表（{kind}，{at}）预填，如有变化请修改。',
+  disasterOpen: '新建灾害过程（{area}）',
+  disasterName: '名称，如：7月6日暴雨',
+  disasterStart: '开始时间',
+  disasterOpenButton: '新建并启动应急响应',
+  disasterEnd: '结束应急响应',
   disasterSend: '保存并报送',
 };

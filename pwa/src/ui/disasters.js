@@ -5,9 +5,11 @@
  */
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
-import { formatTime, t } from '../i18n/index.js';
-import { fetchBlob, get } from '../lib/api.js';
+import { formatTime, named, t } from '../i18n/index.js';
+import { call, fetchBlob, get } from '../lib/api.js';
+import { localIso } from '../lib/clock.js';
 import { meta } from '../lib/db.js';
+import { navigate } from '../router.js';
 import { disasterReport, flash, outbox, state } from '../store.js';
 import { saveFile } from './documents.js';
 import { Section } from './parts.js';
@@ -16,6 +18,39 @@ const FIGURES = ['affected', 'dead', 'missing', 'injured', 'evacuated', 'houses_
   'houses_generally_damaged', 'direct_loss'];
 const KINDS = ['initial', 'followup', 'verified'];
 
+/** 新建灾害过程: the district (or a street's station, for its street) opens a disaster; its response starts. */
+function OpenDisaster({ onOpened }) {
+  const area = state.session.user.roles.find((r) => ['supervisor', 'admin', 'station_officer'].includes(r.role)
+    && ['district', 'street'].includes(r.area?.level))?.area;
+  const [name, setName] = useState('');
+  const [started, setStarted] = useState(() => localIso().slice(0, 16));
+  const [error, setError] = useState(null);
+  const [types, setTypes] = useState([]);
+  const [type, setType] = useState('natural.flood');
+  useEffect(() => { get('incident-types').then((all) => setTypes(all.filter((x) => x.parent === 'natural'))).catch(() => {}); }, []);
+  if (!area) return null;
+  async function open(event) {
+    event.preventDefault();
+    try {
+      const { data } = await call('disasters', { method: 'POST', json: { name: name.trim(), type,
+        area_id: area.id, started_at: localIso(new Date(started)) } });
+      onOpened(data);
+    } catch (e) { setError(e.message); }
+  }
+  return html`<form class="stack card" onSubmit=${open}>
+    <h2>${t('disasterOpen', { area: area.name })}</h2>
+    <label for="disaster-name">${t('disasterName')}</label>
+    <input id="disaster-name" maxlength="100" required value=${name} onInput=${(e) => setName(e.currentTarget.value)} />
+    <label for="disaster-type">${t('incidentSubtype')}</label>
+    <select id="disaster-type" value=${type} onChange=${(e) => setType(e.currentTarget.value)}>
+      ${types.map((x) => html`<option key=${x.code} value=${x.code}>${named({ zh: x.name_zh, en: x.name_en })}</option>`)}</select>
+    <label for="disaster-start">${t('disasterStart')}</label>
+    <input id="disaster-start" type="datetime-local" value=${started} onInput=${(e) => setStarted(e.currentTarget.value)} />
+    ${error && html`<p role="alert" class="error">${error}</p>`}
+    <button type="submit" class="primary" disabled=${!name.trim()}>${t('disasterOpenButton')}</button>
+  </form>`;
+}
+
 export function Disasters() {
   const [list, setList] = useState(null);
   const [error, setError] = useState(false);
@@ -23,6 +58,7 @@ export function Disasters() {
   return html`<main id="main" class="wide">
     <h1 tabindex="-1">${t('disastersTitle')}</h1>
     ${error && html`<p class="error" role="alert">${t('incidentsOffline')}</p>`}
+    <${OpenDisaster} onOpened=${(d) => navigate(`/disaster/${d.id}`)} />
     ${list && (list.length ? html`<ul class="list">${list.map((d) => html`<li key=${d.id} class="row"><a href=${`#/disaster/${d.id}`}>
       <span class="row-title">${d.name}</span>
       <span class="muted small">${d.type_name} · ${d.area_name} · ${formatTime(d.started_at)}</span>
@@ -160,6 +196,7 @@ export function Disaster({ id, query }) {
     <p class="muted">${disaster.type_name} · ${disaster.area_name} · ${t('disasterStarted')} ${formatTime(disaster.started_at)}
       · <span class=${`badge${disaster.response_active ? ' warn' : ''}`}>${disaster.response_active ? t('disasterResponding') : t('disasterEnded')}</span></p>
     <p class="small">${t('disasterFirstDue', { at: formatTime(disaster.first_report_due_at) })}</p>
+    ${disaster.response_active && office() && html`<button type="button" onClick=${() => endResponse(id).then(load)}>${t('disasterEnd')}</button>`}
     ${totals.followup_due.length > 0 && html`<p class="notice">${t('disasterFollowupDue', { list: totals.followup_due.join('、') })}</p>`}
     <${Section} id="h-disaster-totals" title=${t('disasterTotals', { area: totals.area_name, n: totals.communities_reported, of: totals.communities })}>
       ${areaId && html`<p><a href=${`#/disaster/${id}`}>${t('disasterBack')}</a></p>`}
@@ -169,6 +206,15 @@ export function Disaster({ id, query }) {
     <//>
     <${Entry} disaster=${disaster} communities=${communities} onSent=${load} version=${version} />
   </main>`;
+}
+
+const office = () => state.session.user.roles.some((r) => ['supervisor', 'admin', 'station_officer'].includes(r.role));
+
+/** 结束应急响应, on the version read (If-Match). */
+async function endResponse(id) {
+  const { response } = await call(`disasters/${id}`);
+  await call(`disasters/${id}`, { method: 'PATCH', json: { response_active: false },
+    headers: { 'If-Match': response.headers.get('ETag') } });
 }
 
 async function download(event, id, ext) {
