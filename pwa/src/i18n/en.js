@@ -423,5 +423,6 @@ export default {
   disasterStart: 'Began at',
   disasterOpenButton: 'Open it: the response starts',
   disasterEnd: 'End the response',
+  disasterVerifiedMade: 'This community’s verified report is made: no more reports for this disaster.',
   disasterSend: 'Save and send',
 };

@@ -435,5 +435,6 @@ export default {
   disasterStart: '开始时间',
   disasterOpenButton: '新建并启动应急响应',
   disasterEnd: '结束应急响应',
+  disasterVerifiedMade: '该社区已核报，本次灾害不再填报。',
   disasterSend: '保存并报送',
 };

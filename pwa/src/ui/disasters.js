@@ -165,7 +165,8 @@ function Entry({ disaster, communities, onSent, version }) {
     <textarea id="disaster-explanation" rows="2" maxlength="2000" value=${explanation}
       onInput=${(e) => setExplanation(e.currentTarget.value)}></textarea>
     ${refusal && html`<p role="alert" class="error" data-testid="disaster-refusal">${refusal.message}</p>`}
-    <button type="submit" class="primary">${busy ? t('saving') : t('disasterSend')}</button>
+    ${previous?.kind === 'verified' ? html`<p class="notice">${t('disasterVerifiedMade')}</p>`
+    : html`<button type="submit" class="primary">${busy ? t('saving') : t('disasterSend')}</button>`}
     </fieldset>
   </form>`;
 }
