@@ -77,10 +77,12 @@ def _register_blueprints(app: Flask, api: Api):
     from server.areas.resources import blp as areas
     from server.auth.resources import blp as auth
     from server.checkins.resources import blp as checkins
+    from server.disasters.resources import blp as disasters
     from server.draws.pages import pages as draw_pages
     from server.draws.resources import blp as draws, public as public_draws
     from server.enterprises.resources import blp as enterprises
     from server.hazards.resources import blp as hazards
+    from server.incidents.resources import blp as incidents
     from server.inspections.resources import blp as inspections
     from server.meta.resources import blp as meta, docs_assets
     from server.notifications.resources import blp as inbox
@@ -108,6 +110,8 @@ def _register_blueprints(app: Flask, api: Api):
         draws,
         public_draws,
         plans,
+        incidents,
+        disasters,
         inbox,
         sync,
         meta,

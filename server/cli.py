@@ -16,6 +16,7 @@ from server.draws import algorithm as draw_algorithm, departures as draw_departu
 from server.draws.models import Draw
 from server.evidence.services import verify
 from server.hazards.clocks import tick
+from server.incidents.clocks import tick as tick_incidents
 from server.jobs import QUEUES, run_after_commit, sweep
 from server.jobs.worker import run_worker
 from server.migrate import alembic_config
@@ -196,10 +197,10 @@ def export_draw(draw_id):
 
 @jobs_cli.command("tick")
 def tick_clocks():
-    """Fire the clocks that are due now, the hazards' and the warnings' reminders (what every process's maintenance
-    round does)."""
+    """Fire the clocks that are due now, the hazards', the incidents' and the warnings' reminders (what every process's
+    maintenance round does)."""
     started = time.perf_counter()
-    fired = tick() + tick_warnings()
+    fired = tick() + tick_incidents() + tick_warnings()
     click.echo(f"{fired} clocks fired in {time.perf_counter() - started:.2f} s")
 
 

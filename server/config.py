@@ -232,6 +232,14 @@ def load_config(instance_path: Path, env=None) -> dict:
         "VAPID_PUBLIC_KEY": env.get("VAPID_PUBLIC_KEY") or None,
         "VAPID_PRIVATE_KEY": env.get("VAPID_PRIVATE_KEY") or None,
         "VAPID_SUBJECT": env.get("VAPID_SUBJECT") or None,
+        # incidents (突发事件, indicator 4): the street forwards to the district within this many minutes of receiving
+        # one, warned this many minutes after receipt; disaster statistics (自然灾害情况统计): the first report within
+        # hours of the disaster's start, and a figure moving by more than the ratio (and the figure's minimum) since
+        # the community's previous report needs a written explanation
+        "INCIDENT_FORWARD_MINUTES": _int(env, "INCIDENT_FORWARD_MINUTES", 30),
+        "INCIDENT_FORWARD_WARNING_MINUTES": _int(env, "INCIDENT_FORWARD_WARNING_MINUTES", 20),
+        "DISASTER_FIRST_REPORT_HOURS": _int(env, "DISASTER_FIRST_REPORT_HOURS", 2),
+        "DISASTER_SHARP_CHANGE_PERCENT": _int(env, "DISASTER_SHARP_CHANGE_PERCENT", 50),
         # the bottom group of a checklist's monthly ranking: the last this many units (twice in a row: 约谈)
         "RANKING_BOTTOM_N": _int(env, "RANKING_BOTTOM_N", 3),
         # the two-monthly scorecards' weights, overriding the demo's (演示) by level and line (docs/inspections.md)

@@ -5,10 +5,12 @@ def import_all_models():
     from server.areas import models as _areas  # noqa: F401
     from server.auth import models as _auth  # noqa: F401
     from server.checkins import models as _checkins  # noqa: F401
+    from server.disasters import models as _disasters  # noqa: F401
     from server.draws import models as _draws  # noqa: F401
     from server.enterprises import models as _enterprises  # noqa: F401
     from server.evidence import models as _evidence  # noqa: F401
     from server.hazards import models as _hazards  # noqa: F401
+    from server.incidents import models as _incidents  # noqa: F401
     from server.inspections import models as _inspections  # noqa: F401
     from server.jobs import models as _jobs  # noqa: F401
     from server.notifications import models as _notifications  # noqa: F401

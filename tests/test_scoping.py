@@ -6,6 +6,7 @@ from server.core.db import db
 from server.people.models import RoleAssignment
 from tests.conftest import PEOPLE, uid
 from tests.hazards.test_loop import act, later, report, report_body
+from tests.incidents.test_incidents import report as report_incident
 from tests.inspections.factory import inspection_body, published
 from tests.photos.conftest import make_photo, put
 from tests.sync.test_feed import sync
@@ -409,3 +410,39 @@ def test_a_report_by_grid_is_taken_in_the_reporter_s_areas_only(login_as, world,
     assert resp.status_code == (201 if accepted else 422), resp.json
     if not accepted:
         assert list(resp.json["errors"]["json"]) == ["grid_id"]
+
+
+# Incidents and disaster statistics: (person, visible?) for an incident reported in grid A1 of street A, and for the
+# figures of community A1 in a disaster over the district: the subtree of one's areas, the reporter, the district.
+INCIDENT_TABLE = [
+    ("grid_worker", True),  # the grid's worker
+    ("station_officer", True),
+    ("station_officer_b", False),  # another street
+    ("enterprise_user", False),
+    ("department_officer", False),  # a sector's grant is not a street's: incidents are not by sector
+    ("supervisor", True),
+    ("admin", False),  # an admin of street B
+    ("district_admin", True),
+]
+
+
+@pytest.mark.parametrize("person,visible", INCIDENT_TABLE)
+def test_incidents_and_disaster_figures_are_scoped_to_the_areas(login_as, world, person, visible):
+    incident = report_incident(login_as("grid_worker"), world)
+    caller = login_as(person)
+    url = f"/api/v1/incidents/{incident['id']}"
+    for path in (url, f"{url}/timeline", f"{url}/bulletin.pdf"):
+        assert caller.get(path).status_code == (200 if visible else 404), (person, path)
+    assert (incident["id"] in [i["id"] for i in caller.get("/api/v1/incidents").json]) is visible
+    disaster = login_as("supervisor").post(
+        "/api/v1/disasters",
+        json={"name": "暴雨", "type": "natural.flood", "area_id": world["district"], "started_at": later(-1)},
+    )
+    sent = login_as("grid_worker").post(
+        f"/api/v1/disasters/{disaster.json['id']}/reports",
+        json={"id": uid(), "community_id": world["comm_a"], "kind": "initial", "affected": 12},
+    )
+    assert sent.status_code == 201, sent.json
+    totals = caller.get(f"/api/v1/disasters/{disaster.json['id']}/totals")
+    if totals.status_code == 200:
+        assert (totals.json["totals"]["affected"] == 12) is visible, person

@@ -40,6 +40,12 @@ const Conflicts = lazy(() => import('./ui/conflicts.js'), 'Conflicts', { screen:
 const Warnings = lazy(() => import('./ui/warnings.js'), 'Warnings', { screen: true });
 const IssueWarning = lazy(() => import('./ui/warnings.js'), 'IssueWarning', { screen: true });
 const WarningCoverage = lazy(() => import('./ui/warnings.js'), 'WarningCoverage', { screen: true });
+// incidents (突发事件信息报送) and disaster statistics (灾情统计)
+const IncidentNew = lazy(() => import('./ui/incidents.js'), 'IncidentNew', { screen: true });
+const Incidents = lazy(() => import('./ui/incidents.js'), 'Incidents', { screen: true });
+const Incident = lazy(() => import('./ui/incidents.js'), 'Incident', { screen: true });
+const Disasters = lazy(() => import('./ui/disasters.js'), 'Disasters', { screen: true });
+const Disaster = lazy(() => import('./ui/disasters.js'), 'Disaster', { screen: true });
 
 /** Who reads the month's rankings of the units (考核排名). */
 const RANKING_ROLES = ['department_officer', 'supervisor', 'admin'];
@@ -71,6 +77,11 @@ function screen(route) {
       if (a === 'issue') return html`<${IssueWarning} key="issue" />`;
       if (a === 'update') return html`<${IssueWarning} key=${`u${b}`} updating=${b} />`;
       return a ? html`<${WarningCoverage} key=${a} id=${a} />` : html`<${Warnings} />`;
+    case 'incident-new': return html`<${IncidentNew} />`;
+    case 'incidents': return html`<${Incidents} />`;
+    case 'incident': return html`<${Incident} key=${a} id=${a} />`;
+    case 'disasters': return html`<${Disasters} />`;
+    case 'disaster': return html`<${Disaster} key=${a} id=${a} query=${route.query} />`;
     case 'admin': return html`<${AdminScreen} key=${route.params.join('/')} section=${a} id=${b} />`;
     default: return html`<${Home} />`;
   }

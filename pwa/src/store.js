@@ -270,6 +270,28 @@ export async function acknowledgeWarning(warning) {
   const id = uuid();
   await outbox.enqueue({ id, kind: 'warning_ack', method: 'POST', url: `${API}/warnings/${warning.id}/acknowledge`,
     json: { client_id: id }, label: warning.title, ref: { warningId: warning.id } });
+// ---- incidents (突发事件) and disaster statistics (灾情统计): queued like any record, sent when online ----
+
+/** An incident's first report: its photos first, then the report citing them (as a hazard report). */
+export async function reportIncident({ siteId, gridId, type, address, occurredAt, casualties, description, photos, fix }) {
+  const id = uuid();
+  for (const item of photoItems(photos, { incidentId: id })) await outbox.enqueue(item);
+  await outbox.enqueue({ id, kind: 'incident', method: 'POST', url: `${API}/incidents`,
+    json: { id, type, site_id: siteId || null, grid_id: siteId ? null : gridId, address, occurred_at: occurredAt,
+      latitude: fix?.latitude ?? null, longitude: fix?.longitude ?? null, description, photo_ids: photos.map((p) => p.id),
+      ...casualties },
+    label: description, ref: { incidentId: id } });
+  await reload();
+  afterEnqueue();
+  return id;
+}
+
+/** A step on an incident (报区, 确认接报, 要求续报), based on the version read (If-Match). */
+export async function incidentStep(incident, etag, action, note) {
+  const id = uuid();
+  await outbox.enqueue({ id, kind: 'incident_step', method: 'POST', url: `${API}/incidents/${incident.id}/transitions`,
+    headers: etag ? { 'If-Match': etag } : {}, json: { id, action, ...(note ? { note } : {}) },
+    label: incident.address || incident.type_name, ref: { incidentId: incident.id } });
   await reload();
   afterEnqueue();
 }
@@ -281,6 +303,13 @@ export async function relayWarning(warning, { households, note = '', photos = []
   await outbox.enqueue({ id, kind: 'warning_relay', method: 'POST', url: `${API}/warnings/${warning.id}/relay`,
     json: { client_id: id, households, note, photo_id: photos[0]?.id ?? null }, label: warning.title,
     ref: { warningId: warning.id } });
+/** A follow-up (续报) or final report (终报) on an incident, with its photos. */
+export async function incidentReport(incidentId, { kind, description, casualties, photos = [] }) {
+  const id = uuid();
+  for (const item of photoItems(photos, { incidentId })) await outbox.enqueue(item);
+  await outbox.enqueue({ id, kind: 'incident_report', method: 'POST', url: `${API}/incidents/${incidentId}/reports`,
+    json: { id, kind, description, photo_ids: photos.map((p) => p.id), ...casualties }, label: description,
+    ref: { incidentId } });
   await reload();
   afterEnqueue();
 }
@@ -290,6 +319,13 @@ export async function pollFeed() {
   if (!state.session || state.syncing || !navigator.onLine) return;
   try { await sync.pull(); } catch { return; }
   await reload();
+/** A community's disaster report (初报, 续报, 核报). */
+export async function disasterReport(disasterId, body) {
+  const id = uuid();
+  await outbox.enqueue({ id, kind: 'disaster_report', method: 'POST', url: `${API}/disasters/${disasterId}/reports`,
+    json: { id, ...body }, label: body.kind, ref: { disasterId } });
+  await reload();
+  afterEnqueue();
 }
 
 // ---- inspections (检查) ----

@@ -69,6 +69,16 @@ PERMISSIONS = {
     "warnings.coverage": OFFICE_ROLES,
     "warnings.view": ALL_ROLES,
     "warnings.acknowledge": ALL_ROLES,
+    # incidents (突发事件信息报送): anyone in the field reports; the street's station forwards to the district, which
+    # acknowledges and asks for follow-ups (the machine, incidents/machine.py, says who takes which step); indicator 4
+    # for the offices. Disaster statistics (自然灾害情况统计): communities' information officers (grid workers) and
+    # stations enter figures; the district (and a station, for its street) opens and ends a disaster's response.
+    "incidents.report": ALL_ROLES,
+    "incidents.view": ALL_ROLES,
+    "incidents.timeliness": frozenset({"supervisor", "admin", "station_officer"}),
+    "disasters.view": OFFICE_ROLES | {"grid_worker"},
+    "disasters.report": frozenset({"grid_worker", "station_officer", "admin"}),
+    "disasters.manage": OFFICE_ROLES,
 }
 
 

@@ -17,7 +17,7 @@ from server.areas.models import Area
 from server.areas.services import check_placement, load_areas_csv
 from server.auth.services import hash_password
 from server.core.db import db
-from server.demo import checklists, draws, history, names, plans, warnings
+from server.demo import checklists, draws, history, incidents, names, plans, warnings
 from server.enterprises.models import SECTORS, Enterprise
 from server.enterprises.uscc import check_character
 from server.hazards.services import ensure_categories
@@ -132,6 +132,7 @@ def load() -> dict[str, int]:
     counts["plans"] = plans.add()  # every grid's monthly patrol and the assessments, this month's tasks
     counts["draws"] = draws.add()  # one published 双随机 draw of the markets
     counts["warnings"] = warnings.add()  # a past red rainstorm warning for two streets, read, relayed, cancelled
+    counts["incidents"] = incidents.add()  # a past rainstorm: its incident reports and disaster statistics
     return counts
 
 

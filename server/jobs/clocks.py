@@ -1,6 +1,7 @@
 """The one clock engine: tables of rows with due times, fired once each by whoever ticks, in batches.
 
-A domain keeps its clocks in its own table (hazards: `hazard_clocks`; warnings: `warning_clocks`), each row an id, the
+A domain keeps its clocks in its own table (hazards: `hazard_clocks`; incidents: `incident_clocks`; warnings:
+`warning_clocks`), each row an id, the
 record it times, a `kind`, a `due_at`, and `fired_at`/`outcome` once it is past, with a partial index of the rows
 still to fire. It registers the table here with the function that fires a batch of due rows (`ClockTable`); `tick`
 does the rest for every table alike: it takes the due clocks no other ticker holds (FOR UPDATE SKIP LOCKED) in batches

@@ -31,6 +31,20 @@ KINDS = {
     "warning_update": ("预警变更：{subject}", "Warning updated: {subject}"),
     "warning_cancel": ("预警解除：{subject}", "Warning cancelled: {subject}"),
     "warning_reminder": ("请尽快阅读预警：{subject}", "Please read the warning: {subject}"),
+    # about an incident (突发事件, record_type "incident"); {subject} is where it happened
+    "incident_received": ("突发事件待报区：{subject}", "An incident to forward: {subject}"),
+    "incident_forward_warning": (
+        "突发事件即将超过30分钟未报区：{subject}",
+        "An incident nears 30 minutes unforwarded: {subject}",
+    ),
+    "incident_escalation": (
+        "突发事件超过30分钟未报区：{subject}",
+        "An incident passed 30 minutes unforwarded: {subject}",
+    ),
+    "incident_forwarded": ("街道报送突发事件：{subject}", "A street forwarded an incident: {subject}"),
+    "incident_followup_requested": ("区要求续报：{subject}", "The district asks for a follow-up: {subject}"),
+    "incident_followup": ("突发事件续报：{subject}", "An incident follow-up: {subject}"),
+    "incident_final": ("突发事件终报：{subject}", "An incident's final report: {subject}"),
 }
 
 

@@ -85,6 +85,7 @@ def test_load_adds_the_plans_figures_once(app):
             "draws": 0,
             "plans": 0,
             "warnings": 0,
+            "incidents": 0,
         }
         assert snapshot() == (rows_after, edits_after)
 

@@ -15,6 +15,7 @@ import { TasksSection } from './task-parts.js';
 import { ConflictsLink, DECLARING_ROLES } from './draws-link.js';
 // 预警: the warnings in force for the user, first on every home, with the first screen (no loading note, offline)
 import { WarningBanner } from './warning-banner.js';
+import { EmergencyLinks } from './emergency-links.js';
 
 // The grid worker's home comes with the app, the first screen of most phones; the other roles' homes are one chunk
 // (home-roles.js), loaded when such a home first opens and precached like the rest.
@@ -58,7 +59,8 @@ function CodeEntry() {
 // warning (预警) the warnings; another is a line to read.
 const noteHref = (n) => (n.hazard_id ? `#/hazard/${n.hazard_id}`
   : n.record_type === 'summons' && n.record_id ? `#/rankings?summons=${n.record_id}`
-    : n.record_type === 'warning' ? '#/warnings' : null);
+    : n.record_type === 'warning' ? '#/warnings'
+      : n.record_type === 'incident' && n.record_id ? `#/incident/${n.record_id}` : null);
 const noteLine = (n) => html`<span class="row-title">${n.title}</span><span class="muted small">${formatTime(n.created_at)}</span>`;
 
 function Inbox() {
@@ -96,6 +98,7 @@ export function Home() {
     <${WarningBanner} />
     <${OutboxAttention} />
     <${SyncLine} />
+    <${EmergencyLinks} />
     ${draftsOf().length > 0 && html`<${Section} id="h-drafts" title=${t('unfinishedInspections')}><${ResumeDrafts} /><//>`}
     ${roles.has('grid_worker') && html`<${GridWorker} />`}
     ${roles.has('station_officer') && html`<${StationHome} />`}

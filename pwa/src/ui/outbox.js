@@ -22,6 +22,7 @@ function describe({ record, hazardId }) {
   if (record?.kind === 'correction') return [`${t('kindCorrection')} · ${record.label}`, siteName(record.ref?.siteId)];
   if (record?.kind === 'warning_ack') return [`${t('kindWarningAck')} · ${record.label}`];
   if (record?.kind === 'warning_relay') return [`${t('kindWarningRelay')} · ${record.label}`];
+  if (['incident', 'incident_step', 'incident_report', 'disaster_report'].includes(record?.kind)) return [`${t(`kind_${record.kind}`)} · ${record.label}`];
   if (record?.kind === 'checkin') return [`${t('kindCheckin')} · ${siteName(record.ref?.siteId) || groupedCode(record.json.code)}`];
   if (record) return [`${actionName(state.vocab, record.json.action)}${hazard ? ` · ${hazardWords(hazard)}` : ''}`];
   return hazard ? [hazardWords(hazard), siteName(hazard.site_id)] : [t('kindPhoto')];

@@ -1,0 +1,86 @@
+"""突发事件 in the browser: a grid worker reports a flooded culvert with people trapped while offline; it goes once
+online; the street station finds it in its queue with the 30-minute clock running and forwards it; the district
+sees it forwarded within the target."""
+
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e import live
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_flooded_culvert_is_reported_offline_and_forwarded_by_the_station(sign_in, browser, live_server, api_as, csp):
+    page = sign_in("demo-grid")
+    live.wait_until_controlled(page)
+    page.get_by_test_id("report-incident").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("报告突发事件")
+    expect(page.get_by_label("事件子类")).to_have_value("natural.flood")  # the classification is kept for offline
+    page.context.set_offline(True)
+    place = f"京汉大道下穿涵洞（测试 {uuid.uuid4().hex[:6]}）"
+    page.get_by_label("自然灾害").check()
+    page.get_by_label("发生地点").fill(place)
+    page.get_by_label("被困").fill("2")
+    page.get_by_label("已掌握的情况").fill("涵洞积水约1米，一辆轿车熄火，2人被困车顶")
+    page.get_by_role("button", name="保存并报告").click()
+    expect(page.get_by_text("已保存，待发送。")).to_be_visible()
+    expect(page.get_by_test_id("outbox-status")).to_contain_text("等待网络")
+    page.context.set_offline(False)
+    expect(page.get_by_test_id("outbox-status")).to_contain_text("全部已发送", timeout=20_000)
+
+    office = {**live.PHONE, "viewport": {"width": 1280, "height": 900}, "is_mobile": False, "has_touch": False}
+    station_context = browser.new_context(**office, base_url=live_server)
+    csp.watch(station_context)
+    station = station_context.new_page()
+    live.sign_in(station, "/", "demo-station")
+    station.get_by_test_id("incident-queue-link").click()
+    row = station.get_by_test_id("incident-queue").get_by_role("link").filter(has_text=place)
+    expect(row).to_contain_text("被困 2")
+    expect(row).to_contain_text("距30分钟报区时限还剩")
+    row.click()
+    expect(station.get_by_test_id("incident-state")).to_have_text("街道已接报，待报区")
+    station.get_by_role("button", name="报区").click()
+    expect(station.get_by_test_id("incident-state")).to_have_text("已报区，待区确认", timeout=15_000)
+    expect(station.get_by_text("接报后 0 分钟报区")).to_be_visible()
+    station_context.close()
+
+    forwarded = [i for i in api_as("demo-supervisor").get("/api/v1/incidents").json() if i["address"] == place]
+    assert len(forwarded) == 1 and forwarded[0]["state"] == "forwarded" and forwarded[0]["forward_minutes"] < 30
+
+
+def test_two_communities_add_up_to_their_street_and_a_jump_needs_its_explanation(browser, live_server, csp):
+    office = {**live.PHONE, "viewport": {"width": 1280, "height": 900}, "is_mobile": False, "has_touch": False}
+    context = csp.watch(browser.new_context(**office, base_url=live_server))
+    page = context.new_page()
+    live.sign_in(page, "/", "demo-station")
+    page.goto("/#/disasters")
+    page.get_by_label("名称，如：7月6日暴雨").fill(f"暴雨（测试 {uuid.uuid4().hex[:6]}）")
+    page.get_by_role("button", name="新建并启动应急响应").click()
+    expect(page.get_by_text("应急响应中")).to_be_visible()
+    entry = page.get_by_test_id("disaster-entry")
+    expect(entry.get_by_label("社区").locator("option").nth(1)).to_be_attached(timeout=15_000)  # the street's, read
+    communities = [o.inner_text() for o in entry.get_by_label("社区").locator("option").all()]
+
+    def send(community, affected, explanation=""):
+        entry.get_by_label("社区").select_option(label=community)
+        entry.get_by_label("受灾人口").fill(str(affected))
+        if explanation:
+            entry.get_by_label("变化原因说明").fill(explanation)
+        entry.get_by_role("button", name="保存并报送").click()
+
+    send(communities[0], 100)
+    expect(entry.get_by_text("已按上次报表（初报")).to_be_visible(timeout=15_000)
+    send(communities[1], 60)
+    send(communities[0], 400)  # a jump without a word
+    expect(page.get_by_test_id("disaster-refusal")).to_contain_text("请填写变化原因说明", timeout=15_000)
+    send(communities[0], 400, "夜间降雨持续，低洼片区新增受灾")
+    expect(page.get_by_test_id("disaster-refusal")).to_have_count(0, timeout=15_000)
+    rows = page.get_by_test_id("disaster-totals").get_by_role("row")
+    expect(rows.filter(has_text="合计")).to_contain_text("460", timeout=15_000)  # 400 + 60, the street's
+    expect(rows.filter(has_text=communities[0])).to_contain_text("400")
+    expect(rows.filter(has_text=communities[1])).to_contain_text("60")
+    page.get_by_role("button", name="结束应急响应").click()
+    expect(page.get_by_text("响应已结束")).to_be_visible()
+    context.close()
