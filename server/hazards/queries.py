@@ -5,7 +5,7 @@ from sqlalchemy import bindparam, or_, select
 
 from server.areas.models import Area
 from server.core.cache import memoised
-from server.core.db import add_once, db, insert_rows, stored
+from server.core.db import add_once, among, db, insert_rows, stored
 from server.enterprises.models import Enterprise
 from server.hazards.models import Hazard, HazardCategory, HazardClock, HazardDocument, HazardInvitation
 from server.people.models import User
@@ -15,6 +15,19 @@ from server.sites.models import Site
 def report_stored(hazard_id) -> bool:
     """Whether a report is stored under this id: the first question of every report (nearly always no)."""
     return stored(Hazard, hazard_id)
+
+
+def reports_stored(hazard_ids: list) -> set:
+    """Which of these ids a report is stored under: report_stored's question for one, one query for several."""
+    if len(hazard_ids) == 1:
+        return set(hazard_ids) if report_stored(hazard_ids[0]) else set()
+    dialect = db.session.get_bind().dialect.name
+    return {row.id for row in db.fetch_hot(_reports_stored(dialect), {"ids": list(hazard_ids)})}
+
+
+@memoised
+def _reports_stored(dialect: str):
+    return select(Hazard.id).where(among(Hazard.id, "ids", dialect))
 
 
 def add_report(hazard: Hazard, same_or_conflict) -> tuple[Hazard, bool]:
