@@ -5,7 +5,7 @@ from sqlalchemy import bindparam, or_, select
 
 from server.areas.models import Area
 from server.core.cache import memoised
-from server.core.db import add_once, among, db, insert_rows, stored
+from server.core.db import add_all_once, among, db, insert_rows, stored
 from server.enterprises.models import Enterprise
 from server.hazards.models import Hazard, HazardCategory, HazardClock, HazardDocument, HazardInvitation
 from server.people.models import User
@@ -30,9 +30,10 @@ def _reports_stored(dialect: str):
     return select(Hazard.id).where(among(Hazard.id, "ids", dialect))
 
 
-def add_report(hazard: Hazard, same_or_conflict) -> tuple[Hazard, bool]:
-    """Insert a new report under the phone's id, or answer with the one stored under it (core.db.add_once)."""
-    return add_once(hazard, same_or_conflict)
+def add_reports(hazards: list[Hazard], same_or_conflicts: list) -> list[tuple[Hazard, bool]]:
+    """Insert new reports under the phone's ids, or answer with those stored under them (core.db.add_once; several
+    in one round trip)."""
+    return add_all_once(hazards, same_or_conflicts)
 
 
 def placement(site_id, site_scope):

@@ -83,26 +83,26 @@ def report_many(identity: Identity, bodies: list[dict], site_scope, device_time=
     ]
     stored = queries.reports_stored([body["id"] for body in bodies])  # nearly always none: a replay's are
     places: dict = {}
-    made, new = [], []
-    for body in bodies:
+    made: dict = {}
+    for n, body in enumerate(bodies):
         if body["id"] in stored:  # a replay: answered before anything else is checked again
-            made.append((_same_or_conflict(db.session.get(Hazard, body["id"]), identity, body), False))
-            continue
-        hazard = _new_report(identity, body, site_scope, device_time, places)
-        hazard, created = queries.add_report(hazard, lambda found, body=body: _same_or_conflict(found, identity, body))
-        made.append((hazard, created))
-        if created:
-            new.append(hazard)
-    # The hazards are new, so nothing cites them, times them or tells of them yet (reporting is the busiest write).
-    for hazard in new:
-        photos.cite_new_record(
-            _uuids(hazard.photo_ids),
-            author=identity,
-            record_type="hazard",
-            record_id=hazard.id,
-            site_id=hazard.site_id,
-            grid_id=hazard.grid_id,
+            made[n] = (_same_or_conflict(db.session.get(Hazard, body["id"]), identity, body), False)
+    fresh = [(n, body) for n, body in enumerate(bodies) if n not in made]
+    if fresh:
+        added = queries.add_reports(
+            [_new_report(identity, body, site_scope, device_time, places) for _n, body in fresh],
+            [lambda found, body=body: _same_or_conflict(found, identity, body) for _n, body in fresh],
         )
+        made.update((n, result) for (n, _body), result in zip(fresh, added, strict=True))
+    new = [hazard for hazard, created in (made[n] for n in range(len(bodies))) if created]
+    # The hazards are new, so nothing cites them, times them or tells of them yet (reporting is the busiest write).
+    photos.cite_new_records(
+        [
+            photos.Citing(_uuids(hazard.photo_ids), "hazard", hazard.id, hazard.site_id, hazard.grid_id)
+            for hazard in new
+        ],
+        author=identity,
+    )
     if new:
         clocks.start_acknowledgements(new)
         inbox.notify_new_reports(new)
@@ -118,7 +118,7 @@ def report_many(identity: Identity, bodies: list[dict], site_scope, device_time=
             client_id=f"report:{hazard.id}",
             data={"category": hazard.category, "level": hazard.level, "site_id": _text(hazard.site_id)},
         )
-    return made
+    return [made[n] for n in range(len(bodies))]
 
 
 def _new_report(identity: Identity, body: dict, site_scope, device_time, places: dict) -> Hazard:

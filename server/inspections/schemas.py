@@ -211,7 +211,7 @@ def _plain_answer(answer) -> dict | None:
     note = answer.get("note", "")
     if type(note) is not str or len(note) > 2000:
         return None
-    photo_ids = answer.get("photo_ids", ())
+    photo_ids = answer.get("photo_ids", [])
     if type(photo_ids) is not list or len(photo_ids) > 20 or any(type(p) is not str for p in photo_ids):
         return None
     try:
