@@ -168,7 +168,7 @@ def in_process(family_id: str, month: date, repeats: int):
         "month_ranking (all of it)": lambda: rankings.month_ranking(template, month, true()),
         "  one month's grouped query": lambda: queries.monthly_means(template.family_id, *bounds),
         "  ranking the month's scores": lambda: rankings.ranked({k: v[0] for k, v in scores.items()}, n),
-        "  the units' query": lambda: rankings._units(template, set(scores), true()),
+        "  the units' query": lambda: rankings.assessed_units(template, set(scores), true()),
     }
     for name, work in parts.items():
         print(f"{name:34s} {summary(timed(repeats, work))}")

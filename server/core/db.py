@@ -109,19 +109,36 @@ def add_once(record, same_or_conflict):
     no savepoint and no look first. Any other constraint it breaks still raises. The record inserted is
     the one returned, now in the session as if loaded (every column is known: given, or its default).
     """
-    model, dialect = type(record), db.session.get_bind().dialect
-    values = {column.key: getattr(record, column.key) for column in model.__table__.columns}
-    values = {key: _default(model.__table__.c[key]) if value is None else value for key, value in values.items()}
-    if not db.fetch_hot(_insert_once(model, dialect.name), values):
-        return same_or_conflict(db.session.get(model, record.id)), False
-    for column in model.__table__.columns:
-        value = values[column.key]
-        if isinstance(column.type, TypeDecorator) and value is not None:  # as reading it back gives it (UTC)
-            value = column.type.process_result_value(column.type.process_bind_param(value, dialect), dialect)
-        setattr(record, column.key, value)
-    make_transient_to_detached(record)  # as though loaded: the session issues no SQL to attach it
-    db.session.add(record)
-    return record, True
+    return add_all_once([record], [same_or_conflict])[0]
+
+
+def add_all_once(records: list, same_or_conflicts: list) -> list[tuple]:
+    """add_once for several records of one model, in one round trip on PostgreSQL (one pipeline, each row's
+    RETURNING read): [(stored record, whether inserted)] in their order, `same_or_conflicts` one per record."""
+    model, dialect = type(records[0]), db.session.get_bind().dialect
+    table, stmt = model.__table__, _insert_once(model, dialect.name)
+    rows = []
+    for record in records:
+        values = {column.key: getattr(record, column.key) for column in table.columns}
+        rows.append({key: _default(table.c[key]) if value is None else value for key, value in values.items()})
+    if len(records) == 1:
+        inserted = [bool(db.fetch_hot(stmt, rows[0]))]
+    else:
+        inserted = [bool(found) for found in db.fetch_hot_each(stmt, rows)]
+    made = []
+    for record, values, new, same_or_conflict in zip(records, rows, inserted, same_or_conflicts, strict=True):
+        if not new:
+            made.append((same_or_conflict(db.session.get(model, record.id)), False))
+            continue
+        for column in table.columns:
+            value = values[column.key]
+            if isinstance(column.type, TypeDecorator) and value is not None:  # as reading it back gives it (UTC)
+                value = column.type.process_result_value(column.type.process_bind_param(value, dialect), dialect)
+            setattr(record, column.key, value)
+        make_transient_to_detached(record)  # as though loaded: the session issues no SQL to attach it
+        db.session.add(record)
+        made.append((record, True))
+    return made
 
 
 def conflict_insert(table, dialect: str):
@@ -296,6 +313,21 @@ class Database:
         with _driver(connection, hot.sql, params) as driver, driver.cursor(row_factory=namedtuple_row) as cursor:
             cursor.execute(hot.sql, hot.parameters(params))
             return cursor.fetchall() if cursor.description is not None else []
+
+    def fetch_hot_each(self, stmt, rows: list[dict]) -> list[list]:
+        """fetch_hot for several sets of parameters at once: each one's rows, in their order (psycopg sends them in
+        one pipeline and reads each one's result)."""
+        connection = self.session.connection()
+        hot = _hot(stmt, connection.dialect) if connection.dialect.name == "postgresql" else None
+        if hot is None:
+            results = [connection.execute(stmt, row) for row in rows]
+            return [result.all() if result.returns_rows else [] for result in results]
+        with _driver(connection, hot.sql, rows) as driver, driver.cursor(row_factory=namedtuple_row) as cursor:
+            cursor.executemany(hot.sql, [hot.parameters(row) for row in rows], returning=True)
+            results = [cursor.fetchall()]
+            while cursor.nextset():
+                results.append(cursor.fetchall())
+            return results
 
     def write_hot(self, stmt, rows: list[dict]) -> None:
         """Run a write that returns nothing once for each row: fetch_hot's path, for several rows at once

@@ -37,12 +37,13 @@ def start(hazard: Hazard, kind: str, due_at: datetime):
         db.session.flush()
 
 
-def start_acknowledgement(hazard: Hazard):
-    """Warn the station at 2/3 of the target (20 of 30 minutes), escalate at the target. The hazard is new,
-    so no clock of it is set yet."""
-    target = hazard.ack_due_at - hazard.received_at
-    queries.add_clocks(
-        [
+def start_acknowledgements(hazards: list[Hazard]):
+    """Warn the station at 2/3 of the target (20 of 30 minutes), escalate at the target. The hazards are new,
+    so no clock of theirs is set yet: one insert for all."""
+    rows = []
+    for hazard in hazards:
+        target = hazard.ack_due_at - hazard.received_at
+        rows += [
             {
                 "hazard_id": hazard.id,
                 "kind": "ack_warning",
@@ -51,7 +52,7 @@ def start_acknowledgement(hazard: Hazard):
             },
             {"hazard_id": hazard.id, "kind": "ack_escalation", "due_at": hazard.ack_due_at, "state": hazard.state},
         ]
-    )
+    queries.add_clocks(rows)
 
 
 def deadline_clocks(deadline: datetime) -> dict[str, datetime]:

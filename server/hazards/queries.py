@@ -5,7 +5,7 @@ from sqlalchemy import bindparam, or_, select
 
 from server.areas.models import Area
 from server.core.cache import memoised
-from server.core.db import add_once, db, insert_rows, stored
+from server.core.db import add_all_once, among, db, insert_rows, stored
 from server.enterprises.models import Enterprise
 from server.hazards.models import Hazard, HazardCategory, HazardClock, HazardDocument, HazardInvitation
 from server.people.models import User
@@ -17,9 +17,23 @@ def report_stored(hazard_id) -> bool:
     return stored(Hazard, hazard_id)
 
 
-def add_report(hazard: Hazard, same_or_conflict) -> tuple[Hazard, bool]:
-    """Insert a new report under the phone's id, or answer with the one stored under it (core.db.add_once)."""
-    return add_once(hazard, same_or_conflict)
+def reports_stored(hazard_ids: list) -> set:
+    """Which of these ids a report is stored under: report_stored's question for one, one query for several."""
+    if len(hazard_ids) == 1:
+        return set(hazard_ids) if report_stored(hazard_ids[0]) else set()
+    dialect = db.session.get_bind().dialect.name
+    return {row.id for row in db.fetch_hot(_reports_stored(dialect), {"ids": list(hazard_ids)})}
+
+
+@memoised
+def _reports_stored(dialect: str):
+    return select(Hazard.id).where(among(Hazard.id, "ids", dialect))
+
+
+def add_reports(hazards: list[Hazard], same_or_conflicts: list) -> list[tuple[Hazard, bool]]:
+    """Insert new reports under the phone's ids, or answer with those stored under them (core.db.add_once; several
+    in one round trip)."""
+    return add_all_once(hazards, same_or_conflicts)
 
 
 def placement(site_id, site_scope):

@@ -66,17 +66,70 @@ class IdTaken(DomainError):
 def report(identity: Identity, body: dict, site_scope, device_time: datetime | None = None) -> tuple[Hazard, bool]:
     """Store a hazard report (or find the one already stored under its id): (hazard, whether new).
     `device_time`: the phone's clock as it sent the report, which measures how far off that clock is."""
-    body = {
-        **body,
-        "observed_at": body["observed_at"].astimezone(UTC),
-        "photo_ids": sorted({str(p) for p in body.get("photo_ids", [])}),
-    }
-    if queries.report_stored(body["id"]):  # a replay: answered before anything else is checked again
-        return _same_or_conflict(db.session.get(Hazard, body["id"]), identity, body), False
+    return report_many(identity, [body], site_scope, device_time=device_time)[0]
+
+
+def report_many(identity: Identity, bodies: list[dict], site_scope, device_time=None) -> list[tuple[Hazard, bool]]:
+    """Store several reports of one reporter at once (an inspection's failed items), each as `report` stores it:
+    [(hazard, whether new)] in their order. What they share is asked and written once: whether any is stored, each
+    site's placement, the new ones' clocks and inbox rows."""
+    bodies = [
+        {
+            **body,
+            "observed_at": body["observed_at"].astimezone(UTC),
+            "photo_ids": sorted({str(p) for p in body.get("photo_ids", [])}),
+        }
+        for body in bodies
+    ]
+    stored = queries.reports_stored([body["id"] for body in bodies])  # nearly always none: a replay's are
+    places: dict = {}
+    made: dict = {}
+    for n, body in enumerate(bodies):
+        if body["id"] in stored:  # a replay: answered before anything else is checked again
+            made[n] = (_same_or_conflict(db.session.get(Hazard, body["id"]), identity, body), False)
+    fresh = [(n, body) for n, body in enumerate(bodies) if n not in made]
+    if fresh:
+        added = queries.add_reports(
+            [_new_report(identity, body, site_scope, device_time, places) for _n, body in fresh],
+            [lambda found, body=body: _same_or_conflict(found, identity, body) for _n, body in fresh],
+        )
+        made.update((n, result) for (n, _body), result in zip(fresh, added, strict=True))
+    new = [hazard for hazard, created in (made[n] for n in range(len(bodies))) if created]
+    # The hazards are new, so nothing cites them, times them or tells of them yet (reporting is the busiest write).
+    photos.cite_new_records(
+        [
+            photos.Citing(_uuids(hazard.photo_ids), "hazard", hazard.id, hazard.site_id, hazard.grid_id)
+            for hazard in new
+        ],
+        author=identity,
+    )
+    if new:
+        clocks.start_acknowledgements(new)
+        inbox.notify_new_reports(new)
+    # Last: appending locks the chain's head until the commit, and every report queues on it.
+    for hazard in new:
+        evidence.record(
+            "hazard",
+            hazard.id,
+            "report",
+            actor_id=identity.user_id,
+            to_state="reported",
+            attachments=hazard.photo_ids,
+            client_id=f"report:{hazard.id}",
+            data={"category": hazard.category, "level": hazard.level, "site_id": _text(hazard.site_id)},
+        )
+    return [made[n] for n in range(len(bodies))]
+
+
+def _new_report(identity: Identity, body: dict, site_scope, device_time, places: dict) -> Hazard:
+    """The hazard a new report makes, checked, not stored yet; `places`: the placements found so far, by site/grid."""
+    where = (body.get("site_id"), body.get("grid_id"))
+    if where not in places:
+        places[where] = _placed(body, site_scope, identity)
     hazard = Hazard(
         id=body["id"],
         reporter_id=identity.user_id,
-        **_placed(body, site_scope, identity),
+        **places[where],
         **{
             k: body.get(k)
             for k in (
@@ -107,32 +160,12 @@ def report(identity: Identity, body: dict, site_scope, device_time: datetime | N
             "observed_at, corrected by the phone's clock offset, falls outside the calendar",
         ) from None
     hazard.ack_due_at = received + timedelta(minutes=current_app.config["HAZARD_ACK_MINUTES"])
-    hazard, created = queries.add_report(hazard, lambda stored: _same_or_conflict(stored, identity, body))
-    if not created:
-        return hazard, False
-    # The hazard is new, so nothing cites it, times it or tells of it yet (reporting is the busiest write of all).
-    photos.cite_new_record(
-        _uuids(hazard.photo_ids),
-        author=identity,
-        record_type="hazard",
-        record_id=hazard.id,
-        site_id=hazard.site_id,
-        grid_id=hazard.grid_id,
-    )
-    clocks.start_acknowledgement(hazard)
-    inbox.notify_new_report(hazard)
-    # Last: appending locks the chain's head until the commit, and every report queues on it.
-    evidence.record(
-        "hazard",
-        hazard.id,
-        "report",
-        actor_id=identity.user_id,
-        to_state="reported",
-        attachments=hazard.photo_ids,
-        client_id=f"report:{hazard.id}",
-        data={"category": hazard.category, "level": hazard.level, "site_id": _text(hazard.site_id)},
-    )
-    return hazard, True
+    return hazard
+
+
+def active_category(code: str) -> bool:
+    """Whether hazards may be reported in this category now (as a report's category is checked)."""
+    return code in _ACTIVE_CODES.get() or code in _ACTIVE_CODES.refresh()  # or was it just added?
 
 
 def _uuids(ids) -> list[uuid.UUID]:
@@ -161,7 +194,7 @@ def _default_source(identity: Identity) -> str:
 
 
 def _check_category(code: str):
-    if code not in _ACTIVE_CODES.get() and code not in _ACTIVE_CODES.refresh():  # or was it just added?
+    if not active_category(code):
         raise Refused(422, "validation_error", "category", "没有这个隐患类别", "No such hazard category")
 
 

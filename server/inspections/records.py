@@ -12,7 +12,7 @@ import uuid
 from sqlalchemy import select
 
 from server import paperwork as pdf
-from server.core.db import db
+from server.core.db import db, insert_rows
 from server.enterprises.models import Enterprise
 from server.hazards.documents import cited_thumbnails
 from server.inspections import scoring
@@ -35,11 +35,10 @@ from server.storage import storage
 CRITICAL_SCOPE = {"section": "否决本大类", "whole": "否决整张检查表"}
 
 
-def issue(inspection: Inspection) -> InspectionRecord:
-    """The record of the inspection's current revision, pending: put on paper when first asked for (`ready`)."""
-    record = InspectionRecord(inspection_id=inspection.id, revision=inspection.revision)
-    db.session.add(record)
-    return record
+def issue(inspection: Inspection) -> None:
+    """The record of the inspection's current revision, pending: put on paper when first asked for (`ready`).
+    Inserted now, without the unit of work: nothing reads it in the request that makes it."""
+    insert_rows(InspectionRecord, [{"inspection_id": inspection.id, "revision": inspection.revision}])
 
 
 def current(inspection: Inspection, revision: int | None = None) -> InspectionRecord | None:

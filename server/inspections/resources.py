@@ -228,8 +228,7 @@ class Inspections(ApiView):
         """提交检查 / Submit an inspection (client id): scored by the server, failed items made hazards"""
         # The events last, after the answer is made: the chain's lock is held from the first until the commit
         with evidence.appended_together():
-            inspection, created = services.submit(g.identity, body, _site_scope(), device_time=device_time())
-            view = services.views([inspection], g.identity)[0]
+            _inspection, created, view = services.submit(g.identity, body, _site_scope(), device_time=device_time())
         if not created:
             answer_with(200)
         return view

@@ -193,6 +193,62 @@ class AnswerSchema(InputSchema):
             raise ValidationError("not a number", "value")
 
 
+ANSWER_FIELDS = frozenset(("item", "value", "note", "photo_ids", "raise_hazard", "hazard_level"))
+
+
+def _plain_answer(answer) -> dict | None:
+    """One answer as AnswerSchema loads it, checked by the same rules in plain Python; None for anything it would
+    not take as it is (then AnswerSchema itself decides, and words the errors)."""
+    if type(answer) is not dict or not answer.keys() <= ANSWER_FIELDS:
+        return None
+    item = answer.get("item")
+    if type(item) is not str or not KEY.regex.match(item):
+        return None
+    value = answer.get("value")
+    plain = value is None or type(value) in (bool, int) or (type(value) is float and value == value)
+    if not plain and (type(value) is not str or len(value) > 2000):
+        return None
+    note = answer.get("note", "")
+    if type(note) is not str or len(note) > 2000:
+        return None
+    photo_ids = answer.get("photo_ids", [])
+    if type(photo_ids) is not list or len(photo_ids) > 20 or any(type(p) is not str for p in photo_ids):
+        return None
+    try:
+        photo_ids = [uuid.UUID(p) for p in photo_ids]
+    except ValueError:
+        return None
+    raise_hazard, level = answer.get("raise_hazard"), answer.get("hazard_level")
+    if raise_hazard is not None and type(raise_hazard) is not bool:
+        return None
+    if level is not None and (type(level) is not str or level not in LEVELS):
+        return None
+    return {
+        "item": item,
+        "value": value,
+        "note": note,
+        "photo_ids": photo_ids,
+        "raise_hazard": raise_hazard,
+        "hazard_level": level,
+    }
+
+
+class Answers(fields.List):
+    """The answers, a list of AnswerSchema: a list that AnswerSchema would take as it is (nearly every one) is
+    checked in plain Python by the same rules, at a tenth of marshmallow's cost for 68 answers; any other goes
+    through AnswerSchema, which words the errors. The list's validators run either way."""
+
+    def __init__(self, **kwargs):
+        super().__init__(fields.Nested(AnswerSchema), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if type(value) is list:
+            plain = [_plain_answer(answer) for answer in value]
+            if None not in plain:
+                return plain
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 def _answers_once(answers):
     items = [a["item"] for a in answers]
     if len(set(items)) != len(items):
@@ -214,9 +270,7 @@ class InspectionCreateSchema(InputSchema):
     checkin_id = fields.UUID(load_default=None, allow_none=True, metadata={"description": "proves presence"})
     co_inspector_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=10))
     expert_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=10))
-    answers = fields.List(
-        fields.Nested(AnswerSchema), required=True, validate=[validate.Length(max=1000), _answers_once]
-    )
+    answers = Answers(required=True, validate=[validate.Length(max=1000), _answers_once])
     acknowledgement = fields.Nested(AcknowledgementSchema, load_default=None, allow_none=True)
 
     @validates_schema
@@ -233,9 +287,7 @@ class CorrectionSchema(InputSchema):
         metadata={"description": "the revision it corrects: the current one, else 412 with the current"},
     )
     reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
-    answers = fields.List(
-        fields.Nested(AnswerSchema), required=True, validate=[validate.Length(max=1000), _answers_once]
-    )
+    answers = Answers(required=True, validate=[validate.Length(max=1000), _answers_once])
 
 
 class InspectionQuerySchema(QuerySchema):

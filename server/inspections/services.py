@@ -9,14 +9,12 @@ from sqlalchemy import select
 
 from server.auth.services import Identity
 from server.checkins.models import CheckIn
-from server.core.db import add_once, db
+from server.core.db import add_once, db, insert_rows
 from server.core.i18n import tr
 from server.core.time import clock_offset, on_server_clock, utcnow
-from server.enterprises.models import Enterprise
 from server.evidence import services as evidence
 from server.hazards import services as hazards
-from server.hazards.models import HazardCategory
-from server.inspections import records, scoring
+from server.inspections import queries, records, scoring, templates
 from server.inspections.models import (
     HAZARD_SOURCE,
     Inspection,
@@ -61,22 +59,23 @@ CONTENT = (
 
 def submit(identity: Identity, body: dict, site_scope, device_time: datetime | None = None):
     """Store a submitted inspection, scored by the server on the version it names, with its failed items' hazards
-    (or find the one already stored under its id): (inspection, whether new)."""
+    (or find the one already stored under its id): (inspection, whether new, its view). A new one's view is made
+    from what was just computed and written, not read back."""
     body = _normalised(body)
-    existing = db.session.get(Inspection, body["id"])
-    if existing is not None:  # a replay: answered before anything else is checked again
-        return _same_or_conflict(existing, identity, body), False
-    template = _usable_template(body["template_id"])
+    if queries.inspection_stored(body["id"]):  # a replay: answered before anything else is checked again
+        existing = _same_or_conflict(db.session.get(Inspection, body["id"]), identity, body)
+        return existing, False, views([existing], identity)[0]
+    version = _usable_template(body["template_id"])
     site, sector = _site(body["site_id"], site_scope)
-    _check_applies(template, site, sector)
+    _check_applies(version, site, sector)
     _check_mode(identity, body["mode"])
     people = _inspectors(identity, body)
-    answers = _checked(template, body["answers"])
-    result = scoring.score(template.sections, answers, template.pass_mark)
+    answers = _checked(version, body["answers"])
+    result = scoring.score(version.sections, answers, version.pass_mark)
     received = utcnow()
     inspection = Inspection(
         id=body["id"],
-        template_id=template.id,
+        template_id=version.id,
         site_id=site.id,
         grid_id=site.grid_id,
         enterprise_id=site.enterprise_id,
@@ -95,22 +94,28 @@ def submit(identity: Identity, body: dict, site_scope, device_time: datetime | N
     inspection.flags = _flags(inspection, body["checkin_id"], identity)
     inspection.flagged = bool(inspection.flags)
     inspection, created = add_once(inspection, lambda stored: _same_or_conflict(stored, identity, body))
-    if not created:
-        return inspection, False
-    db.session.add_all(InspectionInspector(inspection_id=inspection.id, user_id=u, role=r) for u, r in people)
-    db.session.add(
-        InspectionRevision(
-            id=inspection.id,
-            inspection_id=inspection.id,
-            number=1,
-            answers=body["answers"],
-            score=result,
-            reason="",
-            author_id=identity.user_id,
-        )
+    if not created:  # a twin request stored it first
+        return inspection, False, views([inspection], identity)[0]
+    # what a new inspection brings along, written without the unit of work (nothing reads it back in this request)
+    insert_rows(
+        InspectionInspector, [{"inspection_id": inspection.id, "user_id": u, "role": r} for u, r, _name in people]
     )
-    db.session.flush()
-    made = _cite_and_raise(identity, inspection, template, site, answers, result, site_scope, device_time)
+    insert_rows(
+        InspectionRevision,
+        [
+            {
+                "id": inspection.id,
+                "inspection_id": inspection.id,
+                "number": 1,
+                "answers": body["answers"],
+                "score": result,
+                "reason": "",
+                "author_id": identity.user_id,
+                "created_at": received,
+            }
+        ],
+    )
+    made = _cite_and_raise(identity, inspection, version, site, answers, result, site_scope, device_time, new=True)
     evidence.record(
         "inspection",
         inspection.id,
@@ -119,12 +124,12 @@ def submit(identity: Identity, body: dict, site_scope, device_time: datetime | N
         to_state="submitted",
         attachments=_photo_ids(body["answers"], body["acknowledgement"]),
         client_id=f"inspection:{inspection.id}",
-        data=_event_data(inspection, template, made),
+        data=_event_data(inspection, version, made),
     )
     records.issue(inspection)
     for hook in SUBMITTED:
         hook(inspection)
-    return inspection, True
+    return inspection, True, _new_view(inspection, version, site, people, body["answers"], result, made, identity)
 
 
 def correct(identity: Identity, inspection: Inspection, body: dict, site_scope, device_time=None):
@@ -144,7 +149,7 @@ def correct(identity: Identity, inspection: Inspection, body: dict, site_scope, 
         raise Refused(
             403, "not_an_inspector", None, "只有检查人员可以更正检查记录", "Only its inspectors may correct it"
         )
-    template = db.session.get(InspectionTemplate, inspection.template_id)
+    template = templates.version(inspection.template_id)  # an inspection's version is never a draft
     answers = _checked(template, answers_sent)
     result = scoring.score(template.sections, answers, template.pass_mark)
     inspection.revision += 1
@@ -239,9 +244,9 @@ def _same_or_conflict(existing: Inspection, identity: Identity, body: dict) -> I
     return existing
 
 
-def _usable_template(template_id) -> InspectionTemplate:
-    template = db.session.get(InspectionTemplate, template_id)
-    if template is None or template.state == "draft":
+def _usable_template(template_id) -> templates.Version:
+    template = templates.version(template_id)
+    if template is None:
         raise Refused(
             422,
             "validation_error",
@@ -252,20 +257,17 @@ def _usable_template(template_id) -> InspectionTemplate:
     return template  # an archived version still takes the inspections begun on it
 
 
-def _site(site_id, site_scope) -> tuple[Site, str | None]:
-    """The site, if within the caller's scope, and its enterprise's sector (管行业必须管安全)."""
-    site = db.session.scalars(select(Site).where(Site.id == site_id, site_scope)).first()
+def _site(site_id, site_scope) -> tuple:
+    """The site (queries.site_in_scope) if within the caller's scope, and its enterprise's sector (管行业必须管安全)."""
+    site = queries.site_in_scope(site_id, site_scope)
     if site is None:
         raise Refused(
             422, "validation_error", "site_id", "场所不存在或不在您的范围内", "No such site within your scope"
         )
-    sector = site.enterprise_id and db.session.scalar(
-        select(Enterprise.sector).where(Enterprise.id == site.enterprise_id)
-    )
-    return site, sector or None
+    return site, site.sector or None
 
 
-def _check_applies(template: InspectionTemplate, site: Site, sector: str | None):
+def _check_applies(template: templates.Version, site, sector: str | None):
     if not (template.site_types or template.sectors):
         return
     if site.type not in template.site_types and sector not in template.sectors:
@@ -286,15 +288,18 @@ def _check_mode(identity: Identity, mode: str):
 
 
 def _inspectors(identity: Identity, body: dict) -> list[tuple]:
-    """The lead (the caller), co-inspectors (active users) and invited experts (active users holding the role)."""
-    people = [(identity.user_id, "lead")]
+    """The lead (the caller), co-inspectors (active users) and invited experts (active users holding the role):
+    [(user id, role, name)]."""
+    people = [(identity.user_id, "lead", identity.name)]
     wanted = {uuid.UUID(u): "co" for u in body["co_inspector_ids"]} | {
         uuid.UUID(u): "expert" for u in body["expert_ids"]
     }
     wanted.pop(identity.user_id, None)
     if not wanted:
         return people
-    active = set(db.session.scalars(select(User.id).where(User.id.in_(list(wanted)), User.is_active.is_(True))))
+    active = dict(
+        db.session.execute(select(User.id, User.name).where(User.id.in_(list(wanted)), User.is_active.is_(True))).all()
+    )
     experts = set(
         db.session.scalars(
             select(RoleAssignment.user_id).where(
@@ -312,11 +317,11 @@ def _inspectors(identity: Identity, body: dict) -> list[tuple]:
                 "检查人员不存在或不是专家" if role == "expert" else "协同检查人不存在",
                 "No such expert" if role == "expert" else "No such co-inspector",
             )
-        people.append((user_id, role))
+        people.append((user_id, role, active[user_id]))
     return people
 
 
-def _checked(template: InspectionTemplate, answers: list[dict]) -> dict[str, dict]:
+def _checked(template: templates.Version, answers: list[dict]) -> dict[str, dict]:
     by_item = {answer["item"]: answer for answer in answers}
     found = scoring.problems(template.sections, by_item)
     if found:
@@ -380,37 +385,39 @@ def _photo_ids(answers: list[dict], acknowledgement: dict | None) -> list[str]:
     return sorted(ids)
 
 
-def _cite_and_raise(identity, inspection, template, site, answers, result, site_scope, device_time) -> list[dict]:
+def _cite_and_raise(
+    identity, inspection, template, site, answers, result, site_scope, device_time, new=False
+) -> list[dict]:
     """Cite the answers' photos (and the signature) and make the hazards of the failing items that ask for one,
-    through the hazards' own report (its clock, its inbox, its record): [{item, hazard_id}] made now."""
-    revision_answers = list(answers.values())
+    through the hazards' own report (its clock, its inbox, its record): [{item, hazard_id}] made now. `new`: the
+    inspection was made in this transaction, so nothing cites its photos or links its hazards yet."""
     ack = inspection.acknowledgement
-    photos.cite(
-        [uuid.UUID(p) for p in _photo_ids(revision_answers, ack)],
+    (photos.cite_new_record if new else photos.cite)(
+        [uuid.UUID(p) for p in _photo_ids(answers.values(), ack)],
         author=identity,
         record_type="inspection",
         record_id=inspection.id,
         site_id=inspection.site_id,
         grid_id=inspection.grid_id,
     )
-    linked = set(
-        db.session.scalars(select(InspectionHazard.item).where(InspectionHazard.inspection_id == inspection.id))
+    linked = (
+        set()
+        if new
+        else set(
+            db.session.scalars(select(InspectionHazard.item).where(InspectionHazard.inspection_id == inspection.id))
+        )
     )
-    items = {item["key"]: item for section in template.sections for item in section["items"]}
-    made, active = [], None
+    reports, keys = [], []
     for key in result["failed_items"]:
-        item, answer = items[key], answers[key]
+        item, answer = template.items[key], answers[key]
         wanted = answer.get("raise_hazard")
         if key in linked or not (wanted or (wanted is None and item.get("hazard"))):
             continue
         proposal = item.get("hazard") or {"category": "other", "level": "general"}
-        if active is None:
-            active = set(db.session.scalars(select(HazardCategory.code).where(HazardCategory.active.is_(True))))
         # a category retired since the version was published: the hazard is still reported, as "other"
-        category = proposal["category"] if proposal["category"] in active else "other"
+        category = proposal["category"] if hazards.active_category(proposal["category"]) else "other"
         note = (answer.get("note") or "").strip()
-        hazard, _new = hazards.report(
-            identity,
+        reports.append(
             {
                 "id": uuid.uuid5(HAZARD_IDS, f"{inspection.id}:{key}"),
                 "site_id": site.id,
@@ -420,17 +427,19 @@ def _cite_and_raise(identity, inspection, template, site, answers, result, site_
                 "source": HAZARD_SOURCE.get(inspection.mode, "inspection"),
                 "observed_at": inspection.finished_at,
                 "photo_ids": answer["photo_ids"],
-            },
-            site_scope,
-            device_time=device_time,
+            }
         )
-        db.session.add(InspectionHazard(hazard_id=hazard.id, inspection_id=inspection.id, item=key))
-        made.append({"item": key, "hazard_id": str(hazard.id)})
-    db.session.flush()
-    return made
+        keys.append(key)
+    if not reports:
+        return []
+    made = [hazard for hazard, _new in hazards.report_many(identity, reports, site_scope, device_time=device_time)]
+    links = list(zip(keys, made, strict=True))
+    rows = [{"hazard_id": hazard.id, "inspection_id": inspection.id, "item": key} for key, hazard in links]
+    insert_rows(InspectionHazard, rows)
+    return [{"item": key, "hazard_id": str(hazard.id)} for key, hazard in links]
 
 
-def _event_data(inspection: Inspection, template: InspectionTemplate, made: list[dict]) -> dict:
+def _event_data(inspection: Inspection, template: templates.Version, made: list[dict]) -> dict:
     return {
         "template_id": str(template.id),
         "template_number": template.number,
@@ -447,6 +456,34 @@ def _event_data(inspection: Inspection, template: InspectionTemplate, made: list
 
 
 # ---- reading ---------------------------------------------------------------------------------------------
+
+INSPECTOR_ORDER = {"lead": 0, "co": 1, "expert": 2}
+
+
+def _new_view(inspection, version, site, people, answers, result, made, identity) -> dict:
+    """A new inspection as `views` shows it, from what the submission computed and wrote: only the photos' states
+    are asked for (they are the photos', not the submission's)."""
+    cited = _photo_ids(answers, inspection.acknowledgement)
+    states = photos.photo_states([uuid.UUID(p) for p in cited], identity)
+    return {
+        **{column.key: getattr(inspection, column.key) for column in Inspection.__table__.columns},
+        "template_name": version.name,
+        "template_number": version.number,
+        "site_name": site.name,
+        "started_at_server": inspection.started_at_server,
+        "finished_at_server": inspection.finished_at_server,
+        "inspectors": sorted(
+            ({"user_id": u, "name": name, "role": r} for u, r, name in people), key=lambda p: INSPECTOR_ORDER[p["role"]]
+        ),
+        "answers": answers,
+        "score": result,
+        "explanation": [tr(zh, en) for zh, en in scoring.explain(result)],
+        "photos": [{"id": p, "state": states[uuid.UUID(p)]} for p in cited],
+        "hazards": sorted(
+            ({"item": link["item"], "hazard_id": uuid.UUID(link["hazard_id"])} for link in made),
+            key=lambda link: link["item"],
+        ),
+    }
 
 
 def views(found: list[Inspection], identity: Identity) -> list[dict]:
@@ -480,7 +517,6 @@ def views(found: list[Inspection], identity: Identity) -> list[dict]:
         links.setdefault(link.inspection_id, []).append({"item": link.item, "hazard_id": link.hazard_id})
     cited = {i.id: _photo_ids(revisions[i.id].answers, i.acknowledgement) for i in found}
     states = photos.photo_states([uuid.UUID(p) for ps in cited.values() for p in ps], identity)
-    order = {"lead": 0, "co": 1, "expert": 2}
     return [
         {
             **{column.key: getattr(i, column.key) for column in Inspection.__table__.columns},
@@ -489,7 +525,7 @@ def views(found: list[Inspection], identity: Identity) -> list[dict]:
             "site_name": sites.get(i.site_id),
             "started_at_server": i.started_at_server,
             "finished_at_server": i.finished_at_server,
-            "inspectors": sorted(people.get(i.id, []), key=lambda p: order[p["role"]]),
+            "inspectors": sorted(people.get(i.id, []), key=lambda p: INSPECTOR_ORDER[p["role"]]),
             "answers": revisions[i.id].answers,
             "score": revisions[i.id].score,
             "explanation": [tr(zh, en) for zh, en in scoring.explain(revisions[i.id].score)],

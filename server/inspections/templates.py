@@ -2,10 +2,12 @@
 version), publishing archiving the version before; every step on the record."""
 
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
 from server.auth.services import Identity
+from server.core.cache import _STALE, Cached
 from server.core.db import db
 from server.core.time import utcnow
 from server.evidence import services as evidence
@@ -213,3 +215,54 @@ def template_view(template: InspectionTemplate) -> dict:
         **{column.key: getattr(template, column.key) for column in InspectionTemplate.__table__.columns},
         "item_count": sum(len(section["items"]) for section in template.sections),
     }
+
+
+# ---- the versions inspections are made on ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Version:
+    """What a submission needs of the version it names, read once: a published version never changes (an edit makes
+    the next version) and an archived one only stopped taking new inspections, so every submission on it reads the
+    same. `sections` is shared by every reader: never changed in place."""
+
+    id: uuid.UUID
+    family_id: uuid.UUID
+    number: int
+    name: str
+    site_types: list
+    sectors: list
+    pass_mark: float | None
+    sections: list
+    items: dict  # key → item
+
+
+# The versions read so far in this process, by id: dropped whenever this process changes a template (and when that
+# transaction ends), like any Cached value. Another process's change cannot make one stale: it can only publish a
+# draft (never kept here) or archive a version (which still takes the inspections begun on it).
+_VERSIONS = Cached(dict, model=InspectionTemplate, ttl=3600)
+
+
+def version(template_id) -> Version | None:
+    """The published or archived version under this id (None: no such template, or a draft)."""
+    known = _VERSIONS.get()
+    found = known.get(template_id)
+    if found is not None:
+        return found
+    template = db.session.get(InspectionTemplate, template_id)
+    if template is None or template.state == "draft":
+        return None
+    found = Version(
+        id=template.id,
+        family_id=template.family_id,
+        number=template.number,
+        name=template.name,
+        site_types=template.site_types,
+        sectors=template.sectors,
+        pass_mark=template.pass_mark,
+        sections=template.sections,
+        items={item["key"]: item for section in template.sections for item in section["items"]},
+    )
+    if _VERSIONS not in db.session.info.get(_STALE, ()):  # not while this transaction changes templates, uncommitted
+        known[template_id] = found
+    return found

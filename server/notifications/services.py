@@ -116,10 +116,17 @@ def entries_about(
     ]
 
 
-def notify_new_report(hazard: Hazard) -> None:
-    """Put a new report before its street's station. The hazard is new in this transaction, so no inbox holds
-    anything about it yet: nothing is looked for first (reporting is the busiest write of all)."""
-    queries.add_first_entries(entries("new_report", hazard, station_officers(hazard)))
+def notify_new_reports(hazards: list[Hazard]) -> None:
+    """Put new reports before their streets' stations (each street's officers asked once). The hazards are new in
+    this transaction, so no inbox holds anything about them yet: nothing is looked for first (reporting is the
+    busiest write of all)."""
+    officers: dict = {}
+    rows = []
+    for hazard in hazards:
+        if hazard.street_id not in officers:
+            officers[hazard.street_id] = station_officers(hazard)
+        rows += entries("new_report", hazard, officers[hazard.street_id])
+    queries.add_first_entries(rows)
 
 
 def add(rows: list[dict]) -> None:

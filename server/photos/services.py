@@ -11,6 +11,7 @@ import math
 import re
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
+from typing import NamedTuple
 
 from flask import current_app
 from PIL import ExifTags, Image
@@ -339,7 +340,7 @@ def cite(
             )
         )
     )
-    _add_citations(set(photo_ids) - cited, author, record_type, record_id, site_id, grid_id)
+    cite_new_records([Citing(set(photo_ids) - cited, record_type, record_id, site_id, grid_id)], author=author)
 
 
 def cite_new_record(
@@ -353,31 +354,39 @@ def cite_new_record(
 ) -> None:
     """`cite` for a record made in this transaction: nothing cites its photos yet, so nothing is looked for first
     (a report, the busiest write of all)."""
-    _add_citations(set(photo_ids), author, record_type, record_id, site_id, grid_id)
+    cite_new_records([Citing(photo_ids, record_type, record_id, site_id, grid_id)], author=author)
 
 
-def _add_citations(photo_ids: set, author: Identity, record_type, record_id, site_id, grid_id):
-    if not photo_ids:
-        return
+class Citing(NamedTuple):
+    """The photos a record made in this transaction cites, and where that record is."""
+
+    photo_ids: list
+    record_type: str
+    record_id: uuid.UUID
+    site_id: uuid.UUID | None
+    grid_id: int
+
+
+def cite_new_records(records: list[Citing], *, author: Identity) -> None:
+    """cite_new_record for several records by one author (an inspection's hazards): one insert for all."""
     now = utcnow()
-    queries.add_citations(
-        [
-            {
-                "id": uuid.uuid4(),
-                "photo_id": photo_id,
-                "cited": photo_id,
-                "record_type": record_type,
-                "record_id": record_id,
-                "site_id": site_id,
-                "grid_id": grid_id,
-                "created_at": now,
-                "author_id": author.user_id,
-            }
-            for photo_id in sorted(photo_ids)
-        ],
-        grants_for(author.roles, "photos.view"),
-        author.user_id,
-    )
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "photo_id": photo_id,
+            "cited": photo_id,
+            "record_type": record.record_type,
+            "record_id": record.record_id,
+            "site_id": record.site_id,
+            "grid_id": record.grid_id,
+            "created_at": now,
+            "author_id": author.user_id,
+        }
+        for record in records
+        for photo_id in sorted(set(record.photo_ids))
+    ]
+    if rows:
+        queries.add_citations(rows, grants_for(author.roles, "photos.view"), author.user_id)
 
 
 def photo_states(photo_ids, viewer: Identity) -> dict[uuid.UUID, str]:
