@@ -147,7 +147,7 @@ class PhotoMaker:
     @staticmethod
     def _base(quality: int) -> tuple[bytes, int]:
         out = io.BytesIO()
-        scene(1600, 1200).save(out, "JPEG", quality=quality, exif=phone_exif())
+        scene(1600, 1200).save(out, "JPEG", quality=quality, exif=phone_exif(None))
         return out.getvalue(), luma_table(out.getvalue())
 
     def __call__(self) -> bytes:

@@ -53,9 +53,12 @@ def scene(width: int, height: int) -> Image.Image:
     )
 
 
-def phone_exif() -> bytes:
+def phone_exif(orientation: int | None = 6) -> bytes:
+    """EXIF with a capture time and GPS; turned a quarter (a camera held upright) unless orientation is None,
+    as the field app writes it (pwa/src/lib/exif.js: the picture already upright, no orientation tag)."""
     exif = Image.Exif()
-    exif[ExifTags.Base.Orientation] = 6
+    if orientation is not None:
+        exif[ExifTags.Base.Orientation] = orientation
     exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.DateTimeOriginal] = "2026:11:03 09:15:00"
     gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
     gps[1], gps[2], gps[3], gps[4] = "N", (30.0, 35.0, 24.0), "E", (114.0, 16.0, 12.0)
