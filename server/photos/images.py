@@ -155,13 +155,15 @@ def render(file, *, draft: bool = True, watermark=None, max_pixels: int | None =
     return decoded_copies(data, draft=draft, watermark=watermark, max_pixels=max_pixels)
 
 
-def stripped(data: bytes, max_pixels: int | None = None) -> Copies | None:
+def stripped(data: bytes, max_pixels: int | None = None, *, max_scans: int | None = None) -> Copies | None:
     """The byte-level path: the display copy is the original without its metadata, verified by parsing it again
     (the markers: nothing but what decoding needs; Pillow's header: a JPEG of the same size with no metadata; the
     thumbnail's decode: every scan decodes). None whenever anything is not as a clean phone JPEG is: the full
     path then decides (and refuses what cannot be decoded, as ever)."""
     clean = clean_jpeg(data, DISPLAY_SIDE)
     if clean is None or (max_pixels is not None and clean.width * clean.height > max_pixels):
+        return None
+    if max_scans is not None and clean.scans > max_scans:
         return None
     left = metadata_left(clean.data)
     if left:  # cannot happen for what clean_jpeg returns: verified all the same, and the full path takes it

@@ -31,6 +31,7 @@ class Clean:
     data: bytes
     width: int
     height: int
+    scans: int
 
 
 def clean_jpeg(data: bytes, side: int) -> Clean | None:
@@ -40,7 +41,7 @@ def clean_jpeg(data: bytes, side: int) -> Clean | None:
     well-formed segments in a phone's order. None for anything else: the full path decodes it."""
     if not data.startswith(b"\xff\xd8"):
         return None
-    kept, position, size, exif_seen = [b"\xff\xd8"], 2, None, False
+    kept, position, size, exif_seen, scans = [b"\xff\xd8"], 2, None, False, 0
     length_of = len(data)
     while True:
         if position + 2 > length_of or data[position] != 0xFF:
@@ -73,6 +74,7 @@ def clean_jpeg(data: bytes, side: int) -> Clean | None:
                 return None
             end = found.start()
             kept.append(data[position:end])
+            scans += 1
         elif code == APP0:
             if body.startswith(b"JFIF\x00"):
                 if len(body) < 14:
@@ -96,7 +98,7 @@ def clean_jpeg(data: bytes, side: int) -> Clean | None:
         else:
             return None  # DAC, DNL, other frames, reserved markers: not a phone's JPEG
         position = end
-    return Clean(b"".join(kept), *size)
+    return Clean(b"".join(kept), *size, scans)
 
 
 def _frame(body: bytes, side: int) -> tuple[int, int] | None:

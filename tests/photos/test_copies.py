@@ -8,9 +8,9 @@ import uuid
 import pytest
 from PIL import Image, ImageCms
 
-from server.photos import images, strip
+from server.photos import images, services, strip
 from tests.photos.conftest import as_image, exif, fetch, make_photo, put, scene
-from tests.photos.hostile import CORPUS, segment
+from tests.photos.hostile import CORPUS, progressive_scans, segment
 from tests.photos.test_upload import corner, is_red
 
 XMP = segment(0xE1, b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta><tiff:Make>Phone</tiff:Make></x:xmpmeta>")
@@ -91,7 +91,7 @@ def test_a_clean_phone_jpeg_is_served_stripped_not_re_encoded(login_as, paths, p
     data = phone_jpeg(progressive=progressive, extra=XMP + COMMENT + PHOTOSHOP + VENDOR)
     caller = login_as("grid_worker")
     photo = put(caller, data).json
-    assert photo["state"] == "ready" and paths == ["bytes"]
+    assert photo["state"] == "ready" and paths == []  # made in the request: no job ran
     assert photo["taken_at"] == "2026-11-03T01:15:00+00:00" and photo["latitude"]  # read from the original
     display = fetch(caller, photo["urls"]["display"]).data
     thumb = fetch(caller, photo["urls"]["thumb"]).data
@@ -102,6 +102,19 @@ def test_a_clean_phone_jpeg_is_served_stripped_not_re_encoded(login_as, paths, p
     assert as_image(display).tobytes() == as_image(data).tobytes()
     assert as_image(display).size == (1600, 1200) and as_image(thumb).size == (320, 240)
     assert is_red(corner(as_image(display), "top_left")) and is_red(corner(as_image(thumb), "top_left"))
+
+
+def test_a_clean_jpeg_too_large_for_the_request_is_stripped_by_the_job(login_as, paths, monkeypatch):
+    monkeypatch.setattr(services, "IN_REQUEST_MAX_BYTES", 10_000)
+    photo = put(login_as("grid_worker"), phone_jpeg(extra=XMP)).json
+    assert photo["state"] == "ready" and paths == ["bytes"]
+
+
+def test_a_progressive_jpeg_of_many_scans_is_left_to_the_job(app):
+    data = progressive_scans(20, size=(400, 300))
+    with app.app_context():
+        assert services.copies_in_request("JPEG", data) is None
+    assert images.render(io.BytesIO(data)).path == "bytes"  # clean all the same: the job strips it
 
 
 def test_a_small_grey_photo_takes_the_byte_level_path_too():
@@ -135,7 +148,7 @@ def test_an_adobe_segment_stays_so_that_an_rgb_jpeg_keeps_its_colours():
 
 def test_a_stripped_copy_that_does_not_verify_is_decoded_instead(monkeypatch):
     data = phone_jpeg(size=(400, 300), extra=COMMENT)
-    monkeypatch.setattr(images, "clean_jpeg", lambda data, side: strip.Clean(data, 400, 300))  # kept the comment
+    monkeypatch.setattr(images, "clean_jpeg", lambda data, side: strip.Clean(data, 400, 300, 1))  # kept the comment
     copies = images.render(io.BytesIO(data))
     assert copies.path == "decoded"
     assert_no_metadata(copies.display)
