@@ -24,7 +24,8 @@ def blob_key(kind: str, sha256: str) -> str:
 
 class Photo(Base):
     """照片: a photo under the UUID the phone gave it. The original is kept unchanged (its SHA-256 is
-    the evidence); what is served are copies re-encoded from its pixels, without EXIF."""
+    the evidence); what is served are copies without its metadata: re-encoded from its pixels, or for a clean
+    phone JPEG its own picture with the metadata removed at the byte level (photos/strip.py)."""
 
     __tablename__ = "photos"
     __zh_name__ = "照片"
