@@ -7,7 +7,7 @@ loop for --seconds: PUT /api/v1/photos/<uuid> with a JPEG of unique bytes and it
 POST /api/v1/hazards citing it. A report counts when both answered 2xx; its latency is the two requests
 together. Then: how long until the RQ queue is empty and no job runs (the photos' variants, the clock
 tick; notifications are made in the request), and hazards and ready photos against what was accepted.
-Ingestion finished, not just accepted: each photo's upload-to-ready latency (from its PUT's answer to the
+Ingestion finished, not just accepted: each photo's upload-to-ready latency (from its PUT's sending to the
 moment both its copies exist, by their files' modification times) with p50/p95, and the accepted-and-finished
 rate: the run's reports divided by the time from the run's start until the last of their photos' copies
 existed (what a report needs is all there).
@@ -197,7 +197,7 @@ class Tally:
     post_ms: list = field(default_factory=list)
     errors: Counter = field(default_factory=Counter)
     photos: list = field(default_factory=list)
-    uploaded_at: dict = field(default_factory=dict)  # photo id → wall time its PUT was answered
+    uploaded_at: dict = field(default_factory=dict)  # photo id → wall time its PUT was sent
     report_photos: list = field(default_factory=list)  # the photo of each accepted report
     hazards: list = field(default_factory=list)
     started: float = 0.0  # the measured run's wall-clock start, and its length
@@ -253,7 +253,7 @@ def run_client(
     while time.monotonic() < until:
         photo, photo_id = make_photo(), str(uuid.uuid4())
         digest = base64.b64encode(hashlib.sha256(photo).digest()).decode()
-        t0 = time.perf_counter()
+        t0, sent_at = time.perf_counter(), time.time()
         status = call(
             conn,
             "PUT",
@@ -267,7 +267,7 @@ def run_client(
             tally.errors[f"PUT photo {status}"] += 1
             continue
         tally.photos.append(photo_id)
-        tally.uploaded_at[photo_id] = time.time()
+        tally.uploaded_at[photo_id] = sent_at
         hazard_id, body = report_body(reporter, rng, photo_id)
         t0 = time.perf_counter()  # the report's latency is the two requests, not the client's work between
         status = call(conn, "POST", f"{prefix}/hazards", body, {**auth, "Content-Type": "application/json"})
@@ -453,7 +453,7 @@ def cpu_split(before, after, groups: dict[str, set[int]]) -> dict[str, float]:
 
 def readiness(run: Tally, media: Path) -> None:
     """Ingestion finished: when each of the run's photos had both copies (their files' modification times, on
-    this machine's clock like the client's), against when its upload was answered; and the reports accepted
+    this machine's clock like the client's), against when its upload was sent; and the reports accepted
     and finished a second, counted to the moment the last of them had everything it needs."""
     ids = [uuid.UUID(p) for p in run.photos]
     rows = db.session.execute(
