@@ -7,8 +7,10 @@ import uuid
 
 import pytest
 from PIL import Image, ImageCms
+from sqlalchemy import text
 
-from server.photos import images, services, strip
+from server.core.db import db
+from server.photos import images, services, strip, tasks
 from tests.photos.conftest import as_image, exif, fetch, make_photo, put, scene
 from tests.photos.hostile import CORPUS, progressive_scans, segment
 from tests.photos.test_upload import corner, is_red
@@ -245,3 +247,30 @@ def test_a_hostile_jpeg_that_is_stored_is_served_without_metadata(login_as, host
     assert photo["state"] == "ready"
     for kind in ("display", "thumb"):
         assert_no_metadata(fetch(caller, photo["urls"][kind]).data)
+
+
+# ---- the job -------------------------------------------------------------------------------------------------
+
+
+def test_the_copies_job_commits_without_waiting_for_the_disk_and_nothing_else_does(app, login_as, monkeypatch):
+    """make_variants is declared durable=False: its transactions run with synchronous_commit off (PostgreSQL)."""
+    seen, make = [], tasks.make_copies
+
+    def setting():
+        if db.session.get_bind().dialect.name != "postgresql":
+            return None  # SQLite has no such setting
+        return db.session.scalar(text("SHOW synchronous_commit"))
+
+    def spy(*args, **kwargs):
+        seen.append(setting())
+        return make(*args, **kwargs)
+
+    monkeypatch.setattr(tasks, "make_copies", spy)
+    caller = login_as("grid_worker")
+    with app.app_context():
+        postgresql = db.engine.dialect.name == "postgresql"
+        # Before the job, as configured. (After it the tests' one connection keeps it: their commits are
+        # savepoints, so SET LOCAL lasts until the test's transaction ends, where in production it ends with each.)
+        assert setting() == ("on" if postgresql else None)
+    photo = put(caller, make_photo(orientation=6)).json  # turned: its copies are the job's
+    assert photo["state"] == "ready" and seen == ["off" if postgresql else None]
