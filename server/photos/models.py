@@ -12,7 +12,8 @@ from server.core.db import Base, UTCDateTime
 from server.core.time import utcnow
 from server.sites.models import Site
 
-# pending: not arrived, or waiting for its copies; processing: copies being made; ready; failed.
+# pending: not arrived, or waiting for its copies; processing: copies being made (no longer written: the job commits
+# ready or failed at once; kept for rows of older versions); ready; failed.
 STATES = ("pending", "processing", "ready", "failed")
 COPIES = ("display", "thumb")
 

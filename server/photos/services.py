@@ -1,6 +1,7 @@
 """Receiving photos: the phone's digest checked, the type decided by the signature and checked by the structure
-(never decoded in the request), capture time and place read from EXIF, stored once by content; the records
-citing them, what a citation grants, and what state a photo is in for whoever asks."""
+(no pixel decoded in the request but a clean phone JPEG's, for its copies, within caps), capture time and place
+read from EXIF, stored once by content; the records citing them, what a citation grants, and what state a photo is
+in for whoever asks."""
 
 import base64
 import binascii
