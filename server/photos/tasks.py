@@ -48,8 +48,8 @@ def make_copies(
 @job(timeout=60, durable=False)
 def make_variants(photo_id: str) -> str:
     """The job: make a photo's copies. Takes the id; lets failures propagate, to be tried again, except bytes
-    that cannot be decoded: the photo is then failed for good. No commit of a "processing" state first: the copies
-    take milliseconds, and one commit more a photo was a fifth of the job's time in a burst."""
+    that cannot be decoded: the photo is then failed for good. No commit of a "processing" state first: it would
+    cost a commit a photo for a state that now lasts milliseconds."""
     photo = db.session.get(Photo, uuid.UUID(photo_id))
     if photo is None:
         raise LookupError(f"photo {photo_id} is not stored")
