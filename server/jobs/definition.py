@@ -19,6 +19,11 @@ class Job:
     queue: str = "default"
     timeout: int = 60  # seconds an attempt may run (RQ's job_timeout); also bounds how long a dead one holds it
     retry: tuple[int, ...] = RETRY
+    # Whether its transactions (the claim, the job's own, the row's removal) wait for PostgreSQL to flush them to
+    # disk. A job whose work is re-made from what is durable already (a photo's copies) need not: a crash loses at
+    # most the last few hundred milliseconds of commits, in order, so its row is lost with or after its work,
+    # never before, and the row runs the job again. Each commit then costs no disk flush.
+    durable: bool = True
 
     @property
     def max_attempts(self) -> int:
@@ -28,12 +33,12 @@ class Job:
 _JOBS: dict[str, Job] = {}
 
 
-def job(*, queue: str = "default", timeout: int = 60, retry: tuple[int, ...] = RETRY):
+def job(*, queue: str = "default", timeout: int = 60, retry: tuple[int, ...] = RETRY, durable: bool = True):
     """Declare a function a job: `jobs.later(func, *ids)` then records it, and a worker (or, without Redis, the
     request's own process after its commit) runs it."""
 
     def declare(func):
-        definition = Job(func, f"{func.__module__}:{func.__qualname__}", queue, timeout, tuple(retry))
+        definition = Job(func, f"{func.__module__}:{func.__qualname__}", queue, timeout, tuple(retry), durable)
         _JOBS[definition.name] = func.job = definition
         return func
 

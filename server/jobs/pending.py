@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from rq import Queue
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, event, or_, select, update
+from sqlalchemy.orm import Session
 
 from server.core.db import db
 from server.core.time import utcnow
@@ -151,7 +152,27 @@ def run(pending_id: str) -> str:
     row = db.session.execute(select(PendingJob.name, PendingJob.args).where(PendingJob.id == pending_id)).first()
     if row is None:
         return "not due"
-    definition, now = by_name(row.name), utcnow()
+    definition = by_name(row.name)
+    if definition.durable:
+        return _run(pending_id, definition, row.args)
+    db.session.commit()  # what was read so far ends here: the next transactions start flushing lazily
+    db.session.info["lazy_commits"] = True
+    try:
+        return _run(pending_id, definition, row.args)
+    finally:
+        db.session.info.pop("lazy_commits", None)
+
+
+@event.listens_for(Session, "after_begin")
+def _lazy_commits(session, _transaction, connection):
+    """A job declared durable=False: each of its transactions commits without waiting for the disk (PostgreSQL's
+    synchronous_commit off, for this transaction only; see Job.durable)."""
+    if session.info.get("lazy_commits") and connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+
+
+def _run(pending_id: uuid.UUID, definition: Job, args: list) -> str:
+    now = utcnow()
     # the attempt's claim: its timeout and a margin; past it, the worker that claimed it is gone (killed, lost power)
     lease = now + timedelta(seconds=definition.timeout + current_app.config["JOB_LEASE_MARGIN_SECONDS"])
     claimed = db.session.execute(
@@ -167,7 +188,7 @@ def run(pending_id: str) -> str:
     if not claimed:
         return "not due"
     try:
-        definition.func(*row.args)
+        definition.func(*args)
     except Exception as exc:
         db.session.rollback()
         _failed(pending_id, definition, exc)

@@ -1,12 +1,15 @@
 """The image pipeline: open a photo within its format, decode it within the pixel cap, shrink, orient, bring its
-colours to sRGB and re-encode it as JPEG, with the watermark's text and drawing. Pillow only: no database, no app,
-no storage (the job in photos/tasks.py brings those)."""
+colours to sRGB and re-encode it as JPEG, with the watermark's text and drawing; or, for a clean JPEG the phone has
+already made upright and within the display size, only its metadata removed at the byte level (photos/strip.py),
+verified, and the thumbnail from a DCT-scaled decode. Pillow only: no database, no app, no storage (the job in
+photos/tasks.py brings those)."""
 
 import io
 import logging
 import os
 import subprocess
 from datetime import datetime
+from typing import NamedTuple
 
 from PIL import ExifTags, Image, ImageCms, ImageDraw, ImageFont
 from PIL.JpegImagePlugin import JpegImageFile
@@ -14,6 +17,7 @@ from pillow_heif import register_heif_opener
 
 from server.core.cache import memoised
 from server.core.i18n import SHANGHAI
+from server.photos.strip import clean_jpeg, metadata_left
 
 log = logging.getLogger("safegrid.photos")
 register_heif_opener()
@@ -47,6 +51,19 @@ CJK_FONTS = (
     "/System/Library/Fonts/PingFang.ttc",
     "C:/Windows/Fonts/msyh.ttc",
 )
+
+
+# What Pillow's header parser names a photo's metadata by: none of it may be left in a stripped copy
+METADATA_INFO = frozenset({"exif", "icc_profile", "comment", "xmp", "photoshop", "mp", "mpoffset"})
+
+
+class Copies(NamedTuple):
+    """A photo's two copies, and how the display copy was made: "bytes" (the original's picture untouched,
+    its metadata removed at the byte level) or "decoded" (decoded, oriented, resized and encoded again)."""
+
+    display: bytes
+    thumb: bytes
+    path: str
 
 
 class Undecodable(Exception):
@@ -127,10 +144,57 @@ def encode(im: Image.Image, options: dict) -> bytes:
     return out.getvalue()
 
 
-def render(file, *, draft: bool = True, watermark=None, max_pixels: int | None = None) -> tuple[bytes, bytes]:
-    """Decode, shrink, orient and re-encode an original: (display JPEG, thumbnail JPEG)."""
-    # Read whole first: a store failing mid-read is not a photo that cannot be decoded
-    im, size = decoded(file.read(), DISPLAY_SIDE, draft=draft, max_pixels=max_pixels)
+def render(file, *, draft: bool = True, watermark=None, max_pixels: int | None = None, strip: bool = True) -> Copies:
+    """An original's copies: its clean JPEG stripped at the byte level (`strip`, and no watermark to draw), else
+    decoded, shrunk, oriented and re-encoded."""
+    data = file.read()  # whole first: a store failing mid-read is not a photo that cannot be decoded
+    if strip and watermark is None:
+        copies = stripped(data, max_pixels)
+        if copies is not None:
+            return copies
+    return decoded_copies(data, draft=draft, watermark=watermark, max_pixels=max_pixels)
+
+
+def stripped(data: bytes, max_pixels: int | None = None, *, max_scans: int | None = None) -> Copies | None:
+    """The byte-level path: the display copy is the original without its metadata, verified by parsing it again
+    (the markers: nothing but what decoding needs; Pillow's header: a JPEG of the same size with no metadata; the
+    thumbnail's decode: every scan decodes). None whenever anything is not as a clean phone JPEG is: the full
+    path then decides (and refuses what cannot be decoded, as ever)."""
+    clean = clean_jpeg(data, DISPLAY_SIDE)
+    if clean is None or (max_pixels is not None and clean.width * clean.height > max_pixels):
+        return None
+    if max_scans is not None and clean.scans > max_scans:
+        return None
+    left = metadata_left(clean.data)
+    if left:  # cannot happen for what clean_jpeg returns: verified all the same, and the full path takes it
+        log.error("a stripped JPEG kept markers %s: decoded instead", left)
+        return None
+    size = fit((clean.width, clean.height), THUMB_SIDE)
+    try:
+        im = open_photo(io.BytesIO(clean.data), "JPEG")
+        if (
+            type(im) is not JpegImageFile
+            or im.size != (clean.width, clean.height)
+            or METADATA_INFO & im.info.keys()
+            or any(name not in ("APP0", "APP14") for name, _ in im.applist)
+        ):
+            log.error("a stripped JPEG did not parse as clean: decoded instead")
+            return None
+        # A DCT-scaled decode: libjpeg makes the picture at 1/2, 1/4 or 1/8 while decoding, the smallest that
+        # still covers the thumbnail (1/4 of a 1600 × 1200 photo), and every scan is decoded on the way
+        im.draft("RGB", size)
+        im.load()
+        thumb = as_rgb(im)
+    except Exception:  # whatever Pillow makes of it, the full path decides
+        return None
+    if thumb.size != size:
+        thumb = thumb.resize(size, Image.Resampling.BICUBIC)
+    return Copies(clean.data, encode(thumb, THUMB_OPTIONS), "bytes")
+
+
+def decoded_copies(data: bytes, *, draft: bool = True, watermark=None, max_pixels: int | None = None) -> Copies:
+    """The full path: decode, shrink, orient and re-encode an original."""
+    im, size = decoded(data, DISPLAY_SIDE, draft=draft, max_pixels=max_pixels)
     turn = ORIENTATION.get(orientation(im))
     icc = im.info.get("icc_profile")
     im = as_rgb(im)
@@ -145,7 +209,7 @@ def render(file, *, draft: bool = True, watermark=None, max_pixels: int | None =
     thumb = im.resize(fit(im.size, THUMB_SIDE), Image.Resampling.BICUBIC, reducing_gap=1.0)
     if watermark is not None:
         watermark(im)
-    return encode(im, JPEG_OPTIONS), encode(thumb, THUMB_OPTIONS)
+    return Copies(encode(im, JPEG_OPTIONS), encode(thumb, THUMB_OPTIONS), "decoded")
 
 
 # ---- 水印照片: time, place and reporter on the display copy (PHOTO_WATERMARK) -------------------------

@@ -12,7 +12,8 @@ from server.core.db import Base, UTCDateTime
 from server.core.time import utcnow
 from server.sites.models import Site
 
-# pending: not arrived, or waiting for its copies; processing: copies being made; ready; failed.
+# pending: not arrived, or waiting for its copies; processing: copies being made (no longer written: the job commits
+# ready or failed at once; kept for rows of older versions); ready; failed.
 STATES = ("pending", "processing", "ready", "failed")
 COPIES = ("display", "thumb")
 
@@ -24,7 +25,8 @@ def blob_key(kind: str, sha256: str) -> str:
 
 class Photo(Base):
     """照片: a photo under the UUID the phone gave it. The original is kept unchanged (its SHA-256 is
-    the evidence); what is served are copies re-encoded from its pixels, without EXIF."""
+    the evidence); what is served are copies without its metadata: re-encoded from its pixels, or for a clean
+    phone JPEG its own picture with the metadata removed at the byte level (photos/strip.py)."""
 
     __tablename__ = "photos"
     __zh_name__ = "照片"

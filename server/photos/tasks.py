@@ -1,6 +1,7 @@
-"""The variants job: a photo's display copy (1600 px) and thumbnail (320 px), re-encoded from its pixels by the image
-pipeline (photos/images.py), so that nothing of the original but the picture survives (no EXIF, comment, profile or
-appended bytes); and what the watermark says, from the photo's record."""
+"""The variants job: a photo's display copy (1600 px) and thumbnail (320 px), made by the image pipeline
+(photos/images.py) so that nothing of the original but the picture survives (no EXIF, XMP, comment, profile or
+appended bytes): a clean phone JPEG by removing its metadata at the byte level, anything else re-encoded from its
+pixels; and what the watermark says, from the photo's record."""
 
 import hashlib
 import logging
@@ -23,30 +24,37 @@ log = logging.getLogger("safegrid.photos")
 
 
 def make_copies(
-    store: Storage, original_key: str, *, draft: bool = True, watermark=None, max_pixels: int | None = None
+    store: Storage,
+    original_key: str,
+    *,
+    draft: bool = True,
+    watermark=None,
+    max_pixels: int | None = None,
+    strip: bool = True,
 ) -> tuple[str, str]:
     """The pipeline: render an original's copies and store them by content; their SHA-256s."""
     with store.open(original_key) as file:
-        copies = images.render(file, draft=draft, watermark=watermark, max_pixels=max_pixels)
+        copies = images.render(file, draft=draft, watermark=watermark, max_pixels=max_pixels, strip=strip)
     shas = []
-    for kind, data in zip(("display", "thumb"), copies, strict=True):
+    for kind, data in (("display", copies.display), ("thumb", copies.thumb)):
         sha = hashlib.sha256(data).hexdigest()
         store.put_once(blob_key(kind, sha), data)
         shas.append(sha)
     return shas[0], shas[1]
 
 
-@job(timeout=60)
+# Not durable (jobs.Job.durable): the copies are made again from the original, which is, if a crash loses the
+# commit that said they were ready; the job's pending row is lost with it and runs the job again.
+@job(timeout=60, durable=False)
 def make_variants(photo_id: str) -> str:
     """The job: make a photo's copies. Takes the id; lets failures propagate, to be tried again, except bytes
-    that cannot be decoded: the photo is then failed for good."""
+    that cannot be decoded: the photo is then failed for good. No commit of a "processing" state first: it would
+    cost a commit a photo for a state that now lasts milliseconds."""
     photo = db.session.get(Photo, uuid.UUID(photo_id))
     if photo is None:
         raise LookupError(f"photo {photo_id} is not stored")
     if photo.state == "ready":  # made by an earlier attempt (a job may run more than once)
         return photo.state
-    photo.state = "processing"
-    db.session.commit()
     try:
         mark = watermark_for(photo) if current_app.config["PHOTO_WATERMARK"] else None
         photo.display_sha256, photo.thumb_sha256 = make_copies(

@@ -21,7 +21,7 @@ from tests.photos.conftest import as_image, fetch, identity, make_photo, put
 
 def test_a_failed_job_keeps_the_upload_and_a_repeat_upload_tries_again(login_as, monkeypatch):
     caller = login_as("grid_worker")
-    data, photo_id = make_photo(), uuid.uuid4()
+    data, photo_id = make_photo(orientation=6), uuid.uuid4()  # turned: its copies are the job's
     with monkeypatch.context() as patch:
         patch.setattr(images, "render", lambda *a, **k: (_ for _ in ()).throw(OSError("disk on fire")))
         failed = put(caller, data, photo_id)
@@ -58,7 +58,7 @@ def test_copies_carry_no_colour_profile_and_keep_the_colours(login_as, profile):
 
 def test_with_redis_the_copies_are_made_by_a_worker(redis_app, login_as):
     caller = login_as("grid_worker")
-    photo = put(caller, make_photo()).json
+    photo = put(caller, make_photo(orientation=6)).json  # turned: its copies are the job's
     assert photo["state"] == "pending" and photo["urls"] == {}
     with redis_app.app_context():
         [job] = [jobs.queue().fetch_job(job_id) for job_id in jobs.queue().job_ids]
@@ -66,7 +66,15 @@ def test_with_redis_the_copies_are_made_by_a_worker(redis_app, login_as):
         assert job.args == (str(pending.id),) and job.timeout == 60 and pending.args == [photo["id"]]
         SimpleWorker([jobs.queue()], connection=jobs.redis_connection()).work(burst=True)
     ready = caller.get(f"/api/v1/photos/{photo['id']}").json
-    assert ready["state"] == "ready" and as_image(fetch(caller, ready["urls"]["display"]).data).size == (400, 300)
+    assert ready["state"] == "ready" and as_image(fetch(caller, ready["urls"]["display"]).data).size == (300, 400)
+
+
+def test_with_redis_a_clean_phone_photo_is_ready_when_answered_and_asks_no_job(redis_app, login_as):
+    caller = login_as("grid_worker")
+    photo = put(caller, make_photo()).json  # upright, small, EXIF without an orientation: as the field app sends
+    assert photo["state"] == "ready" and set(photo["urls"]) >= {"display", "thumb"}
+    with redis_app.app_context():
+        assert jobs.queue().count == 0 and not db.session.scalars(select(PendingJob)).all()
 
 
 # ---- 水印 ---------------------------------------------------------------------------------------------------
