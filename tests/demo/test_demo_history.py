@@ -131,7 +131,9 @@ def test_the_history_is_on_the_chain_in_time_order_and_its_clocks_are_settled(ap
             "reject",
         ):
             assert actions[action] > 0, action
-        escalated = db.session.scalar(select(func.count()).select_from(Event).where(Event.action == "escalate"))
+        escalated = db.session.scalar(
+            select(func.count()).select_from(Event).where(Event.record_type == "hazard", Event.action == "escalate")
+        )
         assert escalated == db.session.scalar(
             select(func.count())
             .select_from(HazardClock)

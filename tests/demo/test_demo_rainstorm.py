@@ -13,8 +13,8 @@ from server.demo.loader import load
 from server.disasters import totals
 from server.disasters.models import Disaster, DisasterReport
 from server.evidence import services as evidence
+from server.incidents import clocks
 from server.incidents.models import Incident, IncidentClock
-from server.jobs import clocks
 
 
 def test_the_rainstorm_is_loaded_once_and_adds_up(app):
