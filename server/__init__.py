@@ -77,6 +77,7 @@ def _register_blueprints(app: Flask, api: Api):
     from server.areas.resources import blp as areas
     from server.auth.resources import blp as auth
     from server.checkins.resources import blp as checkins
+    from server.dashboards.resources import blp as dashboards
     from server.draws.pages import pages as draw_pages
     from server.draws.resources import blp as draws, public as public_draws
     from server.enterprises.resources import blp as enterprises
@@ -107,6 +108,7 @@ def _register_blueprints(app: Flask, api: Api):
         draws,
         public_draws,
         plans,
+        dashboards,
         inbox,
         sync,
         meta,

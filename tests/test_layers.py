@@ -42,6 +42,7 @@ LAYERS = (
     "server.inspections",  # scored checklists: their failed items are reported as hazards
     "server.plans",  # patrol plans and their tasks, done by inspections (which hear of them through on_submit)
     "server.draws",  # 双随机: draws of targets and inspectors, published; their inspections shown
+    "server.dashboards",  # the offices' figures, each counting what a list of the domains below shows
     "server.sync",
     "server.meta",  # health, and the vocabularies of every domain
     # the application: the factory and what it loads

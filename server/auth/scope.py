@@ -62,6 +62,9 @@ PERMISSIONS = {
     "plans.view": OFFICE_ROLES | {"department_officer", "enforcement_officer"},
     "plans.manage": OFFICE_ROLES | {"department_officer"},
     "tasks.view": ALL_ROLES,
+    # dashboards (统计看板): the district's offices district-wide, a station its street, a department its sector; each
+    # figure counts what its list shows the caller, within the lists' own scopes
+    "dashboards.view": frozenset({"supervisor", "admin", "station_officer", "department_officer"}),
 }
 
 

@@ -14,13 +14,16 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    func,
     or_,
     select,
     text,
     true,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.functions import FunctionElement
 
 from server.areas.models import subtree_ids
 from server.core.cache import memoised
@@ -34,6 +37,8 @@ SOURCES = {
     "self_report": ("企业自查", "Enterprise self-inspection"),
     "other": ("其他", "Other"),
 }
+# The dates a period may select hazards by (GET /hazards?from=&to=&dated=, the dashboards' figures): the column of each
+DATED = {"received": "received_at", "closed": "closed_at", "listed": "listed_at", "delisted": "delisted_at"}
 # The loop's documents (文书), by kind: HazardDocument.kind.
 DOCUMENT_KINDS = {
     "rectification_notice": ("隐患整改意见书", "Rectification notice"),
@@ -151,6 +156,39 @@ class Hazard(Timestamps, Base):
     def listed(cls):
         return cls.listed_at.is_not(None) & cls.delisted_at.is_(None)
 
+    @hybrid_method
+    def ack_on_time(self):
+        """Acknowledged within the 30-minute target from its arrival (ack_due_at); None if not acknowledged."""
+        return None if self.acknowledged_at is None else self.acknowledged_at <= self.ack_due_at
+
+    @ack_on_time.expression
+    def ack_on_time(cls):
+        return cls.acknowledged_at <= cls.ack_due_at
+
+    @hybrid_method
+    def ack_on_time_observed(self):
+        """Acknowledged within the same target counted from when it was observed (on the server's clock): the time a
+        report waited offline counts against it. None if not acknowledged."""
+        if self.acknowledged_at is None:
+            return None
+        return self.acknowledged_at - self.observed_at_server <= self.ack_due_at - self.received_at
+
+    @ack_on_time_observed.expression
+    def ack_on_time_observed(cls):
+        waited = Seconds(cls.observed_at, cls.acknowledged_at) - func.coalesce(cls.clock_offset_s, 0)
+        return waited <= Seconds(cls.received_at, cls.ack_due_at)
+
+    @hybrid_method
+    def closed_on_time(self):
+        """Closed (销号) by its rectification deadline; None if open or closed without a deadline."""
+        if self.closed_at is None or self.deadline is None:
+            return None
+        return self.closed_at <= self.deadline
+
+    @closed_on_time.expression
+    def closed_on_time(cls):
+        return cls.closed_at <= cls.deadline
+
     @classmethod
     @memoised
     def scope_clause(cls, grants, user_id=None):
@@ -167,6 +205,25 @@ class Hazard(Timestamps, Base):
         for sector, path in grants.sectors:
             clauses.append((cls.sector == sector) & cls.grid_id.in_(subtree_ids([path])))
         return or_(*clauses) if clauses else false()
+
+
+class Seconds(FunctionElement):
+    """The seconds from one instant to another, in SQL: `Seconds(start, end)`."""
+
+    inherit_cache = True
+    type = Float()
+
+
+@compiles(Seconds, "postgresql")
+def _seconds_postgresql(element, compiler, **kw):
+    start, end = list(element.clauses)
+    return f"EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)}))"
+
+
+@compiles(Seconds, "sqlite")
+def _seconds_sqlite(element, compiler, **kw):
+    start, end = list(element.clauses)
+    return f"((julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)})) * 86400.0)"
 
 
 class HazardClock(UUIDPrimaryKey, Base):
