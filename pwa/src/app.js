@@ -31,6 +31,8 @@ const Scorecards = lazy(() => import('./ui/scorecards.js'), 'Scorecards', { scre
 // patrol tasks (检查任务): the user's own (我的任务), and an office's area's with reassigning
 const MyTasks = lazy(() => import('./ui/tasks.js'), 'MyTasks', { screen: true });
 const AreaTasks = lazy(() => import('./ui/tasks.js'), 'AreaTasks', { screen: true });
+// 统计看板: the offices' figures, each opening its list
+const Dashboard = lazy(() => import('./ui/dashboard.js'), 'Dashboard', { screen: true });
 
 /** Who reads the month's rankings of the units (考核排名). */
 const RANKING_ROLES = ['department_officer', 'supervisor', 'admin'];
@@ -55,6 +57,7 @@ function screen(route) {
     case 'assessment': return html`<${Assessment} key=${a} id=${a} />`;
     case 'summonses': return html`<${Summonses} />`;
     case 'scorecards': return html`<${Scorecards} query=${route.query} />`;
+    case 'dashboard': return html`<${Dashboard} query=${route.query} />`;
     case 'tasks': return a === 'area' ? html`<${AreaTasks} />` : html`<${MyTasks} />`;
     case 'admin': return html`<${AdminScreen} key=${route.params.join('/')} section=${a} id=${b} />`;
     default: return html`<${Home} />`;
