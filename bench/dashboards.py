@@ -110,12 +110,14 @@ ADD_TASKS = text("""
     INSERT INTO tasks (id, plan_id, site_id, grid_id, enterprise_id, sector, site_type, template_family_id, period,
                        period_start, period_end, due_date, assignee, unannounced, kind, state, flags, flagged, is_demo,
                        created_at, version)
-    SELECT gen_random_uuid(), :plan_id, s.id, s.grid_id, s.enterprise_id, e.sector, s.type, :family_id, CAST(:period AS varchar),
+    SELECT gen_random_uuid(), :plan_id, s.id, s.grid_id, s.enterprise_id, e.sector, s.type, :family_id,
+           CAST(:period AS varchar),
            :start, :end, :end, 'grid_worker', false, 'patrol',
            (ARRAY['done', 'done', 'open', 'missed'])[1 + (random() * 4)::int % 4], '[]', random() < 0.05, false,
            now(), 1
     FROM sites s LEFT JOIN enterprises e ON e.id = s.enterprise_id
-    WHERE NOT EXISTS (SELECT 1 FROM tasks t WHERE t.plan_id = :plan_id AND t.site_id = s.id AND t.period = CAST(:period AS varchar))
+    WHERE NOT EXISTS (SELECT 1 FROM tasks t
+                      WHERE t.plan_id = :plan_id AND t.site_id = s.id AND t.period = CAST(:period AS varchar))
 """)
 ADD_CHECKINS = text("""
     INSERT INTO check_ins (id, user_id, code, site_id, observed_at, received_at, flags, flagged)
@@ -129,6 +131,8 @@ ADD_CHECKINS = text("""
 
 
 def populate(args) -> None:
+    # the inserts join a million numbers to the sites: in memory, not in batches through temporary files
+    db.session.execute(text("SET work_mem = '256MB'"))
     db.session.add(ChainHead(id=1, seq=0, hash=GENESIS))
     print(f"demo data: {load()}")
     db.session.commit()
@@ -168,7 +172,8 @@ def populate(args) -> None:
         t0 = time.perf_counter()
         step()
         db.session.commit()
-        print(f"bulk insert of the {name}: {time.perf_counter() - t0:.1f} s")
+        db.session.execute(text("SET work_mem = '256MB'"))
+        print(f"bulk insert of the {name}: {time.perf_counter() - t0:.1f} s", flush=True)
 
 
 def _count(model) -> int:

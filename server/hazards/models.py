@@ -74,6 +74,26 @@ class HazardCategory(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
+# What the dashboards' counts of a period read of each hazard: its scope (grid, enterprise, sector, reporter), its
+# site (for the site type), its level and state, and the times its figures compare.
+FIGURE_COLUMNS = (
+    "grid_id",
+    "street_id",
+    "enterprise_id",
+    "sector",
+    "reporter_id",
+    "site_id",
+    "level",
+    "state",
+    "acknowledged_at",
+    "ack_due_at",
+    "observed_at",
+    "clock_offset_s",
+    "deadline",
+    "closed_at",
+)
+
+
 class Hazard(Timestamps, Base):
     """隐患: made on the phone (client UUID); its state changes only through hazards.machine."""
 
@@ -94,7 +114,7 @@ class Hazard(Timestamps, Base):
     photo_ids: Mapped[list] = mapped_column(JSON, default=list)
     reporter_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     observed_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the phone's clock
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # indexed below, for the dashboards
     # how far the phone's clock was behind the server's as it sent the report (received_at minus the
     # Device-Time it sent), in seconds; None when it did not say. Right for observed_at unless the
     # phone's clock was reset between seeing the hazard and sending the report.
@@ -124,6 +144,36 @@ class Hazard(Timestamps, Base):
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
+    # The dashboards' figures (server/dashboards) count hazards by the dates a period selects them by and by what is
+    # overdue now; on PostgreSQL each index carries the columns those counts read (INCLUDE), so that they are read
+    # from the index alone (bench/dashboards.py, docs/dashboards.md). SQLite has no INCLUDE: there they are plain.
+    __table_args__ = (
+        Index("ix_hazards_received_at", "received_at", postgresql_include=list(FIGURE_COLUMNS)),
+        Index(
+            "ix_hazards_closed_at",
+            "closed_at",
+            postgresql_include=list(FIGURE_COLUMNS),
+            postgresql_where=text("closed_at IS NOT NULL"),
+            sqlite_where=text("closed_at IS NOT NULL"),
+        ),
+        Index(
+            "ix_hazards_listing",
+            "listed_at",
+            "delisted_at",
+            postgresql_include=["grid_id", "level", "sector", "site_id", "enterprise_id", "reporter_id"],
+            postgresql_where=text("listed_at IS NOT NULL"),
+            sqlite_where=text("listed_at IS NOT NULL"),
+        ),
+        Index(
+            "ix_hazards_waiting",
+            "state",
+            "deadline",
+            "ack_due_at",
+            postgresql_include=["grid_id", "level", "street_id", "sector", "site_id", "enterprise_id", "reporter_id"],
+            postgresql_where=text("state IN ('reported', 'rectifying')"),
+            sqlite_where=text("state IN ('reported', 'rectifying')"),
+        ),
+    )
 
     def __repr__(self):
         return f"<Hazard {self.id} {self.state}>"

@@ -1,0 +1,74 @@
+"""Indexes for the dashboards (server/dashboards): hazards by when they were received, closed, listed and de-listed,
+and those waiting (reported, rectifying) by deadline and target, each carrying on PostgreSQL (INCLUDE) the columns
+the figures read, so that a district's or a street's figures come from the index alone (bench/dashboards.py).
+
+Reviewed by hand: ix_hazards_received_at is dropped and made again with its included columns (SQLite has no
+INCLUDE: there it is made again as it was); the other three are new, partial where only some rows count. Building
+them reads the table once each.
+
+Revision ID: 7b3e9d1f4a62
+Revises: 5d2e8b41c7a3
+Create Date: 2026-12-06
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "7b3e9d1f4a62"
+down_revision = "5d2e8b41c7a3"
+branch_labels = None
+depends_on = None
+
+FIGURE_COLUMNS = [
+    "grid_id",
+    "street_id",
+    "enterprise_id",
+    "sector",
+    "reporter_id",
+    "site_id",
+    "level",
+    "state",
+    "acknowledged_at",
+    "ack_due_at",
+    "observed_at",
+    "clock_offset_s",
+    "deadline",
+    "closed_at",
+]
+SCOPE_COLUMNS = ["grid_id", "level", "sector", "site_id", "enterprise_id", "reporter_id"]
+
+
+def upgrade():
+    with op.batch_alter_table("hazards", schema=None) as batch_op:
+        batch_op.drop_index("ix_hazards_received_at")
+        batch_op.create_index("ix_hazards_received_at", ["received_at"], postgresql_include=FIGURE_COLUMNS)
+        batch_op.create_index(
+            "ix_hazards_closed_at",
+            ["closed_at"],
+            postgresql_include=FIGURE_COLUMNS,
+            postgresql_where=sa.text("closed_at IS NOT NULL"),
+            sqlite_where=sa.text("closed_at IS NOT NULL"),
+        )
+        batch_op.create_index(
+            "ix_hazards_listing",
+            ["listed_at", "delisted_at"],
+            postgresql_include=SCOPE_COLUMNS,
+            postgresql_where=sa.text("listed_at IS NOT NULL"),
+            sqlite_where=sa.text("listed_at IS NOT NULL"),
+        )
+        batch_op.create_index(
+            "ix_hazards_waiting",
+            ["state", "deadline", "ack_due_at"],
+            postgresql_include=[*SCOPE_COLUMNS[:2], "street_id", *SCOPE_COLUMNS[2:]],
+            postgresql_where=sa.text("state IN ('reported', 'rectifying')"),
+            sqlite_where=sa.text("state IN ('reported', 'rectifying')"),
+        )
+
+
+def downgrade():
+    with op.batch_alter_table("hazards", schema=None) as batch_op:
+        batch_op.drop_index("ix_hazards_waiting")
+        batch_op.drop_index("ix_hazards_listing")
+        batch_op.drop_index("ix_hazards_closed_at")
+        batch_op.drop_index("ix_hazards_received_at")
+        batch_op.create_index("ix_hazards_received_at", ["received_at"], unique=False)
