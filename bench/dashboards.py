@@ -56,9 +56,10 @@ ADD_SITES = text("""
     SELECT gen_random_uuid(), s.name || '-' || n, s.type, s.enterprise_id, s.address, s.latitude + 0.00001 * (n % 997),
            s.longitude + 0.00001 * (n % 991), s.grid_id, s.risk_level, false, 1, now(), now()
     FROM generate_series(1, :count) AS n
-    JOIN (SELECT *, row_number() OVER (ORDER BY id) - 1 AS k, count(*) OVER () AS total FROM sites) AS s
-      ON s.k = n % s.total
+    JOIN (SELECT *, row_number() OVER (ORDER BY id) - 1 AS k FROM sites) AS s ON s.k = n % :sites
 """)
+# (Each joins the numbers to the k-th site by `k = n % :sites`, a parameter: with the count taken from the sites' own
+# row, the join is no equality PostgreSQL can hash, and a million numbers meet every site.)
 # Received evenly over the months; general or (1 in 20) major; the loop's outcome drawn by age: older hazards are
 # mostly closed, a few rectifying (past their deadline: overdue), new ones still waiting or being rectified.
 ADD_HAZARDS = text("""
@@ -81,9 +82,9 @@ ADD_HAZARDS = text("""
     FROM generate_series(0, :count - 1) AS n
     JOIN (SELECT sites.id, sites.grid_id, sites.latitude, sites.longitude, sites.enterprise_id, e.sector,
                  CAST(split_part(areas.path, '/', 3) AS integer) AS street_id,
-                 row_number() OVER (ORDER BY sites.id) - 1 AS k, count(*) OVER () AS total
+                 row_number() OVER (ORDER BY sites.id) - 1 AS k
           FROM sites JOIN areas ON areas.id = sites.grid_id LEFT JOIN enterprises e ON e.id = sites.enterprise_id)
-      AS s ON s.k = (n * 7919) % s.total
+      AS s ON s.k = (n * 7919) % :sites
     CROSS JOIN LATERAL (SELECT now() - :span * random() AS received, random() AS m, random() AS a,
                                random() AS b, random() AS c) AS r
     CROSS JOIN LATERAL (SELECT CASE
@@ -101,8 +102,8 @@ ADD_INSPECTIONS = text("""
     SELECT gen_random_uuid(), :template_id, s.id, s.grid_id, s.enterprise_id, NULL, 'patrol', :inspector,
            f - interval '40 minutes', f, f, '[]', r.p < 45, 1, r.p, 100, r.p, r.p >= 60
     FROM generate_series(0, :count - 1) AS n
-    JOIN (SELECT id, grid_id, enterprise_id, row_number() OVER (ORDER BY id) - 1 AS k, count(*) OVER () AS total
-          FROM sites) AS s ON s.k = (n * 7919) % s.total
+    JOIN (SELECT id, grid_id, enterprise_id, row_number() OVER (ORDER BY id) - 1 AS k FROM sites) AS s
+      ON s.k = (n * 7919) % :sites
     CROSS JOIN LATERAL (SELECT round((40 + random() * 60)::numeric, 1)::float AS p,
                                now() - :span * random() AS f) AS r
 """)
@@ -124,8 +125,7 @@ ADD_CHECKINS = text("""
     SELECT gen_random_uuid(), :user_id, 'bench', s.id, f, f,
            CASE WHEN random() < 0.05 THEN '["far"]' ELSE '[]' END::json, false
     FROM generate_series(0, :count - 1) AS n
-    JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k, count(*) OVER () AS total FROM sites) AS s
-      ON s.k = (n * 7919) % s.total
+    JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM sites) AS s ON s.k = (n * 7919) % :sites
     CROSS JOIN LATERAL (SELECT now() - :span * random() AS f) AS r
 """)
 
@@ -141,11 +141,20 @@ def populate(args) -> None:
     ).first()
     span = timedelta(days=30.44 * args.months)
     steps = [
-        ("sites", lambda: db.session.execute(ADD_SITES, {"count": max(0, args.sites - _count(Site))})),
+        (
+            "sites",
+            lambda: db.session.execute(ADD_SITES, {"count": max(0, args.sites - _count(Site)), "sites": _count(Site)}),
+        ),
         (
             "hazards",
             lambda: db.session.execute(
-                ADD_HAZARDS, {"count": max(0, args.hazards - _count(Hazard)), "reporter": supervisor.id, "span": span}
+                ADD_HAZARDS,
+                {
+                    "count": max(0, args.hazards - _count(Hazard)),
+                    "reporter": supervisor.id,
+                    "span": span,
+                    "sites": _count(Site),
+                },
             ),
         ),
         (
@@ -159,13 +168,16 @@ def populate(args) -> None:
                     ),
                     "inspector": supervisor.id,
                     "span": span,
+                    "sites": _count(Site),
                 },
             ),
         ),
         ("tasks", _tasks),
         (
             "check-ins",
-            lambda: db.session.execute(ADD_CHECKINS, {"count": args.checkins, "user_id": supervisor.id, "span": span}),
+            lambda: db.session.execute(
+                ADD_CHECKINS, {"count": args.checkins, "user_id": supervisor.id, "span": span, "sites": _count(Site)}
+            ),
         ),
     ]
     for name, step in steps:
