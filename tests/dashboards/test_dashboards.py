@@ -10,7 +10,9 @@ from sqlalchemy import update
 
 from server.core.db import db
 from server.hazards.models import Hazard
+from tests.conftest import uid
 from tests.hazards.test_loop import SHANGHAI, report
+from tests.plans.helpers import FINISHED, PERIOD, checklist, generate, inspect, make_plan
 
 URL = "/api/v1/dashboards"
 MARCH = datetime(2026, 3, 10, 9, 0, tzinfo=SHANGHAI)
@@ -212,3 +214,23 @@ def test_the_hazard_list_takes_the_new_filters(login_as, seeded):
     assert ids(sector="commerce", overdue="true") == {seeded["b_overdue"]}
     bad = supervisor.get("/api/v1/hazards", query_string={"from": "2026-03-31", "to": "2026-03-01"})
     assert bad.status_code == 422
+
+
+def test_coverage_inspections_and_check_ins_are_their_lists(login_as, world):
+    """This month: a plan's tasks over street A's community, one done by an inspection, and a check-in without a
+    location (flagged): the work figures count them and their lists hold them, for the district and the street."""
+    admin, supervisor, worker = login_as("district_admin"), login_as("supervisor"), login_as("grid_worker")
+    template = checklist(login_as)
+    generate(admin, make_plan(admin, template, world))
+    inspect(worker, template, world["market_site"])
+    tag = login_as("station_officer").post(f"/api/v1/sites/{world['market_site']}/tag").json
+    odd = {"id": uid(), "code": tag["code"], "observed_at": FINISHED.isoformat(), "latitude": None, "longitude": None}
+    assert worker.post("/api/v1/checkins", json=odd).status_code == 201
+    for caller in (supervisor, login_as("station_officer")):
+        data = _dashboard(caller, period=PERIOD)
+        assert data["coverage"]["planned"] == 2 and data["coverage"]["done"]["count"] == 1
+        assert data["inspections"]["done"]["count"] == 1 and data["inspections"]["mean_score"] == 100.0
+        assert data["flagged_checkins"]["count"] == 1
+        for where, figure in _figures(data):
+            assert _listed(caller, figure) == figure["count"], where
+    assert _dashboard(login_as("station_officer_b"), period=PERIOD)["coverage"]["planned"] == 0
