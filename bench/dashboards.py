@@ -84,7 +84,7 @@ ADD_HAZARDS = text("""
                  CAST(split_part(areas.path, '/', 3) AS integer) AS street_id,
                  row_number() OVER (ORDER BY sites.id) - 1 AS k
           FROM sites JOIN areas ON areas.id = sites.grid_id LEFT JOIN enterprises e ON e.id = sites.enterprise_id)
-      AS s ON s.k = (n * 7919) % :sites
+      AS s ON s.k = (n::bigint * 7919) % :sites
     CROSS JOIN LATERAL (SELECT now() - :span * random() AS received, random() AS m, random() AS a,
                                random() AS b, random() AS c) AS r
     CROSS JOIN LATERAL (SELECT CASE
@@ -103,7 +103,7 @@ ADD_INSPECTIONS = text("""
            f - interval '40 minutes', f, f, '[]', r.p < 45, 1, r.p, 100, r.p, r.p >= 60
     FROM generate_series(0, :count - 1) AS n
     JOIN (SELECT id, grid_id, enterprise_id, row_number() OVER (ORDER BY id) - 1 AS k FROM sites) AS s
-      ON s.k = (n * 7919) % :sites
+      ON s.k = (n::bigint * 7919) % :sites
     CROSS JOIN LATERAL (SELECT round((40 + random() * 60)::numeric, 1)::float AS p,
                                now() - :span * random() AS f) AS r
 """)
@@ -125,7 +125,7 @@ ADD_CHECKINS = text("""
     SELECT gen_random_uuid(), :user_id, 'bench', s.id, f, f,
            CASE WHEN random() < 0.05 THEN '["far"]' ELSE '[]' END::json, false
     FROM generate_series(0, :count - 1) AS n
-    JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM sites) AS s ON s.k = (n * 7919) % :sites
+    JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM sites) AS s ON s.k = (n::bigint * 7919) % :sites
     CROSS JOIN LATERAL (SELECT now() - :span * random() AS f) AS r
 """)
 
