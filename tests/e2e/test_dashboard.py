@@ -45,6 +45,7 @@ def test_the_supervisor_drills_from_a_streets_overdue_count_to_its_list(screen_a
     count.click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("隐患查询")
+    expect(page.get_by_test_id("hazards-label")).to_have_text(f"{street['street_name']} · 当前逾期整改")
     expect(page.get_by_test_id("hazards-total")).to_have_text(f"共 {expected} 条", timeout=15_000)
     shown = min(expected, 50)
     expect(page.locator("main ul.list > li")).to_have_count(shown)

@@ -1,10 +1,13 @@
 /** The dashboard's arithmetic (ui/dashboard.js), apart so that it is tested without a browser. */
 import { shanghaiDay } from './tasks.js';
 
-/** The app's link for a figure's list: hazards open in the hazard list (asked of the server); others have none. */
-export function drillHref(figure) {
+/**
+ * The app's link for a figure's list: hazards open in the hazard list (asked of the server), with what the figure is
+ * (`label`, shown above the list, never sent); others have none.
+ */
+export function drillHref(figure, label) {
   if (!figure?.list?.path?.endsWith('/hazards')) return null;
-  return `#/hazards?${new URLSearchParams({ server: '1', ...figure.list.query })}`;
+  return `#/hazards?${new URLSearchParams({ server: '1', ...(label ? { label } : {}), ...figure.list.query })}`;
 }
 
 /** The last 12 months, newest first, as YYYY-MM keys in Asia/Shanghai. */

@@ -16,15 +16,15 @@ import { Section } from './parts.js';
 
 const pct = (x) => (x == null ? '—' : `${Math.round(x * 1000) / 10}%`);
 
-function Count({ figure, testid }) {
-  const href = drillHref(figure);
+function Count({ figure, testid, label }) {
+  const href = drillHref(figure, label);
   const value = figure?.count ?? '—';
   return href ? html`<a href=${href} data-testid=${testid}>${value}</a>` : html`<span data-testid=${testid}>${value}</span>`;
 }
 
 /** A headline figure: its number (a link to its list) over its name. */
 function Tile({ label, figure, value, note, testid }) {
-  const href = figure ? drillHref(figure) : null;
+  const href = figure ? drillHref(figure, label) : null;
   const shown = value ?? figure?.count ?? '—';
   const body = html`<span class="tile-value">${shown}</span><span class="tile-label">${label}</span>
     ${note && html`<span class="tile-note">${note}</span>`}`;
@@ -55,6 +55,8 @@ function Tiles({ data }) {
   </div>`;
 }
 
+const LEVEL_NAMES = { general: 'dashGeneral', major: 'dashMajor', all: 'dashAll' };
+
 function ByLevel({ data }) {
   const rows = [['dashFound', 'found'], ['dashClosed', 'closed'], ['dashOpen', 'open'], ['dashOverdueNow', 'overdue']];
   return html`<div class="table-wrap"><table class="dash-table">
@@ -62,7 +64,7 @@ function ByLevel({ data }) {
       <th scope="col">${t('dashMajor')}</th><th scope="col">${t('dashAll')}</th></tr></thead>
     <tbody>${rows.map(([label, key]) => html`<tr key=${key}><th scope="row">${t(label)}</th>
       ${['general', 'major', 'all'].map((level) => html`<td key=${level}><${Count} figure=${data[key][level]}
-        testid=${`dash-${key}-${level}`} /></td>`)}</tr>`)}</tbody>
+        label=${`${t(label)} · ${t(LEVEL_NAMES[level])}`} testid=${`dash-${key}-${level}`} /></td>`)}</tr>`)}</tbody>
   </table></div>`;
 }
 
@@ -97,9 +99,10 @@ function StreetTable({ streets }) {
     <thead><tr><th scope="col">${t('street')}</th><th scope="col">${t('dashFound')}</th><th scope="col">${t('dashOpen')}</th>
       <th scope="col">${t('dashOverdueNow')}</th></tr></thead>
     <tbody>${streets.map((s) => html`<tr key=${s.street_id}><th scope="row">${s.street_name}</th>
-      <td><${Count} figure=${s.found} testid=${`street-found-${s.street_id}`} /></td>
-      <td><${Count} figure=${s.open} testid=${`street-open-${s.street_id}`} /></td>
-      <td><${Count} figure=${s.overdue} testid=${`street-overdue-${s.street_id}`} /></td></tr>`)}</tbody>
+      <td><${Count} figure=${s.found} label=${`${s.street_name} · ${t('dashFound')}`} testid=${`street-found-${s.street_id}`} /></td>
+      <td><${Count} figure=${s.open} label=${`${s.street_name} · ${t('dashOpen')}`} testid=${`street-open-${s.street_id}`} /></td>
+      <td><${Count} figure=${s.overdue} label=${`${s.street_name} · ${t('dashOverdueNow')}`}
+        testid=${`street-overdue-${s.street_id}`} /></td></tr>`)}</tbody>
   </table></div>`;
 }
 

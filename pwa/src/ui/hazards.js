@@ -58,6 +58,8 @@ const flagName = (code, fallback) => flagNames(state.vocab, { flags: [code] })[0
 function ServerHazards({ query }) {
   const asked = new URLSearchParams(query);
   asked.delete('server');
+  const label = asked.get('label');
+  asked.delete('label');
   const [found, setFound] = useState(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
@@ -73,6 +75,7 @@ function ServerHazards({ query }) {
   }, [asked.toString()]);
   return html`<main id="main" class="wide">
     <h1 tabindex="-1">${t('hazardsTitle')}</h1>
+    ${label && html`<p class="list-label" data-testid="hazards-label">${label}</p>`}
     <p class="muted small">${t('dashListNote')}
       <a href="#/hazards" class="link">${t('clearFilters')}</a></p>
     ${found == null
