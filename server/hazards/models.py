@@ -161,8 +161,8 @@ class Hazard(Timestamps, Base):
             "listed_at",
             "delisted_at",
             postgresql_include=["grid_id", "level", "sector", "site_id", "enterprise_id", "reporter_id"],
-            postgresql_where=text("listed_at IS NOT NULL"),
-            sqlite_where=text("listed_at IS NOT NULL"),
+            postgresql_where=text("listed_at IS NOT NULL OR delisted_at IS NOT NULL"),
+            sqlite_where=text("listed_at IS NOT NULL OR delisted_at IS NOT NULL"),
         ),
         Index(
             "ix_hazards_waiting",
