@@ -58,8 +58,9 @@ ADD_SITES = text("""
     FROM generate_series(1, :count) AS n
     JOIN (SELECT *, row_number() OVER (ORDER BY id) - 1 AS k FROM sites) AS s ON s.k = n % :sites
 """)
-# (Each joins the numbers to the k-th site by `k = n % :sites`, a parameter: with the count taken from the sites' own
-# row, the join is no equality PostgreSQL can hash, and a million numbers meet every site.)
+# Each lateral draw names `n`, so that it is drawn again for every row (one that names nothing of the row is drawn
+# once for all of them), and joins the numbers to the k-th site by `k = n % :sites`, a parameter (with the count
+# taken from the sites' own row, the join is no equality PostgreSQL can hash, and a million numbers meet every site).
 # Received evenly over the months; general or (1 in 20) major; the loop's outcome drawn by age: older hazards are
 # mostly closed, a few rectifying (past their deadline: overdue), new ones still waiting or being rectified.
 ADD_HAZARDS = text("""
@@ -85,8 +86,8 @@ ADD_HAZARDS = text("""
                  row_number() OVER (ORDER BY sites.id) - 1 AS k
           FROM sites JOIN areas ON areas.id = sites.grid_id LEFT JOIN enterprises e ON e.id = sites.enterprise_id)
       AS s ON s.k = (n::bigint * 7919) % :sites
-    CROSS JOIN LATERAL (SELECT now() - :span * random() AS received, random() AS m, random() AS a,
-                               random() AS b, random() AS c) AS r
+    CROSS JOIN LATERAL (SELECT now() - :span * random() + 0 * n * interval '1 s' AS received, random() + 0 * n AS m,
+                               random() AS a, random() AS b, random() AS c) AS r
     CROSS JOIN LATERAL (SELECT CASE
         WHEN now() - r.received < interval '1 hour' AND r.c < 0.5 THEN 'reported'
         WHEN now() - r.received < interval '30 days' THEN
@@ -104,7 +105,7 @@ ADD_INSPECTIONS = text("""
     FROM generate_series(0, :count - 1) AS n
     JOIN (SELECT id, grid_id, enterprise_id, row_number() OVER (ORDER BY id) - 1 AS k FROM sites) AS s
       ON s.k = (n::bigint * 7919) % :sites
-    CROSS JOIN LATERAL (SELECT round((40 + random() * 60)::numeric, 1)::float AS p,
+    CROSS JOIN LATERAL (SELECT round((40 + random() * 60 + 0 * n)::numeric, 1)::float AS p,
                                now() - :span * random() AS f) AS r
 """)
 ADD_TASKS = text("""
@@ -126,7 +127,7 @@ ADD_CHECKINS = text("""
            CASE WHEN random() < 0.05 THEN '["far"]' ELSE '[]' END::json, false
     FROM generate_series(0, :count - 1) AS n
     JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM sites) AS s ON s.k = (n::bigint * 7919) % :sites
-    CROSS JOIN LATERAL (SELECT now() - :span * random() AS f) AS r
+    CROSS JOIN LATERAL (SELECT now() - :span * random() + 0 * n * interval '1 s' AS f) AS r
 """)
 
 
@@ -250,7 +251,8 @@ def measure(args, app):
         now = utcnow()
         for label, role, area in (("district", "supervisor", district), ("street", "station_officer", street)):
             ask = services.Ask(scopes_of(role, area, None), services.period(None, now), now)
-            print(f"\n{label} ({role}), target p95 < {TARGETS_MS[label]} ms:")
+            found = services.loop(ask)["found"]["all"]["count"]
+            print(f"\n{label} ({role}): {found} hazards found this month; target p95 < {TARGETS_MS[label]} ms:")
             services.dashboard(ask)  # warm: compiled statements, the plan cache
             db.session.rollback()
             worst = 0.0
