@@ -51,6 +51,14 @@ def upgrade():
             postgresql_where=sa.text("closed_at IS NOT NULL"),
             sqlite_where=sa.text("closed_at IS NOT NULL"),
         )
+        batch_op.create_index("ix_hazards_grid_received", ["grid_id", "received_at"], postgresql_include=FIGURE_COLUMNS)
+        batch_op.create_index(
+            "ix_hazards_grid_closed",
+            ["grid_id", "closed_at"],
+            postgresql_include=FIGURE_COLUMNS,
+            postgresql_where=sa.text("closed_at IS NOT NULL"),
+            sqlite_where=sa.text("closed_at IS NOT NULL"),
+        )
         batch_op.create_index(
             "ix_hazards_listing",
             ["listed_at", "delisted_at"],
@@ -88,6 +96,8 @@ def downgrade():
     with op.batch_alter_table("hazards", schema=None) as batch_op:
         batch_op.drop_index("ix_hazards_waiting")
         batch_op.drop_index("ix_hazards_listing")
+        batch_op.drop_index("ix_hazards_grid_closed")
+        batch_op.drop_index("ix_hazards_grid_received")
         batch_op.drop_index("ix_hazards_closed_at")
         batch_op.drop_index("ix_hazards_received_at")
         batch_op.create_index("ix_hazards_received_at", ["received_at"], unique=False)

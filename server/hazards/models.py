@@ -149,6 +149,16 @@ class Hazard(Timestamps, Base):
     # from the index alone (bench/dashboards.py, docs/dashboards.md). SQLite has no INCLUDE: there they are plain.
     __table_args__ = (
         Index("ix_hazards_received_at", "received_at", postgresql_include=list(FIGURE_COLUMNS)),
+        # a street's or a community's figures (their grids), month by month
+        Index("ix_hazards_grid_received", "grid_id", "received_at", postgresql_include=list(FIGURE_COLUMNS)),
+        Index(
+            "ix_hazards_grid_closed",
+            "grid_id",
+            "closed_at",
+            postgresql_include=list(FIGURE_COLUMNS),
+            postgresql_where=text("closed_at IS NOT NULL"),
+            sqlite_where=text("closed_at IS NOT NULL"),
+        ),
         Index(
             "ix_hazards_closed_at",
             "closed_at",
