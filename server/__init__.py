@@ -77,6 +77,7 @@ def _register_blueprints(app: Flask, api: Api):
     from server.areas.resources import blp as areas
     from server.auth.resources import blp as auth
     from server.checkins.resources import blp as checkins
+    from server.dashboards.resources import blp as dashboards
     from server.disasters.resources import blp as disasters
     from server.draws.pages import pages as draw_pages
     from server.draws.resources import blp as draws, public as public_draws
@@ -112,6 +113,7 @@ def _register_blueprints(app: Flask, api: Api):
         plans,
         incidents,
         disasters,
+        dashboards,
         inbox,
         sync,
         meta,

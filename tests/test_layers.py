@@ -45,6 +45,7 @@ LAYERS = (
     "server.warnings",  # 预警: CAP messages fanned out to the people of their areas, read and relayed
     "server.incidents",  # 突发事件信息报送: forwarded to the district within 30 minutes on the hazards' clocks' engine
     "server.disasters",  # 自然灾害情况统计: first, follow-up and verified reports by community, added up by area
+    "server.dashboards",  # the offices' figures, each counting what a list of the domains below shows
     "server.sync",
     "server.meta",  # health, and the vocabularies of every domain
     # the application: the factory and what it loads

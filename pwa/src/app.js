@@ -46,6 +46,8 @@ const Incidents = lazy(() => import('./ui/incidents.js'), 'Incidents', { screen:
 const Incident = lazy(() => import('./ui/incidents.js'), 'Incident', { screen: true });
 const Disasters = lazy(() => import('./ui/disasters.js'), 'Disasters', { screen: true });
 const Disaster = lazy(() => import('./ui/disasters.js'), 'Disaster', { screen: true });
+// 统计看板: the offices' figures, each opening its list
+const Dashboard = lazy(() => import('./ui/dashboard.js'), 'Dashboard', { screen: true });
 
 /** Who reads the month's rankings of the units (考核排名). */
 const RANKING_ROLES = ['department_officer', 'supervisor', 'admin'];
@@ -70,6 +72,7 @@ function screen(route) {
     case 'assessment': return html`<${Assessment} key=${a} id=${a} />`;
     case 'summonses': return html`<${Summonses} />`;
     case 'scorecards': return html`<${Scorecards} query=${route.query} />`;
+    case 'dashboard': return html`<${Dashboard} query=${route.query} />`;
     case 'tasks': return a === 'area' ? html`<${AreaTasks} />` : html`<${MyTasks} />`;
     case 'draws': return a === 'new' ? html`<${NewDraw} />` : a ? html`<${DrawDetail} key=${a} id=${a} />` : html`<${Draws} />`;
     case 'conflicts': return html`<${Conflicts} />`;

@@ -79,6 +79,9 @@ PERMISSIONS = {
     "disasters.view": OFFICE_ROLES | {"grid_worker"},
     "disasters.report": frozenset({"grid_worker", "station_officer", "admin"}),
     "disasters.manage": OFFICE_ROLES,
+    # dashboards (统计看板): the district's offices district-wide, a station its street, a department its sector; each
+    # figure counts what its list shows the caller, within the lists' own scopes
+    "dashboards.view": frozenset({"supervisor", "admin", "station_officer", "department_officer"}),
 }
 
 

@@ -47,17 +47,9 @@ class CheckIns(ApiView):
     @blp.paginate()
     def get(self, query, pagination_parameters):
         """打卡记录 / Check-ins: your own, and those at sites in your scope, newest first"""
-        stmt = select(CheckIn).where(CheckIn.scope_clause(grants("sites.view"), g.identity.user_id))
-        # the filters see what the list shows: a site hidden from the caller is no site, and reads as flagged
-        if "site_id" in query:
-            stmt = stmt.where(
-                CheckIn.site_id == query["site_id"], CheckIn.site_id.in_(services.visible_sites(_scope()))
-            )
-        if "user_id" in query:
-            stmt = stmt.where(CheckIn.user_id == query["user_id"])
-        if "flagged" in query:
-            flagged = services.shown_flagged(_scope())
-            stmt = stmt.where(flagged if query["flagged"] else ~flagged)
+        stmt = select(CheckIn).where(
+            CheckIn.scope_clause(grants("sites.view"), g.identity.user_id), *services.list_filters(query, _scope())
+        )
         page = paginate(stmt, pagination_parameters, order_by=(CheckIn.received_at.desc(), CheckIn.id))
         return services.views(page, _scope())
 

@@ -1,8 +1,10 @@
 """Check-ins on the wire."""
 
+from datetime import date
+
 from marshmallow import fields, validate
 
-from server.core.api import InputSchema, PhoneTimeSchema, QuerySchema
+from server.core.api import AreaId, InputSchema, PhoneTimeSchema, QuerySchema
 from server.enterprises.schemas import EnterpriseRefSchema as SiteRefSchema  # the same {id, name} shape
 from server.sites.schemas import LATITUDE, LONGITUDE
 
@@ -53,3 +55,13 @@ class CheckInQuerySchema(QuerySchema):
     site_id = fields.UUID()
     user_id = fields.UUID()
     flagged = fields.Boolean()
+    area_id = AreaId(metadata={"description": "at sites within this area (a subtree)"})
+    from_ = fields.Date(
+        data_key="from",
+        validate=validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 31)),
+        metadata={"description": "received from this day, Asia/Shanghai"},
+    )
+    to = fields.Date(
+        validate=validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 31)),
+        metadata={"description": "received up to this day, Asia/Shanghai, inclusive"},
+    )

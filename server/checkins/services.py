@@ -6,12 +6,14 @@ from datetime import UTC, datetime
 from flask import current_app
 from sqlalchemy import and_, or_, select
 
+from server.areas.models import Area, subtree_ids
 from server.checkins import queries
 from server.checkins.models import FLAGS, CheckIn
+from server.core.api import get_or_404
 from server.core.db import db
 from server.core.errors import DomainError
 from server.core.geo import distance_m
-from server.core.time import clock_offset, on_server_clock, utcnow
+from server.core.time import clock_offset, on_server_clock, utcnow, within_days
 from server.sites.models import Site
 from server.tags import services as tags
 
@@ -126,6 +128,23 @@ def shown_flagged(scope):
     """Whether a check-in reads as flagged to a viewer with this scope: as stored, or because its site is
     hidden from them (then it reads as an unknown tag, which is flagged)."""
     return or_(CheckIn.flagged, and_(CheckIn.site_id.is_not(None), CheckIn.site_id.not_in(visible_sites(scope))))
+
+
+def list_filters(query: dict, scope) -> list:
+    """The list's filters (GET /checkins, the dashboards' flagged check-ins) as SQL clauses. They see what the list
+    shows: a site hidden from the caller (`scope`: the sites they see) is no site, and reads as flagged."""
+    clauses = []
+    if "site_id" in query:
+        clauses += [CheckIn.site_id == query["site_id"], CheckIn.site_id.in_(visible_sites(scope))]
+    if "user_id" in query:
+        clauses.append(CheckIn.user_id == query["user_id"])
+    if "flagged" in query:
+        flagged = shown_flagged(scope)
+        clauses.append(flagged if query["flagged"] else ~flagged)
+    if "area_id" in query:
+        area = get_or_404(Area, query["area_id"])
+        clauses.append(CheckIn.site_id.in_(visible_sites(scope & Site.grid_id.in_(subtree_ids([area.path])))))
+    return clauses + within_days(CheckIn.received_at, query.get("from_"), query.get("to"))
 
 
 def views(checkins: list[CheckIn], scope) -> list[dict]:

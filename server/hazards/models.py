@@ -14,13 +14,16 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    func,
     or_,
     select,
     text,
     true,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.functions import FunctionElement
 
 from server.areas.models import subtree_ids
 from server.core.cache import memoised
@@ -34,6 +37,8 @@ SOURCES = {
     "self_report": ("企业自查", "Enterprise self-inspection"),
     "other": ("其他", "Other"),
 }
+# The dates a period may select hazards by (GET /hazards?from=&to=&dated=, the dashboards' figures): the column of each
+DATED = {"received": "received_at", "closed": "closed_at", "listed": "listed_at", "delisted": "delisted_at"}
 # The loop's documents (文书), by kind: HazardDocument.kind.
 DOCUMENT_KINDS = {
     "rectification_notice": ("隐患整改意见书", "Rectification notice"),
@@ -69,6 +74,26 @@ class HazardCategory(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
+# What the dashboards' counts of a period read of each hazard: its scope (grid, enterprise, sector, reporter), its
+# site (for the site type), its level and state, and the times its figures compare.
+FIGURE_COLUMNS = (
+    "grid_id",
+    "street_id",
+    "enterprise_id",
+    "sector",
+    "reporter_id",
+    "site_id",
+    "level",
+    "state",
+    "acknowledged_at",
+    "ack_due_at",
+    "observed_at",
+    "clock_offset_s",
+    "deadline",
+    "closed_at",
+)
+
+
 class Hazard(Timestamps, Base):
     """隐患: made on the phone (client UUID); its state changes only through hazards.machine."""
 
@@ -89,7 +114,7 @@ class Hazard(Timestamps, Base):
     photo_ids: Mapped[list] = mapped_column(JSON, default=list)
     reporter_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     observed_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the phone's clock
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # indexed below, for the dashboards
     # how far the phone's clock was behind the server's as it sent the report (received_at minus the
     # Device-Time it sent), in seconds; None when it did not say. Right for observed_at unless the
     # phone's clock was reset between seeing the hazard and sending the report.
@@ -119,6 +144,46 @@ class Hazard(Timestamps, Base):
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
+    # The dashboards' figures (server/dashboards) count hazards by the dates a period selects them by and by what is
+    # overdue now; on PostgreSQL each index carries the columns those counts read (INCLUDE), so that they are read
+    # from the index alone (bench/dashboards.py, docs/dashboards.md). SQLite has no INCLUDE: there they are plain.
+    __table_args__ = (
+        Index("ix_hazards_received_at", "received_at", postgresql_include=list(FIGURE_COLUMNS)),
+        # a street's or a community's figures (their grids), month by month
+        Index("ix_hazards_grid_received", "grid_id", "received_at", postgresql_include=list(FIGURE_COLUMNS)),
+        Index(
+            "ix_hazards_grid_closed",
+            "grid_id",
+            "closed_at",
+            postgresql_include=list(FIGURE_COLUMNS),
+            postgresql_where=text("closed_at IS NOT NULL"),
+            sqlite_where=text("closed_at IS NOT NULL"),
+        ),
+        Index(
+            "ix_hazards_closed_at",
+            "closed_at",
+            postgresql_include=list(FIGURE_COLUMNS),
+            postgresql_where=text("closed_at IS NOT NULL"),
+            sqlite_where=text("closed_at IS NOT NULL"),
+        ),
+        Index(
+            "ix_hazards_listing",
+            "listed_at",
+            "delisted_at",
+            postgresql_include=["grid_id", "level", "sector", "site_id", "enterprise_id", "reporter_id"],
+            postgresql_where=text("listed_at IS NOT NULL OR delisted_at IS NOT NULL"),
+            sqlite_where=text("listed_at IS NOT NULL OR delisted_at IS NOT NULL"),
+        ),
+        Index(
+            "ix_hazards_waiting",
+            "state",
+            "deadline",
+            "ack_due_at",
+            postgresql_include=["grid_id", "level", "street_id", "sector", "site_id", "enterprise_id", "reporter_id"],
+            postgresql_where=text("state IN ('reported', 'rectifying')"),
+            sqlite_where=text("state IN ('reported', 'rectifying')"),
+        ),
+    )
 
     def __repr__(self):
         return f"<Hazard {self.id} {self.state}>"
@@ -151,6 +216,39 @@ class Hazard(Timestamps, Base):
     def listed(cls):
         return cls.listed_at.is_not(None) & cls.delisted_at.is_(None)
 
+    @hybrid_method
+    def ack_on_time(self):
+        """Acknowledged within the 30-minute target from its arrival (ack_due_at); None if not acknowledged."""
+        return None if self.acknowledged_at is None else self.acknowledged_at <= self.ack_due_at
+
+    @ack_on_time.expression
+    def ack_on_time(cls):
+        return cls.acknowledged_at <= cls.ack_due_at
+
+    @hybrid_method
+    def ack_on_time_observed(self):
+        """Acknowledged within the same target counted from when it was observed (on the server's clock): the time a
+        report waited offline counts against it. None if not acknowledged."""
+        if self.acknowledged_at is None:
+            return None
+        return self.acknowledged_at - self.observed_at_server <= self.ack_due_at - self.received_at
+
+    @ack_on_time_observed.expression
+    def ack_on_time_observed(cls):
+        waited = Seconds(cls.observed_at, cls.acknowledged_at) - func.coalesce(cls.clock_offset_s, 0)
+        return waited <= Seconds(cls.received_at, cls.ack_due_at)
+
+    @hybrid_method
+    def closed_on_time(self):
+        """Closed (销号) by its rectification deadline; None if open or closed without a deadline."""
+        if self.closed_at is None or self.deadline is None:
+            return None
+        return self.closed_at <= self.deadline
+
+    @closed_on_time.expression
+    def closed_on_time(cls):
+        return cls.closed_at <= cls.deadline
+
     @classmethod
     @memoised
     def scope_clause(cls, grants, user_id=None):
@@ -167,6 +265,25 @@ class Hazard(Timestamps, Base):
         for sector, path in grants.sectors:
             clauses.append((cls.sector == sector) & cls.grid_id.in_(subtree_ids([path])))
         return or_(*clauses) if clauses else false()
+
+
+class Seconds(FunctionElement):
+    """The seconds from one instant to another, in SQL: `Seconds(start, end)`."""
+
+    inherit_cache = True
+    type = Float()
+
+
+@compiles(Seconds, "postgresql")
+def _seconds_postgresql(element, compiler, **kw):
+    start, end = list(element.clauses)
+    return f"EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)}))"
+
+
+@compiles(Seconds, "sqlite")
+def _seconds_sqlite(element, compiler, **kw):
+    start, end = list(element.clauses)
+    return f"((julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)})) * 86400.0)"
 
 
 class HazardClock(UUIDPrimaryKey, Base):

@@ -5,7 +5,7 @@ import uuid
 from flask import after_this_request, g, request
 from sqlalchemy import select
 
-from server.areas.models import Area, subtree_ids
+from server.areas.models import Area
 from server.auth.permissions import requires
 from server.auth.scope import grants
 from server.core.api import (
@@ -23,7 +23,7 @@ from server.core.errors import error
 from server.core.i18n import tr
 from server.core.time import utcnow
 from server.evidence import services as evidence
-from server.hazards import categories, documents, queries, services, summary
+from server.hazards import categories, documents, filters, services, summary
 from server.hazards.etags import etag, etag_data
 from server.hazards.models import Hazard, HazardCategory, HazardDocument
 from server.hazards.schemas import (
@@ -41,9 +41,6 @@ from server.hazards.schemas import (
     TransitionSchema,
 )
 from server.sites.models import Site
-
-# where the loop ends: a hazard in none of these is open
-ENDED = ("closed", "rejected", "merged")
 
 blp = Blueprint("hazards", __name__, url_prefix="/api/v1", description="隐患闭环 / The hazard loop")
 
@@ -138,27 +135,7 @@ class Hazards(ApiView):
 
 
 def _filters(query: dict) -> list:
-    """The list's filters as SQL clauses, each a yes or no where it is a boolean."""
-    named = ("state", "level", "category", "site_id")
-    clauses = [getattr(Hazard, name) == query[name] for name in named if name in query]
-    if "area_id" in query:
-        clauses.append(Hazard.grid_id.in_(subtree_ids([get_or_404(Area, query["area_id"]).path])))
-    if "q" in query:
-        clauses.append(queries.matching(query["q"]))
-    now = utcnow()
-    facts = {
-        "overdue_ack": Hazard.ack_overdue(now),
-        "overdue": Hazard.rectification_overdue(now),
-        "listed": Hazard.listed(),
-        "transferred": Hazard.transferred_at.is_not(None),
-        "open": ~Hazard.state.in_(ENDED),
-    }
-    clauses += [fact if query[name] else ~fact for name, fact in facts.items() if query.get(name) is not None]
-    if "ordered_by" in query:  # me: the only value
-        clauses.append(Hazard.id.in_(queries.ordered_by(g.identity.user_id)))
-    if "invited" in query:
-        clauses.append(Hazard.id.in_(queries.invited_to(g.identity.user_id)))
-    return clauses
+    return filters.clauses(query, utcnow(), g.identity.user_id)
 
 
 @blp.route("/hazards/<uuid:hazard_id>")

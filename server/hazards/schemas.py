@@ -6,7 +6,9 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from server.core.api import AreaId, InputSchema, OutputSchema, PhoneTimeSchema, QuerySchema
 from server.enterprises.models import SECTORS
 from server.hazards.machine import MACHINE, STATES
-from server.hazards.models import LEVELS, SOURCES
+from server.hazards.models import DATED, LEVELS, SOURCES
+from server.hazards.summary import EARLIEST, LATEST
+from server.sites.models import SITE_TYPES
 from server.sites.schemas import LATITUDE, LONGITUDE
 
 
@@ -216,6 +218,43 @@ class HazardQuerySchema(QuerySchema):
     overdue = fields.Boolean(metadata={"description": "being rectified past its deadline (逾期): the summary's count"})
     listed = fields.Boolean(metadata={"description": "listed (挂牌督办) and not de-listed, open or closed"})
     transferred = fields.Boolean(metadata={"description": "transferred (移送) to its sector's department"})
+    # the dashboards' figures drill down to this list with these (server/dashboards): the same filters, the same rows
+    from_ = fields.Date(
+        data_key="from",
+        validate=validate.Range(min=EARLIEST, max=LATEST),
+        metadata={"description": "first day, Asia/Shanghai, inclusive, of the date `dated` names"},
+    )
+    to = fields.Date(
+        validate=validate.Range(min=EARLIEST, max=LATEST),
+        metadata={"description": "last day, Asia/Shanghai, inclusive, of the date `dated` names"},
+    )
+    dated = fields.String(
+        load_default="received",
+        validate=validate.OneOf(list(DATED)),
+        metadata={"description": "which date from/to select by: received (default), closed, listed, delisted"},
+    )
+    sector = fields.String(validate=validate.OneOf(list(SECTORS)), metadata={"description": "管行业必须管安全"})
+    site_type = fields.String(validate=validate.OneOf(list(SITE_TYPES)), metadata={"description": "its site's type"})
+    ack_on_time = fields.Boolean(
+        metadata={
+            "description": "acknowledged within the 30-minute target from arrival (true) or later (false); "
+            "a hazard not acknowledged is in neither"
+        }
+    )
+    ack_on_time_observed = fields.Boolean(
+        metadata={"description": "the same, measured from when it was observed (the phone's clock, corrected)"}
+    )
+    on_time = fields.Boolean(
+        metadata={
+            "description": "closed by its deadline (true) or after it (false); open ones and those closed without "
+            "a deadline are in neither"
+        }
+    )
+
+    @validates_schema
+    def _period_in_order(self, data, **_kwargs):
+        if "from_" in data and "to" in data and data["from_"] > data["to"]:
+            raise ValidationError("开始日期不能晚于结束日期 / the start date cannot be after the end date", "from")
 
 
 # ---- the supervisors' summary (隐患统计概览) ----

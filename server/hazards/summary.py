@@ -17,7 +17,7 @@ is small.
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import case, false, func, or_, select
@@ -26,7 +26,7 @@ from server.areas.models import Area, path_ids, subtree_ids
 from server.core.db import db
 from server.core.errors import DomainError
 from server.core.i18n import SHANGHAI
-from server.core.time import on_server_clock, utcnow
+from server.core.time import local_days, on_server_clock, utcnow
 from server.evidence.models import Event
 from server.hazards.machine import STATES
 from server.hazards.models import Hazard
@@ -69,9 +69,7 @@ def resolve_period(first: date | None, last: date | None, today: date) -> tuple[
 
 def bounds(first: date, last: date) -> tuple[datetime, datetime]:
     """The period as UTC instants: from midnight in Shanghai on the first day to midnight after the last."""
-    start = datetime.combine(first, time(), SHANGHAI)
-    end = datetime.combine(last + timedelta(days=1), time(), SHANGHAI)
-    return start.astimezone(UTC), end.astimezone(UTC)
+    return local_days(first, last)
 
 
 def overdue_at(end: datetime, now: datetime) -> datetime:

@@ -99,6 +99,11 @@ class InspectionTemplate(Timestamps, Base):
         return or_(shown, cls.manage_clause(manage_grants))
 
 
+# What the dashboards read of an inspection of a period: its scope (grid, enterprise, sector, inspector), its site
+# (for the site type), its score and whether it was flagged.
+DASHBOARD_COLUMNS = ("grid_id", "enterprise_id", "sector", "inspector_id", "site_id", "percentage", "flagged")
+
+
 class Inspection(Base):
     """检查记录: made on the phone (client UUID), scored by the server on the template version it names."""
 
@@ -113,6 +118,8 @@ class Inspection(Base):
             "finished_at",
             postgresql_include=["site_id", "percentage", "mode"],
         ),
+        # a period's inspections in a scope, counted and their scores averaged by the dashboards (server/dashboards)
+        Index("ix_inspections_finished_at", "finished_at", postgresql_include=list(DASHBOARD_COLUMNS)),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)

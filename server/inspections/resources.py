@@ -23,8 +23,8 @@ from server.core.errors import error
 from server.core.i18n import tr
 from server.evidence import services as evidence
 from server.hazards.schemas import EventSchema
-from server.inspections import rankings, records, scorecards, services, sheets, templates
-from server.inspections.models import Inspection, InspectionHazard, InspectionTemplate, Summons
+from server.inspections import filters, rankings, records, scorecards, services, sheets, templates
+from server.inspections.models import Inspection, InspectionTemplate, Summons
 from server.inspections.refusals import Refused
 from server.inspections.schemas import (
     ConfirmSchema,
@@ -240,21 +240,7 @@ class Inspections(ApiView):
     @blp.paginate()
     def get(self, query, pagination_parameters):
         """检查记录 / Inspections in your scope and your own, newest first"""
-        stmt = select(Inspection).where(_inspection_scope())
-        for name in ("site_id", "template_id", "mode"):
-            if name in query:
-                stmt = stmt.where(getattr(Inspection, name) == query[name])
-        if "family_id" in query:
-            family = select(InspectionTemplate.id).where(InspectionTemplate.family_id == query["family_id"])
-            stmt = stmt.where(Inspection.template_id.in_(family))
-        if "hazard_id" in query:
-            stmt = stmt.where(
-                Inspection.id.in_(
-                    select(InspectionHazard.inspection_id).where(InspectionHazard.hazard_id == query["hazard_id"])
-                )
-            )
-        if "flagged" in query:
-            stmt = stmt.where(Inspection.flagged.is_(query["flagged"]))
+        stmt = select(Inspection).where(_inspection_scope(), *filters.clauses(query))
         page = paginate(stmt, pagination_parameters, order_by=(Inspection.received_at.desc(), Inspection.id))
         return services.views(page, g.identity)
 

@@ -7,7 +7,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from server.core.api import InputSchema, OutputSchema, QuerySchema
+from server.core.api import AreaId, InputSchema, OutputSchema, QuerySchema
 from server.enterprises.models import SECTORS
 from server.hazards.models import LEVELS
 from server.inspections.models import FLAGS, KINDS, MODES, TEMPLATE_STATES
@@ -297,6 +297,19 @@ class InspectionQuerySchema(QuerySchema):
     mode = fields.String(validate=validate.OneOf(list(MODES)))
     hazard_id = fields.UUID(metadata={"description": "the inspection a hazard came from"})
     flagged = fields.Boolean()
+    # the dashboards' inspection figures drill down to this list with these (server/dashboards)
+    area_id = AreaId(metadata={"description": "at sites within this area (a subtree)"})
+    sector = fields.String(validate=validate.OneOf(list(SECTORS)))
+    site_type = fields.String(validate=validate.OneOf(list(SITE_TYPES)))
+    from_ = fields.Date(
+        data_key="from",
+        validate=validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 31)),
+        metadata={"description": "finished from this day, Asia/Shanghai"},
+    )
+    to = fields.Date(
+        validate=validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 31)),
+        metadata={"description": "finished up to this day, Asia/Shanghai, inclusive"},
+    )
 
 
 class InspectorSchema(OutputSchema):

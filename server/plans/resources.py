@@ -158,7 +158,7 @@ class Tasks(ApiView):
             stmt = stmt.where((Task.assignee_id == me) | Task.id.in_(TaskInspector.tasks_of(me)))
         if "area_id" in query:
             stmt = stmt.where(Task.grid_id.in_(subtree_ids([_area(query["area_id"]).path])))
-        for name in ("plan_id", "site_id", "state", "kind"):
+        for name in ("plan_id", "site_id", "state", "kind", "sector", "site_type"):
             if name in query:
                 stmt = stmt.where(getattr(Task, name) == query[name])
         if "period" in query:

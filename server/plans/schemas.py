@@ -96,6 +96,8 @@ class TaskQuerySchema(QuerySchema):
     period = fields.String(validate=validate.Length(max=10), metadata={"description": "tasks starting in it"})
     flagged = fields.Boolean()
     unassigned = fields.Boolean(metadata={"description": "an office's tasks nobody has been given yet"})
+    sector = fields.String(validate=validate.OneOf(list(SECTORS)), metadata={"description": "its site's sector"})
+    site_type = fields.String(validate=validate.OneOf(list(SITE_TYPES)))
 
     @validates_schema
     def _period_is_one(self, data, **_kwargs):

@@ -6,7 +6,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { currentLang, named, t } from '../i18n/index.js';
-import { get } from '../lib/api.js';
+import { call, get } from '../lib/api.js';
 import { FILTERS, filterHazards, filtersQuery, readFilters } from '../lib/filters.js';
 import { flagNames } from '../lib/loop.js';
 import { navigate } from '../router.js';
@@ -16,7 +16,7 @@ import { HazardList, levelName, siteName } from './parts.js';
 const SHOWN = 50;
 
 /** The streets' names (public reference data): kept on the phone, fetched again when online. */
-function useStreets() {
+export function useStreets() {
   const [streets, setStreets] = useState([]);
   useEffect(() => {
     let gone = false;
@@ -51,7 +51,47 @@ function Flag({ id, label, checked, set }) {
 /** The flag names the server gives (挂牌督办, 已移送行业部门), for the yes-or-no filters. */
 const flagName = (code, fallback) => flagNames(state.vocab, { flags: [code] })[0] || fallback;
 
+/**
+ * The list a dashboard figure names (#/hazards?server=1&…): asked of the server with exactly the figure's query, so
+ * that it holds the rows the figure counted, old closed ones too, which the phone does not keep. Online only.
+ */
+function ServerHazards({ query }) {
+  const asked = new URLSearchParams(query);
+  asked.delete('server');
+  const label = asked.get('label');
+  asked.delete('label');
+  const [found, setFound] = useState(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let gone = false;
+    setFound(null);
+    setFailed(false);
+    if (!state.online) { setFailed(true); return undefined; }
+    call(`hazards?${asked}&page_size=${SHOWN}`).then(({ data, response }) => {
+      const total = JSON.parse(response.headers.get('X-Pagination') || '{}').total ?? data.length;
+      if (!gone) setFound({ hazards: data, total });
+    }).catch(() => { if (!gone) setFailed(true); });
+    return () => { gone = true; };
+  }, [asked.toString()]);
+  return html`<main id="main" class="wide">
+    <h1 tabindex="-1">${t('hazardsTitle')}</h1>
+    ${label && html`<p class="list-label" data-testid="hazards-label">${label}</p>`}
+    <p class="muted small">${t('dashListNote')}
+      <a href="#/hazards" class="link">${t('clearFilters')}</a></p>
+    ${found == null
+    ? html`<p class="muted" role="status">${failed ? t('dashListOffline') : t('screenLoading')}</p>`
+    : html`<p class="muted small" role="status" aria-live="polite" data-testid="hazards-total">${t('foundN', { n: found.total })}</p>
+      <${HazardList} hazards=${found.hazards} clock="both" empty=${t('noHazardsFound')} />
+      ${found.total > found.hazards.length && html`<p class="muted small">${t('dashListFirst', { n: found.hazards.length })}</p>`}`}
+  </main>`;
+}
+
 export function Hazards({ query }) {
+  if (query.get('server') === '1') return html`<${ServerHazards} query=${query} />`;
+  return html`<${PhoneHazards} query=${query} />`;
+}
+
+function PhoneHazards({ query }) {
   const filters = readFilters(query);
   const chosen = FILTERS.filter((name) => name !== 'q' && filters[name] !== undefined).length;
   const [open, setOpen] = useState(chosen > 0);

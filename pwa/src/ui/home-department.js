@@ -9,6 +9,7 @@ import { t } from '../i18n/index.js';
 import { get } from '../lib/api.js';
 import { departmentLists } from '../lib/next-steps.js';
 import { getMeta, setMeta, state } from '../store.js';
+import { DashboardLink } from './dashboard-link.js';
 import { FindHazards } from './hazards.js';
 import { canDo, HazardList, Section, vocabName } from './parts.js';
 import { RankingsLink } from './rankings-link.js';
@@ -51,6 +52,7 @@ export function DepartmentHome() {
   return html`
     ${sectors.length > 0 && html`<p class="muted">${t('yourSector', { sector: sectors.join('、') })}</p>`}
     <${FindHazards} />
+    <${DashboardLink} />
     <${RankingsLink} />
     <${AreaTasksLink} />
     <${Section} id="h-transferred" title=${t('transferredToUs', { n: transferred.length })}>

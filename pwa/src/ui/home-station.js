@@ -2,6 +2,7 @@
 import { html } from 'htm/preact';
 import { t } from '../i18n/index.js';
 import { state } from '../store.js';
+import { DashboardLink } from './dashboard-link.js';
 import { FindHazards } from './hazards.js';
 import { HazardList, Section } from './parts.js';
 import { AreaTasksLink } from './tasks-link.js';
@@ -12,6 +13,7 @@ export function StationHome() {
   const triage = by('reported').sort((a, b) => String(a.ack_due_at).localeCompare(String(b.ack_due_at)));
   return html`
     <${FindHazards} />
+    <${DashboardLink} />
     <${AreaTasksLink} />
     <${Section} id="h-triage" title=${t('triageQueue', { n: triage.length })}><${HazardList} hazards=${triage} /><//>
     <${Section} id="h-reinspect" title=${t('reinspectQueue', { n: by('submitted').length })}><${HazardList} hazards=${by('submitted')} /><//>

@@ -8,6 +8,7 @@ import { t } from '../i18n/index.js';
 import { isListed } from '../lib/filters.js';
 import { byDeadline } from '../lib/next-steps.js';
 import { state } from '../store.js';
+import { DashboardLink } from './dashboard-link.js';
 import { FindHazards } from './hazards.js';
 import { canDo, HazardList, Section } from './parts.js';
 import { DrawsLink } from './draws-link.js';
@@ -22,6 +23,7 @@ export function SupervisorHome() {
   const open = listed.filter((h) => h.state !== 'closed').sort(byDeadline);
   const extensions = state.hazards.filter(can('decide_extension')).sort(byDeadline);
   return html`
+    <${DashboardLink} />
     <${SummaryHeadline} />
     <div class="inline">
       <${FindHazards} />
