@@ -270,6 +270,28 @@ export async function acknowledgeWarning(warning) {
   const id = uuid();
   await outbox.enqueue({ id, kind: 'warning_ack', method: 'POST', url: `${API}/warnings/${warning.id}/acknowledge`,
     json: { client_id: id }, label: warning.title, ref: { warningId: warning.id } });
+  await reload();
+  afterEnqueue();
+}
+
+/** 已传达: how many households were told, and optionally a photo (sent first, on its own). */
+export async function relayWarning(warning, { households, note = '', photos = [] }) {
+  const id = uuid();
+  for (const item of photoItems(photos, { warningId: warning.id })) await outbox.enqueue(item);
+  await outbox.enqueue({ id, kind: 'warning_relay', method: 'POST', url: `${API}/warnings/${warning.id}/relay`,
+    json: { client_id: id, households, note, photo_id: photos[0]?.id ?? null }, label: warning.title,
+    ref: { warningId: warning.id } });
+  await reload();
+  afterEnqueue();
+}
+
+/** The short poll while the app is open (main.js): the feed only, so a new warning shows within the minute. */
+export async function pollFeed() {
+  if (!state.session || state.syncing || !navigator.onLine) return;
+  try { await sync.pull(); } catch { return; }
+  await reload();
+}
+
 // ---- incidents (突发事件) and disaster statistics (灾情统计): queued like any record, sent when online ----
 
 /** An incident's first report: its photos first, then the report citing them (as a hazard report). */
@@ -296,13 +318,6 @@ export async function incidentStep(incident, etag, action, note) {
   afterEnqueue();
 }
 
-/** 已传达: how many households were told, and optionally a photo (sent first, on its own). */
-export async function relayWarning(warning, { households, note = '', photos = [] }) {
-  const id = uuid();
-  for (const item of photoItems(photos, { warningId: warning.id })) await outbox.enqueue(item);
-  await outbox.enqueue({ id, kind: 'warning_relay', method: 'POST', url: `${API}/warnings/${warning.id}/relay`,
-    json: { client_id: id, households, note, photo_id: photos[0]?.id ?? null }, label: warning.title,
-    ref: { warningId: warning.id } });
 /** A follow-up (续报) or final report (终报) on an incident, with its photos. */
 export async function incidentReport(incidentId, { kind, description, casualties, photos = [] }) {
   const id = uuid();
@@ -314,11 +329,6 @@ export async function incidentReport(incidentId, { kind, description, casualties
   afterEnqueue();
 }
 
-/** The short poll while the app is open (main.js): the feed only, so a new warning shows within the minute. */
-export async function pollFeed() {
-  if (!state.session || state.syncing || !navigator.onLine) return;
-  try { await sync.pull(); } catch { return; }
-  await reload();
 /** A community's disaster report (初报, 续报, 核报). */
 export async function disasterReport(disasterId, body) {
   const id = uuid();
