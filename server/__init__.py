@@ -82,6 +82,8 @@ def _register_blueprints(app: Flask, api: Api):
     from server.enterprises.resources import blp as enterprises
     from server.hazards.resources import blp as hazards
     from server.inspections.resources import blp as inspections
+    from server.ledgers.resources import blp as ledgers
+    from server.maps.resources import blp as maps
     from server.meta.resources import blp as meta, docs_assets
     from server.notifications.resources import blp as inbox
     from server.people.resources import blp as users, colleagues
@@ -108,6 +110,8 @@ def _register_blueprints(app: Flask, api: Api):
         public_draws,
         plans,
         inbox,
+        ledgers,
+        maps,
         sync,
         meta,
     ):

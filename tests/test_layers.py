@@ -42,6 +42,8 @@ LAYERS = (
     "server.inspections",  # scored checklists: their failed items are reported as hazards
     "server.plans",  # patrol plans and their tasks, done by inspections (which hear of them through on_submit)
     "server.draws",  # 双随机: draws of targets and inspectors, published; their inspections shown
+    "server.ledgers",  # 台账: the lists as spreadsheets, built by jobs when large
+    "server.maps",  # 一张图: the lists as GeoJSON, clustered when zoomed out
     "server.sync",
     "server.meta",  # health, and the vocabularies of every domain
     # the application: the factory and what it loads

@@ -62,6 +62,11 @@ PERMISSIONS = {
     "plans.view": OFFICE_ROLES | {"department_officer", "enforcement_officer"},
     "plans.manage": OFFICE_ROLES | {"department_officer"},
     "tasks.view": ALL_ROLES,
+    # ledgers (台账) and the map (一张图): the offices' views of their scope, each record within the list's own scope
+    "ledgers.export": frozenset(
+        {"supervisor", "admin", "station_officer", "department_officer", "enforcement_officer"}
+    ),
+    "map.view": frozenset({"supervisor", "admin", "station_officer", "department_officer", "enforcement_officer"}),
 }
 
 

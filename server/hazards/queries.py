@@ -3,7 +3,8 @@ straight through the driver on PostgreSQL (core.db.fetch_hot); the services ask 
 
 from sqlalchemy import bindparam, or_, select
 
-from server.areas.models import Area
+from server.areas.models import Area, subtree_ids
+from server.core.api import get_or_404
 from server.core.cache import memoised
 from server.core.db import add_once, db, insert_rows, stored
 from server.enterprises.models import Enterprise
@@ -106,3 +107,31 @@ def ordered_by(officer_id):
             HazardDocument.data["co_signer_id"].as_string() == officer,
         ),
     )
+
+
+# where the loop ends: a hazard in none of these is open
+ENDED = ("closed", "rejected", "merged")
+
+
+def filters(query: dict, user_id, now) -> list:
+    """The list's filters (`GET /hazards`) as SQL clauses, each a yes or no where it is a boolean: the one meaning of
+    its parameters, which the ledgers (台账) and the map (一张图) take too."""
+    named = ("state", "level", "category", "site_id")
+    clauses = [getattr(Hazard, name) == query[name] for name in named if name in query]
+    if "area_id" in query:
+        clauses.append(Hazard.grid_id.in_(subtree_ids([get_or_404(Area, query["area_id"]).path])))
+    if "q" in query:
+        clauses.append(matching(query["q"]))
+    facts = {
+        "overdue_ack": Hazard.ack_overdue(now),
+        "overdue": Hazard.rectification_overdue(now),
+        "listed": Hazard.listed(),
+        "transferred": Hazard.transferred_at.is_not(None),
+        "open": ~Hazard.state.in_(ENDED),
+    }
+    clauses += [fact if query[name] else ~fact for name, fact in facts.items() if query.get(name) is not None]
+    if "ordered_by" in query:  # me: the only value
+        clauses.append(Hazard.id.in_(ordered_by(user_id)))
+    if "invited" in query:
+        clauses.append(Hazard.id.in_(invited_to(user_id)))
+    return clauses

@@ -5,7 +5,7 @@ import uuid
 from flask import after_this_request, g, request
 from sqlalchemy import select
 
-from server.areas.models import Area, subtree_ids
+from server.areas.models import Area
 from server.auth.permissions import requires
 from server.auth.scope import grants
 from server.core.api import (
@@ -42,8 +42,7 @@ from server.hazards.schemas import (
 )
 from server.sites.models import Site
 
-# where the loop ends: a hazard in none of these is open
-ENDED = ("closed", "rejected", "merged")
+ENDED = queries.ENDED
 
 blp = Blueprint("hazards", __name__, url_prefix="/api/v1", description="隐患闭环 / The hazard loop")
 
@@ -132,33 +131,9 @@ class Hazards(ApiView):
     @blp.paginate()
     def get(self, query, pagination_parameters):
         """隐患列表 / Hazards in your scope, newest first (a station's triage queue: state=reported)"""
-        stmt = select(Hazard).where(_scope(), *_filters(query))
+        stmt = select(Hazard).where(_scope(), *queries.filters(query, g.identity.user_id, utcnow()))
         page = paginate(stmt, pagination_parameters, order_by=(Hazard.received_at.desc(), Hazard.id))
         return services.views(page, g.identity)
-
-
-def _filters(query: dict) -> list:
-    """The list's filters as SQL clauses, each a yes or no where it is a boolean."""
-    named = ("state", "level", "category", "site_id")
-    clauses = [getattr(Hazard, name) == query[name] for name in named if name in query]
-    if "area_id" in query:
-        clauses.append(Hazard.grid_id.in_(subtree_ids([get_or_404(Area, query["area_id"]).path])))
-    if "q" in query:
-        clauses.append(queries.matching(query["q"]))
-    now = utcnow()
-    facts = {
-        "overdue_ack": Hazard.ack_overdue(now),
-        "overdue": Hazard.rectification_overdue(now),
-        "listed": Hazard.listed(),
-        "transferred": Hazard.transferred_at.is_not(None),
-        "open": ~Hazard.state.in_(ENDED),
-    }
-    clauses += [fact if query[name] else ~fact for name, fact in facts.items() if query.get(name) is not None]
-    if "ordered_by" in query:  # me: the only value
-        clauses.append(Hazard.id.in_(queries.ordered_by(g.identity.user_id)))
-    if "invited" in query:
-        clauses.append(Hazard.id.in_(queries.invited_to(g.identity.user_id)))
-    return clauses
 
 
 @blp.route("/hazards/<uuid:hazard_id>")

@@ -26,6 +26,8 @@ KINDS = {
     "invited": ("邀请您对隐患提出专家意见", "You are invited to give a finding on a hazard"),
     # about another record than a hazard (record_type, record_id); {subject} is the row's subject
     "summons": ("约谈提醒：{subject}连续两月考核排名靠后", "Summons: {subject} ranked low two months running"),
+    # a ledger export (台账) built by its job: record_type "ledger", the export's id; {subject} is the ledger's name
+    "ledger_ready": ("台账已生成，可下载：{subject}", "Ledger ready to download: {subject}"),
 }
 
 

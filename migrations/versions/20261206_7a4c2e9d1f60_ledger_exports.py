@@ -1,0 +1,49 @@
+"""Ledger exports (台账导出): one row per large export asked for, its job's progress and, once built, its file.
+
+Reviewed by hand: a new table only, with its owner's index; nothing existing changes.
+
+Revision ID: 7a4c2e9d1f60
+Revises: 5d2e8b41c7a3
+Create Date: 2026-12-06
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from server.core.db import UTCDateTime
+
+revision = "7a4c2e9d1f60"
+down_revision = "5d2e8b41c7a3"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "ledger_exports",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("format", sa.String(length=8), nullable=False),
+        sa.Column("filters", sa.JSON(), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("total", sa.Integer(), nullable=False),
+        sa.Column("done", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=120), nullable=True),
+        sa.Column("size", sa.Integer(), nullable=True),
+        sa.Column("error", sa.Text(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("finished_at", UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_ledger_exports_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ledger_exports")),
+    )
+    with op.batch_alter_table("ledger_exports", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_ledger_exports_user_id"), ["user_id"], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table("ledger_exports", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_ledger_exports_user_id"))
+    op.drop_table("ledger_exports")

@@ -1,0 +1,132 @@
+"""The map's features: each layer's points within a bounding box, scoped and filtered as its list is, as GeoJSON.
+
+Coordinates are WGS-84 as stored, [longitude, latitude] (RFC 7946 §3.1.1). Zoomed out (below CLUSTER_BELOW), points
+are counted in SQL on a grid of cells about CELL_PX screen pixels wide at that zoom (a cell is 360° / 2^zoom of a
+256-pixel tile, scaled), one feature per non-empty cell at the mean of its points, with its count: a city-wide box
+answers with a few hundred features whatever the number of rows. Zoomed in, the points themselves, at most
+MAX_FEATURES of them (then `truncated` says so).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Integer, case, cast, func, select
+
+from server.checkins.models import CheckIn
+from server.core.db import db
+from server.hazards.machine import STATES
+from server.hazards.models import LEVELS, Hazard
+from server.ledgers.sheets import LEDGERS, PLACE, Caller
+from server.sites.models import RISK_LEVELS, SITE_TYPES, Site
+
+CLUSTER_BELOW = 15  # zoom levels below this are clustered
+CELL_PX = 60
+MAX_FEATURES = 5000
+
+
+@dataclass(frozen=True)
+class Box:
+    west: float
+    south: float
+    east: float
+    north: float
+
+
+def cell_degrees(zoom: int) -> float:
+    return 360.0 / (2**zoom) * CELL_PX / 256
+
+
+def _point(kind: str):
+    """The layer's statement base and its longitude and latitude: a hazard or a check-in without its own fix is
+    drawn at its site."""
+    if kind == "sites":
+        return select().select_from(Site), Site.longitude, Site.latitude
+    if kind == "hazards":
+        base = select().select_from(Hazard).outerjoin(PLACE, PLACE.id == Hazard.site_id)
+        return base, func.coalesce(Hazard.longitude, PLACE.longitude), func.coalesce(Hazard.latitude, PLACE.latitude)
+    base = select().select_from(CheckIn).outerjoin(PLACE, PLACE.id == CheckIn.site_id)
+    return base, func.coalesce(CheckIn.longitude, PLACE.longitude), func.coalesce(CheckIn.latitude, PLACE.latitude)
+
+
+def collection(caller: Caller, kind: str, filters: dict, box: Box | None, zoom: int, now: datetime) -> dict:
+    base, lon, lat = _point(kind)
+    clauses = [*LEDGERS[kind].where(caller, filters, now), lon.is_not(None), lat.is_not(None)]
+    if box is not None:
+        clauses += [lon >= box.west, lon <= box.east, lat >= box.south, lat <= box.north]
+    if zoom < CLUSTER_BELOW:
+        return _clusters(kind, base, lon, lat, clauses, zoom)
+    return _points(kind, base, lon, lat, clauses)
+
+
+def _clusters(kind, base, lon, lat, clauses, zoom: int) -> dict:
+    cell = cell_degrees(zoom)
+    cx = cast((lon + 180.0) / cell, Integer).label("cx")
+    cy = cast((lat + 90.0) / cell, Integer).label("cy")
+    columns = [cx, cy, func.count().label("n"), func.avg(lon).label("lon"), func.avg(lat).label("lat")]
+    if kind == "hazards":
+        columns.append(func.sum(case((Hazard.level == "major", 1), else_=0)).label("major"))
+    elif kind == "checkins":
+        columns.append(func.sum(case((CheckIn.flagged, 1), else_=0)).label("flagged"))
+    else:
+        columns.append(func.sum(case((Site.risk_level.in_(("major", "high")), 1), else_=0)).label("high"))
+    rows = db.session.execute(base.add_columns(*columns).where(*clauses).group_by(cx, cy)).all()
+    features = []
+    for row in rows:
+        properties = {"cluster": True, "count": row.n, "layer": kind}
+        extra = row._mapping.get("major", row._mapping.get("flagged", row._mapping.get("high")))
+        properties[{"hazards": "major", "checkins": "flagged", "sites": "high"}[kind]] = int(extra or 0)
+        features.append(_feature(row.lon, row.lat, properties))
+    return {"type": "FeatureCollection", "features": features, "clustered": True, "truncated": False}
+
+
+def _points(kind, base, lon, lat, clauses) -> dict:
+    if kind == "sites":
+        columns = [Site.id, Site.name, Site.type, Site.risk_level]
+    elif kind == "hazards":
+        columns = [Hazard.id, Hazard.level, Hazard.state, Hazard.description, PLACE.name.label("site")]
+    else:
+        columns = [CheckIn.id, CheckIn.flagged, CheckIn.received_at, PLACE.name.label("site")]
+    rows = db.session.execute(
+        base.add_columns(*columns, lon.label("lon"), lat.label("lat")).where(*clauses).limit(MAX_FEATURES + 1)
+    ).all()
+    truncated = len(rows) > MAX_FEATURES
+    features = [_feature(row.lon, row.lat, _properties(kind, row)) for row in rows[:MAX_FEATURES]]
+    return {"type": "FeatureCollection", "features": features, "clustered": False, "truncated": truncated}
+
+
+def _properties(kind: str, row) -> dict:
+    if kind == "sites":
+        return {
+            "layer": kind,
+            "id": str(row.id),
+            "name": row.name,
+            "type": SITE_TYPES.get(row.type, (row.type,))[0],
+            "risk_level": row.risk_level,
+            "risk": RISK_LEVELS.get(row.risk_level, (row.risk_level,))[0],
+        }
+    if kind == "hazards":
+        return {
+            "layer": kind,
+            "id": str(row.id),
+            "level": row.level,
+            "level_name": LEVELS.get(row.level, (row.level,))[0],
+            "state": STATES.get(row.state, (row.state,))[0],
+            "description": row.description[:80],
+            "site": row.site or "",
+        }
+    return {
+        "layer": kind,
+        "id": str(row.id),
+        "flagged": bool(row.flagged),
+        "received_at": row.received_at.isoformat(),
+        "site": row.site or "",
+    }
+
+
+def _feature(lon: float, lat: float, properties: dict) -> dict:
+    # RFC 7946 §11.2: six decimal places are about 10 cm, more than any phone's fix
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(float(lon), 6), round(float(lat), 6)]},
+        "properties": properties,
+    }
