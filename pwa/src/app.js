@@ -31,6 +31,9 @@ const Scorecards = lazy(() => import('./ui/scorecards.js'), 'Scorecards', { scre
 // patrol tasks (检查任务): the user's own (我的任务), and an office's area's with reassigning
 const MyTasks = lazy(() => import('./ui/tasks.js'), 'MyTasks', { screen: true });
 const AreaTasks = lazy(() => import('./ui/tasks.js'), 'AreaTasks', { screen: true });
+// 一张图 (with Leaflet, in its own chunk) and 台账 (ledgers)
+const MapScreen = lazy(() => import('./ui/map.js'), 'MapScreen', { screen: true });
+const Ledgers = lazy(() => import('./ui/ledgers.js'), 'Ledgers', { screen: true });
 
 /** Who reads the month's rankings of the units (考核排名). */
 const RANKING_ROLES = ['department_officer', 'supervisor', 'admin'];
@@ -57,6 +60,8 @@ function screen(route) {
     case 'scorecards': return html`<${Scorecards} query=${route.query} />`;
     case 'tasks': return a === 'area' ? html`<${AreaTasks} />` : html`<${MyTasks} />`;
     case 'admin': return html`<${AdminScreen} key=${route.params.join('/')} section=${a} id=${b} />`;
+    case 'map': return html`<${MapScreen} />`;
+    case 'ledgers': return html`<${Ledgers} />`;
     default: return html`<${Home} />`;
   }
 }

@@ -12,6 +12,7 @@ import { getMeta, setMeta, state } from '../store.js';
 import { FindHazards } from './hazards.js';
 import { canDo, HazardList, Section, vocabName } from './parts.js';
 import { RankingsLink } from './rankings-link.js';
+import { SupervisionLink } from './supervision-link.js';
 import { AreaTasksLink } from './tasks-link.js';
 import { EnterpriseList, SiteList } from './site-list.js';
 
@@ -52,6 +53,7 @@ export function DepartmentHome() {
     ${sectors.length > 0 && html`<p class="muted">${t('yourSector', { sector: sectors.join('、') })}</p>`}
     <${FindHazards} />
     <${RankingsLink} />
+    <${SupervisionLink} />
     <${AreaTasksLink} />
     <${Section} id="h-transferred" title=${t('transferredToUs', { n: transferred.length })}>
       <${HazardList} hazards=${transferred} clock="deadline" detail=${canDo} empty=${t('noTransferred')} /><//>

@@ -11,6 +11,7 @@ import { state } from '../store.js';
 import { FindHazards } from './hazards.js';
 import { canDo, HazardList, Section } from './parts.js';
 import { RankingsLink } from './rankings-link.js';
+import { SupervisionLink } from './supervision-link.js';
 import { SummaryHeadline } from './summary.js';
 
 const can = (action) => (h) => (h.allowed_actions || []).includes(action);
@@ -30,5 +31,6 @@ export function SupervisorHome() {
       <${HazardList} hazards=${[...toDelist, ...open]} clock="deadline" detail=${canDo} empty=${t('noListed')} /><//>
     ${extensions.length > 0 && html`<${Section} id="h-extensions" title=${t('extensionsToDecide', { n: extensions.length })}>
       <${HazardList} hazards=${extensions} clock="deadline" detail=${canDo} /><//>`}
-    <${RankingsLink} />`;
+    <${RankingsLink} />
+    <${SupervisionLink} />`;
 }

@@ -51,10 +51,11 @@ function CodeEntry() {
   </form>`;
 }
 
-// A notification about a hazard opens it; one about a summons (约谈) opens its checklist's month ranked; another is a
-// line to read.
+// A notification about a hazard opens it; one about a summons (约谈) opens its checklist's month ranked; a ledger built
+// (台账) the ledgers with its download; another is a line to read.
 const noteHref = (n) => (n.hazard_id ? `#/hazard/${n.hazard_id}`
-  : n.record_type === 'summons' && n.record_id ? `#/rankings?summons=${n.record_id}` : null);
+  : n.record_type === 'summons' && n.record_id ? `#/rankings?summons=${n.record_id}`
+    : n.record_type === 'ledger' ? '#/ledgers' : null);
 const noteLine = (n) => html`<span class="row-title">${n.title}</span><span class="muted small">${formatTime(n.created_at)}</span>`;
 
 function Inbox() {
