@@ -60,7 +60,7 @@ function screen(route) {
     case 'scorecards': return html`<${Scorecards} query=${route.query} />`;
     case 'tasks': return a === 'area' ? html`<${AreaTasks} />` : html`<${MyTasks} />`;
     case 'admin': return html`<${AdminScreen} key=${route.params.join('/')} section=${a} id=${b} />`;
-    case 'map': return html`<${MapScreen} />`;
+    case 'map': return html`<${MapScreen} key=${route.query.toString()} query=${route.query} />`;
     case 'ledgers': return html`<${Ledgers} />`;
     default: return html`<${Home} />`;
   }

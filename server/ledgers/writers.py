@@ -1,8 +1,9 @@
 """Writing a ledger's rows to a file: XLSX through openpyxl's write-only mode, or CSV (UTF-8 with a BOM, which
 Excel needs to read it as UTF-8). Rows go straight to the file as they come: nothing but one batch is held.
 
-Times are shown in Asia/Shanghai (stored in UTC): in XLSX as Excel dates with a date-time format, so they sort and
-filter as times; in CSV as `YYYY-MM-DD HH:MM:SS`. Numbers stay numbers (cells of type n), never text.
+Times are shown in Asia/Shanghai (stored in UTC): in XLSX as Excel dates with a date-time format (openpyxl gives
+every datetime cell `yyyy-mm-dd h:mm:ss`: no styled cell per value, which would cost a Python object a cell), so
+they sort and filter as times; in CSV as `YYYY-MM-DD HH:MM:SS`. Numbers stay numbers (cells of type n), never text.
 """
 
 import csv
@@ -17,7 +18,6 @@ from openpyxl.utils import get_column_letter
 from server.core.i18n import SHANGHAI
 from server.ledgers.sheets import TIME, Column
 
-TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -48,11 +48,9 @@ def write_xlsx(path, title: str, columns: tuple[Column, ...], batches: Iterable[
     for batch in batches:
         for values in batch:
             row = list(values)
-            for index in times:
+            for index in times:  # a datetime cell gets a date-time number format of its own (yyyy-mm-dd h:mm:ss)
                 if row[index] is not None:
-                    cell = WriteOnlyCell(sheet, value=local(row[index]))
-                    cell.number_format = TIME_FORMAT
-                    row[index] = cell
+                    row[index] = local(row[index])
             sheet.append(row)
         written += len(batch)
         progress(written)

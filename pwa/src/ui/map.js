@@ -16,7 +16,7 @@ import { state } from '../store.js';
 
 const KEPT = 'map:last'; // {sites, hazards, at, view: {lat, lon, zoom}}
 const TILES = 'map:tiles';
-const JIANGHAN = [30.6006, 114.2708]; // 江汉区 (WGS-84)
+const JIANGHAN_VIEW = { lat: 30.6006, lon: 114.2708, zoom: 13 }; // 江汉区 (WGS-84)
 const LAYERS = ['sites', 'hazards'];
 const COLOURS = { sites: '#1f6fb2', hazards: '#c0392b', major: '#7b1010' };
 
@@ -60,7 +60,15 @@ function draw(group, kind, collection, shift) {
   }
 }
 
-export function MapScreen() {
+/** A view asked for in the route (#/map?lat=&lon=&zoom=: a deep link to a place), or null. */
+export function viewOf(query) {
+  const [lat, lon, zoom] = ['lat', 'lon', 'zoom'].map((k) => Number.parseFloat(query?.get(k) ?? ''));
+  if (!Number.isFinite(zoom) || zoom < 0 || zoom > 20) return null;
+  return Number.isFinite(lat) && Number.isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180
+    ? { lat, lon, zoom } : { ...JIANGHAN_VIEW, zoom };
+}
+
+export function MapScreen({ query }) {
   const here = useRef(null);
   const [shown, setShown] = useState(null); // {sites, hazards, at, stale}
   const [tiles, setTiles] = useState(null);
@@ -114,8 +122,8 @@ export function MapScreen() {
     (async () => {
       const kept = await meta.get(KEPT);
       if (!alive) return;
-      const view = kept?.view;
-      map.setView(view ? [view.lat, view.lon] : JIANGHAN, view?.zoom ?? 13);
+      const view = viewOf(query) || kept?.view || JIANGHAN_VIEW;
+      map.setView([view.lat, view.lon], view.zoom);
       map.on('moveend', load);
       load();
     })();
