@@ -1,9 +1,10 @@
 """What each ledger (台账) holds: its columns (Chinese headers, widths, kinds) and its rows, read in batches.
 
-Rows come in keyset batches (`BATCH` rows, each batch one query ordered as the list is, continuing after the last
-row of the one before), so that memory stays flat whatever the size and the export's progress can be committed
-between batches on any engine: no cursor stays open across a commit. What a row needs of other tables (a hazard's
-history from the event record, its notice's number, names) is read once per batch, never per row.
+Rows come in keyset batches (`BATCH` rows, each batch one query ordered as the list is, newest first, ties by id,
+continuing after the last row of the one before), so that memory stays flat whatever the size and the export's
+progress can be committed between batches on any engine: no cursor stays open across a commit. What a row needs of
+other tables (a hazard's history from the event record, its notice's number, names) is read once a batch, never a
+row at a time.
 
 Every ledger is scoped as its list is (the model's `scope_clause` with the grants of the caller's roles that may
 export) and filtered with the list's own parameters (the same schema, the same clauses).
@@ -13,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.orm import aliased
 
 from server.areas.models import Area, subtree_ids
@@ -87,16 +88,17 @@ class Ledger:
 
 
 def keyset(stmt, order: tuple, *, descending: bool) -> Iterator[list]:
-    """The statement's rows in batches, ordered by `order` (a sort column, then the id) and each batch continuing
-    after the last row of the one before: one query per batch, none kept open between them."""
-    first, tie = order
+    """The statement's rows in batches, ordered by `order` (a sort column, then the id, both the same way) and each
+    batch continuing after the last row of the one before with one row-value comparison, which the sort column's
+    index answers: one query per batch, none kept open between them, none re-reading the rows before it."""
+    key = tuple_(*order)
     after = None
     while True:
         page = stmt
         if after is not None:
-            beyond = first < after[0] if descending else first > after[0]
-            page = page.where(or_(beyond, and_(first == after[0], tie > after[1])))
-        rows = db.session.execute(page.order_by(first.desc() if descending else first, tie).limit(BATCH)).all()
+            page = page.where(key < tuple_(*after) if descending else key > tuple_(*after))
+        ordering = [column.desc() for column in order] if descending else list(order)
+        rows = db.session.execute(page.order_by(*ordering).limit(BATCH)).all()
         if not rows:
             return
         yield rows
