@@ -65,7 +65,8 @@ def test_the_hazard_ledger_is_the_database_row_for_row_within_the_street(app, lo
 
     header = [column.header for column in HAZARD_COLUMNS]
     with app.app_context():
-        for hazard in db.session.scalars(select(Hazard).where(Hazard.id.in_([uuid.UUID(closed["id"]), uuid.UUID(waiting["id"])]))):
+        ids = [uuid.UUID(closed["id"]), uuid.UUID(waiting["id"])]
+        for hazard in db.session.scalars(select(Hazard).where(Hazard.id.in_(ids))):
             row = dict(zip(header, by_id[str(hazard.id)], strict=True))
             assert row["上报时间"] == shanghai(hazard.received_at).replace(microsecond=row["上报时间"].microsecond)
             assert abs((row["上报时间"] - shanghai(hazard.received_at)).total_seconds()) < 0.001
@@ -111,14 +112,14 @@ def test_the_ledger_takes_the_lists_filters(login_as, world):
 
 def test_csv_opens_in_excel_with_its_bom(login_as, world):
     station = login_as("station_officer")
-    hazard = report(station, world, description="电动车楼道充电，含逗号,和\"引号\"")
+    hazard = report(station, world, description='电动车楼道充电，含逗号,和"引号"')
     resp = export(station, "hazards", "csv")
     assert resp.status_code == 200 and resp.mimetype == "text/csv"
     assert resp.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(resp.data.decode("utf-8-sig"))))
     assert rows[0] == [column.header for column in HAZARD_COLUMNS]
     found = [row for row in rows[1:] if row[0] == hazard["id"]]
-    assert found and found[0][9] == "电动车楼道充电，含逗号,和\"引号\""
+    assert found and found[0][9] == '电动车楼道充电，含逗号,和"引号"'
 
 
 def test_every_ledger_exports_what_its_list_shows(login_as, world):
