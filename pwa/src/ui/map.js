@@ -48,8 +48,11 @@ function draw(group, kind, collection, shift) {
     const p = f.properties;
     if (p.cluster) {
       const radius = Math.min(28, 9 + Math.log2(p.count) * 3);
-      const marker = L.circleMarker([lat, lon], { radius, color: COLOURS[kind], weight: 2, fillOpacity: 0.35 })
-        .bindTooltip(String(p.count), { permanent: true, direction: 'center', className: `map-count map-count-${kind}` });
+      // a hazard cluster carries its count; a site cluster's (beneath it, often in the same cell) shows on hover,
+      // the legend adds them up
+      const marker = L.circleMarker([lat, lon], { radius, color: COLOURS[kind], weight: 2, fillOpacity: kind === 'sites' ? 0.15 : 0.45 })
+        .bindTooltip(kind === 'sites' ? t('mapSites', { n: p.count }) : String(p.count), kind === 'sites'
+          ? { direction: 'top' } : { permanent: true, direction: 'center', className: `map-count map-count-${kind}` });
       marker.on('click', () => marker._map?.setView([lat, lon], marker._map.getZoom() + 2));
       group.addLayer(marker);
     } else {
@@ -122,15 +125,24 @@ export function MapScreen({ query }) {
     (async () => {
       const kept = await meta.get(KEPT);
       if (!alive) return;
-      const view = viewOf(query) || kept?.view || JIANGHAN_VIEW;
-      map.setView([view.lat, view.lon], view.zoom);
+      const view = viewOf(query) || kept?.view;
+      if (view) map.setView([view.lat, view.lon], view.zoom);
+      else {
+        // the first time: the whole scope in view, from its sites counted by cell (a few features, whatever the size)
+        map.setView([JIANGHAN_VIEW.lat, JIANGHAN_VIEW.lon], JIANGHAN_VIEW.zoom);
+        try {
+          const points = (await get('map/sites?zoom=12')).features.map((f) => shift(...f.geometry.coordinates).reverse());
+          if (alive && points.length) map.fitBounds(L.latLngBounds(points), { maxZoom: 16, padding: [24, 24] });
+        } catch { /* offline on a first visit: Jianghan's centre */ }
+      }
+      if (!alive) return;
       map.on('moveend', load);
       load();
     })();
     return () => { alive = false; map.remove(); };
   }, [tiles]);
 
-  return html`<main id="main" class="map-screen"><h1 tabindex="-1">${t('mapTitle')}</h1>
+  return html`<main id="main" class="wide map-screen"><h1 tabindex="-1">${t('mapTitle')}</h1>
     <p class="map-legend small" data-testid="map-legend">
       <span class="map-key map-key-sites"></span>${t('mapSites', { n: countOf(shown?.sites) })}
       <span class="map-key map-key-hazards"></span>${t('mapHazards', { n: countOf(shown?.hazards) })}
