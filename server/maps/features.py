@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Integer, case, cast, func, select
+from sqlalchemy.orm import aliased
 
 from server.checkins.models import CheckIn
 from server.core.db import db
@@ -22,6 +23,7 @@ from server.sites.models import RISK_LEVELS, SITE_TYPES, Site
 CLUSTER_BELOW = 15  # zoom levels below this are clustered
 CELL_PX = 60
 MAX_FEATURES = 5000
+FIX = aliased(Site, name="fix")  # the site whose coordinates a record without its own is drawn at
 
 
 @dataclass(frozen=True)
@@ -36,16 +38,24 @@ def cell_degrees(zoom: int) -> float:
     return 360.0 / (2**zoom) * CELL_PX / 256
 
 
+def _at_site(model, own):
+    """A record's own coordinate, else its site's: the site read only where the record has none (COALESCE stops at
+    the first value), so a city-wide count of a million hazards joins no site."""
+    site = select(own(FIX)).where(FIX.id == model.site_id).correlate(model).scalar_subquery()
+    return func.coalesce(own(model), site)
+
+
 def _point(kind: str):
     """The layer's statement base and its longitude and latitude: a hazard or a check-in without its own fix is
     drawn at its site."""
     if kind == "sites":
         return select().select_from(Site), Site.longitude, Site.latitude
-    if kind == "hazards":
-        base = select().select_from(Hazard).outerjoin(PLACE, PLACE.id == Hazard.site_id)
-        return base, func.coalesce(Hazard.longitude, PLACE.longitude), func.coalesce(Hazard.latitude, PLACE.latitude)
-    base = select().select_from(CheckIn).outerjoin(PLACE, PLACE.id == CheckIn.site_id)
-    return base, func.coalesce(CheckIn.longitude, PLACE.longitude), func.coalesce(CheckIn.latitude, PLACE.latitude)
+    model = Hazard if kind == "hazards" else CheckIn
+    return (
+        select().select_from(model),
+        _at_site(model, lambda m: m.longitude),
+        _at_site(model, lambda m: m.latitude),
+    )
 
 
 def collection(caller: Caller, kind: str, filters: dict, box: Box | None, zoom: int, now: datetime) -> dict:
@@ -86,6 +96,8 @@ def _points(kind, base, lon, lat, clauses) -> dict:
         columns = [Hazard.id, Hazard.level, Hazard.state, Hazard.description, PLACE.name.label("site")]
     else:
         columns = [CheckIn.id, CheckIn.flagged, CheckIn.received_at, PLACE.name.label("site")]
+    if kind != "sites":  # the site's name, for the point's popup
+        base = base.outerjoin(PLACE, PLACE.id == (Hazard.site_id if kind == "hazards" else CheckIn.site_id))
     rows = db.session.execute(
         base.add_columns(*columns, lon.label("lon"), lat.label("lat")).where(*clauses).limit(MAX_FEATURES + 1)
     ).all()
