@@ -1,6 +1,7 @@
 """The map (一张图): GeoJSON of the scope's sites, hazards and check-ins, [lon, lat] WGS-84, in a bbox, filtered as the
 lists are, clustered on a grid when zoomed out; the configured tiles."""
 
+from server.config import load_config
 from server.maps import features, tiles
 from tests.hazards.test_loop import report
 
@@ -87,3 +88,13 @@ def test_tiles_come_from_the_configured_provider(app, login_as, monkeypatch):
     assert station.get("/api/v1/map/tiles").json["crs"] == "gcj02"
     assert tiles.image_origins({"MAP_TILES": "none"}) == ()
     assert tiles.image_origins({"MAP_TILES": "tianditu", "TIANDITU_KEY": "x"}) == ("https://*.tianditu.gov.cn",)
+
+
+def test_the_configured_tiles_origin_joins_the_field_apps_images_and_only_then(app, client, monkeypatch, tmp_path):
+    assert load_config(tmp_path, {"TIANDITU_KEY": "k"})["IMAGE_ORIGINS"] == ("https://*.tianditu.gov.cn",)
+    assert load_config(tmp_path, {})["IMAGE_ORIGINS"] == ()
+    assert "tianditu" not in client.get("/").headers["Content-Security-Policy"]
+    monkeypatch.setitem(app.config, "IMAGE_ORIGINS", ("https://*.tianditu.gov.cn",))
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "img-src 'self' blob: https://*.tianditu.gov.cn" in policy
+    assert "tianditu" not in client.get("/api/v1/health").headers["Content-Security-Policy"]
