@@ -58,34 +58,57 @@ def _point(kind: str):
     )
 
 
-def collection(caller: Caller, kind: str, filters: dict, box: Box | None, zoom: int, now: datetime) -> dict:
-    base, lon, lat = _point(kind)
-    clauses = [*LEDGERS[kind].where(caller, filters, now), lon.is_not(None), lat.is_not(None)]
+def _placed(lon, lat, box: Box | None) -> list:
+    clauses = [lon.is_not(None), lat.is_not(None)]
     if box is not None:
         clauses += [lon >= box.west, lon <= box.east, lat >= box.south, lat <= box.north]
+    return clauses
+
+
+def collection(caller: Caller, kind: str, filters: dict, box: Box | None, zoom: int, now: datetime) -> dict:
+    clauses = LEDGERS[kind].where(caller, filters, now)
     if zoom < CLUSTER_BELOW:
-        return _clusters(kind, base, lon, lat, clauses, zoom)
-    return _points(kind, base, lon, lat, clauses)
+        return _clusters(kind, clauses, box, zoom)
+    base, lon, lat = _point(kind)
+    return _points(kind, base, lon, lat, [*clauses, *_placed(lon, lat, box)])
 
 
-def _clusters(kind, base, lon, lat, clauses, zoom: int) -> dict:
+def _sources(kind: str):
+    """Where a layer's points are, as (statement base, longitude, latitude, condition), each counted on its own: the
+    records with a fix of their own by their plain columns (the many: no expression a row, no join), then those
+    without one at their site (joined for those alone)."""
+    if kind == "sites":
+        return [(select().select_from(Site), Site.longitude, Site.latitude, None)]
+    model = Hazard if kind == "hazards" else CheckIn
+    at_site = select().select_from(model).join(FIX, FIX.id == model.site_id)
+    return [
+        (select().select_from(model), model.longitude, model.latitude, None),
+        (at_site, FIX.longitude, FIX.latitude, model.longitude.is_(None) | model.latitude.is_(None)),
+    ]
+
+
+def _clusters(kind, clauses, box: Box | None, zoom: int) -> dict:
     cell = cell_degrees(zoom)
-    cx = cast((lon + 180.0) / cell, Integer).label("cx")
-    cy = cast((lat + 90.0) / cell, Integer).label("cy")
-    columns = [cx, cy, func.count().label("n"), func.avg(lon).label("lon"), func.avg(lat).label("lat")]
     if kind == "hazards":
-        columns.append(func.sum(case((Hazard.level == "major", 1), else_=0)).label("major"))
+        notable = func.sum(case((Hazard.level == "major", 1), else_=0))
     elif kind == "checkins":
-        columns.append(func.sum(case((CheckIn.flagged, 1), else_=0)).label("flagged"))
+        notable = func.sum(case((CheckIn.flagged, 1), else_=0))
     else:
-        columns.append(func.sum(case((Site.risk_level.in_(("major", "high")), 1), else_=0)).label("high"))
-    rows = db.session.execute(base.add_columns(*columns).where(*clauses).group_by(cx, cy)).all()
-    features = []
-    for row in rows:
-        properties = {"cluster": True, "count": row.n, "layer": kind}
-        extra = row._mapping.get("major", row._mapping.get("flagged", row._mapping.get("high")))
-        properties[{"hazards": "major", "checkins": "flagged", "sites": "high"}[kind]] = int(extra or 0)
-        features.append(_feature(row.lon, row.lat, properties))
+        notable = func.sum(case((Site.risk_level.in_(("major", "high")), 1), else_=0))
+    cells = {}
+    for base, lon, lat, condition in _sources(kind):
+        cx = cast((lon + 180.0) / cell, Integer).label("cx")
+        cy = cast((lat + 90.0) / cell, Integer).label("cy")
+        columns = [cx, cy, func.count().label("n"), func.sum(lon).label("lon"), func.sum(lat).label("lat"), notable]
+        where = [*clauses, *_placed(lon, lat, box), *([condition] if condition is not None else [])]
+        for row in db.session.execute(base.add_columns(*columns).where(*where).group_by(cx, cy)).all():
+            n, lons, lats, marked = cells.get((row.cx, row.cy), (0, 0.0, 0.0, 0))
+            cells[(row.cx, row.cy)] = (n + row.n, lons + row.lon, lats + row.lat, marked + int(row[5] or 0))
+    name = {"hazards": "major", "checkins": "flagged", "sites": "high"}[kind]
+    features = [
+        _feature(lons / n, lats / n, {"cluster": True, "count": n, "layer": kind, name: marked})
+        for n, lons, lats, marked in cells.values()
+    ]
     return {"type": "FeatureCollection", "features": features, "clustered": True, "truncated": False}
 
 

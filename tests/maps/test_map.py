@@ -58,6 +58,12 @@ def test_zoomed_out_the_points_are_counted_by_cell(login_as, world):
     assert abs(lon - 114.2702) < 1e-6 and abs(lat - 30.59025) < 1e-6  # the mean of its points
     # zoomed in, the points themselves
     assert len(layer(station, "hazards", bbox=CITY, zoom=16)["features"]) == 5
+    # one without a fix of its own is counted at its site, zoomed out and in
+    unplaced = report(station, world, latitude=None, longitude=None, accuracy_m=None)
+    assert sum(f["properties"]["count"] for f in layer(station, "hazards", bbox=CITY, zoom=10)["features"]) == 6
+    drawn = {f["properties"]["id"]: f for f in layer(station, "hazards", zoom=16)["features"]}
+    site = layer(station, "sites", zoom=16, type="market")["features"][0]
+    assert drawn[unplaced["id"]]["geometry"] == site["geometry"]
 
 
 def test_cells_halve_with_each_zoom_level():
