@@ -7,19 +7,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { formatTime, t } from '../i18n/index.js';
 import { API, fetchBlob, get, rawFetch, readError } from '../lib/api.js';
 import { state } from '../store.js';
+import { LEDGER_KINDS, ledgerQuery } from '../lib/ledgers.js';
 import { saveFile } from './documents.js';
 import { Section } from './parts.js';
-
-export const LEDGER_KINDS = ['hazards', 'inspections', 'enterprises', 'sites', 'checkins'];
-
-/** The query string of the list's filters this screen offers (the hazards': open only, a level). */
-export function ledgerQuery(kind, { open, level }) {
-  const q = new URLSearchParams();
-  if (kind === 'hazards' && open) q.set('open', 'true');
-  if (kind === 'hazards' && level) q.set('level', level);
-  const text = q.toString();
-  return text ? `?${text}` : '';
-}
 
 const fileName = (response, fallback) => {
   const header = response.headers.get('Content-Disposition') || '';
