@@ -85,6 +85,8 @@ def _register_blueprints(app: Flask, api: Api):
     from server.hazards.resources import blp as hazards
     from server.incidents.resources import blp as incidents
     from server.inspections.resources import blp as inspections
+    from server.ledgers.resources import blp as ledgers
+    from server.maps.resources import blp as maps
     from server.meta.resources import blp as meta, docs_assets
     from server.notifications.resources import blp as inbox
     from server.people.resources import blp as users, colleagues
@@ -115,6 +117,8 @@ def _register_blueprints(app: Flask, api: Api):
         disasters,
         dashboards,
         inbox,
+        ledgers,
+        maps,
         sync,
         meta,
         warnings,

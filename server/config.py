@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from server.inspections.weights import DEMO_WEIGHTS
+from server.maps.tiles import image_origins
 from server.storage import split_storage_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout: migrations/, pwa/dist, instance/
@@ -199,6 +200,14 @@ def load_config(instance_path: Path, env=None) -> dict:
         "PHOTO_WATERMARK_FONT": env.get("PHOTO_WATERMARK_FONT") or None,
         # a checklist imported as an XLSX sheet (a 68-item assessment is some 15 KB)
         "TEMPLATE_SHEET_MAX_BYTES": _int(env, "TEMPLATE_SHEET_MAX_BYTES", 2 * 1024 * 1024),
+        # ledgers (台账): up to this many rows a ledger is the answer itself, beyond it a job; the map's tiles:
+        # 天地图 with its key (TIANDITU_KEY), or MAP_TILES=gaode (GCJ-02 tiles, points shifted), or none
+        "LEDGER_INLINE_ROWS": _int(env, "LEDGER_INLINE_ROWS", 5000),
+        "TIANDITU_KEY": env.get("TIANDITU_KEY") or None,
+        "MAP_TILES": env.get("MAP_TILES") or ("tianditu" if env.get("TIANDITU_KEY") else "none"),
+        "IMAGE_ORIGINS": image_origins(
+            {"MAP_TILES": env.get("MAP_TILES") or "tianditu", "TIANDITU_KEY": env.get("TIANDITU_KEY")}
+        ),
         "MAX_CONTENT_LENGTH": _int(env, "MAX_JSON_BYTES", 1024 * 1024),
         # a request body under gunicorn may take BODY_GRACE_S plus a second per BODY_MIN_RATE_BYTES_S bytes
         # (core/body_deadline.py; 0 turns it off): a slower client gets a 408 instead of holding a worker

@@ -46,6 +46,8 @@ LAYERS = (
     "server.incidents",  # 突发事件信息报送: forwarded to the district within 30 minutes on the hazards' clocks' engine
     "server.disasters",  # 自然灾害情况统计: first, follow-up and verified reports by community, added up by area
     "server.dashboards",  # the offices' figures, each counting what a list of the domains below shows
+    "server.ledgers",  # 台账: the lists as spreadsheets, built by jobs when large
+    "server.maps",  # 一张图: the lists as GeoJSON, clustered when zoomed out
     "server.sync",
     "server.meta",  # health, and the vocabularies of every domain
     # the application: the factory and what it loads

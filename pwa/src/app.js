@@ -48,6 +48,9 @@ const Disasters = lazy(() => import('./ui/disasters.js'), 'Disasters', { screen:
 const Disaster = lazy(() => import('./ui/disasters.js'), 'Disaster', { screen: true });
 // 统计看板: the offices' figures, each opening its list
 const Dashboard = lazy(() => import('./ui/dashboard.js'), 'Dashboard', { screen: true });
+// 一张图 (with Leaflet, in its own chunk) and 台账 (ledgers)
+const MapScreen = lazy(() => import('./ui/map.js'), 'MapScreen', { screen: true });
+const Ledgers = lazy(() => import('./ui/ledgers.js'), 'Ledgers', { screen: true });
 
 /** Who reads the month's rankings of the units (考核排名). */
 const RANKING_ROLES = ['department_officer', 'supervisor', 'admin'];
@@ -86,6 +89,8 @@ function screen(route) {
     case 'disasters': return html`<${Disasters} />`;
     case 'disaster': return html`<${Disaster} key=${a} id=${a} query=${route.query} />`;
     case 'admin': return html`<${AdminScreen} key=${route.params.join('/')} section=${a} id=${b} />`;
+    case 'map': return html`<${MapScreen} key=${route.query.toString()} query=${route.query} />`;
+    case 'ledgers': return html`<${Ledgers} />`;
     default: return html`<${Home} />`;
   }
 }

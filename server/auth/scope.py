@@ -82,6 +82,11 @@ PERMISSIONS = {
     # dashboards (统计看板): the district's offices district-wide, a station its street, a department its sector; each
     # figure counts what its list shows the caller, within the lists' own scopes
     "dashboards.view": frozenset({"supervisor", "admin", "station_officer", "department_officer"}),
+    # ledgers (台账) and the map (一张图): the offices' views of their scope, each record within the list's own scope
+    "ledgers.export": frozenset(
+        {"supervisor", "admin", "station_officer", "department_officer", "enforcement_officer"}
+    ),
+    "map.view": frozenset({"supervisor", "admin", "station_officer", "department_officer", "enforcement_officer"}),
 }
 
 

@@ -87,9 +87,18 @@ def secure(response: Response) -> Response:
     return response
 
 
+def _with_images(policy: str) -> str:
+    """The field app's policy with the configured map tiles' origins among its images (IMAGE_ORIGINS: the map's
+    provider, server/maps/tiles.py), if any."""
+    origins = current_app.config.get("IMAGE_ORIGINS") or ()
+    if not origins:
+        return policy
+    return policy.replace("img-src 'self' blob:", " ".join(["img-src 'self' blob:", *origins]), 1)
+
+
 def _content_policy(response: Response) -> str:
     if request.blueprint == "web":
-        return FIELD_APP_POLICY
+        return _with_images(FIELD_APP_POLICY)
     if request.endpoint == DOCS_PAGE:
         return _docs_policy(response)
     return API_POLICY
@@ -112,5 +121,5 @@ def field_app_page_policy(page: bytes) -> str:
     network) allowed by its hash. Nothing else inline runs."""
     hashes = _script_hashes(page)
     if not hashes:
-        return FIELD_APP_POLICY
-    return FIELD_APP_POLICY.replace("script-src 'self'", " ".join(["script-src 'self'", *hashes]), 1)
+        return _with_images(FIELD_APP_POLICY)
+    return _with_images(FIELD_APP_POLICY).replace("script-src 'self'", " ".join(["script-src 'self'", *hashes]), 1)

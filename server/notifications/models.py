@@ -45,6 +45,8 @@ KINDS = {
     "incident_followup_requested": ("区要求续报：{subject}", "The district asks for a follow-up: {subject}"),
     "incident_followup": ("突发事件续报：{subject}", "An incident follow-up: {subject}"),
     "incident_final": ("突发事件终报：{subject}", "An incident's final report: {subject}"),
+    # a ledger export (台账) built by its job: record_type "ledger", the export's id; {subject} is the ledger's name
+    "ledger_ready": ("台账已生成，可下载：{subject}", "Ledger ready to download: {subject}"),
 }
 
 

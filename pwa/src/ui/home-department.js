@@ -13,6 +13,7 @@ import { DashboardLink } from './dashboard-link.js';
 import { FindHazards } from './hazards.js';
 import { canDo, HazardList, Section, vocabName } from './parts.js';
 import { RankingsLink } from './rankings-link.js';
+import { SupervisionLink } from './supervision-link.js';
 import { AreaTasksLink } from './tasks-link.js';
 import { EnterpriseList, SiteList } from './site-list.js';
 
@@ -54,6 +55,7 @@ export function DepartmentHome() {
     <${FindHazards} />
     <${DashboardLink} />
     <${RankingsLink} />
+    <${SupervisionLink} />
     <${AreaTasksLink} />
     <${Section} id="h-transferred" title=${t('transferredToUs', { n: transferred.length })}>
       <${HazardList} hazards=${transferred} clock="deadline" detail=${canDo} empty=${t('noTransferred')} /><//>

@@ -5,6 +5,7 @@ import { state } from '../store.js';
 import { DashboardLink } from './dashboard-link.js';
 import { FindHazards } from './hazards.js';
 import { HazardList, Section } from './parts.js';
+import { SupervisionLink } from './supervision-link.js';
 import { AreaTasksLink } from './tasks-link.js';
 
 export function StationHome() {
@@ -15,6 +16,7 @@ export function StationHome() {
     <${FindHazards} />
     <${DashboardLink} />
     <${AreaTasksLink} />
+    <${SupervisionLink} />
     <${Section} id="h-triage" title=${t('triageQueue', { n: triage.length })}><${HazardList} hazards=${triage} /><//>
     <${Section} id="h-reinspect" title=${t('reinspectQueue', { n: by('submitted').length })}><${HazardList} hazards=${by('submitted')} /><//>
     <${Section} id="h-rectifying" title=${t('rectifyingList', { n: by('rectifying').length })}><${HazardList} hazards=${by('rectifying')} /><//>`;

@@ -13,6 +13,7 @@ import { FindHazards } from './hazards.js';
 import { canDo, HazardList, Section } from './parts.js';
 import { DrawsLink } from './draws-link.js';
 import { RankingsLink } from './rankings-link.js';
+import { SupervisionLink } from './supervision-link.js';
 import { SummaryHeadline } from './summary.js';
 
 const can = (action) => (h) => (h.allowed_actions || []).includes(action);
@@ -34,5 +35,6 @@ export function SupervisorHome() {
     ${extensions.length > 0 && html`<${Section} id="h-extensions" title=${t('extensionsToDecide', { n: extensions.length })}>
       <${HazardList} hazards=${extensions} clock="deadline" detail=${canDo} /><//>`}
     <${RankingsLink} />
-    <${DrawsLink} />`;
+    <${DrawsLink} />
+    <${SupervisionLink} />`;
 }
