@@ -37,7 +37,7 @@ def _ledger_view(kind: str):
     class LedgerView(ApiView):
         @requires("ledgers.export")
         @blp.arguments(ledger.query_schema, location="query")
-        @blp.arguments(ExportRequestSchema)
+        @blp.arguments(ExportRequestSchema, required=False)  # no body: an XLSX
         @blp.response(202, ExportSchema)
         @blp.doc(responses=FILE_DOC)
         def post(self, query, body):

@@ -123,6 +123,15 @@ def test_csv_opens_in_excel_with_its_bom(login_as, world):
     assert found and found[0][9] == '电动车楼道充电，含逗号,和"引号"'
 
 
+def test_without_a_body_the_ledger_is_a_workbook(login_as, world):
+    """The app's download link posts nothing: the default is the XLSX."""
+    station = login_as("station_officer")
+    report(station, world)
+    resp = station.post("/api/v1/ledgers/hazards")
+    assert resp.status_code == 200 and resp.mimetype == XLSX
+    assert sheet_of(resp.data).max_row >= 2
+
+
 def test_every_ledger_exports_what_its_list_shows(login_as, world):
     supervisor, station = login_as("supervisor"), login_as("station_officer")
     report(station, world)

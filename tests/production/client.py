@@ -8,20 +8,23 @@ import uuid
 from datetime import UTC, datetime
 
 import requests
-from PIL import Image, ImageDraw
+from PIL import ExifTags, Image, ImageDraw
 
 DEMO_PASSWORD = "safegrid-demo"
 
 
 def photo_bytes(seed: int | None = None) -> bytes:
-    """A small JPEG whose pixels (and so bytes) are its own."""
+    """A small JPEG whose pixels (and so bytes) are its own, turned by its EXIF as a camera's photo is: its copies are
+    the copies job's work (a clean phone JPEG's are made in its upload's request, and would need no worker)."""
     rng = random.Random(seed)
     im = Image.new("RGB", (320, 240), tuple(rng.randrange(256) for _ in range(3)))
     ImageDraw.Draw(im).rectangle(
         (rng.randrange(200), rng.randrange(150), 300, 220), fill=tuple(rng.randrange(256) for _ in range(3))
     )
     out = io.BytesIO()
-    im.save(out, "JPEG", quality=80)
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    im.save(out, "JPEG", quality=80, exif=exif)
     return out.getvalue()
 
 
