@@ -31,7 +31,6 @@ from server.evidence.services import GENESIS  # noqa: E402
 from server.jobs import maintenance  # noqa: E402
 from server.models import import_all_models  # noqa: E402
 
-
 STATEMENTS = [0]
 SHOW = [False]
 
