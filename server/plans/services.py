@@ -257,9 +257,11 @@ def _any_due(today):
 
 def _grid_workers_held():
     """What decides whose a grid worker's task is, besides the sites: the active grid workers' assignments (a change
-    of roles makes new rows; a deactivated user's drop out), their ids in one string (a few hundred, in any order)."""
+    of roles makes new rows; a deactivated user's drop out; one moved in place changes its area), each as id:area in
+    one string (a few hundred, in any order)."""
+    held = cast(RoleAssignment.id, String) + ":" + func.coalesce(cast(RoleAssignment.area_id, String), "")
     return (
-        select(func.aggregate_strings(cast(RoleAssignment.id, String), ","))
+        select(func.aggregate_strings(held, ","))
         .join(User, User.id == RoleAssignment.user_id)
         .where(RoleAssignment.role == "grid_worker", User.is_active.is_(True))
         .scalar_subquery()
