@@ -36,6 +36,8 @@ SHOW = [False]
 
 
 def count(_conn, _cursor, statement, *_args):
+    if statement.split(None, 1)[0].upper() in {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}:
+        return  # transaction control (SQLite's BEGIN IMMEDIATE) left out, as PostgreSQL's driver sends it apart
     STATEMENTS[0] += 1
     if SHOW[0]:
         print("    SQL:", " ".join(statement.split())[:300])
