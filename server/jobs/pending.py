@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from rq import Queue
-from sqlalchemy import and_, delete, event, or_, select, update
+from sqlalchemy import and_, delete, event, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from server.core.db import db
@@ -220,6 +220,9 @@ def sweep(now: datetime | None = None, limit: int = 500) -> int:
     now = now or utcnow()
     if queues.enabled() and not queues.reachable():
         return 0  # Redis failed a moment ago: the rows wait, and this process does not knock again yet
+    if not _anything_to_look_at(now):
+        db.session.commit()
+        return 0
     _give_up_abandoned(now)
     due = db.session.scalars(
         select(PendingJob)
@@ -255,6 +258,27 @@ def sweep(now: datetime | None = None, limit: int = 500) -> int:
     )
     db.session.commit()
     return len(ids) if _send(dispatches, definitions) else 0
+
+
+def _anything_to_look_at(now: datetime) -> bool:
+    """Whether any row could be due, abandoned or lost (the union of what the sweep's three queries look for), in
+    one indexed query: the round with nothing pending sends only this (and the table holds only what has not run)."""
+    return db.session.scalar(
+        select(
+            exists().where(
+                PendingJob.state == "pending",
+                or_(
+                    and_(
+                        PendingJob.not_before <= now,
+                        PendingJob.dispatched_at.is_(None),
+                        PendingJob.lease_until.is_(None),
+                    ),
+                    PendingJob.lease_until < now,
+                    and_(PendingJob.lease_until.is_(None), PendingJob.dispatched_at < now - LOST_AFTER),
+                ),
+            )
+        )
+    )
 
 
 def _give_up_abandoned(now: datetime):

@@ -4,7 +4,7 @@ round's part (the missed tasks, each plan's new period, the tasks of workers who
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import String, case, cast, delete, exists, func, select
 
 from server.areas.models import Area
 from server.core.api import within_scope
@@ -214,11 +214,25 @@ def maintain(now: datetime | None = None) -> None:
     """The maintenance round's part: the missed tasks of ended periods, the new periods' tasks, and the tasks of
     workers who left (when the grid workers or the sites changed since this process last looked). Each step commits;
     all are idempotent and safe in many processes at once (a race on the same new task fails one process's step,
-    which the next round does again)."""
-    for step in (close_ended, generate_due):
-        step(now)
+    which the next round does again).
+
+    Cheap when there is nothing to do: one statement asks whether any open task's period has ended, whether any
+    active plan lacks its current period, and what decides whose a grid worker's task is; only the steps with
+    something to do run. The first two are read from the database each round, not remembered, so a fresh process
+    (or one whose neighbour did the work) decides alike; only reassign_orphaned is skipped on this process's memory,
+    and a fresh process runs it once."""
+    today = periods.local_date(now or utcnow())
+    ended, due, held, sites, moved = db.session.execute(
+        select(_any_ended(today), _any_due(today), _grid_workers_held(), func.count(Site.id), func.max(Site.updated_at))
+    ).one()
+    db.session.commit()  # the look's read ends here
+    if ended:
+        close_ended(now)
         db.session.commit()
-    seen = _who_and_where()
+    if due:
+        generate_due(now)
+        db.session.commit()
+    seen = (hash(frozenset(held.split(",") if held else ())), sites, moved)
     if _LAST_SEEN.get("people") != seen:  # someone left, came, moved, or a site moved: put the tasks right
         reassign_orphaned()
         db.session.commit()
@@ -229,16 +243,30 @@ def maintain(now: datetime | None = None) -> None:
 _LAST_SEEN: dict = {}
 
 
-def _who_and_where() -> tuple:
-    """What decides whose a grid worker's task is: the active grid workers' assignments (a change of roles makes
-    new rows), and the sites' last change (a site moved to another grid). A few hundred ids, read in a moment."""
-    held = db.session.scalars(
-        select(RoleAssignment.id)
+def _any_ended(today):
+    """Whether close_ended has anything to record: an open task whose period ended (from its index alone)."""
+    return exists().where(Task.state == "open", Task.period_end < today).label("ended")
+
+
+def _any_due(today):
+    """Whether generate_due has anything to generate: an active patrol plan without its current period's row."""
+    current = case({f: periods.containing(f, today).key for f in periods.PATTERNS}, value=Plan.frequency)
+    generated = exists().where(PlanPeriod.plan_id == Plan.id, PlanPeriod.period == current)
+    return exists().where(Plan.active.is_(True), Plan.kind == "patrol", ~generated).label("due")
+
+
+def _grid_workers_held():
+    """What decides whose a grid worker's task is, besides the sites: the active grid workers' assignments (a change
+    of roles makes new rows; a deactivated user's drop out; one moved in place changes its area), each as id:area in
+    one string (a few hundred, in any order)."""
+    held = cast(RoleAssignment.id, String) + ":" + func.coalesce(cast(RoleAssignment.area_id, String), "")
+    return (
+        select(func.aggregate_strings(held, ","))
         .join(User, User.id == RoleAssignment.user_id)
         .where(RoleAssignment.role == "grid_worker", User.is_active.is_(True))
-    ).all()
-    sites = db.session.execute(select(func.count(Site.id), func.max(Site.updated_at))).one()
-    return hash(frozenset(held)), tuple(sites)
+        .scalar_subquery()
+        .label("held")
+    )
 
 
 periodic(maintain)
