@@ -1,7 +1,7 @@
 """The hazards' hot SQL: what every report and every read of hazards runs, each statement built once and run
 straight through the driver on PostgreSQL (core.db.fetch_hot); the services ask for it by what it is."""
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, literal, or_, select, true
 
 from server.areas.models import Area
 from server.core.cache import memoised
@@ -50,6 +50,21 @@ def _placement(site_scope):
         .outerjoin(Enterprise, Enterprise.id == Site.enterprise_id)
         .where(Site.id == bindparam("site_id"), site_scope)
     )
+
+
+def stored_and_placement(hazard_id, site_id, site_scope) -> tuple[bool, object]:
+    """A report at a site's two first questions in one round trip: (whether a report is stored under this id, the
+    site's placement as `placement` gives it, or None)."""
+    row = db.fetch_hot(_stored_and_placement(site_scope), {"id": hazard_id, "site_id": site_id})[0]
+    return bool(row.stored), (row if row.id is not None else None)
+
+
+@memoised
+def _stored_and_placement(site_scope):
+    placed = _placement(site_scope).subquery()
+    one = select(literal(1).label("one")).subquery()
+    is_stored = select(Hazard.id).where(Hazard.id == bindparam("id", type_=Hazard.id.type)).exists()
+    return select(is_stored.label("stored"), *placed.c).select_from(one.outerjoin(placed, true()))
 
 
 def matching(text: str):

@@ -81,8 +81,14 @@ def report_many(identity: Identity, bodies: list[dict], site_scope, device_time=
         }
         for body in bodies
     ]
-    stored = queries.reports_stored([body["id"] for body in bodies])  # nearly always none: a replay's are
     places: dict = {}
+    if len(bodies) == 1 and bodies[0].get("site_id"):  # the usual report: both first questions in one statement
+        body = bodies[0]
+        is_stored, found = queries.stored_and_placement(body["id"], body["site_id"], site_scope)
+        stored = {body["id"]} if is_stored else set()
+        places[(body["site_id"], body.get("grid_id"))] = _at_site(found)
+    else:
+        stored = queries.reports_stored([body["id"] for body in bodies])  # nearly always none: a replay's are
     made: dict = {}
     for n, body in enumerate(bodies):
         if body["id"] in stored:  # a replay: answered before anything else is checked again
@@ -126,6 +132,10 @@ def _new_report(identity: Identity, body: dict, site_scope, device_time, places:
     where = (body.get("site_id"), body.get("grid_id"))
     if where not in places:
         places[where] = _placed(body, site_scope, identity)
+    if isinstance(places[where], _Unplaced):
+        raise Refused(
+            422, "validation_error", "site_id", "场所不存在或不在您的范围内", "No such site within your scope"
+        )
     hazard = Hazard(
         id=body["id"],
         reporter_id=identity.user_id,
@@ -209,18 +219,7 @@ _ACTIVE_CODES = Cached(queries.active_category_codes, model=HazardCategory, ttl=
 def _placed(body: dict, site_scope, identity: Identity) -> dict:
     """Where the hazard is: its site (which gives the grid and the answerable enterprise) or a grid."""
     if body.get("site_id"):
-        found = queries.placement(body["site_id"], site_scope)
-        if found is None:
-            raise Refused(
-                422, "validation_error", "site_id", "场所不存在或不在您的范围内", "No such site within your scope"
-            )
-        return {
-            "site_id": found.id,
-            "grid_id": found.grid_id,
-            "street_id": path_ids(found.path)[1],
-            "enterprise_id": found.enterprise_id,
-            "sector": found.sector,
-        }
+        return _at_site(queries.placement(body["site_id"], site_scope))
     grid = body.get("grid_id") and queries.area_within(
         body["grid_id"], Area.scope_clause(grants_for(identity.roles, "hazards.report"))
     )
@@ -241,6 +240,24 @@ def _placed(body: dict, site_scope, identity: Identity) -> dict:
         "enterprise_id": None,
         "sector": None,
     }
+
+
+def _at_site(found):
+    """The placement of a report at a site, from the site's row (queries.placement); a site not found or out of scope
+    refuses the report (when it is checked: a replay is answered before anything is checked again)."""
+    if found is None:
+        return _Unplaced()
+    return {
+        "site_id": found.id,
+        "grid_id": found.grid_id,
+        "street_id": path_ids(found.path)[1],
+        "enterprise_id": found.enterprise_id,
+        "sector": found.sector,
+    }
+
+
+class _Unplaced:
+    """A site not found within the scope, refused only if the report is new (see _new_report)."""
 
 
 # ---- moving through the loop -------------------------------------------------------------------------------

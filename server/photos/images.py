@@ -188,7 +188,9 @@ def stripped(data: bytes, max_pixels: int | None = None, *, max_scans: int | Non
     except Exception:  # whatever Pillow makes of it, the full path decides
         return None
     if thumb.size != size:
-        thumb = thumb.resize(size, Image.Resampling.BICUBIC)
+        # What remains after the scaled decode is a reduction by less than 2 (400 → 320 px for a 1600 px photo),
+        # where bilinear's 2-pixel support looks as bicubic's 4 does and costs half (about 0.6 ms a photo)
+        thumb = thumb.resize(size, Image.Resampling.BILINEAR)
     return Copies(clean.data, encode(thumb, THUMB_OPTIONS), "bytes")
 
 

@@ -31,6 +31,21 @@ def first_with_bytes(sha256: str) -> uuid.UUID | None:
     return rows[0].id if rows else None
 
 
+# Both of an upload's questions in one round trip: is the id stored, and which photo had these bytes first.
+_STORED_AND_FIRST = select(
+    select(Photo.id).where(Photo.id == bindparam("id", type_=Photo.id.type)).scalar_subquery().label("stored"),
+    _FIRST_WITH_BYTES.scalar_subquery().label("first"),
+)
+
+
+def stored_and_first_with_bytes(photo_id: uuid.UUID, sha256: str) -> tuple[bool, uuid.UUID | None]:
+    """(whether a photo is stored under this id, the photo these bytes arrived as first): photo_stored and
+    first_with_bytes in one statement, the first thing every upload asks (the second answer is used only when
+    the first is no, as nearly always)."""
+    row = db.fetch_hot(_STORED_AND_FIRST, {"id": photo_id, "sha256": sha256})[0]
+    return row.stored is not None, row.first
+
+
 def add_citations(citations: list[dict], author_grants, author_id: uuid.UUID) -> None:
     """Insert citations (PhotoCitation's columns but `vouched`, which the insert decides from the author's grants)."""
     db.write_hot(_citing(author_grants, author_id), citations)

@@ -271,7 +271,8 @@ def receive(photo_id: uuid.UUID, data: bytes, sha256: str, *, uploader_id: uuid.
             "照片在传输中损坏（SHA-256 不符），请重新上传",
             "The photo arrived damaged (its SHA-256 does not match); send it again",
         )
-    if queries.photo_stored(photo_id):  # a retry: nothing is examined or stored again
+    stored, first = queries.stored_and_first_with_bytes(photo_id, actual)
+    if stored:  # a retry: nothing is examined or stored again
         return _same_or_conflict(db.session.get(Photo, photo_id), actual, uploader_id), False
     found = examine(data, current_app.config["PHOTO_MAX_PIXELS"])
     copies = copies_in_request(found["format"], data)
@@ -281,7 +282,7 @@ def receive(photo_id: uuid.UUID, data: bytes, sha256: str, *, uploader_id: uuid.
         sha256=actual,
         byte_size=len(data),
         uploader_id=uploader_id,
-        duplicate_of=queries.first_with_bytes(actual),
+        duplicate_of=first,
         **found,
         **({"state": "ready", "display_sha256": copies.display, "thumb_sha256": copies.thumb} if copies else {}),
     )
