@@ -110,6 +110,18 @@ def _has_nul(value) -> bool:
     return False
 
 
+def _may_have_nul(value) -> bool:
+    """False only when `value` surely holds no NUL: a JSON body is written out by the C encoder, which escapes every
+    NUL as \\u0000, far faster than walking it in Python (once per nested schema). Anything else (query strings'
+    proxies, values JSON cannot write, a text that merely spells a backslash and u0000) is walked."""
+    if not isinstance(value, (dict, list)):
+        return True
+    try:
+        return "\\u0000" in json.dumps(value)
+    except (TypeError, ValueError):
+        return True
+
+
 class StrictSchema(ma.Schema):
     """Unknown fields are an error, not silently dropped; NUL characters never reach the database."""
 
@@ -118,7 +130,7 @@ class StrictSchema(ma.Schema):
 
     @ma.pre_load(pass_collection=True)
     def _refuse_nul(self, data, **_kwargs):
-        if _has_nul(data):
+        if _may_have_nul(data) and _has_nul(data):
             raise ma.ValidationError("不能包含 NUL 字符 / must not contain NUL characters")
         return data
 

@@ -27,13 +27,13 @@ def complete_from(inspection: Inspection) -> int:
     drawn inspectors took part in it (as its lead or a co-inspector)."""
     family = select(InspectionTemplate.family_id).where(InspectionTemplate.id == inspection.template_id)
     day = periods.local_date(inspection.finished_at_server)
-    took_part = {inspection.inspector_id} | set(
-        db.session.scalars(
-            select(InspectionInspector.user_id).where(InspectionInspector.inspection_id == inspection.id)
-        )
-    )
+    # its inspectors (the lead among them) asked inside the one statement, not in a round trip of their own
+    took_part = select(InspectionInspector.user_id).where(InspectionInspector.inspection_id == inspection.id)
     drawn_one = exists(
-        select(TaskInspector.task_id).where(TaskInspector.task_id == Task.id, TaskInspector.user_id.in_(took_part))
+        select(TaskInspector.task_id).where(
+            TaskInspector.task_id == Task.id,
+            or_(TaskInspector.user_id == inspection.inspector_id, TaskInspector.user_id.in_(took_part)),
+        )
     )
     tasks = db.session.scalars(
         select(Task)
