@@ -276,6 +276,26 @@ def answer_with(status: int):
         return response
 
 
+def replayed_step(replayed, record, action: str, current_etag: str) -> bool:
+    """The offline contract for a step on a record (a hazard's, an incident's transition), checked with the record
+    locked: True when the step's client id was taken before (`replayed`, its event): answer as then, add nothing (409
+    if that id went with another step). Else the step must name the version it was made on: If-Match with the ETag
+    read (428 without it, 412 with another, answering the current state and ETag)."""
+    if replayed is not None:
+        if replayed.record_id != str(record.id) or replayed.action != action:
+            error(409, tr("该操作编号已用于另一项操作", "This change id belongs to another change"), code="id_conflict")
+        return True
+    if not request.if_match:
+        error(428)
+    if current_etag not in request.if_match:
+        error(
+            412,
+            errors={"current": {"state": record.state, "version": record.version}},
+            headers={"ETag": f'"{current_etag}"'},
+        )
+    return False
+
+
 def device_time() -> datetime | None:
     """The phone's clock as it sent this request: the Device-Time header its outbox sets (RFC 3339, with a
     zone), against which the server measures how far off that clock is (DESIGN.md, the offline contract).

@@ -2,7 +2,7 @@
 
 import uuid
 
-from flask import after_this_request, g, request
+from flask import after_this_request, g
 from sqlalchemy import select
 
 from server.areas.models import Area
@@ -16,6 +16,7 @@ from server.core.api import (
     device_time,
     get_or_404,
     paginate,
+    replayed_step,
     send_bytes,
 )
 from server.core.db import db
@@ -163,24 +164,8 @@ class Transitions(ApiView):
         # Locked first: the same change sent twice at once (two instances, a phone's retry) is applied by one and
         # found by the other as a replay of it, with the hazard as it left it.
         hazard = get_or_404(Hazard, hazard_id, clause=_scope(), lock=True)
-        replayed = evidence.by_client_id(body["id"])
-        if replayed is not None:  # the phone sent this change before: answer as then, add nothing
-            if replayed.record_id != str(hazard.id) or replayed.action != body["action"]:
-                error(
-                    409,
-                    tr("该操作编号已用于另一项操作", "This change id belongs to another change"),
-                    code="id_conflict",
-                )
-            return _answer(hazard)
-        if not request.if_match:
-            error(428)
-        if etag(hazard) not in request.if_match:
-            error(
-                412,
-                errors={"current": {"state": hazard.state, "version": hazard.version}},
-                headers={"ETag": f'"{etag(hazard)}"'},
-            )
-        services.transition(g.identity, hazard, body)
+        if not replayed_step(evidence.by_client_id(body["id"]), hazard, body["action"], etag(hazard)):
+            services.transition(g.identity, hazard, body)
         return _answer(hazard)
 
 

@@ -3,7 +3,7 @@ followed up and closed by a final report, printed as the 信息专报."""
 
 import uuid
 
-from flask import after_this_request, g, request
+from flask import after_this_request, g
 from sqlalchemy import select
 
 from server.areas.models import Area, subtree_ids
@@ -17,11 +17,10 @@ from server.core.api import (
     device_time,
     get_or_404,
     paginate,
+    replayed_step,
     send_bytes,
 )
 from server.core.db import db
-from server.core.errors import error
-from server.core.i18n import tr
 from server.evidence import services as evidence
 from server.hazards.schemas import EventSchema
 from server.incidents import bulletin, classification, services, timeliness
@@ -135,24 +134,8 @@ class Transitions(ApiView):
     def post(self, body, incident_id: uuid.UUID):
         """推进突发事件 / Forward to the district, acknowledge, or ask for a follow-up"""
         incident = get_or_404(Incident, incident_id, clause=_scope(), lock=True)
-        replayed = evidence.by_client_id(body["id"])
-        if replayed is not None:  # sent before: answer as then, add nothing
-            if replayed.record_id != str(incident.id) or replayed.action != body["action"]:
-                error(
-                    409,
-                    tr("该操作编号已用于另一项操作", "This change id belongs to another change"),
-                    code="id_conflict",
-                )
-            return _answer(incident)
-        if not request.if_match:
-            error(428)
-        if etag(incident) not in request.if_match:
-            error(
-                412,
-                errors={"current": {"state": incident.state, "version": incident.version}},
-                headers={"ETag": f'"{etag(incident)}"'},
-            )
-        services.transition(g.identity, incident, body)
+        if not replayed_step(evidence.by_client_id(body["id"]), incident, body["action"], etag(incident)):
+            services.transition(g.identity, incident, body)
         return _answer(incident)
 
 
