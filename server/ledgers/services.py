@@ -2,7 +2,7 @@
 the asker's inbox with a download.
 
 The job rebuilds the caller's scope from their roles as they are when it runs (a role taken away meanwhile takes its
-rows out), reads the rows in keyset batches (sheets.keyset), writes them to a temporary file (writers: openpyxl's
+rows out), reads the rows in keyset batches (sheets.keyset), writes them to a temporary file (core.sheets: openpyxl's
 write-only mode, or CSV), commits its progress after every batch, and stores the file (server.storage) under a key of
 its own; the download is the asker's alone.
 """
@@ -19,11 +19,11 @@ from server.areas.models import Area
 from server.auth.scope import Role
 from server.core.db import db
 from server.core.errors import DomainError
+from server.core.sheets import local, write_csv, write_xlsx
 from server.core.time import utcnow
 from server.jobs import job, later
 from server.ledgers.models import LedgerExport
 from server.ledgers.sheets import LEDGERS, Caller, Ledger
-from server.ledgers.writers import local, write_csv, write_xlsx
 from server.notifications import services as inbox
 from server.people.models import RoleAssignment, User
 from server.storage import storage

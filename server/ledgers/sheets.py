@@ -24,6 +24,7 @@ from server.checkins.models import FLAGS as CHECKIN_FLAGS, CheckIn
 from server.checkins.schemas import CheckInQuerySchema
 from server.core.api import get_or_404
 from server.core.db import db
+from server.core.sheets import INTEGER, NUMBER, TIME, Column
 from server.core.time import on_server_clock
 from server.enterprises.models import SECTORS, Enterprise
 from server.enterprises.schemas import EnterpriseQuerySchema
@@ -44,17 +45,9 @@ BATCH = 2000
 # the site a row is drawn or named by, joined under its own name: the scope and filter clauses' subqueries of sites
 # must not be correlated with it
 PLACE = aliased(Site, name="place")
-TEXT, TIME, NUMBER, INTEGER = "text", "time", "number", "integer"
 RECTIFIED = ("submit_rectification", "self_rectify")  # 整改完成: the last one counts
 REINSPECTED = ("close", "return")  # 复查: passed (销号) or returned
 NOTICES = ("rectification_notice", "enforcement_order")  # the number of the last one is the ledger's
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str  # Chinese: the ledger goes to the city as it is
-    width: int  # in characters, as Excel counts them
-    kind: str = TEXT
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,13 @@ import io
 from datetime import UTC, datetime, timedelta
 
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from server.areas.models import Area
 from server.areas.services import create_area
 from server.core.db import db
+from server.core.i18n import SHANGHAI
+from server.disasters.models import DisasterReport
 from tests.conftest import uid
 
 
@@ -110,7 +113,7 @@ def test_an_offline_replay_is_idempotent(login_as, world):
     assert login_as("grid_worker").post(url, json=sent).json["code"] == "id_taken"
 
 
-def test_the_ledger_as_xlsx_and_csv(login_as, world):
+def test_the_ledger_as_xlsx_and_csv(app, login_as, world):
     supervisor, worker = login_as("supervisor"), login_as("grid_worker")
     disaster = open_disaster(supervisor, world)
     send(worker, disaster, world["comm_a"], "initial", affected=120, direct_loss=3.5)
@@ -119,11 +122,17 @@ def test_the_ledger_as_xlsx_and_csv(login_as, world):
     sheet = load_workbook(io.BytesIO(book.data)).active
     rows = list(sheet.values)
     assert rows[0][:4] == ("灾害过程", "社区", "报表类型", "填报时间") and sheet.freeze_panes == "A2"
-    assert rows[1][1:3] == ("测试社区A1", "初报") and rows[1][4] == 120
+    assert rows[1][1:3] == ("测试社区A1", "初报") and rows[1][4] == 120 and rows[1][12] == 3.5
+    # written as the other ledgers are: the time a date cell on Shanghai's clock, the columns their widths
+    with app.app_context():
+        received = db.session.scalars(select(DisasterReport.received_at)).one()
+    assert abs(rows[1][3] - received.astimezone(SHANGHAI).replace(tzinfo=None)) < timedelta(seconds=1)
+    assert sheet.column_dimensions["D"].width == 18
     text = supervisor.get(f"/api/v1/disasters/{disaster['id']}/ledger.csv").data
     assert text.startswith(b"\xef\xbb\xbf")
     lines = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
     assert lines[0][4] == "受灾人口（人）" and lines[1][2] == "初报"
+    assert lines[1][3] == received.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def test_scope(app, login_as, world):
