@@ -43,6 +43,7 @@ def start_live_server(demo_instance, tmp_path_factory):
 
     def start(dist: Path = live.PWA_DIST) -> str:
         servers.append(_ready(live.LiveServer, demo_instance, tmp_path_factory.mktemp("instance"), dist))
+        DATABASES[servers[-1].url] = servers[-1].instance / "safegrid.db"
         return servers[-1].url
 
     yield start
@@ -54,6 +55,15 @@ def start_live_server(demo_instance, tmp_path_factory):
 def live_server(start_live_server) -> str:
     """The base URL of the app with the demo data, e.g. http://127.0.0.1:40123 (shared by the run)."""
     return start_live_server()
+
+
+DATABASES: dict[str, Path] = {}  # a live server's URL → its SQLite database
+
+
+@pytest.fixture
+def live_database(live_server) -> Path:
+    """The file of the shared live server's database, for a test that compares what the app gave with the rows."""
+    return DATABASES[live_server]
 
 
 # ---- the API, as the demo people --------------------------------------------------------------------

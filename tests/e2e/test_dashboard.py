@@ -56,9 +56,13 @@ def test_the_supervisor_drills_from_a_streets_overdue_count_to_its_list(screen_a
     assert json.loads(ok(listed) and listed.headers["x-pagination"])["total"] == expected
 
 
-def test_the_dashboard_reads_on_a_phone(screen_as):
+def test_the_dashboard_reads_on_a_phone_with_the_stations_street_only(screen_as, api_as):
+    district = ok(api_as("demo-supervisor").get("/api/v1/dashboards"))
+    street = next(s for s in district["streets"] if s["street_name"] == "民族街道")
     page = screen_as("demo-station", PHONE_360)
     page.get_by_test_id("dashboard-link").click()
-    expect(page.get_by_test_id("dash-found")).to_be_visible(timeout=15_000)
+    # the station's figures are its street's: the district's line for 民族街道, and no other street's
+    expect(page.get_by_test_id("dash-found")).to_contain_text(str(street["found"]["count"]), timeout=15_000)
+    expect(page.get_by_test_id("dash-streets").locator("tbody th")).to_have_text(["民族街道"])
     # nothing wider than the screen: the tiles wrap, the charts scale
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
