@@ -1,6 +1,6 @@
 """突发事件 in the browser: a grid worker reports a flooded culvert with people trapped while offline; it goes once
-online; the street station finds it in its queue with the 30-minute clock running and forwards it; the district
-sees it forwarded within the target."""
+online and stays listed on the phone offline; the street station finds it in its queue with the 30-minute clock
+running and forwards it; the district sees it forwarded within the target."""
 
 import uuid
 
@@ -29,6 +29,17 @@ def test_a_flooded_culvert_is_reported_offline_and_forwarded_by_the_station(sign
     expect(page.get_by_test_id("outbox-status")).to_contain_text("等待网络")
     page.context.set_offline(False)
     expect(page.get_by_test_id("outbox-status")).to_contain_text("全部已发送", timeout=20_000)
+    # sent, it stays on the phone: offline again, after a restart, the worker finds it with its state
+    page.context.set_offline(True)
+    page.reload()
+    page.get_by_test_id("incident-queue-link").click()
+    expect(page.get_by_test_id("incidents-kept")).to_be_visible()
+    mine = page.get_by_test_id("incident-queue").get_by_role("link").filter(has_text=place)
+    expect(mine).to_contain_text("街道已接报，待报区")
+    expect(mine).to_contain_text("被困 2")
+    mine.click()
+    expect(page.get_by_test_id("incident-state")).to_have_text("街道已接报，待报区")
+    page.context.set_offline(False)
 
     office = {**live.PHONE, "viewport": {"width": 1280, "height": 900}, "is_mobile": False, "has_touch": False}
     station_context = browser.new_context(**office, base_url=live_server)

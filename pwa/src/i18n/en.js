@@ -526,4 +526,10 @@ export default {
   ledgerExports: 'My exports', ledgerNoExports: 'No ledger built in the background yet.', ledgerDownload: 'Download',
   ledgerProgress: 'Progress', ledgerRows: '{done} of {total} rows',
   ledgerState_queued: 'Queued', ledgerState_running: 'Being built', ledgerState_ready: 'Ready', ledgerState_failed: 'Failed',
+  // issue 17, second pass: incidents kept offline, the warning form's areas, a receipt's own time
+  incidentState_received: 'Received by the street, to forward', incidentState_forwarded: 'Forwarded to the district',
+  incidentState_acknowledged: 'Acknowledged by the district', incidentState_closed: 'Final report made',
+  incidentQueued: 'Waiting to send', incidentAttention: 'Needs attention (refused)', incidentsQueued: 'Waiting to send ({n})',
+  incidentsKept: 'Offline: the incidents kept on this phone, updated when online.',
+  incidentKept: 'Offline: the copy kept on this phone, updated when online.',
 };

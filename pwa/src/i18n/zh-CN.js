@@ -534,4 +534,9 @@ export default {
   ledgerExports: '我的导出', ledgerNoExports: '还没有后台生成的台账。', ledgerDownload: '下载',
   ledgerProgress: '生成进度', ledgerRows: '{done}/{total} 行',
   ledgerState_queued: '排队中', ledgerState_running: '生成中', ledgerState_ready: '已生成', ledgerState_failed: '生成失败',
+  // issue 17, second pass: incidents kept offline, the warning form's areas, a receipt's own time
+  incidentState_received: '街道已接报，待报区', incidentState_forwarded: '已报区，待区确认',
+  incidentState_acknowledged: '区已接报', incidentState_closed: '已终报',
+  incidentQueued: '待发送', incidentAttention: '需处理（未被接收）', incidentsQueued: '待发送（{n}）',
+  incidentsKept: '离线：显示手机上保存的突发事件，联网后更新。', incidentKept: '离线：显示手机上保存的内容，联网后更新。',
 };
