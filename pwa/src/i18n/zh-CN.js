@@ -396,7 +396,7 @@ export default {
   warnEvent_heat: '高温', warnEvent_cold: '寒潮', warnEvent_snow: '暴雪', warnEvent_fog: '大雾', warnEvent_flood: '洪涝',
   warnEvent_waterlogging: '城市内涝', warnEvent_geological: '地质灾害', warnEvent_fire: '火灾',
   warnEvent_work_safety: '安全生产', warnEvent_public_health: '公共卫生',
-  warnAreas: '预警区域（街道）', warnAreasNeeded: '请至少选择一个街道。', warnHeadline: '标题',
+  warnAreas: '预警区域', warnAreasNeeded: '请至少选择一个街道、社区或网格。', warnHeadline: '标题',
   warnDescription: '预警内容', warnInstructionField: '防御指引', warnExpires: '失效时间',
   warnCoverage: '预警覆盖率', warnCoverageLine: '已阅 {read}/{all}（{share}），网格员已传达 {relayed}/{relayers}，告知 {households} 户',
   warnByStreet: '按街道', warnByGrid: '按网格', warnByRole: '按人员类别', warnStreet: '街道', warnGrid: '网格',
@@ -539,4 +539,7 @@ export default {
   incidentState_acknowledged: '区已接报', incidentState_closed: '已终报',
   incidentQueued: '待发送', incidentAttention: '需处理（未被接收）', incidentsQueued: '待发送（{n}）',
   incidentsKept: '离线：显示手机上保存的突发事件，联网后更新。', incidentKept: '离线：显示手机上保存的内容，联网后更新。',
+  warnAreasHint: '选择街道即覆盖其全部社区和网格；也可展开，只选其中的社区或网格。',
+  warnUnfold_community: '展开社区', warnUnfold_grid: '展开网格', warnFold: '收起', warnChosenN: '已选 {n}',
+  warnNoParts: '无下级区域。', warnChosen: '已选：', warnChosenNone: '无',
 };
