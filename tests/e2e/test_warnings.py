@@ -4,6 +4,7 @@ and relays it (households, no photo) while offline again, and its 已阅 and 已
 the district's live coverage moves. The warning is then updated (orange) and cancelled, and the phone shows each."""
 
 import os
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,8 @@ WARNINGS_KEPT = """() => new Promise((done) => {
     all.onsuccess = () => { db.close(); done(all.result.map((w) => w.headline)); };
   };
 })"""
+
+RECEIPTS_KEPT = WARNINGS_KEPT.replace("w.headline", "[w.headline, w.receipt]")
 
 
 def shot(page, name):
@@ -108,6 +111,10 @@ def test_a_red_rainstorm_warning_reaches_a_grid_worker_offline_then_online_and_c
         # online: the outbox sends both, the phone shows the server's receipt, and the coverage moves
         page.context.set_offline(False)
         expect(card.get_by_test_id("warning-receipt")).to_contain_text("已传达 126 户", timeout=30_000)
+        # each is timed when it was done on the phone, before it arrived
+        receipt = next(r for h, r in page.evaluate(RECEIPTS_KEPT) if h == HEADLINE)
+        when = {k: datetime.fromisoformat(v) for k, v in receipt.items() if k.endswith("_at") and v}
+        assert when["ack_done_at"] < when["acknowledged_at"] and when["relay_done_at"] < when["relayed_at"]
         after = coverage_of(supervisor, warning_id)
         assert (after["acknowledged"], after["relayed"], after["households"]) == (
             before["acknowledged"] + 1,

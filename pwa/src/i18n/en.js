@@ -535,4 +535,5 @@ export default {
   warnAreasHint: 'A street covers all its communities and grids; unfold one to choose only some of them.',
   warnUnfold_community: 'Communities', warnUnfold_grid: 'Grids', warnFold: 'Fold', warnChosenN: '{n} chosen',
   warnNoParts: 'Nothing below.', warnChosen: 'Chosen: ', warnChosenNone: 'none',
+  warnReadInTime: 'Read before the first reminder ({time}): {n}/{all} (by when read, offline reads included)',
 };

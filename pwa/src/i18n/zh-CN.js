@@ -542,4 +542,5 @@ export default {
   warnAreasHint: '选择街道即覆盖其全部社区和网格；也可展开，只选其中的社区或网格。',
   warnUnfold_community: '展开社区', warnUnfold_grid: '展开网格', warnFold: '收起', warnChosenN: '已选 {n}',
   warnNoParts: '无下级区域。', warnChosen: '已选：', warnChosenNone: '无',
+  warnReadInTime: '首次提醒（{time}）前已阅 {n}/{all}（按实际阅读时间，离线阅读也计入）',
 };

@@ -172,6 +172,8 @@ export function WarningCoverage({ id }) {
       ${t('warnCoverageLine', { read: tot.acknowledged, all: tot.recipients, share: percent(tot.share), relayed: tot.relayed,
         relayers: tot.relayers, households: tot.households })}</p>
     <meter class="big" min="0" max="1" value=${tot.share}></meter>
+    ${coverage.read_in_time_by && html`<p class="muted small" data-testid="warning-read-in-time">${t('warnReadInTime',
+      { time: formatTime(coverage.read_in_time_by), n: tot.read_in_time, all: tot.recipients })}</p>`}
     <${Section} id="h-cov-street" title=${t('warnByStreet')}><${CoverageTable} rows=${coverage.by_street} label=${t('warnStreet')} /><//>
     <${Section} id="h-cov-role" title=${t('warnByRole')}><${CoverageTable} rows=${coverage.by_role} label=${t('warnRoleCol')} /><//>
     <details class="cov-grids">
