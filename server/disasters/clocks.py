@@ -44,7 +44,7 @@ def start(disaster: Disaster) -> None:
     db.session.flush()
 
 
-def _owing(clock, disaster, communities: list, reports: list) -> list:
+def _owing(clock, communities: list, reports: list) -> list:
     """The communities (id, name) that owe the report the clock is for, at its due time."""
     if clock.kind == "initial":
         reported = {r.community_id for r in reports}
@@ -110,7 +110,7 @@ def _fire(due: list) -> list:
         if clock.kind == "followup" and not responding:
             continue
         inside = [c for c in communities if c.path.startswith(areas[disaster.area_id].path)]
-        owing = _owing(clock, disaster, inside, reports[disaster.id])
+        owing = _owing(clock, inside, reports[disaster.id])
         if not owing:
             continue
         fired.append(clock.id)
