@@ -5,11 +5,13 @@ its grids' workers and its street's station.
 
 The clocks are rows of `disaster_clocks`, fired by the one clock engine (server.jobs.clocks) in every process's
 maintenance round: once each. A reminder with nobody owing lapses (moot); each day's follow-up clock sets the next
-day's while the response is on, whether it fired or lapsed.
+day's while the response is on, whether it fired or lapsed; one whose next day has passed too (no round ran in
+between) reminds of the latest day's instead, so a round after a long stop reminds of that day only.
 """
 
 from collections import defaultdict
 from datetime import datetime, time, timedelta
+from functools import partial
 
 from flask import current_app
 from sqlalchemy import select
@@ -17,6 +19,7 @@ from sqlalchemy import select
 from server.areas.models import Area, path_ids, subtree_ids
 from server.core.db import db
 from server.core.i18n import SHANGHAI
+from server.core.time import utcnow
 from server.disasters.models import Disaster, DisasterClock, DisasterReport
 from server.evidence import services as evidence
 from server.jobs import clocks as engine, periodic
@@ -34,6 +37,12 @@ def followup_due(after: datetime) -> datetime:
     return datetime.combine(day, time(current_app.config["DISASTER_FOLLOWUP_HOUR"]), SHANGHAI)
 
 
+def _latest_moment(now: datetime) -> datetime:
+    """The last daily follow-up moment at or before `now`."""
+    moment = followup_due(now) - timedelta(days=1)
+    return moment if moment <= now else moment - timedelta(days=1)
+
+
 def start(disaster: Disaster) -> None:
     """The first report's deadline and the first day's follow-up of a disaster just opened."""
     hours = current_app.config["DISASTER_FIRST_REPORT_HOURS"]
@@ -44,12 +53,12 @@ def start(disaster: Disaster) -> None:
     db.session.flush()
 
 
-def _owing(clock, communities: list, reports: list) -> list:
-    """The communities (id, name) that owe the report the clock is for, at its due time."""
-    if clock.kind == "initial":
+def _owing(kind: str, moment: datetime, communities: list, reports: list) -> list:
+    """The communities (id, name) that owe the report of this kind at this moment."""
+    if kind == "initial":
         reported = {r.community_id for r in reports}
     else:
-        day = clock.due_at.astimezone(SHANGHAI).date()
+        day = moment.astimezone(SHANGHAI).date()
         reported = {
             r.community_id for r in reports if r.kind == "verified" or r.received_at.astimezone(SHANGHAI).date() == day
         }
@@ -80,9 +89,10 @@ def _reporters(paths: list[str]) -> dict[int, set]:
     return by_area
 
 
-def _fire(due: list) -> list:
+def _fire(due: list, now: datetime) -> list:
     """Remind the reporters of each community that owes the report a due clock is for; set the next day's follow-up
-    of a disaster still responding."""
+    of a disaster still responding. A day's follow-up whose next day's moment has passed too (no round ran in
+    between) reminds of the latest day's instead: a past day cannot be reported any more."""
     disasters = {
         d.id: d for d in db.session.scalars(select(Disaster).where(Disaster.id.in_({c.disaster_id for c in due})))
     }
@@ -105,16 +115,18 @@ def _fire(due: list) -> list:
     for clock in due:
         disaster = disasters[clock.disaster_id]
         responding = disaster.response_active and (disaster.ended_at is None or disaster.ended_at > clock.due_at)
-        if clock.kind == "followup" and responding:
-            db.session.add(DisasterClock(disaster_id=disaster.id, kind="followup", due_at=followup_due(clock.due_at)))
-        if clock.kind == "followup" and not responding:
-            continue
+        moment = clock.due_at
+        if clock.kind == "followup":
+            if not responding:
+                continue
+            moment = max(moment, _latest_moment(now))
+            db.session.add(DisasterClock(disaster_id=disaster.id, kind="followup", due_at=followup_due(moment)))
         inside = [c for c in communities if c.path.startswith(areas[disaster.area_id].path)]
-        owing = _owing(clock, inside, reports[disaster.id])
+        owing = _owing(clock.kind, moment, inside, reports[disaster.id])
         if not owing:
             continue
         fired.append(clock.id)
-        rows += _entries(clock, disaster, owing, reporters)
+        rows += _entries(clock.kind, moment, disaster, owing, reporters)
         events.append(
             dict(
                 record_type="disaster",
@@ -122,7 +134,7 @@ def _fire(due: list) -> list:
                 action="remind",
                 actor_id=None,
                 reason="提醒未报社区" + ("初报" if clock.kind == "initial" else "续报"),
-                data={"kind": clock.kind, "communities": [c.id for c in owing]},
+                data={"kind": clock.kind, "due_at": moment.isoformat(), "communities": [c.id for c in owing]},
                 client_id=f"disaster-clock:{clock.id}",
             )
         )
@@ -133,7 +145,7 @@ def _fire(due: list) -> list:
     return fired
 
 
-def _entries(clock, disaster: Disaster, owing: list, reporters: dict) -> list[dict]:
+def _entries(kind: str, moment: datetime, disaster: Disaster, owing: list, reporters: dict) -> list[dict]:
     """One inbox row per reporter: a grid worker's names their community, a station's its street's that owe."""
     by_user: dict = defaultdict(list)
     for community in owing:
@@ -143,18 +155,14 @@ def _entries(clock, disaster: Disaster, owing: list, reporters: dict) -> list[di
     rows = []
     for user, names in sorted(by_user.items()):
         subject = f"{disaster.name}（{'、'.join(names)}）"
-        rows += inbox.entries_about(
-            KINDS[clock.kind], "disaster", disaster.id, subject, {user}, key=clock.due_at.isoformat()
-        )
+        rows += inbox.entries_about(KINDS[kind], "disaster", disaster.id, subject, {user}, key=moment.isoformat())
     return rows
-
-
-CLOCKS = ClockTable(DisasterClock, "disaster_id", _fire)
 
 
 def tick(now: datetime | None = None, batch: int = BATCH) -> int:
     """Fire every disaster reminder that is due (server.jobs.clocks.tick): how many fired. Commits each batch."""
-    return engine.tick(CLOCKS, now, batch)
+    now = now or utcnow()
+    return engine.tick(ClockTable(DisasterClock, "disaster_id", partial(_fire, now=now)), now, batch)
 
 
 periodic(tick)

@@ -89,3 +89,17 @@ def test_the_daily_follow_up_is_reminded_each_day_of_the_response(app, login_as,
     assert tick_at(app, due + timedelta(days=2)) == 0  # the response ended: no more follow-ups owed
     assert tick_at(app, due + timedelta(days=5)) == 0
     assert len(reminders(station, "disaster_followup_due")) == 2
+
+
+def test_after_days_without_a_round_only_the_latest_day_is_reminded(app, login_as, world):
+    worker, supervisor = login_as("grid_worker"), login_as("supervisor")
+    start = datetime.now(UTC) - timedelta(days=1)
+    disaster = open_disaster(supervisor, world, area_id=world["street_a"], started_at=start.isoformat())
+    assert send(worker, disaster, world["comm_a"], "initial", affected=5).status_code == 201
+    first = datetime.combine(datetime.now(UTC).astimezone(SHANGHAI).date(), time(16), SHANGHAI)
+    # no round for four days: at the fifth day's moment plus an hour, one reminder (that day's), not five
+    assert tick_at(app, first + timedelta(days=4, hours=1)) == 1
+    assert len(reminders(worker, "disaster_followup_due")) == 1
+    assert tick_at(app, first + timedelta(days=4, hours=2)) == 0
+    assert tick_at(app, first + timedelta(days=5)) == 1  # and the days after it, as before
+    assert len(reminders(worker, "disaster_followup_due")) == 2
