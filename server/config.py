@@ -249,6 +249,8 @@ def load_config(instance_path: Path, env=None) -> dict:
         "INCIDENT_FORWARD_WARNING_MINUTES": _int(env, "INCIDENT_FORWARD_WARNING_MINUTES", 20),
         "DISASTER_FIRST_REPORT_HOURS": _int(env, "DISASTER_FIRST_REPORT_HOURS", 2),
         "DISASTER_SHARP_CHANGE_PERCENT": _int(env, "DISASTER_SHARP_CHANGE_PERCENT", 50),
+        # the daily follow-up (续报) during a response: a community without one by this hour (Asia/Shanghai) is reminded
+        "DISASTER_FOLLOWUP_HOUR": _int(env, "DISASTER_FOLLOWUP_HOUR", 16),
         # the bottom group of a checklist's monthly ranking: the last this many units (twice in a row: 约谈)
         "RANKING_BOTTOM_N": _int(env, "RANKING_BOTTOM_N", 3),
         # the two-monthly scorecards' weights, overriding the demo's (演示) by level and line (docs/inspections.md)

@@ -265,21 +265,25 @@ export async function transition(hazard, body, photos = []) {
 
 // ---- warnings (预警) ----
 
-/** 已阅: queued like any record, by its own client id (the server takes it once however often it arrives). */
+/**
+ * 已阅: queued like any record, by its own client id (the server takes it once however often it arrives), with when
+ * it was read on this phone's clock (the server corrects it by the Device-Time the outbox sends, as for a hazard's
+ * observed_at): one read offline counts from then, not from when it arrives.
+ */
 export async function acknowledgeWarning(warning) {
   const id = uuid();
   await outbox.enqueue({ id, kind: 'warning_ack', method: 'POST', url: `${API}/warnings/${warning.id}/acknowledge`,
-    json: { client_id: id }, label: warning.title, ref: { warningId: warning.id } });
+    json: { client_id: id, done_at: localIso() }, label: warning.title, ref: { warningId: warning.id } });
   await reload();
   afterEnqueue();
 }
 
-/** 已传达: how many households were told, and optionally a photo (sent first, on its own). */
+/** 已传达: how many households were told, and optionally a photo (sent first, on its own); timed as 已阅 is. */
 export async function relayWarning(warning, { households, note = '', photos = [] }) {
   const id = uuid();
   for (const item of photoItems(photos, { warningId: warning.id })) await outbox.enqueue(item);
   await outbox.enqueue({ id, kind: 'warning_relay', method: 'POST', url: `${API}/warnings/${warning.id}/relay`,
-    json: { client_id: id, households, note, photo_id: photos[0]?.id ?? null }, label: warning.title,
+    json: { client_id: id, households, note, photo_id: photos[0]?.id ?? null, done_at: localIso() }, label: warning.title,
     ref: { warningId: warning.id } });
   await reload();
   afterEnqueue();

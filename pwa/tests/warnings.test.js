@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { latestWarnings, needsAck, needsRelay, pendingByWarning } from '../src/lib/warnings.js';
+import { chosenUnder, coveredBy, latestWarnings, needsAck, needsRelay, pendingByWarning, toggleArea } from '../src/lib/warnings.js';
 
 const NOW = Date.parse('2026-07-06T08:00:00Z');
 const message = (over) => ({
@@ -46,5 +46,29 @@ describe('what the user still owes a warning', () => {
     const [w] = latestWarnings([message({ receipt: { role: 'station_officer', must_relay: false } })], [], NOW);
     expect(needsAck(w)).toBe(true);
     expect(needsRelay(w)).toBe(false);
+  });
+});
+
+describe('the issue form\'s areas', () => {
+  const known = {
+    1: { id: 1, path: '/0/1/' }, 2: { id: 2, path: '/0/2/' }, 11: { id: 11, path: '/0/1/11/' },
+    111: { id: 111, path: '/0/1/11/111/' }, 12: { id: 12, path: '/0/1/12/' },
+  };
+
+  it('ticks a community or a grid on its own, and a street covers what lies under it', () => {
+    let chosen = toggleArea([], known[111], known);
+    chosen = toggleArea(chosen, known[12], known);
+    expect(chosen).toEqual([111, 12]);
+    expect(chosenUnder(known[1], chosen, known)).toBe(2);
+    chosen = toggleArea([...chosen, 2], known[1], known); // the street: its community and grid go, the other street stays
+    expect(chosen).toEqual([2, 1]);
+    expect(coveredBy(known[111], chosen, known)).toBe(1);
+    expect(coveredBy(known[1], chosen, known)).toBe(null);
+    expect(toggleArea(chosen, known[1], known)).toEqual([2]);
+  });
+
+  it('does not take a sibling with a longer id for a child', () => {
+    const more = { ...known, 10: { id: 10, path: '/0/10/' } };
+    expect(coveredBy(more[10], [1], more)).toBe(null);
   });
 });

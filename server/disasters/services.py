@@ -12,6 +12,7 @@ from server.auth.services import Identity
 from server.core.db import db
 from server.core.errors import DomainError
 from server.core.time import utcnow
+from server.disasters import clocks
 from server.disasters.models import FIGURES, REPORT_KINDS, Disaster, DisasterReport
 from server.evidence import services as evidence
 
@@ -77,6 +78,7 @@ def open_disaster(identity: Identity, body: dict) -> Disaster:
     disaster = Disaster(**body, created_by_id=identity.user_id)
     db.session.add(disaster)
     db.session.flush()
+    clocks.start(disaster)
     evidence.record("disaster", disaster.id, "open", actor_id=identity.user_id, to_state="responding")
     return disaster
 

@@ -96,7 +96,7 @@ class Incidents(ApiView):
             is_open = Incident.state != "closed"
             stmt = stmt.where(is_open if query["open"] else ~is_open)
         page = paginate(stmt, pagination_parameters, order_by=(Incident.received_at.desc(), Incident.id))
-        return [services.view(incident, g.identity) for incident in page]
+        return services.views(list(page), g.identity)
 
 
 @blp.route("/incidents/timeliness")

@@ -45,6 +45,9 @@ KINDS = {
     "incident_followup_requested": ("区要求续报：{subject}", "The district asks for a follow-up: {subject}"),
     "incident_followup": ("突发事件续报：{subject}", "An incident follow-up: {subject}"),
     "incident_final": ("突发事件终报：{subject}", "An incident's final report: {subject}"),
+    # about a disaster (灾情统计, record_type "disaster"); {subject} is the disaster and the communities that owe
+    "disaster_initial_due": ("灾情初报已超时未报：{subject}", "Disaster first report overdue: {subject}"),
+    "disaster_followup_due": ("今日灾情续报未报：{subject}", "Today's disaster follow-up not sent: {subject}"),
     # a ledger export (台账) built by its job: record_type "ledger", the export's id; {subject} is the ledger's name
     "ledger_ready": ("台账已生成，可下载：{subject}", "Ledger ready to download: {subject}"),
 }

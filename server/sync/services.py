@@ -1,15 +1,15 @@
 """The delta feed: a snapshot of the caller's scope, then every change after it, in commit order.
 
-The cursor rides on the event chain (server.evidence): every change to a site, a tag or a hazard
-appends an event, and an event's `seq` is assigned under the chain's lock, which its transaction
+The cursor rides on the event chain (server.evidence): every change to a site, a tag, a hazard or an
+incident appends an event, and an event's `seq` is assigned under the chain's lock, which its transaction
 holds until it commits. So events become visible in `seq` order and a reader that has seen `seq` N
 has seen everything before it: no change slips in behind a cursor, as it could with timestamps or a
 plain sequence.
 
 A feed without a cursor starts with a snapshot: the chain's head is noted first, then the sites,
-current hazards, checklists and the user's recent inspections are sent page by page (keyset on the id);
-the changes after the noted head follow. A record changed while the snapshot was paged may come twice;
-the phone keeps the last.
+current hazards, checklists, the user's recent inspections, tasks, warnings and incidents are sent page by page
+(keyset on the id); the changes after the noted head follow. A record changed while the snapshot was paged may come
+twice; the phone keeps the last.
 Records that leave the caller's scope are not announced: the phone starts over (no cursor) once a day.
 """
 
@@ -29,6 +29,8 @@ from server.hazards import services as hazards
 from server.hazards.etags import etag  # the ETag a transition must send back as If-Match
 from server.hazards.models import Hazard
 from server.hazards.schemas import HazardSchema
+from server.incidents import feed as incident_feed
+from server.incidents.models import Incident
 from server.inspections import summaries, templates as checklists
 from server.inspections.models import InspectionTemplate
 from server.inspections.schemas import InspectionSummarySchema, TemplateSchema
@@ -47,7 +49,13 @@ from server.warnings.schemas import WarningSchema
 # (the user's own 已阅 and 已传达: a `warning_receipt` event naming them), not the others' receipts
 WARNING_RECORDS = ("warning", "warning_receipt")
 RECENT_WARNINGS = timedelta(days=7)
-FEED_RECORDS = ("hazard", "site", "site_tag", "inspection_template", "inspection", "task", "plan", *WARNING_RECORDS)
+# incidents (突发事件) the user may see (their own reports; a station its street's; the district all): the snapshot's
+# are the open ones and those received this recently; after it, every step or report on one of them
+RECENT_INCIDENTS = timedelta(days=30)
+FEED_RECORDS = (
+    *("hazard", "site", "site_tag", "inspection_template", "inspection", "task", "plan", "incident"),
+    *WARNING_RECORDS,
+)
 SCAN = 2000  # events read per call: most of them concern other users' scopes and are passed over
 # the snapshot's hazards: the open ones, those received this recently, and those still listed (挂牌督办) though closed,
 # which wait for the district to de-list them
@@ -59,7 +67,7 @@ RECENT_INSPECTIONS = timedelta(days=30)
 # period not yet ended, done or missed (so a phone counts its month's coverage, 本月已巡查 12/40, offline); after
 # it, every change of a task that names them (planned, assigned to them or away from them, done, missed), so that
 # a phone drops what is no longer theirs to do
-PHASES = ("sites", "hazards", "templates", "inspections", "tasks", "warnings")
+PHASES = ("sites", "hazards", "templates", "inspections", "tasks", "warnings", "incidents")
 # a record's kind in the feed
 KINDS = {
     "site": "site",
@@ -68,6 +76,7 @@ KINDS = {
     "inspection": "inspection",
     "task": "task",
     "warning": "warning",
+    "incident": "incident",
 }
 
 
@@ -136,6 +145,9 @@ def _snapshot(identity, cursor: Cursor, limit: int):
     elif cursor.phase == "warnings":
         stmt = warning_feed.snapshot_ids(identity.user_id, utcnow() - RECENT_WARNINGS)
         stmt, load = stmt.order_by(stmt.selected_columns[0]), _warnings
+    elif cursor.phase == "incidents":
+        stmt = incident_feed.snapshot_ids(identity, utcnow() - RECENT_INCIDENTS).order_by(Incident.id)
+        load = _incidents
     else:
         stmt = select(Hazard.id).where(
             _hazard_scope(identity),
@@ -202,6 +214,7 @@ def _since(identity, cursor: Cursor, limit: int):
         + _inspections(identity, wanted["inspection"])
         + _tasks(identity, wanted["task"])
         + _warnings(identity, wanted["warning"])
+        + _incidents(identity, wanted["incident"])
     }
     by_period = _period_tasks(identity, [record_id for kind, record_id in touched if kind == "plan"])
     # in the order of their latest change
@@ -229,6 +242,10 @@ def _warnings(identity, ids: list[uuid.UUID]) -> list[dict]:
         {"kind": "warning", "id": view["id"], "etag": None, "data": schema.dump(view)}
         for view in warning_feed.views(ids, identity.user_id)
     ]
+
+
+def _incidents(identity, ids: list[uuid.UUID]) -> list[dict]:
+    return incident_feed.changes(identity, ids)
 
 
 def _hazard_scope(identity):

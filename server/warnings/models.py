@@ -156,6 +156,10 @@ class WarningRecipient(Base):
     households: Mapped[int | None] = mapped_column(Integer)
     relay_photo_id: Mapped[uuid.UUID | None] = mapped_column()
     relay_note: Mapped[str] = mapped_column(String(500), default="")
+    # when each was done, beside its arrival above: the phone's time corrected by its clock offset (a 已阅 made
+    # offline arrives later), never after its arrival nor before the message was sent; the timeliness counts these
+    ack_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    relay_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class WarningClock(UUIDPrimaryKey, Base):

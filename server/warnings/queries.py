@@ -92,13 +92,14 @@ def receipt(warning_id: uuid.UUID, user_id: uuid.UUID, *, lock: bool = False) ->
     return db.session.scalars(stmt.with_for_update() if lock else stmt).first()
 
 
-def mark_acknowledged(warning_id: uuid.UUID, user_id: uuid.UUID, at, client_id: uuid.UUID):
-    """已阅 in one statement: the recipient's row if this marked it read, else None (read already, or not theirs)."""
+def mark_acknowledged(warning_id: uuid.UUID, user_id: uuid.UUID, at, client_id: uuid.UUID, done_at):
+    """已阅 in one statement: the recipient's row if this marked it read, else None (read already, or not theirs).
+    `at` is its arrival, `done_at` when it was read."""
     table = WarningRecipient.__table__
     return db.session.execute(
         update(table)
         .where(table.c.warning_id == warning_id, table.c.user_id == user_id, table.c.acknowledged_at.is_(None))
-        .values(acknowledged_at=at, ack_client_id=client_id)
+        .values(acknowledged_at=at, ack_client_id=client_id, ack_done_at=done_at)
         .returning(*table.c)
     ).first()
 
@@ -140,8 +141,13 @@ def add_clocks(rows: list[dict]) -> None:
     insert_rows(WarningClock, rows)
 
 
-def _counts():
+def _counts(in_time=None):
+    """The counts of a group of recipients; with `in_time` (the first reminder's due time), also how many read it
+    before then, by when they read it (an offline 已阅 counts from when it was made, not when it arrived)."""
+    read = func.coalesce(WarningRecipient.ack_done_at, WarningRecipient.acknowledged_at)
+    timely = () if in_time is None else (func.sum(case((read <= in_time, 1), else_=0)).label("read_in_time"),)
     return (
+        *timely,
         func.count().label("recipients"),
         func.count(WarningRecipient.acknowledged_at).label("acknowledged"),
         func.count(WarningRecipient.relayed_at).label("relayed"),
@@ -150,24 +156,25 @@ def _counts():
     )
 
 
-def totals(warning_ids) -> dict:
-    """Recipients, acknowledged, relayed (and how many were to relay), households reached, by message."""
+def totals(warning_ids, in_time=None) -> dict:
+    """Recipients, acknowledged, relayed (and how many were to relay), households reached, by message; read in
+    time with `in_time` (one message's coverage)."""
     if not warning_ids:
         return {}
     return {
         row.warning_id: row
         for row in db.session.execute(
-            select(WarningRecipient.warning_id, *_counts())
+            select(WarningRecipient.warning_id, *_counts(in_time))
             .where(WarningRecipient.warning_id.in_(warning_ids))
             .group_by(WarningRecipient.warning_id)
         )
     }
 
 
-def coverage_by(warning_id: uuid.UUID, column) -> list:
+def coverage_by(warning_id: uuid.UUID, column, in_time=None) -> list:
     """A message's counts by street or by grid (those with recipients there), with the area's name."""
     return db.session.execute(
-        select(column.label("area_id"), Area.name, *_counts())
+        select(column.label("area_id"), Area.name, *_counts(in_time))
         .join(Area, Area.id == column)
         .where(WarningRecipient.warning_id == warning_id)
         .group_by(column, Area.name)
@@ -175,9 +182,9 @@ def coverage_by(warning_id: uuid.UUID, column) -> list:
     ).all()
 
 
-def coverage_by_role(warning_id: uuid.UUID) -> list:
+def coverage_by_role(warning_id: uuid.UUID, in_time=None) -> list:
     return db.session.execute(
-        select(WarningRecipient.role, *_counts())
+        select(WarningRecipient.role, *_counts(in_time))
         .where(WarningRecipient.warning_id == warning_id)
         .group_by(WarningRecipient.role)
     ).all()

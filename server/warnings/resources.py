@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from server.auth.permissions import login_required, requires
 from server.auth.scope import grants
-from server.core.api import ApiView, Blueprint, answer_with, get_or_404, paginate
+from server.core.api import DEVICE_TIME_DOC, ApiView, Blueprint, answer_with, device_time, get_or_404, paginate
 from server.core.db import db
 from server.warnings import push, queries, services, views
 from server.warnings.models import WarningMessage, WarningRecipient
@@ -127,10 +127,11 @@ class Acknowledge(ApiView):
     @requires("warnings.acknowledge")
     @blp.arguments(WarningAcknowledgeSchema)
     @blp.response(200, WarningSchema)
+    @blp.doc(parameters=[DEVICE_TIME_DOC])
     def post(self, body, warning_id: uuid.UUID):
         """已阅 / Acknowledge a warning you received (again is harmless: the first stands)"""
-        receipt = services.acknowledge(g.identity, warning_id, body["client_id"])  # a recipient's: in scope
-        message = db.session.get(WarningMessage, warning_id)
+        message = db.session.get(WarningMessage, warning_id)  # a recipient's is in scope; none: not a recipient
+        receipt = services.acknowledge(g.identity, message, warning_id, body, device_time())
         with_totals = not grants("warnings.coverage").empty
         return views.warning_views(
             [message], g.identity.user_id, with_totals=with_totals, receipts={message.id: receipt}
@@ -143,10 +144,11 @@ class Relay(ApiView):
     @blp.arguments(WarningRelaySchema)
     @blp.response(200, WarningSchema)
     @blp.alt_response(409, description="relay_not_expected (not a grid worker's), already_relayed (another id)")
+    @blp.doc(parameters=[DEVICE_TIME_DOC])
     def post(self, body, warning_id: uuid.UUID):
         """已传达 / Confirm you relayed a warning to your grid's households (a grid worker; it counts as read)"""
         message = get_or_404(WarningMessage, warning_id, clause=_scope())
-        services.relay(g.identity, message, body)
+        services.relay(g.identity, message, body, device_time())
         return _answer([message])[0]
 
 
@@ -159,16 +161,20 @@ class Coverage(ApiView):
         message = get_or_404(
             WarningMessage, warning_id, clause=WarningMessage.scope_clause(grants("warnings.coverage"))
         )
+        in_time = services.first_reminder(message)
         return {
             "warning_id": message.id,
-            "totals": views.totals_view(queries.totals([message.id]).get(message.id)),
+            "read_in_time_by": in_time,
+            "totals": views.totals_view(queries.totals([message.id], in_time).get(message.id)),
             "by_street": [
                 {"area_id": r.area_id, "name": r.name, **views.totals_view(r)}
-                for r in queries.coverage_by(message.id, WarningRecipient.street_id)
+                for r in queries.coverage_by(message.id, WarningRecipient.street_id, in_time)
             ],
             "by_grid": [
                 {"area_id": r.area_id, "name": r.name, **views.totals_view(r)}
-                for r in queries.coverage_by(message.id, WarningRecipient.grid_id)
+                for r in queries.coverage_by(message.id, WarningRecipient.grid_id, in_time)
             ],
-            "by_role": [{"role": r.role, **views.totals_view(r)} for r in queries.coverage_by_role(message.id)],
+            "by_role": [
+                {"role": r.role, **views.totals_view(r)} for r in queries.coverage_by_role(message.id, in_time)
+            ],
         }

@@ -50,8 +50,15 @@ class WarningCancelSchema(InputSchema):
     description = fields.String(validate=validate.Length(max=5000), metadata={"description": "why it ends"})
 
 
+DONE_AT = (
+    "when it was done, on the phone's clock (Device-Time corrects it, as a hazard's observed_at); kept within the "
+    "message's sending and the arrival; the arrival when absent"
+)
+
+
 class WarningAcknowledgeSchema(InputSchema):
     client_id = fields.UUID(required=True, metadata={"description": "the phone's id for this 已阅 (its outbox item)"})
+    done_at = fields.AwareDateTime(load_default=None, allow_none=True, metadata={"description": DONE_AT})
 
 
 class WarningRelaySchema(InputSchema):
@@ -59,6 +66,7 @@ class WarningRelaySchema(InputSchema):
     households = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=100000))
     photo_id = fields.UUID(allow_none=True, metadata={"description": "a photo of the relaying, sent on its own"})
     note = fields.String(load_default="", validate=validate.Length(max=500))
+    done_at = fields.AwareDateTime(load_default=None, allow_none=True, metadata={"description": DONE_AT})
 
 
 class WarningQuerySchema(QuerySchema):
@@ -70,6 +78,8 @@ class WarningReceiptSchema(OutputSchema):
     role = fields.String(metadata={"description": ", ".join(RECIPIENT_ROLES)})
     acknowledged_at = fields.AwareDateTime(allow_none=True)
     relayed_at = fields.AwareDateTime(allow_none=True)
+    ack_done_at = fields.AwareDateTime(allow_none=True, metadata={"description": "when it was read (the phone's time)"})
+    relay_done_at = fields.AwareDateTime(allow_none=True, metadata={"description": "when it was relayed"})
     households = fields.Integer(allow_none=True)
     relay_photo_id = fields.UUID(allow_none=True)
     relay_note = fields.String()
@@ -83,6 +93,10 @@ class WarningTotalsSchema(OutputSchema):
     relayers = fields.Integer(metadata={"description": "recipients asked to relay it (grid workers)"})
     households = fields.Integer()
     share = fields.Float(metadata={"description": "acknowledged / recipients, 0-1 (1 when nobody is concerned)"})
+    read_in_time = fields.Integer(
+        allow_none=True,
+        metadata={"description": "read before the first reminder, by when it was read (coverage only)"},
+    )
 
 
 class WarningSchema(OutputSchema):
@@ -126,6 +140,10 @@ class WarningRoleCoverageSchema(WarningTotalsSchema):
 
 class WarningCoverageSchema(OutputSchema):
     warning_id = fields.UUID()
+    read_in_time_by = fields.AwareDateTime(
+        allow_none=True,
+        metadata={"description": "the first reminder's due time: read_in_time counts those read before"},
+    )
     totals = fields.Nested(WarningTotalsSchema)
     by_street = fields.List(fields.Nested(WarningAreaCoverageSchema))
     by_grid = fields.List(fields.Nested(WarningAreaCoverageSchema))

@@ -16,7 +16,7 @@ from flask import current_app
 from server.auth.scope import Grants, covers_area
 from server.core.db import db
 from server.core.errors import DomainError
-from server.core.time import utcnow
+from server.core.time import clock_offset, on_server_clock, utcnow
 from server.evidence import services as evidence
 from server.photos import services as photos
 from server.warnings import clocks, push, queries
@@ -188,11 +188,32 @@ def _send(message: WarningMessage, identity, scope: Grants, *, reaching: list[di
     push.announce(message, users)
 
 
-def acknowledge(identity, warning_id: uuid.UUID, client_id: uuid.UUID):
-    """已阅: the recipient read the message; their receipt (a row). Again (a replay from the outbox, another phone)
-    changes nothing. The busiest write of a warning (every recipient within minutes), so the common case is one
-    UPDATE … RETURNING, then the event."""
-    receipt = queries.mark_acknowledged(warning_id, identity.user_id, utcnow(), client_id)
+def done_time(done_at, device_time, arrival, sent_at):
+    """When the phone says a 已阅 or 已传达 was done, on the server's clock: its time corrected by the offset its
+    Device-Time gives (as a hazard's observed_at), never later than its arrival nor before the message was sent.
+    The arrival when the phone gave no time, or one that leaves the calendar once corrected."""
+    if done_at is None:
+        return arrival
+    try:
+        at = on_server_clock(done_at, clock_offset(arrival, device_time))
+    except OverflowError:
+        return arrival
+    return min(max(at, sent_at), arrival) if sent_at is not None else min(at, arrival)
+
+
+def first_reminder(message):
+    """When the message's first reminder is (was) due: read before it counts as read in time."""
+    minutes = current_app.config["WARNING_REMINDER_MINUTES"]
+    return message.sent_at + timedelta(minutes=min(minutes)) if minutes else None
+
+
+def acknowledge(identity, message, warning_id: uuid.UUID, body: dict, device_time=None):
+    """已阅: the recipient read the message; their receipt (a row), with its arrival and when it was read (the
+    phone's `done_at`). Again (a replay from the outbox, another phone) changes nothing. The busiest write of a
+    warning (every recipient within minutes), so the common case is one UPDATE … RETURNING, then the event."""
+    client_id, arrival = body["client_id"], utcnow()
+    done = done_time(body.get("done_at"), device_time, arrival, message.sent_at if message else None)
+    receipt = queries.mark_acknowledged(warning_id, identity.user_id, arrival, client_id, done)
     if receipt is not None:
         _record_ack(identity, warning_id, client_id)
         return receipt
@@ -213,12 +234,12 @@ def _record_ack(identity, warning_id, client_id) -> None:
     )
 
 
-def _acknowledged(identity, message, receipt, client_id) -> None:
-    receipt.acknowledged_at, receipt.ack_client_id = utcnow(), client_id
+def _acknowledged(identity, message, receipt, client_id, arrival, done) -> None:
+    receipt.acknowledged_at, receipt.ack_client_id, receipt.ack_done_at = arrival, client_id, done
     _record_ack(identity, message.id, client_id)
 
 
-def relay(identity, message: WarningMessage, body: dict):
+def relay(identity, message: WarningMessage, body: dict, device_time=None):
     """已传达: a grid worker relayed the message to the households of their grid (how many; a photo, optionally).
     It reads as acknowledged too. The same client id again answers the stored relay; another one is refused."""
     receipt = queries.receipt(message.id, identity.user_id, lock=True)
@@ -230,9 +251,11 @@ def relay(identity, message: WarningMessage, body: dict):
         if receipt.relay_client_id == body["client_id"]:
             return receipt
         raise AlreadyRelayed()
+    arrival = utcnow()
+    done = done_time(body.get("done_at"), device_time, arrival, message.sent_at)
     if receipt.acknowledged_at is None:
-        _acknowledged(identity, message, receipt, body["client_id"])
-    receipt.relayed_at, receipt.relay_client_id = utcnow(), body["client_id"]
+        _acknowledged(identity, message, receipt, body["client_id"], arrival, done)
+    receipt.relayed_at, receipt.relay_client_id, receipt.relay_done_at = arrival, body["client_id"], done
     receipt.households, receipt.relay_note = body["households"], body.get("note", "")
     receipt.relay_photo_id = body.get("photo_id")
     if receipt.relay_photo_id is not None:

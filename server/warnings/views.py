@@ -12,7 +12,14 @@ from server.warnings.models import EVENTS, LEVELS, SENDERS, WarningMessage
 
 def totals_view(row) -> dict:
     if row is None:
-        return {"recipients": 0, "acknowledged": 0, "relayed": 0, "relayers": 0, "households": 0, "share": 1.0}
+        return {
+            "recipients": 0,
+            "acknowledged": 0,
+            "relayed": 0,
+            "relayers": 0,
+            "households": 0,
+            "share": 1.0,
+        }
     recipients = row.recipients or 0
     return {
         "recipients": recipients,
@@ -21,6 +28,8 @@ def totals_view(row) -> dict:
         "relayers": int(row.relayers or 0),
         "households": int(row.households or 0),
         "share": (row.acknowledged or 0) / recipients if recipients else 1.0,
+        # a message's coverage only: read before its first reminder, by when each was read
+        **({"read_in_time": int(row.read_in_time or 0)} if "read_in_time" in row._fields else {}),
     }
 
 
@@ -31,6 +40,8 @@ def receipt_view(receipt) -> dict | None:
         "role": receipt.role,
         "acknowledged_at": receipt.acknowledged_at,
         "relayed_at": receipt.relayed_at,
+        "ack_done_at": receipt.ack_done_at or receipt.acknowledged_at,  # the demo's past receipts have no other
+        "relay_done_at": receipt.relay_done_at or receipt.relayed_at,
         "households": receipt.households,
         "relay_photo_id": receipt.relay_photo_id,
         "relay_note": receipt.relay_note,

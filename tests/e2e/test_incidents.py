@@ -1,8 +1,10 @@
 """突发事件 in the browser: a grid worker reports a flooded culvert with people trapped while offline; it goes once
-online; the street station finds it in its queue with the 30-minute clock running and forwards it; the district
-sees it forwarded within the target."""
+online and stays listed on the phone offline; the street station finds it in its queue with the 30-minute clock
+running and forwards it; the district sees it forwarded within the target."""
 
+import os
 import uuid
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -10,6 +12,13 @@ from playwright.sync_api import expect
 from tests.e2e import live
 
 pytestmark = pytest.mark.e2e
+
+SHOTS = os.environ.get("SAFEGRID_SCREENSHOTS")
+
+
+def shot(page, name):
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
 def test_a_flooded_culvert_is_reported_offline_and_forwarded_by_the_station(sign_in, browser, live_server, api_as, csp):
@@ -29,6 +38,19 @@ def test_a_flooded_culvert_is_reported_offline_and_forwarded_by_the_station(sign
     expect(page.get_by_test_id("outbox-status")).to_contain_text("等待网络")
     page.context.set_offline(False)
     expect(page.get_by_test_id("outbox-status")).to_contain_text("全部已发送", timeout=20_000)
+    # sent, it stays on the phone: offline again, after a restart, the worker finds it with its state
+    page.context.set_offline(True)
+    page.reload()
+    page.get_by_test_id("incident-queue-link").click()
+    expect(page.get_by_test_id("incidents-kept")).to_be_visible()
+    mine = page.get_by_test_id("incident-queue").get_by_role("link").filter(has_text=place)
+    expect(mine).to_contain_text("街道已接报，待报区")
+    expect(mine).to_contain_text("被困 2")
+    shot(page, "incidents-kept-360")
+    mine.click()
+    expect(page.get_by_test_id("incident-state")).to_have_text("街道已接报，待报区")
+    shot(page, "incident-kept-360")
+    page.context.set_offline(False)
 
     office = {**live.PHONE, "viewport": {"width": 1280, "height": 900}, "is_mobile": False, "has_touch": False}
     station_context = browser.new_context(**office, base_url=live_server)
@@ -39,6 +61,7 @@ def test_a_flooded_culvert_is_reported_offline_and_forwarded_by_the_station(sign
     row = station.get_by_test_id("incident-queue").get_by_role("link").filter(has_text=place)
     expect(row).to_contain_text("被困 2")
     expect(row).to_contain_text("距30分钟报区时限还剩")
+    shot(station, "incidents-station-1280")
     row.click()
     expect(station.get_by_test_id("incident-state")).to_have_text("街道已接报，待报区")
     station.get_by_role("button", name="报区").click()

@@ -4,6 +4,7 @@ and relays it (households, no photo) while offline again, and its 已阅 and 已
 the district's live coverage moves. The warning is then updated (orange) and cancelled, and the phone shows each."""
 
 import os
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,8 @@ WARNINGS_KEPT = """() => new Promise((done) => {
     all.onsuccess = () => { db.close(); done(all.result.map((w) => w.headline)); };
   };
 })"""
+
+RECEIPTS_KEPT = WARNINGS_KEPT.replace("w.headline", "[w.headline, w.receipt]")
 
 
 def shot(page, name):
@@ -108,6 +111,10 @@ def test_a_red_rainstorm_warning_reaches_a_grid_worker_offline_then_online_and_c
         # online: the outbox sends both, the phone shows the server's receipt, and the coverage moves
         page.context.set_offline(False)
         expect(card.get_by_test_id("warning-receipt")).to_contain_text("已传达 126 户", timeout=30_000)
+        # each is timed when it was done on the phone, before it arrived
+        receipt = next(r for h, r in page.evaluate(RECEIPTS_KEPT) if h == HEADLINE)
+        when = {k: datetime.fromisoformat(v) for k, v in receipt.items() if k.endswith("_at") and v}
+        assert when["ack_done_at"] < when["acknowledged_at"] and when["relay_done_at"] < when["relayed_at"]
         after = coverage_of(supervisor, warning_id)
         assert (after["acknowledged"], after["relayed"], after["households"]) == (
             before["acknowledged"] + 1,
@@ -138,5 +145,55 @@ def test_a_red_rainstorm_warning_reaches_a_grid_worker_offline_then_online_and_c
         expect(card).to_contain_text("已解除", timeout=30_000)
         expect(card.get_by_test_id("warning-ack")).to_have_count(0)
         shot(page, "warning-cancelled-360")
+    finally:
+        desk.close()
+
+
+def test_the_district_picks_communities_and_grids_as_well_as_streets(browser, browser_context_args, csp, api_as):
+    supervisor = api_as("demo-supervisor")
+    streets = {a["name"]: a for a in live.ok(supervisor.get("/api/v1/areas?level=street&page_size=100"))}
+    community = live.ok(supervisor.get(f"/api/v1/areas?parent_id={streets['花楼街道']['id']}&page_size=100"))[0]
+    minzu = live.ok(supervisor.get(f"/api/v1/areas?parent_id={streets['民族街道']['id']}&page_size=100"))[0]
+    grid = live.ok(supervisor.get(f"/api/v1/areas?parent_id={minzu['id']}&page_size=100"))[0]
+    desk = csp.watch(browser.new_context(**{**browser_context_args, **DESK}))
+    office = desk.new_page()
+    try:
+        live.sign_in(office, "/#/warnings/issue", "demo-supervisor")
+        office.goto("/#/warnings/issue")
+        tree = office.get_by_test_id("warning-areas")
+        row = lambda name: tree.locator(".area-row").filter(has=office.get_by_label(name, exact=True))  # noqa: E731
+        row("花楼街道").get_by_role("button").click()
+        tree.get_by_label(community["name"], exact=True).check()
+        row("民族街道").get_by_role("button").click()
+        row(minzu["name"]).get_by_role("button").click()
+        tree.get_by_label(grid["name"], exact=True).check()
+        chosen = office.get_by_test_id("warning-areas-chosen")
+        expect(chosen).to_have_text(f"已选：{community['name']}、{grid['name']}")
+        # the whole street covers its grid: shown ticked and fixed; unticked, the grid stands on its own again
+        tree.get_by_label("民族街道", exact=True).check()
+        expect(tree.get_by_label(grid["name"], exact=True)).to_be_disabled()
+        expect(tree.get_by_label(grid["name"], exact=True)).to_be_checked()
+        expect(chosen).to_have_text(f"已选：{community['name']}、民族街道")
+        tree.get_by_label("民族街道", exact=True).uncheck()
+        tree.get_by_label(grid["name"], exact=True).check()
+        shot(office, "warning-areas-1280")
+        if SHOTS:
+            office.set_viewport_size({"width": 360, "height": 640})
+            shot(office, "warning-areas-360")
+            office.set_viewport_size(DESK["viewport"])
+        office.get_by_label("预警类型").select_option("waterlogging")
+        office.get_by_label("黄色", exact=True).check()
+        office.get_by_label("标题").fill("城市内涝黄色预警（测试：社区与网格）")
+        office.get_by_test_id("warning-send").click()
+        expect(office.get_by_role("heading", level=1)).to_have_text("预警覆盖率")
+        warning_id = office.url.rsplit("/", 1)[1]
+        sent = live.ok(supervisor.get(f"/api/v1/warnings/{warning_id}"))
+        assert sorted(sent["area_ids"]) == sorted([community["id"], grid["id"]])
+        # the grid's street and the community's: the coverage is counted over both
+        by_street = live.ok(supervisor.get(f"/api/v1/warnings/{warning_id}/coverage"))["by_street"]
+        assert {s["name"] for s in by_street} == {"花楼街道", "民族街道"}
+        office.once("dialog", lambda dialog: dialog.accept())
+        office.get_by_test_id("warning-cancel").click()  # not left in force for the other tests' phones
+        expect(office.get_by_text("已解除").first).to_be_visible()
     finally:
         desk.close()

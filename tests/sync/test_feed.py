@@ -1,6 +1,7 @@
 """The delta feed: a phone's first sync brings its scope, later ones only what changed, once each."""
 
 from tests.hazards.test_loop import act, report
+from tests.incidents.test_incidents import act as incident_act, report as incident_report
 
 FEED = "/api/v1/sync/changes"
 
@@ -64,8 +65,8 @@ def test_a_small_limit_pages_without_losing_or_repeating(login_as, world):
     first, _, calls = sync(worker, None, limit=2)  # the snapshot pages too
     assert ids(first, "hazard") == sorted(reported) and ids(first, "site") == [str(world["market_site"])]
     # 1 site, 2 + 2 + 1 hazards, 1 of templates (none), 1 of inspections (none), 1 of tasks (none), 1 of warnings
-    # (none), then the changes since: none
-    assert calls == 9
+    # (none), 1 of incidents (none), then the changes since: none
+    assert calls == 10
 
 
 def test_a_new_tag_or_an_edit_sends_the_site_again_with_its_live_tag_code(login_as, world):
@@ -108,3 +109,23 @@ def test_an_enterprise_sees_its_own_hazards_and_sites(login_as, world):
     changes, _, _ = sync(enterprise)
     assert ids(changes, "hazard") == [theirs["id"]]
     assert set(ids(changes, "site")) <= {str(world["market_site"])}
+
+
+def test_the_feed_carries_the_incidents_in_scope_only(login_as, world):
+    worker, station, station_b = login_as("grid_worker"), login_as("station_officer"), login_as("station_officer_b")
+    ours = incident_report(worker, world)
+    theirs = incident_report(station_b, world, grid_id=world["grid_b1"], address="花楼街道某处")
+    snapshot, cursor, _ = sync(worker)
+    assert ids(snapshot, "incident") == [ours["id"]]  # their own street's, never another's
+    assert ids(sync(station)[0], "incident") == [ours["id"]]
+    assert ids(sync(station_b)[0], "incident") == [theirs["id"]]
+    assert sorted(ids(sync(login_as("supervisor"))[0], "incident")) == sorted([ours["id"], theirs["id"]])
+    kept = next(c for c in snapshot if c["kind"] == "incident")
+    assert kept["data"]["state"] == "received" and kept["data"]["trapped"] == 3
+    _, cursor_b, _ = sync(station_b)
+    assert incident_act(station, ours["id"], "forward").status_code == 200
+    later = [c for c in sync(worker, cursor)[0] if c["kind"] == "incident"]
+    assert [c["data"]["state"] for c in later] == ["forwarded"]
+    # the ETag a step offline sends back as If-Match: the one a read gives
+    assert f'"{later[0]["etag"]}"' == worker.get(f"/api/v1/incidents/{ours['id']}").headers["ETag"]
+    assert ids(sync(station_b, cursor_b)[0], "incident") == []

@@ -217,6 +217,7 @@ def test_coverage_reaches_100_percent_by_street_and_grid(town, world):
         "relayers": 3,
         "households": 120,
         "share": 1.0,
+        "read_in_time": 7,  # all within the first 10 minutes
     }
     assert all(s["share"] == 1.0 for s in coverage["by_street"])
     # a station follows its own street's warnings; a grid worker has no coverage view

@@ -386,7 +386,7 @@ export default {
   warnEvent_thunderstorm: 'Thunderstorm', warnEvent_heat: 'Heat', warnEvent_cold: 'Cold wave', warnEvent_snow: 'Snowstorm',
   warnEvent_fog: 'Fog', warnEvent_flood: 'Flood', warnEvent_waterlogging: 'Urban waterlogging',
   warnEvent_geological: 'Geological hazard', warnEvent_fire: 'Fire', warnEvent_work_safety: 'Work safety',
-  warnEvent_public_health: 'Public health', warnAreas: 'Areas (streets)', warnAreasNeeded: 'Choose at least one street.',
+  warnEvent_public_health: 'Public health', warnAreas: 'Areas', warnAreasNeeded: 'Choose at least one street, community or grid.',
   warnHeadline: 'Headline', warnDescription: 'Description', warnInstructionField: 'What to do', warnExpires: 'Expires',
   warnCoverage: 'Warning coverage',
   warnCoverageLine: 'Read {read}/{all} ({share}); grid workers relayed {relayed}/{relayers}, to {households} households',
@@ -526,4 +526,14 @@ export default {
   ledgerExports: 'My exports', ledgerNoExports: 'No ledger built in the background yet.', ledgerDownload: 'Download',
   ledgerProgress: 'Progress', ledgerRows: '{done} of {total} rows',
   ledgerState_queued: 'Queued', ledgerState_running: 'Being built', ledgerState_ready: 'Ready', ledgerState_failed: 'Failed',
+  // issue 17, second pass: incidents kept offline, the warning form's areas, a receipt's own time
+  incidentState_received: 'Received by the street, to forward', incidentState_forwarded: 'Forwarded to the district',
+  incidentState_acknowledged: 'Acknowledged by the district', incidentState_closed: 'Final report made',
+  incidentQueued: 'Waiting to send', incidentAttention: 'Needs attention (refused)', incidentsQueued: 'Waiting to send ({n})',
+  incidentsKept: 'Offline: the incidents kept on this phone, updated when online.',
+  incidentKept: 'Offline: the copy kept on this phone, updated when online.',
+  warnAreasHint: 'A street covers all its communities and grids; unfold one to choose only some of them.',
+  warnUnfold_community: 'Communities', warnUnfold_grid: 'Grids', warnFold: 'Fold', warnChosenN: '{n} chosen',
+  warnNoParts: 'Nothing below.', warnChosen: 'Chosen: ', warnChosenNone: 'none',
+  warnReadInTime: 'Read before the first reminder ({time}): {n}/{all} (by when read, offline reads included)',
 };

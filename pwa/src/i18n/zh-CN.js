@@ -396,7 +396,7 @@ export default {
   warnEvent_heat: '高温', warnEvent_cold: '寒潮', warnEvent_snow: '暴雪', warnEvent_fog: '大雾', warnEvent_flood: '洪涝',
   warnEvent_waterlogging: '城市内涝', warnEvent_geological: '地质灾害', warnEvent_fire: '火灾',
   warnEvent_work_safety: '安全生产', warnEvent_public_health: '公共卫生',
-  warnAreas: '预警区域（街道）', warnAreasNeeded: '请至少选择一个街道。', warnHeadline: '标题',
+  warnAreas: '预警区域', warnAreasNeeded: '请至少选择一个街道、社区或网格。', warnHeadline: '标题',
   warnDescription: '预警内容', warnInstructionField: '防御指引', warnExpires: '失效时间',
   warnCoverage: '预警覆盖率', warnCoverageLine: '已阅 {read}/{all}（{share}），网格员已传达 {relayed}/{relayers}，告知 {households} 户',
   warnByStreet: '按街道', warnByGrid: '按网格', warnByRole: '按人员类别', warnStreet: '街道', warnGrid: '网格',
@@ -534,4 +534,13 @@ export default {
   ledgerExports: '我的导出', ledgerNoExports: '还没有后台生成的台账。', ledgerDownload: '下载',
   ledgerProgress: '生成进度', ledgerRows: '{done}/{total} 行',
   ledgerState_queued: '排队中', ledgerState_running: '生成中', ledgerState_ready: '已生成', ledgerState_failed: '生成失败',
+  // issue 17, second pass: incidents kept offline, the warning form's areas, a receipt's own time
+  incidentState_received: '街道已接报，待报区', incidentState_forwarded: '已报区，待区确认',
+  incidentState_acknowledged: '区已接报', incidentState_closed: '已终报',
+  incidentQueued: '待发送', incidentAttention: '需处理（未被接收）', incidentsQueued: '待发送（{n}）',
+  incidentsKept: '离线：显示手机上保存的突发事件，联网后更新。', incidentKept: '离线：显示手机上保存的内容，联网后更新。',
+  warnAreasHint: '选择街道即覆盖其全部社区和网格；也可展开，只选其中的社区或网格。',
+  warnUnfold_community: '展开社区', warnUnfold_grid: '展开网格', warnFold: '收起', warnChosenN: '已选 {n}',
+  warnNoParts: '无下级区域。', warnChosen: '已选：', warnChosenNone: '无',
+  warnReadInTime: '首次提醒（{time}）前已阅 {n}/{all}（按实际阅读时间，离线阅读也计入）',
 };

@@ -2,7 +2,7 @@
 import { openDB } from 'idb';
 
 export const DB_NAME = 'safegrid';
-export const DB_VERSION = 6;
+export const DB_VERSION = 7;
 
 // Each version may only ADD stores or indexes (never delete or rename one): an app update must
 // find the outbox of the version before it intact, however many versions it skipped.
@@ -37,6 +37,11 @@ function upgrade(db, oldVersion) {
     // The warnings (预警) sent to the user, from the feed: each CAP message (alert, update, cancellation) with the
     // user's own receipt (已阅, 已传达).
     db.createObjectStore('warnings', { keyPath: 'id' });
+  }
+  if (oldVersion < 7) {
+    // The incidents (突发事件) the user may see, from the feed and from the server's answers to what this phone
+    // sent: {id, etag, data}, data the API's incident, the ETag what a step on it sends back as If-Match.
+    db.createObjectStore('incidents', { keyPath: 'id' });
   }
 }
 

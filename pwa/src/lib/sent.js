@@ -43,6 +43,8 @@ async function keepCorrected(item, body) {
   });
 }
 
+const INCIDENT_ITEMS = ['incident', 'incident_step', 'incident_report'];
+
 /** The outbox's onSent: (item, body, response) after a 2xx. */
 export async function applySent(item, body, response) {
   if (item.kind === 'hazard' && body?.id) {
@@ -63,6 +65,10 @@ export async function applySent(item, body, response) {
   } else if ((item.kind === 'warning_ack' || item.kind === 'warning_relay') && body?.id) {
     // the server's answer carries the receipt as it now stands (已阅, 已传达): the banner reads it offline
     await withDB((db) => db.put('warnings', body));
+  } else if (INCIDENT_ITEMS.includes(item.kind) && body?.id) {
+    // the incident as the server now has it, with its ETag: its screens show it offline, and a step made there
+    // is based on it
+    await withDB((db) => db.put('incidents', { id: body.id, etag: bareEtag(response.headers.get('ETag')), data: body }));
   } else if (item.kind === 'checkin') {
     await recordCheckin(item.ref.key, { status: 'sent', flags: body?.flags ?? [] });
   }

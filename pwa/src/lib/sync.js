@@ -10,7 +10,8 @@
  * The user's tasks (kind "task": open, and the current periods' done or missed ones; a draw's, for each inspector drawn
  * for it) go to `tasks`; one given to someone else, or cancelled, is dropped.
  * The warnings sent to the user (kind "warning": each message, in force or of
- * the last week, with the user's own receipt) go to `warnings`.
+ * the last week, with the user's own receipt) go to `warnings`. The incidents the user may see (kind "incident": their
+ * own reports, a station's street's; open or of the last 30 days) go to `incidents` with their ETag, as hazards do.
  */
 import { meta, withDB } from './db.js';
 import { compactCode, serialOf } from './tags.js';
@@ -20,13 +21,13 @@ export const FEED = '/api/v1/sync/changes';
 export const FULL_SYNC_MS = 24 * 3600 * 1000;
 // The kinds of record this version keeps, by number: a phone updated from a version that kept fewer (checklists
 // came with 2; one's own inspections and a site's enterprise's sector with 3; tasks with 4; a draw's task on each of
-// its co-inspectors' phones with 5; warnings with 6) has skipped the snapshot of what is new, so its next pass is a
+// its co-inspectors' phones with 5; warnings with 6; incidents with 7) has skipped the snapshot of what is new, so its next pass is a
 // full one.
-export const KINDS_VERSION = 6;
+export const KINDS_VERSION = 7;
 const STORES = { site: 'sites', hazard: 'hazards', notification: 'notifications', template: 'templates',
-  inspection: 'takenPart', task: 'tasks', warning: 'warnings' };
+  inspection: 'takenPart', task: 'tasks', warning: 'warnings', incident: 'incidents' };
 const WRITTEN = ['sites', 'hazards', 'notifications', 'tags', 'templates', 'inspections', 'takenPart', 'tasks',
-  'warnings'];
+  'warnings', 'incidents'];
 
 /** The checklist versions a draft on this phone was begun on: kept, even archived, so the draft still submits. */
 async function draftTemplates(tx) {
@@ -38,7 +39,7 @@ async function draftTemplates(tx) {
 export const bareEtag = (etag) => (etag ? String(etag).replace(/^W\//, '').replace(/^"|"$/g, '') : null);
 
 function record(change) {
-  if (change.kind === 'hazard') return { id: change.id, etag: bareEtag(change.etag), data: change.data };
+  if (change.kind === 'hazard' || change.kind === 'incident') return { id: change.id, etag: bareEtag(change.etag), data: change.data };
   return { ...change.data, id: change.id };
 }
 

@@ -51,3 +51,21 @@ export const needsRelay = (w) => !!w.receipt?.must_relay && !w.receipt.relayed_a
 /** The message's history on this phone (every message of its warning), oldest first. */
 export const chainOf = (messages, rootId) => (messages || []).filter((m) => m.root_id === rootId)
   .sort((a, b) => a.sent_at.localeCompare(b.sent_at));
+
+// ---- the issue form's areas: streets, communities and grids, a chosen area covering what lies under it ----
+
+/** The chosen area (by id) that covers `area` from above, if any: `known` maps ids to areas with their `path`. */
+export function coveredBy(area, chosen, known) {
+  return chosen.find((id) => id !== area.id && known[id] && area.path.startsWith(known[id].path)) ?? null;
+}
+
+/** The choice after ticking or unticking `area`: ticking it drops the chosen areas under it (it covers them). */
+export function toggleArea(chosen, area, known) {
+  if (chosen.includes(area.id)) return chosen.filter((id) => id !== area.id);
+  const under = (id) => known[id] && known[id].path.startsWith(area.path);
+  return [...chosen.filter((id) => !under(id)), area.id];
+}
+
+/** How many chosen areas lie strictly under `area` (shown beside a folded street or community). */
+export const chosenUnder = (area, chosen, known) => chosen
+  .filter((id) => id !== area.id && known[id] && known[id].path.startsWith(area.path)).length;

@@ -10,7 +10,7 @@ export function EmergencyLinks() {
   // A report saved from its form comes back here: say it is kept and waiting, as a site's page does for a hazard.
   return html`${state.flash && html`<p class="flash" role="status">${state.flash}</p>`}<div class="emergency-links">
     ${field && html`<a href="#/incident-new" class="button danger" data-testid="report-incident">${t('incidentNew')}</a>`}
-    ${office && html`<a href="#/incidents" class="button" data-testid="incident-queue-link">${t('incidentsTitle')}</a>`}
+    ${(field || office) && html`<a href="#/incidents" class="button" data-testid="incident-queue-link">${t('incidentsTitle')}</a>`}
     ${(field || office) && html`<a href="#/disasters" class="button">${t('disastersTitle')}</a>`}
   </div>`;
 }

@@ -57,12 +57,13 @@ function CodeEntry() {
 
 // A notification about a hazard opens it; one about a summons (约谈) opens its checklist's month ranked; one about a
 // warning (预警) the warnings; one about an incident (突发事件) the incident; a ledger built (台账) the ledgers with its
-// download; another is a line to read.
+// download; a reminder of a disaster's report owed (灾情初报, 续报) the disaster; another is a line to read.
 const noteHref = (n) => (n.hazard_id ? `#/hazard/${n.hazard_id}`
   : n.record_type === 'summons' && n.record_id ? `#/rankings?summons=${n.record_id}`
     : n.record_type === 'warning' ? '#/warnings'
       : n.record_type === 'incident' && n.record_id ? `#/incident/${n.record_id}`
-        : n.record_type === 'ledger' ? '#/ledgers' : null);
+        : n.record_type === 'ledger' ? '#/ledgers'
+          : n.record_type === 'disaster' && n.record_id ? `#/disaster/${n.record_id}` : null);
 const noteLine = (n) => html`<span class="row-title">${n.title}</span><span class="muted small">${formatTime(n.created_at)}</span>`;
 
 function Inbox() {

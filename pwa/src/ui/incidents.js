@@ -2,12 +2,15 @@
  * 突发事件信息报送: the field's first report (offline, through the outbox, photos like a hazard report), the street
  * station's queue with the 30-minute clock and its forward action (报区), the district's view (确认接报, 要求续报),
  * the follow-up (续报) and final (终报) forms, the 信息专报 PDF, and the time from receipt to forwarding per street.
+ * Offline, the lists and an incident's page show what the phone keeps (the feed's incidents, the server's answers to
+ * what it sent, the first reports still waiting to go).
  */
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { formatTime, named, t } from '../i18n/index.js';
 import { call, fetchBlob, get } from '../lib/api.js';
 import { meta } from '../lib/db.js';
+import { incidentsOnPhone, keptIncident, keptIncidents } from '../lib/incidents.js';
 import { localIso, serverNow } from '../lib/clock.js';
 import { position, whereText } from '../lib/geo.js';
 import { navigate } from '../router.js';
@@ -120,11 +123,22 @@ function ForwardClock({ incident }) {
 }
 
 const casualtyLine = (c) => CASUALTIES.map((k) => `${t(`casualty_${k}`)} ${c[k]}`).join(' · ');
+/** The state in the app's language (the phone may show a copy read in another, or none yet: 待发送). */
+const stateName = (incident) => (incident.queued ? t(incident.queued === 'attention' ? 'incidentAttention' : 'incidentQueued')
+  : t(`incidentState_${incident.state}`));
 
-function IncidentRow({ incident }) {
+function IncidentRow({ incident, types }) {
+  if (incident.queued) {  // not on the server yet: its outbox item says why
+    const type = types.find((x) => x.code === incident.type);
+    return html`<li class="row"><a href="#/outbox">
+      <span class="row-title">${type ? named({ zh: type.name_zh, en: type.name_en }) : ''} · ${incident.address}</span>
+      <span class="muted small">${formatTime(incident.occurred_at)} · <span class="badge">${stateName(incident)}</span></span>
+      <span class="small">${casualtyLine(incident.latest)}</span>
+    </a></li>`;
+  }
   return html`<li class="row"><a href=${`#/incident/${incident.id}`}>
     <span class="row-title">${incident.type_name} · ${incident.address || incident.street_name}</span>
-    <span class="muted small">${formatTime(incident.received_at)} · ${incident.state_name}</span>
+    <span class="muted small">${formatTime(incident.received_at)} · ${stateName(incident)}</span>
     <span class="small">${casualtyLine(incident.latest)}</span>
     <${ForwardClock} incident=${incident} />
   </a></li>`;
@@ -147,34 +161,44 @@ function Timeliness() {
 }
 
 export function Incidents() {
-  const [list, setList] = useState(null);
-  const [error, setError] = useState(null);
-  const load = () => get('incidents?page_size=100').then((data) => { setList(data); setError(null); })
-    .catch((e) => setError(e.message));
+  const types = useTypes();
+  const [online, setOnline] = useState(null);  // the server's list, while it answers
+  const [kept, setKept] = useState(null);
+  const [offline, setOffline] = useState(false);
+  const load = () => get('incidents?page_size=100').then((data) => { setOnline(data); setOffline(false); })
+    .catch(() => setOffline(true));
   useEffect(() => { load(); const timer = setInterval(load, 30_000); return () => clearInterval(timer); }, []);
+  // what the phone keeps, read again whenever the outbox changes (a report sent is kept with the server's answer)
+  useEffect(() => { keptIncidents().then((rows) => setKept(rows.map((r) => r.data))).catch(() => setKept([])); }, [state.items]);
   const mine = roles();
   const office = mine.has('station_officer') || mine.has('supervisor') || mine.has('admin');
+  const server = online && !offline ? online : kept;
+  const list = server && incidentsOnPhone(server, state.items);
+  const queued = (list || []).filter((i) => i.queued);
   const waiting = (list || []).filter((i) => i.state === 'received').sort((a, b) => a.forward_due_at.localeCompare(b.forward_due_at));
   const forwarded = (list || []).filter((i) => i.state === 'forwarded' || i.state === 'acknowledged');
   const closed = (list || []).filter((i) => i.state === 'closed');
+  const rows = (items) => items.map((i) => html`<${IncidentRow} key=${i.id} incident=${i} types=${types} />`);
   return html`<main id="main" class="wide">
     <h1 tabindex="-1">${t('incidentsTitle')}</h1>
     <a href="#/incident-new" class="button">${t('incidentNew')}</a>
-    ${error && html`<p role="alert" class="error">${t('incidentsOffline')}</p>`}
-    ${list === null && !error && html`<p class="muted">${t('incidentLoading')}</p>`}
+    ${offline && html`<p role="status" class="notice" data-testid="incidents-kept">${t('incidentsKept')}</p>`}
+    ${list === null && html`<p class="muted">${t('incidentLoading')}</p>`}
     ${list && html`
+      ${queued.length > 0 && html`<${Section} id="h-incidents-queued" title=${t('incidentsQueued', { n: queued.length })}>
+        <ul class="list" data-testid="incident-outbox">${rows(queued)}</ul>
+      <//>`}
       <${Section} id="h-incidents-waiting" title=${t('incidentsWaiting', { n: waiting.length })}>
-        ${waiting.length ? html`<ul class="list" data-testid="incident-queue">${waiting.map((i) => html`<${IncidentRow} key=${i.id} incident=${i} />`)}</ul>`
+        ${waiting.length ? html`<ul class="list" data-testid="incident-queue">${rows(waiting)}</ul>`
           : html`<p class="muted">${t('incidentsNone')}</p>`}
       <//>
       <${Section} id="h-incidents-forwarded" title=${t('incidentsForwarded', { n: forwarded.length })}>
-        ${forwarded.length ? html`<ul class="list">${forwarded.map((i) => html`<${IncidentRow} key=${i.id} incident=${i} />`)}</ul>`
-          : html`<p class="muted">${t('incidentsNone')}</p>`}
+        ${forwarded.length ? html`<ul class="list">${rows(forwarded)}</ul>` : html`<p class="muted">${t('incidentsNone')}</p>`}
       <//>
       ${closed.length > 0 && html`<${Section} id="h-incidents-closed" title=${t('incidentsClosed', { n: closed.length })}>
-        <ul class="list">${closed.map((i) => html`<${IncidentRow} key=${i.id} incident=${i} />`)}</ul>
+        <ul class="list">${rows(closed)}</ul>
       <//>`}`}
-    ${office && html`<${Timeliness} />`}
+    ${office && !offline && html`<${Timeliness} />`}
   </main>`;
 }
 
@@ -210,13 +234,22 @@ export function Incident({ id }) {
   const [form, setForm] = useState(null);
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
+  const [offline, setOffline] = useState(false);
   const load = async () => {
     try {
       const { data, response } = await call(`incidents/${id}`);
       setIncident(data);
       setEtag(response.headers.get('ETag'));
       setError(null);
-    } catch (e) { setError(e.status === 404 ? t('incidentMissing') : t('incidentsOffline')); }
+      setOffline(false);
+    } catch (e) {
+      const kept = e.status === 404 ? null : await keptIncident(id).catch(() => null);
+      if (!kept) { setError(e.status === 404 ? t('incidentMissing') : t('incidentsOffline')); return; }
+      // offline: the copy kept from the feed, and its ETag, on which a step queued here is based
+      setIncident(kept.data);
+      setEtag(kept.etag ? `"${kept.etag}"` : null);
+      setOffline(true);
+    }
   };
   useEffect(() => { load(); }, [id]);
   const settle = async () => { setBusy(true); await outbox.flush({ force: true }).catch(() => {}); await outbox.idle(); await load(); setBusy(false); };
@@ -234,7 +267,8 @@ export function Incident({ id }) {
   const can = new Set(incident.allowed_actions);
   return html`<main id="main" class="wide">
     <h1 tabindex="-1">${incident.type_name}</h1>
-    <p><span class="badge" data-testid="incident-state">${incident.state_name}</span> <${ForwardClock} incident=${incident} /></p>
+    <p><span class="badge" data-testid="incident-state">${stateName(incident)}</span> <${ForwardClock} incident=${incident} /></p>
+    ${offline && html`<p role="status" class="notice">${t('incidentKept')}</p>`}
     <dl class="facts">
       <dt>${t('incidentAddress')}</dt><dd>${[incident.site_name, incident.address, incident.street_name].filter(Boolean).join(' · ')}</dd>
       <dt>${t('incidentOccurred')}</dt><dd>${formatTime(incident.occurred_at)}</dd>
@@ -250,7 +284,7 @@ export function Incident({ id }) {
       ${can.has('request_followup') && html`<button type="button" disabled=${busy} onClick=${() => setForm('request_followup')}>${t('incidentRequestFollowup')}</button>`}
       ${can.has('followup') && html`<button type="button" onClick=${() => setForm('followup')}>${t('incidentReport_followup')}</button>`}
       ${can.has('final') && html`<button type="button" onClick=${() => setForm('final')}>${t('incidentReport_final')}</button>`}
-      <button type="button" class="link" onClick=${pdf}>${t('incidentPdf')}</button>
+      ${!offline && html`<button type="button" class="link" onClick=${pdf}>${t('incidentPdf')}</button>`}
     </div>
     ${form === 'request_followup' && html`<form class="stack card" onSubmit=${(e) => { e.preventDefault(); step('request_followup'); }}>
       <label for="followup-note">${t('incidentRequestNote')}</label>

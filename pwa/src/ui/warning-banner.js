@@ -21,7 +21,7 @@ function Owed({ w }) {
   if (!r || w.msg_type === 'cancel') return null;
   const queued = (status) => (status === 'attention' ? t('needsAttention') : t('queued'));
   return html`<p class="small warn-owed" data-testid="warning-receipt">
-    ${r.acknowledged_at ? t('warnReadAt', { time: formatTime(r.acknowledged_at) })
+    ${r.acknowledged_at ? t('warnReadAt', { time: formatTime(r.ack_done_at || r.acknowledged_at) })
     : w.pending.ack || w.pending.relay ? `${t('warnRead')} · ${queued(w.pending.ack || w.pending.relay)}` : t('warnUnread')}
     ${r.must_relay && (r.relayed_at ? ` · ${t('warnRelayedN', { n: r.households ?? 0 })}`
     : w.pending.relay ? ` · ${t('warnRelayed')} · ${queued(w.pending.relay)}` : ` · ${t('warnNotRelayed')}`)}

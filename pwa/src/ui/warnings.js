@@ -1,6 +1,7 @@
 /**
  * 预警 screens: the list of warnings (`#/warnings`: those received, kept offline, and for the offices those over their
- * areas with coverage); the district's issue / update form (`#/warnings/issue`, `#/warnings/update/<id>`) and the live
+ * areas with coverage); the district's issue / update form (`#/warnings/issue`, `#/warnings/update/<id>`: its streets,
+ * communities and grids in ui/warning-areas.js) and the live
  * coverage of a message (`#/warnings/<id>`, indicator 8), read online. The recipients' banner: ui/warning-banner.js.
  */
 import { html } from 'htm/preact';
@@ -13,6 +14,7 @@ import { LEVELS } from '../lib/warnings.js';
 import { navigate } from '../router.js';
 import { state } from '../store.js';
 import { Section } from './parts.js';
+import { AreaPicker } from './warning-areas.js';
 import { WarningCard } from './warning-banner.js';
 
 const EVENTS = ['rainstorm', 'typhoon', 'gale', 'thunderstorm', 'heat', 'cold', 'snow', 'fog', 'flood', 'waterlogging',
@@ -71,7 +73,6 @@ export function Warnings() {
 const localInput = (date) => new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 
 export function IssueWarning({ updating = null }) {
-  const [streets] = useOnline('areas?level=street&page_size=100');
   const [original] = useOnline(updating ? `warnings/${updating}` : 'warnings/push');
   const [form, setForm] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -85,7 +86,6 @@ export function IssueWarning({ updating = null }) {
   }, [original]);
   if (!form) return html`<main id="main"><h1 tabindex="-1">${t('warnIssue')}</h1><p class="muted">${t('warnLoading')}</p></main>`;
   const set = (patch) => { setForm({ ...form, ...patch }); setErrors({}); };
-  const toggle = (id) => set({ area_ids: form.area_ids.includes(id) ? form.area_ids.filter((a) => a !== id) : [...form.area_ids, id] });
   const submit = async (event) => {
     event.preventDefault();
     if (!form.area_ids.length) { setErrors({ area_ids: t('warnAreasNeeded') }); return; }
@@ -116,12 +116,7 @@ export function IssueWarning({ updating = null }) {
           <input type="radio" name="warn-level" id=${`warn-level-${lv}`} checked=${form.level === lv} onChange=${() => set({ level: lv })} />
           <label for=${`warn-level-${lv}`} class=${`lv-${lv}`}>${t(`warnLevel_${lv}`)}</label></span>`)}
       </fieldset>
-      <fieldset class="warn-areas">
-        <legend>${t('warnAreas')}</legend>
-        ${(streets || []).map((a) => html`<label key=${a.id} class="check"><input type="checkbox" checked=${form.area_ids.includes(a.id)}
-          onChange=${() => toggle(a.id)} /> ${a.name}</label>`)}
-        ${errors.area_ids && html`<p role="alert" class="error">${errors.area_ids}</p>`}
-      </fieldset>
+      <${AreaPicker} chosen=${form.area_ids} onChange=${(ids) => set({ area_ids: ids })} error=${errors.area_ids} />
       <label for="warn-headline">${t('warnHeadline')}</label>
       <input id="warn-headline" required maxlength="200" value=${form.headline} onInput=${(e) => set({ headline: e.currentTarget.value })} />
       ${errors.headline && html`<p role="alert" class="error">${errors.headline}</p>`}
@@ -177,6 +172,8 @@ export function WarningCoverage({ id }) {
       ${t('warnCoverageLine', { read: tot.acknowledged, all: tot.recipients, share: percent(tot.share), relayed: tot.relayed,
         relayers: tot.relayers, households: tot.households })}</p>
     <meter class="big" min="0" max="1" value=${tot.share}></meter>
+    ${coverage.read_in_time_by && html`<p class="muted small" data-testid="warning-read-in-time">${t('warnReadInTime',
+      { time: formatTime(coverage.read_in_time_by), n: tot.read_in_time, all: tot.recipients })}</p>`}
     <${Section} id="h-cov-street" title=${t('warnByStreet')}><${CoverageTable} rows=${coverage.by_street} label=${t('warnStreet')} /><//>
     <${Section} id="h-cov-role" title=${t('warnByRole')}><${CoverageTable} rows=${coverage.by_role} label=${t('warnRoleCol')} /><//>
     <details class="cov-grids">
