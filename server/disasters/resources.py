@@ -25,7 +25,7 @@ from server.disasters.schemas import (
     TotalsQuerySchema,
     TotalsSchema,
 )
-from server.incidents.classification import named
+from server.incidents.classification import label
 from server.people.models import User
 
 blp = Blueprint("disasters", __name__, url_prefix="/api/v1", description="自然灾害情况统计 / Disaster statistics")
@@ -43,7 +43,7 @@ def _view(disaster: Disaster) -> dict:
     hours = current_app.config["DISASTER_FIRST_REPORT_HOURS"]
     return {
         **{c.key: getattr(disaster, c.key) for c in Disaster.__table__.columns},
-        "type_name": named(disaster.type),
+        "type_name": label(disaster.type),
         "area_name": db.session.get(Area, disaster.area_id).name,
         "first_report_due_at": disaster.started_at + timedelta(hours=hours),
     }

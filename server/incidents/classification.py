@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from server.core.i18n import wants_english
+
 DATA = Path(__file__).resolve().parent.parent / "data" / "incident_types.csv"
 
 
@@ -36,6 +38,14 @@ def subtypes() -> list[str]:
 
 
 def named(code: str) -> str:
-    """类别：子类, as the 信息专报 prints it."""
+    """类别·子类, as the 信息专报 prints it."""
     found = types()[code]
     return f"{types()[found.parent].name_zh}·{found.name_zh}" if found.parent else found.name_zh
+
+
+def label(code: str) -> str:
+    """The same in the language the request asks for (Accept-Language, which the app sends): for a screen."""
+    if not wants_english():
+        return named(code)
+    found = types()[code]
+    return f"{types()[found.parent].name_en} · {found.name_en}" if found.parent else found.name_en

@@ -274,7 +274,7 @@ def _view(incident: Incident, reports, people, streets, sites, roles) -> dict:
     forwarded = incident.forwarded_at
     return {
         **_columns(incident),
-        "type_name": classification.named(incident.type),
+        "type_name": classification.label(incident.type),
         "site_name": sites.get(incident.site_id),
         "street_name": streets[incident.street_id],
         "reporter_name": people.get(incident.reporter_id, ""),

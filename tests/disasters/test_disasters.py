@@ -160,3 +160,11 @@ def test_the_response_ends(login_as, world):
     assert supervisor.patch(url, json={"response_active": False}).status_code == 428
     ended = supervisor.patch(url, json={"response_active": False}, headers={"If-Match": etag})
     assert ended.status_code == 200 and ended.json["response_active"] is False and ended.json["ended_at"]
+
+
+def test_the_disasters_type_is_named_in_the_language_the_app_asks_for(login_as, world):
+    supervisor = login_as("supervisor")
+    disaster = open_disaster(supervisor, world)
+    english = supervisor.get(f"/api/v1/disasters/{disaster['id']}", headers={"Accept-Language": "en"}).json
+    assert english["type_name"] == "Natural disaster · Flood and drought"
+    assert disaster["type_name"] == "自然灾害·水旱灾害"

@@ -83,6 +83,14 @@ def test_an_offline_replay_is_idempotent_and_other_content_is_a_409(login_as, wo
     assert other.status_code == 409 and other.json["code"] == "id_taken"
 
 
+def test_the_type_is_named_in_the_language_the_app_asks_for(login_as, world):
+    worker = login_as("grid_worker")
+    incident = worker.post("/api/v1/incidents", json=body(world)).json
+    english = worker.get(f"/api/v1/incidents/{incident['id']}", headers={"Accept-Language": "en"}).json
+    assert english["type_name"] == "Natural disaster · Flood and drought"
+    assert worker.get(f"/api/v1/incidents/{incident['id']}").json["type_name"] == "自然灾害·水旱灾害"
+
+
 def test_the_station_is_warned_at_20_and_the_district_told_at_30_minutes(app, login_as, world):
     station, supervisor, other_street = (
         login_as("station_officer"),
