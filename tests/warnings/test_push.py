@@ -73,7 +73,9 @@ def stored_endpoints(app) -> set[str]:
         return set(db.session.scalars(select(PushSubscription.endpoint)))
 
 
-def test_a_warning_reaches_its_recipients_phones_sealed_for_each_and_signed_by_the_deployment(app, town, world, service):
+def test_a_warning_reaches_its_recipients_phones_sealed_for_each_and_signed_by_the_deployment(
+    app, town, world, service
+):
     worker_phone, worker_tablet = subscribe(town["a1"], service), subscribe(town["a1"], service)  # two devices
     station_phone = subscribe(town["station_a"], service)
     elsewhere = subscribe(town["b1"], service)  # a grid worker of another street: not a recipient
@@ -229,7 +231,7 @@ def test_the_deployment_gets_its_key_pair_from_the_command_and_a_bad_one_is_refu
     keys = dict(line.split("=", 1) for line in output.split())
     env = {**keys, "VAPID_SUBJECT": SUBJECT}
     config = load_config(tmp_path, env)
-    assert (config["VAPID_PUBLIC_KEY"], config["VAPID_PRIVATE_KEY"]) == (keys["VAPID_PUBLIC_KEY"], keys["VAPID_PRIVATE_KEY"])
+    assert {name: config[name] for name in keys} == keys
     other_public, _ = generate_keys()
     for wrong in ({"VAPID_PUBLIC_KEY": other_public}, {"VAPID_PRIVATE_KEY": "short"}, {"VAPID_SUBJECT": "ops"}):
         with pytest.raises(ConfigError):

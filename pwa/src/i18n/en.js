@@ -526,4 +526,10 @@ export default {
   ledgerExports: 'My exports', ledgerNoExports: 'No ledger built in the background yet.', ledgerDownload: 'Download',
   ledgerProgress: 'Progress', ledgerRows: '{done} of {total} rows',
   ledgerState_queued: 'Queued', ledgerState_running: 'Being built', ledgerState_ready: 'Ready', ledgerState_failed: 'Failed',
+  // 预警推送 (ui/settings.js): only where the server has a push service
+  pushTitle: 'Warning notifications', pushSwitch: 'Push notifications for warnings',
+  pushOnHint: 'On: new warnings reach this phone even when the app is closed.', pushOffHint: 'Turn on to be notified of warnings when the app is closed; the app shows them either way.',
+  pushDenied: 'This browser blocks notifications: allow them for this site in its settings.', pushUnsupported: 'This browser cannot receive push notifications; the app shows warnings either way.',
+  pushFailed: 'Could not change warning notifications: {reason}', pushOffline: 'No network: try again once online.',
+  pushNoService: 'This browser cannot reach its push service; the app shows warnings either way.',
 };

@@ -534,4 +534,10 @@ export default {
   ledgerExports: '我的导出', ledgerNoExports: '还没有后台生成的台账。', ledgerDownload: '下载',
   ledgerProgress: '生成进度', ledgerRows: '{done}/{total} 行',
   ledgerState_queued: '排队中', ledgerState_running: '生成中', ledgerState_ready: '已生成', ledgerState_failed: '生成失败',
+  // 预警推送 (ui/settings.js): only where the server has a push service
+  pushTitle: '预警推送', pushSwitch: '预警推送通知',
+  pushOnHint: '已开启：应用未打开时，新预警也会推送到本机。', pushOffHint: '开启后，应用未打开时也会收到预警通知；预警照常在应用内显示。',
+  pushDenied: '本机浏览器已禁止通知：请在浏览器设置中允许本网站的通知。', pushUnsupported: '本机浏览器不支持推送通知；预警照常在应用内显示。',
+  pushFailed: '未能更改预警推送：{reason}', pushOffline: '没有网络，联网后再试。',
+  pushNoService: '本机浏览器连接不上它的推送服务；预警照常在应用内显示。',
 };
