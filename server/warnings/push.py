@@ -199,8 +199,11 @@ def _post(info: dict, data: str, headers: dict, ttl: int, vapid: tuple[Vapid, st
             return "gone"
         log.warning("push service at %s answered %s", origin.netloc, status)
         return f"HTTP {status}"
-    except (requests.RequestException, ValueError) as exc:  # no answer; keys a browser would not have made
+    except requests.RequestException as exc:  # no answer
         log.warning("push service at %s did not answer: %s", origin.netloc, type(exc).__name__)
+        return type(exc).__name__
+    except Exception as exc:  # a bug, or a subscription that cannot be sealed for: the others go on
+        log.exception("push to %s failed", origin.netloc)
         return type(exc).__name__
     return "sent"
 

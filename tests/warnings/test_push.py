@@ -5,7 +5,6 @@ from datetime import timedelta
 from urllib.parse import quote, urlsplit
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
 from server import jobs
@@ -227,7 +226,7 @@ def test_signed_out_no_subscription_is_taken(client, service):
 
 
 def test_the_deployment_gets_its_key_pair_from_the_command_and_a_bad_one_is_refused_at_start(app, tmp_path):
-    output = CliRunner().invoke(app.cli, ["warnings", "vapid-keys"]).output
+    output = app.test_cli_runner().invoke(args=["warnings", "vapid-keys"]).output
     keys = dict(line.split("=", 1) for line in output.split())
     env = {**keys, "VAPID_SUBJECT": SUBJECT}
     config = load_config(tmp_path, env)
