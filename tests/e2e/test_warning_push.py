@@ -21,9 +21,14 @@ def push_to_worker(page, context, origin: str, message: dict):
     cdp = context.new_cdp_session(page)
     registrations = []
     cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
-    cdp.send("ServiceWorker.enable")
-    page.wait_for_timeout(200)
-    (registration,) = [r for r in registrations if r["scopeURL"].rstrip("/") == origin.rstrip("/")][:1]
+    cdp.send("ServiceWorker.enable")  # the browser then tells of its registrations
+    ours = []
+    for _ in range(100):
+        ours = [r for r in registrations if r["scopeURL"].rstrip("/") == origin.rstrip("/")]
+        if ours:
+            break
+        page.wait_for_timeout(100)
+    registration = ours[0]
     cdp.send(
         "ServiceWorker.deliverPushMessage",
         {"origin": origin, "registrationId": registration["registrationId"], "data": json.dumps(message)},
