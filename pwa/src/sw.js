@@ -16,6 +16,7 @@ import { ExpirationPlugin } from 'workbox-expiration';
 import { replayOutbox, SYNC_TAG } from './lib/background-sync.js';
 import { retrying } from './lib/retry.js';
 import { warningNotice } from './lib/push-notice.js';
+import { renewSubscription } from './lib/push.js';
 
 // [{url, revision, integrity}], written in by the build (vite.config.js adds the integrity).
 const SHELL = self.__WB_MANIFEST;
@@ -149,4 +150,8 @@ self.addEventListener('notificationclick', (event) => {
     await open.focus();
     return open.navigate(url).catch(() => self.clients.openWindow(url));
   })());
+});
+
+self.addEventListener('pushsubscriptionchange', (event) => {
+  event.waitUntil(renewSubscription(self.registration, event.newSubscription).catch(() => {}));
 });

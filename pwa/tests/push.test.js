@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createPush, followSession, keyBytes } from '../src/lib/push.js';
+import { createPush, followSession, keyBytes, renewSubscription } from '../src/lib/push.js';
 import { warningNotice } from '../src/lib/push-notice.js';
 
 const KEY = 'BMd0oQpfeeUUMTV0BkxHgFGhiWdd2gGVd_oUnSoZ2iqYw-FlKsc6weCoLcp5TtP4wcuF9nr-wjfjcWV8mUJjrg4';
@@ -102,6 +102,26 @@ describe('预警推送: subscribing this browser where the server has a push ser
     now = { ready: true, userId: null };
     listener();
     expect(follow.mock.calls).toEqual([['u1'], [null]]);
+  });
+});
+
+describe('a subscription the browser renewed (the service worker)', () => {
+  const made = [];
+  const registration = { pushManager: { subscribe: async (options) => { made.push(options); return { toJSON: () => ({ endpoint: 'https://push.example.org/new' }) }; } } };
+  const server = async () => ({ enabled: true, public_key: KEY });
+
+  it('is registered for whoever is signed in, made afresh when the browser gave none', async () => {
+    const sent = [];
+    const send = async (path, options) => { sent.push([options.method, path, options.json]); };
+    expect(await renewSubscription(registration, null, { signedIn: async () => true, fetchJSON: server, send })).toBe(true);
+    expect([made.length, made[0].userVisibleOnly, made[0].applicationServerKey.length]).toEqual([1, true, 65]);
+    expect(sent).toEqual([['POST', 'warnings/push/subscriptions', { endpoint: 'https://push.example.org/new' }]]);
+  });
+
+  it('is left alone when nobody is signed in', async () => {
+    const send = vi.fn();
+    expect(await renewSubscription(registration, null, { signedIn: async () => false, fetchJSON: server, send })).toBe(false);
+    expect(send).not.toHaveBeenCalled();
   });
 });
 

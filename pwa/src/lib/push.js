@@ -3,13 +3,13 @@
  * This browser subscribes through the service worker's PushManager once the user switches it on and allows
  * notifications, and the subscription is registered for the signed-in user (idempotent by endpoint). It follows
  * who is signed in: registered again at each start (a new key: subscribed again), let go at sign-out (the push
- * service then answers 410 and the server forgets it). Nothing else depends on it: warnings arrive by the feed
+ * service then answers 410 and the server forgets it); one the browser renews is registered by the service worker. Nothing else depends on it: warnings arrive by the feed
  * and the app's poll whatever happens here.
  *
  * status: 'off-server' (no push service: the switch is not shown), 'unsupported' (this browser cannot),
  * 'denied' (notifications blocked), 'on', 'off'.
  */
-import { call, get } from './api.js';
+import { call, get, loadSession } from './api.js';
 
 const SUBSCRIPTIONS = 'warnings/push/subscriptions';
 
@@ -102,4 +102,19 @@ export function followSession(current, instance = push) {
     last = userId;
     instance.follow(userId).catch(() => {});
   };
+}
+
+/**
+ * The service worker's side (pushsubscriptionchange): the browser renewed or dropped this phone's subscription, so
+ * the new one (or one made afresh) is registered for whoever is signed in here. The old one answers 410 from then on.
+ */
+export async function renewSubscription(registration, fresh, { signedIn = async () => Boolean(await loadSession()),
+  fetchJSON = get, send = call } = {}) {
+  if (!(await signedIn())) return false;
+  const { enabled, public_key: key } = await fetchJSON('warnings/push');
+  if (!enabled) return false;
+  const subscription = fresh
+    ?? await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) });
+  await send(SUBSCRIPTIONS, { method: 'POST', json: subscription.toJSON() });
+  return true;
 }
