@@ -132,7 +132,7 @@ def _register_blueprints(app: Flask, api: Api):
 
 
 def _register_cli(app: Flask):
-    from server.cli import db_cli, demo_cli, draws_cli, evidence_cli, jobs_cli, plans_cli, tags_cli
+    from server.cli import db_cli, demo_cli, draws_cli, evidence_cli, jobs_cli, plans_cli, tags_cli, warnings_cli
 
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_cli)
@@ -141,3 +141,4 @@ def _register_cli(app: Flask):
     app.cli.add_command(evidence_cli)
     app.cli.add_command(draws_cli)
     app.cli.add_command(plans_cli)
+    app.cli.add_command(warnings_cli)

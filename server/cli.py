@@ -24,6 +24,7 @@ from server.plans import services as plans
 from server.sites.models import Site
 from server.tags.services import label_sheet
 from server.warnings.clocks import tick as tick_warnings
+from server.warnings.vapid import generate_keys
 
 db_cli = AppGroup("db", help="Database migrations (Alembic, in migrations/).")
 demo_cli = AppGroup("demo", help="Demo data for trying SafeGrid out.")
@@ -215,3 +216,15 @@ def maintain_plans():
     moved = plans.reassign_orphaned()
     db.session.commit()
     click.echo(f"missed: {before} recorded; periods generated: {generated}; tasks reassigned: {moved}")
+
+
+warnings_cli = AppGroup("warnings", help="Warnings (预警): the keys of their Web Push.")
+
+
+@warnings_cli.command("vapid-keys")
+def vapid_keys():
+    """Print a new VAPID key pair for this deployment's Web Push: set both, with VAPID_SUBJECT (mailto: or https:,
+    how the push service reaches you), in the environment of every web and worker process. A new pair makes the
+    phones subscribe again; the private key is a secret like SECRET_KEY."""
+    public, private = generate_keys()
+    click.echo(f"VAPID_PUBLIC_KEY={public}\nVAPID_PRIVATE_KEY={private}")

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from server.inspections.weights import DEMO_WEIGHTS
 from server.maps.tiles import image_origins
 from server.storage import split_storage_url
+from server.warnings.vapid import check_keys
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout: migrations/, pwa/dist, instance/
 
@@ -156,6 +157,23 @@ def _edge(env, app_env: str) -> dict:
     }
 
 
+def _web_push(env) -> dict:
+    """Web Push (VAPID): on only where all three are given (else the feed and the app's poll deliver alone); given,
+    they must be a key pair as `flask warnings vapid-keys` prints it and a contact, or the app does not start."""
+    names = ("VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY", "VAPID_SUBJECT")
+    values = {name: (env.get(name) or "").strip() or None for name in names}
+    if all(values.values()):
+        try:
+            check_keys(*values.values())
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+    return {
+        **values,
+        # how long a push service keeps a warning for a phone that is off (at most; never past the warning's expiry)
+        "PUSH_TTL_SECONDS": _int(env, "PUSH_TTL_SECONDS", 6 * 3600),
+    }
+
+
 def load_config(instance_path: Path, env=None) -> dict:
     """Read settings from the environment; refuse to start production without its secrets."""
     env = os.environ if env is None else env
@@ -238,9 +256,7 @@ def load_config(instance_path: Path, env=None) -> dict:
         # warnings (预警): remind those who have not read a message this many minutes after it was sent; Web Push
         # only where all three VAPID settings are given (absent, the feed and the app's poll deliver alone)
         "WARNING_REMINDER_MINUTES": _minutes(env, "WARNING_REMINDER_MINUTES", (10, 30)),
-        "VAPID_PUBLIC_KEY": env.get("VAPID_PUBLIC_KEY") or None,
-        "VAPID_PRIVATE_KEY": env.get("VAPID_PRIVATE_KEY") or None,
-        "VAPID_SUBJECT": env.get("VAPID_SUBJECT") or None,
+        **_web_push(env),
         # incidents (突发事件, indicator 4): the street forwards to the district within this many minutes of receiving
         # one, warned this many minutes after receipt; disaster statistics (自然灾害情况统计): the first report within
         # hours of the disaster's start, and a figure moving by more than the ratio (and the figure's minimum) since

@@ -20,4 +20,7 @@ def import_all_models():
     from server.plans import models as _plans  # noqa: F401
     from server.sites import models as _sites  # noqa: F401
     from server.tags import models as _tags  # noqa: F401
-    from server.warnings import models as _warnings  # noqa: F401
+    from server.warnings import (
+        models as _warnings,  # noqa: F401
+        subscriptions as _push_subscriptions,  # noqa: F401
+    )

@@ -13,6 +13,7 @@ import { codeFromInput, compactCode } from './lib/tags.js';
 import { installShell } from './lib/install.js';
 import { backoff } from './lib/retry.js';
 import { hasOfflineData } from './lib/readiness.js';
+import { followSession } from './lib/push.js';
 
 /** A tag URL opened by the phone's own camera: /?tag=CODE (the server's redirect) or /S/CODE (served offline). */
 function tagFromLocation() {
@@ -64,4 +65,6 @@ setInterval(() => { if (state.session) outbox.flush(); }, 60_000);
 setInterval(() => { if (state.session && navigator.onLine && !document.hidden) syncNow(); }, 5 * 60_000);
 // 预警: a new warning reaches an open app within WARNING_POLL_MS even without Web Push (the feed alone)
 setInterval(() => { if (!document.hidden) pollFeed(); }, WARNING_POLL_MS);
+// 预警推送 where the server has a push service: this browser's subscription follows who is signed in
+subscribe(followSession(() => ({ ready: state.ready, userId: state.session?.user?.id ?? null })));
 document.addEventListener('visibilitychange', () => { if (!document.hidden) kick({ force: false }); });

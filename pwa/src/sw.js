@@ -8,12 +8,15 @@
  * so one dropped or cut answer no longer fails the install, nor does a short file get cached. Files
  * already cached by an earlier try of the same version are kept. The first version takes control of the
  * open page as soon as it is active; a later one waits for the user's 更新 (SKIP_WAITING).
+ * A warning pushed by the server (预警推送, where it has a push service) is shown as a notification.
  */
 import { registerRoute } from 'workbox-routing';
 import { CacheFirst } from 'workbox-strategies';
 import { ExpirationPlugin } from 'workbox-expiration';
 import { replayOutbox, SYNC_TAG } from './lib/background-sync.js';
 import { retrying } from './lib/retry.js';
+import { warningNotice } from './lib/push-notice.js';
+import { renewSubscription } from './lib/push.js';
 
 // [{url, revision, integrity}], written in by the build (vite.config.js adds the integrity).
 const SHELL = self.__WB_MANIFEST;
@@ -127,4 +130,28 @@ self.addEventListener('message', (event) => {
 
 self.addEventListener('sync', (event) => {
   if (event.tag === SYNC_TAG) event.waitUntil(replayOutbox());
+});
+
+// 预警推送 (lib/push.js subscribes where the server has a push service): a notice in Chinese (lib/push-notice.js);
+// a tap opens the warning, in the app's window if one is open.
+self.addEventListener('push', (event) => {
+  let message = {};
+  try { message = event.data?.json() ?? {}; } catch { /* not JSON: still shown, as a push must be */ }
+  event.waitUntil(self.registration.showNotification(...warningNotice(message)));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const url = new URL(`/${event.notification.data?.hash ?? '#/warnings'}`, self.registration.scope).href;
+  event.waitUntil((async () => {
+    const open = (await self.clients.matchAll({ type: 'window', includeUncontrolled: true }))
+      .find((client) => new URL(client.url).origin === self.location.origin);
+    if (!open) return self.clients.openWindow(url);
+    await open.focus();
+    return open.navigate(url).catch(() => self.clients.openWindow(url));
+  })());
+});
+
+self.addEventListener('pushsubscriptionchange', (event) => {
+  event.waitUntil(renewSubscription(self.registration, event.newSubscription).catch(() => {}));
 });

@@ -24,6 +24,10 @@ class Job:
     # most the last few hundred milliseconds of commits, in order, so its row is lost with or after its work,
     # never before, and the row runs the job again. Each commit then costs no disk flush.
     durable: bool = True
+    # Without Redis (the embedded default): run in the process that asked, right after its commit (the request waits
+    # for it), or, False, on that process's next maintenance round (`sweep`, on its own thread): for work no request
+    # may wait for, such as posting to a push service outside the district.
+    inline: bool = True
 
     @property
     def max_attempts(self) -> int:
@@ -33,12 +37,20 @@ class Job:
 _JOBS: dict[str, Job] = {}
 
 
-def job(*, queue: str = "default", timeout: int = 60, retry: tuple[int, ...] = RETRY, durable: bool = True):
+def job(
+    *,
+    queue: str = "default",
+    timeout: int = 60,
+    retry: tuple[int, ...] = RETRY,
+    durable: bool = True,
+    inline: bool = True,
+):
     """Declare a function a job: `jobs.later(func, *ids)` then records it, and a worker (or, without Redis, the
-    request's own process after its commit) runs it."""
+    request's own process after its commit, or its next maintenance round: `inline`) runs it."""
 
     def declare(func):
-        definition = Job(func, f"{func.__module__}:{func.__qualname__}", queue, timeout, tuple(retry), durable)
+        name = f"{func.__module__}:{func.__qualname__}"
+        definition = Job(func, name, queue, timeout, tuple(retry), durable, inline)
         _JOBS[definition.name] = func.job = definition
         return func
 

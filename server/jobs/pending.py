@@ -49,21 +49,25 @@ def rq_job_id(pending_id: uuid.UUID, dispatch: int) -> str:
 
 def later(func, *args) -> uuid.UUID:
     """Record that `func(*args)` must run, in the caller's transaction; it is handed over once that commits
-    (`run_after_commit`). Asked again while pending, the same work is recorded once and made due now."""
+    (`run_after_commit`), or, a job not `inline` without Redis, by the next sweep. Asked again while pending, the same
+    work is recorded once and made due now."""
     definition = definition_of(func)
     args = list(args)
     pending_id = work_id(definition.name, args)
     now = utcnow()
+    # not handed over at the commit (no Redis, and not inline): not dispatched, so the next sweep runs it
+    deferred = not definition.inline and not queues.enabled()
     row = {
         "id": pending_id,
         "name": definition.name,
         "args": args,
         "queue": definition.queue,
         "now": now,
-        "dispatched_at": now,
+        "dispatched_at": None if deferred else now,
     }
     dispatch = queries.record_pending(row)
-    db.session.info.setdefault("pending_jobs", {})[pending_id] = (dispatch, definition)
+    if not deferred:
+        db.session.info.setdefault("pending_jobs", {})[pending_id] = (dispatch, definition)
     return pending_id
 
 

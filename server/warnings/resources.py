@@ -9,8 +9,9 @@ from server.auth.permissions import login_required, requires
 from server.auth.scope import grants
 from server.core.api import DEVICE_TIME_DOC, ApiView, Blueprint, answer_with, device_time, get_or_404, paginate
 from server.core.db import db
-from server.warnings import push, queries, services, views
+from server.warnings import push, queries, services, subscriptions, views
 from server.warnings.models import WarningMessage, WarningRecipient
+from server.warnings.push_schemas import PushEndpointQuerySchema, PushSubscriptionInputSchema, PushSubscriptionSchema
 from server.warnings.schemas import (
     WarningAcknowledgeSchema,
     WarningCancelSchema,
@@ -79,6 +80,30 @@ class PushConfig(ApiView):
     def get(self):
         """推送设置 / Whether Web Push is configured (else the feed and the app's poll deliver alone)"""
         return {"enabled": push.configured(), "public_key": push.public_key()}
+
+
+@blp.route("/push/subscriptions")
+class PushSubscriptions(ApiView):
+    @login_required
+    @blp.arguments(PushSubscriptionInputSchema)
+    @blp.response(201, PushSubscriptionSchema)
+    @blp.alt_response(200, schema=PushSubscriptionSchema, success=True, description="registered already: updated")
+    @blp.alt_response(409, description="push_not_configured: no push service here (the app does not subscribe)")
+    def post(self, body):
+        """订阅预警推送 / Register this browser's push subscription for you (again: updated; one per endpoint)"""
+        if not push.configured():
+            raise push.NotConfigured()
+        stored, created = subscriptions.register(g.identity.user_id, body, push.public_key())
+        if not created:
+            answer_with(200)
+        return stored
+
+    @login_required
+    @blp.arguments(PushEndpointQuerySchema, location="query")
+    @blp.response(204)
+    def delete(self, query):
+        """取消预警推送 / Unsubscribe this browser (your subscription at that endpoint; none: nothing to do)"""
+        subscriptions.forget(g.identity.user_id, query["endpoint"])
 
 
 @blp.route("/<uuid:warning_id>")

@@ -536,4 +536,10 @@ export default {
   warnUnfold_community: 'Communities', warnUnfold_grid: 'Grids', warnFold: 'Fold', warnChosenN: '{n} chosen',
   warnNoParts: 'Nothing below.', warnChosen: 'Chosen: ', warnChosenNone: 'none',
   warnReadInTime: 'Read before the first reminder ({time}): {n}/{all} (by when read, offline reads included)',
+  // 预警推送 (ui/settings.js): only where the server has a push service
+  pushTitle: 'Warning notifications', pushSwitch: 'Push notifications for warnings',
+  pushOnHint: 'On: new warnings reach this phone even when the app is closed.', pushOffHint: 'Turn on to be notified of warnings when the app is closed; the app shows them either way.',
+  pushDenied: 'This browser blocks notifications: allow them for this site in its settings.', pushUnsupported: 'This browser cannot receive push notifications; the app shows warnings either way.',
+  pushFailed: 'Could not change warning notifications: {reason}', pushOffline: 'No network: try again once online.',
+  pushNoService: 'This browser cannot reach its push service; the app shows warnings either way.',
 };

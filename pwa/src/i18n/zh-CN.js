@@ -543,4 +543,10 @@ export default {
   warnUnfold_community: '展开社区', warnUnfold_grid: '展开网格', warnFold: '收起', warnChosenN: '已选 {n}',
   warnNoParts: '无下级区域。', warnChosen: '已选：', warnChosenNone: '无',
   warnReadInTime: '首次提醒（{time}）前已阅 {n}/{all}（按实际阅读时间，离线阅读也计入）',
+  // 预警推送 (ui/settings.js): only where the server has a push service
+  pushTitle: '预警推送', pushSwitch: '预警推送通知',
+  pushOnHint: '已开启：应用未打开时，新预警也会推送到本机。', pushOffHint: '开启后，应用未打开时也会收到预警通知；预警照常在应用内显示。',
+  pushDenied: '本机浏览器已禁止通知：请在浏览器设置中允许本网站的通知。', pushUnsupported: '本机浏览器不支持推送通知；预警照常在应用内显示。',
+  pushFailed: '未能更改预警推送：{reason}', pushOffline: '没有网络，联网后再试。',
+  pushNoService: '本机浏览器连接不上它的推送服务；预警照常在应用内显示。',
 };
