@@ -39,7 +39,7 @@ const Conflicts = lazy(() => import('./ui/conflicts.js'), 'Conflicts', { screen:
 // warnings (预警): the list, the district's issue/update form and a message's live coverage (the banner is on home)
 const Warnings = lazy(() => import('./ui/warnings.js'), 'Warnings', { screen: true });
 const IssueWarning = lazy(() => import('./ui/warnings.js'), 'IssueWarning', { screen: true });
-const WarningCoverage = lazy(() => import('./ui/warnings.js'), 'WarningCoverage', { screen: true });
+const WarningScreen = lazy(() => import('./ui/warnings.js'), 'WarningScreen', { screen: true });
 // incidents (突发事件信息报送) and disaster statistics (灾情统计)
 const IncidentNew = lazy(() => import('./ui/incidents.js'), 'IncidentNew', { screen: true });
 const Incidents = lazy(() => import('./ui/incidents.js'), 'Incidents', { screen: true });
@@ -82,7 +82,7 @@ function screen(route) {
     case 'warnings':
       if (a === 'issue') return html`<${IssueWarning} key="issue" />`;
       if (a === 'update') return html`<${IssueWarning} key=${`u${b}`} updating=${b} />`;
-      return a ? html`<${WarningCoverage} key=${a} id=${a} />` : html`<${Warnings} />`;
+      return a ? html`<${WarningScreen} key=${a} id=${a} />` : html`<${Warnings} />`;
     case 'incident-new': return html`<${IncidentNew} />`;
     case 'incidents': return html`<${Incidents} />`;
     case 'incident': return html`<${Incident} key=${a} id=${a} />`;

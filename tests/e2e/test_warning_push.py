@@ -7,7 +7,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.live import wait_until_controlled
+from tests.e2e.live import ok, wait_until_controlled
 
 pytestmark = pytest.mark.e2e
 
@@ -67,3 +67,21 @@ def test_the_switch_is_shown_only_where_the_server_has_a_push_service(page, cont
     # no push service is reachable from this machine's Chromium: the app says so, and shows warnings as before
     expect(page.get_by_role("alert")).to_contain_text("推送服务", timeout=20_000)
     expect(switch).not_to_be_checked()
+
+
+def test_a_grid_worker_opening_a_notice_sees_their_warnings(page, sign_in, api_as):
+    """A notice opens #/warnings/<id>: a grid worker has no coverage to read, so they get their warnings, that one
+    among them, rather than a refusal."""
+    warning = ok(api_as("demo-supervisor").get("/api/v1/warnings"))[0]
+    sign_in("demo-grid")
+    page.goto(f"/#/warnings/{warning['id']}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("预警信息")
+    expect(page.get_by_test_id("warning").first).to_contain_text(warning["title"])
+    expect(page.get_by_role("heading", name="预警覆盖率")).to_have_count(0)
+
+
+def test_an_office_opening_a_notice_sees_its_coverage(page, sign_in, api_as):
+    warning = next(w for w in ok(api_as("demo-supervisor").get("/api/v1/warnings")) if w["msg_type"] == "alert")
+    sign_in("demo-station")
+    page.goto(f"/#/warnings/{warning['id']}")
+    expect(page.get_by_test_id("warning-coverage")).to_be_visible(timeout=15_000)

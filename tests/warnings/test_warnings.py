@@ -256,7 +256,7 @@ def test_with_a_push_service_configured_the_app_is_told_and_delivery_is_unchange
     app.config.update(keys)
     try:
         assert town["a1"].get(f"{WARNINGS}/push").json == {"enabled": True, "public_key": "BPublicKey"}
-        warning = issue(town["district"], [world["grid_a1"]])  # sent (push not built: logged), fanned out as ever
+        warning = issue(town["district"], [world["grid_a1"]])  # fanned out as ever (its push a job of its own)
         assert inbox(town["a1"]) == [("warning", warning["id"])]
         assert [c["id"] for c in sync(town["a1"])[0] if c["kind"] == "warning"] == [warning["id"]]
     finally:

@@ -146,7 +146,13 @@ function CoverageTable({ rows, label }) {
   </table></div>`;
 }
 
-export function WarningCoverage({ id }) {
+/** `#/warnings/<id>`, where a pushed notice opens: an office its coverage; a recipient their warnings, this one among
+ * them (they have no coverage to read). */
+export function WarningScreen({ id }) {
+  return followsCoverage() ? html`<${WarningCoverage} id=${id} />` : html`<${Warnings} />`;
+}
+
+function WarningCoverage({ id }) {
   const [warning] = useOnline(`warnings/${id}`);
   const [coverage, error] = useOnline(`warnings/${id}/coverage`, { every: 10_000 });
   const [cancelError, setCancelError] = useState(null);
