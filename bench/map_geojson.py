@@ -3,32 +3,59 @@
 query, the JSON) as the district's supervisor and as a street's station, --repeats times each: p50 and p95 against
 the target; beside the bare GROUP BY of the same cells in SQL (what the database alone costs), and the plan.
 
-Run: .venv/bin/python bench/map_geojson.py [--hazards 1000000] [--sites 50000] [--repeats 30]
+Run: .venv/bin/python bench/map_geojson.py [--hazards 1000000] [--sites 50000] [--repeats 30] [--keep | --schema S]
+(--keep leaves the populated schema and prints its name; --schema reuses one so kept, with fresh tokens.)
 Needs PostgreSQL (as bench/api_read.py). Prints figures; asserts nothing. Target (issue 16): under 300 ms.
 """
 
 import argparse
+import secrets
 import statistics
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.api_read import fresh_schema  # noqa: E402
+from bench.api_read import BASE_URL, fresh_schema  # noqa: E402
 from bench.supervision_data import populate  # noqa: E402
 from server import create_app  # noqa: E402
+from server.auth.models import AuthToken  # noqa: E402
+from server.auth.services import token_digest  # noqa: E402
 from server.core.db import Base, db  # noqa: E402
+from server.core.time import utcnow  # noqa: E402
 from server.maps import features  # noqa: E402
 from server.models import import_all_models  # noqa: E402
+from server.people.models import User  # noqa: E402
 
 TARGET_MS = 300
 CITY = "113.70,29.97,115.08,31.36"  # Wuhan's whole administrative extent, west,south,east,north
 ZOOM = 10  # a city on a desk's screen
+
+
+def reused_schema(schema: str):
+    url = make_url(BASE_URL).set(drivername="postgresql+psycopg")
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    return admin, schema, url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
+
+
+def fresh_tokens() -> dict:
+    """A new token for each of the bench's users in a kept schema (the old ones expire in two hours)."""
+    tokens = {}
+    for user in db.session.scalars(select(User).where(User.username.like("bench-%"))).all():
+        role = user.roles[0].role
+        tokens[role] = secrets.token_urlsafe(24)
+        db.session.add(
+            AuthToken(user_id=user.id, token_hash=token_digest(tokens[role]), expires_at=utcnow() + timedelta(hours=2))
+        )
+    db.session.commit()
+    return tokens
 
 
 def timed(client, path: str, token: str, repeats: int) -> tuple[list[float], int, int]:
@@ -68,14 +95,19 @@ def main():
     parser.add_argument("--hazards", type=int, default=1_000_000)
     parser.add_argument("--sites", type=int, default=50_000)
     parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--keep", action="store_true", help="leave the populated schema for a later --schema")
+    parser.add_argument("--schema", help="a schema an earlier --keep populated")
     args = parser.parse_args()
-    admin, schema, url = fresh_schema()
+    admin, schema, url = reused_schema(args.schema) if args.schema else fresh_schema()
     try:
         app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": tempfile.mkdtemp(), "REDIS_URL": None})
         import_all_models()
         with app.app_context():
-            Base.metadata.create_all(db.engine)
-            tokens = populate(args.sites, args.hazards)
+            if args.schema:
+                tokens = fresh_tokens()
+            else:
+                Base.metadata.create_all(db.engine)
+                tokens = populate(args.sites, args.hazards)
         client = app.test_client()
         cases = [
             ("supervisor", "hazards", ""),
@@ -98,8 +130,11 @@ def main():
             print(f"  bare SQL GROUP BY of every hazard's cell: p50 {p(bare, 50):.1f} ms  p95 {p(bare, 95):.1f} ms")
             db.session.remove()
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        if args.keep or args.schema:
+            print(f"schema kept: --schema {schema}")
+        else:
+            with admin.connect() as conn:
+                conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
 
 

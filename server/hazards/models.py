@@ -92,6 +92,8 @@ FIGURE_COLUMNS = (
     "deadline",
     "closed_at",
 )
+# What the map's clusters (server/maps) read of each hazard: its point, its level, and what a scope or a filter reads
+MAP_COLUMNS = ("longitude", "latitude", "level", "state", "site_id", "reporter_id")
 
 
 class Hazard(Timestamps, Base):
@@ -189,6 +191,15 @@ class Hazard(Timestamps, Base):
             "site_id",
             postgresql_where=text("longitude IS NULL OR latitude IS NULL"),
             sqlite_where=text("longitude IS NULL OR latitude IS NULL"),
+        ),
+        # the map's default view (server/maps): the open hazards by grid, carrying what a cluster counts and a scope
+        # reads, so that the city's open hazards and a station's (its grids first) are index-only scans of those rows
+        Index(
+            "ix_hazards_open_points",
+            "grid_id",
+            postgresql_include=list(MAP_COLUMNS),
+            postgresql_where=text("state NOT IN ('closed', 'rejected', 'merged')"),
+            sqlite_where=text("state NOT IN ('closed', 'rejected', 'merged')"),
         ),
     )
 

@@ -10,8 +10,10 @@ MAX_FEATURES of them (then `truncated` says so).
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, case, cast, func, select
+from sqlalchemy import Integer, case, cast, func, select, true
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import BooleanClauseList
 
 from server.checkins.models import CheckIn
 from server.core.db import db
@@ -87,6 +89,18 @@ def _sources(kind: str):
     ]
 
 
+def _parts(clauses: list) -> list[list]:
+    """The clauses as disjoint parts whose rows add up to theirs: a scope (the first clause) `a OR b OR c` as `a`, then
+    `b AND a IS NOT TRUE`, then `c AND a IS NOT TRUE AND b IS NOT TRUE`. Each part reads its own index (a station's
+    grids by the open points' grid, its own reports by the reporter), where the OR of a subquery and a column reads
+    every row; no row is in two parts, so each is counted once."""
+    scope, rest = clauses[0], clauses[1:]
+    if not (isinstance(scope, BooleanClauseList) and scope.operator is operators.or_):
+        return [clauses]
+    grants = list(scope.clauses)
+    return [[grant, *(before.is_not(true()) for before in grants[:i]), *rest] for i, grant in enumerate(grants)]
+
+
 def _clusters(kind, clauses, box: Box | None, zoom: int) -> dict:
     cell = cell_degrees(zoom)
     if kind == "hazards":
@@ -96,12 +110,15 @@ def _clusters(kind, clauses, box: Box | None, zoom: int) -> dict:
     else:
         notable = func.sum(case((Site.risk_level.in_(("major", "high")), 1), else_=0))
     cells = {}
+    counts = []
     for base, lon, lat, condition in _sources(kind):
         cx = cast((lon + 180.0) / cell, Integer).label("cx")
         cy = cast((lat + 90.0) / cell, Integer).label("cy")
         columns = [cx, cy, func.count().label("n"), func.sum(lon).label("lon"), func.sum(lat).label("lat"), notable]
-        where = [*clauses, *_placed(lon, lat, box), *([condition] if condition is not None else [])]
-        for row in db.session.execute(base.add_columns(*columns).where(*where).group_by(cx, cy)).all():
+        placed = [*_placed(lon, lat, box), *([condition] if condition is not None else [])]
+        counts += [base.add_columns(*columns).where(*part, *placed).group_by(cx, cy) for part in _parts(clauses)]
+    for stmt in counts:
+        for row in db.session.execute(stmt).all():
             n, lons, lats, marked = cells.get((row.cx, row.cy), (0, 0.0, 0.0, 0))
             cells[(row.cx, row.cy)] = (n + row.n, lons + row.lon, lats + row.lat, marked + int(row[5] or 0))
     name = {"hazards": "major", "checkins": "flagged", "sites": "high"}[kind]
