@@ -192,15 +192,12 @@ class Hazard(Timestamps, Base):
             postgresql_where=text("longitude IS NULL OR latitude IS NULL"),
             sqlite_where=text("longitude IS NULL OR latitude IS NULL"),
         ),
-        # the map's default view (server/maps): the open hazards by grid, carrying what a cluster counts and a scope
-        # reads, so that the city's open hazards and a station's (its grids first) are index-only scans of those rows
-        Index(
-            "ix_hazards_open_points",
-            "grid_id",
-            postgresql_include=list(MAP_COLUMNS),
-            postgresql_where=text("state NOT IN ('closed', 'rejected', 'merged')"),
-            sqlite_where=text("state NOT IN ('closed', 'rejected', 'merged')"),
-        ),
+        # the map's clusters (server/maps): the hazards by grid, carrying what a cluster counts and a scope reads, so
+        # that a station's (its grids first) are an index-only scan of its street's rows; and by each coordinate, for
+        # the thin strips along a box's edges that the map's summary of whole cells leaves to the table
+        Index("ix_hazards_map_points", "grid_id", postgresql_include=list(MAP_COLUMNS)),
+        Index("ix_hazards_longitude", "longitude", postgresql_include=["latitude", "level", "state"]),
+        Index("ix_hazards_latitude", "latitude", postgresql_include=["longitude", "level", "state"]),
     )
 
     def __repr__(self):

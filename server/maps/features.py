@@ -10,7 +10,7 @@ MAX_FEATURES of them (then `truncated` says so).
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, case, cast, func, select, true
+from sqlalchemy import case, func, select, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BooleanClauseList
@@ -20,6 +20,7 @@ from server.core.db import db
 from server.hazards.machine import STATES
 from server.hazards.models import LEVELS, Hazard
 from server.ledgers.sheets import LEDGERS, PLACE, Caller
+from server.maps import summary
 from server.sites.models import RISK_LEVELS, SITE_TYPES, Site
 
 CLUSTER_BELOW = 15  # zoom levels below this are clustered
@@ -70,7 +71,8 @@ def _placed(lon, lat, box: Box | None) -> list:
 def collection(caller: Caller, kind: str, filters: dict, box: Box | None, zoom: int, now: datetime) -> dict:
     clauses = LEDGERS[kind].where(caller, filters, now)
     if zoom < CLUSTER_BELOW:
-        return _clusters(kind, clauses, box, zoom)
+        summarised = summary.answers(kind, caller.grants("hazards.view").everywhere, filters)
+        return _clusters(kind, clauses, box, zoom, filters if summarised else None)
     base, lon, lat = _point(kind)
     return _points(kind, base, lon, lat, [*clauses, *_placed(lon, lat, box)])
 
@@ -101,8 +103,12 @@ def _parts(clauses: list) -> list[list]:
     return [[grant, *(before.is_not(true()) for before in grants[:i]), *rest] for i, grant in enumerate(grants)]
 
 
-def _clusters(kind, clauses, box: Box | None, zoom: int) -> dict:
+def _clusters(kind, clauses, box: Box | None, zoom: int, summarised: dict | None) -> dict:
+    """The clusters of the cells of `zoom` (a point's cell: floor((lon + 180) / cell), floor((lat + 90) / cell)).
+    `summarised`: the filters, when the summary answers them (server/maps/summary.py): it then counts the box's whole
+    fine cells, and the table the rest."""
     cell = cell_degrees(zoom)
+    inside = summary.inner(box) if summarised is not None else None
     if kind == "hazards":
         notable = func.sum(case((Hazard.level == "major", 1), else_=0))
     elif kind == "checkins":
@@ -112,15 +118,22 @@ def _clusters(kind, clauses, box: Box | None, zoom: int) -> dict:
     cells = {}
     counts = []
     for base, lon, lat, condition in _sources(kind):
-        cx = cast((lon + 180.0) / cell, Integer).label("cx")
-        cy = cast((lat + 90.0) / cell, Integer).label("cy")
+        cx = summary.cell_index(lon, 180.0, cell).label("cx")
+        cy = summary.cell_index(lat, 90.0, cell).label("cy")
         columns = [cx, cy, func.count().label("n"), func.sum(lon).label("lon"), func.sum(lat).label("lat"), notable]
         placed = [*_placed(lon, lat, box), *([condition] if condition is not None else [])]
+        if inside is not None and condition is None:  # those with a fix of their own: the summary's, and the edges
+            counts.append(summary.cells(summarised, inside, zoom))
+            edges = summary.strips(inside) if box is not None else []
+            counts += [base.add_columns(*columns).where(*clauses, *placed, *edge).group_by(cx, cy) for edge in edges]
+            continue
         counts += [base.add_columns(*columns).where(*part, *placed).group_by(cx, cy) for part in _parts(clauses)]
     for stmt in counts:
         for row in db.session.execute(stmt).all():
+            if not row.n:  # a summary's cell emptied since its last fold
+                continue
             n, lons, lats, marked = cells.get((row.cx, row.cy), (0, 0.0, 0.0, 0))
-            cells[(row.cx, row.cy)] = (n + row.n, lons + row.lon, lats + row.lat, marked + int(row[5] or 0))
+            cells[(row.cx, row.cy)] = (n + int(row.n), lons + row.lon, lats + row.lat, marked + int(row[5] or 0))
     name = {"hazards": "major", "checkins": "flagged", "sites": "high"}[kind]
     features = [
         _feature(lons / n, lats / n, {"cluster": True, "count": n, "layer": kind, name: marked})
