@@ -3,8 +3,9 @@
 Coordinates are WGS-84 as stored, [longitude, latitude] (RFC 7946 §3.1.1). Zoomed out (below CLUSTER_BELOW), points
 are counted in SQL on a grid of cells about CELL_PX screen pixels wide at that zoom (a cell is 360° / 2^zoom of a
 256-pixel tile, scaled), one feature per non-empty cell at the mean of its points, with its count: a city-wide box
-answers with a few hundred features whatever the number of rows. Zoomed in, the points themselves, at most
-MAX_FEATURES of them (then `truncated` says so).
+answers with a few hundred features whatever the number of rows; the district's hazards are read from the map's
+summary where it answers exactly (server/maps/summary.py). Zoomed in, the points themselves, at most MAX_FEATURES of
+them (then `truncated` says so).
 """
 
 from dataclasses import dataclass
@@ -94,7 +95,7 @@ def _sources(kind: str):
 def _parts(clauses: list) -> list[list]:
     """The clauses as disjoint parts whose rows add up to theirs: a scope (the first clause) `a OR b OR c` as `a`, then
     `b AND a IS NOT TRUE`, then `c AND a IS NOT TRUE AND b IS NOT TRUE`. Each part reads its own index (a station's
-    grids by the open points' grid, its own reports by the reporter), where the OR of a subquery and a column reads
+    grids by ix_hazards_map_points, its own reports by the reporter's), where the OR of a subquery and a column reads
     every row; no row is in two parts, so each is counted once."""
     scope, rest = clauses[0], clauses[1:]
     if not (isinstance(scope, BooleanClauseList) and scope.operator is operators.or_):

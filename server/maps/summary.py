@@ -121,9 +121,9 @@ def fold() -> int:
             index_elements=[cells_.c.cx, cells_.c.cy, cells_.c.level, cells_.c.state],
             set_={name: cells_.c[name] + stmt.excluded[name] for name in ("n", "lon", "lat")},
         )
-        rows = [
+        rows = [  # in the key's order: rounds folding at once lock the cells they share in the same order
             {"cx": cx, "cy": cy, "level": level, "state": state, "n": n, "lon": lon, "lat": lat}
-            for (cx, cy, level, state), (n, lon, lat) in sums.items()
+            for (cx, cy, level, state), (n, lon, lat) in sorted(sums.items())
         ]
         db.session.execute(stmt, rows)
         db.session.execute(delete(cells_).where(cells_.c.n == 0))  # a cell emptied
