@@ -9,6 +9,7 @@ from sqlalchemy import delete, insert, select, text
 from server.core.db import db
 from server.maps import summary
 from server.maps.models import MapCell, MapCellChange
+from tests.migrations.engines import migrate
 
 # a cell no hazard of the tests' world is in (the South Atlantic), so that the test's rows are its own
 CELL = {"cx": 34000, "cy": 10000, "level": "general", "state": "reported"}
@@ -49,3 +50,20 @@ def _fold(app) -> int:
             return summary.fold()
         finally:
             db.session.remove()
+
+
+@pytest.mark.no_transaction
+def test_the_migration_makes_the_summarys_triggers_and_its_downgrade_removes_them(app, empty_engine):
+    migrate(app, empty_engine, "upgrade", "head")
+    assert _triggers(empty_engine) == {"hazards_map_inserted", "hazards_map_updated", "hazards_map_deleted"}
+    migrate(app, empty_engine, "downgrade", "5d2f8a1c7e34-1")  # the revision before this one, wherever it is
+    assert _triggers(empty_engine) == set()
+
+
+def _triggers(engine) -> set:
+    catalog = {
+        "postgresql": "SELECT tgname FROM pg_trigger WHERE tgrelid = 'hazards'::regclass AND NOT tgisinternal",
+        "sqlite": "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'hazards'",
+    }[engine.dialect.name]
+    with engine.connect() as conn:
+        return set(conn.execute(text(catalog)).scalars())
