@@ -123,6 +123,8 @@ def test_the_summarys_clusters_are_the_tables_cell_by_cell(app, login_as, hazard
             fires = features_by_cell(supervisor, box, open="true", category="fire")
             assert features_by_cell(supervisor, box, open="true") == fires
             assert features_by_cell(supervisor, box) == features_by_cell(supervisor, box, category="fire")
+        unboxed = layer(supervisor, "hazards", zoom=10)["features"]  # no box: the whole scope
+        assert sum(f["properties"]["count"] for f in unboxed) == 7
 
     same()
     with app.app_context():
