@@ -92,8 +92,6 @@ FIGURE_COLUMNS = (
     "deadline",
     "closed_at",
 )
-# What the map's clusters (server/maps) read of each hazard: its point, its level, and what a scope or a filter reads
-MAP_COLUMNS = ("longitude", "latitude", "level", "state", "site_id", "reporter_id")
 
 
 class Hazard(Timestamps, Base):
@@ -195,7 +193,11 @@ class Hazard(Timestamps, Base):
         # the map's clusters (server/maps): the hazards by grid, carrying what a cluster counts and a scope reads, so
         # that a station's (its grids first) are an index-only scan of its street's rows; and by each coordinate, for
         # the thin strips along a box's edges that the map's summary of whole cells leaves to the table
-        Index("ix_hazards_map_points", "grid_id", postgresql_include=list(MAP_COLUMNS)),
+        Index(
+            "ix_hazards_map_points",
+            "grid_id",
+            postgresql_include=["longitude", "latitude", "level", "state", "site_id", "reporter_id"],
+        ),
         Index("ix_hazards_longitude", "longitude", postgresql_include=["latitude", "level", "state"]),
         Index("ix_hazards_latitude", "latitude", postgresql_include=["longitude", "level", "state"]),
     )
