@@ -14,6 +14,7 @@ def import_all_models():
     from server.inspections import models as _inspections  # noqa: F401
     from server.jobs import models as _jobs  # noqa: F401
     from server.ledgers import models as _ledgers  # noqa: F401
+    from server.maps import models as _maps  # noqa: F401
     from server.notifications import models as _notifications  # noqa: F401
     from server.people import models as _people  # noqa: F401
     from server.photos import models as _photos  # noqa: F401

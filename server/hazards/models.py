@@ -190,6 +190,16 @@ class Hazard(Timestamps, Base):
             postgresql_where=text("longitude IS NULL OR latitude IS NULL"),
             sqlite_where=text("longitude IS NULL OR latitude IS NULL"),
         ),
+        # the map's clusters (server/maps): the hazards by grid, carrying what a cluster counts and a scope reads, so
+        # that a station's (its grids first) are an index-only scan of its street's rows; and by each coordinate, for
+        # the thin strips along a box's edges that the map's summary of whole cells leaves to the table
+        Index(
+            "ix_hazards_map_points",
+            "grid_id",
+            postgresql_include=["longitude", "latitude", "level", "state", "site_id", "reporter_id"],
+        ),
+        Index("ix_hazards_longitude", "longitude", postgresql_include=["latitude", "level", "state"]),
+        Index("ix_hazards_latitude", "latitude", postgresql_include=["longitude", "level", "state"]),
     )
 
     def __repr__(self):

@@ -3,21 +3,25 @@
 Coordinates are WGS-84 as stored, [longitude, latitude] (RFC 7946 §3.1.1). Zoomed out (below CLUSTER_BELOW), points
 are counted in SQL on a grid of cells about CELL_PX screen pixels wide at that zoom (a cell is 360° / 2^zoom of a
 256-pixel tile, scaled), one feature per non-empty cell at the mean of its points, with its count: a city-wide box
-answers with a few hundred features whatever the number of rows. Zoomed in, the points themselves, at most
-MAX_FEATURES of them (then `truncated` says so).
+answers with a few hundred features whatever the number of rows; the district's hazards are read from the map's
+summary where it answers exactly (server/maps/summary.py). Zoomed in, the points themselves, at most MAX_FEATURES of
+them (then `truncated` says so).
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, case, cast, func, select
+from sqlalchemy import case, func, select, true
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import BooleanClauseList
 
 from server.checkins.models import CheckIn
 from server.core.db import db
 from server.hazards.machine import STATES
 from server.hazards.models import LEVELS, Hazard
 from server.ledgers.sheets import LEDGERS, PLACE, Caller
+from server.maps import summary
 from server.sites.models import RISK_LEVELS, SITE_TYPES, Site
 
 CLUSTER_BELOW = 15  # zoom levels below this are clustered
@@ -68,7 +72,8 @@ def _placed(lon, lat, box: Box | None) -> list:
 def collection(caller: Caller, kind: str, filters: dict, box: Box | None, zoom: int, now: datetime) -> dict:
     clauses = LEDGERS[kind].where(caller, filters, now)
     if zoom < CLUSTER_BELOW:
-        return _clusters(kind, clauses, box, zoom)
+        summarised = summary.answers(kind, caller.grants("hazards.view").everywhere, filters)
+        return _clusters(kind, clauses, box, zoom, filters if summarised else None)
     base, lon, lat = _point(kind)
     return _points(kind, base, lon, lat, [*clauses, *_placed(lon, lat, box)])
 
@@ -87,8 +92,24 @@ def _sources(kind: str):
     ]
 
 
-def _clusters(kind, clauses, box: Box | None, zoom: int) -> dict:
+def _parts(clauses: list) -> list[list]:
+    """The clauses as disjoint parts whose rows add up to theirs: a scope (the first clause) `a OR b OR c` as `a`, then
+    `b AND a IS NOT TRUE`, then `c AND a IS NOT TRUE AND b IS NOT TRUE`. Each part reads its own index (a station's
+    grids by ix_hazards_map_points, its own reports by the reporter's), where the OR of a subquery and a column reads
+    every row; no row is in two parts, so each is counted once."""
+    scope, rest = clauses[0], clauses[1:]
+    if not (isinstance(scope, BooleanClauseList) and scope.operator is operators.or_):
+        return [clauses]
+    grants = list(scope.clauses)
+    return [[grant, *(before.is_not(true()) for before in grants[:i]), *rest] for i, grant in enumerate(grants)]
+
+
+def _clusters(kind, clauses, box: Box | None, zoom: int, summarised: dict | None) -> dict:
+    """The clusters of the cells of `zoom` (a point's cell: floor((lon + 180) / cell), floor((lat + 90) / cell)).
+    `summarised`: the filters, when the summary answers them (server/maps/summary.py): it then counts the box's whole
+    fine cells, and the table the rest."""
     cell = cell_degrees(zoom)
+    inside = summary.inner(box) if summarised is not None else None
     if kind == "hazards":
         notable = func.sum(case((Hazard.level == "major", 1), else_=0))
     elif kind == "checkins":
@@ -96,14 +117,24 @@ def _clusters(kind, clauses, box: Box | None, zoom: int) -> dict:
     else:
         notable = func.sum(case((Site.risk_level.in_(("major", "high")), 1), else_=0))
     cells = {}
+    counts = []
     for base, lon, lat, condition in _sources(kind):
-        cx = cast((lon + 180.0) / cell, Integer).label("cx")
-        cy = cast((lat + 90.0) / cell, Integer).label("cy")
+        cx = summary.cell_index(lon, 180.0, cell).label("cx")
+        cy = summary.cell_index(lat, 90.0, cell).label("cy")
         columns = [cx, cy, func.count().label("n"), func.sum(lon).label("lon"), func.sum(lat).label("lat"), notable]
-        where = [*clauses, *_placed(lon, lat, box), *([condition] if condition is not None else [])]
-        for row in db.session.execute(base.add_columns(*columns).where(*where).group_by(cx, cy)).all():
+        placed = [*_placed(lon, lat, box), *([condition] if condition is not None else [])]
+        if inside is not None and condition is None:  # those with a fix of their own: the summary's, and the edges
+            counts.append(summary.cells(summarised, inside, zoom))
+            edges = summary.strips(inside) if box is not None else []
+            counts += [base.add_columns(*columns).where(*clauses, *placed, *edge).group_by(cx, cy) for edge in edges]
+            continue
+        counts += [base.add_columns(*columns).where(*part, *placed).group_by(cx, cy) for part in _parts(clauses)]
+    for stmt in counts:
+        for row in db.session.execute(stmt).all():
+            if not row.n:  # a summary's cell emptied since its last fold
+                continue
             n, lons, lats, marked = cells.get((row.cx, row.cy), (0, 0.0, 0.0, 0))
-            cells[(row.cx, row.cy)] = (n + row.n, lons + row.lon, lats + row.lat, marked + int(row[5] or 0))
+            cells[(row.cx, row.cy)] = (n + int(row.n), lons + row.lon, lats + row.lat, marked + int(row[5] or 0))
     name = {"hazards": "major", "checkins": "flagged", "sites": "high"}[kind]
     features = [
         _feature(lons / n, lats / n, {"cluster": True, "count": n, "layer": kind, name: marked})
