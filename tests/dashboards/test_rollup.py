@@ -78,9 +78,7 @@ def freeze(app) -> list[str]:
 def rows(app) -> dict:
     with app.app_context():
         found = db.session.execute(select(HazardMonth)).scalars().all()
-        return {
-            (r.month, r.grid_id, r.sector, r.site_type): (r.found, r.closed) for r in found if r.found or r.closed
-        }
+        return {(r.month, r.grid_id, r.sector, r.site_type): (r.found, r.closed) for r in found if r.found or r.closed}
 
 
 def trend_is_its_lists(login_as, world, callers=None):
@@ -141,8 +139,9 @@ def test_the_rollup_and_the_lists_agree_after_every_kind_of_change(app, login_as
     trend_is_its_lists(login_as, world, callers)
 
     # a site's type changed: its hazards count under the new type
-    etag = supervisor.get(f"/api/v1/sites/{world['fire_lane']}").headers["ETag"]
-    changed = supervisor.patch(f"/api/v1/sites/{world['fire_lane']}", json={"type": "market"}, headers={"If-Match": etag})
+    site = f"/api/v1/sites/{world['fire_lane']}"
+    etag = supervisor.get(site).headers["ETag"]
+    changed = supervisor.patch(site, json={"type": "market"}, headers={"If-Match": etag})
     assert changed.status_code == 200, changed.json
     trend_is_its_lists(login_as, world, callers)
 
