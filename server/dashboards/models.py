@@ -58,12 +58,16 @@ COUNTED = "received_at, closed_at, grid_id, sector, site_id"  # the hazards' col
 def _rows(dialect: str, row: str, sign: int, when: str = "") -> str:
     """The change's rows for `row` (NEW or OLD) counted with `sign`: its found month, and its closed month if any."""
     month = MONTH[dialect].format
-    site_type = f"coalesce((SELECT type FROM sites WHERE id = {row}.site_id), '')"
-    key = f"{row}.grid_id AS grid_id, coalesce({row}.sector, '') AS sector, {site_type} AS site_type"
+    key = (
+        f"{row}.grid_id AS grid_id, coalesce({row}.sector, '') AS sector,\n"
+        f"           coalesce((SELECT type FROM sites WHERE id = {row}.site_id), '') AS site_type"
+    )
     also = f" AND {when}" if when else ""
     return (
-        f"SELECT {month(f'{row}.received_at')} AS month, {key}, {sign} AS found, 0 AS closed WHERE true{also}\n"
-        f"    UNION ALL SELECT {month(f'{row}.closed_at')}, {key}, 0, {sign} WHERE {row}.closed_at IS NOT NULL{also}"
+        f"SELECT {month(f'{row}.received_at')} AS month, {key},\n"
+        f"           {sign} AS found, 0 AS closed WHERE true{also}\n"
+        f"    UNION ALL SELECT {month(f'{row}.closed_at')} AS month, {key},\n"
+        f"           0 AS found, {sign} AS closed WHERE {row}.closed_at IS NOT NULL{also}"
     )
 
 
@@ -85,9 +89,10 @@ def _retyped(dialect: str) -> str:
     key = "grid_id, coalesce(sector, '') AS sector"
     return f"""SELECT change.month, change.grid_id, change.sector, kind.site_type, change.found * kind.sign AS found,
            change.closed * kind.sign AS closed
-    FROM (SELECT {month("received_at")} AS month, {key}, 1 AS found, 0 AS closed FROM hazards WHERE site_id = NEW.id
-          UNION ALL SELECT {month("closed_at")}, {key}, 0, 1 FROM hazards
-          WHERE site_id = NEW.id AND closed_at IS NOT NULL) AS change,
+    FROM (SELECT {month("received_at")} AS month, {key}, 1 AS found, 0 AS closed
+          FROM hazards WHERE site_id = NEW.id
+          UNION ALL SELECT {month("closed_at")}, {key}, 0, 1
+          FROM hazards WHERE site_id = NEW.id AND closed_at IS NOT NULL) AS change,
          (SELECT OLD.type AS site_type, -1 AS sign UNION ALL SELECT NEW.type, 1) AS kind
     WHERE true"""
 
@@ -95,8 +100,8 @@ def _retyped(dialect: str) -> str:
 def _touches(dialect: str, rows: tuple) -> str:
     """Whether any of the month columns of `rows` (NEW, OLD) falls in a frozen month."""
     month = MONTH[dialect].format
-    months = ", ".join(month(f"{row}.{column}") for row in rows for column in ("received_at", "closed_at"))
-    return f"EXISTS (SELECT 1 FROM frozen_months WHERE month IN ({months}))"
+    months = ",\n    ".join(month(f"{row}.{column}") for row in rows for column in ("received_at", "closed_at"))
+    return f"EXISTS (SELECT 1 FROM frozen_months WHERE month IN (\n    {months}))"
 
 
 def _postgresql() -> list[str]:
