@@ -260,6 +260,32 @@ def trend_in_turns(args, ask):
     print(f"p50 ratio {p50_r / p50_t:.3f}; the same figures: {'yes' if same else 'NO'}")
 
 
+def trigger_cost(args):
+    """What the rollup's trigger adds to a report's insert: single-row inserts of a copy of an open hazard, received
+    this month (the trigger only looks the month up) and in a frozen month (it adds to the rollup), with the trigger
+    and without it (disabled inside the transaction, which is rolled back) in turns."""
+    columns = ", ".join(c.name for c in Hazard.__table__.columns if c.name not in ("id", "received_at"))
+    copy = text(
+        f"INSERT INTO hazards (id, received_at, {columns}) SELECT gen_random_uuid(), :received, {columns} "
+        "FROM hazards WHERE id = :id"
+    )
+    source = db.session.scalar(select(Hazard.id).where(Hazard.closed_at.is_(None)).limit(1))
+    print("\nthe rollup's trigger on a report's insert (single-row inserts, in turns with it disabled):")
+    for label, received in (("this month", utcnow()), ("a frozen month", utcnow() - timedelta(days=60))):
+        times = {"with": [], "without": []}
+        for _ in range(max(3, args.repeats // 3)):
+            for name in ("with", "without"):
+                if name == "without":
+                    db.session.execute(text("ALTER TABLE hazards DISABLE TRIGGER hazard_months_insert"))
+                for _ in range(20):
+                    t0 = time.perf_counter()
+                    db.session.execute(copy, {"received": received, "id": source})
+                    times[name].append((time.perf_counter() - t0) * 1000)
+                db.session.rollback()
+        with_, without = statistics.median(times["with"]), statistics.median(times["without"])
+        print(f"  received {label:15s} with p50 {with_:.3f} ms, without {without:.3f} ms: +{with_ - without:.3f} ms")
+
+
 def measure(args, app):
     with app.app_context():
         district = db.session.scalars(select(Area).where(Area.level == "district")).one()
@@ -286,6 +312,7 @@ def measure(args, app):
             _p50, _p95, line = summary(timed(args.repeats, lambda: services.dashboard(ask)))
             print(f"  {'(all of them)':18s} {line}   (worst single figure p95 {worst:.1f} ms)")
             trend_in_turns(args, ask)
+        trigger_cost(args)
         users = {}
         for role, area in (("supervisor", district), ("station_officer", street)):
             user = User(
