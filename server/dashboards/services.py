@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy.sql.elements import True_
 
 from server.areas.models import Area, subtree_ids
 from server.checkins import services as checkins
@@ -276,8 +277,7 @@ def trend(ask: Ask) -> list:
     months = months_to(ask.period.end)
     narrowing = ask.narrowing()
     counted = _frozen(ask, months)
-    live = [month for month in months if month.key not in counted]
-    if live:
+    for live in _runs(months, counted):  # the current month; months before the first one frozen
         counted.update(_monthly(ask, ask.scopes.hazards, live))
     return [
         {
@@ -307,11 +307,22 @@ def _frozen(ask: Ask, months: list[Period]) -> dict:
         return {}
     counted = rollup.counts([where, *([HazardMonth.site_type == ask.site_type] if ask.site_type else [])], months)
     frozen = [month for month in months if month.key in counted]
-    if frozen and ask.scopes.user_id is not None:
+    if frozen and ask.scopes.user_id is not None and not isinstance(ask.scopes.hazards_granted, True_):
         mine = (Hazard.reporter_id == ask.scopes.user_id) & ~func.coalesce(ask.scopes.hazards_granted, false())
         for key, (found, closed) in _monthly(ask, mine, frozen).items():
             counted[key] = (counted[key][0] + found, counted[key][1] + closed)
     return counted
+
+
+def _runs(months: list[Period], counted: dict) -> list[list[Period]]:
+    """The months not counted yet, as runs of consecutive ones: each run is read from the table over its own span."""
+    runs = [[]]
+    for month in months:
+        if month.key not in counted:
+            runs[-1].append(month)
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
 
 
 def _monthly(ask: Ask, scope, months: list[Period]) -> dict:
