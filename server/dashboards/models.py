@@ -119,11 +119,9 @@ BEGIN
     IF NOT {_touches("postgresql", ("OLD",))} THEN RETURN NULL; END IF;
   ELSIF NOT {_touches("postgresql", ("NEW", "OLD"))} THEN RETURN NULL;
   END IF;
-  IF TG_OP <> 'DELETE' THEN
-    -- the site's type is read as this row is counted: a change of it (hazard_months_retype) waits for this
-    -- transaction, and this one for it
-    PERFORM 1 FROM sites WHERE id = NEW.site_id FOR SHARE;
-  END IF;
+  -- the sites' types are read as the rows are counted: a change of one (hazard_months_retype) waits for this
+  -- transaction, or this one for it
+  PERFORM 1 FROM sites WHERE id IN (OLD.site_id, NEW.site_id) FOR SHARE;
   {_add(both)};
   RETURN NULL;
 END $$"""

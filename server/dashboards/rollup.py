@@ -70,6 +70,8 @@ def freeze(months: list[Period]) -> list[str]:
     if db.session.get_bind().dialect.name == "postgresql":
         # no write to what the rollup counts between these counts and the commit that marks them frozen: the writers
         # under way finish first, and those after it see the mark (and their triggers count them)
+        # (a writer that holds on for long makes this round give up, and the next one try again)
+        db.session.execute(text("SET LOCAL lock_timeout = '10s'"))
         db.session.execute(text("LOCK TABLE hazards, sites IN SHARE MODE"))
     frozen = []
     for month in months:

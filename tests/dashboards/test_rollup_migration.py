@@ -1,6 +1,8 @@
-"""The rollup's migration: the months that ended before it are counted and frozen, its triggers are those the models
-make (create_all), and they keep the months from then on; downgraded, they are gone."""
+"""The rollup on a database of its own, migrated: the months that ended before the migration are counted and frozen,
+its triggers are those the models make (create_all) and keep the months from then on, downgraded they are gone; and
+freezing a month waits for a writer of that month under way."""
 
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -8,6 +10,8 @@ import pytest
 from sqlalchemy import insert, inspect, select, text
 
 from server.core.db import db
+from server.core.i18n import SHANGHAI
+from server.dashboards import rollup
 from server.dashboards.models import FrozenMonth, HazardMonth
 from server.hazards.models import Hazard
 from server.people.models import User
@@ -43,6 +47,20 @@ def hazard(conn, received, closed=None):
 SITE, USER = uuid.uuid4(), uuid.uuid4()
 
 
+def a_site(conn):
+    """A district, its grid, a user to report and a market in the grid."""
+    conn.execute(
+        text(
+            "INSERT INTO areas (id, code, name, level, path, is_demo, created_at, updated_at) VALUES "
+            "(1, 'd', '区', 'district', '/1/', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP), "
+            "(2, 'g', '网格', 'grid', '/1/2/', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        )
+    )
+    conn.execute(insert(User.__table__).values(id=USER, username="u", name="u", password_hash="x"))
+    market = {"name": "市场", "type": "market", "latitude": 30.5, "longitude": 114.2, "grid_id": 2}
+    conn.execute(insert(Site.__table__).values(id=SITE, **market))
+
+
 def counted(conn) -> dict:
     found = conn.execute(select(HazardMonth.__table__)).all()
     return {(r.month, r.grid_id, r.sector, r.site_type): (r.found, r.closed) for r in found if r.found or r.closed}
@@ -67,19 +85,7 @@ def triggers(conn) -> dict:
 def test_the_months_that_ended_are_frozen_and_kept_by_the_same_triggers(app, empty_engine):
     migrate(app, empty_engine, "upgrade", BEFORE)
     with empty_engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO areas (id, code, name, level, path, is_demo, created_at, updated_at) VALUES "
-                "(1, 'd', '区', 'district', '/1/', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP), "
-                "(2, 'g', '网格', 'grid', '/1/2/', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-            )
-        )
-        conn.execute(insert(User.__table__).values(id=USER, username="u", name="u", password_hash="x"))
-        conn.execute(
-            insert(Site.__table__).values(
-                id=SITE, name="市场", type="market", latitude=30.5, longitude=114.2, grid_id=2
-            )
-        )
+        a_site(conn)
         hazard(conn, JANUARY)
         hazard(conn, JANUARY, closed=datetime(2026, 2, 3, tzinfo=UTC))
         hazard(conn, datetime(2026, 2, 28, 16, 30, tzinfo=UTC))  # 1 March in Shanghai
@@ -105,3 +111,41 @@ def test_the_months_that_ended_are_frozen_and_kept_by_the_same_triggers(app, emp
     with empty_engine.begin() as conn:
         assert triggers(conn) == {}
         hazard(conn, JANUARY)  # no trigger left to write to a table that is gone
+
+
+def test_freezing_waits_for_a_writer_under_way_and_the_writers_after_it_are_counted(app, empty_engine):
+    """A hazard of last month being written as the month is frozen: freezing waits for its transaction (PostgreSQL:
+    the SHARE lock; SQLite: the write lock), so it is counted; one written after is counted by the trigger."""
+    migrate(app, empty_engine, "upgrade", "head")
+    now = datetime.now(UTC)
+    here = now.astimezone(SHANGHAI)
+    last_month = (here.replace(day=1) - timedelta(days=10)).replace(day=15, hour=12)  # Asia/Shanghai's last month
+    key = last_month.strftime("%Y-%m")
+    with empty_engine.begin() as conn:
+        conn.execute(text("DELETE FROM frozen_months"))  # as a database whose months are not frozen yet
+        a_site(conn)
+    frozen = []
+
+    def freeze():
+        with app.app_context():
+            frozen.extend(rollup.freeze_ended_months(now))
+
+    writer = empty_engine.connect()
+    db.sessionmaker.configure(bind=empty_engine)
+    try:
+        with writer.begin():
+            hazard(writer, last_month)
+            freezing = threading.Thread(target=freeze)
+            freezing.start()
+            freezing.join(1.0)
+            assert freezing.is_alive()  # waiting for the writer
+        freezing.join(30)
+        assert frozen == [key]
+        with empty_engine.begin() as conn:
+            assert counted(conn) == {(key, 2, "", "market"): (1, 0)}
+            hazard(conn, last_month)
+        with empty_engine.begin() as conn:
+            assert counted(conn) == {(key, 2, "", "market"): (2, 0)}
+    finally:
+        writer.close()
+        db.sessionmaker.configure(bind=db.engine)
