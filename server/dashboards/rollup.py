@@ -111,30 +111,31 @@ def _count(month: Period):
 
 
 def freeze_ended_months(now=None) -> list[str]:
-    """The maintenance round's part: freeze the months that have ended since the last one frozen (from the first
-    hazard's month on a database that has none yet), and commit. One statement when there is nothing to do."""
+    """The maintenance round's part: freeze every month that has ended, from the first hazard's month, that is not
+    frozen yet (the months since the last one frozen; the months before the first one, where older hazards were
+    loaded since), and commit. The months frozen stay one run: the first frozen to the last. One statement when
+    there is nothing to do."""
     last = month_of(local_date(now or utcnow()).replace(day=1) - timedelta(days=1))
-    latest = db.session.scalar(select(func.max(FrozenMonth.month)))
-    if latest is not None and latest >= last.key:
-        return []
-    if latest is not None:
-        first = month_of(_next(latest))
-    else:
-        oldest = db.session.scalar(select(func.min(Hazard.received_at)))
-        first = month_of(local_date(oldest)) if oldest is not None else last
+    earliest, latest, oldest = db.session.execute(
+        select(
+            select(func.min(FrozenMonth.month)).scalar_subquery(),
+            select(func.max(FrozenMonth.month)).scalar_subquery(),
+            select(func.min(Hazard.received_at)).scalar_subquery(),
+        )
+    ).one()
+    first = month_of(local_date(oldest)) if oldest is not None else last
     months = [first if first.key < last.key else last]
     while months[-1].key < last.key:
         months.append(month_of(months[-1].end + timedelta(days=1)))
+    if earliest is not None:
+        months = [month for month in months if not earliest <= month.key <= latest]
+    if not months:
+        return []
     frozen = freeze(months)
     db.session.commit()
     if frozen:
         log.info("froze the dashboards' months %s", ", ".join(frozen))
     return frozen
-
-
-def _next(key: str) -> date:
-    year, month = (int(part) for part in key.split("-"))
-    return date(year + month // 12, month % 12 + 1, 1)
 
 
 periodic(freeze_ended_months)

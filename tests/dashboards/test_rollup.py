@@ -200,3 +200,14 @@ def test_a_site_type_change_moves_only_that_sites_hazards(app, login_as, world, 
         db.session.commit()
     types = {key[3] for key in rows(app)}
     assert "hotel" in types and "mall" not in types and "market" in types
+
+
+def test_older_hazards_loaded_later_have_their_months_frozen_by_the_next_round(app, login_as, world, history):
+    assert freeze(app)[0] == "2025-10"
+    _set(app, history["lane_may"], received_at=datetime(2025, 7, 3, tzinfo=UTC))  # older than any month frozen
+    assert "2025-07" not in {key[0] for key in rows(app)}  # not frozen: the table's
+    trend_is_its_lists(login_as, world)
+    assert freeze(app) == ["2025-07", "2025-08", "2025-09"]
+    assert rows(app)[("2025-07", world["grid_a2"], "", "fire_lane")] == (1, 0)
+    trend_is_its_lists(login_as, world)
+    assert freeze(app) == []
