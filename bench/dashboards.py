@@ -5,9 +5,11 @@ The demo data first (areas, people, checklists, plans), then sites up to --sites
 off), hazards up to --hazards spread over the last --months months with the loop's states as they are after it (most
 closed, some rectifying past their deadline, some listed and de-listed), inspections up to --inspections over the
 same months, this month's tasks of every site and --checkins check-ins: each one INSERT … SELECT over
-generate_series. Then VACUUM ANALYZE (as autovacuum leaves tables at rest), and each figure of services.FIGURES,
+generate_series. Then the months that have ended are frozen into the trend's rollup (dashboards.rollup, as the
+maintenance round does), VACUUM ANALYZE (as autovacuum leaves tables at rest), and each figure of services.FIGURES,
 --repeats times, in this process, for this month: p50 and p95 against the targets (district < 200 ms, street
-< 100 ms); then the whole answer through the Flask test client.
+< 100 ms); the trend from the table alone (as before the rollup) and from the rollup in turns, with their ratio and
+whether they agree; then the whole answer through the Flask test client.
 
 Run: .venv/bin/python bench/dashboards.py [--hazards 1000000] [--sites 50000] [--inspections 200000] [--repeats 30]
 Needs PostgreSQL (BENCH_DATABASE_URL, as bench/api_read.py). Prints figures; asserts nothing.
@@ -20,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,7 +40,7 @@ from server.auth.services import token_digest  # noqa: E402
 from server.checkins.models import CheckIn  # noqa: E402
 from server.core.db import Base, db  # noqa: E402
 from server.core.time import utcnow  # noqa: E402
-from server.dashboards import services  # noqa: E402
+from server.dashboards import rollup, services  # noqa: E402
 from server.demo.loader import load  # noqa: E402
 from server.evidence.models import ChainHead  # noqa: E402
 from server.evidence.services import GENESIS  # noqa: E402
@@ -218,6 +221,7 @@ def scopes_of(role: str, area: Area, user_id) -> services.Scopes:
         checkins=CheckIn.scope_clause(grants_for(held, "sites.view"), user_id),
         sites=Site.scope_clause(grants_for(held, "sites.view")),
         user_id=user_id,
+        hazards_granted=Hazard.scope_clause(grants_for(held, "hazards.view")),
     )
 
 
@@ -236,6 +240,50 @@ def timed(repeats: int, work) -> list[float]:
         times.append((time.perf_counter() - t0) * 1000)
         db.session.rollback()
     return times
+
+
+def trend_in_turns(args, ask):
+    """The trend from the table alone (the code before the rollup: no grants for it to count) and from the rollup,
+    one run of each in turn, so that the machine's drift favours neither."""
+    table = services.Ask(replace(ask.scopes, hazards_granted=None), ask.period, ask.now)
+    same = [m["found"]["count"] for m in services.trend(table)] == [m["found"]["count"] for m in services.trend(ask)]
+    same = same and [m["closed"]["count"] for m in services.trend(table)] == [
+        m["closed"]["count"] for m in services.trend(ask)
+    ]
+    db.session.rollback()
+    times = {"table": [], "rollup": []}
+    for _ in range(args.repeats):
+        for name, which in (("table", table), ("rollup", ask)):
+            times[name] += timed(1, lambda which=which: services.trend(which))
+    (p50_t, _p95_t, line_t), (p50_r, _p95_r, line_r) = summary(times["table"]), summary(times["rollup"])
+    print(f"  trend in turns: from the table {line_t}; from the rollup {line_r}; ", end="")
+    print(f"p50 ratio {p50_r / p50_t:.3f}; the same figures: {'yes' if same else 'NO'}")
+
+
+def trigger_cost(args):
+    """What the rollup's trigger adds to a report's insert: single-row inserts of a copy of an open hazard, received
+    this month (the trigger only looks the month up) and in a frozen month (it adds to the rollup), with the trigger
+    and without it (disabled inside the transaction, which is rolled back) in turns."""
+    columns = ", ".join(c.name for c in Hazard.__table__.columns if c.name not in ("id", "received_at"))
+    copy = text(
+        f"INSERT INTO hazards (id, received_at, {columns}) SELECT gen_random_uuid(), :received, {columns} "
+        "FROM hazards WHERE id = :id"
+    )
+    source = db.session.scalar(select(Hazard.id).where(Hazard.closed_at.is_(None)).limit(1))
+    print("\nthe rollup's trigger on a report's insert (single-row inserts, in turns with it disabled):")
+    for label, received in (("this month", utcnow()), ("a frozen month", utcnow() - timedelta(days=60))):
+        times = {"with": [], "without": []}
+        for _ in range(max(3, args.repeats // 3)):
+            for name in ("with", "without"):
+                if name == "without":
+                    db.session.execute(text("ALTER TABLE hazards DISABLE TRIGGER hazard_months_insert"))
+                for _ in range(20):
+                    t0 = time.perf_counter()
+                    db.session.execute(copy, {"received": received, "id": source})
+                    times[name].append((time.perf_counter() - t0) * 1000)
+                db.session.rollback()
+        with_, without = statistics.median(times["with"]), statistics.median(times["without"])
+        print(f"  received {label:15s} with p50 {with_:.3f} ms, without {without:.3f} ms: +{with_ - without:.3f} ms")
 
 
 def measure(args, app):
@@ -263,6 +311,8 @@ def measure(args, app):
                 print(f"  {name:18s} {line}   {verdict}")
             _p50, _p95, line = summary(timed(args.repeats, lambda: services.dashboard(ask)))
             print(f"  {'(all of them)':18s} {line}   (worst single figure p95 {worst:.1f} ms)")
+            trend_in_turns(args, ask)
+        trigger_cost(args)
         users = {}
         for role, area in (("supervisor", district), ("station_officer", street)):
             user = User(
@@ -312,8 +362,11 @@ def main():
         t0 = time.perf_counter()
         with app.app_context():
             populate(args)
+            t1 = time.perf_counter()
+            frozen = rollup.freeze_ended_months()
+            print(f"froze {len(frozen)} months ({frozen[0]} to {frozen[-1]}): {time.perf_counter() - t1:.1f} s")
         with admin.connect() as conn:
-            for table in ("hazards", "sites", "inspections", "tasks", "check_ins", "areas"):
+            for table in ("hazards", "sites", "inspections", "tasks", "check_ins", "areas", "hazard_months"):
                 conn.execute(text(f"VACUUM ANALYZE {schema}.{table}"))
         print(f"setup: {time.perf_counter() - t0:.1f} s (schema {schema})")
         measure(args, app)

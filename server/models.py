@@ -5,6 +5,7 @@ def import_all_models():
     from server.areas import models as _areas  # noqa: F401
     from server.auth import models as _auth  # noqa: F401
     from server.checkins import models as _checkins  # noqa: F401
+    from server.dashboards import models as _dashboards  # noqa: F401
     from server.disasters import models as _disasters  # noqa: F401
     from server.draws import models as _draws  # noqa: F401
     from server.enterprises import models as _enterprises  # noqa: F401

@@ -28,6 +28,7 @@ def scopes() -> services.Scopes:
         checkins=CheckIn.scope_clause(grants("sites.view"), me),
         sites=Site.scope_clause(grants("sites.view")),
         user_id=me,
+        hazards_granted=Hazard.scope_clause(grants("hazards.view")),
     )
 
 

@@ -12,13 +12,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy.sql.elements import True_
 
 from server.areas.models import Area, subtree_ids
 from server.checkins import services as checkins
 from server.checkins.models import CheckIn
 from server.core.db import db
 from server.core.time import local_days
+from server.dashboards import rollup
+from server.dashboards.models import HazardMonth
 from server.hazards import filters as hazard_filters
 from server.hazards.filters import ENDED
 from server.hazards.models import LEVELS, Hazard
@@ -47,6 +50,9 @@ class Scopes:
     checkins: object  # CheckIn.scope_clause(grants("sites.view"), user)
     sites: object  # Site.scope_clause(grants("sites.view")): what a check-in's site reads as
     user_id: object = None
+    # Hazard.scope_clause(grants("hazards.view")): `hazards` without the caller's own reports, which the trend's
+    # rollup counts (by area and sector, not by reporter); None: the trend is counted from the table alone
+    hazards_granted: object = None
 
 
 @dataclass(frozen=True)
@@ -265,26 +271,73 @@ def months_to(last: date, count: int = TREND_MONTHS) -> list[Period]:
 
 
 def trend(ask: Ask) -> list:
-    """Month by month over the 12 months ending with the period's: hazards found (received) and closed (by when)."""
+    """Month by month over the 12 months ending with the period's: hazards found (received) and closed (by when).
+    The frozen months from the rollup where it can count the caller's scope (dashboards.rollup), the others, and
+    the caller's own reports outside their areas, from the table."""
     months = months_to(ask.period.end)
     narrowing = ask.narrowing()
-    found = {}
-    for dated in ("received", "closed"):
-        column = Hazard.received_at if dated == "received" else Hazard.closed_at
-        edges = [local_days(m.start, m.end) for m in months]
-        buckets = [_sum((column >= start) & (column < end)) for start, end in edges]
-        query = {**narrowing, "dated": dated, "from_": months[0].start, "to": months[-1].end}
-        found[dated] = db.session.execute(select(*buckets).where(*hazards_where(ask, query))).one()
+    counted = _frozen(ask, months)
+    for live in _runs(months, counted):  # the current month; months before the first one frozen
+        counted.update(_monthly(ask, ask.scopes.hazards, live))
     return [
         {
             "month": month.key,
-            "found": figure(found["received"][i], "hazards", {**narrowing, "from_": month.start, "to": month.end}),
+            "found": figure(counted[month.key][0], "hazards", {**narrowing, "from_": month.start, "to": month.end}),
             "closed": figure(
-                found["closed"][i], "hazards", {**narrowing, "dated": "closed", "from_": month.start, "to": month.end}
+                counted[month.key][1],
+                "hazards",
+                {**narrowing, "dated": "closed", "from_": month.start, "to": month.end},
             ),
         }
-        for i, month in enumerate(months)
+        for month in months
     ]
+
+
+def _frozen(ask: Ask, months: list[Period]) -> dict:
+    """(found, closed) of each frozen month, where the rollup can count the caller's scope narrowed as asked: a scope
+    of areas and sectors (grants without the caller's own reports), by area, sector and site type. The scope is
+    those grants or the caller's own reports (Hazard.scope_clause), so the own reports outside the grants are added
+    from the table. {} where the rollup cannot count it (an enterprise's scope)."""
+    if ask.scopes.hazards_granted is None:
+        return {}
+    narrowing = ask.narrowing(site_type=False)
+    granted = and_(ask.scopes.hazards_granted, *hazard_filters.clauses(narrowing, ask.now))
+    where = rollup.on_rollup(granted)
+    if where is None:
+        return {}
+    counted = rollup.counts([where, *([HazardMonth.site_type == ask.site_type] if ask.site_type else [])], months)
+    frozen = [month for month in months if month.key in counted]
+    if frozen and ask.scopes.user_id is not None and not isinstance(ask.scopes.hazards_granted, True_):
+        mine = (Hazard.reporter_id == ask.scopes.user_id) & ~func.coalesce(ask.scopes.hazards_granted, false())
+        for key, (found, closed) in _monthly(ask, mine, frozen).items():
+            counted[key] = (counted[key][0] + found, counted[key][1] + closed)
+    return counted
+
+
+def _runs(months: list[Period], counted: dict) -> list[list[Period]]:
+    """The months not counted yet, as runs of consecutive ones: each run is read from the table over its own span."""
+    runs = [[]]
+    for month in months:
+        if month.key not in counted:
+            runs[-1].append(month)
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
+
+
+def _monthly(ask: Ask, scope, months: list[Period]) -> dict:
+    """(found, closed) of each of these months counted from the table, within `scope` and the ask's narrowing: two
+    queries (by received_at, by closed_at) over the span of the months, a bucket per month."""
+    narrowing = ask.narrowing()
+    edges = [local_days(m.start, m.end) for m in months]
+    found = {}
+    for dated in ("received", "closed"):
+        column = Hazard.received_at if dated == "received" else Hazard.closed_at
+        buckets = [_sum((column >= start) & (column < end)) for start, end in edges]
+        query = {**narrowing, "dated": dated, "from_": months[0].start, "to": months[-1].end}
+        where = [scope, *hazard_filters.clauses(query, ask.now, ask.scopes.user_id)]
+        found[dated] = db.session.execute(select(*buckets).where(*where)).one()
+    return {m.key: (int(found["received"][i] or 0), int(found["closed"][i] or 0)) for i, m in enumerate(months)}
 
 
 def coverage(ask: Ask) -> dict:

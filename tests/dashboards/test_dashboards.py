@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import update
 
 from server.core.db import db
+from server.dashboards import rollup
 from server.hazards.models import Hazard
 from tests.conftest import uid
 from tests.hazards.test_loop import SHANGHAI, report
@@ -234,3 +235,14 @@ def test_coverage_inspections_and_check_ins_are_their_lists(login_as, world):
         for where, figure in _figures(data):
             assert _listed(caller, figure) == figure["count"], where
     assert _dashboard(login_as("station_officer_b"), period=PERIOD)["coverage"]["planned"] == 0
+
+
+@pytest.mark.parametrize("person", ["supervisor", "station_officer", "department_officer"])
+def test_each_figure_is_the_length_of_its_list_with_the_months_frozen(app, login_as, seeded, person):
+    """The same with every month that ended frozen into the trend's rollup (dashboards.rollup), as the maintenance
+    round leaves them: the trend's months are then read from it, and still count what their lists hold."""
+    with app.app_context():
+        assert "2026-03" in rollup.freeze_ended_months()
+    caller = login_as(person)
+    for where, figure in _figures(_dashboard(caller)):
+        assert _listed(caller, figure) == figure["count"], where
