@@ -10,7 +10,7 @@ SQLite a later migration that rebuilds hazards or sites (batch "move and copy") 
 table: it must make them again. Filling reads the hazards once per month (two index range scans).
 
 Revision ID: 5e8b1d3c7a90
-Revises: 7a4c2e9d1f60
+Revises: 5d2f8a1c7e34
 Create Date: 2026-12-07
 """
 
@@ -23,7 +23,7 @@ from alembic import op
 from server.core.db import UTCDateTime
 
 revision = "5e8b1d3c7a90"
-down_revision = "7a4c2e9d1f60"
+down_revision = "5d2f8a1c7e34"
 branch_labels = None
 depends_on = None
 

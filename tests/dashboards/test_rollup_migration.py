@@ -19,7 +19,7 @@ from server.sites.models import Site
 from tests.migrations.engines import migrate
 
 pytestmark = pytest.mark.no_transaction
-BEFORE = "7a4c2e9d1f60"
+BEFORE = "5d2f8a1c7e34"  # the revision before the rollup's
 JANUARY = datetime(2026, 1, 10, tzinfo=UTC)
 
 
