@@ -20,6 +20,7 @@ import json
 import os
 import random
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -79,7 +80,8 @@ class Trips:
 
 
 def run(client, reporters, make_photo, n: int, prefix: str, trips: Trips | None):
-    """n reports, one after the other: (CPU ms, wall ms a report, PUT ms list, POST ms list, trips a PUT and a POST)."""
+    """n reports, one after the other: (CPU ms, wall ms a report, PUT ms list, POST ms list, the round trips of most
+    PUTs and of most POSTs)."""
     rng = random.Random(7)
     put_ms, post_ms, put_trips, post_trips = [], [], [], []
     cpu, wall = time.process_time(), time.perf_counter()
@@ -108,7 +110,7 @@ def run(client, reporters, make_photo, n: int, prefix: str, trips: Trips | None)
             post_trips.append(trips.since(mark))
         assert answer.status_code == 201, answer.get_data(as_text=True)
     cpu, wall = (time.process_time() - cpu) * 1000 / n, (time.perf_counter() - wall) * 1000 / n
-    trip_counts = (max(put_trips), max(post_trips)) if trips else (0, 0)
+    trip_counts = (statistics.mode(put_trips), statistics.mode(post_trips)) if trips else (0, 0)
     return cpu, wall, put_ms, post_ms, trip_counts
 
 
@@ -120,7 +122,8 @@ def main():
     admin, schema, database_url = fresh_schema()
     instance = tempfile.mkdtemp(prefix="safegrid-bench-")
     try:
-        app = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": instance})
+        # No maintenance round in this process (it would add its own statements to the count and its CPU)
+        app = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": instance, "MAINTENANCE_SECONDS": 86400})
         add_hello_views(app)
         import_all_models()
         Base.metadata.create_all(db.engine)
