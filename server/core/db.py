@@ -443,6 +443,8 @@ class _Expanded:
 
     def parameters(self, params: dict) -> dict:
         expanded = self._expanded(params)
+        if expanded.statement != self.sql:  # a list given per row: the rows would need statements of their own
+            raise ValueError("a statement expanded differently for another row cannot go in one executemany")
         values = dict(expanded.parameters)
         for name, convert in expanded.processors.items():
             if values.get(name) is not None:
