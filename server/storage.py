@@ -58,10 +58,16 @@ class StorageUnavailable(ServiceUnavailable):
 
 
 class Storage(ABC):
-    """Blobs by key. A blob is written whole or not at all, and never changes once written."""
+    """Blobs by key. A blob is written whole or not at all, and never changes once written.
+
+    `durable=False` on a write: for a blob that can be made again from durable ones (a photo's copies, from its
+    original), the write does not wait for the disk. A crash of the process loses nothing; a crash of the machine
+    may leave such a blob missing, empty or cut short (never another blob's bytes), so whoever reads one checks it
+    against its hash and makes it again (photos.services.copy_bytes).
+    """
 
     @abstractmethod
-    def put(self, key: str, data: bytes | BinaryIO) -> None:
+    def put(self, key: str, data: bytes | BinaryIO, *, durable: bool = True) -> None:
         """Store `data` (bytes or a readable binary file) under `key`, replacing what was there."""
 
     @abstractmethod
@@ -80,10 +86,10 @@ class Storage(ABC):
     def size(self, key: str) -> int:
         """The blob's length in bytes. Raises BlobNotFound."""
 
-    def put_once(self, key: str, data: bytes | BinaryIO) -> None:
+    def put_once(self, key: str, data: bytes | BinaryIO, *, durable: bool = True) -> None:
         """Store content-addressed data unless it is there: the same key always holds the same bytes."""
         if not self.exists(key):
-            self.put(key, data)
+            self.put(key, data, durable=durable)
 
 
 class LocalStorage(Storage):
@@ -97,7 +103,7 @@ class LocalStorage(Storage):
             raise ValueError(f"not a storage key: {key!r}")
         return self.root / key
 
-    def put(self, key, data):
+    def put(self, key, data, *, durable=True):
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         # Written beside its final name and renamed into place: a reader sees the whole blob or none,
@@ -110,7 +116,8 @@ class LocalStorage(Storage):
                 else:
                     shutil.copyfileobj(data, file)
                 file.flush()
-                os.fsync(file.fileno())  # evidence: on disk before the database says it is stored
+                if durable:
+                    os.fsync(file.fileno())  # evidence: on disk before the database says it is stored
             os.replace(temp, path)
         except BaseException:
             with suppress(FileNotFoundError):
@@ -190,12 +197,12 @@ class S3Storage(Storage):
             "ContentType": "application/octet-stream",
         }
 
-    def put(self, key, data):
+    def put(self, key, data, *, durable=True):  # an answered PUT is durable in S3: nothing to skip
         upload = self._upload(key, data)
         with self._answering(key):
             self.client.put_object(**upload)
 
-    def put_once(self, key, data):
+    def put_once(self, key, data, *, durable=True):
         upload = self._upload(key, data)
         if self.conditional_writes and self._put_unless_there(key, upload):
             return

@@ -16,7 +16,7 @@ from server.enterprises.models import Enterprise
 from server.hazards.models import LEVELS, DocumentCounter, Hazard, HazardCategory, HazardDocument
 from server.jobs import job, later
 from server.people.models import User
-from server.photos import images
+from server.photos import images, services as photos
 from server.photos.models import Photo, PhotoCitation, blob_key
 from server.sites.models import Site
 from server.storage import storage
@@ -143,8 +143,7 @@ def cited_thumbnails(record_type: str, record_id, photo_ids) -> dict[uuid.UUID, 
 
 def _thumbnail(photo: Photo) -> bytes | None:
     if photo.state == "ready":
-        with storage().open(blob_key("thumb", photo.thumb_sha256)) as file:
-            return file.read()
+        return photos.copy_bytes(photo, "thumb")  # checked against its hash, made again if a crash broke it
     if photo.state == "failed":
         return None
     try:

@@ -19,7 +19,7 @@ from server.core.i18n import tr
 from server.jobs import run_after_commit
 from server.photos import services
 from server.photos.images import FORMATS
-from server.photos.models import COPIES, Photo, blob_key
+from server.photos.models import COPIES, Photo
 from server.photos.schemas import PhotoFormSchema, PhotoSchema
 from server.storage import storage
 
@@ -118,12 +118,13 @@ def _receive(photo_id: uuid.UUID, data: bytes, sha256: str) -> dict:
     return _view(photo)
 
 
-def _blob(key: str, sha256: str, mimetype: str):
-    """A stored blob under its content hash: cached for a year, by the caller's own browser only."""
+def _blob(sha256: str, mimetype: str, opened):
+    """A stored blob under its content hash: cached for a year, by the caller's own browser only. `opened()`: the
+    blob as a file, asked for only when the caller does not have it already."""
     if request.if_none_match.contains_weak(sha256):
         response = current_app.response_class(status=304, mimetype=mimetype)
     else:
-        file = storage().open(key)
+        file = opened()
         length = file.seek(0, io.SEEK_END)  # one request to the store, not a HEAD before the GET
         file.seek(0)
         response = current_app.response_class(
@@ -239,14 +240,26 @@ class PhotoCopy(ApiView):
         """照片副本 / A photo's display copy (1600 px) or thumbnail (320 px), at the address of its content"""
         photo = get_or_404(Photo, photo_id, clause=_visible("photos.view"))
         if photo.state != "ready" or sha != photo.copy_sha256(copy):
-            error(
-                404,
-                tr(
-                    "该照片没有这个副本（可能已更新，请重新读取照片）",
-                    "The photo has no such copy (it may have changed; read the photo again)",
-                ),
-            )
-        return _blob(blob_key(copy, sha), sha, "image/jpeg")
+            _no_such_copy()
+
+        def whole():
+            data = services.copy_bytes(photo, copy)  # checked, and made again if a crash broke it
+            if photo.copy_sha256(copy) != sha:  # made again as other bytes: the photo names them from now on
+                db.session.commit()  # a read's one write, so that the next read of the photo gives their address
+                _no_such_copy()
+            return io.BytesIO(data)
+
+        return _blob(sha, "image/jpeg", whole)
+
+
+def _no_such_copy():
+    error(
+        404,
+        tr(
+            "该照片没有这个副本（可能已更新，请重新读取照片）",
+            "The photo has no such copy (it may have changed; read the photo again)",
+        ),
+    )
 
 
 @blp.route("/<uuid:photo_id>/original")
@@ -263,4 +276,4 @@ class PhotoOriginal(ApiView):
     def get(self, photo_id: uuid.UUID):
         """原始照片 / The original as received: for station officers, supervisors and admins in scope"""
         photo = get_or_404(Photo, photo_id, clause=_visible("photos.original"))
-        return _blob(photo.original_key, photo.sha256, FORMATS[photo.format])
+        return _blob(photo.sha256, FORMATS[photo.format], lambda: storage().open(photo.original_key))

@@ -28,7 +28,7 @@ from server.jobs import later
 from server.photos import images, queries, structure, tasks
 from server.photos.images import FORMATS
 from server.photos.models import Photo, PhotoCitation, blob_key
-from server.storage import storage
+from server.storage import BlobNotFound, storage
 
 log = logging.getLogger("safegrid.photos")
 
@@ -294,10 +294,28 @@ def receive(photo_id: uuid.UUID, data: bytes, sha256: str, *, uploader_id: uuid.
     # the next upload of the same bytes.
     store = storage()
     store.put_once(photo.original_key, data)
-    if copies:
+    if copies:  # not waiting for the disk: made again from the original if a crash breaks them (copy_bytes)
         for key, blob in copies.blobs.items():
-            store.put_once(key, blob)
+            store.put_once(key, blob, durable=False)
     return photo, True
+
+
+def copy_bytes(photo: Photo, copy: str) -> bytes:
+    """A ready photo's copy ("display" or "thumb"), checked against its SHA-256. Copies are stored without waiting
+    for the disk (storage's durable=False), so a crash of the machine may leave one missing or cut short: such a
+    copy is made again from the original, which is durable, and what is returned is always whole. The copy's bytes
+    are the photo's own again, unless the pipeline changed meanwhile (tasks.remake_copies: the photo then names
+    the new copies, and the caller commits)."""
+    sha = photo.copy_sha256(copy)
+    try:
+        with storage().open(blob_key(copy, sha)) as file:
+            data = file.read()
+        if hashlib.sha256(data).hexdigest() == sha:
+            return data
+    except BlobNotFound:
+        pass
+    log.warning("photo %s: its %s copy is missing or broken; made again from the original", photo.id, copy)
+    return tasks.remake_copies(photo)[copy]
 
 
 class MadeCopies(NamedTuple):

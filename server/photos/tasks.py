@@ -32,15 +32,37 @@ def make_copies(
     max_pixels: int | None = None,
     strip: bool = True,
 ) -> tuple[str, str]:
-    """The pipeline: render an original's copies and store them by content; their SHA-256s."""
+    """The pipeline: render an original's copies and store them by content; their SHA-256s. Stored without waiting
+    for the disk (durable=False): the original is durable, and a copy a crash broke is made again when read
+    (services.copy_bytes)."""
     with store.open(original_key) as file:
         copies = images.render(file, draft=draft, watermark=watermark, max_pixels=max_pixels, strip=strip)
     shas = []
     for kind, data in (("display", copies.display), ("thumb", copies.thumb)):
         sha = hashlib.sha256(data).hexdigest()
-        store.put_once(blob_key(kind, sha), data)
+        store.put_once(blob_key(kind, sha), data, durable=False)
         shas.append(sha)
     return shas[0], shas[1]
+
+
+def remake_copies(photo: Photo) -> dict[str, bytes]:
+    """A ready photo's copies made again from its original, as the job makes them, and stored for good (durable,
+    replacing whatever a crash left under their keys): {copy: bytes}. Their SHA-256s are the photo's again, unless
+    the pipeline now makes other bytes (another Pillow, the watermark switched): the photo then names the new ones
+    (flushed; the caller commits)."""
+    mark = watermark_for(photo) if current_app.config["PHOTO_WATERMARK"] else None
+    store = storage()
+    with store.open(photo.original_key) as file:
+        copies = images.render(file, watermark=mark, max_pixels=current_app.config["PHOTO_MAX_PIXELS"])
+    made = {"display": copies.display, "thumb": copies.thumb}
+    shas = {copy: hashlib.sha256(data).hexdigest() for copy, data in made.items()}
+    for copy, data in made.items():
+        store.put(blob_key(copy, shas[copy]), data)
+    if (photo.display_sha256, photo.thumb_sha256) != (shas["display"], shas["thumb"]):
+        log.warning("photo %s: its copies made again differ from those it had; it names the new ones", photo.id)
+        photo.display_sha256, photo.thumb_sha256 = shas["display"], shas["thumb"]
+        db.session.flush()
+    return made
 
 
 # Not durable (jobs.Job.durable): the copies are made again from the original, which is, if a crash loses the

@@ -85,3 +85,41 @@ def test_rows_inserted_in_bulk_are_stored_as_given_once_each_with_their_defaults
                 Notification, [dict(row, key=f"naive:{n}", read_at=datetime(2026, 1, 1)) for n, row in enumerate(rows)]
             )
         db.session.rollback()
+
+
+# ---- writes sent with the next read (core.db.pipelined, issue 18) ----
+
+
+def category(code: str) -> dict:
+    return {"code": code, "name_zh": "测试", "name_en": "Test", "active": True, "position": 99}
+
+
+def test_writes_in_a_pipeline_are_stored_and_read_back_by_the_next_read(app):
+    table = HazardCategory.__table__
+    codes = select(HazardCategory.code).where(HazardCategory.code.in_(["p-one", "p-two", "p-three"]))
+    with app.app_context():
+        with db.pipelined():
+            db.write_hot(insert(table), [category("p-one")])
+            db.write_hot(insert(table), [category("p-two"), category("p-three")])
+            seen = {row.code for row in db.fetch_hot(codes, {})}  # an IN of a list: expanded for the driver
+            db.write_hot(table.delete().where(table.c.code == "p-three"), [{}])
+        assert seen == {"p-one", "p-two", "p-three"}
+        assert set(db.session.scalars(codes)) == {"p-one", "p-two"}  # the last write went at the end
+        db.session.rollback()
+
+
+def test_a_constraint_broken_in_a_pipeline_raises_before_the_commit_what_the_app_answers_with_409(app):
+    with app.app_context():
+        taken = db.session.scalars(select(HazardCategory.code)).first()
+        with pytest.raises(IntegrityError), db.pipelined():
+            db.write_hot(insert(HazardCategory.__table__), [category(taken)])
+        db.session.rollback()
+
+
+def test_sqlalchemys_own_execute_is_refused_in_a_pipeline_rather_than_reading_nothing(app):
+    with app.app_context():
+        if db.session.get_bind().dialect.name != "postgresql":
+            pytest.skip("a pipeline is PostgreSQL's: on SQLite pipelined changes nothing")
+        with pytest.raises(RuntimeError, match="pipelined"), db.pipelined():
+            db.session.scalars(select(HazardCategory.code)).first()
+        db.session.rollback()
