@@ -274,7 +274,6 @@ class Database:
             self.read_engine = make_engine(
                 app.config["DATABASE_URL"], isolation_level="AUTOCOMMIT", pool_reset_on_return=None
             )
-            event.listen(self.engine, "before_cursor_execute", _outside_a_pipeline)
         app.extensions["db"] = self
         # A forked process (an RQ work horse) must not share the parent's pooled connections.
         os.register_at_fork(after_in_child=self._forget_connections)
@@ -307,26 +306,24 @@ class Database:
         UTC) still apply to the parameters. Elsewhere the usual execute is used.
         """
         connection = self.session.connection()
-        hot = self._hot(stmt, connection.dialect, params)
+        hot = _hot(stmt, connection.dialect) if connection.dialect.name == "postgresql" else None
         if hot is None:
             result = connection.execute(stmt, params)
             return result.all() if result.returns_rows else []
         with _driver(connection, hot.sql, params) as driver, driver.cursor(row_factory=namedtuple_row) as cursor:
             cursor.execute(hot.sql, hot.parameters(params))
-            self._answered()
             return cursor.fetchall() if cursor.description is not None else []
 
     def fetch_hot_each(self, stmt, rows: list[dict]) -> list[list]:
         """fetch_hot for several sets of parameters at once: each one's rows, in their order (psycopg sends them in
         one pipeline and reads each one's result)."""
         connection = self.session.connection()
-        hot = self._hot(stmt, connection.dialect, rows[0])
+        hot = _hot(stmt, connection.dialect) if connection.dialect.name == "postgresql" else None
         if hot is None:
             results = [connection.execute(stmt, row) for row in rows]
             return [result.all() if result.returns_rows else [] for result in results]
         with _driver(connection, hot.sql, rows) as driver, driver.cursor(row_factory=namedtuple_row) as cursor:
             cursor.executemany(hot.sql, [hot.parameters(row) for row in rows], returning=True)
-            self._answered()
             results = [cursor.fetchall()]
             while cursor.nextset():
                 results.append(cursor.fetchall())
@@ -336,7 +333,7 @@ class Database:
         """Run a write that returns nothing once for each row: fetch_hot's path, for several rows at once
         (psycopg sends them in one pipeline)."""
         connection = self.session.connection()
-        hot = self._hot(stmt, connection.dialect, rows[0])
+        hot = _hot(stmt, connection.dialect) if connection.dialect.name == "postgresql" else None
         if hot is None:
             connection.execute(stmt, rows)
             return
@@ -345,51 +342,6 @@ class Database:
                 cursor.execute(hot.sql, hot.parameters(rows[0]))
             else:
                 cursor.executemany(hot.sql, [hot.parameters(row) for row in rows])
-
-    # ---- writes sent with the next read (issue 18) ----
-
-    @contextmanager
-    def pipelined(self):
-        """Within it, on PostgreSQL, write_hot's statements are queued in psycopg's pipeline instead of each waiting
-        for its answer, and go to the server with the next fetch_hot (or at the end): the rows a new record brings
-        along, which nothing reads back (a report's citation, clocks, inbox rows and event), cost a round trip with
-        the read between them rather than one each. The same statements in the same order in the same transaction:
-        a failing one raises at that read or at the end, before the commit, as the same SQLAlchemy error. Only the
-        hot path may run inside: SQLAlchemy's own execute would read a result that has not come yet, and is refused
-        (`_outside_a_pipeline`). Elsewhere (SQLite), and nested, it changes nothing."""
-        connection = self.session.connection()
-        if connection.dialect.name != "postgresql" or "pipeline" in self.session.info:
-            yield
-            return
-        with _driver(connection, "(pipeline)", {}) as driver, driver.pipeline() as pipeline:
-            self.session.info["pipeline"] = pipeline
-            try:
-                yield
-            finally:
-                del self.session.info["pipeline"]
-
-    def _hot(self, stmt, dialect, params: dict) -> "_Hot | _Expanded | None":
-        """The statement for the driver (PostgreSQL), or None for SQLAlchemy's execute. One SQLAlchemy must expand
-        per execution (an IN of a scope's list) is expanded here instead inside a pipeline, where execute cannot run."""
-        if dialect.name != "postgresql":
-            return None
-        hot = _hot(stmt, dialect)
-        if hot is None and "pipeline" in self.session.info:
-            return _Expanded(stmt, dialect, params)
-        return hot
-
-    def _answered(self):
-        """In a pipeline, what is queued is sent and answered, so that the statement just run has its result."""
-        pipeline = self.session.info.get("pipeline")
-        if pipeline is not None:
-            pipeline.sync()
-
-
-def _outside_a_pipeline(_connection, cursor, statement, *_args):
-    if cursor.connection.pgconn.pipeline_status:  # OFF is 0
-        raise RuntimeError(
-            f"SQLAlchemy's execute inside Database.pipelined, which only the hot path may use: {statement[:120]}"
-        )
 
 
 @contextmanager
@@ -425,29 +377,6 @@ class _Hot:
         values = self.compiled.construct_params(params)
         for name, convert in self.conversions.items():
             if values[name] is not None:
-                values[name] = convert(values[name])
-        return values
-
-
-class _Expanded:
-    """A statement SQLAlchemy expands per execution (an IN of a list given in it), expanded here as it would be, for
-    the driver: inside Database.pipelined, where SQLAlchemy's execute cannot run. Its lists are the statement's own,
-    so one expansion serves every row."""
-
-    def __init__(self, stmt, dialect, params: dict):
-        self.compiled = stmt.compile(dialect=dialect)
-        self.sql = self._expanded(params).statement
-
-    def _expanded(self, params: dict):
-        return self.compiled.construct_expanded_state(self.compiled.construct_params(params))
-
-    def parameters(self, params: dict) -> dict:
-        expanded = self._expanded(params)
-        if expanded.statement != self.sql:  # a list given per row: the rows would need statements of their own
-            raise ValueError("a statement expanded differently for another row cannot go in one executemany")
-        values = dict(expanded.parameters)
-        for name, convert in expanded.processors.items():
-            if values.get(name) is not None:
                 values[name] = convert(values[name])
         return values
 

@@ -101,31 +101,29 @@ def report_many(identity: Identity, bodies: list[dict], site_scope, device_time=
         )
         made.update((n, result) for (n, _body), result in zip(fresh, added, strict=True))
     new = [hazard for hazard, created in (made[n] for n in range(len(bodies))) if created]
-    # The hazards are new, so nothing cites them, times them or tells of them yet (reporting is the busiest write);
-    # their rows go to the database with the two reads between them (core.db.pipelined): three round trips, not six.
-    with db.pipelined():
-        photos.cite_new_records(
-            [
-                photos.Citing(_uuids(hazard.photo_ids), "hazard", hazard.id, hazard.site_id, hazard.grid_id)
-                for hazard in new
-            ],
-            author=identity,
+    # The hazards are new, so nothing cites them, times them or tells of them yet (reporting is the busiest write).
+    photos.cite_new_records(
+        [
+            photos.Citing(_uuids(hazard.photo_ids), "hazard", hazard.id, hazard.site_id, hazard.grid_id)
+            for hazard in new
+        ],
+        author=identity,
+    )
+    if new:
+        clocks.start_acknowledgements(new)
+        inbox.notify_new_reports(new)
+    # Last: appending locks the chain's head until the commit, and every report queues on it.
+    for hazard in new:
+        evidence.record(
+            "hazard",
+            hazard.id,
+            "report",
+            actor_id=identity.user_id,
+            to_state="reported",
+            attachments=hazard.photo_ids,
+            client_id=f"report:{hazard.id}",
+            data={"category": hazard.category, "level": hazard.level, "site_id": _text(hazard.site_id)},
         )
-        if new:
-            clocks.start_acknowledgements(new)
-            inbox.notify_new_reports(new)
-        # Last: appending locks the chain's head until the commit, and every report queues on it.
-        for hazard in new:
-            evidence.record(
-                "hazard",
-                hazard.id,
-                "report",
-                actor_id=identity.user_id,
-                to_state="reported",
-                attachments=hazard.photo_ids,
-                client_id=f"report:{hazard.id}",
-                data={"category": hazard.category, "level": hazard.level, "site_id": _text(hazard.site_id)},
-            )
     return [made[n] for n in range(len(bodies))]
 
 
