@@ -45,15 +45,21 @@ def make_copies(
     return shas[0], shas[1]
 
 
+def rendering(photo: Photo) -> dict:
+    """How this photo's copies are rendered, by the job and when a broken one is made again: its watermark
+    (PHOTO_WATERMARK) and the pixel bound."""
+    mark = watermark_for(photo) if current_app.config["PHOTO_WATERMARK"] else None
+    return {"watermark": mark, "max_pixels": current_app.config["PHOTO_MAX_PIXELS"]}
+
+
 def remake_copies(photo: Photo) -> dict[str, bytes]:
     """A ready photo's copies made again from its original, as the job makes them, and stored for good (durable,
     replacing whatever a crash left under their keys): {copy: bytes}. Their SHA-256s are the photo's again, unless
     the pipeline now makes other bytes (another Pillow, the watermark switched): the photo then names the new ones
     (flushed; the caller commits)."""
-    mark = watermark_for(photo) if current_app.config["PHOTO_WATERMARK"] else None
     store = storage()
     with store.open(photo.original_key) as file:
-        copies = images.render(file, watermark=mark, max_pixels=current_app.config["PHOTO_MAX_PIXELS"])
+        copies = images.render(file, **rendering(photo))
     made = {"display": copies.display, "thumb": copies.thumb}
     shas = {copy: hashlib.sha256(data).hexdigest() for copy, data in made.items()}
     for copy, data in made.items():
@@ -78,10 +84,7 @@ def make_variants(photo_id: str) -> str:
     if photo.state == "ready":  # made by an earlier attempt (a job may run more than once)
         return photo.state
     try:
-        mark = watermark_for(photo) if current_app.config["PHOTO_WATERMARK"] else None
-        photo.display_sha256, photo.thumb_sha256 = make_copies(
-            storage(), photo.original_key, watermark=mark, max_pixels=current_app.config["PHOTO_MAX_PIXELS"]
-        )
+        photo.display_sha256, photo.thumb_sha256 = make_copies(storage(), photo.original_key, **rendering(photo))
         photo.state = "ready"
         db.session.commit()
     except Undecodable as exc:  # failed for good: its bytes would fail again (a new upload asks again)

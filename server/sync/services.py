@@ -147,7 +147,7 @@ def _snapshot(identity, cursor: Cursor, limit: int):
         stmt, load = stmt.order_by(stmt.selected_columns[0]), _warnings
     elif cursor.phase == "incidents":
         stmt = incident_feed.snapshot_ids(identity, utcnow() - RECENT_INCIDENTS).order_by(Incident.id)
-        load = _incidents
+        load = incident_feed.changes
     else:
         stmt = select(Hazard.id).where(
             _hazard_scope(identity),
@@ -214,7 +214,7 @@ def _since(identity, cursor: Cursor, limit: int):
         + _inspections(identity, wanted["inspection"])
         + _tasks(identity, wanted["task"])
         + _warnings(identity, wanted["warning"])
-        + _incidents(identity, wanted["incident"])
+        + incident_feed.changes(identity, wanted["incident"])
     }
     by_period = _period_tasks(identity, [record_id for kind, record_id in touched if kind == "plan"])
     # in the order of their latest change
@@ -242,10 +242,6 @@ def _warnings(identity, ids: list[uuid.UUID]) -> list[dict]:
         {"kind": "warning", "id": view["id"], "etag": None, "data": schema.dump(view)}
         for view in warning_feed.views(ids, identity.user_id)
     ]
-
-
-def _incidents(identity, ids: list[uuid.UUID]) -> list[dict]:
-    return incident_feed.changes(identity, ids)
 
 
 def _hazard_scope(identity):
