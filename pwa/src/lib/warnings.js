@@ -59,13 +59,14 @@ export function coveredBy(area, chosen, known) {
   return chosen.find((id) => id !== area.id && known[id] && area.path.startsWith(known[id].path)) ?? null;
 }
 
+/** Whether the area of id `id` lies strictly under `area`. */
+const under = (id, area, known) => id !== area.id && !!known[id] && known[id].path.startsWith(area.path);
+
 /** The choice after ticking or unticking `area`: ticking it drops the chosen areas under it (it covers them). */
 export function toggleArea(chosen, area, known) {
   if (chosen.includes(area.id)) return chosen.filter((id) => id !== area.id);
-  const under = (id) => known[id] && known[id].path.startsWith(area.path);
-  return [...chosen.filter((id) => !under(id)), area.id];
+  return [...chosen.filter((id) => !under(id, area, known)), area.id];
 }
 
 /** How many chosen areas lie strictly under `area` (shown beside a folded street or community). */
-export const chosenUnder = (area, chosen, known) => chosen
-  .filter((id) => id !== area.id && known[id] && known[id].path.startsWith(area.path)).length;
+export const chosenUnder = (area, chosen, known) => chosen.filter((id) => under(id, area, known)).length;
