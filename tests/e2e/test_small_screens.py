@@ -128,3 +128,16 @@ def test_the_supervisors_bottom_bar_fits_a_phone_in_either_language(screen, lang
     assert page.evaluate(BROKEN_WORDS, "nav.bottom") == []
     page.get_by_test_id("outbox-status").click()
     expect(page).to_have_url(re.compile("#/outbox$"))
+
+
+def test_the_warning_levels_stay_within_the_issue_form_on_a_phone(screen):
+    """Four level tiles in one row of a 360 px form, none pushed past its edge (the fourth was, in English)."""
+    page = screen("demo-supervisor")
+    page.evaluate("localStorage.setItem('safegrid.lang', 'en')")
+    page.goto(page.url.split("#")[0] + "#/warnings/issue")
+    page.reload()
+    levels = page.locator("fieldset.tiles.four")
+    expect(levels.locator("label")).to_have_text(["Blue", "Yellow", "Orange", "Red"])
+    # the last tile ends where the form's fields do, not past them
+    field, red = page.locator("#warn-headline").bounding_box(), levels.locator(".tile").last.bounding_box()
+    assert red["x"] + red["width"] <= field["x"] + field["width"] + 1
