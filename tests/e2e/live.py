@@ -150,10 +150,20 @@ def stop(process: subprocess.Popen):
         process.wait()
 
 
+def until(page, expression: str, arg=None, timeout: float = 15.0):
+    """The first truthy value of `expression` (a function of `arg` that may return a promise) in `page`, polled every
+    100 ms; page.wait_for_function would not do: it takes the promise itself as the truthy value, at once."""
+    deadline = time.monotonic() + timeout
+    while not (value := page.evaluate(expression, arg)):
+        assert time.monotonic() < deadline, f"still {value!r} after {timeout} s: {expression}"
+        page.wait_for_timeout(100)
+    return value
+
+
 def wait_until_controlled(page):
     """Wait until the field app's service worker is installed (the shell precached), activated and in
     control of `page`; a worker that does not claim open pages controls them from the next load."""
-    page.wait_for_function("""navigator.serviceWorker.ready.then(({active}) => active.state === "activated" ||
+    page.evaluate("""navigator.serviceWorker.ready.then(({active}) => active.state === "activated" ||
         new Promise(done => active.addEventListener("statechange",
                                                     () => active.state === "activated" && done(true))))""")
     if not page.evaluate("!!navigator.serviceWorker.controller"):

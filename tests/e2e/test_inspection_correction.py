@@ -80,7 +80,7 @@ def test_a_patrol_corrected_offline_arrives_once_as_its_second_revision_and_the_
     live.wait_until_controlled(page)
     page.get_by_role("link", name="扫码").click()
     expect(page.get_by_test_id("checkin-status")).to_contain_text("已发送", timeout=15_000)
-    page.wait_for_function(TEMPLATES_KEPT)
+    live.until(page, TEMPLATES_KEPT)
     inspection_id = submit_a_patrol_with_the_fire_lane_failed(page, photo)
     first = _ok(api_as("demo-grid").get(f"/api/v1/inspections/{inspection_id}"))
     assert first["revision"] == 1 and first["points"] < first["max_points"]
@@ -102,7 +102,7 @@ def test_a_patrol_corrected_offline_arrives_once_as_its_second_revision_and_the_
     page.get_by_role("button", name="提交更正").click()  # changed, but no reason given
     expect(page.get_by_role("alert")).to_have_text("请填写更正原因。")
     assert page.evaluate(SMALL_TARGETS) == []
-    page.wait_for_function(f"() => ({CORRECTION_KEPT})('{inspection_id}').then((c) => c && c.lane === 'pass')")
+    live.until(page, f"(id) => ({CORRECTION_KEPT})(id).then((c) => c && c.lane === 'pass')", inspection_id)
 
     # Halfway, the page reloads: the correction is there as it was left, and the reason is written after.
     page.reload()
@@ -166,7 +166,7 @@ def test_a_correction_of_a_revision_corrected_since_is_explained_and_begun_again
     live.wait_until_controlled(page)
     page.get_by_role("link", name="扫码").click()
     expect(page.get_by_test_id("checkin-status")).to_contain_text("已发送", timeout=15_000)
-    page.wait_for_function(TEMPLATES_KEPT)
+    live.until(page, TEMPLATES_KEPT)
     inspection_id = submit_a_patrol_with_the_fire_lane_failed(page, photo)
 
     page.context.set_offline(True)

@@ -77,7 +77,7 @@ def test_a_patrol_checklist_run_offline_resumes_after_a_reload_and_arrives_once_
     page.get_by_role("link", name="扫码").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(compound["name"])
     expect(page.get_by_test_id("checkin-status")).to_contain_text("已发送", timeout=15_000)
-    page.wait_for_function(TEMPLATES_KEPT)  # the checklists came down with the feed
+    live.until(page, TEMPLATES_KEPT)  # the checklists came down with the feed
     before = inspections_at(compound)
 
     page.context.set_offline(True)
@@ -221,8 +221,8 @@ def test_a_patrol_names_its_co_inspector_and_the_partys_signature_and_the_co_ins
     live.wait_until_controlled(page)
     page.get_by_role("link", name="扫码").click()
     expect(page.get_by_test_id("checkin-status")).to_contain_text("已发送", timeout=15_000)
-    page.wait_for_function(TEMPLATES_KEPT)
-    page.wait_for_function(COLLEAGUES_KEPT)  # the colleagues to name came down with the sync, for offline use
+    live.until(page, TEMPLATES_KEPT)
+    live.until(page, COLLEAGUES_KEPT)  # the colleagues to name came down with the sync, for offline use
 
     page.context.set_offline(True)
     page.get_by_role("link", name="开始检查").click()
@@ -254,7 +254,7 @@ def test_a_patrol_names_its_co_inspector_and_the_partys_signature_and_the_co_ins
     sign_on(pad, page)
     expect(ack.get_by_role("alert")).to_have_count(0)
     assert page.evaluate(SMALL_TARGETS) == []
-    page.wait_for_function(f"() => ({SIGNATURE_KEPT})('{draft_id}').then((s) => s && s.type === 'image/png')")
+    live.until(page, f"(id) => ({SIGNATURE_KEPT})(id).then((s) => s && s.type === 'image/png')", draft_id)
 
     # The draft, its co-inspector and its signature survive a reload.
     page.reload()

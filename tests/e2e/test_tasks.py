@@ -96,7 +96,7 @@ def test_a_task_done_offline_from_the_home_moves_the_coverage_once_the_server_ha
     tag_video(open_task["tag"]["url"])
     sign_in("demo-grid")
     live.wait_until_controlled(page)
-    page.wait_for_function(TASKS_KEPT)
+    live.until(page, TASKS_KEPT)
     tasks = page.get_by_test_id("tasks")
     coverage = page.get_by_test_id("task-coverage")
     expect(coverage).to_contain_text(f"本月已巡查 {done_before}/{len(mine)}")

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.live import ok, wait_until_controlled
+from tests.e2e.live import ok, until, wait_until_controlled
 
 pytestmark = pytest.mark.e2e
 
@@ -42,13 +42,13 @@ def test_a_pushed_warning_is_a_notice_in_chinese_that_names_it(page, context, li
     warning = str(uuid.uuid4())
     message = {"id": warning, "root_id": warning, "type": "alert", "level": "red", "title": "红色暴雨预警"}
     push_to_worker(page, context, live_server, message)
-    page.wait_for_function(f"({NOTICES})().then((notices) => notices.length > 0)")
-    assert page.evaluate(NOTICES) == [
+    assert until(page, f"() => ({NOTICES})().then((notices) => notices.length > 0 && notices)") == [
         {"title": "红色预警", "body": "红色暴雨预警", "tag": f"warning-{warning}", "hash": f"#/warnings/{warning}"}
     ]
     # its cancellation replaces the notice (one per warning)
     push_to_worker(page, context, live_server, {**message, "id": str(uuid.uuid4()), "type": "cancel"})
-    page.wait_for_function(f"({NOTICES})().then((n) => n.length === 1 && n[0].body.endsWith('（已解除）'))")
+    cancelled = until(page, f"() => ({NOTICES})().then((n) => n.length === 1 && n[0].body.endsWith('（已解除）') && n)")
+    assert [(n["title"], n["tag"]) for n in cancelled] == [("红色预警", f"warning-{warning}")]
 
 
 def test_the_switch_is_shown_only_where_the_server_has_a_push_service(page, context, sign_in):
