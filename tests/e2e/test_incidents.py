@@ -1,9 +1,15 @@
 """突发事件 in the browser: a grid worker reports a flooded culvert with people trapped while offline; it goes once
 online and stays listed on the phone offline; the street station finds it in its queue with the 30-minute clock
-running and forwards it; the district sees it forwarded within the target."""
+running and forwards it; the district sees it forwarded within the target. One left unforwarded is escalated to the
+district at 30 minutes; forwarded late, the district acknowledges it and asks for a follow-up, and the station's 续报
+and 终报 complete its chain."""
 
 import os
+import re
+import sqlite3
+import time
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +19,7 @@ from tests.e2e import live
 
 pytestmark = pytest.mark.e2e
 
+LATE = re.compile(r"已超过报区时限 [1-3] 分钟")  # 31 minutes after receipt, and the few it took to see it
 SHOTS = os.environ.get("SAFEGRID_SCREENSHOTS")
 
 
@@ -71,6 +78,117 @@ def test_a_flooded_culvert_is_reported_offline_and_forwarded_by_the_station(sign
 
     forwarded = [i for i in api_as("demo-supervisor").get("/api/v1/incidents").json() if i["address"] == place]
     assert len(forwarded) == 1 and forwarded[0]["state"] == "forwarded" and forwarded[0]["forward_minutes"] < 30
+
+
+def _received_minutes_ago(database, incident_id: str, minutes: int):
+    """Move an incident's receipt and its clocks `minutes` back, as if it had come in that long ago."""
+    key = uuid.UUID(incident_id).hex
+
+    def earlier(stored: str) -> str:
+        return (datetime.fromisoformat(stored) - timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    with sqlite3.connect(database) as connection:
+        received, due = connection.execute(
+            "SELECT received_at, forward_due_at FROM incidents WHERE id = ?", (key,)
+        ).fetchone()
+        connection.execute(
+            "UPDATE incidents SET received_at = ?, forward_due_at = ? WHERE id = ?",
+            (earlier(received), earlier(due), key),
+        )
+        for clock, due_at in connection.execute(
+            "SELECT id, due_at FROM incident_clocks WHERE incident_id = ?", (key,)
+        ).fetchall():
+            connection.execute("UPDATE incident_clocks SET due_at = ? WHERE id = ?", (earlier(due_at), clock))
+
+
+def _inbox_says(api, title: str, timeout: float = 40.0) -> dict:
+    """The notification titled `title` once the server's maintenance round (every 10 s) has made it."""
+    deadline = time.monotonic() + timeout
+    while not (found := [n for n in live.ok(api.get("/api/v1/inbox")) if n["title"] == title]):
+        assert time.monotonic() < deadline, f"no {title!r} in the inbox after {timeout} s"
+        time.sleep(0.5)
+    return found[0]
+
+
+def test_an_unforwarded_incident_escalates_at_30_minutes_and_its_chain_completes(
+    browser, live_server, api_as, live_database, csp
+):
+    grid = next(r["area"] for r in live.ok(api_as("demo-grid").get("/api/v1/me"))["roles"] if r.get("area"))
+    place = f"花楼街倒伏树木（测试 {uuid.uuid4().hex[:6]}）"
+    incident = live.ok(
+        api_as("demo-grid").post(
+            "/api/v1/incidents",
+            data={
+                "id": str(uuid.uuid4()),
+                "type": "natural.flood",
+                "grid_id": grid["id"],
+                "address": place,
+                "occurred_at": (datetime.now().astimezone() - timedelta(minutes=35)).isoformat(),
+                "trapped": 1,
+                "description": "大树倒伏压住一辆轿车，1人被困",
+            },
+        )
+    )
+    _received_minutes_ago(live_database, incident["id"], 31)  # no one at the station forwarded it for 31 minutes
+    escalation = _inbox_says(api_as("demo-supervisor"), f"突发事件超过30分钟未报区：{place}")
+
+    office = {**live.PHONE, "viewport": {"width": 1280, "height": 900}, "is_mobile": False, "has_touch": False}
+    district_context = csp.watch(browser.new_context(**office, base_url=live_server))
+    district = live.sign_in(district_context.new_page(), "/", "demo-supervisor")
+    district.get_by_role("link", name=escalation["title"]).click()
+    expect(district.get_by_test_id("incident-state")).to_have_text("街道已接报，待报区")
+    expect(district.get_by_test_id("forward-clock")).to_have_text(LATE)
+    expect(district.get_by_role("button", name="报区")).to_have_count(0)  # the street forwards, not the district
+    shot(district, "incident-escalated-1280")
+
+    station_context = csp.watch(browser.new_context(**office, base_url=live_server))
+    station = live.sign_in(station_context.new_page(), "/", "demo-station")
+    station.goto(f"/#/incident/{incident['id']}")
+    expect(station.get_by_test_id("forward-clock")).to_have_text(LATE)
+    station.get_by_role("button", name="报区").click()
+    expect(station.get_by_test_id("incident-state")).to_have_text("已报区，待区确认", timeout=15_000)
+    expect(station.get_by_text(re.compile(r"接报后 3[1-3] 分钟报区"))).to_have_class("countdown late")
+
+    district.reload()
+    district.get_by_role("button", name="确认接报").click()
+    expect(district.get_by_test_id("incident-state")).to_have_text("区已接报", timeout=15_000)
+    district.get_by_role("button", name="要求续报").click()
+    district.get_by_label("需要续报的内容").fill("请报告被困人员救出情况")
+    district.get_by_role("button", name="要求续报").last.click()
+    expect(district.get_by_role("status").filter(has_text="区要求续报")).to_contain_text("请报告被困人员救出情况")
+
+    station.reload()
+    expect(station.get_by_role("status").filter(has_text="区要求续报")).to_contain_text("请报告被困人员救出情况")
+    station.get_by_role("button", name="续报").click()
+    shot(station, "incident-followup-1280")
+    followup = station.get_by_test_id("form-followup")
+    followup.get_by_label("被困").fill("0")
+    followup.get_by_label("受伤").fill("1")
+    followup.get_by_label("最新情况").fill("被困人员已救出，轻伤送医")
+    followup.get_by_role("button", name="保存并报送").click()
+    expect(station.get_by_test_id("incident-casualties")).to_have_text("死亡 0 · 受伤 1 · 失联 0 · 被困 0")
+    expect(station.get_by_role("status").filter(has_text="区要求续报")).to_have_count(0)  # answered
+    station.get_by_role("button", name="终报").click()
+    station.get_by_test_id("form-final").get_by_label("处置结果与原因").fill("树木已移除，道路恢复通行；原因：暴雨大风")
+    station.get_by_test_id("form-final").get_by_role("button", name="保存并报送").click()
+    expect(station.get_by_test_id("incident-state")).to_have_text("已终报", timeout=15_000)
+    chain = station.get_by_role("region", name="报送记录")
+    expect(chain.get_by_role("listitem").locator("strong")).to_have_text(["初报", "续报", "终报"])
+    station_context.close()
+
+    district.reload()
+    expect(district.get_by_test_id("incident-state")).to_have_text("已终报")
+    district_context.close()
+    timeline = live.ok(api_as("demo-supervisor").get(f"/api/v1/incidents/{incident['id']}/timeline"))
+    assert [e["action"] for e in timeline] == [
+        "report",
+        "escalate",
+        "forward",
+        "acknowledge",
+        "request_followup",
+        "followup",
+        "final",
+    ]
 
 
 def test_two_communities_add_up_to_their_street_and_a_jump_needs_its_explanation(browser, live_server, csp):

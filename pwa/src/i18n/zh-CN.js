@@ -438,7 +438,7 @@ export default {
   incidentsClosed: '已终报（{n}）',
   incidentsNone: '暂无。',
   incidentsOffline: '离线时无法读取，请联网后再试。',
-  incidentForwardLeft: '距30分钟报区时限还剩 {m} 分钟',
+  incidentForwardLeft: '距{target}分钟报区时限还剩 {m} 分钟',
   incidentForwardLate: '已超过报区时限 {m} 分钟',
   incidentForwardedIn: '接报后 {m} 分钟报区',
   incidentTimeliness: '30分钟报送情况（时限 {m} 分钟）',

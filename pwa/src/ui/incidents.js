@@ -110,16 +110,20 @@ export function IncidentNew() {
   </main>`;
 }
 
-/** Minutes left of the forwarding target, or how far past it; once forwarded, how long it took. */
+/** Minutes left of the forwarding target (the server's, as the incident's due time says), or how far past it; once
+ * forwarded, how long it took, late if after the due time. */
 function ForwardClock({ incident }) {
   const [, tick] = useState(0);
   useEffect(() => { const timer = setInterval(() => tick((n) => n + 1), 15_000); return () => clearInterval(timer); }, []);
+  const due = Date.parse(incident.forward_due_at);
   if (incident.forward_minutes != null) {
-    return html`<span class=${`countdown${incident.forward_minutes > 30 ? ' late' : ''}`}>${t('incidentForwardedIn', { m: Math.round(incident.forward_minutes) })}</span>`;
+    const late = Date.parse(incident.forwarded_at) > due;
+    return html`<span class=${`countdown${late ? ' late' : ''}`}>${t('incidentForwardedIn', { m: Math.round(incident.forward_minutes) })}</span>`;
   }
-  const left = Math.round((Date.parse(incident.forward_due_at) - serverNow()) / 60_000);
+  const left = Math.round((due - serverNow()) / 60_000);
+  const target = Math.round((due - Date.parse(incident.received_at)) / 60_000);
   return html`<span class=${`countdown${left < 0 ? ' late' : left <= 10 ? ' soon' : ''}`} data-testid="forward-clock">
-    ${left >= 0 ? t('incidentForwardLeft', { m: left }) : t('incidentForwardLate', { m: -left })}</span>`;
+    ${left >= 0 ? t('incidentForwardLeft', { m: left, target }) : t('incidentForwardLate', { m: -left })}</span>`;
 }
 
 const casualtyLine = (c) => CASUALTIES.map((k) => `${t(`casualty_${k}`)} ${c[k]}`).join(' · ');
