@@ -9,22 +9,20 @@ from sqlalchemy import (
     Boolean,
     Float,
     ForeignKey,
-    Index,
     Integer,
     String,
     Text,
-    UniqueConstraint,
     false,
     or_,
-    text,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.areas.models import path_ids, subtree_ids
 from server.core.cache import memoised
-from server.core.db import Base, Timestamps, UTCDateTime, UUIDPrimaryKey
+from server.core.db import Base, Timestamps, UTCDateTime
 from server.core.time import utcnow
+from server.jobs.clocks import ClockRow
 
 REPORT_KINDS = {
     "initial": ("初报", "First report"),
@@ -114,24 +112,13 @@ class DisasterReport(Base):
         return or_(*clauses) if clauses else false()
 
 
-class DisasterClock(UUIDPrimaryKey, Base):
-    """计时: the first report's deadline (初报, DISASTER_FIRST_REPORT_HOURS after the start) and each day's follow-up
-    (续报, at DISASTER_FOLLOWUP_HOUR in Shanghai while the response is on), fired by the clocks' engine
-    (server.jobs.clocks): the communities that owe the report are reminded through their reporters' inboxes."""
+class DisasterClock(ClockRow, Base):
+    """计时: the first report's deadline (初报, kind initial, DISASTER_FIRST_REPORT_HOURS after the start) and each
+    day's follow-up (续报, kind followup, at DISASTER_FOLLOWUP_HOUR in Shanghai while the response is on), fired by the
+    clocks' engine (server.jobs.clocks): the communities that owe the report are reminded through their reporters'
+    inboxes."""
 
     __tablename__ = "disaster_clocks"
-    __table_args__ = (
-        UniqueConstraint("disaster_id", "kind", "due_at"),
-        Index(
-            "ix_disaster_clocks_to_fire",
-            "due_at",
-            postgresql_where=text("fired_at IS NULL"),
-            sqlite_where=text("fired_at IS NULL"),
-        ),
-    )
+    clock_owner = "disaster_id"
 
     disaster_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("disasters.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(32))  # initial | followup
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    outcome: Mapped[str] = mapped_column(String(16), default="")

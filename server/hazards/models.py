@@ -12,7 +12,6 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    UniqueConstraint,
     false,
     func,
     or_,
@@ -29,6 +28,7 @@ from server.areas.models import subtree_ids
 from server.core.cache import memoised
 from server.core.db import Base, Timestamps, UTCDateTime, UUIDPrimaryKey
 from server.core.time import on_server_clock, utcnow
+from server.jobs.clocks import ClockRow
 
 LEVELS = {"general": ("一般隐患", "General hazard"), "major": ("重大隐患", "Major hazard")}
 SOURCES = {
@@ -303,29 +303,15 @@ def _seconds_sqlite(element, compiler, **kw):
     return f"((julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)})) * 86400.0)"
 
 
-class HazardClock(UUIDPrimaryKey, Base):
+class HazardClock(ClockRow, Base):
     """计时: something that must happen to a hazard at a time unless the hazard has moved on by then."""
 
     __tablename__ = "hazard_clocks"
-    # The tick reads the clocks still to fire, earliest first: an index of only those, so that a backlog's later
-    # batches do not step over every clock its earlier ones fired (a queue's usual partial index).
-    __table_args__ = (
-        UniqueConstraint("hazard_id", "kind", "due_at"),
-        Index(
-            "ix_hazard_clocks_to_fire",
-            "due_at",
-            postgresql_where=text("fired_at IS NULL"),
-            sqlite_where=text("fired_at IS NULL"),
-        ),
-    )
+    clock_owner = "hazard_id"
 
     hazard_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hazards.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(32))
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # where the action that set it left the hazard (hazards.machine): the clock lapses when the hazard leaves it
     state: Mapped[str] = mapped_column(String(32))
-    fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    outcome: Mapped[str] = mapped_column(String(16), default="")  # fired | moot (the hazard moved on)
 
 
 class HazardDocument(UUIDPrimaryKey, Base):

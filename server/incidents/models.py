@@ -4,13 +4,14 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, or_, text, true
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, false, or_, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.areas.models import subtree_ids
 from server.core.cache import memoised
-from server.core.db import Base, Timestamps, UTCDateTime, UUIDPrimaryKey
+from server.core.db import Base, Timestamps, UTCDateTime
 from server.core.time import utcnow
+from server.jobs.clocks import ClockRow
 
 # received (待报区) → forwarded (已报区) → acknowledged (区已接报) → closed (已终报)
 STATES = {
@@ -101,24 +102,12 @@ class IncidentReport(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class IncidentClock(UUIDPrimaryKey, Base):
+class IncidentClock(ClockRow, Base):
     """计时: the forwarding target's warning and escalation, fired by the clocks' engine (server.jobs.clocks) unless
     the incident has left the state it was set in (been forwarded)."""
 
     __tablename__ = "incident_clocks"
-    __table_args__ = (
-        UniqueConstraint("incident_id", "kind", "due_at"),
-        Index(
-            "ix_incident_clocks_to_fire",
-            "due_at",
-            postgresql_where=text("fired_at IS NULL"),
-            sqlite_where=text("fired_at IS NULL"),
-        ),
-    )
+    clock_owner = "incident_id"
 
     incident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("incidents.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(32))
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     state: Mapped[str] = mapped_column(String(32))
-    fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    outcome: Mapped[str] = mapped_column(String(16), default="")

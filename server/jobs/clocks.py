@@ -1,13 +1,12 @@
 """The one clock engine: tables of rows with due times, fired once each by whoever ticks, in batches.
 
 A domain keeps its clocks in its own table (hazards: `hazard_clocks`; incidents: `incident_clocks`; warnings:
-`warning_clocks`), each row an id, the
-record it times, a `kind`, a `due_at`, and `fired_at`/`outcome` once it is past, with a partial index of the rows
-still to fire. It registers the table here with the function that fires a batch of due rows (`ClockTable`); `tick`
-does the rest for every table alike: it takes the due clocks no other ticker holds (FOR UPDATE SKIP LOCKED) in batches
-of `BATCH`, one transaction each, marks each fired or moot, and fires a failing batch clock by clock, so that one
-clock that cannot fire never holds the others back. Every web and job worker process ticks in its maintenance round
-(server.jobs.maintenance); tests tick with a controlled `now`.
+`warning_clocks`; disasters: `disaster_clocks`), a `ClockRow`: an id, the record it times, a `kind`, a `due_at`, and
+`fired_at`/`outcome` once it is past, with a partial index of the rows still to fire. It registers the table here with
+the function that fires a batch of due rows (`ClockTable`); `tick` does the rest for every table alike: it takes the due
+clocks no other ticker holds (FOR UPDATE SKIP LOCKED) in batches of `BATCH`, one transaction each, marks each fired or
+moot, and fires a failing batch clock by clock, so that one clock that cannot fire never holds the others back. Every
+web and job worker process ticks in its maintenance round (server.jobs.maintenance); tests tick with a controlled `now`.
 """
 
 import logging
@@ -15,9 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import case, select, update
+from sqlalchemy import Index, String, UniqueConstraint, case, select, text, update
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from server.core.db import db
+from server.core.db import UTCDateTime, UUIDPrimaryKey, db
 from server.core.time import utcnow
 
 log = logging.getLogger("safegrid.clocks")
@@ -25,6 +25,32 @@ log = logging.getLogger("safegrid.clocks")
 # Clocks fired per transaction: enough to amortise the queries, few enough that the event chain's lock (taken by
 # events the clocks record, last in each batch) is held briefly and reports do not queue behind a backlog.
 BATCH = 200
+
+
+class ClockRow(UUIDPrimaryKey):
+    """The columns of a clocks' table that the engine reads and writes, for a model that names its table and, in
+    `clock_owner`, its column of the record timed (a foreign key it declares itself): a record has one clock of a kind
+    at a time, and the rows still to fire have an index of their own (a queue's usual partial index, so that a
+    backlog's later batches do not step over every clock its earlier ones fired)."""
+
+    clock_owner: str
+
+    kind: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str] = mapped_column(String(16), default="")  # fired | moot (the record moved on)
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (
+            UniqueConstraint(cls.clock_owner, "kind", "due_at"),
+            Index(
+                f"ix_{cls.__tablename__}_to_fire",
+                "due_at",
+                postgresql_where=text("fired_at IS NULL"),
+                sqlite_where=text("fired_at IS NULL"),
+            ),
+        )
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,14 @@ that they relayed it to the households of their grid (已传达).
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, or_, select, text, true
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, false, or_, select, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.areas.models import Area
 from server.core.cache import memoised
-from server.core.db import Base, UTCDateTime, UUIDPrimaryKey
+from server.core.db import Base, UTCDateTime
 from server.core.time import utcnow
+from server.jobs.clocks import ClockRow
 
 # CAP's msgType
 MESSAGE_TYPES = {
@@ -162,25 +163,14 @@ class WarningRecipient(Base):
     relay_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class WarningClock(UUIDPrimaryKey, Base):
-    """提醒: remind those who have not acknowledged a warning message, at a time after it was sent."""
+class WarningClock(ClockRow, Base):
+    """提醒 (kind reminder): remind those who have not acknowledged a warning message, at a time after it was sent;
+    moot once the message is replaced, cancelled or read by all."""
 
     __tablename__ = "warning_clocks"
-    __table_args__ = (
-        UniqueConstraint("warning_id", "kind", "due_at"),
-        Index(
-            "ix_warning_clocks_to_fire",
-            "due_at",
-            postgresql_where=text("fired_at IS NULL"),
-            sqlite_where=text("fired_at IS NULL"),
-        ),
-    )
+    clock_owner = "warning_id"
 
     warning_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("warnings.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(32))  # reminder
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    outcome: Mapped[str] = mapped_column(String(16), default="")  # fired | moot (replaced, cancelled or all read)
 
 
 def subject(message) -> str:
