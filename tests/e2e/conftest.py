@@ -223,3 +223,19 @@ def csp(request):
 def sign_in(page):
     """sign_in("demo-grid") → `page`, on the app's home screen, signed in through its login form."""
     return lambda login: live.sign_in(page, "/", login)
+
+
+@pytest.fixture
+def screen_as(browser, browser_context_args, csp):
+    """screen_as(login, screen) → a page of a new browser context of that screen (live.DESK, live.PHONE_360, over
+    the phone's), watched for the policy, signed in as `login`; the contexts are closed after the test."""
+    contexts = []
+
+    def open_as(login: str, screen: dict = live.DESK):
+        context = csp.watch(browser.new_context(**{**browser_context_args, **screen, "accept_downloads": True}))
+        contexts.append(context)
+        return live.sign_in(context.new_page(), "/", login)
+
+    yield open_as
+    for context in contexts:
+        context.close()

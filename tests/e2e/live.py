@@ -36,6 +36,9 @@ PHONE = {
     "locale": "zh-CN",
     "timezone_id": "Asia/Shanghai",
 }
+# What else a test's screen may be (over PHONE): an office's desk, and the narrowest phone the app is made for.
+DESK = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
+PHONE_360 = {"viewport": {"width": 360, "height": 640}}
 
 
 class NotReady(RuntimeError):

@@ -12,23 +12,6 @@ from tests.e2e.live import ok
 
 pytestmark = pytest.mark.e2e
 
-DESK = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
-PHONE_360 = {"viewport": {"width": 360, "height": 640}}
-
-
-@pytest.fixture
-def screen_as(browser, browser_context_args, csp):
-    contexts = []
-
-    def open_as(login: str, screen: dict):
-        context = csp.watch(browser.new_context(**{**browser_context_args, **screen}))
-        contexts.append(context)
-        return live.sign_in(context.new_page(), "/", login)
-
-    yield open_as
-    for context in contexts:
-        context.close()
-
 
 def test_the_supervisor_drills_from_a_streets_overdue_count_to_its_list(screen_as, api_as):
     supervisor = api_as("demo-supervisor")
@@ -37,7 +20,7 @@ def test_the_supervisor_drills_from_a_streets_overdue_count_to_its_list(screen_a
     expected = street["overdue"]["count"]
     assert expected > 0, "the demo data has overdue hazards"
 
-    page = screen_as("demo-supervisor", DESK)
+    page = screen_as("demo-supervisor", live.DESK)
     page.get_by_test_id("dashboard-link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("统计看板", timeout=15_000)
     count = page.get_by_test_id(f"street-overdue-{street['street_id']}")
@@ -59,7 +42,7 @@ def test_the_supervisor_drills_from_a_streets_overdue_count_to_its_list(screen_a
 def test_the_dashboard_reads_on_a_phone_with_the_stations_street_only(screen_as, api_as):
     district = ok(api_as("demo-supervisor").get("/api/v1/dashboards"))
     street = next(s for s in district["streets"] if s["street_name"] == "民族街道")
-    page = screen_as("demo-station", PHONE_360)
+    page = screen_as("demo-station", live.PHONE_360)
     page.get_by_test_id("dashboard-link").click()
     # the station's figures are its street's: the district's line for 民族街道, and no other street's
     expect(page.get_by_test_id("dash-found")).to_contain_text(str(street["found"]["count"]), timeout=15_000)

@@ -28,7 +28,7 @@ def shot(page, name):
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
-def test_a_flooded_culvert_is_reported_offline_and_forwarded_by_the_station(sign_in, browser, live_server, api_as, csp):
+def test_a_flooded_culvert_is_reported_offline_and_forwarded_by_the_station(sign_in, screen_as, api_as):
     page = sign_in("demo-grid")
     live.wait_until_controlled(page)
     page.get_by_test_id("report-incident").click()
@@ -59,11 +59,7 @@ def test_a_flooded_culvert_is_reported_offline_and_forwarded_by_the_station(sign
     shot(page, "incident-kept-360")
     page.context.set_offline(False)
 
-    office = {**live.PHONE, "viewport": {"width": 1280, "height": 900}, "is_mobile": False, "has_touch": False}
-    station_context = browser.new_context(**office, base_url=live_server)
-    csp.watch(station_context)
-    station = station_context.new_page()
-    live.sign_in(station, "/", "demo-station")
+    station = screen_as("demo-station")
     station.get_by_test_id("incident-queue-link").click()
     row = station.get_by_test_id("incident-queue").get_by_role("link").filter(has_text=place)
     expect(row).to_contain_text("被困 2")
@@ -74,7 +70,6 @@ def test_a_flooded_culvert_is_reported_offline_and_forwarded_by_the_station(sign
     station.get_by_role("button", name="报区").click()
     expect(station.get_by_test_id("incident-state")).to_have_text("已报区，待区确认", timeout=15_000)
     expect(station.get_by_text("接报后 0 分钟报区")).to_be_visible()
-    station_context.close()
 
     forwarded = [i for i in api_as("demo-supervisor").get("/api/v1/incidents").json() if i["address"] == place]
     assert len(forwarded) == 1 and forwarded[0]["state"] == "forwarded" and forwarded[0]["forward_minutes"] < 30
@@ -110,9 +105,7 @@ def _inbox_says(api, title: str, timeout: float = 40.0) -> dict:
     return found[0]
 
 
-def test_an_unforwarded_incident_escalates_at_30_minutes_and_its_chain_completes(
-    browser, live_server, api_as, live_database, csp
-):
+def test_an_unforwarded_incident_escalates_at_30_minutes_and_its_chain_completes(screen_as, api_as, live_database):
     grid = next(r["area"] for r in live.ok(api_as("demo-grid").get("/api/v1/me"))["roles"] if r.get("area"))
     place = f"花楼街倒伏树木（测试 {uuid.uuid4().hex[:6]}）"
     incident = live.ok(
@@ -132,17 +125,14 @@ def test_an_unforwarded_incident_escalates_at_30_minutes_and_its_chain_completes
     _received_minutes_ago(live_database, incident["id"], 31)  # no one at the station forwarded it for 31 minutes
     escalation = _inbox_says(api_as("demo-supervisor"), f"突发事件超过30分钟未报区：{place}")
 
-    office = {**live.PHONE, "viewport": {"width": 1280, "height": 900}, "is_mobile": False, "has_touch": False}
-    district_context = csp.watch(browser.new_context(**office, base_url=live_server))
-    district = live.sign_in(district_context.new_page(), "/", "demo-supervisor")
+    district = screen_as("demo-supervisor")
     district.get_by_role("link", name=escalation["title"]).click()
     expect(district.get_by_test_id("incident-state")).to_have_text("街道已接报，待报区")
     expect(district.get_by_test_id("forward-clock")).to_have_text(LATE)
     expect(district.get_by_role("button", name="报区")).to_have_count(0)  # the street forwards, not the district
     shot(district, "incident-escalated-1280")
 
-    station_context = csp.watch(browser.new_context(**office, base_url=live_server))
-    station = live.sign_in(station_context.new_page(), "/", "demo-station")
+    station = screen_as("demo-station")
     station.goto(f"/#/incident/{incident['id']}")
     expect(station.get_by_test_id("forward-clock")).to_have_text(LATE)
     station.get_by_role("button", name="报区").click()
@@ -174,11 +164,9 @@ def test_an_unforwarded_incident_escalates_at_30_minutes_and_its_chain_completes
     expect(station.get_by_test_id("incident-state")).to_have_text("已终报", timeout=15_000)
     chain = station.get_by_role("region", name="报送记录")
     expect(chain.get_by_role("listitem").locator("strong")).to_have_text(["初报", "续报", "终报"])
-    station_context.close()
 
     district.reload()
     expect(district.get_by_test_id("incident-state")).to_have_text("已终报")
-    district_context.close()
     timeline = live.ok(api_as("demo-supervisor").get(f"/api/v1/incidents/{incident['id']}/timeline"))
     assert [e["action"] for e in timeline] == [
         "report",
@@ -191,11 +179,8 @@ def test_an_unforwarded_incident_escalates_at_30_minutes_and_its_chain_completes
     ]
 
 
-def test_two_communities_add_up_to_their_street_and_a_jump_needs_its_explanation(browser, live_server, csp):
-    office = {**live.PHONE, "viewport": {"width": 1280, "height": 900}, "is_mobile": False, "has_touch": False}
-    context = csp.watch(browser.new_context(**office, base_url=live_server))
-    page = context.new_page()
-    live.sign_in(page, "/", "demo-station")
+def test_two_communities_add_up_to_their_street_and_a_jump_needs_its_explanation(screen_as):
+    page = screen_as("demo-station")
     page.goto("/#/disasters")
     page.get_by_label("名称，如：7月6日暴雨").fill(f"暴雨（测试 {uuid.uuid4().hex[:6]}）")
     page.get_by_role("button", name="新建并启动应急响应").click()
@@ -224,4 +209,3 @@ def test_two_communities_add_up_to_their_street_and_a_jump_needs_its_explanation
     expect(rows.filter(has_text=communities[1])).to_contain_text("60")
     page.get_by_role("button", name="结束应急响应").click()
     expect(page.get_by_text("响应已结束")).to_be_visible()
-    context.close()

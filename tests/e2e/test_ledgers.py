@@ -15,23 +15,7 @@ from tests.e2e import live
 
 pytestmark = pytest.mark.e2e
 
-DESK = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
-PHONE_360 = {"viewport": {"width": 360, "height": 640}}
 LEVELS = {"general": "一般隐患", "major": "重大隐患"}
-
-
-@pytest.fixture
-def screen_as(browser, browser_context_args, csp):
-    contexts = []
-
-    def open_as(login: str, screen: dict):
-        context = csp.watch(browser.new_context(**{**browser_context_args, **screen, "accept_downloads": True}))
-        contexts.append(context)
-        return live.sign_in(context.new_page(), "/", login)
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def hazards_in_database(database, where: str = "1 = 1", *args) -> dict:
@@ -61,7 +45,7 @@ def export(page, fmt: str):
 
 
 def test_the_supervisors_hazard_ledger_holds_the_database_row_for_row(screen_as, live_database):
-    page = screen_as("demo-supervisor", DESK)
+    page = screen_as("demo-supervisor", live.DESK)
     with open(export(page, "xlsx"), "rb") as file:  # kept under a name of the browser's, without the suffix
         sheet = load_workbook(io.BytesIO(file.read()), read_only=True).active
     header, *rows = sheet.values
@@ -76,7 +60,7 @@ def test_the_supervisors_hazard_ledger_holds_the_database_row_for_row(screen_as,
 
 
 def test_a_station_officers_ledger_holds_their_street_only(screen_as, live_database):
-    page = screen_as("demo-station", PHONE_360)
+    page = screen_as("demo-station", live.PHONE_360)
     with open(export(page, "csv"), encoding="utf-8-sig", newline="") as file:
         header, *rows = list(csv.reader(file))
     column = {name: index for index, name in enumerate(header)}

@@ -22,8 +22,6 @@ pytestmark = pytest.mark.e2e
 
 WHAT = "燃气管道老化漏气，重大隐患（端到端测试）"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-PHONE_360 = {"viewport": {"width": 360, "height": 640}}
-DESK = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
 PLAN = {
     "measures": "更换老化燃气管道，加装泄漏报警器",
     "responsible_person": "王强",
@@ -104,21 +102,6 @@ def major(api_as, market) -> dict:
     )
 
 
-@pytest.fixture
-def screen_as(browser, browser_context_args, csp):
-    """screen_as(login, screen) → a page of a new browser context of that screen, signed in as `login`."""
-    contexts = []
-
-    def open_as(login: str, screen: dict):
-        context = csp.watch(browser.new_context(**{**browser_context_args, **screen}))
-        contexts.append(context)
-        return live.sign_in(context.new_page(), "/", login)
-
-    yield open_as
-    for context in contexts:
-        context.close()
-
-
 def open_hazard(page, hazard):
     page.evaluate("id => { location.hash = `#/hazard/${id}`; }", hazard["id"])
     expect(page.get_by_role("heading", level=1)).to_have_text("燃气安全 · 重大", timeout=15_000)
@@ -130,7 +113,7 @@ def fact(page, name: str):
 
 
 def test_the_enterprise_sees_the_major_hazard_record_and_asks_for_an_extension(screen_as, api_as, major, market):
-    page = screen_as("demo-enterprise", PHONE_360)
+    page = screen_as("demo-enterprise", live.PHONE_360)
     open_hazard(page, major)
     expect(page.locator("main .badge").filter(has_text="整改中").first).to_be_visible()
     expect(page.locator("main .badge").filter(has_text="挂牌督办").first).to_be_visible()
@@ -212,7 +195,7 @@ def test_the_enterprise_sees_the_major_hazard_record_and_asks_for_an_extension(s
     )
 
     # the district bureau, at a desk: two explicit answers, and the record says which was given
-    desk = screen_as("demo-supervisor", DESK)
+    desk = screen_as("demo-supervisor", live.DESK)
     open_hazard(desk, major)
     expect(desk.locator("main .badge").filter(has_text="延期待审批").first).to_be_visible()
     desk.get_by_role("button", name="审批延期").click()

@@ -7,11 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e import live
-
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-DESK = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
 
 
 def _all(api, path: str) -> list[dict]:
@@ -29,11 +25,8 @@ def _count(page, test_id: str, word: str) -> int:
 
 
 @pytest.fixture
-def station_page(browser, browser_context_args, csp):
-    context = csp.watch(browser.new_context(**{**browser_context_args, **DESK}))
-    page = live.sign_in(context.new_page(), "/", "demo-station")
-    yield page
-    context.close()
+def station_page(screen_as):
+    return screen_as("demo-station")
 
 
 def test_the_map_shows_the_streets_sites_and_hazards_and_nothing_outside_it(station_page, api_as, live_server):

@@ -18,7 +18,6 @@ from tests.e2e.live import ok
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-DESK = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
 OFFICER = "dept-fuel_retail-1"
 # failed items per station in each month: E last twice; the bottom three (RANKING_BOTTOM_N) differ otherwise
 # E fails every plain item: last whatever the demo year's own assessments of these stations scored
@@ -111,20 +110,6 @@ def assessed(api_as):
     }
 
 
-@pytest.fixture
-def screen_as(browser, browser_context_args, csp):
-    contexts = []
-
-    def open_as(login: str, screen: dict):
-        context = csp.watch(browser.new_context(**{**browser_context_args, **screen}))
-        contexts.append(context)
-        return live.sign_in(context.new_page(), "/", login)
-
-    yield open_as
-    for context in contexts:
-        context.close()
-
-
 def test_the_department_reads_the_month_ranked_and_confirms_its_summons(assessed, screen_as, api_as):
     def desk_api(params):
         return api_as(OFFICER).get("/api/v1/summonses", params=params)
@@ -133,7 +118,7 @@ def test_the_department_reads_the_month_ranked_and_confirms_its_summons(assessed
     last = units["E"]
     assert ranking[last["id"]]["summon"] and not any(ranking[units[k]["id"]]["summon"] for k in "ABCD")
 
-    desk = screen_as(OFFICER, DESK)
+    desk = screen_as(OFFICER, live.DESK)
     desk.get_by_test_id("rankings-link").click()
     expect(desk.get_by_role("heading", level=1)).to_have_text("考核排名")
     expect(desk.get_by_label("月份")).to_have_value(assessed["month"])  # last month unless chosen

@@ -15,9 +15,6 @@ from tests.e2e.live import act, ok
 
 pytestmark = pytest.mark.e2e
 
-PHONE_360 = {"viewport": {"width": 360, "height": 640}}
-DESK = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
-
 
 def report(api, site_id, description, **fields) -> dict:
     body = {
@@ -53,21 +50,6 @@ def public_place(api_as) -> dict:
     return next(site for site in grid_sites(api_as) if not site["enterprise"])
 
 
-@pytest.fixture
-def screen_as(browser, browser_context_args, csp):
-    """screen_as(login, screen) → a page of a new browser context of that screen, signed in as `login`."""
-    contexts = []
-
-    def open_as(login: str, screen: dict):
-        context = csp.watch(browser.new_context(**{**browser_context_args, **screen}))
-        contexts.append(context)
-        return live.sign_in(context.new_page(), "/", login)
-
-    yield open_as
-    for context in contexts:
-        context.close()
-
-
 def sync(page):
     sync_now = page.get_by_role("button", name="立即同步")
     expect(sync_now).to_be_enabled(timeout=15_000)
@@ -84,7 +66,7 @@ def test_a_department_acts_on_what_a_station_transferred_to_it(screen_as, api_as
     hazard = report(api_as("demo-grid"), public_place["id"], what)
     act(api_as("demo-station"), hazard["id"], "transfer", reason="属市场监管部门职责", sector="market")
 
-    page = screen_as("demo-department", PHONE_360)
+    page = screen_as("demo-department", live.PHONE_360)
     sync(page)
     transferred = region(page, "移送本部门")
     first = transferred.get_by_role("link").first
@@ -120,7 +102,7 @@ def test_the_bureau_de_lists_a_closed_listed_hazard_from_its_list(screen_as, api
     )
     act(station, hazard["id"], "close", result="验收合格")
 
-    page = screen_as("demo-supervisor", DESK)
+    page = screen_as("demo-supervisor", live.DESK)
     sync(page)
     expect(page.get_by_role("region", name=re.compile("隐患统计"))).to_have_count(1)  # the headline once
     listed = region(page, "挂牌督办的重大隐患")
@@ -147,7 +129,7 @@ def test_search_and_filters_narrow_the_hazard_list_offline_too(screen_as, api_as
     taken = report(api_as("demo-grid"), public_place["id"], f"消防通道被占用（{mark}）", category="electrical")
     act(station, taken["id"], "acknowledge")
 
-    page = screen_as("demo-station", PHONE_360)
+    page = screen_as("demo-station", live.PHONE_360)
     live.wait_until_controlled(page)
     sync(page)
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="隐患").click()
@@ -197,7 +179,7 @@ def test_the_enterprise_home_groups_its_hazards_by_what_it_must_do_next(screen_a
     major = report(grid, market["id"], f"燃气管道腐蚀（{mark}）", category="gas", level="major")
     act(station, major["id"], "acknowledge")
 
-    page = screen_as("demo-enterprise", PHONE_360)
+    page = screen_as("demo-enterprise", live.PHONE_360)
     sync(page)
     notices = region(page, "整改通知").get_by_role("link").filter(has_text=f"灭火器过期（{mark}）")
     expect(notices).to_contain_text("整改期限", timeout=15_000)  # the deadline, not the station's 30 minutes

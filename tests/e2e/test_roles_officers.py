@@ -20,7 +20,6 @@ from tests.e2e.live import act, ok
 pytestmark = pytest.mark.e2e
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-PHONE_360 = {"viewport": {"width": 360, "height": 640}}
 
 
 def acknowledged_hazard(api_as, description: str) -> dict:
@@ -43,20 +42,6 @@ def acknowledged_hazard(api_as, description: str) -> dict:
     return act(api_as("demo-station"), hazard["id"], "acknowledge")
 
 
-@pytest.fixture
-def screen_as(browser, browser_context_args, csp):
-    contexts = []
-
-    def open_as(login: str, screen: dict):
-        context = csp.watch(browser.new_context(**{**browser_context_args, **screen}))
-        contexts.append(context)
-        return live.sign_in(context.new_page(), "/", login)
-
-    yield open_as
-    for context in contexts:
-        context.close()
-
-
 def open_hazard(page, hazard):
     page.evaluate("id => { location.hash = `#/hazard/${id}`; }", hazard["id"])
     expect(page.get_by_role("heading", level=1)).to_have_text("消防安全", timeout=15_000)
@@ -66,7 +51,7 @@ def open_hazard(page, hazard):
 def test_an_enforcement_officer_orders_rectification_signed_by_two_and_prints_the_order(screen_as, api_as):
     hazard = acknowledged_hazard(api_as, "疏散通道堵塞，拒不整改（执法端到端测试）")
     me, second = ok(api_as("demo-enforcement").get("/api/v1/me")), ok(api_as("enforcement-2").get("/api/v1/me"))
-    page = screen_as("demo-enforcement", PHONE_360)
+    page = screen_as("demo-enforcement", live.PHONE_360)
     open_hazard(page, hazard)
 
     page.get_by_role("button", name="责令限期整改").click()
@@ -111,7 +96,7 @@ def test_an_enforcement_officer_orders_rectification_signed_by_two_and_prints_th
 def test_a_station_invites_an_expert_who_records_a_finding(screen_as, api_as):
     hazard = acknowledged_hazard(api_as, "配电箱线路老化，请专家评估（专家端到端测试）")
     expert = ok(api_as("demo-expert").get("/api/v1/me"))
-    station = screen_as("demo-station", PHONE_360)
+    station = screen_as("demo-station", live.PHONE_360)
     open_hazard(station, hazard)
     station.get_by_role("button", name="邀请专家").click()
     form = station.get_by_role("form", name="邀请专家")
@@ -120,7 +105,7 @@ def test_a_station_invites_an_expert_who_records_a_finding(screen_as, api_as):
     form.get_by_role("button", name="确认邀请专家").click()
     expect(station.locator("ol.timeline")).to_contain_text(f"受邀专家 {expert['name']}", timeout=15_000)
 
-    page = screen_as("demo-expert", PHONE_360)
+    page = screen_as("demo-expert", live.PHONE_360)
     invited = page.locator("section[aria-labelledby=h-invited]")
     expect(invited.get_by_role("heading")).to_have_text(re.compile(r"邀请我参与的隐患（[1-9]\d*）"))
     invited.get_by_role("link").filter(has_text=hazard["description"]).click()

@@ -14,7 +14,6 @@ from tests.e2e import live
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-DESK = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
 SMALL = {"viewport": {"width": 360, "height": 740}}
 STREETS = 14
 SHOTS = os.environ.get("SAFEGRID_SCREENSHOTS")  # a folder to keep the screens in, to look at them
@@ -25,24 +24,10 @@ def shot(page, name):
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
-@pytest.fixture
-def screen_as(browser, browser_context_args, csp):
-    contexts = []
-
-    def open_as(login: str, screen: dict):
-        context = csp.watch(browser.new_context(**{**browser_context_args, **screen}))
-        contexts.append(context)
-        return live.sign_in(context.new_page(), "/", login)
-
-    yield open_as
-    for context in contexts:
-        context.close()
-
-
 def test_the_supervisor_sees_every_street_ranked_and_opens_one(screen_as, api_as):
     cards = api_as("demo-supervisor").get("/api/v1/scorecards?level=street").json()
     assert cards["ranked"] == STREETS
-    page = screen_as("demo-supervisor", DESK)
+    page = screen_as("demo-supervisor", live.DESK)
     page.get_by_test_id("scorecards-link").first.click()
     expect(page.get_by_role("heading", name="双月考核")).to_be_visible()
     rows = page.get_by_test_id("scorecard-row")

@@ -14,7 +14,6 @@ from tests.e2e.live import ok
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 OFFICER = "dept-fuel_retail-1"
-DESK = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
 
 
 def test_the_department_lists_its_summonses_and_opens_one_to_its_ranking(page, sign_in, api_as):
@@ -23,7 +22,7 @@ def test_the_department_lists_its_summonses_and_opens_one_to_its_ranking(page, s
     assert {s["template_name"] for s in summonses} == {"加油站安全考核（演示）"}  # its own sector's checklist
     assert {s["read"] for s in summonses} == {True, False}  # last month's unread, the months before read
 
-    page.set_viewport_size(DESK["viewport"])
+    page.set_viewport_size(live.DESK["viewport"])
     sign_in(OFFICER)
     live.wait_until_controlled(page)
     page.get_by_test_id("summonses-link").click()

@@ -171,16 +171,13 @@ def another_worker(admin, me: str) -> dict:
     return next(p for p in people if p["id"] != me and grid[p["id"]][:9] == grid[me][:9] and grid[p["id"]] != grid[me])
 
 
-DESK = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
-
-
 def test_the_station_reassigns_a_task_to_one_who_may_do_it_and_only_by_choice(
     browser, browser_context_args, csp, api_as, open_task
 ):
     station, grid = api_as("demo-station"), api_as("demo-grid")
     me = live.ok(grid.get("/api/v1/me"))
     task = open_task  # one of demo-grid's
-    context = browser.new_context(**{**browser_context_args, **DESK})
+    context = browser.new_context(**{**browser_context_args, **live.DESK})
     csp.watch(context)
     page = context.new_page()
     try:

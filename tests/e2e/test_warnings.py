@@ -15,7 +15,6 @@ from tests.e2e import live
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 SHOTS = os.environ.get("SAFEGRID_SCREENSHOTS")
-DESK = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
 HEADLINE = "武汉市气象台发布暴雨红色预警信号（测试）"
 WARNINGS_KEPT = """() => new Promise((done) => {
   const open = indexedDB.open('safegrid');
@@ -54,7 +53,7 @@ def test_a_red_rainstorm_warning_reaches_a_grid_worker_offline_then_online_and_c
     page.context.set_offline(True)
 
     # the district issues it at a desk, for 民族街道 and 花楼街道
-    desk = browser.new_context(**{**browser_context_args, **DESK})
+    desk = browser.new_context(**{**browser_context_args, **live.DESK})
     csp.watch(desk)
     office = desk.new_page()
     try:
@@ -76,7 +75,7 @@ def test_a_red_rainstorm_warning_reaches_a_grid_worker_offline_then_online_and_c
         if SHOTS:
             office.set_viewport_size({"width": 360, "height": 640})
             shot(office, "warning-issue-360")
-            office.set_viewport_size(DESK["viewport"])
+            office.set_viewport_size(live.DESK["viewport"])
         office.get_by_test_id("warning-send").click()
         expect(office.get_by_role("heading", level=1)).to_have_text("预警覆盖率")
         line = office.get_by_test_id("warning-coverage")
@@ -126,7 +125,7 @@ def test_a_red_rainstorm_warning_reaches_a_grid_worker_offline_then_online_and_c
         if SHOTS:  # the district's screens on a phone too
             office.set_viewport_size({"width": 360, "height": 640})
             shot(office, "warning-coverage-360")
-            office.set_viewport_size(DESK["viewport"])
+            office.set_viewport_size(live.DESK["viewport"])
 
         # updated to orange, then cancelled: the phone shows each
         office.get_by_test_id("warning-update").click()
@@ -155,7 +154,7 @@ def test_the_district_picks_communities_and_grids_as_well_as_streets(browser, br
     community = live.ok(supervisor.get(f"/api/v1/areas?parent_id={streets['花楼街道']['id']}&page_size=100"))[0]
     minzu = live.ok(supervisor.get(f"/api/v1/areas?parent_id={streets['民族街道']['id']}&page_size=100"))[0]
     grid = live.ok(supervisor.get(f"/api/v1/areas?parent_id={minzu['id']}&page_size=100"))[0]
-    desk = csp.watch(browser.new_context(**{**browser_context_args, **DESK}))
+    desk = csp.watch(browser.new_context(**{**browser_context_args, **live.DESK}))
     office = desk.new_page()
     try:
         live.sign_in(office, "/#/warnings/issue", "demo-supervisor")
@@ -180,7 +179,7 @@ def test_the_district_picks_communities_and_grids_as_well_as_streets(browser, br
         if SHOTS:
             office.set_viewport_size({"width": 360, "height": 640})
             shot(office, "warning-areas-360")
-            office.set_viewport_size(DESK["viewport"])
+            office.set_viewport_size(live.DESK["viewport"])
         office.get_by_label("预警类型").select_option("waterlogging")
         office.get_by_label("黄色", exact=True).check()
         office.get_by_label("标题").fill("城市内涝黄色预警（测试：社区与网格）")
