@@ -152,6 +152,7 @@ def test_an_unforwarded_incident_escalates_at_30_minutes_and_its_chain_completes
     station.get_by_role("button", name="续报").click()
     shot(station, "incident-followup-1280")
     followup = station.get_by_test_id("form-followup")
+    expect(station.get_by_text("区要求续报：请报告被困人员救出情况")).to_have_count(1)  # in the form, not twice
     followup.get_by_label("被困").fill("0")
     followup.get_by_label("受伤").fill("1")
     followup.get_by_label("最新情况").fill("被困人员已救出，轻伤送医")

@@ -281,7 +281,7 @@ export function Incident({ id }) {
       ${incident.acknowledged_at && html`<dt>${t('incidentAcknowledgedAt')}</dt><dd>${formatTime(incident.acknowledged_at)}</dd>`}
       <dt>${t('incidentCasualtiesNow')}</dt><dd data-testid="incident-casualties">${casualtyLine(incident.latest)}</dd>
     </dl>
-    ${incident.followup_request && html`<p class="notice" role="status">${t('incidentAsked')}：${incident.followup_request}</p>`}
+    ${incident.followup_request && form !== 'followup' && html`<p class="notice" role="status">${t('incidentAsked')}：${incident.followup_request}</p>`}
     <div class="actions">
       ${can.has('forward') && html`<button type="button" class="primary huge" disabled=${busy} onClick=${() => step('forward')}>${t('incidentForward')}</button>`}
       ${can.has('acknowledge') && html`<button type="button" class="primary" disabled=${busy} onClick=${() => step('acknowledge')}>${t('incidentAcknowledge')}</button>`}
