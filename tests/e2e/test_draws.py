@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e import live
-from tests.e2e.test_tasks import DESK, shot
+from tests.e2e.test_tasks import shot
 
 pytestmark = pytest.mark.e2e
 
@@ -65,7 +65,7 @@ def test_the_supervisor_draws_and_publishes_and_the_public_page_verifies_it(
     browser, browser_context_args, csp, api_as, width
 ):
     small = {"viewport": {"width": 360, "height": 740}}
-    args = {**browser_context_args, **(DESK if width == 1280 else small)}
+    args = {**browser_context_args, **(live.DESK if width == 1280 else small)}
     context = browser.new_context(**args)
     csp.watch(context)
     page = context.new_page()
