@@ -30,8 +30,9 @@ BATCH = 200
 class ClockRow(UUIDPrimaryKey):
     """The columns of a clocks' table that the engine reads and writes, for a model that names its table and, in
     `clock_owner`, its column of the record timed (a foreign key it declares itself): a record has one clock of a kind
-    at a time, and the rows still to fire have an index of their own (a queue's usual partial index, so that a
-    backlog's later batches do not step over every clock its earlier ones fired)."""
+    for each due time (setting it twice sets it once), and the rows still to fire have an index of their own (a
+    queue's usual partial index, so that a backlog's later batches do not step over every clock its earlier ones
+    fired)."""
 
     clock_owner: str
 
