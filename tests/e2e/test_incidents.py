@@ -106,8 +106,9 @@ def _inbox_says(api, title: str, timeout: float = 40.0) -> dict:
 
 
 def test_an_unforwarded_incident_escalates_at_30_minutes_and_its_chain_completes(screen_as, api_as, live_database):
-    grid = next(r["area"] for r in live.ok(api_as("demo-grid").get("/api/v1/me"))["roles"] if r.get("area"))
-    place = f"花楼街倒伏树木（测试 {uuid.uuid4().hex[:6]}）"
+    roles = live.ok(api_as("demo-grid").get("/api/v1/me"))["roles"]
+    grid = next(r["area"] for r in roles if r.get("area") and r["area"]["level"] == "grid")
+    place = f"民族路地下通道（测试 {uuid.uuid4().hex[:6]}）"
     incident = live.ok(
         api_as("demo-grid").post(
             "/api/v1/incidents",
@@ -118,7 +119,7 @@ def test_an_unforwarded_incident_escalates_at_30_minutes_and_its_chain_completes
                 "address": place,
                 "occurred_at": (datetime.now().astimezone() - timedelta(minutes=35)).isoformat(),
                 "trapped": 1,
-                "description": "大树倒伏压住一辆轿车，1人被困",
+                "description": "地下通道积水约0.8米，1人被困",
             },
         )
     )
@@ -160,7 +161,9 @@ def test_an_unforwarded_incident_escalates_at_30_minutes_and_its_chain_completes
     expect(station.get_by_test_id("incident-casualties")).to_have_text("死亡 0 · 受伤 1 · 失联 0 · 被困 0")
     expect(station.get_by_role("status").filter(has_text="区要求续报")).to_have_count(0)  # answered
     station.get_by_role("button", name="终报").click()
-    station.get_by_test_id("form-final").get_by_label("处置结果与原因").fill("树木已移除，道路恢复通行；原因：暴雨大风")
+    station.get_by_test_id("form-final").get_by_label("处置结果与原因").fill(
+        "积水已排除，通道恢复通行；原因：短时强降雨"
+    )
     station.get_by_test_id("form-final").get_by_role("button", name="保存并报送").click()
     expect(station.get_by_test_id("incident-state")).to_have_text("已终报", timeout=15_000)
     chain = station.get_by_role("region", name="报送记录")
