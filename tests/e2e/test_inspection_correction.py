@@ -73,7 +73,7 @@ def submit_a_patrol_with_the_fire_lane_failed(page, photo) -> str:
 def test_a_patrol_corrected_offline_arrives_once_as_its_second_revision_and_the_first_stays_on_record(
     page, sign_in, tag_video, compound, photo, api_as, tmp_path
 ):
-    page.set_viewport_size({"width": 360, "height": 640})
+    page.set_viewport_size(live.PHONE_360["viewport"])
     page.context.set_geolocation({"latitude": compound["latitude"], "longitude": compound["longitude"], "accuracy": 10})
     tag_video(compound["tag"]["url"])
     sign_in("demo-grid")
@@ -159,7 +159,7 @@ def test_a_patrol_corrected_offline_arrives_once_as_its_second_revision_and_the_
 def test_a_correction_of_a_revision_corrected_since_is_explained_and_begun_again_on_the_latest(
     page, sign_in, tag_video, compound, photo, api_as, tmp_path
 ):
-    page.set_viewport_size({"width": 360, "height": 640})
+    page.set_viewport_size(live.PHONE_360["viewport"])
     page.context.set_geolocation({"latitude": compound["latitude"], "longitude": compound["longitude"], "accuracy": 10})
     tag_video(compound["tag"]["url"])
     sign_in("demo-grid")
@@ -246,7 +246,7 @@ def test_a_co_inspector_corrects_a_colleagues_patrol_from_their_inspections(
     first = _ok(api_as("demo-grid").post("/api/v1/inspections", data=body))
 
     # The co-inspector's phone has it from the feed (a summary: no answers), and online gets 更正 on it.
-    context = csp.watch(browser.new_context(**{**browser_context_args, "viewport": {"width": 360, "height": 640}}))
+    context = csp.watch(browser.new_context(**{**browser_context_args, **live.PHONE_360}))
     phone = context.new_page()
     live.sign_in(phone, "/", "demo-station")
     live.wait_until_controlled(phone)

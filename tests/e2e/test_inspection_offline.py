@@ -69,7 +69,7 @@ def test_a_patrol_checklist_run_offline_resumes_after_a_reload_and_arrives_once_
         found = _ok(api_as("demo-station").get("/api/v1/inspections", params={"site_id": site["id"], "page_size": 100}))
         return [i["id"] for i in found]
 
-    page.set_viewport_size({"width": 360, "height": 640})
+    page.set_viewport_size(live.PHONE_360["viewport"])
     page.context.set_geolocation({"latitude": compound["latitude"], "longitude": compound["longitude"], "accuracy": 10})
     tag_video(compound["tag"]["url"])
     sign_in("demo-grid")
@@ -214,7 +214,7 @@ def test_a_patrol_names_its_co_inspector_and_the_partys_signature_and_the_co_ins
     page, sign_in, tag_video, compound, api_as, browser, browser_context_args, csp
 ):
     station = _ok(api_as("demo-station").get("/api/v1/me"))
-    page.set_viewport_size({"width": 360, "height": 640})
+    page.set_viewport_size(live.PHONE_360["viewport"])
     page.context.set_geolocation({"latitude": compound["latitude"], "longitude": compound["longitude"], "accuracy": 10})
     tag_video(compound["tag"]["url"])
     sign_in("demo-grid")
@@ -298,7 +298,7 @@ def test_a_patrol_names_its_co_inspector_and_the_partys_signature_and_the_co_ins
     assert images == [(320, 107)]  # the signature's thumbnail (the answers had no photo)
 
     # The co-inspector signs in on their phone, and finds it among their inspections, offline.
-    context = csp.watch(browser.new_context(**{**browser_context_args, "viewport": {"width": 360, "height": 640}}))
+    context = csp.watch(browser.new_context(**{**browser_context_args, **live.PHONE_360}))
     phone = context.new_page()
     live.sign_in(phone, "/", "demo-station")
     live.wait_until_controlled(phone)

@@ -11,7 +11,7 @@ from tests.e2e.lossy import LossyProxy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-SMALL_PHONE = {"width": 360, "height": 640}
+SMALL_PHONE = live.PHONE_360["viewport"]
 # What the first start meets for certain, besides the proxy's random losses: the page's stylesheet and module
 # cut short, the first registration's sw.js dropped, a shell file of the install cut, the sign-in done by the
 # server but its answer lost, and the answer about the user cut.

@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 OFFICER = "dept-fuel_retail-1"  # the demo's cross assessments are the owning department's officers'
 CHECKLIST = "加油站安全考核（演示）"
-PHONE_360 = {"width": 360, "height": 640}
+PHONE_360 = live.PHONE_360["viewport"]
 FAILED = {"procedures": "note", "lanes": "photo", "hot-work": "photo"}  # hot-work: its section's 否决项
 NOT_APPLICABLE = "tank-area-kit"
 

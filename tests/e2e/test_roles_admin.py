@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def browser_context_args(browser_context_args):
     """The smallest phone the app is made for: 360 x 640."""
-    return {**browser_context_args, "viewport": {"width": 360, "height": 640}}
+    return {**browser_context_args, **live.PHONE_360}
 
 
 def can_sign_in(page, login: str, password: str) -> bool:

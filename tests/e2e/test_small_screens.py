@@ -11,7 +11,7 @@ from tests.e2e import live
 
 pytestmark = pytest.mark.e2e
 
-PHONE = {"width": 360, "height": 640}
+PHONE = live.PHONE_360["viewport"]
 OFFICE = {"width": 1280, "height": 800}
 COORDINATES = re.compile(r"\d{2,3}\.\d{4}")
 

@@ -55,7 +55,7 @@ def test_the_department_lists_its_summonses_and_opens_one_to_its_ranking(page, s
     expect(rows).to_have_count(len(summonses))
 
     # on a phone with no signal, the list as last read, marked so
-    page.set_viewport_size({"width": 360, "height": 640})
+    page.set_viewport_size(live.PHONE_360["viewport"])
     expect(page.get_by_text("已可离线使用")).to_be_visible(timeout=20_000)
     page.context.set_offline(True)
     page.reload()

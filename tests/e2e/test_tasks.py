@@ -91,7 +91,7 @@ def test_a_task_done_offline_from_the_home_moves_the_coverage_once_the_server_ha
     coverage_before = district_coverage(admin)
     site = open_task["site"]
 
-    page.set_viewport_size({"width": 360, "height": 640})
+    page.set_viewport_size(live.PHONE_360["viewport"])
     page.context.set_geolocation({"latitude": site["latitude"], "longitude": site["longitude"], "accuracy": 10})
     tag_video(open_task["tag"]["url"])
     sign_in("demo-grid")

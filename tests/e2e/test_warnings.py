@@ -47,7 +47,7 @@ def test_a_red_rainstorm_warning_reaches_a_grid_worker_offline_then_online_and_c
 ):
     supervisor = api_as("demo-supervisor")
     # the phone, signed in and ready offline, then out of signal
-    page.set_viewport_size({"width": 360, "height": 640})
+    page.set_viewport_size(live.PHONE_360["viewport"])
     sign_in("demo-grid")
     live.wait_until_controlled(page)
     page.context.set_offline(True)
@@ -73,7 +73,7 @@ def test_a_red_rainstorm_warning_reaches_a_grid_worker_offline_then_online_and_c
         office.get_by_label("防御指引").fill("立即转移低洼地带人员，网格员逐户告知。")
         shot(office, "warning-issue-1280")
         if SHOTS:
-            office.set_viewport_size({"width": 360, "height": 640})
+            office.set_viewport_size(live.PHONE_360["viewport"])
             shot(office, "warning-issue-360")
             office.set_viewport_size(live.DESK["viewport"])
         office.get_by_test_id("warning-send").click()
@@ -123,7 +123,7 @@ def test_a_red_rainstorm_warning_reaches_a_grid_worker_offline_then_online_and_c
         expect(line).to_contain_text(f"已阅 {after['acknowledged']}/{after['recipients']}", timeout=20_000)
         shot(office, "warning-coverage-1280")
         if SHOTS:  # the district's screens on a phone too
-            office.set_viewport_size({"width": 360, "height": 640})
+            office.set_viewport_size(live.PHONE_360["viewport"])
             shot(office, "warning-coverage-360")
             office.set_viewport_size(live.DESK["viewport"])
 
@@ -177,7 +177,7 @@ def test_the_district_picks_communities_and_grids_as_well_as_streets(browser, br
         tree.get_by_label(grid["name"], exact=True).check()
         shot(office, "warning-areas-1280")
         if SHOTS:
-            office.set_viewport_size({"width": 360, "height": 640})
+            office.set_viewport_size(live.PHONE_360["viewport"])
             shot(office, "warning-areas-360")
             office.set_viewport_size(live.DESK["viewport"])
         office.get_by_label("预警类型").select_option("waterlogging")
